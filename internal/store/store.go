@@ -1,0 +1,120 @@
+// Package store is Lyceum's storage contract: one small interface per area,
+// implemented by the PostgreSQL backend (store/postgres) and the embedded
+// SQLite backend (store/sqlite), and checked by one conformance suite
+// (store/storetest) that both backends run.
+//
+// Conventions every backend follows:
+//   - Not found is lms.ENOTFOUND; a unique violation (email, username) is
+//     lms.ECONFLICT; every other failure is wrapped with %w.
+//   - Times are stored and returned in UTC with at least millisecond precision.
+//   - Lists are bounded by lms.ClampLimit.
+//   - Strings are stored and returned verbatim (no trimming, no escaping).
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/lyceumhq/lyceum/internal/lms"
+)
+
+// Users stores accounts.
+type Users interface {
+	// CreateUser inserts u and sets u.ID, CreatedAt and UpdatedAt.
+	// Email and username are unique case-insensitively (ECONFLICT).
+	CreateUser(ctx context.Context, u *lms.User) error
+	UserByID(ctx context.Context, id int64) (*lms.User, error)
+	// UserByLogin finds a user by email or username, case-insensitively.
+	UserByLogin(ctx context.Context, login string) (*lms.User, error)
+	// UpdateUser saves Email, Username, Name, Role, Disabled, AvatarPath and
+	// PasswordHash of u and sets UpdatedAt.
+	UpdateUser(ctx context.Context, u *lms.User) error
+	// DeleteUser removes the user and everything that belongs only to them
+	// (sessions, tokens). Audit entries keep the actor id and name.
+	DeleteUser(ctx context.Context, id int64) error
+	// ListUsers returns the matching users ordered by id and the total count.
+	ListUsers(ctx context.Context, f lms.UserFilter) ([]*lms.User, int, error)
+	// CountUsers returns the number of users (0 means the site needs setup).
+	CountUsers(ctx context.Context) (int, error)
+	// CountAdmins returns the number of enabled administrators.
+	CountAdmins(ctx context.Context) (int, error)
+	// TouchLogin sets LastLoginAt.
+	TouchLogin(ctx context.Context, id int64, at time.Time) error
+}
+
+// Sessions stores signed-in browsers by token hash.
+type Sessions interface {
+	// CreateSession inserts s and sets s.ID.
+	CreateSession(ctx context.Context, s *lms.Session) error
+	// SessionByTokenHash returns the session (ENOTFOUND if none).
+	SessionByTokenHash(ctx context.Context, hash []byte) (*lms.Session, error)
+	// TouchSession sets LastSeenAt.
+	TouchSession(ctx context.Context, id int64, at time.Time) error
+	// ListSessions returns a user's sessions, newest first.
+	ListSessions(ctx context.Context, userID int64) ([]*lms.Session, error)
+	// DeleteSession removes one session of a user (ENOTFOUND if it is not theirs).
+	DeleteSession(ctx context.Context, userID, id int64) error
+	// DeleteUserSessions removes all of a user's sessions except exceptID (0: all)
+	// and returns the ids removed.
+	DeleteUserSessions(ctx context.Context, userID, exceptID int64) ([]int64, error)
+	// DeleteExpiredSessions removes sessions whose ExpiresAt is before now or
+	// whose LastSeenAt is before idleBefore, and returns how many.
+	DeleteExpiredSessions(ctx context.Context, now, idleBefore time.Time) (int, error)
+}
+
+// APITokens stores personal access tokens by hash.
+type APITokens interface {
+	CreateAPIToken(ctx context.Context, t *lms.APIToken) error
+	APITokenByHash(ctx context.Context, hash []byte) (*lms.APIToken, error)
+	ListAPITokens(ctx context.Context, userID int64) ([]*lms.APIToken, error)
+	// DeleteAPIToken removes one token of a user (ENOTFOUND if it is not theirs).
+	DeleteAPIToken(ctx context.Context, userID, id int64) error
+	TouchAPIToken(ctx context.Context, id int64, at time.Time) error
+}
+
+// Invites stores sign-up invitations by hash.
+type Invites interface {
+	CreateInvite(ctx context.Context, inv *lms.Invite) error
+	InviteByHash(ctx context.Context, hash []byte) (*lms.Invite, error)
+	ListInvites(ctx context.Context) ([]*lms.Invite, error)
+	DeleteInvite(ctx context.Context, id int64) error
+	// AcceptInvite marks the invite accepted; ECONFLICT if it already was.
+	AcceptInvite(ctx context.Context, id int64, at time.Time) error
+}
+
+// Settings stores the site settings and small named values (e.g. the
+// one-time setup token hash).
+type Settings interface {
+	// GetSettings returns the saved settings, or lms.DefaultSettings().
+	GetSettings(ctx context.Context) (lms.Settings, error)
+	PutSettings(ctx context.Context, s lms.Settings) error
+	// GetValue returns a named value (ENOTFOUND if unset).
+	GetValue(ctx context.Context, key string) (string, error)
+	PutValue(ctx context.Context, key, value string) error
+	// DeleteValueIf removes key only if it currently holds value, and reports
+	// whether it did: the atomic "use once" for single-use tokens.
+	DeleteValueIf(ctx context.Context, key, value string) (bool, error)
+}
+
+// Audit stores the append-only audit log.
+type Audit interface {
+	AppendAudit(ctx context.Context, e *lms.AuditEntry) error
+	// ListAudit returns entries newest first, with ActorName filled.
+	ListAudit(ctx context.Context, f lms.AuditFilter) ([]*lms.AuditEntry, error)
+}
+
+// Store is everything a backend provides.
+type Store interface {
+	Users
+	Sessions
+	APITokens
+	Invites
+	Settings
+	Audit
+	// InTx runs fn with a Store bound to one transaction; fn's error rolls back.
+	InTx(ctx context.Context, fn func(Store) error) error
+	// Ping checks the database is reachable (for /readyz).
+	Ping(ctx context.Context) error
+	// Close releases the database.
+	Close() error
+}
