@@ -23,6 +23,7 @@ type Users interface {
 	// CreateUser inserts u and sets u.ID, CreatedAt and UpdatedAt.
 	// Email and username are unique case-insensitively (ECONFLICT).
 	CreateUser(ctx context.Context, u *lms.User) error
+	// UserByID returns the user (ENOTFOUND if none).
 	UserByID(ctx context.Context, id int64) (*lms.User, error)
 	// UserByLogin finds a user by email or username, case-insensitively.
 	UserByLogin(ctx context.Context, login string) (*lms.User, error)
@@ -50,7 +51,8 @@ type Sessions interface {
 	SessionByTokenHash(ctx context.Context, hash []byte) (*lms.Session, error)
 	// TouchSession sets LastSeenAt.
 	TouchSession(ctx context.Context, id int64, at time.Time) error
-	// ListSessions returns a user's sessions, newest first.
+	// ListSessions returns a user's sessions, newest first (at most
+	// lms.MaxPageSize).
 	ListSessions(ctx context.Context, userID int64) ([]*lms.Session, error)
 	// DeleteSession removes one session of a user (ENOTFOUND if it is not theirs).
 	DeleteSession(ctx context.Context, userID, id int64) error
@@ -64,19 +66,29 @@ type Sessions interface {
 
 // APITokens stores personal access tokens by hash.
 type APITokens interface {
+	// CreateAPIToken inserts t and sets t.ID (and CreatedAt when zero).
 	CreateAPIToken(ctx context.Context, t *lms.APIToken) error
+	// APITokenByHash returns the token (ENOTFOUND if none); expiry is the
+	// caller's to check.
 	APITokenByHash(ctx context.Context, hash []byte) (*lms.APIToken, error)
+	// ListAPITokens returns a user's tokens, newest first (at most
+	// lms.MaxPageSize).
 	ListAPITokens(ctx context.Context, userID int64) ([]*lms.APIToken, error)
 	// DeleteAPIToken removes one token of a user (ENOTFOUND if it is not theirs).
 	DeleteAPIToken(ctx context.Context, userID, id int64) error
+	// TouchAPIToken sets LastUsedAt (ENOTFOUND if the token is gone).
 	TouchAPIToken(ctx context.Context, id int64, at time.Time) error
 }
 
 // Invites stores sign-up invitations by hash.
 type Invites interface {
+	// CreateInvite inserts inv and sets inv.ID (and CreatedAt when zero).
 	CreateInvite(ctx context.Context, inv *lms.Invite) error
+	// InviteByHash returns the invite (ENOTFOUND if none).
 	InviteByHash(ctx context.Context, hash []byte) (*lms.Invite, error)
+	// ListInvites returns the invites, newest first (at most lms.MaxPageSize).
 	ListInvites(ctx context.Context) ([]*lms.Invite, error)
+	// DeleteInvite removes an invite (ENOTFOUND if none).
 	DeleteInvite(ctx context.Context, id int64) error
 	// AcceptInvite marks the invite accepted; ECONFLICT if it already was.
 	AcceptInvite(ctx context.Context, id int64, at time.Time) error
@@ -87,9 +99,11 @@ type Invites interface {
 type Settings interface {
 	// GetSettings returns the saved settings, or lms.DefaultSettings().
 	GetSettings(ctx context.Context) (lms.Settings, error)
+	// PutSettings saves s; a zero s.UpdatedAt is stored as now.
 	PutSettings(ctx context.Context, s lms.Settings) error
 	// GetValue returns a named value (ENOTFOUND if unset).
 	GetValue(ctx context.Context, key string) (string, error)
+	// PutValue sets a named value, replacing any previous one.
 	PutValue(ctx context.Context, key, value string) error
 	// DeleteValueIf removes key only if it currently holds value, and reports
 	// whether it did: the atomic "use once" for single-use tokens.
@@ -98,8 +112,12 @@ type Settings interface {
 
 // Audit stores the append-only audit log.
 type Audit interface {
+	// AppendAudit inserts e and sets e.ID, e.At (when zero) and
+	// e.ActorName (when empty: the actor's username). The name is stored
+	// with the entry so it outlives the user.
 	AppendAudit(ctx context.Context, e *lms.AuditEntry) error
-	// ListAudit returns entries newest first, with ActorName filled.
+	// ListAudit returns entries newest first (by id), with ActorName
+	// filled: the actor's current username, else the stored name.
 	ListAudit(ctx context.Context, f lms.AuditFilter) ([]*lms.AuditEntry, error)
 }
 
@@ -117,4 +135,13 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// Close releases the database.
 	Close() error
+}
+
+// MigrationState is one schema migration as a backend reports it (for the
+// `lyceum migrate status` command and start-up logs).
+type MigrationState struct {
+	Version   int64     // the migration's version number (file name prefix)
+	Name      string    // the migration's file name, e.g. "00001_init.sql"
+	Applied   bool      // whether the database has it
+	AppliedAt time.Time // when it was applied (UTC); zero when pending
 }

@@ -1,0 +1,124 @@
+// Package storetest is the conformance suite every store.Store backend runs
+// (Run), and helpers that give other packages' tests a fresh, migrated store
+// on either backend (SQLite, Postgres) or an empty PostgreSQL schema for
+// whole nodes (PostgresURL).
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/rs/zerolog"
+
+	"github.com/lyceumhq/lyceum/internal/store"
+	"github.com/lyceumhq/lyceum/internal/store/postgres"
+	"github.com/lyceumhq/lyceum/internal/store/sqlite"
+)
+
+// EnvDatabaseURL names the environment variable with the PostgreSQL URL the
+// service-backed tests use. Unset: they skip. Set but unreachable: they fail.
+const EnvDatabaseURL = "LYCEUM_TEST_DATABASE_URL"
+
+// adminTimeout bounds creating and dropping a test schema.
+const adminTimeout = 15 * time.Second
+
+// SQLite returns a fresh, migrated SQLite store in t.TempDir(), closed when
+// the test ends.
+func SQLite(t testing.TB) store.Store {
+	t.Helper()
+	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "lyceum.db"), zerolog.Nop())
+	if err != nil {
+		t.Fatalf("open sqlite: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	if err := db.Migrate(t.Context()); err != nil {
+		t.Fatalf("migrate sqlite: %v", err)
+	}
+	return db
+}
+
+// Postgres returns a fresh, migrated PostgreSQL store in its own schema of
+// the LYCEUM_TEST_DATABASE_URL database, closed and dropped when the test
+// ends. It skips the test when the variable is unset.
+func Postgres(t testing.TB) store.Store {
+	t.Helper()
+	u := PostgresURL(t)
+	db, err := postgres.Open(t.Context(), u, zerolog.Nop())
+	if err != nil {
+		t.Fatalf("open postgres: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() }) // runs before PostgresURL's drop
+	if err := db.Migrate(t.Context()); err != nil {
+		t.Fatalf("migrate postgres: %v", err)
+	}
+	return db
+}
+
+// PostgresURL returns the LYCEUM_TEST_DATABASE_URL with search_path set to a
+// new empty schema, dropped (with everything in it) when the test ends:
+// give it to whole nodes, which migrate it themselves. It skips the test
+// when the variable is unset and fails it when the server is unreachable.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(EnvDatabaseURL)
+	if base == "" {
+		t.Skipf("%s is not set: skipping the PostgreSQL test", EnvDatabaseURL)
+	}
+	schema := "lyceum_test_" + randomHex(t, 8)
+	adminExec(t, base, "CREATE SCHEMA "+schema)
+	t.Cleanup(func() { adminExec(t, base, "SET synchronous_commit = off; DROP SCHEMA IF EXISTS "+schema+" CASCADE") })
+	return withSearchPath(t, base, schema)
+}
+
+// adminExec runs one statement on a short-lived connection to base.
+func adminExec(t testing.TB, base, stmt string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), adminTimeout)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatalf("%s is set but PostgreSQL is unreachable: %v", EnvDatabaseURL, err)
+	}
+	defer func() { _ = conn.Close(ctx) }()
+	if _, err := conn.Exec(ctx, stmt); err != nil {
+		t.Fatalf("postgres: %s: %v", stmt, err)
+	}
+}
+
+// withSearchPath returns base (URL or key=value DSN) connecting to schema,
+// with synchronous_commit off: test data need not survive a server crash,
+// and not waiting for the WAL flush makes each test's migration and writes
+// several times faster.
+func withSearchPath(t testing.TB, base, schema string) string {
+	t.Helper()
+	if !strings.Contains(base, "://") {
+		return base + " search_path=" + schema + " synchronous_commit=off"
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("%s: invalid URL: %v", EnvDatabaseURL, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	q.Set("synchronous_commit", "off")
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// randomHex returns n random bytes as hex.
+func randomHex(t testing.TB, n int) string {
+	t.Helper()
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatalf("random: %v", err)
+	}
+	return hex.EncodeToString(b)
+}
