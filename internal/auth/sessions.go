@@ -1,0 +1,233 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/store"
+)
+
+var errBadLogin = lms.Errorf(lms.EUNAUTHORIZED, "Invalid login or password.")
+
+func errInvalidSession() error {
+	return lms.Errorf(lms.EUNAUTHORIZED, "Your session has expired. Please sign in again.")
+}
+
+// Login checks a login name (email or username) and password and starts a
+// session. Unknown users, wrong passwords and disabled users get the same
+// EUNAUTHORIZED answer after the same amount of hashing work; repeated
+// failures per client IP and per account are answered with ERATELIMIT and a
+// growing RetryAfterSeconds. It returns the user and the session token.
+func (s *Service) Login(ctx context.Context, login, password string) (*lms.User, string, error) {
+	c := ClientFrom(ctx)
+	acctKey := "acct:" + strings.ToLower(strings.TrimSpace(login))
+	ipKey := "ip:" + c.IP
+	now := s.now()
+	if wait := s.limiter.retryAfter(now, acctKey, ipKey); wait > 0 {
+		s.log.Info().Str("ip", c.IP).Dur("retry_after", wait).Msg("login rate limited")
+		return nil, "", &lms.Error{Code: lms.ERATELIMIT, Message: "Too many failed sign-in attempts. Please try again later.",
+			RetryAfterSeconds: int(math.Ceil(wait.Seconds()))}
+	}
+	if len(login) > MaxEmailBytes || len(password) > MaxPasswordBytes {
+		// Not worth a lookup, but still fail like any wrong password.
+		login = ""
+	}
+	u, err := s.store.UserByLogin(ctx, strings.TrimSpace(login))
+	if err != nil && !lms.IsCode(err, lms.ENOTFOUND) {
+		return nil, "", fmt.Errorf("auth: login lookup: %w", err)
+	}
+	hash := s.dummyHash
+	if u != nil {
+		hash = u.PasswordHash
+	}
+	ok, err := s.hasher.Verify(ctx, password, hash)
+	if err != nil && !errors.Is(err, errBadHash) {
+		return nil, "", err
+	}
+	if !ok || u == nil || u.Disabled {
+		s.limiter.fail(now, acctKey, s.limiter.p.AccountFailures)
+		s.limiter.fail(now, ipKey, s.limiter.p.IPFailures)
+		anon := &lms.User{Username: truncate(strings.TrimSpace(login), MaxEmailBytes)}
+		target := ""
+		if u != nil {
+			target = userTarget(u.ID)
+		}
+		if err := s.audit(ctx, s.store, anon, lms.AuditLoginFailed, target, ""); err != nil {
+			return nil, "", err
+		}
+		return nil, "", errBadLogin
+	}
+	s.limiter.reset(acctKey)
+	var token string
+	err = s.store.InTx(ctx, func(tx store.Store) error {
+		var err error
+		if token, _, err = s.newSession(ctx, tx, u); err != nil {
+			return err
+		}
+		if err := tx.TouchLogin(ctx, u.ID, now.UTC()); err != nil {
+			return fmt.Errorf("auth: touch login: %w", err)
+		}
+		return s.audit(ctx, tx, u, lms.AuditLogin, userTarget(u.ID), "")
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	u.LastLoginAt = now.UTC()
+	return u, token, nil
+}
+
+// Logout revokes the session with the given token (a no-op for unknown
+// tokens).
+func (s *Service) Logout(ctx context.Context, token string) error {
+	if token == "" {
+		return nil
+	}
+	sess, err := s.store.SessionByTokenHash(ctx, HashToken(token))
+	if lms.IsCode(err, lms.ENOTFOUND) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("auth: logout: %w", err)
+	}
+	return s.store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.DeleteSession(ctx, sess.UserID, sess.ID); err != nil && !lms.IsCode(err, lms.ENOTFOUND) {
+			return fmt.Errorf("auth: logout: %w", err)
+		}
+		return s.audit(ctx, tx, &lms.User{ID: sess.UserID}, lms.AuditLogout, fmt.Sprintf("session:%d", sess.ID), "")
+	})
+}
+
+// AuthenticateSession returns the user and session of a session token.
+// Expired (idle or absolute) sessions, unknown tokens and disabled users
+// give EUNAUTHORIZED. LastSeenAt is written at most once a minute.
+func (s *Service) AuthenticateSession(ctx context.Context, token string) (*lms.User, *lms.Session, error) {
+	if token == "" || len(token) > 2*tokenBytes {
+		return nil, nil, errInvalidSession()
+	}
+	sess, err := s.store.SessionByTokenHash(ctx, HashToken(token))
+	if lms.IsCode(err, lms.ENOTFOUND) {
+		return nil, nil, errInvalidSession()
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("auth: session lookup: %w", err)
+	}
+	now := s.now().UTC()
+	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) >= s.idleTTL {
+		if err := s.store.DeleteSession(ctx, sess.UserID, sess.ID); err != nil && !lms.IsCode(err, lms.ENOTFOUND) {
+			s.log.Warn().Err(err).Int64("session_id", sess.ID).Msg("deleting expired session")
+		}
+		return nil, nil, errInvalidSession()
+	}
+	u, err := s.store.UserByID(ctx, sess.UserID)
+	if lms.IsCode(err, lms.ENOTFOUND) {
+		return nil, nil, errInvalidSession()
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("auth: session user: %w", err)
+	}
+	if u.Disabled {
+		return nil, nil, errInvalidSession()
+	}
+	if now.Sub(sess.LastSeenAt) >= touchInterval {
+		if err := s.store.TouchSession(ctx, sess.ID, now); err != nil {
+			return nil, nil, fmt.Errorf("auth: touch session: %w", err)
+		}
+		sess.LastSeenAt = now
+	}
+	return u, sess, nil
+}
+
+// ListSessions returns the caller's sessions, newest first.
+func (s *Service) ListSessions(ctx context.Context) ([]*lms.Session, error) {
+	me, err := RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.ListSessions(ctx, me.ID)
+}
+
+// RevokeSession ends one of the caller's sessions (ENOTFOUND if not theirs).
+func (s *Service) RevokeSession(ctx context.Context, id int64) error {
+	me, err := RequireUser(ctx)
+	if err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.DeleteSession(ctx, me.ID, id); err != nil {
+			if lms.IsCode(err, lms.ENOTFOUND) {
+				return lms.Errorf(lms.ENOTFOUND, "Session not found.")
+			}
+			return fmt.Errorf("auth: revoke session: %w", err)
+		}
+		return s.audit(ctx, tx, nil, lms.AuditLogout, fmt.Sprintf("session:%d", id), "revoked")
+	})
+}
+
+// ChangePassword checks the caller's current password, sets the new one and
+// revokes all the caller's other sessions (all of them when the caller used
+// an API token).
+func (s *Service) ChangePassword(ctx context.Context, current, next string) error {
+	me, err := RequireUser(ctx)
+	if err != nil {
+		return err
+	}
+	if err := ValidatePassword("new_password", next); err != nil {
+		return err
+	}
+	u, err := s.store.UserByID(ctx, me.ID)
+	if err != nil {
+		return fmt.Errorf("auth: change password: %w", err)
+	}
+	ok, err := s.hasher.Verify(ctx, current, u.PasswordHash)
+	if err != nil && !errors.Is(err, errBadHash) {
+		return err
+	}
+	if !ok {
+		return lms.FieldError("current_password", "The current password is not correct.")
+	}
+	hash, err := s.hasher.Hash(ctx, next)
+	if err != nil {
+		return err
+	}
+	var keep int64
+	if sess := SessionFrom(ctx); sess != nil {
+		keep = sess.ID
+	}
+	return s.store.InTx(ctx, func(tx store.Store) error {
+		u, err := tx.UserByID(ctx, me.ID)
+		if err != nil {
+			return fmt.Errorf("auth: change password: %w", err)
+		}
+		u.PasswordHash = hash
+		if err := tx.UpdateUser(ctx, u); err != nil {
+			return fmt.Errorf("auth: change password: %w", err)
+		}
+		revoked, err := tx.DeleteUserSessions(ctx, me.ID, keep)
+		if err != nil {
+			return fmt.Errorf("auth: revoke sessions: %w", err)
+		}
+		return s.audit(ctx, tx, nil, lms.AuditPasswordChange, userTarget(me.ID),
+			fmt.Sprintf("%d other sessions revoked", len(revoked)))
+	})
+}
+
+// PruneSessions deletes expired sessions and returns how many; cmd runs it
+// periodically.
+func (s *Service) PruneSessions(ctx context.Context) (int, error) {
+	now := s.now().UTC()
+	return s.store.DeleteExpiredSessions(ctx, now, now.Add(-s.idleTTL))
+}
+
+// setPassword hashes pw; used by account creation paths.
+func (s *Service) setPassword(ctx context.Context, u *lms.User, pw string) error {
+	hash, err := s.hasher.Hash(ctx, pw)
+	if err != nil {
+		return err
+	}
+	u.PasswordHash = hash
+	return nil
+}

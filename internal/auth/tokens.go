@@ -1,0 +1,130 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/store"
+)
+
+// API token rules.
+const (
+	APITokenPrefix       = "lyc_"
+	apiTokenShownChars   = 12   // characters of the token kept as its recognisable Prefix
+	MaxAPITokenTTLDays   = 3650 // expires_in_days may be at most this
+	maxAPITokensPerUser  = 100
+	apiTokenBearerMaxLen = 128
+)
+
+// CreateAPIToken creates a personal access token for the caller. ttl <= 0
+// means it never expires. The token is returned once and stored only as a
+// hash.
+func (s *Service) CreateAPIToken(ctx context.Context, name string, ttl time.Duration) (string, *lms.APIToken, error) {
+	me, err := RequireUser(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	name, err = CleanName("name", name)
+	if err != nil {
+		return "", nil, err
+	}
+	if ttl > MaxAPITokenTTLDays*24*time.Hour {
+		return "", nil, lms.FieldError("expires_in_days", "Tokens may live at most %d days.", MaxAPITokenTTLDays)
+	}
+	existing, err := s.store.ListAPITokens(ctx, me.ID)
+	if err != nil {
+		return "", nil, fmt.Errorf("auth: list tokens: %w", err)
+	}
+	if len(existing) >= maxAPITokensPerUser {
+		return "", nil, lms.Errorf(lms.ECONFLICT, "You have too many API tokens; revoke some first.")
+	}
+	token := APITokenPrefix + randomToken()
+	now := s.now().UTC()
+	t := &lms.APIToken{
+		UserID:    me.ID,
+		Name:      name,
+		Prefix:    token[:apiTokenShownChars],
+		TokenHash: HashToken(token),
+		CreatedAt: now,
+	}
+	if ttl > 0 {
+		t.ExpiresAt = now.Add(ttl)
+	}
+	err = s.store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.CreateAPIToken(ctx, t); err != nil {
+			return fmt.Errorf("auth: create token: %w", err)
+		}
+		return s.audit(ctx, tx, nil, lms.AuditTokenCreate, fmt.Sprintf("token:%d", t.ID), name)
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return token, t, nil
+}
+
+// ListAPITokens returns the caller's tokens.
+func (s *Service) ListAPITokens(ctx context.Context) ([]*lms.APIToken, error) {
+	me, err := RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.ListAPITokens(ctx, me.ID)
+}
+
+// RevokeAPIToken deletes one of the caller's tokens (ENOTFOUND if not theirs).
+func (s *Service) RevokeAPIToken(ctx context.Context, id int64) error {
+	me, err := RequireUser(ctx)
+	if err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.DeleteAPIToken(ctx, me.ID, id); err != nil {
+			if lms.IsCode(err, lms.ENOTFOUND) {
+				return lms.Errorf(lms.ENOTFOUND, "API token not found.")
+			}
+			return fmt.Errorf("auth: revoke token: %w", err)
+		}
+		return s.audit(ctx, tx, nil, lms.AuditTokenRevoke, fmt.Sprintf("token:%d", id), "")
+	})
+}
+
+// AuthenticateToken returns the user and token of a bearer API token.
+// Unknown, expired or malformed tokens and disabled users give
+// EUNAUTHORIZED. LastUsedAt is written at most once a minute.
+func (s *Service) AuthenticateToken(ctx context.Context, bearer string) (*lms.User, *lms.APIToken, error) {
+	bad := lms.Errorf(lms.EUNAUTHORIZED, "Invalid or expired API token.")
+	if !strings.HasPrefix(bearer, APITokenPrefix) || len(bearer) > apiTokenBearerMaxLen {
+		return nil, nil, bad
+	}
+	t, err := s.store.APITokenByHash(ctx, HashToken(bearer))
+	if lms.IsCode(err, lms.ENOTFOUND) {
+		return nil, nil, bad
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("auth: token lookup: %w", err)
+	}
+	now := s.now().UTC()
+	if !t.ExpiresAt.IsZero() && !now.Before(t.ExpiresAt) {
+		return nil, nil, bad
+	}
+	u, err := s.store.UserByID(ctx, t.UserID)
+	if lms.IsCode(err, lms.ENOTFOUND) {
+		return nil, nil, bad
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("auth: token user: %w", err)
+	}
+	if u.Disabled {
+		return nil, nil, bad
+	}
+	if now.Sub(t.LastUsedAt) >= touchInterval {
+		if err := s.store.TouchAPIToken(ctx, t.ID, now); err != nil {
+			return nil, nil, fmt.Errorf("auth: touch token: %w", err)
+		}
+		t.LastUsedAt = now
+	}
+	return u, t, nil
+}

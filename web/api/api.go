@@ -1,0 +1,229 @@
+// Package api is Lyceum's JSON HTTP API under /api/v1: one route table
+// drives both the net/http.ServeMux and the OpenAPI 3.1 document, a small
+// middleware chain (request id, request log, metrics, panic recovery,
+// security headers, cross-origin protection, authentication) wraps every
+// request, and errors become RFC 9457 problem documents. It also mounts the
+// browser app and the WebSocket endpoint that cmd hands it.
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/rs/zerolog"
+
+	"github.com/lyceumhq/lyceum/internal/auth"
+	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/store"
+)
+
+// Prefix is the path prefix of every API route.
+const Prefix = "/api/v1"
+
+// SessionCookie is the name of the session cookie.
+const SessionCookie = "lyceum_session"
+
+// Params are the dependencies of the API.
+type Params struct {
+	Auth   *auth.Service
+	Store  store.Store
+	Logger zerolog.Logger
+	// PublicURL is the site's external URL (e.g. https://lyceum.example.org);
+	// its origin is trusted for state-changing requests and it prefixes
+	// invitation links.
+	PublicURL string
+	// SecureCookies marks the session cookie Secure even on plain HTTP
+	// requests (set it when TLS ends at a proxy).
+	SecureCookies bool
+	// DataDir holds uploads (avatars under DataDir/avatars).
+	DataDir string
+	// App serves the browser app for every non-API path (nil: 404).
+	App http.Handler
+	// WS serves GET /api/v1/ws for signed-in users (nil: not mounted).
+	WS http.Handler
+	// Metrics records request metrics (nil: unregistered metrics).
+	Metrics *Metrics
+	// ClientIPHeader, when set (e.g. "X-Forwarded-For" or "X-Real-IP"), is
+	// trusted for the client address: set it only behind a proxy that
+	// overwrites it. For X-Forwarded-For the last entry is used.
+	ClientIPHeader string
+}
+
+// API is the HTTP face of Lyceum.
+type API struct {
+	auth      *auth.Service
+	store     store.Store
+	log       zerolog.Logger
+	publicURL string
+	secure    bool
+	dataDir   string
+	app       http.Handler
+	ws        http.Handler
+	metrics   *Metrics
+	ipHeader  string
+
+	routes  []route
+	mux     *http.ServeMux // API routes only
+	openapi []byte         // the generated document
+	handler http.Handler   // the whole chain
+}
+
+// New builds the API and its handler chain.
+func New(p Params) (*API, error) {
+	if p.Auth == nil || p.Store == nil {
+		return nil, errors.New("api: Params.Auth and Params.Store are required")
+	}
+	if p.DataDir == "" {
+		return nil, errors.New("api: Params.DataDir is required")
+	}
+	a := &API{
+		auth:      p.Auth,
+		store:     p.Store,
+		log:       p.Logger,
+		publicURL: strings.TrimRight(p.PublicURL, "/"),
+		secure:    p.SecureCookies,
+		dataDir:   p.DataDir,
+		app:       p.App,
+		ws:        p.WS,
+		metrics:   p.Metrics,
+		ipHeader:  p.ClientIPHeader,
+		mux:       http.NewServeMux(),
+	}
+	if a.metrics == nil {
+		a.metrics, _ = NewMetrics(nil)
+	}
+	a.routes = a.routeTable()
+	for _, rt := range a.routes {
+		a.mux.Handle(rt.Method+" "+rt.Path, a.wrap(rt))
+	}
+	doc, err := a.openAPIDocument()
+	if err != nil {
+		return nil, fmt.Errorf("api: openapi: %w", err)
+	}
+	a.openapi = doc
+
+	cop := http.NewCrossOriginProtection()
+	if a.publicURL != "" {
+		u, err := url.Parse(a.publicURL)
+		if err != nil || u.Scheme == "" || u.Host == "" {
+			return nil, fmt.Errorf("api: invalid PublicURL %q", p.PublicURL)
+		}
+		if err := cop.AddTrustedOrigin(u.Scheme + "://" + u.Host); err != nil {
+			return nil, fmt.Errorf("api: trusted origin: %w", err)
+		}
+	}
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.writeError(w, r, lms.Errorf(lms.EFORBIDDEN, "Cross-origin requests are not allowed."))
+	}))
+
+	var h http.Handler = http.HandlerFunc(a.dispatch)
+	h = cop.Handler(h)
+	h = a.securityHeaders(h)
+	h = a.recoverPanics(h)
+	h = a.observe(h)
+	h = a.requestID(h)
+	a.handler = h
+	return a, nil
+}
+
+// Handler returns the handler for the whole site (API, WebSocket and app).
+func (a *API) Handler() http.Handler { return a.handler }
+
+// ServeHTTP serves the whole site.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.handler.ServeHTTP(w, r) }
+
+// dispatch sends /api/ paths to the API mux and the rest to the app.
+func (a *API) dispatch(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/api" && !strings.HasPrefix(r.URL.Path, "/api/") {
+		infoFrom(r.Context()).route = "app"
+		if a.app == nil {
+			a.writeError(w, r, lms.Errorf(lms.ENOTFOUND, "Page not found."))
+			return
+		}
+		a.app.ServeHTTP(w, r)
+		return
+	}
+	if _, pattern := a.mux.Handler(r); pattern == "" {
+		a.notMatched(w, r)
+		return
+	}
+	a.mux.ServeHTTP(w, r)
+}
+
+// notMatched answers 405 (with Allow) when another method would match, else 404.
+func (a *API) notMatched(w http.ResponseWriter, r *http.Request) {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := a.mux.Handler(probe); pattern != "" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		a.writeErrorStatus(w, r, http.StatusMethodNotAllowed,
+			lms.Errorf(lms.EUNSUPPORTED, "Method %s is not allowed here.", r.Method))
+		return
+	}
+	a.writeError(w, r, lms.Errorf(lms.ENOTFOUND, "No such API endpoint."))
+}
+
+// Authenticate returns the signed-in user of r (session cookie or bearer
+// token), or an EUNAUTHORIZED error. Requests that passed through the API's
+// handler chain reuse the result already computed for them.
+func (a *API) Authenticate(r *http.Request) (*lms.User, error) {
+	if u := lms.UserFrom(r.Context()); u != nil {
+		return u, nil
+	}
+	u, _, err := a.authenticate(r)
+	if err != nil {
+		return nil, err
+	}
+	if u == nil {
+		return nil, lms.Errorf(lms.EUNAUTHORIZED, "Please sign in.")
+	}
+	return u, nil
+}
+
+// authenticate checks the bearer token or session cookie of r. It returns a
+// nil user (and nil error) for anonymous requests, and an EUNAUTHORIZED error
+// for presented but invalid bearer tokens. Invalid cookies count as anonymous.
+func (a *API) authenticate(r *http.Request) (*lms.User, *lms.Session, error) {
+	ctx := r.Context()
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, tok, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
+			return nil, nil, lms.Errorf(lms.EUNAUTHORIZED, "Use Authorization: Bearer <token>.")
+		}
+		u, _, err := a.auth.AuthenticateToken(ctx, strings.TrimSpace(tok))
+		return u, nil, err
+	}
+	c, err := r.Cookie(SessionCookie)
+	if err != nil || c.Value == "" {
+		return nil, nil, nil
+	}
+	u, sess, err := a.auth.AuthenticateSession(ctx, c.Value)
+	if lms.IsCode(err, lms.EUNAUTHORIZED) {
+		return nil, nil, nil
+	}
+	return u, sess, err
+}
+
+// withCaller puts the user and session into ctx.
+func withCaller(ctx context.Context, u *lms.User, sess *lms.Session) context.Context {
+	if u != nil {
+		ctx = lms.WithUser(ctx, u)
+	}
+	if sess != nil {
+		ctx = auth.WithSession(ctx, sess)
+	}
+	return ctx
+}

@@ -1,0 +1,167 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/lyceumhq/lyceum/internal/auth"
+	"github.com/lyceumhq/lyceum/internal/lms"
+)
+
+func (a *API) getUsers(w http.ResponseWriter, r *http.Request) error {
+	limit, err := pageLimit(r)
+	if err != nil {
+		return err
+	}
+	offset, err := pageCursor(r)
+	if err != nil {
+		return err
+	}
+	users, total, err := a.auth.ListUsers(r.Context(), lms.UserFilter{Query: r.URL.Query().Get("q"), Limit: limit,
+		Offset: int(offset)})
+	if err != nil {
+		return err
+	}
+	out := UserList{Items: toUsers(users), Total: total}
+	if next := int(offset) + len(users); len(users) > 0 && next < total {
+		out.NextCursor = encodeCursor(int64(next))
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (a *API) postUser(w http.ResponseWriter, r *http.Request) error {
+	var req CreateUserRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	u, err := a.auth.CreateUser(r.Context(), auth.NewUser{Email: req.Email, Username: req.Username, Name: req.Name,
+		Password: req.Password, Role: req.Role})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, toUser(u))
+}
+
+func (a *API) patchUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req UpdateUserRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	u, err := a.auth.UpdateUser(r.Context(), id, auth.UserPatch{Name: req.Name, Role: req.Role, Disabled: req.Disabled})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, toUser(u))
+}
+
+func (a *API) deleteUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := a.auth.DeleteUser(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *API) getInvites(w http.ResponseWriter, r *http.Request) error {
+	invs, err := a.auth.ListInvites(r.Context())
+	if err != nil {
+		return err
+	}
+	if invs == nil {
+		invs = []*lms.Invite{}
+	}
+	return writeJSON(w, http.StatusOK, InviteList{Items: invs})
+}
+
+func (a *API) postInvite(w http.ResponseWriter, r *http.Request) error {
+	var req CreateInviteRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	maxHours := int(auth.MaxInviteTTL.Hours())
+	if req.ExpiresInHours < 0 || req.ExpiresInHours > maxHours {
+		return lms.FieldError("expires_in_hours", "expires_in_hours must be from 1 to %d.", maxHours)
+	}
+	token, inv, err := a.auth.CreateInvite(r.Context(), req.Email, req.Role, time.Duration(req.ExpiresInHours)*time.Hour)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, CreatedInvite{URL: a.publicURL + "/invite/" + token, Invite: inv})
+}
+
+func (a *API) deleteInvite(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := a.auth.RevokeInvite(r.Context(), id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *API) getSettings(w http.ResponseWriter, r *http.Request) error {
+	set, err := a.auth.Settings(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, SettingsBody{SiteName: set.SiteName, SignupPolicy: set.SignupPolicy,
+		SignupDomain: set.SignupDomain})
+}
+
+func (a *API) putSettings(w http.ResponseWriter, r *http.Request) error {
+	var req SettingsBody
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	set, err := a.auth.PutSettings(r.Context(), lms.Settings{SiteName: req.SiteName, SignupPolicy: req.SignupPolicy,
+		SignupDomain: req.SignupDomain})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, SettingsBody{SiteName: set.SiteName, SignupPolicy: set.SignupPolicy,
+		SignupDomain: set.SignupDomain})
+}
+
+func (a *API) getAudit(w http.ResponseWriter, r *http.Request) error {
+	limit, err := pageLimit(r)
+	if err != nil {
+		return err
+	}
+	before, err := pageCursor(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	f := lms.AuditFilter{Action: q.Get("action"), BeforeID: before, Limit: limit}
+	if len(f.Action) > auth.MaxNameChars {
+		return lms.FieldError("action", "The action filter is too long.")
+	}
+	if s := q.Get("actor_id"); s != "" {
+		if f.ActorID, err = strconv.ParseInt(s, 10, 64); err != nil || f.ActorID <= 0 {
+			return lms.FieldError("actor_id", "actor_id must be a user id.")
+		}
+	}
+	entries, err := a.auth.ListAudit(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	if entries == nil {
+		entries = []*lms.AuditEntry{}
+	}
+	out := AuditList{Items: entries}
+	if len(entries) == limit {
+		out.NextCursor = encodeCursor(entries[len(entries)-1].ID)
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
