@@ -1,0 +1,134 @@
+// The frame around every page: skip link, top bar (site name, navigation
+// that collapses into a menu button on small screens, user menu), the
+// offline/server banner, toasts and the confirmation dialog.
+import { html, useState, useEffect, useRef } from "./html.js";
+import { useStore } from "./store.js";
+import { network, get } from "./api.js";
+import { useApp, isAdmin, signOut } from "./session.js";
+import { useLocation } from "./router.js";
+import { Avatar } from "./ui.js";
+import { Toaster } from "./toast.js";
+import { ConfirmHost } from "./confirm.js";
+import { liveStatus } from "./live.js";
+
+const serverRetryMs = 5000;
+
+function navLinks(me) {
+  if (!me) return [];
+  const links = [["/", "My courses"]];
+  if (isAdmin(me)) {
+    links.push(["/admin/users", "Users"], ["/admin/settings", "Settings"], ["/admin/audit", "Audit log"]);
+  }
+  return links;
+}
+
+/** useDismiss closes a popup on Escape or a click outside ref. */
+function useDismiss(open, ref, close) {
+  useEffect(() => {
+    if (!open) return undefined;
+    const onKey = (e) => { if (e.key === "Escape") close(true); };
+    const onClick = (e) => { if (ref.current && !ref.current.contains(e.target)) close(false); };
+    document.addEventListener("keydown", onKey);
+    document.addEventListener("click", onClick);
+    return () => {
+      document.removeEventListener("keydown", onKey);
+      document.removeEventListener("click", onClick);
+    };
+  }, [open]);
+}
+
+function UserMenu({ me, setMe }) {
+  const [open, setOpen] = useState(false);
+  const ref = useRef(null);
+  const button = useRef(null);
+  const loc = useLocation();
+  useEffect(() => setOpen(false), [loc.href]);
+  useDismiss(open, ref, (refocus) => {
+    setOpen(false);
+    if (refocus && button.current) button.current.focus();
+  });
+  return html`
+    <div class="user-menu" ref=${ref}>
+      <button type="button" class="user-menu-button" ref=${button} aria-expanded=${open ? "true" : "false"}
+              aria-controls="user-menu-panel" data-testid="user-menu" onClick=${() => setOpen(!open)}>
+        <${Avatar} user=${me} size="sm" />
+        <span class="user-menu-name">${me.name || me.username}</span>
+        <span class="caret" aria-hidden="true"></span>
+        <span class="visually-hidden">Account menu</span>
+      </button>
+      <div id="user-menu-panel" class="menu-panel" hidden=${!open}>
+        <div class="menu-header">
+          <strong>${me.name || me.username}</strong>
+          <span class="muted">${me.email}</span>
+        </div>
+        <a class="menu-item" href="/profile">Profile and security</a>
+        <button type="button" class="menu-item" data-testid="signout" onClick=${() => signOut(setMe)}>
+          Sign out
+        </button>
+      </div>
+    </div>`;
+}
+
+function TopBar() {
+  const { site, me, setMe } = useApp();
+  const loc = useLocation();
+  const [navOpen, setNavOpen] = useState(false);
+  const navRef = useRef(null);
+  useEffect(() => setNavOpen(false), [loc.href]);
+  useDismiss(navOpen, navRef, () => setNavOpen(false));
+  const links = navLinks(me);
+  const current = (href) => (href === "/" ? loc.path === "/" : loc.path.startsWith(href));
+  return html`
+    <header class="topbar">
+      <div class="topbar-inner">
+        <a class="brand" href="/" data-testid="site-name">
+          <img src="/static/favicon.svg" alt="" width="28" height="28" />
+          <span>${(site && site.site_name) || "Lyceum"}</span>
+        </a>
+        ${links.length > 0 && html`
+          <div class=${links.length > 1 ? "nav-wrap" : "nav-wrap nav-single"} ref=${navRef}>
+            <button type="button" class="menu-toggle btn btn-ghost" aria-expanded=${navOpen ? "true" : "false"}
+                    aria-controls="primary-nav" data-testid="nav-toggle" onClick=${() => setNavOpen(!navOpen)}>
+              <span class="burger" aria-hidden="true"></span> Menu
+            </button>
+            <nav id="primary-nav" class=${navOpen ? "nav nav-open" : "nav"} aria-label="Main">
+              ${links.map(([href, label]) => html`
+                <a href=${href} class="nav-link" aria-current=${current(href) ? "page" : undefined}>${label}</a>`)}
+            </nav>
+          </div>`}
+        <div class="topbar-end">
+          ${me ? html`<${UserMenu} me=${me} setMe=${setMe} />`
+               : loc.path !== "/login" && html`<a class="btn btn-ghost" href="/login">Sign in</a>`}
+        </div>
+      </div>
+    </header>`;
+}
+
+/** Banner tells people when the browser is offline or the server is unreachable. */
+function Banner() {
+  const net = useStore(network);
+  const live = useStore(liveStatus);
+  useEffect(() => {
+    if (!net.serverDown || !net.online) return undefined;
+    const t = setInterval(() => { get("/site").catch(() => {}); }, serverRetryMs);
+    return () => clearInterval(t);
+  }, [net.serverDown, net.online]);
+  let msg = "";
+  if (!net.online) msg = "You're offline. Changes can't be saved until your connection is back.";
+  else if (net.serverDown) msg = "Can't reach the server right now. We'll keep trying; your page will work again once it's back.";
+  else if (live === "offline") msg = "Live updates are paused. Reconnecting…";
+  return html`
+    <div class="banner-slot" aria-live="assertive">
+      ${msg && html`<div class="banner" role="alert" data-testid="offline-banner">${msg}</div>`}
+    </div>`;
+}
+
+export function Layout({ children }) {
+  return html`
+    <a class="skip-link" href="#main">Skip to main content</a>
+    <${TopBar} />
+    <${Banner} />
+    <main id="main" class="main" tabindex="-1">${children}</main>
+    <${Toaster} />
+    <${ConfirmHost} />`;
+}

@@ -1,0 +1,129 @@
+// Entry point: loads the site and the signed-in user, then renders the
+// layout and the page for the current route. Pages are ES modules loaded
+// on first use (static/js/pages/*.js), each exporting a default component.
+import { html, render, useState, useEffect, useRef, useMemo } from "./html.js";
+import { get, ApiError } from "./api.js";
+import { AppContext, useApp, isAdmin } from "./session.js";
+import { useLocation, matchRoute, navigate, safeNext, loginURL } from "./router.js";
+import { Layout } from "./layout.js";
+import { Loading, ErrorState } from "./ui.js";
+import { toast } from "./toast.js";
+
+// access: "public" (anyone), "anon" (signed-out only; signed-in people go
+// on to ?next= or /), "user" (signed in), "admin" (site administrators).
+const routes = [
+  { path: "/", access: "user", load: () => import("./pages/dashboard.js") },
+  { path: "/login", access: "anon", load: () => import("./pages/login.js") },
+  { path: "/signup", access: "anon", load: () => import("./pages/signup.js") },
+  { path: "/setup", access: "public", load: () => import("./pages/setup.js") },
+  { path: "/invite/:token", access: "public", load: () => import("./pages/invite.js") },
+  { path: "/profile", access: "user", load: () => import("./pages/profile.js") },
+  { path: "/admin/users", access: "admin", load: () => import("./pages/admin-users.js") },
+  { path: "/admin/settings", access: "admin", load: () => import("./pages/admin-settings.js") },
+  { path: "/admin/audit", access: "admin", load: () => import("./pages/admin-audit.js") },
+];
+const notFound = { path: "*", access: "public", load: () => import("./pages/notfound.js") };
+const forbidden = { path: "!", access: "public", load: () => import("./pages/forbidden.js") };
+
+const modules = new Map(); // route -> loaded module (modules are cached by the browser too)
+
+function usePageModule(route) {
+  const [state, setState] = useState({ route, mod: modules.get(route), error: null });
+  useEffect(() => {
+    if (modules.has(route)) {
+      setState({ route, mod: modules.get(route), error: null });
+      return undefined;
+    }
+    let live = true;
+    setState({ route, mod: undefined, error: null });
+    route.load().then(
+      (mod) => { modules.set(route, mod); if (live) setState({ route, mod, error: null }); },
+      (error) => { console.error(error); if (live) setState({ route, mod: undefined, error }); },
+    );
+    return () => { live = false; };
+  }, [route]);
+  return state.route === route ? state : { route, mod: modules.get(route), error: null };
+}
+
+function Routes() {
+  const { me } = useApp();
+  const loc = useLocation();
+  const m = matchRoute(routes, loc.path);
+  let route = m ? m.route : notFound;
+  let redirect = "";
+  if ((route.access === "user" || route.access === "admin") && !me) redirect = loginURL(loc.href);
+  else if (route.access === "anon" && me) redirect = safeNext(loc.query.get("next"));
+  if (route.access === "admin" && me && !isAdmin(me)) route = forbidden;
+
+  useEffect(() => {
+    if (redirect) navigate(redirect, { replace: true });
+  }, [redirect]);
+
+  const { mod, error } = usePageModule(route);
+
+  // Move focus to the new page's heading after client-side navigation.
+  const first = useRef(true);
+  useEffect(() => {
+    if (!mod) return;
+    if (first.current) { first.current = false; return; }
+    const h1 = document.getElementById("page-title");
+    if (h1) h1.focus({ preventScroll: true });
+  }, [loc.path, mod]);
+
+  if (redirect) return html`<${Loading} />`;
+  if (error) {
+    return html`<${ErrorState} title="This page didn't load"
+      error=${new ApiError({ code: "network" })} onRetry=${() => location.reload()} />`;
+  }
+  if (!mod) return html`<${Loading} />`;
+  const Page = mod.default;
+  return html`<${Page} key=${loc.path} params=${m ? m.params : {}} query=${loc.query} />`;
+}
+
+function App() {
+  const [site, setSite] = useState(null);
+  const [me, setMe] = useState(undefined); // undefined: unknown yet; null: signed out
+  const [bootError, setBootError] = useState(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    setBootError(null);
+    Promise.all([
+      get("/site"),
+      get("/me").catch((e) => {
+        if (e instanceof ApiError && e.status === 401) return null;
+        throw e;
+      }),
+    ]).then(([s, u]) => { setSite(s); setMe(u); }, setBootError);
+  }, [attempt]);
+
+  // A 401 from any call while signed in means the session ended elsewhere.
+  useEffect(() => {
+    const onUnauthorized = () => setMe((cur) => {
+      if (cur) toast("Your session has ended. Please sign in again.", "info");
+      return cur ? null : cur;
+    });
+    addEventListener("lyceum:unauthorized", onUnauthorized);
+    return () => removeEventListener("lyceum:unauthorized", onUnauthorized);
+  }, []);
+
+  const ctx = useMemo(() => ({
+    site, setSite, me, setMe,
+    reloadSite: () => get("/site").then(setSite, () => {}),
+  }), [site, me]);
+
+  if (bootError) {
+    return html`<main id="main" class="main boot-error">
+      <${ErrorState} title="Lyceum can't start" error=${bootError} onRetry=${() => setAttempt((a) => a + 1)} />
+    </main>`;
+  }
+  if (!site || me === undefined) return html`<main id="main" class="main"><${Loading} label="Loading Lyceum…" /></main>`;
+  return html`
+    <${AppContext.Provider} value=${ctx}>
+      <${Layout}><${Routes} /><//>
+    <//>`;
+}
+
+const root = document.getElementById("app");
+root.textContent = ""; // drop the static "Loading…" placeholder
+render(html`<${App} />`, root);

@@ -1,0 +1,147 @@
+// Shared view pieces: page title, loading / empty / error states, avatar,
+// readable times, copy button, and useLoad() for fetching a page's data.
+import { html, useState, useEffect, useCallback, useRef } from "./html.js";
+import { errorMessage } from "./api.js";
+import { fullTime, relativeTime, initials } from "./format.js";
+import { toast } from "./toast.js";
+import { Icon } from "./icons.js";
+
+/** PageTitle is the page's <h1>; it takes focus after navigation. */
+export function PageTitle({ children, sub }) {
+  return html`
+    <div class="page-title">
+      <h1 id="page-title" tabindex="-1">${children}</h1>
+      ${sub && html`<p class="lede">${sub}</p>`}
+    </div>`;
+}
+
+export function Loading({ label = "Loading…" }) {
+  return html`<div class="state state-loading" role="status" data-testid="loading">
+    <span class="spinner" aria-hidden="true"></span> <span>${label}</span></div>`;
+}
+
+/** ErrorState says what failed and offers to retry. */
+export function ErrorState({ error, onRetry, title = "We couldn't load this" }) {
+  return html`
+    <div class="state state-error" role="alert" data-testid="error-state">
+      <h2>${title}</h2>
+      <p>${errorMessage(error)}</p>
+      ${onRetry && html`<button type="button" class="btn" onClick=${onRetry}>Try again</button>`}
+    </div>`;
+}
+
+export function EmptyState({ title, children, testid, icon = "inbox" }) {
+  return html`
+    <div class="state state-empty" data-testid=${testid}>
+      <div class="state-icon"><${Icon} name=${icon} size=${32} /></div>
+      <h2>${title}</h2>
+      ${children}
+    </div>`;
+}
+
+/** Avatar shows the user's picture, or their initials. */
+export function Avatar({ user, size = "md" }) {
+  const [broken, setBroken] = useState(false);
+  let src = user && user.avatar_url;
+  if (src && user.updated_at) {
+    // The URL stays the same when the picture changes: bust the cache.
+    src += `${src.includes("?") ? "&" : "?"}v=${encodeURIComponent(user.updated_at)}`;
+  }
+  useEffect(() => setBroken(false), [src]);
+  if (src && !broken) {
+    return html`<img class=${`avatar avatar-${size}`} src=${src} alt="" onError=${() => setBroken(true)} />`;
+  }
+  return html`<span class=${`avatar avatar-${size} avatar-initials`} aria-hidden="true">
+    ${initials(user && (user.name || user.username))}</span>`;
+}
+
+/** Time shows "5 minutes ago" with the full local time on hover. */
+export function Time({ at, fallback = "—" }) {
+  const rel = relativeTime(at);
+  if (!rel) return html`<span class="muted">${fallback}</span>`;
+  return html`<time datetime=${at} title=${fullTime(at)}>${rel}</time>`;
+}
+
+export function Badge({ kind = "neutral", children }) {
+  return html`<span class=${`badge badge-${kind}`}>${children}</span>`;
+}
+
+/** CopyButton copies text to the clipboard and confirms with a toast. */
+export function CopyButton({ text, label = "Copy", testid }) {
+  const [copied, setCopied] = useState(false);
+  const timer = useRef(0);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      toast("Couldn't copy automatically. Select the text and copy it yourself.", "error");
+      return;
+    }
+    setCopied(true);
+    toast("Copied to the clipboard.");
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => setCopied(false), 2000);
+  }
+  return html`<button type="button" class="btn btn-small" onClick=${copy} data-testid=${testid}>
+    ${copied ? "Copied" : label}</button>`;
+}
+
+/**
+ * useLoad fetches data for a view: {data, error, loading, reload, setData}.
+ * load receives an AbortSignal; it reruns when deps change.
+ */
+export function useLoad(load, deps = []) {
+  const [state, setState] = useState({ data: undefined, error: null, loading: true });
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    const ctl = new AbortController();
+    setState((s) => ({ ...s, error: null, loading: true }));
+    load(ctl.signal).then(
+      (data) => { if (!ctl.signal.aborted) setState({ data, error: null, loading: false }); },
+      (error) => {
+        if (ctl.signal.aborted || error.name === "AbortError") return;
+        setState((s) => ({ ...s, error, loading: false }));
+      },
+    );
+    return () => ctl.abort();
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  const setData = useCallback((fn) => setState((s) => ({
+    ...s, data: typeof fn === "function" ? fn(s.data) : fn,
+  })), []);
+  return { ...state, reload, setData };
+}
+
+/** useDebounced returns value after it has been still for ms. */
+export function useDebounced(value, ms) {
+  const [v, setV] = useState(value);
+  useEffect(() => {
+    const t = setTimeout(() => setV(value), ms);
+    return () => clearTimeout(t);
+  }, [value, ms]);
+  return v;
+}
+
+/** useTitle sets the document title to "Page · Site". */
+export function useTitle(title, site) {
+  useEffect(() => {
+    const name = (site && site.site_name) || "Lyceum";
+    document.title = title ? `${title} · ${name}` : name;
+  }, [title, site && site.site_name]);
+}
+
+/** Section is a titled card within a page. */
+export function Section({ id, title, description, children, actions, testid }) {
+  return html`
+    <section class="card section" aria-labelledby=${`${id}-title`} id=${id} data-testid=${testid}>
+      <div class="section-head">
+        <div>
+          <h2 id=${`${id}-title`}>${title}</h2>
+          ${description && html`<p class="muted">${description}</p>`}
+        </div>
+        ${actions && html`<div class="section-actions">${actions}</div>`}
+      </div>
+      ${children}
+    </section>`;
+}
