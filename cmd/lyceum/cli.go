@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/lyceumhq/lyceum/internal/auth"
+	"github.com/lyceumhq/lyceum/internal/lms"
+)
+
+// cliFlags returns a flag set for an operator subcommand; the configuration
+// flags are added by loadConfig.
+func cliFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// openForCLIFlags loads the configuration (with the subcommand's own flags
+// already defined on fs), opens the database and migrates it.
+func openForCLIFlags(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.Writer, getenv func(string) string) (backend, zerolog.Logger, error) {
+	cfg, err := loadConfig(fs, args, getenv)
+	if err != nil {
+		return nil, zerolog.Nop(), err
+	}
+	format := cfg.LogFormat
+	if format == "auto" {
+		format = "console"
+	}
+	log := newLogger(stderr, format, cfg.LogLevel)
+	db, err := openBackend(ctx, cfg, log)
+	if err != nil {
+		return nil, log, err
+	}
+	return db, log, nil
+}
+
+// openForCLI is openForCLIFlags for subcommands without flags of their own.
+func openForCLI(ctx context.Context, name string, args []string, stderr io.Writer, getenv func(string) string) (backend, zerolog.Logger, error) {
+	return openForCLIFlags(ctx, cliFlags(name, stderr), args, stderr, getenv)
+}
+
+// userCmd manages accounts from the command line, acting as the operator.
+func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+	if len(args) == 0 {
+		return errors.New("user: want create, set-password, set-admin or token")
+	}
+	action, args := args[0], args[1:]
+	fs := cliFlags("user "+action, stderr)
+	var (
+		email    = fs.String("email", "", "email address (create)")
+		username = fs.String("username", "", "username (create)")
+		name     = fs.String("name", "", "display name (create)")
+		admin    = fs.Bool("admin", false, "make the user a site administrator (create)")
+		login    = fs.String("login", "", "the user's email or username")
+		off      = fs.Bool("off", false, "remove administrator rights instead (set-admin)")
+		pwStdin  = fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+		tokName  = fs.String("token-name", "cli", "name of the API token (token)")
+		days     = fs.Int("days", 0, "API token lifetime in days; 0 never expires (token)")
+	)
+	switch action {
+	case "create", "set-password", "set-admin", "token":
+	default:
+		return fmt.Errorf("user: unknown action %q (want create, set-password, set-admin or token)", action)
+	}
+	db, log, err := openForCLIFlags(ctx, fs, args, stderr, getenv)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return fmt.Errorf("migrating the database: %w", err)
+	}
+	svc, err := auth.New(ctx, auth.Params{Store: db, Logger: log})
+	if err != nil {
+		return err
+	}
+	ctx = lms.WithUser(auth.WithClient(ctx, auth.Client{IP: "cli"}), auth.Operator())
+	password := func() (string, error) {
+		if !*pwStdin {
+			fmt.Fprint(stderr, "Password (input is shown; use -password-stdin in scripts): ")
+		}
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+			return "", errors.New("no password given on standard input")
+		}
+		return strings.TrimRight(line, "\r\n"), nil
+	}
+	find := func() (*lms.User, error) {
+		if *login == "" {
+			return nil, errors.New("-login is required")
+		}
+		return svc.UserByLogin(ctx, *login)
+	}
+	switch action {
+	case "create":
+		pw, err := password()
+		if err != nil {
+			return err
+		}
+		role := lms.SiteUser
+		if *admin {
+			role = lms.SiteAdmin
+		}
+		u, err := svc.CreateUser(ctx, auth.NewUser{Email: *email, Username: *username, Name: *name, Password: pw, Role: role})
+		if err != nil {
+			return cliError(err)
+		}
+		fmt.Fprintf(stdout, "created user %d %s <%s> (%s)\n", u.ID, u.Username, u.Email, u.Role)
+	case "set-password":
+		u, err := find()
+		if err != nil {
+			return cliError(err)
+		}
+		pw, err := password()
+		if err != nil {
+			return err
+		}
+		if err := svc.ResetPassword(ctx, u.ID, pw); err != nil {
+			return cliError(err)
+		}
+		fmt.Fprintf(stdout, "password of %s changed; their sessions were signed out\n", u.Username)
+	case "set-admin":
+		u, err := find()
+		if err != nil {
+			return cliError(err)
+		}
+		role := lms.SiteAdmin
+		if *off {
+			role = lms.SiteUser
+		}
+		if u, err = svc.UpdateUser(ctx, u.ID, auth.UserPatch{Role: &role}); err != nil {
+			return cliError(err)
+		}
+		fmt.Fprintf(stdout, "%s is now %s\n", u.Username, u.Role)
+	case "token":
+		u, err := find()
+		if err != nil {
+			return cliError(err)
+		}
+		tok, _, err := svc.CreateAPIToken(lms.WithUser(ctx, u), *tokName, daysDuration(*days))
+		if err != nil {
+			return cliError(err)
+		}
+		fmt.Fprintln(stdout, tok)
+	}
+	return nil
+}
+
+// cliError shows a user-visible error by its message and field.
+func cliError(err error) error {
+	var e *lms.Error
+	if errors.As(err, &e) {
+		if e.Field != "" {
+			return fmt.Errorf("%s: %s", e.Field, e.Message)
+		}
+		return errors.New(e.Message)
+	}
+	return err
+}
+
+// daysDuration converts a lifetime in days (0: none) to a duration.
+func daysDuration(days int) time.Duration { return time.Duration(days) * 24 * time.Hour }

@@ -1,0 +1,211 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// Config is every setting of a Lyceum node. Each has a default, an
+// environment variable LYCEUM_* and, for the common ones, a flag; flags win
+// over the environment. The README's configuration table lists them all (a
+// test keeps the two in step).
+type Config struct {
+	Addr            string        // where the HTTP server listens
+	PublicURL       string        // the URL people type; used for links and the Origin check
+	DataDir         string        // embedded database and uploads
+	DatabaseURL     string        // postgres://... ; "" for the embedded SQLite database
+	RedisURL        string        // redis://... ; "" for the in-process broker
+	AdminAddr       string        // health, readiness, metrics and pprof; "off" disables
+	LogLevel        zerolog.Level // debug, info, warn, error
+	LogFormat       string        // auto, console, json
+	TLSCert         string        // PEM certificate file; with TLSKey serves HTTPS
+	TLSKey          string        // PEM private key file
+	TrustProxy      bool          // trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy
+	ShutdownTimeout time.Duration // how long in-flight requests may take to finish
+	NodeID          string        // this node's name in logs, metrics and presence
+	Demo            bool          // seed demo content (later issues)
+
+	publicURLDerived bool // PublicURL was derived from Addr (and follows the real port)
+}
+
+// setting describes one configuration value: its environment variable, its
+// flag (empty for env-only), default, help text and how to store it.
+type setting struct {
+	env, flag, def, help string
+	set                  func(c *Config, v string) error
+}
+
+// settings is the single list of configuration values, read by loadConfig
+// and documented in the README.
+func settings() []setting {
+	str := func(dst func(*Config) *string) func(*Config, string) error {
+		return func(c *Config, v string) error { *dst(c) = v; return nil }
+	}
+	return []setting{
+		{"LYCEUM_ADDR", "addr", "localhost:8080", "HTTP listen address (host:port)", func(c *Config, v string) error {
+			if _, _, err := net.SplitHostPort(v); err != nil {
+				return fmt.Errorf("want host:port, e.g. :8080 or 0.0.0.0:8080")
+			}
+			c.Addr = v
+			return nil
+		}},
+		{"LYCEUM_PUBLIC_URL", "public-url", "", "URL people open, used in links and for the WebSocket Origin check (default http://ADDR)", func(c *Config, v string) error {
+			if v == "" {
+				c.PublicURL = ""
+				return nil
+			}
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				return fmt.Errorf("want an absolute http(s) URL, e.g. https://lyceum.school.example")
+			}
+			c.PublicURL = strings.TrimRight(v, "/")
+			return nil
+		}},
+		{"LYCEUM_DATA_DIR", "data", "./lyceum-data", "directory for the embedded database and uploads", str(func(c *Config) *string { return &c.DataDir })},
+		{"LYCEUM_DATABASE_URL", "database-url", "", "PostgreSQL URL (postgres://user@host:5432/db); empty for embedded SQLite in the data directory", func(c *Config, v string) error {
+			if v != "" && !strings.HasPrefix(v, "postgres://") && !strings.HasPrefix(v, "postgresql://") {
+				return fmt.Errorf("want a postgres:// URL or nothing")
+			}
+			c.DatabaseURL = v
+			return nil
+		}},
+		{"LYCEUM_REDIS_URL", "redis-url", "", "Redis URL (redis://host:6379/0) for fan-out across nodes; empty for the in-process broker", func(c *Config, v string) error {
+			if v != "" && !strings.HasPrefix(v, "redis://") && !strings.HasPrefix(v, "rediss://") {
+				return fmt.Errorf("want a redis:// or rediss:// URL or nothing")
+			}
+			c.RedisURL = v
+			return nil
+		}},
+		{"LYCEUM_ADMIN_ADDR", "admin-addr", "localhost:9090", "listen address of /healthz, /readyz, /metrics and pprof; \"off\" disables it", func(c *Config, v string) error {
+			if v != "off" {
+				if _, _, err := net.SplitHostPort(v); err != nil {
+					return fmt.Errorf("want host:port or off")
+				}
+			}
+			c.AdminAddr = v
+			return nil
+		}},
+		{"LYCEUM_LOG_LEVEL", "log-level", "info", "debug, info, warn or error", func(c *Config, v string) error {
+			l, err := zerolog.ParseLevel(v)
+			if err != nil || v == "" {
+				return fmt.Errorf("want debug, info, warn or error")
+			}
+			c.LogLevel = l
+			return nil
+		}},
+		{"LYCEUM_LOG_FORMAT", "log-format", "auto", "auto (console on a terminal, JSON otherwise), console or json", func(c *Config, v string) error {
+			if v != "auto" && v != "console" && v != "json" {
+				return fmt.Errorf("want auto, console or json")
+			}
+			c.LogFormat = v
+			return nil
+		}},
+		{"LYCEUM_TLS_CERT", "tls-cert", "", "PEM certificate file; with LYCEUM_TLS_KEY Lyceum serves HTTPS itself", str(func(c *Config) *string { return &c.TLSCert })},
+		{"LYCEUM_TLS_KEY", "tls-key", "", "PEM private key file for LYCEUM_TLS_CERT", str(func(c *Config) *string { return &c.TLSKey })},
+		{"LYCEUM_TRUST_PROXY", "", "false", "trust X-Forwarded-For and X-Forwarded-Proto (set behind a load balancer)", func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("want true or false")
+			}
+			c.TrustProxy = b
+			return nil
+		}},
+		{"LYCEUM_SHUTDOWN_TIMEOUT", "", "15s", "how long in-flight requests may run after SIGTERM", func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 {
+				return fmt.Errorf("want a duration such as 15s")
+			}
+			c.ShutdownTimeout = d
+			return nil
+		}},
+		{"LYCEUM_NODE_ID", "", "", "this node's name in logs, metrics and presence (default: host name)", str(func(c *Config) *string { return &c.NodeID })},
+	}
+}
+
+// loadConfig reads the environment (getenv) and then the flags in args. A bad
+// value fails with one line naming the setting.
+func loadConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*Config, error) {
+	c := &Config{}
+	all := settings()
+	flagValues := make(map[string]*string)
+	for _, s := range all {
+		v := s.def
+		if e := getenv(s.env); e != "" {
+			v = e
+		}
+		if err := s.set(c, v); err != nil {
+			return nil, fmt.Errorf("invalid %s=%q: %v", s.env, v, err)
+		}
+		if s.flag != "" {
+			flagValues[s.flag] = fs.String(s.flag, v, s.help+" ("+s.env+")")
+		}
+	}
+	demo := fs.Bool("demo", false, "seed a ready-to-explore demo site")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	for _, s := range all {
+		if s.flag == "" {
+			continue
+		}
+		if err := s.set(c, *flagValues[s.flag]); err != nil {
+			return nil, fmt.Errorf("invalid -%s=%q: %v", s.flag, *flagValues[s.flag], err)
+		}
+	}
+	c.Demo = *demo
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return nil, errors.New("invalid LYCEUM_TLS_CERT/LYCEUM_TLS_KEY: set both or neither")
+	}
+	for _, f := range []struct{ env, path string }{{"LYCEUM_TLS_CERT", c.TLSCert}, {"LYCEUM_TLS_KEY", c.TLSKey}} {
+		if f.path != "" {
+			if _, err := os.Stat(f.path); err != nil {
+				return nil, fmt.Errorf("invalid %s=%q: %v", f.env, f.path, err)
+			}
+		}
+	}
+	if c.DataDir == "" {
+		return nil, errors.New("invalid LYCEUM_DATA_DIR: must not be empty")
+	}
+	c.DataDir = filepath.Clean(c.DataDir)
+	if c.PublicURL == "" {
+		c.PublicURL = defaultPublicURL(c.Addr, c.TLSCert != "")
+		c.publicURLDerived = true
+	}
+	if c.NodeID == "" {
+		c.NodeID, _ = os.Hostname()
+		if c.NodeID == "" {
+			c.NodeID = "lyceum"
+		}
+	}
+	return c, nil
+}
+
+// defaultPublicURL derives a URL from the listen address: an empty or
+// wildcard host becomes localhost.
+func defaultPublicURL(addr string, tls bool) string {
+	host, port, _ := net.SplitHostPort(addr)
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	scheme := "http"
+	if tls {
+		scheme = "https"
+	}
+	if (scheme == "http" && port == "80") || (scheme == "https" && port == "443") {
+		return scheme + "://" + host
+	}
+	return scheme + "://" + net.JoinHostPort(host, port)
+}

@@ -1,0 +1,108 @@
+// Command lyceum is Lyceum's server and operator tool, and the only
+// composition root: it reads the configuration, picks the storage backend and
+// the broker, wires every package together, runs the HTTP and admin servers
+// and shuts them down gracefully.
+//
+//	lyceum [serve] [flags]           run the server (default)
+//	lyceum migrate [apply|status]    apply or list database migrations
+//	lyceum user create|set-password|set-admin|token ...
+//	lyceum version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3".
+var version = "dev"
+
+func main() {
+	ctx, stop := signalContext()
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "lyceum:", err)
+		os.Exit(1)
+	}
+}
+
+// signalContext is cancelled by the first SIGINT or SIGTERM; a second one
+// exits the process at once.
+func signalContext() (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ch
+		cancel()
+		<-ch
+		fmt.Fprintln(os.Stderr, "lyceum: second signal, exiting now")
+		os.Exit(2)
+	}()
+	return ctx, func() { signal.Stop(ch); cancel() }
+}
+
+// run dispatches a subcommand. It is main without the process: tests call it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serveCmd(ctx, args, stdout, stderr, getenv)
+	case "migrate":
+		return migrateCmd(ctx, args, stdout, stderr, getenv)
+	case "user":
+		return userCmd(ctx, args, stdin, stdout, stderr, getenv)
+	case "version":
+		fmt.Fprintln(stdout, versionString())
+		return nil
+	case "help", "-h", "--help":
+		usage(stdout)
+		return nil
+	default:
+		usage(stderr)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `Lyceum: a self-hosted learning platform with live classrooms.
+
+Usage:
+  lyceum [serve] [flags]                 run the server (default command)
+  lyceum migrate [apply|status]          apply pending database migrations, or list them
+  lyceum user create -email E -username U -name N [-admin] [-password-stdin]
+  lyceum user set-password -login L [-password-stdin]
+  lyceum user set-admin -login L [-off]
+  lyceum user token -login L [-token-name N] [-days D]   print a new personal API token
+  lyceum version
+
+Every command takes the configuration flags of 'serve' that concern it (e.g.
+-data, -database-url) and reads the same LYCEUM_* environment variables.
+Run 'lyceum serve -h' for the full list.
+`)
+}
+
+// versionString describes the build: the version and the VCS revision.
+func versionString() string {
+	rev := ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				rev = " (" + s.Value[:12] + ")"
+			}
+		}
+		return "lyceum " + version + rev + " " + bi.GoVersion
+	}
+	return "lyceum " + version
+}
