@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// browserTimeout bounds one browser test.
+const browserTimeout = 90 * time.Second
+
+// chromiumPath returns the Chromium to drive. LYCEUM_TEST_CHROMIUM names it
+// (CI sets it: a missing browser then fails the test); otherwise one on PATH
+// is used, and without one the test is skipped.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("LYCEUM_TEST_CHROMIUM"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("LYCEUM_TEST_CHROMIUM=%s: %v", p, err)
+		}
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("skipping browser test: no Chromium found (set LYCEUM_TEST_CHROMIUM)")
+	return ""
+}
+
+// viewport is a browser window size; mobile emulates a phone (touch, DPR 2).
+type viewport struct {
+	name          string
+	width, height int64
+	mobile        bool
+}
+
+var (
+	desktop = viewport{"desktop", 1280, 800, false}
+	phone   = viewport{"phone", 390, 844, true}
+)
+
+// newBrowser starts a headless Chromium for the test and returns a tab context.
+func newBrowser(t *testing.T, vp viewport) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(int(vp.width), int(vp.height)),
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), browserTimeout)
+	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
+	bctx, bcancel := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
+	t.Cleanup(func() { bcancel(); acancel(); cancel() })
+	var emulate chromedp.Action[chromedp.Void]
+	if vp.mobile {
+		emulate = chromedp.EmulateViewport(vp.width, vp.height, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch)
+	} else {
+		emulate = chromedp.EmulateViewport(vp.width, vp.height)
+	}
+	if err := chromedp.Do(bctx, emulate); err != nil {
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	return bctx
+}
+
+// screenshot saves a PNG of the page under LYCEUM_TEST_SCREENSHOTS, when set
+// (for people looking at the pages; CI does not set it).
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("LYCEUM_TEST_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	file := filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "_")+"_"+name+".png")
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+	}
+}
+
+// do runs browser steps and fails the test with the step's name on error.
+func do(t *testing.T, ctx context.Context, step string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		screenshot(t, ctx, "failed")
+		t.Fatalf("%s: %v", step, err)
+	}
+}
+
+// textOf returns the visible text of the first element matching css.
+func textOf(t *testing.T, ctx context.Context, css string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css), chromedp.NodeVisible))
+	if err != nil {
+		t.Fatalf("reading %s: %v", css, err)
+	}
+	return s
+}
+
+// fill types values into form fields by CSS selector, clearing them first.
+func fill(fields map[string]string) chromedp.Action[chromedp.Void] {
+	var steps []chromedp.Action[chromedp.Void]
+	for sel, v := range fields {
+		steps = append(steps, chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), v, chromedp.NodeVisible))
+	}
+	return chromedp.Steps(steps...)
+}
