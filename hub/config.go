@@ -1,0 +1,102 @@
+package hub
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"time"
+)
+
+// Defaults for Config. Every tunable has a named default with its unit.
+const (
+	DefaultSendQueueMessages   = 1024             // frames queued per connection before it counts as slow
+	DefaultSendQueueBytes      = 1 << 20          // bytes queued per connection before it counts as slow (1 MiB)
+	DefaultWriteTimeout        = 10 * time.Second // deadline for one WebSocket write
+	DefaultPingInterval        = 25 * time.Second // WebSocket ping period
+	DefaultPingTimeout         = 15 * time.Second // time allowed for the pong
+	DefaultReadLimit           = 64 << 10         // bytes per incoming message (64 KiB); larger -> close 1009
+	DefaultRateLimit           = 20.0             // commands per second per connection (token refill)
+	DefaultRateBurst           = 50               // token bucket size per connection
+	DefaultRateAbuseLimit      = 100              // rejected commands in a row before close 1008
+	DefaultHistorySize         = 1000             // publications kept per topic for recovery
+	DefaultHistoryTTL          = 10 * time.Minute // age of the oldest publication kept for recovery
+	DefaultPresenceTTL         = 60 * time.Second // a dead node's presence entries vanish after this
+	DefaultMaxBatchBytes       = 64 << 10         // coalesce queued frames into one WebSocket message up to this size
+	DefaultBrokerTimeout       = 3 * time.Second  // deadline for one broker call
+	DefaultIdempotencyTTL      = 5 * time.Minute  // how long a publish idempotency key is remembered
+	DefaultMaxSubscriptions    = 512              // topics per connection
+	DefaultMaxCommandsPerFrame = 64               // commands in one client WebSocket message
+)
+
+// Config holds every tunable of a Hub. Zero fields take the defaults above
+// (see WithDefaults).
+type Config struct {
+	// NodeID names this node in presence entries and logs; random when empty.
+	NodeID string
+	// OriginPatterns lists extra allowed Origin hosts for the WebSocket
+	// upgrade (coder/websocket patterns, e.g. the public URL's host). Same-host
+	// upgrades are always allowed; other cross-site upgrades are refused.
+	OriginPatterns []string
+
+	SendQueueMessages int           // see DefaultSendQueueMessages
+	SendQueueBytes    int           // see DefaultSendQueueBytes
+	WriteTimeout      time.Duration // see DefaultWriteTimeout
+	PingInterval      time.Duration // see DefaultPingInterval
+	PingTimeout       time.Duration // see DefaultPingTimeout
+	ReadLimit         int64         // see DefaultReadLimit
+	RateLimit         float64       // see DefaultRateLimit
+	RateBurst         int           // see DefaultRateBurst
+	RateAbuseLimit    int           // see DefaultRateAbuseLimit
+	HistorySize       int           // see DefaultHistorySize
+	HistoryTTL        time.Duration // see DefaultHistoryTTL
+	PresenceTTL       time.Duration // see DefaultPresenceTTL
+	MaxBatchBytes     int           // see DefaultMaxBatchBytes
+	BrokerTimeout     time.Duration // see DefaultBrokerTimeout
+	IdempotencyTTL    time.Duration // see DefaultIdempotencyTTL
+	MaxSubscriptions  int           // see DefaultMaxSubscriptions
+	MaxCommands       int           // see DefaultMaxCommandsPerFrame
+
+	// Hooks decide what connections may do; see Hooks.
+	Hooks Hooks
+}
+
+// WithDefaults returns c with every zero field set to its default.
+func (c Config) WithDefaults() Config {
+	if c.NodeID == "" {
+		c.NodeID = randomID(6)
+	}
+	setDefault(&c.SendQueueMessages, DefaultSendQueueMessages)
+	setDefault(&c.SendQueueBytes, DefaultSendQueueBytes)
+	setDefault(&c.WriteTimeout, DefaultWriteTimeout)
+	setDefault(&c.PingInterval, DefaultPingInterval)
+	setDefault(&c.PingTimeout, DefaultPingTimeout)
+	setDefault(&c.ReadLimit, DefaultReadLimit)
+	setDefault(&c.RateLimit, DefaultRateLimit)
+	setDefault(&c.RateBurst, DefaultRateBurst)
+	setDefault(&c.RateAbuseLimit, DefaultRateAbuseLimit)
+	setDefault(&c.HistorySize, DefaultHistorySize)
+	setDefault(&c.HistoryTTL, DefaultHistoryTTL)
+	setDefault(&c.PresenceTTL, DefaultPresenceTTL)
+	setDefault(&c.MaxBatchBytes, DefaultMaxBatchBytes)
+	setDefault(&c.BrokerTimeout, DefaultBrokerTimeout)
+	setDefault(&c.IdempotencyTTL, DefaultIdempotencyTTL)
+	setDefault(&c.MaxSubscriptions, DefaultMaxSubscriptions)
+	setDefault(&c.MaxCommands, DefaultMaxCommandsPerFrame)
+	return c
+}
+
+func setDefault[T int | int64 | float64 | time.Duration](p *T, def T) {
+	if *p <= 0 {
+		*p = def
+	}
+}
+
+// randomID returns 2n hex characters from crypto/rand.
+func randomID(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // never fails (crypto/rand panics internally on failure)
+	return hex.EncodeToString(b)
+}
+
+// NewEpoch returns a fresh random epoch string for a topic's history.
+// Brokers use it when a topic's history starts (or restarts).
+func NewEpoch() string { return randomID(8) }

@@ -1,0 +1,235 @@
+package hub_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/lyceumhq/lyceum/hub"
+	"github.com/lyceumhq/lyceum/hub/hubtest"
+)
+
+func newNode(t *testing.T, cfg hub.Config) *hubtest.Node {
+	t.Helper()
+	return hubtest.NewNode(t, cfg, hub.NewMemoryBroker(hub.MemoryBrokerConfig{HistorySize: cfg.HistorySize}))
+}
+
+func TestSlowSubscriberIsDisconnectedOthersKeepReceiving(t *testing.T) {
+	n := newNode(t, hub.Config{SendQueueMessages: 50, SendQueueBytes: 1 << 20})
+	const topic = "course:slow"
+	fast := hubtest.Dial(t, n, "fast")
+	fast.Subscribe(topic, nil)
+
+	slow := hubtest.DialURL(t, n.URL+"?user=slow", false)
+	// Subscribe without reading anything back.
+	slow.Send(`{"type":"subscribe","id":1,"topic":"course:slow"}`)
+	time.Sleep(50 * time.Millisecond)
+
+	payload := strings.Repeat("x", 16<<10)
+	start := time.Now()
+	for i := range 400 {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		if _, err := n.Hub.Publish(ctx, topic, json.RawMessage(`{"i":`+itoa(i)+`,"p":"`+payload+`"}`)); err != nil {
+			t.Fatal(err)
+		}
+		cancel()
+		if i%50 == 0 { // let the fast reader keep up
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Fatalf("publishing took %v: the publisher was blocked", el)
+	}
+	pushes := fast.Pushes(topic, 400)
+	hubtest.CheckSequence(t, pushes, pushes[0].Epoch, 1)
+
+	// The slow client finally reads: it finds its data cut off by close 4008.
+	ctx, cancel := context.WithTimeout(context.Background(), hubtest.WaitTimeout)
+	defer cancel()
+	var err error
+	for err == nil {
+		_, _, err = slow.WS.Read(ctx)
+	}
+	if got := websocket.CloseStatus(err); got != hub.CloseSlowConsumer {
+		t.Fatalf("slow client closed with %v (%v), want %d", got, err, hub.CloseSlowConsumer)
+	}
+}
+
+func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
+
+func TestLimitsCloseTheConnection(t *testing.T) {
+	tests := []struct {
+		name string
+		msg  []byte
+		typ  websocket.MessageType
+		want websocket.StatusCode
+	}{
+		{"message over the read limit closes 1009", []byte(`{"type":"ping","id":1,"x":"` + strings.Repeat("a", 2048) + `"}`), websocket.MessageText, websocket.StatusMessageTooBig},
+		{"invalid UTF-8 closes 1007", []byte("{\"type\":\"ping\",\"id\":1,\"x\":\"\xff\xfe\"}"), websocket.MessageText, websocket.StatusInvalidFramePayloadData},
+		{"binary message closes 1003", []byte(`{"type":"ping","id":1}`), websocket.MessageBinary, websocket.StatusUnsupportedData},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			n := newNode(t, hub.Config{ReadLimit: 1024})
+			c := hubtest.Dial(t, n, "u1")
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			if err := c.WS.Write(ctx, tc.typ, tc.msg); err != nil {
+				t.Fatal(err)
+			}
+			if got := c.Closed(); got != tc.want {
+				t.Fatalf("close status %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	t.Run("over the rate gets error frames", func(t *testing.T) {
+		n := newNode(t, hub.Config{RateLimit: 1, RateBurst: 5, RateAbuseLimit: 1000})
+		c := hubtest.Dial(t, n, "u1")
+		c.Send(strings.Repeat(`{"type":"ping","id":1}`+"\n", 8))
+		var acks, limited int
+		for range 8 {
+			switch f := c.Next(); {
+			case f.Type == hub.FrameAck:
+				acks++
+			case f.Type == hub.FrameError && f.Code == hub.CodeRateLimited:
+				limited++
+			default:
+				t.Fatalf("unexpected %+v", f)
+			}
+		}
+		if acks != 5 || limited != 3 {
+			t.Fatalf("acks=%d limited=%d, want 5 and 3", acks, limited)
+		}
+	})
+	t.Run("persistent abuse closes 1008", func(t *testing.T) {
+		n := newNode(t, hub.Config{RateLimit: 1, RateBurst: 1, RateAbuseLimit: 10})
+		c := hubtest.Dial(t, n, "u1")
+		c.Send(strings.Repeat(`{"type":"ping","id":1}`+"\n", 20))
+		if got := c.Closed(); got != websocket.StatusPolicyViolation {
+			t.Fatalf("close status %v, want 1008", got)
+		}
+	})
+}
+
+func TestCommandErrors(t *testing.T) {
+	n := newNode(t, hub.Config{Hooks: hub.Hooks{
+		CanSubscribe: func(_ context.Context, id hub.Identity, topic string) (hub.SubscribeOptions, error) {
+			if strings.HasPrefix(topic, "secret:") {
+				return hub.SubscribeOptions{}, hub.Errorf(hub.CodeForbidden, "no")
+			}
+			return hub.SubscribeOptions{}, nil
+		},
+		OnPublish: func(_ context.Context, req hub.PublishRequest) (json.RawMessage, error) {
+			if req.Topic == "course:ro" {
+				return nil, errors.New("database down") // internals must not leak
+			}
+			return json.RawMessage(`{"from":"` + req.Identity.UserID + `","text":` + string(req.Data) + `}`), nil
+		},
+	}})
+	c := hubtest.Dial(t, n, "u1")
+	tests := []struct {
+		name, msg, wantCode string
+	}{
+		{"malformed JSON is invalid", `{"type":"subscribe","id":1,`, hub.CodeInvalid},
+		{"unknown type is invalid", `{"type":"nope","id":1}`, hub.CodeInvalid},
+		{"bad topic is invalid", `{"type":"subscribe","id":1,"topic":"a b"}`, hub.CodeInvalid},
+		{"refused topic is forbidden", `{"type":"subscribe","id":1,"topic":"secret:x"}`, hub.CodeForbidden},
+		{"hook failure is internal", `{"type":"publish","id":1,"topic":"course:ro","data":1}`, hub.CodeInternal},
+		{"unsubscribe unknown is not_subscribed", `{"type":"unsubscribe","id":1,"topic":"course:zz"}`, hub.CodeNotSubscribed},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c.Send(tc.msg)
+			f := c.Next()
+			if f.Type != hub.FrameError || f.Code != tc.wantCode {
+				t.Fatalf("got %+v, want error %s", f, tc.wantCode)
+			}
+			if strings.Contains(f.Message, "database") {
+				t.Fatalf("internal detail leaked: %q", f.Message)
+			}
+		})
+	}
+	t.Run("publish is rewritten by the hook and idempotent by key", func(t *testing.T) {
+		c.Subscribe("course:chat", nil)
+		id1 := c.Command(hub.Command{Type: hub.CmdPublish, Topic: "course:chat", Key: "k1", Data: json.RawMessage(`"hi"`)})
+		ack1, pushes := c.Reply(id1)
+		id2 := c.Command(hub.Command{Type: hub.CmdPublish, Topic: "course:chat", Key: "k1", Data: json.RawMessage(`"hi"`)})
+		ack2, more := c.Reply(id2)
+		pushes = append(pushes, more...)
+		if ack1.Type != hub.FrameAck || ack2.Type != hub.FrameAck || *ack1.Offset != *ack2.Offset {
+			t.Fatalf("acks %+v %+v, want the same position twice", ack1, ack2)
+		}
+		select {
+		case f := <-c.Frames:
+			pushes = append(pushes, f)
+		case <-time.After(50 * time.Millisecond):
+		}
+		if len(pushes) != 1 || string(pushes[0].Data) != `{"from":"u1","text":"hi"}` {
+			t.Fatalf("pushes = %+v, want one rewritten push", pushes)
+		}
+	})
+}
+
+func TestDisconnectClosesOnlyThatSession(t *testing.T) {
+	n := newNode(t, hub.Config{})
+	a := hubtest.DialURL(t, n.URL+"?user=u1&session=s1", true)
+	b := hubtest.DialURL(t, n.URL+"?user=u1&session=s2", true)
+	if err := n.Hub.Disconnect(context.Background(), "u1", "s1", hub.CloseRevoked, "session revoked"); err != nil {
+		t.Fatal(err)
+	}
+	if got := a.Closed(); got != hub.CloseRevoked {
+		t.Fatalf("close status %v, want %d", got, hub.CloseRevoked)
+	}
+	b.Command(hub.Command{Type: hub.CmdPing})
+	if f := b.Next(); f.Type != hub.FrameAck {
+		t.Fatalf("other session got %+v, want it alive", f)
+	}
+}
+
+func TestUpgradeChecks(t *testing.T) {
+	n := newNode(t, hub.Config{})
+	t.Run("cross-site origin is refused", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		_, resp, err := websocket.Dial(ctx, n.URL+"?user=u1", &websocket.DialOptions{
+			HTTPHeader: http.Header{"Origin": {"https://evil.example"}}})
+		if err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("err=%v resp=%v, want 403", err, resp)
+		}
+	})
+	t.Run("unauthenticated is refused", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		_, resp, err := websocket.Dial(ctx, n.URL, nil)
+		if err == nil || resp == nil || resp.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("err=%v resp=%v, want 401", err, resp)
+		}
+	})
+	t.Run("hello carries version and limits", func(t *testing.T) {
+		c := hubtest.Dial(t, n, "u1")
+		if c.Hello.Version != hub.ProtocolVersion || c.Hello.Limits.MaxMessageBytes != hub.DefaultReadLimit {
+			t.Fatalf("hello = %+v", c.Hello)
+		}
+	})
+}
+
+func TestQueuedFramesAreCoalesced(t *testing.T) {
+	n := newNode(t, hub.Config{})
+	c := hubtest.Dial(t, n, "u1")
+	ack := c.Subscribe("course:batch", nil)
+	before := c.Messages()
+	hubtest.Publish(t, n, "course:batch", 1, 500)
+	hubtest.CheckSequence(t, c.Pushes("course:batch", 500), ack.Epoch, 1)
+	if msgs := c.Messages() - before; msgs >= 500 {
+		t.Fatalf("500 pushes took %d messages; expected coalescing", msgs)
+	}
+}

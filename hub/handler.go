@@ -1,0 +1,103 @@
+package hub
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// Handler returns an http.Handler for the WebSocket endpoint that
+// authenticates each upgrade request with authn (session cookie or bearer
+// token, decided by the caller). An authn error answers 401 (or the error's
+// code mapped by Hooks.ErrorInfo to 403/503) before any upgrade.
+func (h *Hub) Handler(authn func(*http.Request) (Identity, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := authn(r)
+		if err != nil {
+			code, msg := h.errorInfo(err)
+			status := http.StatusUnauthorized
+			switch code {
+			case CodeForbidden:
+				status = http.StatusForbidden
+			case CodeUnavailable:
+				status = http.StatusServiceUnavailable
+			case CodeInternal:
+				status = http.StatusInternalServerError
+			}
+			if status == http.StatusUnauthorized {
+				code = "unauthorized"
+			}
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(status)
+			_ = json.NewEncoder(w).Encode(map[string]any{"status": status, "code": code, "title": msg})
+			return
+		}
+		h.ServeWS(w, r, id)
+	})
+}
+
+// ServeWS upgrades an already authenticated request to a WebSocket
+// connection for id and serves it until it ends (the request's goroutine
+// becomes the connection's reader). Cross-site upgrades are refused (403)
+// unless the Origin matches Config.OriginPatterns.
+func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, id Identity) {
+	h.mu.RLock()
+	closed := h.closed
+	h.mu.RUnlock()
+	if closed {
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+		Subprotocols:    []string{Subprotocol},
+		OriginPatterns:  h.cfg.OriginPatterns,
+		CompressionMode: websocket.CompressionDisabled,
+	})
+	if err != nil {
+		h.log.Debug().Err(err).Msg("websocket upgrade refused")
+		return // Accept has written the HTTP error
+	}
+	ws.SetReadLimit(h.cfg.ReadLimit)
+	c := h.newConn(ws, id)
+
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		_ = ws.Close(websocket.StatusGoingAway, "server shutting down")
+		return
+	}
+	h.conns[c] = struct{}{}
+	h.wg.Add(1)
+	h.mu.Unlock()
+	defer h.wg.Done()
+	h.m.connections.Inc()
+	h.m.connects.Inc()
+
+	writerDone := make(chan struct{})
+	go c.writeLoop(writerDone)
+	c.enqueue(marshalFrame(HelloFrame{
+		Type: FrameHello, Version: ProtocolVersion, Time: time.Now().UTC(), Node: h.cfg.NodeID, Client: c.id,
+		PingIntervalMS: h.cfg.PingInterval.Milliseconds(),
+		Limits: HelloLimits{MaxMessageBytes: h.cfg.ReadLimit, MaxCommands: h.cfg.MaxCommands,
+			MaxSubscriptions: h.cfg.MaxSubscriptions, RatePerSecond: h.cfg.RateLimit, RateBurst: h.cfg.RateBurst},
+	}))
+	c.schedulePing()
+
+	// The read context is never cancelled while reading: with coder/websocket
+	// a cancelled read context closes the connection. Closing goes through
+	// closeWith and the writer's close handshake, which ends the read.
+	c.readLoop(context.WithoutCancel(r.Context()))
+
+	c.closeWith(websocket.StatusNormalClosure, "")
+	c.pingTimer.Stop()
+	<-writerDone
+	_ = ws.CloseNow()
+	c.dropAll()
+	h.mu.Lock()
+	delete(h.conns, c)
+	h.mu.Unlock()
+	h.m.connections.Dec()
+}

@@ -1,0 +1,110 @@
+package hub
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// Identity is who a connection belongs to. The hub treats it as opaque: it
+// only uses UserID and Name for presence and SessionID for Disconnect.
+type Identity struct {
+	UserID    string // stable id of the user (presence groups connections by it)
+	Name      string // display name shown in presence
+	SessionID string // the login session or API token the socket was opened with
+	// Data is for the caller (e.g. the user's role); the hub never reads it.
+	Data any
+}
+
+// SubscribeOptions is what CanSubscribe grants for one subscription.
+type SubscribeOptions struct {
+	// Presence announces this connection in the topic's presence and sends
+	// it the topic's join and leave events.
+	Presence bool
+}
+
+// PublishRequest is a client's publish command as handed to OnPublish.
+type PublishRequest struct {
+	Identity Identity
+	Topic    string
+	// Key is the client-supplied idempotency key ("" when none). Hooks that
+	// store something should use it to avoid storing a retry twice.
+	Key  string
+	Data json.RawMessage // compact, valid JSON
+}
+
+// Hooks let the caller (rooms, the API) decide what a connection may do. The
+// hub only enforces the answers. Nil hooks refuse: without CanSubscribe no
+// subscription is allowed, without OnPublish clients cannot publish.
+type Hooks struct {
+	// CanSubscribe reports whether id may subscribe to topic.
+	CanSubscribe func(ctx context.Context, id Identity, topic string) (SubscribeOptions, error)
+	// OnPublish validates (and may store) a client publication before
+	// fan-out. It returns the data to publish (possibly rewritten, e.g. with
+	// the sender and a stored id), or nil data to publish nothing (the hook
+	// published by itself through Hub.Publish), or an error for the client.
+	OnPublish func(ctx context.Context, req PublishRequest) (json.RawMessage, error)
+	// ErrorInfo maps a hook error to a stable code and a message safe to show
+	// (e.g. lms.ErrorCode and lms.ErrorMessage). When nil, *Error values keep
+	// their code and anything else becomes "internal".
+	ErrorInfo func(err error) (code, message string)
+}
+
+// Error codes the hub itself sends in error frames.
+const (
+	CodeInvalid       = "invalid"
+	CodeForbidden     = "forbidden"
+	CodeRateLimited   = "rate_limited"
+	CodeTooLarge      = "too_large"
+	CodeUnavailable   = "unavailable"
+	CodeInternal      = "internal"
+	CodeLimitExceeded = "limit_exceeded"
+	CodeNotSubscribed = "not_subscribed"
+	// CodeInsufficientState tells a subscriber its topic lost continuity on
+	// this node; it must resubscribe with its last position.
+	CodeInsufficientState = "insufficient_state"
+)
+
+// Error is an error with a stable code for error frames.
+type Error struct {
+	Code    string
+	Message string
+}
+
+// Error implements error.
+func (e *Error) Error() string { return fmt.Sprintf("hub: %s: %s", e.Code, e.Message) }
+
+// Errorf returns an *Error with code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrUnavailable is wrapped by errors returned when the broker cannot be
+// reached (publishes fail fast with it while Redis is down).
+var ErrUnavailable = errors.New("hub: broker unavailable")
+
+// errorInfo maps err to (code, message) for an error frame.
+func (h *Hub) errorInfo(err error) (string, string) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code, e.Message
+	}
+	if errors.Is(err, ErrUnavailable) {
+		return CodeUnavailable, "The real-time service is temporarily unavailable."
+	}
+	if h.cfg.Hooks.ErrorInfo != nil {
+		return h.cfg.Hooks.ErrorInfo(err)
+	}
+	return CodeInternal, "An internal error occurred."
+}
+
+// wrapUnavailable marks a broker failure as ErrUnavailable (unless it
+// already carries a code) so the client sees "unavailable", not "internal".
+func wrapUnavailable(err error) error {
+	var e *Error
+	if errors.As(err, &e) || errors.Is(err, ErrUnavailable) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrUnavailable, err)
+}

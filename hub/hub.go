@@ -1,0 +1,335 @@
+package hub
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+)
+
+// topicStripes is the number of locks that serialize broker
+// subscribe/unsubscribe calls per topic name.
+const topicStripes = 64
+
+// Hub fans publications out to WebSocket connections. Create it with New,
+// mount Handler (or call ServeWS), and stop it with Shutdown.
+type Hub struct {
+	cfg    Config
+	broker Broker
+	log    zerolog.Logger
+	m      *metrics
+	seed   maphash.Seed
+
+	// stripes serialize acquireTopic/releaseTopic for topic names hashing to
+	// the same stripe, so broker Subscribe and Unsubscribe never race.
+	stripes [topicStripes]sync.Mutex
+
+	mu     sync.RWMutex // guards topics, conns, closed
+	topics map[string]*topic
+	conns  map[*conn]struct{}
+	closed bool
+
+	ctx    context.Context // hub lifetime (background loops)
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // background loops and connections
+}
+
+var _ BrokerHandler = (*Hub)(nil)
+
+// New returns a Hub over broker (NewMemoryBroker for one node) and starts
+// the broker's delivery. Metrics are registered on reg (a private registry
+// when nil). The broker stays owned by the caller: close it after Shutdown.
+func New(cfg Config, broker Broker, log zerolog.Logger, reg prometheus.Registerer) (*Hub, error) {
+	cfg = cfg.WithDefaults()
+	m, err := newMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &Hub{
+		cfg:    cfg,
+		broker: broker,
+		log:    log.With().Str("component", "hub").Str("node", cfg.NodeID).Logger(),
+		m:      m,
+		seed:   maphash.MakeSeed(),
+		topics: make(map[string]*topic),
+		conns:  make(map[*conn]struct{}),
+		ctx:    ctx,
+		cancel: cancel,
+	}
+	if err := broker.Start(ctx, h); err != nil {
+		cancel()
+		return nil, fmt.Errorf("hub: start broker: %w", err)
+	}
+	h.wg.Add(1)
+	go h.presenceLoop()
+	return h, nil
+}
+
+// Config returns the effective configuration (defaults filled in).
+func (h *Hub) Config() Config { return h.cfg }
+
+func (h *Hub) brokerCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, h.cfg.BrokerTimeout)
+}
+
+// Publish publishes data (any JSON value) on topic from the server side,
+// e.g. a notification on "user:42", and returns its position. It fails fast
+// with an error wrapping ErrUnavailable when the broker is unreachable.
+func (h *Hub) Publish(ctx context.Context, topic string, data json.RawMessage) (Position, error) {
+	return h.PublishWith(ctx, topic, data, PublishOptions{})
+}
+
+// PublishWith is Publish with options (an idempotency key).
+func (h *Hub) PublishWith(ctx context.Context, topic string, data json.RawMessage, opts PublishOptions) (Position, error) {
+	if !ValidTopic(topic) {
+		return Position{}, Errorf(CodeInvalid, "invalid topic %q", topic)
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(data))
+	if err := json.Compact(&buf, data); err != nil {
+		return Position{}, Errorf(CodeInvalid, "data is not valid JSON")
+	}
+	if opts.IdempotencyKey != "" && opts.IdempotencyTTL <= 0 {
+		opts.IdempotencyTTL = h.cfg.IdempotencyTTL
+	}
+	bctx, cancel := h.brokerCtx(ctx)
+	defer cancel()
+	pos, err := h.broker.Publish(bctx, topic, buf.Bytes(), opts)
+	if err != nil {
+		h.m.brokerErrors.WithLabelValues("publish").Inc()
+		return Position{}, fmt.Errorf("hub: publish on %s: %w", topic, err)
+	}
+	h.m.publicationsIn.Inc()
+	return pos, nil
+}
+
+// stripe returns the lock serializing broker (un)subscription of name.
+func (h *Hub) stripe(name string) *sync.Mutex {
+	return &h.stripes[maphash.String(h.seed, name)%topicStripes]
+}
+
+// acquireTopic returns the local topic, subscribing this node on the broker
+// when it is the first local subscriber. Pair with releaseTopic.
+func (h *Hub) acquireTopic(ctx context.Context, name string) (*topic, error) {
+	mu := h.stripe(name)
+	mu.Lock()
+	defer mu.Unlock()
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return nil, Errorf(CodeUnavailable, "the server is shutting down")
+	}
+	t := h.topics[name]
+	if t == nil {
+		t = newTopic(name)
+		h.topics[name] = t
+	}
+	t.refs++
+	h.mu.Unlock()
+	if t.brokerSubscribed {
+		return t, nil
+	}
+	bctx, cancel := h.brokerCtx(ctx)
+	defer cancel()
+	if err := h.broker.Subscribe(bctx, name); err != nil {
+		h.m.brokerErrors.WithLabelValues("subscribe").Inc()
+		h.mu.Lock()
+		t.refs--
+		if t.refs == 0 {
+			delete(h.topics, name)
+		}
+		h.mu.Unlock()
+		return nil, fmt.Errorf("hub: broker subscribe %s: %w", name, err)
+	}
+	t.brokerSubscribed = true
+	return t, nil
+}
+
+// releaseTopic drops one reference; the last one unsubscribes the node.
+func (h *Hub) releaseTopic(t *topic) {
+	mu := h.stripe(t.name)
+	mu.Lock()
+	defer mu.Unlock()
+	h.mu.Lock()
+	t.refs--
+	last := t.refs == 0
+	if last {
+		delete(h.topics, t.name)
+	}
+	h.mu.Unlock()
+	if !last || !t.brokerSubscribed {
+		return
+	}
+	t.brokerSubscribed = false
+	ctx, cancel := h.brokerCtx(context.Background())
+	defer cancel()
+	if err := h.broker.Unsubscribe(ctx, t.name); err != nil {
+		h.m.brokerErrors.WithLabelValues("unsubscribe").Inc()
+		h.log.Warn().Err(err).Str("topic", t.name).Msg("broker unsubscribe failed")
+	}
+}
+
+func (h *Hub) lookup(name string) *topic {
+	h.mu.RLock()
+	t := h.topics[name]
+	h.mu.RUnlock()
+	return t
+}
+
+// HandlePublication implements BrokerHandler: it encodes the push frame once
+// and queues the same bytes to every local subscriber of the topic.
+func (h *Hub) HandlePublication(name string, pub Publication) {
+	t := h.lookup(name)
+	if t == nil {
+		return
+	}
+	kicked, n := t.deliver(pub, h)
+	h.m.publicationsOut.Add(float64(n))
+	if len(kicked) > 0 {
+		h.m.insufficientState.Inc()
+		h.log.Warn().Str("topic", name).Str("epoch", pub.Epoch).Uint64("offset", pub.Offset).
+			Int("subscribers", len(kicked)).Msg("topic lost continuity; subscribers must resubscribe")
+		go h.dropSubscriptions(kicked)
+	}
+}
+
+// HandleJoin implements BrokerHandler.
+func (h *Hub) HandleJoin(name string, info ClientInfo) { h.presenceEvent(name, FrameJoin, info) }
+
+// HandleLeave implements BrokerHandler.
+func (h *Hub) HandleLeave(name string, info ClientInfo) { h.presenceEvent(name, FrameLeave, info) }
+
+func (h *Hub) presenceEvent(name, typ string, info ClientInfo) {
+	t := h.lookup(name)
+	if t == nil {
+		return
+	}
+	frame := marshalFrame(PresenceFrame{Type: typ, Topic: name, Client: info.ClientID,
+		User: PresenceUser{ID: info.UserID, Name: info.Name}})
+	t.deliverPresence(frame, info.ClientID)
+}
+
+// controlMessage is a node-wide command carried by Broker.PublishControl.
+type controlMessage struct {
+	Op        string `json:"op"`
+	UserID    string `json:"user,omitempty"`
+	SessionID string `json:"session,omitempty"`
+	Code      int    `json:"code"`
+	Reason    string `json:"reason"`
+}
+
+// HandleControl implements BrokerHandler.
+func (h *Hub) HandleControl(data []byte) {
+	var msg controlMessage
+	if err := json.Unmarshal(data, &msg); err != nil || msg.Op != "disconnect" {
+		h.log.Warn().Bytes("data", data).Msg("ignoring unknown control message")
+		return
+	}
+	h.CloseWhere(func(id Identity) bool {
+		return (msg.UserID == "" || id.UserID == msg.UserID) && (msg.SessionID == "" || id.SessionID == msg.SessionID)
+	}, websocket.StatusCode(msg.Code), msg.Reason)
+}
+
+// Disconnect closes, on every node, the connections of userID (all of them
+// when sessionID is "", else only those opened with that session), e.g.
+// CloseRevoked when a session is revoked. At least one of the ids must be set.
+func (h *Hub) Disconnect(ctx context.Context, userID, sessionID string, code websocket.StatusCode, reason string) error {
+	if userID == "" && sessionID == "" {
+		return errors.New("hub: disconnect needs a user or a session id")
+	}
+	data, _ := json.Marshal(controlMessage{Op: "disconnect", UserID: userID, SessionID: sessionID, Code: int(code), Reason: reason})
+	bctx, cancel := h.brokerCtx(ctx)
+	defer cancel()
+	if err := h.broker.PublishControl(bctx, data); err != nil {
+		h.m.brokerErrors.WithLabelValues("control").Inc()
+		// Still close what is local, so a revoked session loses this node at least.
+		h.CloseWhere(func(id Identity) bool {
+			return (userID == "" || id.UserID == userID) && (sessionID == "" || id.SessionID == sessionID)
+		}, code, reason)
+		return fmt.Errorf("hub: disconnect: %w", err)
+	}
+	return nil
+}
+
+// CloseWhere closes this node's connections whose identity matches, with
+// the given close code and reason, and returns how many it closed.
+func (h *Hub) CloseWhere(match func(Identity) bool, code websocket.StatusCode, reason string) int {
+	h.mu.RLock()
+	var list []*conn
+	for c := range h.conns {
+		if match(c.ident) {
+			list = append(list, c)
+		}
+	}
+	h.mu.RUnlock()
+	for _, c := range list {
+		c.closeWith(code, reason)
+	}
+	return len(list)
+}
+
+// Shutdown closes every connection with 1001 (going away), refuses new
+// ones, and waits for them (and the hub's loops) to end or ctx to expire.
+func (h *Hub) Shutdown(ctx context.Context) error {
+	h.mu.Lock()
+	h.closed = true
+	list := make([]*conn, 0, len(h.conns))
+	for c := range h.conns {
+		list = append(list, c)
+	}
+	h.mu.Unlock()
+	for _, c := range list {
+		c.closeWith(websocket.StatusGoingAway, "server shutting down")
+	}
+	h.cancel()
+	done := make(chan struct{})
+	go func() { h.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("hub: shutdown: %w", ctx.Err())
+	}
+}
+
+// presenceLoop refreshes this node's presence entries every PresenceTTL/3
+// so brokers with expiry keep them, and lets the broker expire dead nodes'.
+func (h *Hub) presenceLoop() {
+	defer h.wg.Done()
+	tick := time.NewTicker(h.cfg.PresenceTTL / 3)
+	defer tick.Stop()
+	for {
+		select {
+		case <-h.ctx.Done():
+			return
+		case <-tick.C:
+		}
+		h.mu.RLock()
+		list := make([]*topic, 0, len(h.topics))
+		for _, t := range h.topics {
+			list = append(list, t)
+		}
+		h.mu.RUnlock()
+		for _, t := range list {
+			infos := t.presenceInfos(h.cfg.NodeID)
+			if len(infos) == 0 {
+				continue
+			}
+			ctx, cancel := h.brokerCtx(h.ctx)
+			if err := h.broker.RefreshPresence(ctx, t.name, infos); err != nil {
+				h.m.brokerErrors.WithLabelValues("presence").Inc()
+				h.log.Debug().Err(err).Str("topic", t.name).Msg("presence refresh failed")
+			}
+			cancel()
+		}
+	}
+}
