@@ -60,10 +60,24 @@ func (h *Hub) newConn(ws *websocket.Conn, ident Identity) *conn {
 		q:       newSendQueue(h.cfg.SendQueueMessages, h.cfg.SendQueueBytes),
 		closing: make(chan struct{}),
 		subs:    make(map[string]*subscription),
-		bucket:  newTokenBucket(h.cfg.RateLimit, h.cfg.RateBurst, time.Now()),
 	}
+	rate, burst := c.rateLimits()
+	c.bucket = newTokenBucket(rate, burst, time.Now())
 	c.log = h.log.With().Str("client", c.id).Str("user", ident.UserID).Logger()
 	return c
+}
+
+// rateLimits is the connection's command budget: the hub's, unless the
+// identity overrides it.
+func (c *conn) rateLimits() (perSecond float64, burst int) {
+	perSecond, burst = c.h.cfg.RateLimit, c.h.cfg.RateBurst
+	if c.ident.RateLimit > 0 {
+		perSecond = c.ident.RateLimit
+	}
+	if c.ident.RateBurst > 0 {
+		burst = c.ident.RateBurst
+	}
+	return perSecond, burst
 }
 
 func (c *conn) clientInfo(node string) ClientInfo {

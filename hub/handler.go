@@ -78,11 +78,12 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, id Identity) {
 
 	writerDone := make(chan struct{})
 	go c.writeLoop(writerDone)
+	rate, burst := c.rateLimits()
 	c.enqueue(marshalFrame(HelloFrame{
 		Type: FrameHello, Version: ProtocolVersion, Time: time.Now().UTC(), Node: h.cfg.NodeID, Client: c.id,
 		PingIntervalMS: h.cfg.PingInterval.Milliseconds(),
 		Limits: HelloLimits{MaxMessageBytes: h.cfg.ReadLimit, MaxCommands: h.cfg.MaxCommands,
-			MaxSubscriptions: h.cfg.MaxSubscriptions, RatePerSecond: h.cfg.RateLimit, RateBurst: h.cfg.RateBurst},
+			MaxSubscriptions: h.cfg.MaxSubscriptions, RatePerSecond: rate, RateBurst: burst},
 	}))
 	c.schedulePing()
 

@@ -13,6 +13,10 @@ type Identity struct {
 	UserID    string // stable id of the user (presence groups connections by it)
 	Name      string // display name shown in presence
 	SessionID string // the login session or API token the socket was opened with
+	// RateLimit and RateBurst, when positive, replace Config.RateLimit and
+	// Config.RateBurst for this connection (e.g. for trusted publishers).
+	RateLimit float64
+	RateBurst int
 	// Data is for the caller (e.g. the user's role); the hub never reads it.
 	Data any
 }

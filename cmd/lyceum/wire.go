@@ -18,7 +18,11 @@ const sessionPruneInterval = time.Hour
 // wire builds the services and the public HTTP handler. Background work it
 // starts is stopped through n.shutdowns.
 func (n *node) wire(ctx context.Context) (http.Handler, error) {
-	svc, err := auth.New(ctx, auth.Params{Store: n.db, Logger: n.log.With().Str("component", "auth").Logger()})
+	live, err := n.startLive()
+	if err != nil {
+		return nil, err
+	}
+	svc, err := auth.New(ctx, auth.Params{Store: n.db, Logger: n.log.With().Str("component", "auth").Logger(), Events: live})
 	if err != nil {
 		return nil, fmt.Errorf("auth: %w", err)
 	}
@@ -44,6 +48,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		SecureCookies:  strings.HasPrefix(n.cfg.PublicURL, "https://"),
 		DataDir:        n.cfg.DataDir,
 		App:            app.Handler(),
+		WS:             live,
 		Metrics:        metrics,
 		ClientIPHeader: ipHeader,
 	})

@@ -116,9 +116,16 @@ func Dial(t testing.TB, node *Node, user string) *Client {
 // DialURL connects to url; when read is false nobody reads the socket (a slow consumer).
 func DialURL(t testing.TB, url string, read bool) *Client {
 	t.Helper()
+	return DialHeader(t, url, nil, read)
+}
+
+// DialHeader is DialURL with request headers (e.g. Authorization for a
+// real Lyceum node).
+func DialHeader(t testing.TB, url string, header http.Header, read bool) *Client {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), WaitTimeout)
 	defer cancel()
-	ws, _, err := websocket.Dial(ctx, url, nil)
+	ws, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: header})
 	if err != nil {
 		t.Fatalf("dial %s: %v", url, err)
 	}

@@ -147,6 +147,12 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (*lms.U
 		out = u
 		return nil
 	})
+	if err == nil {
+		if out.Disabled {
+			s.events.SessionsRevoked(ctx, out.ID, nil)
+		}
+		s.events.UserChanged(ctx, out)
+	}
 	return out, err
 }
 
@@ -171,7 +177,7 @@ func (s *Service) DeleteUser(ctx context.Context, id int64) error {
 	if me.ID == id {
 		return lms.Errorf(lms.ECONFLICT, "You cannot delete your own account.")
 	}
-	return s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx store.Store) error {
 		if err := tx.PutValue(ctx, adminLockKey, s.now().UTC().Format(time.RFC3339Nano)); err != nil {
 			return fmt.Errorf("auth: admin lock: %w", err)
 		}
@@ -191,6 +197,10 @@ func (s *Service) DeleteUser(ctx context.Context, id int64) error {
 		}
 		return s.audit(ctx, tx, nil, lms.AuditUserDelete, userTarget(id), u.Username)
 	})
+	if err == nil {
+		s.events.SessionsRevoked(ctx, id, nil)
+	}
+	return err
 }
 
 // ProfilePatch changes the caller's own profile; nil fields stay.
@@ -259,6 +269,9 @@ func (s *Service) UpdateProfile(ctx context.Context, p ProfilePatch) (*lms.User,
 		}
 		return s.audit(ctx, tx, nil, lms.AuditUserUpdate, userTarget(u.ID), strings.Join(changed, ","))
 	})
+	if err == nil {
+		s.events.UserChanged(ctx, out)
+	}
 	return out, err
 }
 
@@ -282,6 +295,9 @@ func (s *Service) SetAvatar(ctx context.Context, path string) (*lms.User, error)
 		out = u
 		return s.audit(ctx, tx, nil, lms.AuditUserUpdate, userTarget(u.ID), "avatar")
 	})
+	if err == nil {
+		s.events.UserChanged(ctx, out)
+	}
 	return out, err
 }
 

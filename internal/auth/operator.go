@@ -37,7 +37,7 @@ func (s *Service) ResetPassword(ctx context.Context, id int64, password string) 
 	if err := ValidatePassword("password", password); err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(tx store.Store) error {
+	err := s.store.InTx(ctx, func(tx store.Store) error {
 		u, err := tx.UserByID(ctx, id)
 		if err != nil {
 			return err
@@ -53,4 +53,8 @@ func (s *Service) ResetPassword(ctx context.Context, id int64, password string) 
 		}
 		return s.audit(ctx, tx, nil, lms.AuditPasswordChange, userTarget(u.ID), "reset by an administrator")
 	})
+	if err == nil {
+		s.events.SessionsRevoked(ctx, id, nil)
+	}
+	return err
 }

@@ -37,6 +37,9 @@ type Params struct {
 	MaxHashesInFlight int
 	// RateLimit tunes the login limiter.
 	RateLimit RateLimitParams
+
+	// Events hears about revoked sessions and changed users (nil: nobody).
+	Events Events
 }
 
 // Service implements Lyceum's account rules over a store.Store.
@@ -48,6 +51,7 @@ type Service struct {
 	absoluteTTL time.Duration
 	hasher      *Hasher
 	limiter     *limiter
+	events      Events
 	dummyHash   string // hash verified for unknown logins so they cost the same time
 }
 
@@ -65,6 +69,10 @@ func New(ctx context.Context, p Params) (*Service, error) {
 		absoluteTTL: p.SessionAbsoluteTTL,
 		hasher:      NewHasher(p.Hash, p.MaxHashesInFlight),
 		limiter:     newLimiter(p.RateLimit),
+		events:      p.Events,
+	}
+	if s.events == nil {
+		s.events = noEvents{}
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -93,12 +93,16 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if err != nil {
 		return fmt.Errorf("auth: logout: %w", err)
 	}
-	return s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx store.Store) error {
 		if err := tx.DeleteSession(ctx, sess.UserID, sess.ID); err != nil && !lms.IsCode(err, lms.ENOTFOUND) {
 			return fmt.Errorf("auth: logout: %w", err)
 		}
 		return s.audit(ctx, tx, &lms.User{ID: sess.UserID}, lms.AuditLogout, fmt.Sprintf("session:%d", sess.ID), "")
 	})
+	if err == nil {
+		s.events.SessionsRevoked(ctx, sess.UserID, []int64{sess.ID})
+	}
+	return err
 }
 
 // AuthenticateSession returns the user and session of a session token.
@@ -151,11 +155,16 @@ func (s *Service) ListSessions(ctx context.Context) ([]*lms.Session, error) {
 }
 
 // RevokeSession ends one of the caller's sessions (ENOTFOUND if not theirs).
-func (s *Service) RevokeSession(ctx context.Context, id int64) error {
+func (s *Service) RevokeSession(ctx context.Context, id int64) (err error) {
 	me, err := RequireUser(ctx)
 	if err != nil {
 		return err
 	}
+	defer func() {
+		if err == nil {
+			s.events.SessionsRevoked(ctx, me.ID, []int64{id})
+		}
+	}()
 	return s.store.InTx(ctx, func(tx store.Store) error {
 		if err := tx.DeleteSession(ctx, me.ID, id); err != nil {
 			if lms.IsCode(err, lms.ENOTFOUND) {
@@ -197,6 +206,12 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 	if sess := SessionFrom(ctx); sess != nil {
 		keep = sess.ID
 	}
+	var revoked []int64
+	defer func() {
+		if len(revoked) > 0 {
+			s.events.SessionsRevoked(ctx, me.ID, revoked)
+		}
+	}()
 	return s.store.InTx(ctx, func(tx store.Store) error {
 		u, err := tx.UserByID(ctx, me.ID)
 		if err != nil {
@@ -206,10 +221,11 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 		if err := tx.UpdateUser(ctx, u); err != nil {
 			return fmt.Errorf("auth: change password: %w", err)
 		}
-		revoked, err := tx.DeleteUserSessions(ctx, me.ID, keep)
+		ids, err := tx.DeleteUserSessions(ctx, me.ID, keep)
 		if err != nil {
 			return fmt.Errorf("auth: revoke sessions: %w", err)
 		}
+		revoked = ids
 		return s.audit(ctx, tx, nil, lms.AuditPasswordChange, userTarget(me.ID),
 			fmt.Sprintf("%d other sessions revoked", len(revoked)))
 	})

@@ -75,11 +75,16 @@ func (s *Service) ListAPITokens(ctx context.Context) ([]*lms.APIToken, error) {
 }
 
 // RevokeAPIToken deletes one of the caller's tokens (ENOTFOUND if not theirs).
-func (s *Service) RevokeAPIToken(ctx context.Context, id int64) error {
+func (s *Service) RevokeAPIToken(ctx context.Context, id int64) (err error) {
 	me, err := RequireUser(ctx)
 	if err != nil {
 		return err
 	}
+	defer func() {
+		if err == nil {
+			s.events.TokenRevoked(ctx, me.ID, id)
+		}
+	}()
 	return s.store.InTx(ctx, func(tx store.Store) error {
 		if err := tx.DeleteAPIToken(ctx, me.ID, id); err != nil {
 			if lms.IsCode(err, lms.ENOTFOUND) {

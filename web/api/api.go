@@ -183,7 +183,7 @@ func (a *API) Authenticate(r *http.Request) (*lms.User, error) {
 	if u := lms.UserFrom(r.Context()); u != nil {
 		return u, nil
 	}
-	u, _, err := a.authenticate(r)
+	u, _, _, err := a.authenticate(r)
 	if err != nil {
 		return nil, err
 	}
@@ -196,29 +196,32 @@ func (a *API) Authenticate(r *http.Request) (*lms.User, error) {
 // authenticate checks the bearer token or session cookie of r. It returns a
 // nil user (and nil error) for anonymous requests, and an EUNAUTHORIZED error
 // for presented but invalid bearer tokens. Invalid cookies count as anonymous.
-func (a *API) authenticate(r *http.Request) (*lms.User, *lms.Session, error) {
+func (a *API) authenticate(r *http.Request) (*lms.User, *lms.Session, *lms.APIToken, error) {
 	ctx := r.Context()
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, tok, ok := strings.Cut(h, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") {
-			return nil, nil, lms.Errorf(lms.EUNAUTHORIZED, "Use Authorization: Bearer <token>.")
+			return nil, nil, nil, lms.Errorf(lms.EUNAUTHORIZED, "Use Authorization: Bearer <token>.")
 		}
-		u, _, err := a.auth.AuthenticateToken(ctx, strings.TrimSpace(tok))
-		return u, nil, err
+		u, t, err := a.auth.AuthenticateToken(ctx, strings.TrimSpace(tok))
+		return u, nil, t, err
 	}
 	c, err := r.Cookie(SessionCookie)
 	if err != nil || c.Value == "" {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	u, sess, err := a.auth.AuthenticateSession(ctx, c.Value)
 	if lms.IsCode(err, lms.EUNAUTHORIZED) {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
-	return u, sess, err
+	return u, sess, nil, err
 }
 
-// withCaller puts the user and session into ctx.
-func withCaller(ctx context.Context, u *lms.User, sess *lms.Session) context.Context {
+// withCaller puts the user and their session or API token into ctx.
+func withCaller(ctx context.Context, u *lms.User, sess *lms.Session, tok *lms.APIToken) context.Context {
+	if tok != nil {
+		ctx = auth.WithAPIToken(ctx, tok)
+	}
 	if u != nil {
 		ctx = lms.WithUser(ctx, u)
 	}

@@ -180,7 +180,7 @@ func (a *API) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := infoFrom(r.Context())
 		info.route = routeName
-		u, sess, err := a.authenticate(r)
+		u, sess, tok, err := a.authenticate(r)
 		if err != nil && (rt.Auth != authPublic || !lms.IsCode(err, lms.EUNAUTHORIZED)) {
 			a.writeError(w, r, err)
 			return
@@ -196,7 +196,7 @@ func (a *API) wrap(rt route) http.Handler {
 			a.writeError(w, r, lms.Errorf(lms.EFORBIDDEN, "Only administrators may do this."))
 			return
 		}
-		r = r.WithContext(withCaller(r.Context(), u, sess))
+		r = r.WithContext(withCaller(r.Context(), u, sess, tok))
 		if err := rt.Handler(w, r); err != nil {
 			a.writeError(w, r, err)
 		}

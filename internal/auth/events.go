@@ -1,0 +1,44 @@
+package auth
+
+import (
+	"context"
+
+	"github.com/lyceumhq/lyceum/internal/lms"
+)
+
+// Events hears about account changes that live connections must follow:
+// revoked sessions and tokens must close their sockets, and a changed user
+// (role, name, disabled) must refresh their pages. The live layer (rooms)
+// implements it; auth calls it after the change is committed. Calls must
+// not block for long: they run on the request's goroutine.
+type Events interface {
+	// SessionsRevoked reports that sessions of a user ended; nil ids means
+	// every session and token of the user.
+	SessionsRevoked(ctx context.Context, userID int64, sessionIDs []int64)
+	// TokenRevoked reports that an API token was revoked.
+	TokenRevoked(ctx context.Context, userID, tokenID int64)
+	// UserChanged reports the user's new state (deleted users are reported
+	// through SessionsRevoked with nil ids).
+	UserChanged(ctx context.Context, u *lms.User)
+}
+
+// noEvents is the Events used when Params.Events is nil.
+type noEvents struct{}
+
+func (noEvents) SessionsRevoked(context.Context, int64, []int64) {}
+func (noEvents) TokenRevoked(context.Context, int64, int64)      {}
+func (noEvents) UserChanged(context.Context, *lms.User)          {}
+
+type apiTokenKey struct{}
+
+// WithAPIToken returns a context carrying the API token the caller
+// authenticated with.
+func WithAPIToken(ctx context.Context, t *lms.APIToken) context.Context {
+	return context.WithValue(ctx, apiTokenKey{}, t)
+}
+
+// APITokenFrom returns the caller's API token, or nil (anonymous or session).
+func APITokenFrom(ctx context.Context) *lms.APIToken {
+	t, _ := ctx.Value(apiTokenKey{}).(*lms.APIToken)
+	return t
+}

@@ -1,0 +1,184 @@
+package rooms
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/lyceumhq/lyceum/hub"
+	"github.com/lyceumhq/lyceum/internal/auth"
+	"github.com/lyceumhq/lyceum/internal/lms"
+)
+
+// eventTimeout bounds the live announcement of an account change.
+const eventTimeout = 3 * time.Second
+
+// Command budget of a site administrator's connection (commands per second
+// and burst); everyone else has the hub's default.
+const (
+	adminRateLimit = 5000.0
+	adminRateBurst = 10000
+)
+
+// Topic prefixes.
+const (
+	userTopicPrefix = "user:"
+	loadTopicPrefix = "load:"
+)
+
+// UserTopic is the personal topic of a user.
+func UserTopic(userID int64) string { return userTopicPrefix + strconv.FormatInt(userID, 10) }
+
+// Policy decides what a connection may do. It needs no hub, so it can be
+// built before the hub that enforces it.
+type Policy struct{}
+
+// Hooks returns the hub hooks that enforce the policy.
+func (p *Policy) Hooks() hub.Hooks {
+	return hub.Hooks{
+		CanSubscribe: p.canSubscribe,
+		OnPublish:    p.onPublish,
+		ErrorInfo: func(err error) (string, string) {
+			return lms.ErrorCode(err), lms.ErrorMessage(err)
+		},
+	}
+}
+
+// caller is what the policy knows about a connection (Identity.Data).
+type caller struct {
+	userID int64
+	admin  bool
+}
+
+func callerOf(id hub.Identity) caller {
+	c, _ := id.Data.(caller)
+	return c
+}
+
+func (p *Policy) canSubscribe(_ context.Context, id hub.Identity, topic string) (hub.SubscribeOptions, error) {
+	c := callerOf(id)
+	if c.userID == 0 {
+		return hub.SubscribeOptions{}, lms.Errorf(lms.EUNAUTHORIZED, "Sign in first.")
+	}
+	switch {
+	case strings.HasPrefix(topic, userTopicPrefix):
+		if topic != UserTopic(c.userID) {
+			return hub.SubscribeOptions{}, lms.Errorf(lms.EFORBIDDEN, "You can only follow your own notifications.")
+		}
+		return hub.SubscribeOptions{}, nil
+	case strings.HasPrefix(topic, loadTopicPrefix):
+		if !c.admin {
+			return hub.SubscribeOptions{}, lms.Errorf(lms.EFORBIDDEN, "Load-test topics are for administrators.")
+		}
+		return hub.SubscribeOptions{Presence: true}, nil
+	}
+	return hub.SubscribeOptions{}, lms.Errorf(lms.ENOTFOUND, "Unknown topic.")
+}
+
+func (p *Policy) onPublish(_ context.Context, req hub.PublishRequest) (json.RawMessage, error) {
+	c := callerOf(req.Identity)
+	if strings.HasPrefix(req.Topic, loadTopicPrefix) && c.admin {
+		return req.Data, nil
+	}
+	return nil, lms.Errorf(lms.EFORBIDDEN, "You cannot publish on this topic.")
+}
+
+// Live connects the hub to the product: it serves the WebSocket endpoint
+// and implements auth.Events.
+type Live struct {
+	hub *hub.Hub
+	log zerolog.Logger
+}
+
+var _ auth.Events = (*Live)(nil)
+
+// NewLive returns the live layer over h.
+func NewLive(h *hub.Hub, log zerolog.Logger) *Live {
+	return &Live{hub: h, log: log}
+}
+
+// Hub returns the hub (for server-side publishing).
+func (l *Live) Hub() *hub.Hub { return l.hub }
+
+// sessionKey and tokenKey name a connection's credential in Identity.SessionID.
+func sessionKey(id int64) string { return "s:" + strconv.FormatInt(id, 10) }
+func tokenKey(id int64) string   { return "t:" + strconv.FormatInt(id, 10) }
+
+// ServeHTTP upgrades a signed-in request (the API's authentication
+// middleware has put the user and session or token into its context).
+func (l *Live) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	u := lms.UserFrom(r.Context())
+	if u == nil {
+		http.Error(w, "sign in first", http.StatusUnauthorized)
+		return
+	}
+	id := hub.Identity{UserID: strconv.FormatInt(u.ID, 10), Name: u.Name,
+		Data: caller{userID: u.ID, admin: u.IsAdmin()}}
+	if u.IsAdmin() { // operators drive load tests and announcements: a wider command budget
+		id.RateLimit, id.RateBurst = adminRateLimit, adminRateBurst
+	}
+	if s := auth.SessionFrom(r.Context()); s != nil {
+		id.SessionID = sessionKey(s.ID)
+	} else if t := auth.APITokenFrom(r.Context()); t != nil {
+		id.SessionID = tokenKey(t.ID)
+	}
+	l.hub.ServeWS(w, r, id)
+}
+
+// notice is a push on a personal topic.
+type notice struct {
+	Type      string    `json:"type"`
+	SessionID int64     `json:"session_id,omitempty"`
+	User      *lms.User `json:"user,omitempty"`
+}
+
+func (l *Live) notify(ctx context.Context, userID int64, n notice) {
+	data, err := json.Marshal(n)
+	if err == nil {
+		_, err = l.hub.Publish(ctx, UserTopic(userID), data)
+	}
+	if err != nil {
+		l.log.Warn().Err(err).Int64("user_id", userID).Str("notice", n.Type).Msg("live notice not sent")
+	}
+}
+
+// SessionsRevoked closes the sockets of the revoked sessions on every node
+// (nil ids: all of the user's) and tells the user's other pages.
+func (l *Live) SessionsRevoked(ctx context.Context, userID int64, ids []int64) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), eventTimeout)
+	defer cancel()
+	uid := strconv.FormatInt(userID, 10)
+	if ids == nil {
+		if err := l.hub.Disconnect(ctx, uid, "", hub.CloseRevoked, "signed out"); err != nil {
+			l.log.Warn().Err(err).Int64("user_id", userID).Msg("disconnecting a user")
+		}
+		return
+	}
+	for _, id := range ids {
+		if err := l.hub.Disconnect(ctx, uid, sessionKey(id), hub.CloseRevoked, "session revoked"); err != nil {
+			l.log.Warn().Err(err).Int64("user_id", userID).Msg("disconnecting a session")
+		}
+		l.notify(ctx, userID, notice{Type: "session_revoked", SessionID: id})
+	}
+}
+
+// TokenRevoked closes the sockets opened with the token.
+func (l *Live) TokenRevoked(ctx context.Context, userID, tokenID int64) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), eventTimeout)
+	defer cancel()
+	if err := l.hub.Disconnect(ctx, strconv.FormatInt(userID, 10), tokenKey(tokenID), hub.CloseRevoked, "token revoked"); err != nil {
+		l.log.Warn().Err(err).Int64("user_id", userID).Msg("disconnecting a token")
+	}
+}
+
+// UserChanged tells the user's pages to refresh who they are (role, name).
+func (l *Live) UserChanged(ctx context.Context, u *lms.User) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), eventTimeout)
+	defer cancel()
+	l.notify(ctx, u.ID, notice{Type: "user_changed", User: u})
+}
