@@ -14,6 +14,7 @@ import (
 	"embed"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"path"
@@ -87,7 +88,11 @@ type handler struct {
 
 func newHandler(fsys fs.FS) (*handler, error) {
 	h := &handler{assets: make(map[string]*asset)}
-	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
+	zw, err := gzip.NewWriterLevel(io.Discard, gzip.DefaultCompression) // reused: its state is large
+	if err != nil {
+		return nil, fmt.Errorf("gzip: %w", err)
+	}
+	err = fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -95,7 +100,7 @@ func newHandler(fsys fs.FS) (*handler, error) {
 		if err != nil {
 			return fmt.Errorf("read %s: %w", name, err)
 		}
-		a, err := newAsset(name, body)
+		a, err := newAsset(zw, name, body)
 		if err != nil {
 			return err
 		}
@@ -112,16 +117,13 @@ func newHandler(fsys fs.FS) (*handler, error) {
 	return h, nil
 }
 
-func newAsset(name string, body []byte) (*asset, error) {
+func newAsset(zw *gzip.Writer, name string, body []byte) (*asset, error) {
 	a := &asset{body: body, ctype: contentType(name), etag: etagOf(body, "")}
 	if len(body) < gzipMinBytes || !compressible(a.ctype) {
 		return a, nil
 	}
 	var buf bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-	if err != nil {
-		return nil, fmt.Errorf("gzip %s: %w", name, err)
-	}
+	zw.Reset(&buf)
 	if _, err := zw.Write(body); err != nil {
 		return nil, fmt.Errorf("gzip %s: %w", name, err)
 	}

@@ -10,8 +10,13 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 )
+
+// sharedHandler builds the handler once for the tests that only read it
+// (building hashes and compresses every file).
+var sharedHandler = sync.OnceValue(Handler)
 
 // do sends one request through Handler and returns the recorded response.
 func do(t *testing.T, h http.Handler, method, target string, hdr map[string]string) *httptest.ResponseRecorder {
@@ -35,7 +40,7 @@ func readEmbedded(t *testing.T, name string) []byte {
 }
 
 func TestStaticAssets(t *testing.T) {
-	h := Handler()
+	h := sharedHandler()
 	tests := []struct {
 		path, file, ctype string
 	}{
@@ -71,7 +76,7 @@ func TestStaticAssets(t *testing.T) {
 }
 
 func TestConditionalRequests(t *testing.T) {
-	h := Handler()
+	h := sharedHandler()
 	first := do(t, h, http.MethodGet, "/static/js/main.js", nil)
 	etag := first.Header().Get("ETag")
 	if etag == "" {
@@ -114,7 +119,7 @@ func TestConditionalRequests(t *testing.T) {
 }
 
 func TestGzip(t *testing.T) {
-	h := Handler()
+	h := sharedHandler()
 	const p = "/static/vendor/preact.module.js"
 	plain := do(t, h, http.MethodGet, p, nil)
 	gz := do(t, h, http.MethodGet, p, map[string]string{"Accept-Encoding": "br, gzip"})
@@ -147,7 +152,7 @@ func TestGzip(t *testing.T) {
 }
 
 func TestAppRoutesServeIndex(t *testing.T) {
-	h := Handler()
+	h := sharedHandler()
 	index := readEmbedded(t, indexName)
 	for _, p := range []string{"/", "/login", "/setup?token=abc", "/invite/xyz", "/admin/users", "/no/such/page", "/static"} {
 		t.Run("serves index for "+p, func(t *testing.T) {
@@ -189,7 +194,7 @@ func TestAppRoutesServeIndex(t *testing.T) {
 }
 
 func TestNotServed(t *testing.T) {
-	h := Handler()
+	h := sharedHandler()
 	tests := []struct {
 		name, method, path string
 		status             int

@@ -104,10 +104,12 @@ export default function AdminUsersPage() {
   useTitle("Users", site);
   const [search, setSearch] = useState("");
   const q = useDebounced(search.trim(), searchDelayMs);
-  // Cursor pagination: stack[i] is the cursor of page i (for the search q).
-  const [pager, setPager] = useState({ q: "", stack: [""], idx: 0 });
-  const page = pager.q === q ? pager : { q, stack: [""], idx: 0 };
-  const cursor = page.stack[page.idx];
+  // Cursor pagination: stack[i] = {cursor, from} of page i for the search q
+  // (from: the 1-based number of its first user).
+  const first = { cursor: "", from: 1 };
+  const [pager, setPager] = useState({ q: "", stack: [first], idx: 0 });
+  const page = pager.q === q ? pager : { q, stack: [first], idx: 0 };
+  const { cursor, from } = page.stack[page.idx];
   const [panel, setPanel] = useState(null); // "create" | "invite" | null
   const [invitesVersion, setInvitesVersion] = useState(0);
   const users = useLoad((signal) => get(`/admin/users${query({ q, limit: pageSize, cursor })}`, { signal }), [q, cursor]);
@@ -131,7 +133,6 @@ export default function AdminUsersPage() {
       : html`<${EmptyState} title="No users yet" testid="users-empty"><p>Create a user or send an invitation.</p><//>`;
   } else {
     const d = users.data;
-    const from = page.idx * pageSize + 1;
     body = html`
       <div class=${users.loading ? "is-refreshing" : ""} aria-busy=${users.loading ? "true" : "false"}>
         <${UsersTable} data=${d} me=${me} onChange=${onChange} onDelete=${onDelete} />
@@ -145,7 +146,10 @@ export default function AdminUsersPage() {
           <button type="button" class="btn btn-small" disabled=${page.idx === 0 || users.loading}
             onClick=${() => setPager({ ...page, idx: page.idx - 1 })}>← Previous</button>
           <button type="button" class="btn btn-small" disabled=${!d.next_cursor || users.loading} data-testid="users-next"
-            onClick=${() => setPager({ q, stack: [...page.stack.slice(0, page.idx + 1), d.next_cursor], idx: page.idx + 1 })}>
+            onClick=${() => setPager({
+              q, idx: page.idx + 1,
+              stack: [...page.stack.slice(0, page.idx + 1), { cursor: d.next_cursor, from: from + d.items.length }],
+            })}>
             Next →</button>
         </div>
       </nav>`;
@@ -164,7 +168,7 @@ export default function AdminUsersPage() {
         </div>
       </div>
       ${panel === "create" && html`<${CreateUserForm} onCancel=${() => setPanel(null)}
-          onCreated=${() => { setPanel(null); setPager({ q, stack: [""], idx: 0 }); users.reload(); }} />`}
+          onCreated=${() => { setPanel(null); setPager({ q, stack: [first], idx: 0 }); users.reload(); }} />`}
       ${panel === "invite" && html`<${InviteForm} onCancel=${() => setPanel(null)}
           onInvited=${() => setInvitesVersion((n) => n + 1)} />`}
       <div class="toolbar">
