@@ -77,19 +77,32 @@ func (s *Service) Setup(ctx context.Context, token string, nu NewUser) (*lms.Use
 		} else if n > 0 {
 			return forbidden
 		}
-		if err := s.createUser(ctx, tx, u); err != nil {
-			return err
-		}
-		if err := s.audit(ctx, tx, u, lms.AuditSetup, userTarget(u.ID), "first administrator"); err != nil {
-			return err
-		}
-		sessToken, _, err = s.newSession(ctx, tx, u)
+		sessToken, err = s.createAndSignIn(ctx, tx, u, lms.AuditSetup, "", "first administrator")
 		return err
 	})
 	if err != nil {
 		return nil, "", err
 	}
 	return u, sessToken, nil
+}
+
+// createAndSignIn creates u inside tx, audits action by u (on target, or on
+// u itself when target is ""), and starts a session; it returns the
+// session token.
+func (s *Service) createAndSignIn(ctx context.Context, tx store.Store, u *lms.User, action, target, detail string) (string, error) {
+	if err := s.createUser(ctx, tx, u); err != nil {
+		return "", err
+	}
+	if target == "" {
+		target = userTarget(u.ID)
+	} else if detail == "" {
+		detail = userTarget(u.ID)
+	}
+	if err := s.audit(ctx, tx, u, action, target, detail); err != nil {
+		return "", err
+	}
+	token, _, err := s.newSession(ctx, tx, u)
+	return token, err
 }
 
 // createUser inserts u, naming the taken field on conflicts.
@@ -139,13 +152,7 @@ func (s *Service) Signup(ctx context.Context, nu NewUser) (*lms.User, string, er
 	}
 	var token string
 	err = s.store.InTx(ctx, func(tx store.Store) error {
-		if err := s.createUser(ctx, tx, u); err != nil {
-			return err
-		}
-		if err := s.audit(ctx, tx, u, lms.AuditSignup, userTarget(u.ID), ""); err != nil {
-			return err
-		}
-		token, _, err = s.newSession(ctx, tx, u)
+		token, err = s.createAndSignIn(ctx, tx, u, lms.AuditSignup, "", "")
 		return err
 	})
 	if err != nil {
@@ -270,13 +277,7 @@ func (s *Service) AcceptInvite(ctx context.Context, token string, nu NewUser) (*
 			}
 			return fmt.Errorf("auth: accept invite: %w", err)
 		}
-		if err := s.createUser(ctx, tx, u); err != nil {
-			return err
-		}
-		if err := s.audit(ctx, tx, u, lms.AuditInviteAccept, fmt.Sprintf("invite:%d", inv.ID), userTarget(u.ID)); err != nil {
-			return err
-		}
-		sessToken, _, err = s.newSession(ctx, tx, u)
+		sessToken, err = s.createAndSignIn(ctx, tx, u, lms.AuditInviteAccept, fmt.Sprintf("invite:%d", inv.ID), "")
 		return err
 	})
 	if err != nil {
