@@ -129,6 +129,14 @@ type Store interface {
 	Invites
 	Settings
 	Audit
+	Courses
+	Enrollments
+	Content
+	Uploads
+	Progress
+	Discussions
+	Rooms
+	Notifications
 	// InTx runs fn with a Store bound to one transaction; fn's error rolls back.
 	InTx(ctx context.Context, fn func(Store) error) error
 	// Ping checks the database is reachable (for /readyz).

@@ -28,6 +28,14 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"settings", settingsTests},
 		{"audit", auditTests},
 		{"tx", txTests},
+		{"courses", courseTests},
+		{"enrollments", enrollmentTests},
+		{"content", contentTests},
+		{"uploads", uploadTests},
+		{"progress", progressTests},
+		{"discussions", discussionTests},
+		{"rooms", roomTests},
+		{"notifications", notificationTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -1,0 +1,427 @@
+package course
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lyceumhq/lyceum/internal/lms"
+)
+
+// RoomView is a room with the caller's unread count.
+type RoomView struct {
+	*lms.Room
+	Unread int `json:"unread"`
+}
+
+// SendInput is a chat message to send.
+type SendInput struct {
+	RoomID   int64  `json:"room_id"`
+	Body     string `json:"body"`
+	ReplyTo  int64  `json:"reply_to,omitzero"`
+	UploadID int64  `json:"upload_id,omitzero"`
+	// IdemKey is the client's idempotency key: a retried send with the same
+	// key returns the stored message instead of storing it twice.
+	IdemKey string `json:"idem_key"`
+}
+
+// SeenBy is how many of a room's members have read up to a message.
+type SeenBy struct {
+	MessageID int64   `json:"message_id"`
+	Seen      int     `json:"seen"`    // members (other than the author) who read it
+	Members   int     `json:"members"` // members (other than the author) who may read the room
+	UserIDs   []int64 `json:"user_ids"`
+}
+
+// room loads a room and checks the caller may be in it: a member of the
+// course, and of the room's group unless they moderate.
+func (s *Service) room(ctx context.Context, actor *lms.User, roomID int64, act lms.CourseAction) (*lms.Room, *access, error) {
+	if err := requireUser(actor); err != nil {
+		return nil, nil, err
+	}
+	r, err := s.store.RoomByID(ctx, roomID)
+	if err != nil {
+		return nil, nil, hideMissing(err, "room")
+	}
+	a, err := s.load(ctx, actor, r.CourseID, act)
+	if err != nil {
+		return nil, nil, hideMissing(err, "room")
+	}
+	if !a.inRoom(r) {
+		return nil, nil, lms.Errorf(lms.ENOTFOUND, "room not found")
+	}
+	return r, a, nil
+}
+
+// inRoom reports whether the caller may see the room.
+func (a *access) inRoom(r *lms.Room) bool {
+	return r.GroupID == 0 || a.staff() || (a.enr != nil && a.enr.GroupID == r.GroupID)
+}
+
+// RoomAccess checks that actor may join the room and returns it with the
+// caller's course role ("" for an administrator outside the course) and
+// whether they moderate it: what the live layer checks before subscribing a
+// connection to the room's topic.
+func (s *Service) RoomAccess(ctx context.Context, actor *lms.User, roomID int64) (*lms.Room, lms.CourseRole, bool, error) {
+	r, a, err := s.room(ctx, actor, roomID, lms.ActViewContent)
+	if err != nil {
+		return nil, "", false, err
+	}
+	return r, a.role, a.staff(), nil
+}
+
+// CreateRoom adds a room to the course, optionally restricted to a group
+// (edit_content).
+func (s *Service) CreateRoom(ctx context.Context, actor *lms.User, courseID int64, name string, groupID int64) (*lms.Room, error) {
+	if _, err := s.load(ctx, actor, courseID, lms.ActEditContent); err != nil {
+		return nil, err
+	}
+	r := &lms.Room{CourseID: courseID, Name: strings.TrimSpace(name), GroupID: groupID}
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	if groupID != 0 {
+		if g, err := s.store.GroupByID(ctx, groupID); err != nil || g.CourseID != courseID {
+			return nil, lms.FieldError("group_id", "There is no such group in this course.")
+		}
+	}
+	return r, s.store.CreateRoom(ctx, r)
+}
+
+// RenameRoom renames a room (edit_content).
+func (s *Service) RenameRoom(ctx context.Context, actor *lms.User, roomID int64, name string) (*lms.Room, error) {
+	r, _, err := s.room(ctx, actor, roomID, lms.ActEditContent)
+	if err != nil {
+		return nil, err
+	}
+	r.Name = strings.TrimSpace(name)
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	return r, s.store.UpdateRoom(ctx, r)
+}
+
+// DeleteRoom deletes a room and its history (edit_content); the main room
+// stays (EINVALID).
+func (s *Service) DeleteRoom(ctx context.Context, actor *lms.User, roomID int64) error {
+	r, _, err := s.room(ctx, actor, roomID, lms.ActEditContent)
+	if err != nil {
+		return err
+	}
+	if r.Main {
+		return lms.Errorf(lms.EINVALID, "The main room cannot be deleted.")
+	}
+	return s.store.DeleteRoom(ctx, roomID)
+}
+
+// ListRooms lists the rooms of the course the caller may see, with unread
+// counts.
+func (s *Service) ListRooms(ctx context.Context, actor *lms.User, courseID int64) ([]*RoomView, error) {
+	a, err := s.load(ctx, actor, courseID, lms.ActViewContent)
+	if err != nil {
+		return nil, err
+	}
+	rooms, err := s.store.ListRooms(ctx, courseID)
+	if err != nil {
+		return nil, err
+	}
+	out := []*RoomView{}
+	var roomIDs []int64
+	for _, r := range rooms {
+		if a.inRoom(r) {
+			out = append(out, &RoomView{Room: r})
+			roomIDs = append(roomIDs, r.ID)
+		}
+	}
+	counts, err := s.store.UnreadCounts(ctx, actor.ID, roomIDs)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range counts {
+		out[i].Unread = c.Unread
+	}
+	return out, nil
+}
+
+// SendMessage stores a chat message and announces it on the room's topic.
+// The reply means "stored". A retry with the same IdemKey returns the
+// stored message with created false and announces nothing.
+func (s *Service) SendMessage(ctx context.Context, actor *lms.User, in SendInput) (*lms.Message, bool, error) {
+	r, a, err := s.room(ctx, actor, in.RoomID, lms.ActViewContent)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := a.writable(); err != nil {
+		return nil, false, err
+	}
+	if len(in.IdemKey) > lms.MaxIdemKeyBytes || lms.CheckText("idem_key", in.IdemKey, lms.MaxIdemKeyBytes, false) != nil {
+		return nil, false, lms.FieldError("idem_key", "The idempotency key must be at most %d characters.", lms.MaxIdemKeyBytes)
+	}
+	if err := lms.CheckMessageBody(in.Body); err != nil {
+		return nil, false, err
+	}
+	if strings.TrimSpace(in.Body) == "" && in.UploadID == 0 {
+		return nil, false, lms.FieldError("body", "The message is empty.")
+	}
+	now := s.now()
+	if !a.staff() {
+		until, err := s.store.MutedUntil(ctx, r.ID, actor.ID)
+		if err != nil {
+			return nil, false, err
+		}
+		if now.Before(until) {
+			e := lms.Errorf(lms.EFORBIDDEN, "You are muted in this room until %s.", until.Format(time.RFC3339))
+			e.RetryAfterSeconds = int(until.Sub(now)/time.Second) + 1
+			return nil, false, e
+		}
+	}
+	if in.ReplyTo != 0 {
+		if p, err := s.store.MessageByID(ctx, in.ReplyTo); err != nil || p.RoomID != r.ID {
+			return nil, false, lms.FieldError("reply_to", "The message you reply to is not in this room.")
+		}
+	}
+	if in.UploadID != 0 {
+		if err := s.attachable(ctx, actor, a, in.UploadID); err != nil {
+			return nil, false, err
+		}
+	}
+	m := &lms.Message{RoomID: r.ID, AuthorID: actor.ID, Body: in.Body, ReplyTo: in.ReplyTo, UploadID: in.UploadID,
+		IdemKey: in.IdemKey, CreatedAt: now}
+	created, err := s.store.InsertMessage(ctx, m)
+	if err != nil {
+		return nil, false, err
+	}
+	if !created {
+		return m, false, nil
+	}
+	m.AuthorName = actor.Username
+	if m.UploadID != 0 {
+		if err := s.store.SetUploadRefs(ctx, r.CourseID, messageRef(m.ID), []int64{m.UploadID}); err != nil {
+			s.log.Warn().Err(err).Int64("message", m.ID).Msg("reference the message's upload")
+		}
+	}
+	s.publish(ctx, RoomTopic(r.ID), Event{Kind: EventMessageCreated, CourseID: r.CourseID, Message: m})
+	s.mention(ctx, a, m.Body, map[string]any{"room_id": r.ID, "message_id": m.ID, "room": r.Name})
+	return m, true, nil
+}
+
+// messageRef names a chat message as an upload reference.
+func messageRef(id int64) string { return "message:" + strconv.FormatInt(id, 10) }
+
+// message loads a message, its room and the caller's access.
+func (s *Service) message(ctx context.Context, actor *lms.User, messageID int64) (*lms.Message, *lms.Room, *access, error) {
+	if err := requireUser(actor); err != nil {
+		return nil, nil, nil, err
+	}
+	m, err := s.store.MessageByID(ctx, messageID)
+	if err != nil {
+		return nil, nil, nil, hideMissing(err, "message")
+	}
+	r, a, err := s.room(ctx, actor, m.RoomID, lms.ActViewContent)
+	if err != nil {
+		return nil, nil, nil, hideMissing(err, "message")
+	}
+	return m, r, a, nil
+}
+
+// EditMessage changes the caller's own message.
+func (s *Service) EditMessage(ctx context.Context, actor *lms.User, messageID int64, body string) (*lms.Message, error) {
+	m, r, a, err := s.message(ctx, actor, messageID)
+	if err != nil {
+		return nil, err
+	}
+	if m.AuthorID != actor.ID {
+		return nil, lms.Errorf(lms.EFORBIDDEN, "Only the author may edit a message.")
+	}
+	if err := a.writable(); err != nil {
+		return nil, err
+	}
+	if err := lms.CheckMessageBody(body); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(body) == "" {
+		return nil, lms.FieldError("body", "The message is empty.")
+	}
+	now := s.now()
+	if err := s.store.EditMessage(ctx, m.ID, body, now); err != nil {
+		return nil, hideMissing(err, "message")
+	}
+	m.Body, m.EditedAt = body, now.UTC().Truncate(time.Millisecond)
+	s.publish(ctx, RoomTopic(r.ID), Event{Kind: EventMessageEdited, CourseID: r.CourseID, Message: m})
+	return m, nil
+}
+
+// DeleteMessage turns a message into a tombstone (its author, or a
+// moderator for anyone's).
+func (s *Service) DeleteMessage(ctx context.Context, actor *lms.User, messageID int64) error {
+	m, r, a, err := s.message(ctx, actor, messageID)
+	if err != nil {
+		return err
+	}
+	if m.AuthorID != actor.ID && !a.staff() {
+		return lms.Errorf(lms.EFORBIDDEN, "Only the author or a moderator may delete a message.")
+	}
+	now := s.now()
+	if err := s.store.TombstoneMessage(ctx, m.ID, actor.ID, now); err != nil {
+		return hideMissing(err, "message")
+	}
+	if m.UploadID != 0 {
+		if err := s.store.SetUploadRefs(ctx, r.CourseID, messageRef(m.ID), nil); err != nil {
+			s.log.Warn().Err(err).Int64("message", m.ID).Msg("drop the message's upload reference")
+		}
+	}
+	m.Body, m.UploadID, m.DeletedAt, m.DeletedBy = "", 0, now.UTC().Truncate(time.Millisecond), actor.ID
+	s.publish(ctx, RoomTopic(r.ID), Event{Kind: EventMessageDeleted, CourseID: r.CourseID, Message: m})
+	return nil
+}
+
+// History returns a page of the room's messages, oldest first (see
+// lms.MessageFilter), with their reactions.
+func (s *Service) History(ctx context.Context, actor *lms.User, f lms.MessageFilter) ([]*lms.Message, []*lms.Reaction, error) {
+	if _, _, err := s.room(ctx, actor, f.RoomID, lms.ActViewContent); err != nil {
+		return nil, nil, err
+	}
+	list, err := s.store.ListMessages(ctx, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	ids := make([]int64, len(list))
+	for i, m := range list {
+		ids[i] = m.ID
+	}
+	reactions, err := s.store.MessageReactions(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	return list, reactions, nil
+}
+
+// MarkRoomRead moves the caller's read position forward and announces it
+// (for "seen by").
+func (s *Service) MarkRoomRead(ctx context.Context, actor *lms.User, roomID, lastReadID int64) (*lms.ReadState, error) {
+	r, _, err := s.room(ctx, actor, roomID, lms.ActViewContent)
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.store.MarkRoomRead(ctx, actor.ID, roomID, lastReadID, s.now())
+	if err != nil {
+		return nil, err
+	}
+	s.publish(ctx, RoomTopic(roomID), Event{Kind: EventRead, CourseID: r.CourseID, ReadState: st})
+	return st, nil
+}
+
+// MessageSeenBy tells a message's author, or a moderator, how many of the
+// room's members have read it and who.
+func (s *Service) MessageSeenBy(ctx context.Context, actor *lms.User, messageID int64) (*SeenBy, error) {
+	m, r, a, err := s.message(ctx, actor, messageID)
+	if err != nil {
+		return nil, err
+	}
+	if m.AuthorID != actor.ID && !a.staff() {
+		return nil, errForbidden()
+	}
+	members := map[int64]bool{}
+	for offset := 0; ; offset += lms.MaxPageSize {
+		list, total, err := s.store.ListEnrollments(ctx, lms.EnrollmentFilter{CourseID: r.CourseID,
+			Status: lms.EnrollActive, Limit: lms.MaxPageSize, Offset: offset})
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range list {
+			staff := lms.Can(false, e.Role, lms.ActModerate)
+			if e.UserID != m.AuthorID && (r.GroupID == 0 || e.GroupID == r.GroupID || staff) {
+				members[e.UserID] = true
+			}
+		}
+		if offset+len(list) >= total || len(list) == 0 {
+			break
+		}
+	}
+	states, err := s.store.RoomReadStates(ctx, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := &SeenBy{MessageID: m.ID, Members: len(members), UserIDs: []int64{}}
+	for _, st := range states {
+		if members[st.UserID] && st.LastReadID >= m.ID {
+			out.UserIDs = append(out.UserIDs, st.UserID)
+		}
+	}
+	out.Seen = len(out.UserIDs)
+	return out, nil
+}
+
+// MuteInRoom stops a member posting in the room for d (moderate); d <= 0
+// lifts the mute. Staff cannot be muted.
+func (s *Service) MuteInRoom(ctx context.Context, actor *lms.User, roomID, userID int64, d time.Duration) error {
+	r, _, err := s.room(ctx, actor, roomID, lms.ActModerate)
+	if err != nil {
+		return err
+	}
+	if d > lms.MaxMuteDuration {
+		return lms.FieldError("duration", "A mute lasts at most %v.", lms.MaxMuteDuration)
+	}
+	e, err := s.store.EnrollmentOf(ctx, r.CourseID, userID)
+	if err != nil {
+		return hideMissing(err, "member")
+	}
+	if lms.Can(false, e.Role, lms.ActModerate) {
+		return lms.Errorf(lms.EFORBIDDEN, "Course staff cannot be muted.")
+	}
+	var until time.Time
+	if d > 0 {
+		until = s.now().Add(d)
+	}
+	return s.store.MuteUser(ctx, roomID, userID, until)
+}
+
+// ReactToMessage adds (or with remove, takes back) the caller's emoji on a
+// message.
+func (s *Service) ReactToMessage(ctx context.Context, actor *lms.User, messageID int64, emoji string, remove bool) error {
+	m, r, a, err := s.message(ctx, actor, messageID)
+	if err != nil {
+		return err
+	}
+	if err := lms.CheckEmoji(emoji); err != nil {
+		return err
+	}
+	if err := a.writable(); err != nil {
+		return err
+	}
+	x := &lms.Reaction{TargetID: m.ID, UserID: actor.ID, Emoji: emoji}
+	if remove {
+		err = s.store.UnreactMessage(ctx, m.ID, actor.ID, emoji)
+	} else {
+		err = s.store.ReactMessage(ctx, x)
+	}
+	if err != nil {
+		return err
+	}
+	s.publish(ctx, RoomTopic(r.ID), Event{Kind: EventReaction, CourseID: r.CourseID, Reaction: x, Removed: remove})
+	return nil
+}
+
+// ListNotifications returns the caller's notifications, newest first.
+func (s *Service) ListNotifications(ctx context.Context, actor *lms.User, unreadOnly bool, beforeID int64, limit int) ([]*lms.Notification, int, error) {
+	if err := requireUser(actor); err != nil {
+		return nil, 0, err
+	}
+	list, err := s.store.ListNotifications(ctx, lms.NotificationFilter{UserID: actor.ID, UnreadOnly: unreadOnly,
+		BeforeID: beforeID, Limit: limit})
+	if err != nil {
+		return nil, 0, err
+	}
+	unread, err := s.store.CountUnreadNotifications(ctx, actor.ID)
+	return list, unread, err
+}
+
+// MarkNotificationsRead marks the caller's notifications up to upToID (0:
+// all) read and returns how many.
+func (s *Service) MarkNotificationsRead(ctx context.Context, actor *lms.User, upToID int64) (int, error) {
+	if err := requireUser(actor); err != nil {
+		return 0, err
+	}
+	return s.store.MarkNotificationsRead(ctx, actor.ID, upToID, s.now())
+}

@@ -1,0 +1,338 @@
+package course
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/store"
+)
+
+// LessonInput is what an editor saves of a lesson.
+type LessonInput struct {
+	Title            string    `json:"title"`
+	BodyMD           string    `json:"body_md"`
+	Draft            bool      `json:"draft"`
+	AvailableFrom    time.Time `json:"available_from,omitzero"`
+	RequiresPrevious bool      `json:"requires_previous"`
+}
+
+// LessonState is a lesson in the outline as one caller sees it.
+type LessonState struct {
+	*lms.Lesson
+	// Locked is true when a release rule holds the lesson back from the
+	// caller; LockedReason says which.
+	Locked       bool                `json:"locked"`
+	LockedReason string              `json:"locked_reason,omitempty"`
+	Progress     *lms.LessonProgress `json:"progress,omitempty"` // the caller's; nil when never opened
+}
+
+// ModuleOutline is a module with its lessons.
+type ModuleOutline struct {
+	*lms.Module
+	Lessons []*LessonState `json:"lessons"`
+}
+
+// Outline is a course's table of contents for one caller: drafts only for
+// those who may see them, release state and the caller's own progress.
+type Outline struct {
+	Course   *CourseView         `json:"course"`
+	Modules  []*ModuleOutline    `json:"modules"`
+	Progress *lms.CourseProgress `json:"progress"` // the caller's
+}
+
+// CreateModule appends a module to the course (edit_content).
+func (s *Service) CreateModule(ctx context.Context, actor *lms.User, courseID int64, title string) (*lms.Module, error) {
+	if _, err := s.load(ctx, actor, courseID, lms.ActEditContent); err != nil {
+		return nil, err
+	}
+	m := &lms.Module{CourseID: courseID, Title: strings.TrimSpace(title)}
+	if err := lms.CheckText("title", m.Title, lms.MaxTitleChars, true); err != nil {
+		return nil, err
+	}
+	if err := s.store.CreateModule(ctx, m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// module loads a module and the caller's access to its course.
+func (s *Service) module(ctx context.Context, actor *lms.User, moduleID int64, act lms.CourseAction) (*lms.Module, *access, error) {
+	if err := requireUser(actor); err != nil {
+		return nil, nil, err
+	}
+	m, err := s.store.ModuleByID(ctx, moduleID)
+	if err != nil {
+		return nil, nil, hideMissing(err, "module")
+	}
+	a, err := s.load(ctx, actor, m.CourseID, act)
+	if err != nil {
+		return nil, nil, hideMissing(err, "module")
+	}
+	return m, a, nil
+}
+
+// RenameModule changes a module's title (edit_content).
+func (s *Service) RenameModule(ctx context.Context, actor *lms.User, moduleID int64, title string) (*lms.Module, error) {
+	m, _, err := s.module(ctx, actor, moduleID, lms.ActEditContent)
+	if err != nil {
+		return nil, err
+	}
+	m.Title = strings.TrimSpace(title)
+	if err := lms.CheckText("title", m.Title, lms.MaxTitleChars, true); err != nil {
+		return nil, err
+	}
+	return m, s.store.UpdateModule(ctx, m)
+}
+
+// DeleteModule deletes a module with its lessons (edit_content); the
+// lessons' uploads lose those references.
+func (s *Service) DeleteModule(ctx context.Context, actor *lms.User, moduleID int64) error {
+	m, _, err := s.module(ctx, actor, moduleID, lms.ActEditContent)
+	if err != nil {
+		return err
+	}
+	lessons, err := s.store.ListLessons(ctx, m.CourseID, false)
+	if err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(tx store.Store) error {
+		for _, l := range lessons {
+			if l.ModuleID == m.ID {
+				if err := tx.SetUploadRefs(ctx, m.CourseID, lessonRef(l.ID), nil); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.DeleteModule(ctx, m.ID)
+	})
+}
+
+// lessonRef names a lesson as an upload reference.
+func lessonRef(id int64) string { return "lesson:" + strconv.FormatInt(id, 10) }
+
+// applyLessonInput validates in, renders the Markdown and copies it into l.
+func applyLessonInput(l *lms.Lesson, in LessonInput) error {
+	l.Title, l.BodyMD, l.Draft = strings.TrimSpace(in.Title), in.BodyMD, in.Draft
+	l.AvailableFrom, l.RequiresPrevious = in.AvailableFrom, in.RequiresPrevious
+	if err := l.Validate(); err != nil {
+		return err
+	}
+	l.BodyHTML = RenderMarkdown(l.BodyMD)
+	return nil
+}
+
+// CreateLesson appends a lesson to a module (edit_content). The body is
+// rendered and sanitised now; uploads it links are referenced.
+func (s *Service) CreateLesson(ctx context.Context, actor *lms.User, moduleID int64, in LessonInput) (*lms.Lesson, error) {
+	m, _, err := s.module(ctx, actor, moduleID, lms.ActEditContent)
+	if err != nil {
+		return nil, err
+	}
+	l := &lms.Lesson{ModuleID: m.ID}
+	if err := applyLessonInput(l, in); err != nil {
+		return nil, err
+	}
+	err = s.store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.CreateLesson(ctx, l); err != nil {
+			return err
+		}
+		return tx.SetUploadRefs(ctx, l.CourseID, lessonRef(l.ID), uploadRefs(l.BodyMD))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// lesson loads a lesson and the caller's access to its course. Learners do
+// not see drafts (ENOTFOUND).
+func (s *Service) lesson(ctx context.Context, actor *lms.User, lessonID int64, act lms.CourseAction) (*lms.Lesson, *access, error) {
+	if err := requireUser(actor); err != nil {
+		return nil, nil, err
+	}
+	l, err := s.store.LessonByID(ctx, lessonID)
+	if err != nil {
+		return nil, nil, hideMissing(err, "lesson")
+	}
+	a, err := s.load(ctx, actor, l.CourseID, act)
+	if err != nil {
+		return nil, nil, hideMissing(err, "lesson")
+	}
+	if l.Draft && !a.can(lms.ActViewDrafts) {
+		return nil, nil, lms.Errorf(lms.ENOTFOUND, "lesson not found")
+	}
+	return l, a, nil
+}
+
+// UpdateLesson saves a lesson (edit_content).
+func (s *Service) UpdateLesson(ctx context.Context, actor *lms.User, lessonID int64, in LessonInput) (*lms.Lesson, error) {
+	l, _, err := s.lesson(ctx, actor, lessonID, lms.ActEditContent)
+	if err != nil {
+		return nil, err
+	}
+	if err := applyLessonInput(l, in); err != nil {
+		return nil, err
+	}
+	err = s.store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.UpdateLesson(ctx, l); err != nil {
+			return err
+		}
+		return tx.SetUploadRefs(ctx, l.CourseID, lessonRef(l.ID), uploadRefs(l.BodyMD))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// DeleteLesson deletes a lesson and its progress (edit_content); its
+// uploads lose the reference and are swept if nothing else uses them.
+func (s *Service) DeleteLesson(ctx context.Context, actor *lms.User, lessonID int64) error {
+	l, _, err := s.lesson(ctx, actor, lessonID, lms.ActEditContent)
+	if err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.SetUploadRefs(ctx, l.CourseID, lessonRef(l.ID), nil); err != nil {
+			return err
+		}
+		return tx.DeleteLesson(ctx, l.ID)
+	})
+}
+
+// Reorder applies a drag-and-drop layout of the whole course (edit_content).
+// A layout that does not name exactly the current modules and lessons is
+// stale: ECONFLICT, nothing changes.
+func (s *Service) Reorder(ctx context.Context, actor *lms.User, courseID int64, layout []lms.ModuleLayout) error {
+	if _, err := s.load(ctx, actor, courseID, lms.ActEditContent); err != nil {
+		return err
+	}
+	return s.store.ReorderCourse(ctx, courseID, layout)
+}
+
+// release decides whether each visible lesson is released to the caller:
+// staff see everything unlocked; for others a lesson is locked before its
+// AvailableFrom or, with RequiresPrevious, until the previous visible lesson
+// (in course order) is completed.
+func release(lessons []*lms.Lesson, progress map[int64]*lms.LessonProgress, staff bool, now time.Time) []*LessonState {
+	out := make([]*LessonState, 0, len(lessons))
+	var prev *lms.Lesson
+	for _, l := range lessons {
+		if l.Draft && !staff {
+			continue
+		}
+		st := &LessonState{Lesson: l, Progress: progress[l.ID]}
+		switch {
+		case staff:
+		case !l.AvailableFrom.IsZero() && now.Before(l.AvailableFrom):
+			st.Locked, st.LockedReason = true, "Available from "+l.AvailableFrom.UTC().Format(time.RFC3339)+"."
+		case l.RequiresPrevious && prev != nil && !progress[prev.ID].Completed():
+			st.Locked, st.LockedReason = true, fmt.Sprintf("Complete %q first.", prev.Title)
+		}
+		out = append(out, st)
+		prev = l
+	}
+	return out
+}
+
+// states loads the course's lessons (without bodies) with their release
+// state and the caller's progress.
+func (s *Service) states(ctx context.Context, a *access) ([]*LessonState, map[int64]*lms.LessonProgress, error) {
+	lessons, err := s.store.ListLessons(ctx, a.course.ID, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := s.store.ListProgress(ctx, a.course.ID, a.user.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	progress := map[int64]*lms.LessonProgress{}
+	for _, p := range rows {
+		progress[p.LessonID] = p
+	}
+	return release(lessons, progress, a.can(lms.ActViewDrafts), s.now()), progress, nil
+}
+
+// Outline returns the course's modules and lessons as the caller sees them.
+func (s *Service) Outline(ctx context.Context, actor *lms.User, courseID int64) (*Outline, error) {
+	a, err := s.load(ctx, actor, courseID, lms.ActViewContent)
+	if err != nil {
+		return nil, err
+	}
+	modules, err := s.store.ListModules(ctx, courseID)
+	if err != nil {
+		return nil, err
+	}
+	states, progress, err := s.states(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	out := &Outline{Course: a.view(), Modules: []*ModuleOutline{},
+		Progress: summarize(courseID, actor.ID, states, progress)}
+	byModule := map[int64]*ModuleOutline{}
+	for _, m := range modules {
+		mo := &ModuleOutline{Module: m, Lessons: []*LessonState{}}
+		byModule[m.ID] = mo
+		out.Modules = append(out.Modules, mo)
+	}
+	for _, st := range states {
+		if mo := byModule[st.ModuleID]; mo != nil {
+			mo.Lessons = append(mo.Lessons, st)
+		}
+	}
+	return out, nil
+}
+
+// GetLesson returns a lesson with its body. For a learner it must be
+// released (EFORBIDDEN with the reason otherwise), and opening it is
+// recorded in their progress.
+func (s *Service) GetLesson(ctx context.Context, actor *lms.User, lessonID int64) (*LessonState, error) {
+	l, a, err := s.lesson(ctx, actor, lessonID, lms.ActViewContent)
+	if err != nil {
+		return nil, err
+	}
+	states, _, err := s.states(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range states {
+		if st.ID != l.ID {
+			continue
+		}
+		if st.Locked {
+			return nil, lms.Errorf(lms.EFORBIDDEN, "This lesson is not available yet. %s", st.LockedReason)
+		}
+		st.Lesson = l
+		if a.role == lms.CourseLearner {
+			p, err := s.store.UpdateProgress(ctx, lms.ProgressUpdate{UserID: actor.ID, LessonID: l.ID, At: s.now()})
+			if err != nil {
+				return nil, err
+			}
+			st.Progress = p
+			s.publish(ctx, ProgressTopic(l.CourseID), Event{Kind: EventProgress, CourseID: l.CourseID, Progress: p})
+		}
+		return st, nil
+	}
+	return nil, lms.Errorf(lms.ENOTFOUND, "lesson not found")
+}
+
+// Search finds lessons of the course by title or text; drafts only for
+// those who may see them.
+func (s *Service) Search(ctx context.Context, actor *lms.User, courseID int64, query string, limit int) ([]*lms.Lesson, error) {
+	a, err := s.load(ctx, actor, courseID, lms.ActViewContent)
+	if err != nil {
+		return nil, err
+	}
+	query = strings.TrimSpace(query)
+	if query == "" {
+		return []*lms.Lesson{}, nil
+	}
+	if err := lms.CheckText("q", query, lms.MaxTitleChars, true); err != nil {
+		return nil, err
+	}
+	return s.store.SearchLessons(ctx, courseID, query, a.can(lms.ActViewDrafts), limit)
+}

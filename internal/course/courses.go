@@ -1,0 +1,263 @@
+package course
+
+import (
+	"context"
+	"crypto/rand"
+	"strings"
+	"time"
+
+	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/store"
+)
+
+// CreatorPolicy says who may create courses (a site setting).
+type CreatorPolicy string
+
+// Creator policies.
+const (
+	CreatorsAnyone CreatorPolicy = "anyone" // every signed-in user (the default)
+	CreatorsAdmins CreatorPolicy = "admins" // only site administrators
+)
+
+// CourseInput is what a person edits of a course.
+type CourseInput struct {
+	Title       string    `json:"title"`
+	Code        string    `json:"code"`
+	Description string    `json:"description"`
+	CoverPath   string    `json:"cover_path"`
+	StartsAt    time.Time `json:"starts_at,omitzero"`
+	EndsAt      time.Time `json:"ends_at,omitzero"`
+}
+
+// CourseView is a course as one caller sees it.
+type CourseView struct {
+	*lms.Course
+	// Role is the caller's course role ("" for an administrator who is
+	// not a member).
+	Role lms.CourseRole `json:"role"`
+	// Can lists the actions the caller may do (for the UI).
+	Can []lms.CourseAction `json:"can"`
+}
+
+var allActions = []lms.CourseAction{lms.ActViewContent, lms.ActViewDrafts, lms.ActEditContent,
+	lms.ActManagePeople, lms.ActViewGrades, lms.ActGrade, lms.ActModerate, lms.ActRunLive, lms.ActManageCourse}
+
+// view returns the course as a's caller sees it: the join code only for
+// those who manage people.
+func (a *access) view() *CourseView {
+	c := *a.course
+	if !a.can(lms.ActManagePeople) {
+		c.JoinCode, c.JoinEnabled, c.JoinExpiresAt, c.JoinNeedsApprove = "", false, time.Time{}, false
+	}
+	v := &CourseView{Course: &c, Role: a.role, Can: []lms.CourseAction{}}
+	for _, act := range allActions {
+		if a.can(act) {
+			v.Can = append(v.Can, act)
+		}
+	}
+	return v
+}
+
+// CreatorPolicy returns who may create courses.
+func (s *Service) CreatorPolicy(ctx context.Context) (CreatorPolicy, error) {
+	v, err := s.store.GetValue(ctx, SettingCourseCreators)
+	switch {
+	case lms.IsCode(err, lms.ENOTFOUND):
+		return CreatorsAnyone, nil
+	case err != nil:
+		return "", err
+	case CreatorPolicy(v) == CreatorsAdmins:
+		return CreatorsAdmins, nil
+	default:
+		return CreatorsAnyone, nil
+	}
+}
+
+// SetCreatorPolicy changes who may create courses (administrators only).
+func (s *Service) SetCreatorPolicy(ctx context.Context, actor *lms.User, p CreatorPolicy) error {
+	if err := requireUser(actor); err != nil {
+		return err
+	}
+	if !actor.IsAdmin() {
+		return lms.Errorf(lms.EFORBIDDEN, "Only administrators may do this.")
+	}
+	if p != CreatorsAnyone && p != CreatorsAdmins {
+		return lms.FieldError("policy", "The policy must be anyone or admins.")
+	}
+	return s.store.PutValue(ctx, SettingCourseCreators, string(p))
+}
+
+// CreateCourse creates a draft course with the caller as its instructor, a
+// main chat room and a general forum.
+func (s *Service) CreateCourse(ctx context.Context, actor *lms.User, in CourseInput) (*CourseView, error) {
+	if err := requireUser(actor); err != nil {
+		return nil, err
+	}
+	policy, err := s.CreatorPolicy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if policy == CreatorsAdmins && !actor.IsAdmin() {
+		return nil, lms.Errorf(lms.EFORBIDDEN, "Only administrators may create courses on this site.")
+	}
+	c := &lms.Course{Visibility: lms.CourseDraft, CreatedBy: actor.ID}
+	applyCourseInput(c, in)
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	err = s.store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.CreateCourse(ctx, c); err != nil {
+			return err
+		}
+		if err := tx.PutEnrollment(ctx, &lms.Enrollment{CourseID: c.ID, UserID: actor.ID,
+			Role: lms.CourseInstructor, Status: lms.EnrollActive}); err != nil {
+			return err
+		}
+		if err := tx.CreateRoom(ctx, &lms.Room{CourseID: c.ID, Name: lms.MainRoomName, Main: true}); err != nil {
+			return err
+		}
+		return tx.CreateForum(ctx, &lms.Forum{CourseID: c.ID, Title: "General", Description: "Questions and discussion"})
+	})
+	if err != nil {
+		return nil, err
+	}
+	a := &access{user: actor, course: c, role: lms.CourseInstructor}
+	return a.view(), nil
+}
+
+func applyCourseInput(c *lms.Course, in CourseInput) {
+	c.Title, c.Code, c.Description = strings.TrimSpace(in.Title), strings.TrimSpace(in.Code), in.Description
+	c.CoverPath, c.StartsAt, c.EndsAt = in.CoverPath, in.StartsAt, in.EndsAt
+}
+
+// GetCourse returns the course as the caller sees it.
+func (s *Service) GetCourse(ctx context.Context, actor *lms.User, courseID int64) (*CourseView, error) {
+	a, err := s.load(ctx, actor, courseID, lms.ActViewContent)
+	if err != nil {
+		return nil, err
+	}
+	return a.view(), nil
+}
+
+// ListCourses returns the courses the caller belongs to (administrators:
+// every course), each as the caller sees it. Learners do not see draft
+// courses; the total is reduced by the drafts hidden from this page only.
+func (s *Service) ListCourses(ctx context.Context, actor *lms.User, f lms.CourseFilter) ([]*CourseView, int, error) {
+	if err := requireUser(actor); err != nil {
+		return nil, 0, err
+	}
+	if !actor.IsAdmin() {
+		f.MemberID = actor.ID
+	}
+	list, total, err := s.store.ListCourses(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]*CourseView, 0, len(list))
+	for _, c := range list {
+		a := &access{user: actor, course: c}
+		e, err := s.store.EnrollmentOf(ctx, c.ID, actor.ID)
+		switch {
+		case err == nil && e.Status == lms.EnrollActive:
+			a.enr, a.role = e, e.Role
+		case err != nil && !lms.IsCode(err, lms.ENOTFOUND):
+			return nil, 0, err
+		}
+		if c.Visibility == lms.CourseDraft && !a.can(lms.ActViewDrafts) {
+			total--
+			continue
+		}
+		out = append(out, a.view())
+	}
+	return out, total, nil
+}
+
+// UpdateCourse saves the course's details (manage_course).
+func (s *Service) UpdateCourse(ctx context.Context, actor *lms.User, courseID int64, in CourseInput) (*CourseView, error) {
+	a, err := s.load(ctx, actor, courseID, lms.ActManageCourse)
+	if err != nil {
+		return nil, err
+	}
+	applyCourseInput(a.course, in)
+	if err := a.course.Validate(); err != nil {
+		return nil, err
+	}
+	if err := s.store.UpdateCourse(ctx, a.course); err != nil {
+		return nil, err
+	}
+	return a.view(), nil
+}
+
+// SetVisibility publishes, archives or un-publishes the course (manage_course).
+func (s *Service) SetVisibility(ctx context.Context, actor *lms.User, courseID int64, v lms.CourseVisibility) (*CourseView, error) {
+	a, err := s.load(ctx, actor, courseID, lms.ActManageCourse)
+	if err != nil {
+		return nil, err
+	}
+	if !v.Valid() {
+		return nil, lms.FieldError("visibility", "The visibility must be draft, published or archived.")
+	}
+	a.course.Visibility = v
+	if err := s.store.UpdateCourse(ctx, a.course); err != nil {
+		return nil, err
+	}
+	return a.view(), nil
+}
+
+// DeleteCourse deletes the course and everything in it (manage_course).
+func (s *Service) DeleteCourse(ctx context.Context, actor *lms.User, courseID int64) error {
+	if _, err := s.load(ctx, actor, courseID, lms.ActManageCourse); err != nil {
+		return err
+	}
+	return s.store.DeleteCourse(ctx, courseID)
+}
+
+// JoinSettings configure a course's join code.
+type JoinSettings struct {
+	Enabled       bool      `json:"enabled"`
+	ExpiresAt     time.Time `json:"expires_at,omitzero"` // zero: never
+	NeedsApproval bool      `json:"needs_approval"`
+	// Regenerate replaces the code (the old one stops working).
+	Regenerate bool `json:"regenerate"`
+}
+
+// ConfigureJoin sets the join code's settings, generating a code when there
+// is none or Regenerate is set (manage_people).
+func (s *Service) ConfigureJoin(ctx context.Context, actor *lms.User, courseID int64, js JoinSettings) (*CourseView, error) {
+	a, err := s.load(ctx, actor, courseID, lms.ActManagePeople)
+	if err != nil {
+		return nil, err
+	}
+	c := a.course
+	c.JoinEnabled, c.JoinExpiresAt, c.JoinNeedsApprove = js.Enabled, js.ExpiresAt, js.NeedsApproval
+	if c.JoinCode != "" && !js.Regenerate {
+		if err := s.store.UpdateCourse(ctx, c); err != nil {
+			return nil, err
+		}
+		return a.view(), nil
+	}
+	for range joinCodeAttempts {
+		c.JoinCode = newJoinCode()
+		err = s.store.UpdateCourse(ctx, c)
+		if !lms.IsCode(err, lms.ECONFLICT) {
+			break
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return a.view(), nil
+}
+
+// joinCodeAlphabet avoids characters people confuse (0/O, 1/I/L).
+const joinCodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+// newJoinCode returns a random join code.
+func newJoinCode() string {
+	b := make([]byte, joinCodeLength)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails
+	for i := range b {
+		b[i] = joinCodeAlphabet[int(b[i])%len(joinCodeAlphabet)]
+	}
+	return string(b)
+}

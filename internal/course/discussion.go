@@ -1,0 +1,370 @@
+package course
+
+import (
+	"context"
+	"regexp"
+	"strings"
+
+	"github.com/lyceumhq/lyceum/internal/lms"
+)
+
+// mentionPattern finds @username (usernames as auth allows them).
+var mentionPattern = regexp.MustCompile(`(?:^|[^\w@])@([A-Za-z0-9][A-Za-z0-9_.-]{1,39})`)
+
+// ThreadView is a thread with its posts and reactions.
+type ThreadView struct {
+	Thread    *lms.Thread     `json:"thread"`
+	Posts     []*lms.Post     `json:"posts"`
+	Reactions []*lms.Reaction `json:"reactions"`
+}
+
+// CreateForum adds a forum to the course (edit_content).
+func (s *Service) CreateForum(ctx context.Context, actor *lms.User, f *lms.Forum) (*lms.Forum, error) {
+	if _, err := s.load(ctx, actor, f.CourseID, lms.ActEditContent); err != nil {
+		return nil, err
+	}
+	f.Title = strings.TrimSpace(f.Title)
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	return f, s.store.CreateForum(ctx, f)
+}
+
+// forum loads a forum and the caller's access to its course.
+func (s *Service) forum(ctx context.Context, actor *lms.User, forumID int64, act lms.CourseAction) (*lms.Forum, *access, error) {
+	if err := requireUser(actor); err != nil {
+		return nil, nil, err
+	}
+	f, err := s.store.ForumByID(ctx, forumID)
+	if err != nil {
+		return nil, nil, hideMissing(err, "forum")
+	}
+	a, err := s.load(ctx, actor, f.CourseID, act)
+	return f, a, hideMissing(err, "forum")
+}
+
+// UpdateForum renames a forum (edit_content).
+func (s *Service) UpdateForum(ctx context.Context, actor *lms.User, forumID int64, title, description string) (*lms.Forum, error) {
+	f, _, err := s.forum(ctx, actor, forumID, lms.ActEditContent)
+	if err != nil {
+		return nil, err
+	}
+	f.Title, f.Description = strings.TrimSpace(title), description
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	return f, s.store.UpdateForum(ctx, f)
+}
+
+// DeleteForum deletes a forum with its threads (edit_content).
+func (s *Service) DeleteForum(ctx context.Context, actor *lms.User, forumID int64) error {
+	if _, _, err := s.forum(ctx, actor, forumID, lms.ActEditContent); err != nil {
+		return err
+	}
+	return s.store.DeleteForum(ctx, forumID)
+}
+
+// ListForums lists the course's forums (any member).
+func (s *Service) ListForums(ctx context.Context, actor *lms.User, courseID int64) ([]*lms.Forum, error) {
+	if _, err := s.load(ctx, actor, courseID, lms.ActViewContent); err != nil {
+		return nil, err
+	}
+	return s.store.ListForums(ctx, courseID)
+}
+
+// checkBody validates a post's Markdown.
+func checkBody(md string) error {
+	if strings.TrimSpace(md) == "" {
+		return lms.FieldError("body", "The post is empty.")
+	}
+	if len(md) > lms.MaxBodyBytes {
+		return &lms.Error{Code: lms.ETOOLARGE, Field: "body", Message: "The post is too long."}
+	}
+	return lms.CheckText("body", strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == '\t' {
+			return ' '
+		}
+		return r
+	}, md), lms.MaxBodyBytes, true)
+}
+
+// CreateThread opens a thread with its first post (any member).
+func (s *Service) CreateThread(ctx context.Context, actor *lms.User, forumID int64, title, bodyMD string) (*ThreadView, error) {
+	_, a, err := s.forum(ctx, actor, forumID, lms.ActViewContent)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.writable(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	t := &lms.Thread{ForumID: forumID, AuthorID: actor.ID, Title: strings.TrimSpace(title), AuthorName: actor.Username,
+		CreatedAt: now}
+	if err := lms.CheckText("title", t.Title, lms.MaxTitleChars, true); err != nil {
+		return nil, err
+	}
+	if err := checkBody(bodyMD); err != nil {
+		return nil, err
+	}
+	p := &lms.Post{AuthorID: actor.ID, BodyMD: bodyMD, BodyHTML: RenderMarkdown(bodyMD), AuthorName: actor.Username,
+		CreatedAt: now}
+	if err := s.store.CreateThread(ctx, t, p); err != nil {
+		return nil, err
+	}
+	s.mention(ctx, a, bodyMD, map[string]any{"thread_id": t.ID, "post_id": p.ID, "title": t.Title})
+	return &ThreadView{Thread: t, Posts: []*lms.Post{p}, Reactions: []*lms.Reaction{}}, nil
+}
+
+// thread loads a thread and the caller's access to its course.
+func (s *Service) thread(ctx context.Context, actor *lms.User, threadID int64, act lms.CourseAction) (*lms.Thread, *access, error) {
+	if err := requireUser(actor); err != nil {
+		return nil, nil, err
+	}
+	t, err := s.store.ThreadByID(ctx, threadID)
+	if err != nil {
+		return nil, nil, hideMissing(err, "thread")
+	}
+	a, err := s.load(ctx, actor, t.CourseID, act)
+	return t, a, hideMissing(err, "thread")
+}
+
+// ListThreads lists a forum's threads with the caller's unread markers.
+func (s *Service) ListThreads(ctx context.Context, actor *lms.User, forumID int64, limit, offset int) ([]*lms.Thread, int, error) {
+	if _, _, err := s.forum(ctx, actor, forumID, lms.ActViewContent); err != nil {
+		return nil, 0, err
+	}
+	return s.store.ListThreads(ctx, lms.ThreadFilter{ForumID: forumID, ViewerID: actor.ID, Limit: limit, Offset: offset})
+}
+
+// GetThread returns a thread with its posts and marks it read.
+func (s *Service) GetThread(ctx context.Context, actor *lms.User, threadID int64) (*ThreadView, error) {
+	t, _, err := s.thread(ctx, actor, threadID, lms.ActViewContent)
+	if err != nil {
+		return nil, err
+	}
+	posts, err := s.store.ListPosts(ctx, threadID)
+	if err != nil {
+		return nil, err
+	}
+	reactions, err := s.store.ThreadReactions(ctx, threadID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.MarkThreadRead(ctx, actor.ID, threadID, t.LastPostID); err != nil {
+		return nil, err
+	}
+	return &ThreadView{Thread: t, Posts: posts, Reactions: reactions}, nil
+}
+
+// Reply posts in a thread (any member; moderators also in locked threads).
+// parentID 0 replies to the thread; a reply deeper than lms.MaxPostDepth is
+// attached to its parent's parent. Mentions and the parent's author are
+// notified; the post is announced on the thread's topic.
+func (s *Service) Reply(ctx context.Context, actor *lms.User, threadID, parentID int64, bodyMD string) (*lms.Post, error) {
+	t, a, err := s.thread(ctx, actor, threadID, lms.ActViewContent)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.writable(); err != nil {
+		return nil, err
+	}
+	if t.Locked && !a.staff() {
+		return nil, lms.Errorf(lms.EFORBIDDEN, "This thread is locked.")
+	}
+	if err := checkBody(bodyMD); err != nil {
+		return nil, err
+	}
+	var parent *lms.Post
+	if parentID != 0 {
+		if parent, err = s.store.PostByID(ctx, parentID); err != nil || parent.ThreadID != threadID {
+			return nil, lms.FieldError("parent_id", "The post you reply to is not in this thread.")
+		}
+		if parent.Depth >= lms.MaxPostDepth {
+			parentID = parent.ParentID
+		}
+	}
+	p := &lms.Post{ThreadID: threadID, ParentID: parentID, AuthorID: actor.ID, BodyMD: bodyMD,
+		BodyHTML: RenderMarkdown(bodyMD), AuthorName: actor.Username, CreatedAt: s.now()}
+	if err := s.store.CreatePost(ctx, p, a.staff()); err != nil {
+		return nil, err
+	}
+	s.publish(ctx, ThreadTopic(threadID), Event{Kind: EventPostCreated, CourseID: t.CourseID, Post: p})
+	payload := map[string]any{"thread_id": threadID, "post_id": p.ID, "title": t.Title, "by": actor.Username}
+	notified := s.mention(ctx, a, bodyMD, payload)
+	if parent != nil && parent.AuthorID != actor.ID && !notified[parent.AuthorID] {
+		s.notify(ctx, parent.AuthorID, lms.NotifyReply, payload)
+	}
+	return p, nil
+}
+
+// mention notifies the course's active members @mentioned in body (not
+// the author) and returns who was notified.
+func (s *Service) mention(ctx context.Context, a *access, body string, payload map[string]any) map[int64]bool {
+	notified := map[int64]bool{}
+	for _, m := range mentionPattern.FindAllStringSubmatch(body, -1) {
+		if len(notified) >= maxMentionsPerPost {
+			break
+		}
+		u, err := s.store.UserByLogin(ctx, strings.TrimRight(m[1], "."))
+		if err != nil || u.ID == a.user.ID || notified[u.ID] || !strings.EqualFold(u.Username, strings.TrimRight(m[1], ".")) {
+			continue
+		}
+		if e, err := s.store.EnrollmentOf(ctx, a.course.ID, u.ID); err != nil || e.Status != lms.EnrollActive {
+			continue
+		}
+		p := map[string]any{"course_id": a.course.ID, "by": a.user.Username}
+		for k, v := range payload {
+			p[k] = v
+		}
+		s.notify(ctx, u.ID, lms.NotifyMention, p)
+		notified[u.ID] = true
+	}
+	return notified
+}
+
+// post loads a post, its thread and the caller's access.
+func (s *Service) post(ctx context.Context, actor *lms.User, postID int64) (*lms.Post, *lms.Thread, *access, error) {
+	if err := requireUser(actor); err != nil {
+		return nil, nil, nil, err
+	}
+	p, err := s.store.PostByID(ctx, postID)
+	if err != nil {
+		return nil, nil, nil, hideMissing(err, "post")
+	}
+	t, a, err := s.thread(ctx, actor, p.ThreadID, lms.ActViewContent)
+	if err != nil {
+		return nil, nil, nil, hideMissing(err, "post")
+	}
+	return p, t, a, nil
+}
+
+// EditPost changes the caller's own post within the edit window.
+func (s *Service) EditPost(ctx context.Context, actor *lms.User, postID int64, bodyMD string) (*lms.Post, error) {
+	p, t, a, err := s.post(ctx, actor, postID)
+	if err != nil {
+		return nil, err
+	}
+	if p.AuthorID != actor.ID {
+		return nil, lms.Errorf(lms.EFORBIDDEN, "Only the author may edit a post.")
+	}
+	if err := a.writable(); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if now.Sub(p.CreatedAt) > s.editWindow {
+		return nil, lms.Errorf(lms.EFORBIDDEN, "Posts can be edited for %v after writing them.", s.editWindow)
+	}
+	if t.Locked && !a.staff() {
+		return nil, lms.Errorf(lms.EFORBIDDEN, "This thread is locked.")
+	}
+	if err := checkBody(bodyMD); err != nil {
+		return nil, err
+	}
+	html := RenderMarkdown(bodyMD)
+	if err := s.store.EditPost(ctx, postID, bodyMD, html, now); err != nil {
+		return nil, hideMissing(err, "post")
+	}
+	p.BodyMD, p.BodyHTML, p.EditedAt = bodyMD, html, now.UTC().Truncate(1e6)
+	s.publish(ctx, ThreadTopic(t.ID), Event{Kind: EventPostEdited, CourseID: t.CourseID, Post: p})
+	return p, nil
+}
+
+// DeletePost turns a post into a tombstone (its author or a moderator).
+func (s *Service) DeletePost(ctx context.Context, actor *lms.User, postID int64) error {
+	p, t, a, err := s.post(ctx, actor, postID)
+	if err != nil {
+		return err
+	}
+	if p.AuthorID != actor.ID && !a.staff() {
+		return lms.Errorf(lms.EFORBIDDEN, "Only the author or a moderator may delete a post.")
+	}
+	now := s.now()
+	if err := s.store.TombstonePost(ctx, postID, actor.ID, now); err != nil {
+		return hideMissing(err, "post")
+	}
+	p.BodyMD, p.BodyHTML, p.DeletedAt, p.DeletedBy = "", "", now.UTC().Truncate(1e6), actor.ID
+	s.publish(ctx, ThreadTopic(t.ID), Event{Kind: EventPostDeleted, CourseID: t.CourseID, Post: p})
+	return nil
+}
+
+// ThreadFlags are the moderator's switches; nil leaves a flag as it is.
+type ThreadFlags struct {
+	Pinned *bool `json:"pinned,omitempty"`
+	Locked *bool `json:"locked,omitempty"`
+}
+
+// SetThreadFlags pins or locks a thread (moderate).
+func (s *Service) SetThreadFlags(ctx context.Context, actor *lms.User, threadID int64, f ThreadFlags) (*lms.Thread, error) {
+	t, _, err := s.thread(ctx, actor, threadID, lms.ActModerate)
+	if err != nil {
+		return nil, err
+	}
+	if f.Pinned != nil {
+		t.Pinned = *f.Pinned
+	}
+	if f.Locked != nil {
+		t.Locked = *f.Locked
+	}
+	if err := s.store.UpdateThread(ctx, t); err != nil {
+		return nil, err
+	}
+	s.publish(ctx, ThreadTopic(t.ID), Event{Kind: EventThreadUpdated, CourseID: t.CourseID, Thread: t})
+	return t, nil
+}
+
+// MarkAnswer marks a reply as the thread's answer, or clears it with
+// postID 0 (the thread's author or a moderator).
+func (s *Service) MarkAnswer(ctx context.Context, actor *lms.User, threadID, postID int64) (*lms.Thread, error) {
+	t, a, err := s.thread(ctx, actor, threadID, lms.ActViewContent)
+	if err != nil {
+		return nil, err
+	}
+	if t.AuthorID != actor.ID && !a.staff() {
+		return nil, lms.Errorf(lms.EFORBIDDEN, "Only the thread's author or a moderator may mark the answer.")
+	}
+	if postID != 0 {
+		p, err := s.store.PostByID(ctx, postID)
+		if err != nil || p.ThreadID != threadID || p.Depth == 0 || p.Deleted() {
+			return nil, lms.FieldError("post_id", "The answer must be a reply in this thread.")
+		}
+	}
+	t.AnswerPostID = postID
+	if err := s.store.UpdateThread(ctx, t); err != nil {
+		return nil, err
+	}
+	s.publish(ctx, ThreadTopic(t.ID), Event{Kind: EventThreadUpdated, CourseID: t.CourseID, Thread: t})
+	return t, nil
+}
+
+// DeleteThread deletes a thread and its posts (moderate).
+func (s *Service) DeleteThread(ctx context.Context, actor *lms.User, threadID int64) error {
+	if _, _, err := s.thread(ctx, actor, threadID, lms.ActModerate); err != nil {
+		return err
+	}
+	return s.store.DeleteThread(ctx, threadID)
+}
+
+// ReactToPost adds (or with remove, takes back) the caller's emoji on a post.
+func (s *Service) ReactToPost(ctx context.Context, actor *lms.User, postID int64, emoji string, remove bool) error {
+	p, t, a, err := s.post(ctx, actor, postID)
+	if err != nil {
+		return err
+	}
+	if err := lms.CheckEmoji(emoji); err != nil {
+		return err
+	}
+	if err := a.writable(); err != nil {
+		return err
+	}
+	r := &lms.Reaction{TargetID: p.ID, UserID: actor.ID, Emoji: emoji}
+	if remove {
+		err = s.store.Unreact(ctx, p.ID, actor.ID, emoji)
+	} else {
+		err = s.store.React(ctx, r)
+	}
+	if err != nil {
+		return err
+	}
+	s.publish(ctx, ThreadTopic(t.ID), Event{Kind: EventReaction, CourseID: t.CourseID, Reaction: r, Removed: remove})
+	return nil
+}

@@ -1,0 +1,226 @@
+// Package course holds the rules of courses over the storage contract:
+// creating and publishing courses, enrolment (join codes, invitations, CSV
+// rosters, groups), modules and lessons (Markdown rendered and sanitised at
+// save time, release rules, reordering), uploads, learner progress,
+// discussion boards, persistent room chat and in-app notifications.
+//
+// Every operation takes the acting user (nil for an anonymous caller) and
+// checks permission with lms.Can and the caller's course role: anonymous
+// callers get EUNAUTHORIZED, people outside a course get ENOTFOUND for
+// everything in it (so ids cannot be probed), members without the right get
+// EFORBIDDEN. Durable changes are stored first, then announced through the
+// Publisher.
+package course
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/store"
+)
+
+// Tunables.
+const (
+	DefaultEditWindow     = 30 * time.Minute // authors may edit a post this long after writing it
+	DefaultMaxHeartbeat   = 60 * time.Second // one progress heartbeat counts at most this much time
+	heartbeatSlack        = 5 * time.Second  // allowed clock drift between heartbeats
+	publishTimeout        = 2 * time.Second  // bound on one live announcement
+	joinCodeLength        = 8                // characters in a generated join code
+	joinCodeAttempts      = 5                // retries when a generated code is taken
+	maxMentionsPerPost    = 20               // @mentions notified per post or message
+	DefaultUploadGrace    = 24 * time.Hour   // an unreferenced upload is swept after this long
+	SettingCourseCreators = "courses.creators"
+)
+
+// Publisher announces a change live (implemented over the hub by rooms or
+// cmd). data is encoded by the publisher. Failures are logged, never
+// returned: the change is stored already.
+type Publisher interface {
+	Publish(ctx context.Context, topic string, data any) error
+}
+
+// Topic names.
+
+// ProgressTopic is the topic of a course's live progress feed.
+func ProgressTopic(courseID int64) string {
+	return "course:" + strconv.FormatInt(courseID, 10) + ":progress"
+}
+
+// RoomTopic is the topic of a chat room.
+func RoomTopic(roomID int64) string { return "room:" + strconv.FormatInt(roomID, 10) }
+
+// ThreadTopic is the topic of a discussion thread.
+func ThreadTopic(threadID int64) string { return "thread:" + strconv.FormatInt(threadID, 10) }
+
+// UserTopic is a user's personal topic (notifications).
+func UserTopic(userID int64) string { return "user:" + strconv.FormatInt(userID, 10) }
+
+// Event is what the service publishes: Kind says what happened, the other
+// fields carry it.
+type Event struct {
+	Kind         string              `json:"kind"` // see the Event* constants
+	CourseID     int64               `json:"course_id,omitzero"`
+	Progress     *lms.LessonProgress `json:"progress,omitempty"`
+	Post         *lms.Post           `json:"post,omitempty"`
+	Thread       *lms.Thread         `json:"thread,omitempty"`
+	Message      *lms.Message        `json:"message,omitempty"`
+	Reaction     *lms.Reaction       `json:"reaction,omitempty"`
+	Notification *lms.Notification   `json:"notification,omitempty"`
+	ReadState    *lms.ReadState      `json:"read_state,omitempty"`
+	Removed      bool                `json:"removed,omitempty"` // a reaction was removed
+	Course       *lms.CourseProgress `json:"course_progress,omitempty"`
+	Extra        map[string]any      `json:"extra,omitempty"`
+}
+
+// Event kinds.
+const (
+	EventProgress       = "progress"        // a learner opened, worked on or completed a lesson
+	EventPostCreated    = "post.created"    // a new post in a thread
+	EventPostEdited     = "post.edited"     // a post's body changed
+	EventPostDeleted    = "post.deleted"    // a post became a tombstone
+	EventThreadUpdated  = "thread.updated"  // pinned, locked or answered
+	EventReaction       = "reaction"        // a reaction was added or removed
+	EventMessageCreated = "message.created" // a new chat message (stored)
+	EventMessageEdited  = "message.edited"  // a chat message's body changed
+	EventMessageDeleted = "message.deleted" // a chat message became a tombstone
+	EventRead           = "read"            // a member's read position moved
+	EventNotification   = "notification"    // a new notification for the user
+)
+
+// Params are a Service's dependencies and settings.
+type Params struct {
+	Store  store.Store
+	Logger zerolog.Logger
+	// Publisher announces changes live; nil announces nothing.
+	Publisher Publisher
+	// Clock returns the current time; nil means time.Now.
+	Clock func() time.Time
+	// EditWindow is how long authors may edit their posts (zero: DefaultEditWindow).
+	EditWindow time.Duration
+	// MaxHeartbeat bounds the time one heartbeat adds (zero: DefaultMaxHeartbeat).
+	MaxHeartbeat time.Duration
+	// Uploads configures stored files; zero fields take the defaults.
+	Uploads UploadParams
+}
+
+// Service implements the course rules.
+type Service struct {
+	store        store.Store
+	log          zerolog.Logger
+	pub          Publisher
+	now          func() time.Time
+	editWindow   time.Duration
+	maxHeartbeat time.Duration
+	uploads      UploadParams
+}
+
+// New returns a Service.
+func New(p Params) (*Service, error) {
+	if p.Store == nil {
+		return nil, fmt.Errorf("course: Params.Store is nil")
+	}
+	s := &Service{store: p.Store, log: p.Logger, pub: p.Publisher, now: p.Clock,
+		editWindow: p.EditWindow, maxHeartbeat: p.MaxHeartbeat, uploads: p.Uploads.withDefaults()}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.editWindow <= 0 {
+		s.editWindow = DefaultEditWindow
+	}
+	if s.maxHeartbeat <= 0 {
+		s.maxHeartbeat = DefaultMaxHeartbeat
+	}
+	return s, nil
+}
+
+// publish announces ev on topic, logging (not returning) a failure.
+func (s *Service) publish(ctx context.Context, topic string, ev Event) {
+	if s.pub == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
+	defer cancel()
+	if err := s.pub.Publish(ctx, topic, ev); err != nil {
+		s.log.Warn().Err(err).Str("topic", topic).Str("kind", ev.Kind).Msg("publish failed")
+	}
+}
+
+// access is what the caller may do in one course.
+type access struct {
+	user   *lms.User
+	course *lms.Course
+	enr    *lms.Enrollment // the caller's active enrolment; nil when not a member
+	role   lms.CourseRole  // "" when not an active member
+}
+
+// can reports whether the caller may do act in the course.
+func (a *access) can(act lms.CourseAction) bool { return lms.Can(a.user.IsAdmin(), a.role, act) }
+
+// staff reports whether the caller moderates the course.
+func (a *access) staff() bool { return a.can(lms.ActModerate) }
+
+// requireUser returns EUNAUTHORIZED for anonymous or disabled callers.
+func requireUser(u *lms.User) error {
+	if u == nil || u.Disabled || u.ID == 0 {
+		return lms.Errorf(lms.EUNAUTHORIZED, "Please sign in.")
+	}
+	return nil
+}
+
+// errCourseNotFound is what outsiders get for anything in a course.
+func errCourseNotFound() error { return lms.Errorf(lms.ENOTFOUND, "course not found") }
+
+// errForbidden is what members without the right get.
+func errForbidden() error { return lms.Errorf(lms.EFORBIDDEN, "You may not do this in this course.") }
+
+// load checks that u may do act in the course and returns the access.
+// Outsiders (and learners of a draft course) get ENOTFOUND.
+func (s *Service) load(ctx context.Context, u *lms.User, courseID int64, act lms.CourseAction) (*access, error) {
+	if err := requireUser(u); err != nil {
+		return nil, err
+	}
+	c, err := s.store.CourseByID(ctx, courseID)
+	if lms.IsCode(err, lms.ENOTFOUND) {
+		return nil, errCourseNotFound()
+	}
+	if err != nil {
+		return nil, err
+	}
+	a := &access{user: u, course: c}
+	e, err := s.store.EnrollmentOf(ctx, courseID, u.ID)
+	switch {
+	case err == nil && e.Status == lms.EnrollActive:
+		a.enr, a.role = e, e.Role
+	case err != nil && !lms.IsCode(err, lms.ENOTFOUND):
+		return nil, err
+	}
+	if !a.can(lms.ActViewContent) || (c.Visibility == lms.CourseDraft && !a.can(lms.ActViewDrafts)) {
+		return nil, errCourseNotFound()
+	}
+	if !a.can(act) {
+		return nil, errForbidden()
+	}
+	return a, nil
+}
+
+// writable refuses writes by non-staff in an archived course.
+func (a *access) writable() error {
+	if a.course.Visibility == lms.CourseArchived && !a.staff() {
+		return lms.Errorf(lms.EFORBIDDEN, "This course is archived.")
+	}
+	return nil
+}
+
+// hideMissing turns ENOTFOUND of a thing inside a course into the same
+// answer an outsider gets, so probing ids tells nothing.
+func hideMissing(err error, what string) error {
+	if lms.IsCode(err, lms.ENOTFOUND) {
+		return lms.Errorf(lms.ENOTFOUND, "%s not found", what)
+	}
+	return err
+}
