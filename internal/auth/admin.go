@@ -321,6 +321,13 @@ func (s *Service) PutSettings(ctx context.Context, set lms.Settings) (lms.Settin
 	if set.SignupDomain, err = CleanDomain(set.SignupDomain); err != nil {
 		return lms.Settings{}, err
 	}
+	switch set.CourseCreators {
+	case "":
+		set.CourseCreators = lms.CreatorsAnyone
+	case lms.CreatorsAnyone, lms.CreatorsAdmins:
+	default:
+		return lms.Settings{}, lms.FieldError("course_creators", "Who may create courses must be anyone or admins.")
+	}
 	set.UpdatedAt = s.now().UTC()
 	detail, _ := json.Marshal(set)
 	err = s.store.InTx(ctx, func(tx store.Store) error {

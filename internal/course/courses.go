@@ -15,8 +15,8 @@ type CreatorPolicy string
 
 // Creator policies.
 const (
-	CreatorsAnyone CreatorPolicy = "anyone" // every signed-in user (the default)
-	CreatorsAdmins CreatorPolicy = "admins" // only site administrators
+	CreatorsAnyone CreatorPolicy = lms.CreatorsAnyone // every signed-in user (the default)
+	CreatorsAdmins CreatorPolicy = lms.CreatorsAdmins // only site administrators
 )
 
 // CourseInput is what a person edits of a course.
@@ -60,13 +60,11 @@ func (a *access) view() *CourseView {
 
 // CreatorPolicy returns who may create courses.
 func (s *Service) CreatorPolicy(ctx context.Context) (CreatorPolicy, error) {
-	v, err := s.store.GetValue(ctx, SettingCourseCreators)
+	set, err := s.store.GetSettings(ctx)
 	switch {
-	case lms.IsCode(err, lms.ENOTFOUND):
-		return CreatorsAnyone, nil
 	case err != nil:
 		return "", err
-	case CreatorPolicy(v) == CreatorsAdmins:
+	case CreatorPolicy(set.CourseCreators) == CreatorsAdmins:
 		return CreatorsAdmins, nil
 	default:
 		return CreatorsAnyone, nil
@@ -84,7 +82,14 @@ func (s *Service) SetCreatorPolicy(ctx context.Context, actor *lms.User, p Creat
 	if p != CreatorsAnyone && p != CreatorsAdmins {
 		return lms.FieldError("policy", "The policy must be anyone or admins.")
 	}
-	return s.store.PutValue(ctx, SettingCourseCreators, string(p))
+	return s.store.InTx(ctx, func(tx store.Store) error {
+		set, err := tx.GetSettings(ctx)
+		if err != nil {
+			return err
+		}
+		set.CourseCreators = string(p)
+		return tx.PutSettings(ctx, set)
+	})
 }
 
 // CreateCourse creates a draft course with the caller as its instructor, a

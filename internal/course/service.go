@@ -26,15 +26,14 @@ import (
 
 // Tunables.
 const (
-	DefaultEditWindow     = 30 * time.Minute // authors may edit a post this long after writing it
-	DefaultMaxHeartbeat   = 60 * time.Second // one progress heartbeat counts at most this much time
-	heartbeatSlack        = 5 * time.Second  // allowed clock drift between heartbeats
-	publishTimeout        = 2 * time.Second  // bound on one live announcement
-	joinCodeLength        = 8                // characters in a generated join code
-	joinCodeAttempts      = 5                // retries when a generated code is taken
-	maxMentionsPerPost    = 20               // @mentions notified per post or message
-	DefaultUploadGrace    = 24 * time.Hour   // an unreferenced upload is swept after this long
-	SettingCourseCreators = "courses.creators"
+	DefaultEditWindow   = 30 * time.Minute // authors may edit a post this long after writing it
+	DefaultMaxHeartbeat = 60 * time.Second // one progress heartbeat counts at most this much time
+	heartbeatSlack      = 5 * time.Second  // allowed clock drift between heartbeats
+	publishTimeout      = 2 * time.Second  // bound on one live announcement
+	joinCodeLength      = 8                // characters in a generated join code
+	joinCodeAttempts    = 5                // retries when a generated code is taken
+	maxMentionsPerPost  = 20               // @mentions notified per post or message
+	DefaultUploadGrace  = 24 * time.Hour   // an unreferenced upload is swept after this long
 )
 
 // Publisher announces a change live (implemented over the hub by rooms or

@@ -94,13 +94,21 @@ type Settings struct {
 	SiteName     string       `json:"site_name"`
 	SignupPolicy SignupPolicy `json:"signup_policy"`
 	SignupDomain string       `json:"signup_domain"` // with SignupOpen: only emails @this domain; "" for any
-	UpdatedAt    time.Time    `json:"updated_at,omitzero"`
+	// CourseCreators says who may create courses: CreatorsAnyone or CreatorsAdmins.
+	CourseCreators string    `json:"course_creators"`
+	UpdatedAt      time.Time `json:"updated_at,omitzero"`
 }
 
 // DefaultSettings are used until an administrator saves settings.
 func DefaultSettings() Settings {
-	return Settings{SiteName: "Lyceum", SignupPolicy: SignupClosed}
+	return Settings{SiteName: "Lyceum", SignupPolicy: SignupClosed, CourseCreators: CreatorsAnyone}
 }
+
+// Who may create courses (Settings.CourseCreators).
+const (
+	CreatorsAnyone = "anyone" // every signed-in user may create a course and becomes its instructor
+	CreatorsAdmins = "admins" // only site administrators
+)
 
 // MaxPageSize bounds every list; DefaultPageSize is used when none is given.
 const (

@@ -6,7 +6,7 @@ import { useAction, formValues, Field, FormError, Submit } from "../forms.js";
 import { useTitle, useLoad, PageTitle, Section, Loading, ErrorState } from "../ui.js";
 import { toast } from "../toast.js";
 
-const fields = ["site_name", "signup_policy", "signup_domain"];
+const fields = ["site_name", "signup_policy", "signup_domain", "course_creators"];
 
 function SettingsForm({ settings, onSaved }) {
   const { pending, error, run } = useAction();
@@ -18,6 +18,7 @@ function SettingsForm({ settings, onSaved }) {
       site_name: v.site_name.trim(),
       signup_policy: v.signup_policy,
       signup_domain: v.signup_domain.trim().replace(/^@/, ""),
+      course_creators: v.course_creators,
     }));
     if (saved) onSaved(saved);
   }
@@ -40,6 +41,12 @@ function SettingsForm({ settings, onSaved }) {
             hint=${policy === "open"
               ? "Only addresses ending in @this domain may sign up. Leave empty to allow any address."
               : "Only used while sign-up is open."} />
+      <//>
+      <${Section} id="courses" title="Courses" description="Who may create courses. The creator becomes the course's instructor.">
+        <${Field} id="course_creators" label="Who may create courses" type="select" error=${error}>
+          <option value="anyone" selected=${settings.course_creators !== "admins"}>Anyone with an account</option>
+          <option value="admins" selected=${settings.course_creators === "admins"}>Only administrators</option>
+        <//>
       <//>
       <div class="actions"><${Submit} pending=${pending} pendingLabel="Saving…">Save settings<//></div>
     </form>`;
