@@ -113,10 +113,12 @@ function Banner() {
     const t = setInterval(() => { get("/site").catch(() => {}); }, serverRetryMs);
     return () => clearInterval(t);
   }, [net.serverDown, net.online]);
+  // live.js reports "offline" only after a short grace period, so a blip
+  // (a quick server restart) doesn't flash the banner.
   let msg = "";
   if (!net.online) msg = "You're offline. Changes can't be saved until your connection is back.";
+  else if (live === "offline") msg = "Connection lost, reconnecting…";
   else if (net.serverDown) msg = "Can't reach the server right now. We'll keep trying; your page will work again once it's back.";
-  else if (live === "offline") msg = "Live updates are paused. Reconnecting…";
   return html`
     <div class="banner-slot" aria-live="assertive">
       ${msg && html`<div class="banner" role="alert" data-testid="offline-banner">${msg}</div>`}

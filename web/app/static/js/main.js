@@ -3,7 +3,8 @@
 // on first use (static/js/pages/*.js), each exporting a default component.
 import { html, render, useState, useEffect, useRef, useMemo } from "./html.js";
 import { get, ApiError } from "./api.js";
-import { AppContext, useApp, isAdmin } from "./session.js";
+import { AppContext, useApp, isAdmin, sessionEnded } from "./session.js";
+import { live } from "./live.js";
 import { useLocation, matchRoute, navigate, safeNext, loginURL } from "./router.js";
 import { Layout } from "./layout.js";
 import { Loading, ErrorState } from "./ui.js";
@@ -106,6 +107,23 @@ function App() {
     addEventListener("lyceum:unauthorized", onUnauthorized);
     return () => removeEventListener("lyceum:unauthorized", onUnauthorized);
   }, []);
+
+  // While someone is signed in, keep the live connection and follow their
+  // personal topic: account changes show at once (e.g. the admin menu after
+  // being made an administrator), and a session ended elsewhere ends here.
+  const meID = me ? me.id : 0;
+  useEffect(() => {
+    if (!meID) return undefined;
+    // The API's /me is the full picture (avatar URL); the push is a fallback.
+    const refresh = (pushed) => get("/me").then(setMe, () => {
+      if (pushed) setMe((cur) => (cur && cur.id === pushed.id ? { ...cur, ...pushed } : cur));
+    });
+    live.start({ onRevoked: () => sessionEnded(setMe) });
+    const off = live.subscribe(`user:${meID}`, (data) => {
+      if (data && data.type === "user_changed") refresh(data.user);
+    }, { onReset: () => refresh() }); // missed notices: reload who we are
+    return () => { off(); live.stop(); };
+  }, [meID]);
 
   const ctx = useMemo(() => ({
     site, setSite, me, setMe,

@@ -5,6 +5,7 @@ import { errorMessage } from "./api.js";
 import { fullTime, relativeTime, initials } from "./format.js";
 import { toast } from "./toast.js";
 import { Icon } from "./icons.js";
+import { liveStatus } from "./live.js";
 
 /** PageTitle is the page's <h1>; it takes focus after navigation. */
 export function PageTitle({ children, sub }) {
@@ -107,6 +108,13 @@ export function useLoad(load, deps = []) {
     return () => ctl.abort();
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
+  // A load that failed because the server was unreachable runs again once
+  // the live connection is back (the server answers again).
+  const failedOffline = !!state.error && (state.error.code === "network" || state.error.code === "unavailable");
+  useEffect(() => {
+    if (!failedOffline) return undefined;
+    return liveStatus.subscribe((s) => { if (s === "live") reload(); });
+  }, [failedOffline]);
   const setData = useCallback((fn) => setState((s) => ({
     ...s, data: typeof fn === "function" ? fn(s.data) : fn,
   })), []);

@@ -1,7 +1,8 @@
 // /login: sign in with email or username; returns to ?next= afterwards.
 import { html } from "../html.js";
 import { post } from "../api.js";
-import { useApp } from "../session.js";
+import { useApp, signInNotice } from "../session.js";
+import { useStore } from "../store.js";
 import { useAction, formValues, Field, FormError, Submit } from "../forms.js";
 import { useTitle } from "../ui.js";
 import { toast } from "../toast.js";
@@ -12,12 +13,14 @@ export default function LoginPage({ query }) {
   useTitle("Sign in", site);
   const { pending, error, run } = useAction();
   const next = query.get("next");
+  const notice = useStore(signInNotice); // why we were signed out, if it happened elsewhere
 
   async function onSubmit(e) {
     e.preventDefault();
     const v = formValues(e.currentTarget);
     const res = await run(() => post("/auth/login", { login: v.login.trim(), password: v.password }));
     if (res && res.user) {
+      signInNotice.set("");
       toast(`Welcome back, ${res.user.name || res.user.username}.`);
       setMe(res.user); // the router then moves on to ?next= or the dashboard
     }
@@ -35,7 +38,8 @@ export default function LoginPage({ query }) {
           <span>When the server started, it wrote a one-time setup link to its log. Open that link to create
           the first administrator account, then sign in here.</span>
         </div>`}
-      ${next && !site.setup_needed && html`<p class="alert alert-info">Sign in to continue.</p>`}
+      ${notice && html`<p class="alert alert-info" role="status" data-testid="signin-notice">${notice}</p>`}
+      ${next && !notice && !site.setup_needed && html`<p class="alert alert-info">Sign in to continue.</p>`}
       <form class="form" onSubmit=${onSubmit} data-testid="login-form">
         <${FormError} error=${error} fields=${["login", "password"]} />
         <${Field} id="login" label="Email or username" required autocomplete="username"
