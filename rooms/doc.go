@@ -1,12 +1,31 @@
 // Package rooms is Lyceum's live classroom layer on top of the hub: it
 // decides who may subscribe and publish on which topic (the hub only
-// enforces the answers), turns account changes into live pushes and
-// disconnects, and serves the WebSocket endpoint for signed-in users.
+// enforces the answers), stores chat messages clients publish, announces
+// course changes over the hub (Publisher), turns account changes into live
+// pushes and disconnects, and serves the WebSocket endpoint for signed-in
+// users.
 //
-// Topics it knows:
+// Topics it knows (course decisions are made by course.Service as the
+// connection's user, reloaded from the store at every command):
 //
-//	user:<id>     personal notifications; only that user may subscribe; the
-//	              server publishes (session revoked, account changed, ...)
-//	load:<name>   diagnostics and load tests; site administrators only,
-//	              subscribe with presence and publish
+//	user:<id>             personal notifications; only that user may
+//	                      subscribe; the server publishes (session revoked,
+//	                      account changed, notification events)
+//	load:<name>           diagnostics and load tests; site administrators
+//	                      only, subscribe with presence and publish
+//	room:<id>             a chat room: members who may be in the room
+//	                      (course.Service.RoomAccess) subscribe with
+//	                      presence; publishing {"type":"message","body",
+//	                      "reply_to","upload_id"} with an idempotency key
+//	                      stores the message (the ack means "stored", a retry
+//	                      with the same key stores nothing new) and the
+//	                      course service pushes the message.created event
+//	typing:<roomID>       ephemeral typing indicators for the same people;
+//	                      {"type":"typing","active":bool} is rewritten with
+//	                      the sender as the server knows them (Typing)
+//	thread:<id>           a discussion thread's live posts; members who may
+//	                      read it; the server publishes
+//	course:<id>:progress  the course's live progress feed; those who may
+//	                      view grades (staff, administrators); the server
+//	                      publishes
 package rooms

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -24,69 +23,6 @@ const (
 	adminRateLimit = 5000.0
 	adminRateBurst = 10000
 )
-
-// Topic prefixes.
-const (
-	userTopicPrefix = "user:"
-	loadTopicPrefix = "load:"
-)
-
-// UserTopic is the personal topic of a user.
-func UserTopic(userID int64) string { return userTopicPrefix + strconv.FormatInt(userID, 10) }
-
-// Policy decides what a connection may do. It needs no hub, so it can be
-// built before the hub that enforces it.
-type Policy struct{}
-
-// Hooks returns the hub hooks that enforce the policy.
-func (p *Policy) Hooks() hub.Hooks {
-	return hub.Hooks{
-		CanSubscribe: p.canSubscribe,
-		OnPublish:    p.onPublish,
-		ErrorInfo: func(err error) (string, string) {
-			return lms.ErrorCode(err), lms.ErrorMessage(err)
-		},
-	}
-}
-
-// caller is what the policy knows about a connection (Identity.Data).
-type caller struct {
-	userID int64
-	admin  bool
-}
-
-func callerOf(id hub.Identity) caller {
-	c, _ := id.Data.(caller)
-	return c
-}
-
-func (p *Policy) canSubscribe(_ context.Context, id hub.Identity, topic string) (hub.SubscribeOptions, error) {
-	c := callerOf(id)
-	if c.userID == 0 {
-		return hub.SubscribeOptions{}, lms.Errorf(lms.EUNAUTHORIZED, "Sign in first.")
-	}
-	switch {
-	case strings.HasPrefix(topic, userTopicPrefix):
-		if topic != UserTopic(c.userID) {
-			return hub.SubscribeOptions{}, lms.Errorf(lms.EFORBIDDEN, "You can only follow your own notifications.")
-		}
-		return hub.SubscribeOptions{}, nil
-	case strings.HasPrefix(topic, loadTopicPrefix):
-		if !c.admin {
-			return hub.SubscribeOptions{}, lms.Errorf(lms.EFORBIDDEN, "Load-test topics are for administrators.")
-		}
-		return hub.SubscribeOptions{Presence: true}, nil
-	}
-	return hub.SubscribeOptions{}, lms.Errorf(lms.ENOTFOUND, "Unknown topic.")
-}
-
-func (p *Policy) onPublish(_ context.Context, req hub.PublishRequest) (json.RawMessage, error) {
-	c := callerOf(req.Identity)
-	if strings.HasPrefix(req.Topic, loadTopicPrefix) && c.admin {
-		return req.Data, nil
-	}
-	return nil, lms.Errorf(lms.EFORBIDDEN, "You cannot publish on this topic.")
-}
 
 // Live connects the hub to the product: it serves the WebSocket endpoint
 // and implements auth.Events.
@@ -109,6 +45,16 @@ func (l *Live) Hub() *hub.Hub { return l.hub }
 func sessionKey(id int64) string { return "s:" + strconv.FormatInt(id, 10) }
 func tokenKey(id int64) string   { return "t:" + strconv.FormatInt(id, 10) }
 
+// identity is the hub identity of a connection of u (without its session).
+func identity(u *lms.User) hub.Identity {
+	id := hub.Identity{UserID: strconv.FormatInt(u.ID, 10), Name: u.Name,
+		Data: caller{userID: u.ID, admin: u.IsAdmin(), user: u}}
+	if u.IsAdmin() { // operators drive load tests and announcements: a wider command budget
+		id.RateLimit, id.RateBurst = adminRateLimit, adminRateBurst
+	}
+	return id
+}
+
 // ServeHTTP upgrades a signed-in request (the API's authentication
 // middleware has put the user and session or token into its context).
 func (l *Live) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -117,11 +63,7 @@ func (l *Live) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "sign in first", http.StatusUnauthorized)
 		return
 	}
-	id := hub.Identity{UserID: strconv.FormatInt(u.ID, 10), Name: u.Name,
-		Data: caller{userID: u.ID, admin: u.IsAdmin()}}
-	if u.IsAdmin() { // operators drive load tests and announcements: a wider command budget
-		id.RateLimit, id.RateBurst = adminRateLimit, adminRateBurst
-	}
+	id := identity(u)
 	if s := auth.SessionFrom(r.Context()); s != nil {
 		id.SessionID = sessionKey(s.ID)
 	} else if t := auth.APITokenFrom(r.Context()); t != nil {

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,20 +21,21 @@ import (
 // over the environment. The README's configuration table lists them all (a
 // test keeps the two in step).
 type Config struct {
-	Addr            string        // where the HTTP server listens
-	PublicURL       string        // the URL people type; used for links and the Origin check
-	DataDir         string        // embedded database and uploads
-	DatabaseURL     string        // postgres://... ; "" for the embedded SQLite database
-	RedisURL        string        // redis://... ; "" for the in-process broker
-	AdminAddr       string        // health, readiness, metrics and pprof; "off" disables
-	LogLevel        zerolog.Level // debug, info, warn, error
-	LogFormat       string        // auto, console, json
-	TLSCert         string        // PEM certificate file; with TLSKey serves HTTPS
-	TLSKey          string        // PEM private key file
-	TrustProxy      bool          // trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy
-	ShutdownTimeout time.Duration // how long in-flight requests may take to finish
-	NodeID          string        // this node's name in logs, metrics and presence
-	Demo            bool          // seed demo content (later issues)
+	Addr            string           // where the HTTP server listens
+	PublicURL       string           // the URL people type; used for links and the Origin check
+	DataDir         string           // embedded database and uploads
+	DatabaseURL     string           // postgres://... ; "" for the embedded SQLite database
+	RedisURL        string           // redis://... ; "" for the in-process broker
+	AdminAddr       string           // health, readiness, metrics and pprof; "off" disables
+	LogLevel        zerolog.Level    // debug, info, warn, error
+	LogFormat       string           // auto, console, json
+	TLSCert         string           // PEM certificate file; with TLSKey serves HTTPS
+	TLSKey          string           // PEM private key file
+	TrustProxy      bool             // trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy
+	ShutdownTimeout time.Duration    // how long in-flight requests may take to finish
+	NodeID          string           // this node's name in logs, metrics and presence
+	Demo            bool             // seed the demo site at start
+	UploadLimits    map[string]int64 // upload size limits per kind (image, video, audio, document) in bytes
 
 	publicURLDerived bool // PublicURL was derived from Addr (and follows the real port)
 }
@@ -129,6 +131,14 @@ func settings() []setting {
 			return nil
 		}},
 		{"LYCEUM_NODE_ID", "", "", "this node's name in logs, metrics and presence (default: host name)", str(func(c *Config) *string { return &c.NodeID })},
+		{"LYCEUM_UPLOAD_LIMITS", "", "image=10MiB,video=500MiB,audio=50MiB,document=25MiB", "upload size limit per kind of file", func(c *Config, v string) error {
+			limits, err := parseUploadLimits(v)
+			if err != nil {
+				return err
+			}
+			c.UploadLimits = limits
+			return nil
+		}},
 	}
 }
 
@@ -208,4 +218,50 @@ func defaultPublicURL(addr string, tls bool) string {
 		return scheme + "://" + host
 	}
 	return scheme + "://" + net.JoinHostPort(host, port)
+}
+
+// uploadKinds are the kinds of upload with their own size limit.
+var uploadKinds = []string{"image", "video", "audio", "document"}
+
+// parseUploadLimits reads "kind=size,..." with sizes like 10MiB, 500MB or
+// 2048 (bytes). Kinds not named keep their defaults.
+func parseUploadLimits(v string) (map[string]int64, error) {
+	out := map[string]int64{}
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		kind, size, ok := strings.Cut(part, "=")
+		if !ok || !slices.Contains(uploadKinds, kind) {
+			return nil, fmt.Errorf("want kind=size pairs with kinds %s, e.g. image=10MiB,video=500MiB", strings.Join(uploadKinds, ", "))
+		}
+		n, err := parseSize(size)
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("bad size %q for %s: want e.g. 10MiB, 500MB or a number of bytes", size, kind)
+		}
+		out[kind] = n
+	}
+	return out, nil
+}
+
+// parseSize parses a byte size with an optional unit (KB, MB, GB, KiB, MiB, GiB).
+func parseSize(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
+	s = strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n > (1<<62)/mult {
+		return 0, fmt.Errorf("bad size")
+	}
+	return n * mult, nil
 }

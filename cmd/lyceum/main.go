@@ -63,6 +63,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return migrateCmd(ctx, args, stdout, stderr, getenv)
 	case "user":
 		return userCmd(ctx, args, stdin, stdout, stderr, getenv)
+	case "demo":
+		return demoCmd(ctx, args, stdout, stderr, getenv)
 	case "version":
 		fmt.Fprintln(stdout, versionString())
 		return nil
@@ -85,6 +87,7 @@ Usage:
   lyceum user set-password -login L [-password-stdin]
   lyceum user set-admin -login L [-off]
   lyceum user token -login L [-token-name N] [-days D]   print a new personal API token
+  lyceum demo seed                       create the demo site (idempotent); or: lyceum serve -demo
   lyceum version
 
 Every command takes the configuration flags of 'serve' that concern it (e.g.

@@ -4,21 +4,49 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/lyceumhq/lyceum/internal/auth"
+	"github.com/lyceumhq/lyceum/internal/course"
+	"github.com/lyceumhq/lyceum/internal/demo"
+	"github.com/lyceumhq/lyceum/rooms"
 	"github.com/lyceumhq/lyceum/web/api"
 	"github.com/lyceumhq/lyceum/web/app"
 )
 
-// sessionPruneInterval is how often expired sessions are swept.
-const sessionPruneInterval = time.Hour
+// How often background sweeps run.
+const (
+	sessionPruneInterval = time.Hour // expired sessions
+	uploadSweepInterval  = time.Hour // uploads no lesson, message or profile refers to any more
+)
+
+// newCourses builds the course rules with uploads under the data directory.
+func newCourses(cfg *Config, db backend, pub course.Publisher, log zerolog.Logger) (*course.Service, error) {
+	svc, err := course.New(course.Params{
+		Store:     db,
+		Logger:    log.With().Str("component", "course").Logger(),
+		Publisher: pub,
+		Uploads:   course.UploadParams{Dir: filepath.Join(cfg.DataDir, "uploads"), Limits: cfg.UploadLimits},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("courses: %w", err)
+	}
+	return svc, nil
+}
 
 // wire builds the services and the public HTTP handler. Background work it
 // starts is stopped through n.shutdowns.
 func (n *node) wire(ctx context.Context) (http.Handler, error) {
-	live, err := n.startLive()
+	pub := rooms.NewPublisher()
+	courses, err := newCourses(n.cfg, n.db, pub, n.log)
+	if err != nil {
+		return nil, err
+	}
+	live, err := n.startLive(courses, pub)
 	if err != nil {
 		return nil, err
 	}
@@ -49,12 +77,27 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		DataDir:        n.cfg.DataDir,
 		App:            app.Handler(),
 		WS:             live,
+		Courses:        courses,
 		Metrics:        metrics,
 		ClientIPHeader: ipHeader,
 	})
 	if err != nil {
 		return nil, err
 	}
+	if n.cfg.Demo {
+		acc, err := demo.Seed(ctx, demo.Params{Auth: svc, Courses: courses, Store: n.db, Log: n.log})
+		if err != nil {
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+		n.log.Warn().Str("accounts", acc.String()).Msg("demo site ready: sign in with one of these accounts")
+	}
+	n.every(ctx, uploadSweepInterval, func(ctx context.Context) {
+		if k, err := courses.SweepUploads(ctx); err != nil {
+			n.log.Warn().Err(err).Msg("sweeping unreferenced uploads")
+		} else if k > 0 {
+			n.log.Info().Int("uploads", k).Msg("removed unreferenced uploads")
+		}
+	})
 	n.every(ctx, sessionPruneInterval, func(ctx context.Context) {
 		if k, err := svc.PruneSessions(ctx); err != nil {
 			n.log.Warn().Err(err).Msg("pruning expired sessions")

@@ -17,6 +17,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/lyceumhq/lyceum/internal/auth"
+	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/store"
 )
@@ -47,6 +48,13 @@ type Params struct {
 	WS http.Handler
 	// Metrics records request metrics (nil: unregistered metrics).
 	Metrics *Metrics
+	// Courses serves the course routes (courses, people, content, uploads,
+	// progress, discussion, rooms, notifications); nil: not mounted, and
+	// GET /me/courses answers an empty list.
+	Courses *course.Service
+	// MaxUploadBytes bounds an upload request's body (zero:
+	// DefaultMaxUploadBytes); the per-type limits are course.UploadParams'.
+	MaxUploadBytes int64
 	// ClientIPHeader, when set (e.g. "X-Forwarded-For" or "X-Real-IP"), is
 	// trusted for the client address: set it only behind a proxy that
 	// overwrites it. For X-Forwarded-For the last entry is used.
@@ -65,6 +73,8 @@ type API struct {
 	ws        http.Handler
 	metrics   *Metrics
 	ipHeader  string
+	courses   *course.Service
+	maxUpload int64
 
 	routes  []route
 	mux     *http.ServeMux // API routes only
@@ -91,7 +101,12 @@ func New(p Params) (*API, error) {
 		ws:        p.WS,
 		metrics:   p.Metrics,
 		ipHeader:  p.ClientIPHeader,
+		courses:   p.Courses,
+		maxUpload: p.MaxUploadBytes,
 		mux:       http.NewServeMux(),
+	}
+	if a.maxUpload <= 0 {
+		a.maxUpload = DefaultMaxUploadBytes
 	}
 	if a.metrics == nil {
 		a.metrics, _ = NewMetrics(nil)

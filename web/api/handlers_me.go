@@ -106,7 +106,3 @@ func (a *API) deleteToken(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
-
-func (a *API) getMyCourses(w http.ResponseWriter, r *http.Request) error {
-	return writeJSON(w, http.StatusOK, CourseList{Items: []struct{}{}})
-}

@@ -2,6 +2,9 @@ package api
 
 import (
 	"net/http"
+
+	"github.com/lyceumhq/lyceum/internal/course"
+	"github.com/lyceumhq/lyceum/internal/lms"
 )
 
 // authLevel says who may call a route.
@@ -95,8 +98,8 @@ func (a *API) routeTable() []route {
 			Req: CreateTokenRequest{}, Resp: CreatedToken{}, Status: 201, Handler: a.postToken},
 		{Method: "DELETE", Path: p + "/me/tokens/{id}", Summary: "Revoke an API token", Auth: authUser,
 			Status: 204, Handler: a.deleteToken},
-		{Method: "GET", Path: p + "/me/courses", Summary: "Your courses", Auth: authUser,
-			Resp: CourseList{}, Status: 200, Handler: a.getMyCourses},
+		{Method: "GET", Path: p + "/me/courses", Summary: "Your courses with your progress and unread messages", Auth: authUser,
+			Resp: MyCourseList{}, Status: 200, Handler: a.getMyCourses},
 
 		{Method: "GET", Path: p + "/admin/users", Summary: "List users", Auth: authAdmin,
 			Resp: UserList{}, Status: 200, Handler: a.getUsers,
@@ -122,6 +125,9 @@ func (a *API) routeTable() []route {
 			Query: append([]queryParam{{"action", "string", "exact action or a prefix ending in '.'"},
 				{"actor_id", "integer", "only this actor"}}, pageParams...)},
 	}
+	if a.courses != nil {
+		rs = append(rs, a.courseRoutes()...)
+	}
 	if a.ws != nil {
 		rs = append(rs, route{Method: "GET", Path: p + "/ws", Summary: "WebSocket upgrade (see docs/protocol.md)",
 			Auth: authUser, Status: 101, Handler: func(w http.ResponseWriter, r *http.Request) error {
@@ -130,4 +136,180 @@ func (a *API) routeTable() []route {
 			}})
 	}
 	return rs
+}
+
+// courseRoutes lists the routes served by course.Service (docs/api.md,
+// sections Courses to Notifications). Every one is for signed-in users; the
+// service decides per course (404 outside, 403 without the right).
+func (a *API) courseRoutes() []route {
+	p := Prefix
+	c := p + "/courses/{id}"
+	return []route{
+		// Courses.
+		{Method: "GET", Path: p + "/courses", Summary: "Your courses (administrators: every course)", Auth: authUser,
+			Resp: CourseList{}, Status: 200, Handler: a.getCourses,
+			Query: append([]queryParam{{"q", "string", "matches title and code"},
+				{"visibility", "string", "draft, published or archived"}}, pageParams...)},
+		{Method: "POST", Path: p + "/courses", Summary: "Create a course (you become its instructor)", Auth: authUser,
+			Req: course.CourseInput{}, Resp: course.CourseView{}, Status: 201, Handler: a.postCourse},
+		{Method: "GET", Path: c, Summary: "A course", Auth: authUser,
+			Resp: course.CourseView{}, Status: 200, Handler: a.getCourse},
+		{Method: "PATCH", Path: c, Summary: "Change a course's details", Auth: authUser,
+			Req: CoursePatch{}, Resp: course.CourseView{}, Status: 200, Handler: a.patchCourse},
+		{Method: "DELETE", Path: c, Summary: "Delete a course and everything in it", Auth: authUser,
+			Status: 204, Handler: a.deleteCourse},
+		{Method: "POST", Path: c + "/visibility", Summary: "Publish, archive or un-publish a course", Auth: authUser,
+			Req: VisibilityRequest{}, Resp: course.CourseView{}, Status: 200, Handler: a.postVisibility},
+		{Method: "PUT", Path: c + "/join", Summary: "Configure the join code", Auth: authUser,
+			Req: course.JoinSettings{}, Resp: course.CourseView{}, Status: 200, Handler: a.putJoin},
+		{Method: "POST", Path: p + "/join", Summary: "Join a course with its join code", Auth: authUser,
+			Req: JoinRequest{}, Resp: lms.Enrollment{}, Status: 200, Handler: a.postJoin},
+		{Method: "GET", Path: p + "/admin/course-settings", Summary: "Who may create courses", Auth: authAdmin,
+			Resp: CourseSettingsBody{}, Status: 200, Handler: a.getCourseSettings},
+		{Method: "PUT", Path: p + "/admin/course-settings", Summary: "Set who may create courses", Auth: authAdmin,
+			Req: CourseSettingsBody{}, Resp: CourseSettingsBody{}, Status: 200, Handler: a.putCourseSettings},
+
+		// People and groups.
+		{Method: "GET", Path: c + "/members", Summary: "A course's members", Auth: authUser,
+			Resp: EnrollmentList{}, Status: 200, Handler: a.getMembers,
+			Query: append([]queryParam{{"role", "string", "instructor, ta or learner"},
+				{"status", "string", "active or pending"}, {"group_id", "integer", "only this group"}}, pageParams...)},
+		{Method: "POST", Path: c + "/members", Summary: "Enrol an existing user", Auth: authUser,
+			Req: EnrolRequest{}, Resp: lms.Enrollment{}, Status: 201, Handler: a.postMember},
+		{Method: "PATCH", Path: c + "/members/{user_id}", Summary: "Change a member's role", Auth: authUser,
+			Req: RoleRequest{}, Resp: lms.Enrollment{}, Status: 200, Handler: a.patchMember},
+		{Method: "DELETE", Path: c + "/members/{user_id}", Summary: "Remove a member", Auth: authUser,
+			Status: 204, Handler: a.deleteMember},
+		{Method: "POST", Path: c + "/members/{user_id}/approve", Summary: "Approve a pending join", Auth: authUser,
+			Resp: lms.Enrollment{}, Status: 200, Handler: a.postApprove},
+		{Method: "PUT", Path: c + "/members/{user_id}/group", Summary: "Put a member into a group (0: none)", Auth: authUser,
+			Req: GroupChoice{}, Status: 204, Handler: a.putMemberGroup},
+		{Method: "POST", Path: c + "/leave", Summary: "Leave a course", Auth: authUser,
+			Status: 204, Handler: a.postLeave},
+		{Method: "POST", Path: c + "/roster", Summary: "Import a CSV roster (preview unless apply=1)", Auth: authUser,
+			ReqType: "text/csv", Resp: course.RosterReport{}, Status: 200, Handler: a.postRoster,
+			Query: []queryParam{{"apply", "string", "1 to apply; otherwise a preview"}}},
+		{Method: "GET", Path: c + "/groups", Summary: "A course's groups", Auth: authUser,
+			Resp: GroupList{}, Status: 200, Handler: a.getGroups},
+		{Method: "POST", Path: c + "/groups", Summary: "Create a group", Auth: authUser,
+			Req: GroupRequest{}, Resp: lms.Group{}, Status: 201, Handler: a.postGroup},
+		{Method: "PUT", Path: c + "/my-group", Summary: "Join a self-select group (0: leave)", Auth: authUser,
+			Req: GroupChoice{}, Status: 204, Handler: a.putMyGroup},
+		{Method: "PUT", Path: p + "/groups/{id}", Summary: "Change a group", Auth: authUser,
+			Req: GroupRequest{}, Resp: lms.Group{}, Status: 200, Handler: a.putGroup},
+		{Method: "DELETE", Path: p + "/groups/{id}", Summary: "Delete a group", Auth: authUser,
+			Status: 204, Handler: a.deleteGroup},
+
+		// Modules and lessons.
+		{Method: "GET", Path: c + "/outline", Summary: "A course's modules and lessons as you see them", Auth: authUser,
+			Resp: course.Outline{}, Status: 200, Handler: a.getOutline},
+		{Method: "PUT", Path: c + "/layout", Summary: "Reorder modules and lessons (409 when stale)", Auth: authUser,
+			Req: LayoutRequest{}, Resp: course.Outline{}, Status: 200, Handler: a.putLayout},
+		{Method: "GET", Path: c + "/search", Summary: "Search lesson titles and text", Auth: authUser,
+			Resp: LessonList{}, Status: 200, Handler: a.getSearch,
+			Query: []queryParam{{"q", "string", "the words to find"}, {"limit", "integer", "1..200 (default 50)"}}},
+		{Method: "POST", Path: c + "/modules", Summary: "Add a module", Auth: authUser,
+			Req: TitleRequest{}, Resp: lms.Module{}, Status: 201, Handler: a.postModule},
+		{Method: "PATCH", Path: p + "/modules/{id}", Summary: "Rename a module", Auth: authUser,
+			Req: TitleRequest{}, Resp: lms.Module{}, Status: 200, Handler: a.patchModule},
+		{Method: "DELETE", Path: p + "/modules/{id}", Summary: "Delete a module and its lessons", Auth: authUser,
+			Status: 204, Handler: a.deleteModule},
+		{Method: "POST", Path: p + "/modules/{id}/lessons", Summary: "Add a lesson", Auth: authUser,
+			Req: course.LessonInput{}, Resp: lms.Lesson{}, Status: 201, Handler: a.postLesson},
+		{Method: "GET", Path: p + "/lessons/{id}", Summary: "A lesson with its body (records that you opened it)", Auth: authUser,
+			Resp: course.LessonState{}, Status: 200, Handler: a.getLesson},
+		{Method: "PUT", Path: p + "/lessons/{id}", Summary: "Save a lesson", Auth: authUser,
+			Req: course.LessonInput{}, Resp: lms.Lesson{}, Status: 200, Handler: a.putLesson},
+		{Method: "DELETE", Path: p + "/lessons/{id}", Summary: "Delete a lesson", Auth: authUser,
+			Status: 204, Handler: a.deleteLesson},
+		{Method: "POST", Path: p + "/markdown/preview", Summary: "Render Markdown as lessons and posts are rendered", Auth: authUser,
+			Req: MarkdownRequest{}, Resp: MarkdownPreview{}, Status: 200, Handler: a.postMarkdownPreview},
+
+		// Uploads.
+		{Method: "POST", Path: c + "/uploads", Summary: "Upload a file (raw body or multipart file part)", Auth: authUser,
+			ReqType: "application/octet-stream", Resp: UploadInfo{}, Status: 201, Handler: a.postUpload,
+			Query: []queryParam{{"name", "string", "the file name (raw bodies)"}}},
+		{Method: "GET", Path: p + "/uploads/{id}", Summary: "An uploaded file (range requests supported)", Auth: authUser,
+			RespType: "application/octet-stream", Status: 200, Handler: a.getUpload},
+
+		// Progress.
+		{Method: "POST", Path: p + "/lessons/{id}/heartbeat", Summary: "Add time spent on a lesson", Auth: authUser,
+			Req: HeartbeatRequest{}, Resp: lms.LessonProgress{}, Status: 200, Handler: a.postHeartbeat},
+		{Method: "POST", Path: p + "/lessons/{id}/complete", Summary: "Mark a lesson complete (or not)", Auth: authUser,
+			Req: CompleteRequest{}, Resp: lms.LessonProgress{}, Status: 200, Handler: a.postComplete},
+		{Method: "GET", Path: c + "/progress", Summary: "Your progress (or a learner's, for staff)", Auth: authUser,
+			Resp: lms.CourseProgress{}, Status: 200, Handler: a.getProgress,
+			Query: []queryParam{{"user_id", "integer", "another learner (view_grades)"}}},
+		{Method: "GET", Path: c + "/progress/report", Summary: "Every learner's progress", Auth: authUser,
+			Resp: course.ProgressReport{}, Status: 200, Handler: a.getProgressReport},
+		{Method: "GET", Path: c + "/progress/report.csv", Summary: "Every learner's progress as CSV", Auth: authUser,
+			RespType: "text/csv", Status: 200, Handler: a.getProgressCSV},
+
+		// Discussion.
+		{Method: "GET", Path: c + "/forums", Summary: "A course's forums", Auth: authUser,
+			Resp: ForumList{}, Status: 200, Handler: a.getForums},
+		{Method: "POST", Path: c + "/forums", Summary: "Add a forum", Auth: authUser,
+			Req: ForumRequest{}, Resp: lms.Forum{}, Status: 201, Handler: a.postForum},
+		{Method: "PUT", Path: p + "/forums/{id}", Summary: "Change a forum", Auth: authUser,
+			Req: ForumRequest{}, Resp: lms.Forum{}, Status: 200, Handler: a.putForum},
+		{Method: "DELETE", Path: p + "/forums/{id}", Summary: "Delete a forum", Auth: authUser,
+			Status: 204, Handler: a.deleteForum},
+		{Method: "GET", Path: p + "/forums/{id}/threads", Summary: "A forum's threads", Auth: authUser,
+			Resp: ThreadList{}, Status: 200, Handler: a.getThreads, Query: pageParams},
+		{Method: "POST", Path: p + "/forums/{id}/threads", Summary: "Open a thread", Auth: authUser,
+			Req: NewThreadRequest{}, Resp: course.ThreadView{}, Status: 201, Handler: a.postThread},
+		{Method: "GET", Path: p + "/threads/{id}", Summary: "A thread with its posts (marks it read)", Auth: authUser,
+			Resp: course.ThreadView{}, Status: 200, Handler: a.getThread},
+		{Method: "PATCH", Path: p + "/threads/{id}", Summary: "Pin or lock a thread", Auth: authUser,
+			Req: course.ThreadFlags{}, Resp: lms.Thread{}, Status: 200, Handler: a.patchThread},
+		{Method: "DELETE", Path: p + "/threads/{id}", Summary: "Delete a thread", Auth: authUser,
+			Status: 204, Handler: a.deleteThread},
+		{Method: "POST", Path: p + "/threads/{id}/answer", Summary: "Mark a reply as the answer (0 clears)", Auth: authUser,
+			Req: AnswerRequest{}, Resp: lms.Thread{}, Status: 200, Handler: a.postAnswer},
+		{Method: "POST", Path: p + "/threads/{id}/posts", Summary: "Reply in a thread", Auth: authUser,
+			Req: ReplyRequest{}, Resp: lms.Post{}, Status: 201, Handler: a.postReply},
+		{Method: "PATCH", Path: p + "/posts/{id}", Summary: "Edit your post", Auth: authUser,
+			Req: PostEditRequest{}, Resp: lms.Post{}, Status: 200, Handler: a.patchPost},
+		{Method: "DELETE", Path: p + "/posts/{id}", Summary: "Delete a post (tombstone)", Auth: authUser,
+			Status: 204, Handler: a.deletePost},
+		{Method: "POST", Path: p + "/posts/{id}/reactions", Summary: "React to a post", Auth: authUser,
+			Req: ReactionRequest{}, Status: 204, Handler: a.postPostReaction},
+
+		// Rooms.
+		{Method: "GET", Path: c + "/rooms", Summary: "The rooms you may see, with unread counts", Auth: authUser,
+			Resp: RoomList{}, Status: 200, Handler: a.getRooms},
+		{Method: "POST", Path: c + "/rooms", Summary: "Add a room", Auth: authUser,
+			Req: RoomRequest{}, Resp: lms.Room{}, Status: 201, Handler: a.postRoom},
+		{Method: "GET", Path: p + "/rooms/{id}", Summary: "A room and your standing in it", Auth: authUser,
+			Resp: RoomInfo{}, Status: 200, Handler: a.getRoom},
+		{Method: "PATCH", Path: p + "/rooms/{id}", Summary: "Rename a room", Auth: authUser,
+			Req: RoomRenameRequest{}, Resp: lms.Room{}, Status: 200, Handler: a.patchRoom},
+		{Method: "DELETE", Path: p + "/rooms/{id}", Summary: "Delete a room and its history", Auth: authUser,
+			Status: 204, Handler: a.deleteRoom},
+		{Method: "GET", Path: p + "/rooms/{id}/messages", Summary: "A page of a room's history, oldest first", Auth: authUser,
+			Resp: MessagePage{}, Status: 200, Handler: a.getMessages,
+			Query: []queryParam{{"before", "integer", "messages older than this id"},
+				{"after", "integer", "messages newer than this id"}, {"limit", "integer", "1..100 (default 50)"}}},
+		{Method: "POST", Path: p + "/rooms/{id}/messages", Summary: "Send a message (201 stored, 200 seen key)", Auth: authUser,
+			Req: SendMessageRequest{}, Resp: lms.Message{}, Status: 201, Handler: a.postMessage},
+		{Method: "PUT", Path: p + "/rooms/{id}/read", Summary: "Move your read position", Auth: authUser,
+			Req: ReadRequest{}, Resp: lms.ReadState{}, Status: 200, Handler: a.putRead},
+		{Method: "POST", Path: p + "/rooms/{id}/mutes", Summary: "Mute a member for a while (0 lifts)", Auth: authUser,
+			Req: MuteRequest{}, Status: 204, Handler: a.postMute},
+		{Method: "PATCH", Path: p + "/messages/{id}", Summary: "Edit your message", Auth: authUser,
+			Req: MessageEditRequest{}, Resp: lms.Message{}, Status: 200, Handler: a.patchMessage},
+		{Method: "DELETE", Path: p + "/messages/{id}", Summary: "Delete a message (tombstone)", Auth: authUser,
+			Status: 204, Handler: a.deleteMessage},
+		{Method: "POST", Path: p + "/messages/{id}/reactions", Summary: "React to a message", Auth: authUser,
+			Req: ReactionRequest{}, Status: 204, Handler: a.postMessageReaction},
+		{Method: "GET", Path: p + "/messages/{id}/seen", Summary: "Who has read a message", Auth: authUser,
+			Resp: course.SeenBy{}, Status: 200, Handler: a.getSeenBy},
+
+		// Notifications.
+		{Method: "GET", Path: p + "/me/notifications", Summary: "Your notifications, newest first", Auth: authUser,
+			Resp: NotificationList{}, Status: 200, Handler: a.getNotifications,
+			Query: append([]queryParam{{"unread", "string", "1: only unread ones"}}, pageParams...)},
+		{Method: "POST", Path: p + "/me/notifications/read", Summary: "Mark notifications read", Auth: authUser,
+			Req: MarkReadRequest{}, Resp: MarkedCount{}, Status: 200, Handler: a.postNotificationsRead},
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
 
@@ -145,9 +146,17 @@ type CreatedToken struct {
 	APIToken *lms.APIToken `json:"api_token"`
 }
 
-// CourseList lists courses (empty until courses arrive).
-type CourseList struct {
-	Items []struct{} `json:"items"`
+// MyCourse is one of the caller's courses on the dashboard: the course,
+// the caller's progress in it and their unread chat messages.
+type MyCourse struct {
+	*course.CourseView
+	Progress *lms.CourseProgress `json:"progress"`
+	Unread   int                 `json:"unread"` // unread messages over the rooms the caller may see
+}
+
+// MyCourseList lists the caller's own courses.
+type MyCourseList struct {
+	Items []MyCourse `json:"items"`
 }
 
 // UserList is a page of users.

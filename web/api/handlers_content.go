@@ -1,0 +1,177 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/lyceumhq/lyceum/internal/course"
+	"github.com/lyceumhq/lyceum/internal/lms"
+)
+
+func (a *API) getOutline(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	o, err := a.courses.Outline(r.Context(), caller(r), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, o)
+}
+
+// putLayout reorders the course and answers the new outline. A layout
+// built from an outline that has changed since is ECONFLICT (409).
+func (a *API) putLayout(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req LayoutRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if req.Modules == nil {
+		return lms.FieldError("modules", "modules is required: the whole course in the new order.")
+	}
+	for i := range req.Modules {
+		if req.Modules[i].LessonIDs == nil {
+			req.Modules[i].LessonIDs = []int64{}
+		}
+	}
+	if err := a.courses.Reorder(r.Context(), caller(r), id, req.Modules); err != nil {
+		return err
+	}
+	return a.getOutline(w, r)
+}
+
+func (a *API) getSearch(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	limit, err := pageLimit(r)
+	if err != nil {
+		return err
+	}
+	ls, err := a.courses.Search(r.Context(), caller(r), id, r.URL.Query().Get("q"), limit)
+	if err != nil {
+		return err
+	}
+	if ls == nil {
+		ls = []*lms.Lesson{}
+	}
+	return writeJSON(w, http.StatusOK, LessonList{Items: ls})
+}
+
+func (a *API) postModule(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req TitleRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	m, err := a.courses.CreateModule(r.Context(), caller(r), id, req.Title)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, m)
+}
+
+func (a *API) patchModule(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req TitleRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	m, err := a.courses.RenameModule(r.Context(), caller(r), id, req.Title)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, m)
+}
+
+func (a *API) deleteModule(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := a.courses.DeleteModule(r.Context(), caller(r), id); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+func (a *API) postLesson(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in course.LessonInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	l, err := a.courses.CreateLesson(r.Context(), caller(r), id, in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, l)
+}
+
+func (a *API) getLesson(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	l, err := a.courses.GetLesson(r.Context(), caller(r), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, l)
+}
+
+func (a *API) putLesson(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in course.LessonInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	l, err := a.courses.UpdateLesson(r.Context(), caller(r), id, in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, l)
+}
+
+func (a *API) deleteLesson(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := a.courses.DeleteLesson(r.Context(), caller(r), id); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+// postMarkdownPreview renders Markdown exactly as a saved lesson or post
+// is rendered (the editor's live preview).
+func (a *API) postMarkdownPreview(w http.ResponseWriter, r *http.Request) error {
+	var req MarkdownRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if len(req.Markdown) > lms.MaxBodyBytes {
+		return &lms.Error{Code: lms.ETOOLARGE, Field: "markdown",
+			Message: "The text is too long: at most " + strconv.Itoa(lms.MaxBodyBytes) + " bytes."}
+	}
+	return writeJSON(w, http.StatusOK, MarkdownPreview{HTML: course.RenderMarkdown(req.Markdown)})
+}

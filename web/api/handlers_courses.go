@@ -1,0 +1,236 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/lyceumhq/lyceum/internal/course"
+	"github.com/lyceumhq/lyceum/internal/lms"
+)
+
+// DefaultMaxUploadBytes bounds an upload request's body when
+// Params.MaxUploadBytes is zero: the largest default per-type limit (video)
+// plus room for multipart framing.
+const DefaultMaxUploadBytes = course.DefaultVideoLimit + 1<<20
+
+// myCoursesLimit bounds the dashboard's course list.
+const myCoursesLimit = lms.MaxPageSize
+
+// caller is the signed-in user of r (nil for anonymous).
+func caller(r *http.Request) *lms.User { return lms.UserFrom(r.Context()) }
+
+// offsetPage parses ?limit= and ?cursor= for lists paged by offset.
+func offsetPage(r *http.Request) (limit, offset int, err error) {
+	if limit, err = pageLimit(r); err != nil {
+		return 0, 0, err
+	}
+	off, err := pageCursor(r)
+	if err != nil {
+		return 0, 0, err
+	}
+	return limit, int(off), nil
+}
+
+// nextOffset is the next_cursor after a page of n items at offset of total.
+func nextOffset(offset, n, total int) string {
+	if n > 0 && offset+n < total {
+		return encodeCursor(int64(offset + n))
+	}
+	return ""
+}
+
+// noContent answers 204.
+func noContent(w http.ResponseWriter) error {
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *API) getCourses(w http.ResponseWriter, r *http.Request) error {
+	limit, offset, err := offsetPage(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	vis := lms.CourseVisibility(q.Get("visibility"))
+	if vis != "" && !vis.Valid() {
+		return lms.FieldError("visibility", "The visibility must be draft, published or archived.")
+	}
+	u := caller(r)
+	list, total, err := a.courses.ListCourses(r.Context(), u, lms.CourseFilter{Visibility: vis, Query: q.Get("q"),
+		Limit: limit, Offset: offset})
+	if err != nil {
+		return err
+	}
+	policy, err := a.courses.CreatorPolicy(r.Context())
+	if err != nil {
+		return err
+	}
+	out := CourseList{Items: list, Total: total, NextCursor: nextOffset(offset, len(list), total),
+		CanCreate: policy != course.CreatorsAdmins || u.IsAdmin()}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (a *API) postCourse(w http.ResponseWriter, r *http.Request) error {
+	var in course.CourseInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	v, err := a.courses.CreateCourse(r.Context(), caller(r), in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, v)
+}
+
+func (a *API) getCourse(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v, err := a.courses.GetCourse(r.Context(), caller(r), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, v)
+}
+
+func (a *API) patchCourse(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var p CoursePatch
+	if err := decodeJSON(w, r, &p); err != nil {
+		return err
+	}
+	cur, err := a.courses.GetCourse(r.Context(), caller(r), id)
+	if err != nil {
+		return err
+	}
+	in := course.CourseInput{Title: cur.Title, Code: cur.Code, Description: cur.Description, CoverPath: cur.CoverPath,
+		StartsAt: cur.StartsAt, EndsAt: cur.EndsAt}
+	set(&in.Title, p.Title)
+	set(&in.Code, p.Code)
+	set(&in.Description, p.Description)
+	set(&in.CoverPath, p.CoverPath)
+	set(&in.StartsAt, p.StartsAt)
+	set(&in.EndsAt, p.EndsAt)
+	v, err := a.courses.UpdateCourse(r.Context(), caller(r), id, in)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, v)
+}
+
+// set copies *src into *dst when src is present.
+func set[T any](dst *T, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}
+
+func (a *API) deleteCourse(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := a.courses.DeleteCourse(r.Context(), caller(r), id); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+func (a *API) postVisibility(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req VisibilityRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	v, err := a.courses.SetVisibility(r.Context(), caller(r), id, req.Visibility)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, v)
+}
+
+func (a *API) putJoin(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var js course.JoinSettings
+	if err := decodeJSON(w, r, &js); err != nil {
+		return err
+	}
+	v, err := a.courses.ConfigureJoin(r.Context(), caller(r), id, js)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, v)
+}
+
+func (a *API) postJoin(w http.ResponseWriter, r *http.Request) error {
+	var req JoinRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	e, err := a.courses.JoinByCode(r.Context(), caller(r), req.Code)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, e)
+}
+
+func (a *API) getCourseSettings(w http.ResponseWriter, r *http.Request) error {
+	p, err := a.courses.CreatorPolicy(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, CourseSettingsBody{Creators: p})
+}
+
+func (a *API) putCourseSettings(w http.ResponseWriter, r *http.Request) error {
+	var req CourseSettingsBody
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if req.Creators != course.CreatorsAnyone && req.Creators != course.CreatorsAdmins {
+		return lms.FieldError("creators", "creators must be anyone or admins.")
+	}
+	if err := a.courses.SetCreatorPolicy(r.Context(), caller(r), req.Creators); err != nil {
+		return err
+	}
+	return a.getCourseSettings(w, r)
+}
+
+// getMyCourses answers the dashboard: the caller's own courses (also for
+// administrators) with their progress and unread chat messages.
+func (a *API) getMyCourses(w http.ResponseWriter, r *http.Request) error {
+	out := MyCourseList{Items: []MyCourse{}}
+	if a.courses == nil {
+		return writeJSON(w, http.StatusOK, out)
+	}
+	ctx, u := r.Context(), caller(r)
+	list, _, err := a.courses.ListCourses(ctx, u, lms.CourseFilter{MemberID: u.ID, Limit: myCoursesLimit})
+	if err != nil {
+		return err
+	}
+	for _, c := range list {
+		p, err := a.courses.CourseProgress(ctx, u, c.ID, u.ID)
+		if err != nil {
+			return err
+		}
+		rooms, err := a.courses.ListRooms(ctx, u, c.ID)
+		if err != nil {
+			return err
+		}
+		mc := MyCourse{CourseView: c, Progress: p}
+		for _, rm := range rooms {
+			mc.Unread += rm.Unread
+		}
+		out.Items = append(out.Items, mc)
+	}
+	return writeJSON(w, http.StatusOK, out)
+}

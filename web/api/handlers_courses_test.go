@@ -1,0 +1,189 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/lyceumhq/lyceum/internal/course"
+	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/store"
+	"github.com/lyceumhq/lyceum/internal/store/storetest"
+)
+
+// TestCourseFlow walks the main flow on both backends: an instructor
+// creates and publishes a course with a module and a lesson, shares the
+// join code; a learner joins, opens the lesson, completes it, posts and
+// chats; the instructor sees the progress and replies.
+func TestCourseFlow(t *testing.T) {
+	t.Parallel()
+	for _, b := range []struct {
+		name string
+		open func(testing.TB) store.Store
+	}{{"sqlite", storetest.SQLite}, {"postgres", storetest.Postgres}} {
+		t.Run(b.name, func(t *testing.T) { courseFlow(t, newCourseEnvWith(t, b.open(t))) })
+	}
+}
+
+func courseFlow(t *testing.T, e *cenv) {
+	admin := e.setup(t)
+	teacher := e.addUser(t, admin, "teacher")
+	learner := e.addUser(t, admin, "learner")
+
+	c := decode[course.CourseView](t, e.do(t, teacher, "POST", "/api/v1/courses",
+		course.CourseInput{Title: "Physics", Code: "PHY1"}).want(t, http.StatusCreated))
+	if c.Visibility != lms.CourseDraft || c.Role != lms.CourseInstructor || len(c.Can) == 0 {
+		t.Fatalf("created course = %+v", c)
+	}
+	cp := "/api/v1/courses/" + id(c.ID)
+	c = decode[course.CourseView](t, e.do(t, teacher, "PATCH", cp, CoursePatch{Description: new("Mechanics")}).want(t, http.StatusOK))
+	if c.Title != "Physics" || c.Code != "PHY1" || c.Description != "Mechanics" {
+		t.Fatalf("patched course = %+v", c.Course)
+	}
+	m := decode[lms.Module](t, e.do(t, teacher, "POST", cp+"/modules", TitleRequest{Title: "Week 1"}).want(t, http.StatusCreated))
+	up := decode[UploadInfo](t, e.raw(t, teacher, "POST", cp+"/uploads?name=dot.png", "application/octet-stream", dotPNG).
+		want(t, http.StatusCreated))
+	if up.URL != course.UploadURL(up.ID) || up.ContentType != "image/png" || up.Name != "dot.png" {
+		t.Fatalf("upload = %+v", up)
+	}
+	l := decode[lms.Lesson](t, e.do(t, teacher, "POST", "/api/v1/modules/"+id(m.ID)+"/lessons",
+		course.LessonInput{Title: "Motion", BodyMD: "# Motion\n\n![dot](" + up.URL + ")"}).want(t, http.StatusCreated))
+	if !strings.Contains(l.BodyHTML, `<img src="`+up.URL+`"`) {
+		t.Fatalf("lesson html = %s", l.BodyHTML)
+	}
+	// The learner cannot join before the course is published.
+	c = decode[course.CourseView](t, e.do(t, teacher, "PUT", cp+"/join", course.JoinSettings{Enabled: true}).want(t, http.StatusOK))
+	e.do(t, learner, "POST", "/api/v1/join", JoinRequest{Code: c.JoinCode}).want(t, http.StatusNotFound)
+	e.do(t, teacher, "POST", cp+"/visibility", VisibilityRequest{Visibility: lms.CoursePublished}).want(t, http.StatusOK)
+	enr := decode[lms.Enrollment](t, e.do(t, learner, "POST", "/api/v1/join", JoinRequest{Code: c.JoinCode}).want(t, http.StatusOK))
+	if enr.Status != lms.EnrollActive || enr.Role != lms.CourseLearner {
+		t.Fatalf("enrolment = %+v", enr)
+	}
+
+	// The learner sees the course, opens the lesson and its image, completes it.
+	lc := decode[course.CourseView](t, e.do(t, learner, "GET", cp, nil).want(t, http.StatusOK))
+	if lc.JoinCode != "" || lc.Role != lms.CourseLearner {
+		t.Errorf("learner's view shows %+v", lc)
+	}
+	o := decode[course.Outline](t, e.do(t, learner, "GET", cp+"/outline", nil).want(t, http.StatusOK))
+	if len(o.Modules) != 1 || len(o.Modules[0].Lessons) != 1 || o.Progress.Total != 1 {
+		t.Fatalf("outline = %+v", o)
+	}
+	st := decode[course.LessonState](t, e.do(t, learner, "GET", "/api/v1/lessons/"+id(l.ID), nil).want(t, http.StatusOK))
+	if st.Progress == nil || st.Progress.OpenedAt.IsZero() {
+		t.Errorf("opening the lesson recorded no progress: %+v", st.Progress)
+	}
+	e.do(t, learner, "GET", up.URL, nil).want(t, http.StatusOK)
+	e.do(t, learner, "POST", "/api/v1/lessons/"+id(l.ID)+"/heartbeat", HeartbeatRequest{Seconds: 1}).want(t, http.StatusOK)
+	pr := decode[lms.LessonProgress](t, e.do(t, learner, "POST", "/api/v1/lessons/"+id(l.ID)+"/complete", nil).want(t, http.StatusOK))
+	if pr.CompletedAt.IsZero() {
+		t.Errorf("complete without a body did not complete: %+v", pr)
+	}
+	mine := decode[lms.CourseProgress](t, e.do(t, learner, "GET", cp+"/progress", nil).want(t, http.StatusOK))
+	if mine.Percent != 100 || mine.LastLessonID != l.ID {
+		t.Errorf("learner progress = %+v", mine)
+	}
+
+	// Discussion and chat.
+	forums := decode[ForumList](t, e.do(t, learner, "GET", cp+"/forums", nil).want(t, http.StatusOK))
+	tv := decode[course.ThreadView](t, e.do(t, learner, "POST", "/api/v1/forums/"+id(forums.Items[0].ID)+"/threads",
+		NewThreadRequest{Title: "Units?", BodyMD: "Which units, @teacher?"}).want(t, http.StatusCreated))
+	rooms := decode[RoomList](t, e.do(t, learner, "GET", cp+"/rooms", nil).want(t, http.StatusOK))
+	e.do(t, learner, "POST", "/api/v1/rooms/"+id(rooms.Items[0].ID)+"/messages", SendMessageRequest{Body: "hello"}).
+		want(t, http.StatusCreated)
+
+	// The instructor sees the progress, the notification and replies.
+	rep := decode[course.ProgressReport](t, e.do(t, teacher, "GET", cp+"/progress/report", nil).want(t, http.StatusOK))
+	if len(rep.Learners) != 1 || rep.Learners[0].Progress.Percent != 100 || rep.Rates[0].Percent != 100 {
+		t.Errorf("report = %+v", rep)
+	}
+	csv := e.do(t, teacher, "GET", cp+"/progress/report.csv", nil).want(t, http.StatusOK)
+	if ct := csv.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/csv") || !strings.Contains(string(csv.Body), "learner") {
+		t.Errorf("csv %q: %s", ct, csv.Body)
+	}
+	notes := decode[NotificationList](t, e.do(t, teacher, "GET", "/api/v1/me/notifications", nil).want(t, http.StatusOK))
+	if notes.Unread != 1 || len(notes.Items) != 1 || notes.Items[0].Kind != lms.NotifyMention {
+		t.Errorf("notifications = %+v", notes)
+	}
+	marked := decode[MarkedCount](t, e.do(t, teacher, "POST", "/api/v1/me/notifications/read", nil).want(t, http.StatusOK))
+	if marked.Marked != 1 {
+		t.Errorf("marked = %+v", marked)
+	}
+	post := decode[lms.Post](t, e.do(t, teacher, "POST", "/api/v1/threads/"+id(tv.Thread.ID)+"/posts",
+		ReplyRequest{BodyMD: "SI units."}).want(t, http.StatusCreated))
+	if post.Depth != 1 || post.ParentID != tv.Posts[0].ID {
+		t.Errorf("a reply to the thread = %+v, want depth 1 under the opening post", post)
+	}
+	th := decode[lms.Thread](t, e.do(t, learner, "POST", "/api/v1/threads/"+id(tv.Thread.ID)+"/answer",
+		AnswerRequest{PostID: post.ID}).want(t, http.StatusOK))
+	if th.AnswerPostID != post.ID {
+		t.Errorf("answer = %d", th.AnswerPostID)
+	}
+
+	// The dashboards.
+	dash := decode[MyCourseList](t, e.do(t, learner, "GET", "/api/v1/me/courses", nil).want(t, http.StatusOK))
+	if len(dash.Items) != 1 || dash.Items[0].Progress.Percent != 100 || dash.Items[0].Role != lms.CourseLearner ||
+		dash.Items[0].Unread != 0 {
+		t.Errorf("learner dashboard = %+v", dash)
+	}
+	tdash := decode[MyCourseList](t, e.do(t, teacher, "GET", "/api/v1/me/courses", nil).want(t, http.StatusOK))
+	if len(tdash.Items) != 1 || tdash.Items[0].Unread != 1 || tdash.Items[0].Role != lms.CourseInstructor {
+		t.Errorf("teacher dashboard = %+v", tdash)
+	}
+	adash := decode[MyCourseList](t, e.do(t, admin, "GET", "/api/v1/me/courses", nil).want(t, http.StatusOK))
+	if len(adash.Items) != 0 {
+		t.Errorf("the admin's own dashboard lists courses they are not in: %+v", adash)
+	}
+	all := decode[CourseList](t, e.do(t, admin, "GET", "/api/v1/courses", nil).want(t, http.StatusOK))
+	if all.Total != 1 || !all.CanCreate {
+		t.Errorf("admin course list = %+v", all)
+	}
+}
+
+func TestCourseCreatorPolicy(t *testing.T) {
+	t.Parallel()
+	e := newCourseEnv(t)
+	admin := e.setup(t)
+	u := e.addUser(t, admin, "someone")
+	e.do(t, admin, "PUT", "/api/v1/admin/course-settings", CourseSettingsBody{Creators: "nobody"}).want(t, http.StatusBadRequest)
+	e.do(t, admin, "PUT", "/api/v1/admin/course-settings", CourseSettingsBody{Creators: course.CreatorsAdmins}).want(t, http.StatusOK)
+	if l := decode[CourseList](t, e.do(t, u, "GET", "/api/v1/courses", nil).want(t, http.StatusOK)); l.CanCreate {
+		t.Error("can_create is true under the admins-only policy")
+	}
+	e.do(t, u, "POST", "/api/v1/courses", course.CourseInput{Title: "X"}).want(t, http.StatusForbidden)
+	e.do(t, admin, "POST", "/api/v1/courses", course.CourseInput{Title: "X"}).want(t, http.StatusCreated)
+}
+
+func TestCourseListPaging(t *testing.T) {
+	t.Parallel()
+	e := newCourseEnv(t)
+	admin := e.setup(t)
+	for _, title := range []string{"One", "Two", "Three"} {
+		e.do(t, admin, "POST", "/api/v1/courses", course.CourseInput{Title: title}).want(t, http.StatusCreated)
+	}
+	first := decode[CourseList](t, e.do(t, admin, "GET", "/api/v1/courses?limit=2", nil).want(t, http.StatusOK))
+	if len(first.Items) != 2 || first.Total != 3 || first.NextCursor == "" {
+		t.Fatalf("first page = %+v", first)
+	}
+	second := decode[CourseList](t, e.do(t, admin, "GET", "/api/v1/courses?limit=2&cursor="+first.NextCursor, nil).want(t, http.StatusOK))
+	if len(second.Items) != 1 || second.NextCursor != "" || second.Items[0].Title != "Three" {
+		t.Fatalf("second page = %+v", second)
+	}
+	e.do(t, admin, "GET", "/api/v1/courses?visibility=secret", nil).want(t, http.StatusBadRequest)
+}
+
+func TestOpenAPICoversCourseRoutes(t *testing.T) {
+	t.Parallel()
+	e := newCourseEnv(t)
+	doc := string(e.do(t, anon, "GET", "/api/v1/openapi.json", nil).want(t, http.StatusOK).Body)
+	for _, rt := range e.api.courseRoutes() {
+		if !strings.Contains(doc, `"operationId": "`+operationID(rt)+`"`) {
+			t.Errorf("%s %s is missing from the document", rt.Method, rt.Path)
+		}
+	}
+	for _, ref := range findRefs(doc) {
+		if !strings.Contains(doc, `"`+strings.TrimPrefix(ref, "#/components/schemas/")+`": {`) {
+			t.Errorf("dangling $ref %s", ref)
+		}
+	}
+}

@@ -1,0 +1,292 @@
+package api
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"github.com/lyceumhq/lyceum/internal/course"
+	"github.com/lyceumhq/lyceum/internal/lms"
+)
+
+// maxRosterRequest bounds a roster request's body: the CSV's own limit
+// plus room for multipart framing.
+const maxRosterRequest = course.MaxRosterBytes + 64<<10
+
+// courseAndUser parses the {id} and {user_id} wildcards.
+func courseAndUser(r *http.Request) (courseID, userID int64, err error) {
+	if courseID, err = pathID(r, "id"); err != nil {
+		return 0, 0, err
+	}
+	if userID, err = pathID(r, "user_id"); err != nil {
+		return 0, 0, err
+	}
+	return courseID, userID, nil
+}
+
+func (a *API) getMembers(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	limit, offset, err := offsetPage(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	f := lms.EnrollmentFilter{CourseID: id, Role: lms.CourseRole(q.Get("role")),
+		Status: lms.EnrollmentStatus(q.Get("status")), Limit: limit, Offset: offset}
+	if f.Role != "" && !f.Role.Valid() {
+		return lms.FieldError("role", "The role must be instructor, ta or learner.")
+	}
+	if f.Status != "" && !f.Status.Valid() {
+		return lms.FieldError("status", "The status must be active or pending.")
+	}
+	if s := q.Get("group_id"); s != "" {
+		if f.GroupID, err = strconv.ParseInt(s, 10, 64); err != nil || f.GroupID < 0 {
+			return lms.FieldError("group_id", "group_id must be a group's id.")
+		}
+	}
+	list, total, err := a.courses.ListMembers(r.Context(), caller(r), f)
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []*lms.Enrollment{}
+	}
+	return writeJSON(w, http.StatusOK, EnrollmentList{Items: list, Total: total,
+		NextCursor: nextOffset(offset, len(list), total)})
+}
+
+func (a *API) postMember(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req EnrolRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if req.Role == "" {
+		req.Role = lms.CourseLearner
+	}
+	e, err := a.courses.Enrol(r.Context(), caller(r), id, req.Login, req.Role)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, e)
+}
+
+func (a *API) patchMember(w http.ResponseWriter, r *http.Request) error {
+	courseID, userID, err := courseAndUser(r)
+	if err != nil {
+		return err
+	}
+	var req RoleRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	e, err := a.courses.SetRole(r.Context(), caller(r), courseID, userID, req.Role)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, e)
+}
+
+func (a *API) deleteMember(w http.ResponseWriter, r *http.Request) error {
+	courseID, userID, err := courseAndUser(r)
+	if err != nil {
+		return err
+	}
+	if err := a.courses.RemoveMember(r.Context(), caller(r), courseID, userID); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+func (a *API) postApprove(w http.ResponseWriter, r *http.Request) error {
+	courseID, userID, err := courseAndUser(r)
+	if err != nil {
+		return err
+	}
+	e, err := a.courses.ApproveEnrollment(r.Context(), caller(r), courseID, userID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, e)
+}
+
+func (a *API) putMemberGroup(w http.ResponseWriter, r *http.Request) error {
+	courseID, userID, err := courseAndUser(r)
+	if err != nil {
+		return err
+	}
+	var req GroupChoice
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := a.courses.AssignGroup(r.Context(), caller(r), courseID, userID, req.GroupID); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+func (a *API) postLeave(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := a.courses.Unenrol(r.Context(), caller(r), id); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+// postRoster imports a CSV roster sent as the raw body (text/csv or
+// text/plain) or as the "file" part of a multipart form.
+func (a *API) postRoster(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	apply := r.URL.Query().Get("apply") == "1" || r.URL.Query().Get("apply") == "true"
+	r.Body = http.MaxBytesReader(w, r.Body, maxRosterRequest)
+	body, err := fileBody(r, "text/csv", "text/plain", "application/csv", "application/vnd.ms-excel")
+	if err != nil {
+		return err
+	}
+	rep, err := a.courses.ImportRoster(r.Context(), caller(r), id, body, apply)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return lms.Errorf(lms.ETOOLARGE, "The roster must be at most %d bytes.", course.MaxRosterBytes)
+	}
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, rep)
+}
+
+// fileBody returns the file of an upload-like request: the "file" part of
+// a multipart/form-data body, or the raw body when its media type is one of
+// raw (any type when raw is empty).
+func fileBody(r *http.Request, raw ...string) (io.Reader, error) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil && len(raw) > 0 {
+		return nil, lms.Errorf(lms.EUNSUPPORTED, "Send the file as the request body or as the \"file\" part of a form.")
+	}
+	if mt == "multipart/form-data" {
+		f, _, err := formFile(r)
+		return f, err
+	}
+	if len(raw) == 0 {
+		return r.Body, nil
+	}
+	for _, t := range raw {
+		if mt == t {
+			return r.Body, nil
+		}
+	}
+	return nil, lms.Errorf(lms.EUNSUPPORTED, "Send the file as %s or as the \"file\" part of a multipart form.", raw[0])
+}
+
+// formFile finds the "file" part of a multipart request without buffering
+// the parts before it beyond their reading.
+func formFile(r *http.Request) (io.Reader, string, error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, "", lms.FieldError("file", "The multipart form is not valid.")
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return nil, "", lms.FieldError("file", "The form has no \"file\" part.")
+		}
+		if err != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(err, &mbe) {
+				return nil, "", lms.Errorf(lms.ETOOLARGE, "The request is too large.")
+			}
+			return nil, "", lms.FieldError("file", "The multipart form is not valid.")
+		}
+		if part.FormName() == "file" {
+			return part, part.FileName(), nil
+		}
+		_ = part.Close()
+	}
+}
+
+func (a *API) getGroups(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	gs, err := a.courses.ListGroups(r.Context(), caller(r), id)
+	if err != nil {
+		return err
+	}
+	if gs == nil {
+		gs = []*lms.Group{}
+	}
+	return writeJSON(w, http.StatusOK, GroupList{Items: gs})
+}
+
+func (a *API) postGroup(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req GroupRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	g, err := a.courses.CreateGroup(r.Context(), caller(r), &lms.Group{CourseID: id, Name: req.Name,
+		SelfSelect: req.SelfSelect, MaxSize: req.MaxSize})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, g)
+}
+
+func (a *API) putGroup(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req GroupRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	g, err := a.courses.UpdateGroup(r.Context(), caller(r), id, req.Name, req.SelfSelect, req.MaxSize)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, g)
+}
+
+func (a *API) deleteGroup(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := a.courses.DeleteGroup(r.Context(), caller(r), id); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+func (a *API) putMyGroup(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req GroupChoice
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := a.courses.JoinGroup(r.Context(), caller(r), id, req.GroupID); err != nil {
+		return err
+	}
+	return noContent(w)
+}

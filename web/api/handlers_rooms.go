@@ -1,0 +1,327 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/lyceumhq/lyceum/internal/course"
+	"github.com/lyceumhq/lyceum/internal/lms"
+)
+
+// Room history page sizes.
+const (
+	defaultHistoryLimit = 50
+	maxHistoryLimit     = 100 // one more is asked of the store to fill has_more
+)
+
+// IdempotencyKeyHeader carries a chat message's idempotency key.
+const IdempotencyKeyHeader = "Idempotency-Key"
+
+func (a *API) getRooms(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	rooms, err := a.courses.ListRooms(r.Context(), caller(r), id)
+	if err != nil {
+		return err
+	}
+	if rooms == nil {
+		rooms = []*course.RoomView{}
+	}
+	return writeJSON(w, http.StatusOK, RoomList{Items: rooms})
+}
+
+func (a *API) postRoom(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req RoomRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	rm, err := a.courses.CreateRoom(r.Context(), caller(r), id, req.Name, req.GroupID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, rm)
+}
+
+func (a *API) getRoom(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	rm, role, mod, err := a.courses.RoomAccess(r.Context(), caller(r), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, RoomInfo{Room: rm, Role: role, Moderator: mod})
+}
+
+func (a *API) patchRoom(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req RoomRenameRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	rm, err := a.courses.RenameRoom(r.Context(), caller(r), id, req.Name)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, rm)
+}
+
+func (a *API) deleteRoom(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := a.courses.DeleteRoom(r.Context(), caller(r), id); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+// queryID parses an optional positive id query parameter (0 when absent).
+func queryID(r *http.Request, name string) (int64, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, lms.FieldError(name, "%s must be a positive id.", name)
+	}
+	return n, nil
+}
+
+// getMessages answers a page of history, oldest first. One message more
+// than asked is fetched to tell whether the page is the last one.
+func (a *API) getMessages(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	f := lms.MessageFilter{RoomID: id, Limit: defaultHistoryLimit}
+	if f.BeforeID, err = queryID(r, "before"); err != nil {
+		return err
+	}
+	if f.AfterID, err = queryID(r, "after"); err != nil {
+		return err
+	}
+	if f.BeforeID != 0 && f.AfterID != 0 {
+		return lms.FieldError("before", "Use before or after, not both.")
+	}
+	if s := r.URL.Query().Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > maxHistoryLimit {
+			return lms.FieldError("limit", "The limit must be a number from 1 to %d.", maxHistoryLimit)
+		}
+		f.Limit = n
+	}
+	want := f.Limit
+	f.Limit++
+	msgs, reactions, err := a.courses.History(r.Context(), caller(r), f)
+	if err != nil {
+		return err
+	}
+	out := MessagePage{Items: msgs, Reactions: reactions}
+	if len(msgs) > want {
+		out.HasMore = true
+		if f.AfterID != 0 {
+			out.Items = msgs[:want] // catching up: the extra one is the newest
+		} else {
+			out.Items = msgs[1:] // scrolling back: the extra one is the oldest
+		}
+		keep := map[int64]bool{}
+		for _, m := range out.Items {
+			keep[m.ID] = true
+		}
+		out.Reactions = out.Reactions[:0:0]
+		for _, x := range reactions {
+			if keep[x.TargetID] {
+				out.Reactions = append(out.Reactions, x)
+			}
+		}
+	}
+	if out.Items == nil {
+		out.Items = []*lms.Message{}
+	}
+	if out.Reactions == nil {
+		out.Reactions = []*lms.Reaction{}
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+// postMessage sends a message: 201 when stored now, 200 with the stored
+// message when its idempotency key was seen before.
+func (a *API) postMessage(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req SendMessageRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	key := r.Header.Get(IdempotencyKeyHeader)
+	switch {
+	case key != "" && req.Key != "" && key != req.Key:
+		return lms.FieldError("key", "The %s header and the key field differ.", IdempotencyKeyHeader)
+	case key == "":
+		key = req.Key
+	}
+	m, created, err := a.courses.SendMessage(r.Context(), caller(r), course.SendInput{RoomID: id, Body: req.Body,
+		ReplyTo: req.ReplyTo, UploadID: req.UploadID, IdemKey: key})
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	return writeJSON(w, status, m)
+}
+
+func (a *API) putRead(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req ReadRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	st, err := a.courses.MarkRoomRead(r.Context(), caller(r), id, req.LastReadID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, st)
+}
+
+func (a *API) postMute(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req MuteRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	d := lms.DefaultMutePeriod
+	if req.Seconds != nil {
+		if *req.Seconds < 0 {
+			return lms.FieldError("seconds", "seconds must not be negative (0 lifts the mute).")
+		}
+		d = time.Duration(*req.Seconds) * time.Second
+	}
+	if d > lms.MaxMuteDuration {
+		return lms.FieldError("seconds", "A mute lasts at most %d seconds.", int(lms.MaxMuteDuration/time.Second))
+	}
+	if err := a.courses.MuteInRoom(r.Context(), caller(r), id, req.UserID, d); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+func (a *API) patchMessage(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req MessageEditRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	m, err := a.courses.EditMessage(r.Context(), caller(r), id, req.Body)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, m)
+}
+
+func (a *API) deleteMessage(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := a.courses.DeleteMessage(r.Context(), caller(r), id); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+func (a *API) postMessageReaction(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req ReactionRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := a.courses.ReactToMessage(r.Context(), caller(r), id, req.Emoji, req.Remove); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+func (a *API) getSeenBy(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	s, err := a.courses.MessageSeenBy(r.Context(), caller(r), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, s)
+}
+
+// getNotifications pages by id: next_cursor names the oldest id shown.
+func (a *API) getNotifications(w http.ResponseWriter, r *http.Request) error {
+	limit, err := pageLimit(r)
+	if err != nil {
+		return err
+	}
+	before, err := pageCursor(r)
+	if err != nil {
+		return err
+	}
+	unreadOnly := r.URL.Query().Get("unread") == "1" || r.URL.Query().Get("unread") == "true"
+	list, unread, err := a.courses.ListNotifications(r.Context(), caller(r), unreadOnly, before, limit)
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []*lms.Notification{}
+	}
+	out := NotificationList{Items: list, Unread: unread}
+	if len(list) == limit {
+		out.NextCursor = encodeCursor(list[len(list)-1].ID)
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (a *API) postNotificationsRead(w http.ResponseWriter, r *http.Request) error {
+	req := MarkReadRequest{}
+	if r.ContentLength != 0 && r.Header.Get("Content-Type") != "" {
+		if err := decodeJSON(w, r, &req); err != nil {
+			return err
+		}
+	}
+	if req.UpToID < 0 {
+		return lms.FieldError("up_to_id", "up_to_id must not be negative.")
+	}
+	n, err := a.courses.MarkNotificationsRead(r.Context(), caller(r), req.UpToID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, MarkedCount{Marked: n})
+}
