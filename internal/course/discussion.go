@@ -175,6 +175,16 @@ func (s *Service) Reply(ctx context.Context, actor *lms.User, threadID, parentID
 		return nil, err
 	}
 	var parent *lms.Post
+	if parentID == 0 { // a reply to the thread answers its opening post
+		posts, err := s.store.ListPosts(ctx, threadID)
+		if err != nil {
+			return nil, err
+		}
+		if len(posts) == 0 {
+			return nil, lms.Errorf(lms.ENOTFOUND, "Thread not found.")
+		}
+		parentID = posts[0].ID
+	}
 	if parentID != 0 {
 		if parent, err = s.store.PostByID(ctx, parentID); err != nil || parent.ThreadID != threadID {
 			return nil, lms.FieldError("parent_id", "The post you reply to is not in this thread.")

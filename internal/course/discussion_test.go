@@ -36,6 +36,10 @@ func TestRepliesNestTwoLevelsAndNotify(t *testing.T) {
 	if deep.Depth != 2 {
 		t.Fatalf("depth = %d, want 2", deep.Depth)
 	}
+	top := must(f.svc.Reply(ctx, f.as("ta"), th.ID, 0, "A reply to the thread")).get(t)
+	if top.Depth != 1 || top.ParentID == 0 {
+		t.Fatalf("a reply to the thread = %+v, want depth 1 under the opening post", top)
+	}
 	deeper := must(f.svc.Reply(ctx, f.as("instructor"), th.ID, deep.ID, "You're welcome")).get(t)
 	if deeper.Depth != 2 || deeper.ParentID != f.reply.ID {
 		t.Fatalf("a reply to depth 2 = %+v, want attached to its parent at depth 2", deeper)

@@ -165,19 +165,6 @@ func (a *API) postReply(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if req.ParentID == 0 {
-		// A reply to the thread answers its opening post (course.Reply
-		// with parent 0 would store a second depth-0 post, which cannot be
-		// marked as the answer). Reply checks access; nothing of the
-		// thread is shown before it does.
-		posts, err := a.store.ListPosts(r.Context(), id)
-		if err != nil && !lms.IsCode(err, lms.ENOTFOUND) {
-			return err
-		}
-		if len(posts) > 0 {
-			req.ParentID = posts[0].ID
-		}
-	}
 	p, err := a.courses.Reply(r.Context(), caller(r), id, req.ParentID, req.BodyMD)
 	if err != nil {
 		return err

@@ -116,6 +116,15 @@ func tagOf(rt route) string {
 		return "admin"
 	case strings.HasPrefix(p, "me"), strings.HasPrefix(p, "users/"):
 		return "me"
+	case strings.HasPrefix(p, "courses"), strings.HasPrefix(p, "join"), strings.HasPrefix(p, "modules"),
+		strings.HasPrefix(p, "lessons"), strings.HasPrefix(p, "markdown"), strings.HasPrefix(p, "uploads"):
+		return "courses"
+	case strings.HasPrefix(p, "forums"), strings.HasPrefix(p, "threads"), strings.HasPrefix(p, "posts"):
+		return "discussion"
+	case strings.HasPrefix(p, "rooms"), strings.HasPrefix(p, "messages"), strings.HasPrefix(p, "notifications"):
+		return "rooms"
+	case p == "ws":
+		return "live"
 	default:
 		return "public"
 	}
