@@ -78,6 +78,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		App:            app.Handler(),
 		WS:             live,
 		Courses:        courses,
+		MaxUploadBytes: maxUploadRequest(n.cfg.UploadLimits),
 		Metrics:        metrics,
 		ClientIPHeader: ipHeader,
 	})
@@ -126,4 +127,14 @@ func (n *node) every(ctx context.Context, interval time.Duration, fn func(contex
 		}
 	}()
 	n.shutdowns = append(n.shutdowns, func(context.Context) { cancel(); <-done })
+}
+
+// maxUploadRequest is the largest upload request body: the largest per-kind
+// limit (or the default video limit) plus room for multipart framing.
+func maxUploadRequest(limits map[string]int64) int64 {
+	largest := int64(course.DefaultVideoLimit)
+	for _, v := range limits {
+		largest = max(largest, v)
+	}
+	return largest + 1<<20
 }
