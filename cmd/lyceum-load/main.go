@@ -1,0 +1,124 @@
+// Command lyceum-load is a load generator for a Lyceum server on this
+// machine: real WebSocket clients over loopback speaking the protocol in
+// docs/protocol.md, and HTTP workers for the API. Every mode is bounded in
+// connections and duration, and only loopback targets are accepted.
+//
+// Usage:
+//
+//	lyceum-load MODE [flags]
+//
+// Modes: fanout, rooms, idle, reconnect, http. Run `lyceum-load MODE -h`
+// for the flags of a mode. Progress goes to standard error once a second;
+// the end prints a human summary and, as the last line of standard output,
+// one JSON object with every number.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+// Bounds on every mode.
+const (
+	maxConnections = 20000            // WebSocket connections per run
+	maxDuration    = 10 * time.Minute // length of one run (or ramp step)
+	maxRate        = 20000.0          // publications per second
+	maxWorkers     = 1024             // HTTP workers
+)
+
+const usage = `lyceum-load: load generator for a Lyceum server on this machine (loopback only)
+
+Usage: lyceum-load MODE [flags]
+
+Modes:
+  fanout     N subscribers on one topic, one publisher at R msg/s (optionally -ramp through rates)
+  rooms      T topics x S subscribers, one publication per topic per second
+  idle       N connections, each subscribed to its own topic; connect rate and server memory per connection
+  reconnect  K subscribers drop at once and resubscribe with recovery while publishing continues
+  http       C workers doing GET /api/v1/me (or -path, or POST /api/v1/auth/login with -login)
+
+Authentication (WebSocket topics load:* need a site administrator):
+  -token T                 a personal API token of an administrator (or LYCEUM_LOAD_TOKEN)
+  -admin-token T           create a fresh token through POST /api/v1/me/tokens with this one
+  -lyceum BIN -data DIR    create (once) the administrator "lyceum-load" and a token by running
+  -lyceum BIN -database-url URL    BIN user create/token against the server's database
+
+Run 'lyceum-load MODE -h' for the flags of a mode.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "lyceum-load:", err)
+		os.Exit(1)
+	}
+}
+
+// result is what every mode returns: printed as a summary and as JSON.
+type result interface {
+	summary(w io.Writer)
+}
+
+// run dispatches to a mode.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, usage)
+		if len(args) == 0 {
+			return errors.New("no mode given")
+		}
+		return flag.ErrHelp
+	}
+	mode, args := args[0], args[1:]
+	modes := map[string]func(context.Context, *common, []string) (result, error){
+		"fanout":    runFanout,
+		"rooms":     runRooms,
+		"idle":      runIdle,
+		"reconnect": runReconnect,
+		"http":      runHTTP,
+	}
+	fn := modes[mode]
+	if fn == nil {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown mode %q", mode)
+	}
+	c := &common{mode: mode, stdout: stdout, stderr: stderr}
+	res, err := fn(ctx, c, args)
+	if err != nil {
+		return err
+	}
+	return report(stdout, mode, res)
+}
+
+// report prints the human summary and the JSON line (the result's fields
+// plus "mode" and "at").
+func report(w io.Writer, mode string, res result) error {
+	res.summary(w)
+	inner, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(inner, &m); err != nil {
+		return err
+	}
+	m["mode"] = mode
+	m["at"] = time.Now().UTC().Format(time.RFC3339)
+	out, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", out)
+	return err
+}
