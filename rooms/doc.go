@@ -12,7 +12,8 @@
 //	                      subscribe; the server publishes (session revoked,
 //	                      account changed, notification events)
 //	load:<name>           diagnostics and load tests; site administrators
-//	                      only, subscribe with presence and publish
+//	                      only, subscribe and publish (with presence only on
+//	                      load:presence-<name>)
 //	room:<id>             a chat room: members who may be in the room
 //	                      (course.Service.RoomAccess) subscribe with
 //	                      presence; publishing {"type":"message","body",

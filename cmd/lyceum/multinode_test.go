@@ -53,7 +53,7 @@ func TestMultiNode(t *testing.T) {
 		}
 		nodes = append(nodes, startTestNode(t, v))
 	}
-	topic := fmt.Sprintf("load:multinode-%d", time.Now().UnixNano())
+	topic := fmt.Sprintf("load:presence-multinode-%d", time.Now().UnixNano())
 	const perNode = 3
 	var clients [][]*hubtest.Client
 	for _, n := range nodes {
