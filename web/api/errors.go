@@ -50,6 +50,9 @@ func statusOf(code string) int {
 	}
 }
 
+// statusClientClosedRequest is logged when the client cancelled the request.
+const statusClientClosedRequest = 499
+
 // writeError writes err as a problem document with the status its code maps to.
 func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	a.writeErrorStatus(w, r, statusOf(lms.ErrorCode(err)), err)
@@ -60,6 +63,13 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 func (a *API) writeErrorStatus(w http.ResponseWriter, r *http.Request, status int, err error) {
 	reqID := lms.RequestIDFrom(r.Context())
 	code := lms.ErrorCode(err)
+	if code == lms.EINTERNAL && r.Context().Err() != nil && errors.Is(err, r.Context().Err()) {
+		// The client went away (or timed out) mid-request: nothing failed on
+		// our side, and nobody reads the answer. 499 as in nginx's logs.
+		a.log.Debug().Err(err).Str("request_id", reqID).Str("path", r.URL.Path).Msg("client gone")
+		w.WriteHeader(statusClientClosedRequest)
+		return
+	}
 	if code == lms.EINTERNAL {
 		a.log.Error().Err(err).Str("request_id", reqID).Str("path", r.URL.Path).Msg("internal error")
 	}
