@@ -3,6 +3,7 @@ package course
 import (
 	"context"
 	"crypto/rand"
+	"strconv"
 	"strings"
 	"time"
 
@@ -121,6 +122,9 @@ func (s *Service) CreateCourse(ctx context.Context, actor *lms.User, in CourseIn
 		if err := tx.CreateRoom(ctx, &lms.Room{CourseID: c.ID, Name: lms.MainRoomName, Main: true}); err != nil {
 			return err
 		}
+		if err := tx.SetUploadRefs(ctx, c.ID, courseRef(c.ID), uploadRefs(c.CoverPath)); err != nil {
+			return err
+		}
 		return tx.CreateForum(ctx, &lms.Forum{CourseID: c.ID, Title: "General", Description: "Questions and discussion"})
 	})
 	if err != nil {
@@ -187,11 +191,21 @@ func (s *Service) UpdateCourse(ctx context.Context, actor *lms.User, courseID in
 	if err := a.course.Validate(); err != nil {
 		return nil, err
 	}
-	if err := s.store.UpdateCourse(ctx, a.course); err != nil {
+	err = s.store.InTx(ctx, func(tx store.Store) error {
+		if err := tx.UpdateCourse(ctx, a.course); err != nil {
+			return err
+		}
+		// The cover image is seen by everyone in the course and kept from the sweep.
+		return tx.SetUploadRefs(ctx, courseID, courseRef(courseID), uploadRefs(a.course.CoverPath))
+	})
+	if err != nil {
 		return nil, err
 	}
 	return a.view(), nil
 }
+
+// courseRef names the course itself (its cover image) as an upload reference.
+func courseRef(id int64) string { return "course:" + strconv.FormatInt(id, 10) }
 
 // SetVisibility publishes, archives or un-publishes the course (manage_course).
 func (s *Service) SetVisibility(ctx context.Context, actor *lms.User, courseID int64, v lms.CourseVisibility) (*CourseView, error) {

@@ -245,3 +245,19 @@ func TestUploadsTypeSizeAccessAndSweep(t *testing.T) {
 	_, _, err = f.svc.OpenUpload(ctx, ins, up.ID)
 	wantCode(t, err, lms.ENOTFOUND)
 }
+
+func TestCoverImageIsVisibleToMembersAndKept(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	ins := f.as("instructor")
+	up := must(f.svc.SaveUpload(ctx, ins, f.a.ID, "cover.png", bytes.NewReader(png))).get(t)
+	must(f.svc.UpdateCourse(ctx, ins, f.a.ID, CourseInput{Title: "With a cover", CoverPath: UploadURL(up.ID)})).get(t)
+	_, file, err := f.svc.OpenUpload(ctx, f.as("learner"), up.ID)
+	ok(t, err)
+	_ = file.Close()
+	_, _, err = f.svc.OpenUpload(ctx, f.as("outsider"), up.ID)
+	wantCode(t, err, lms.ENOTFOUND)
+	must(f.svc.UpdateCourse(ctx, ins, f.a.ID, CourseInput{Title: "No cover"})).get(t)
+	_, _, err = f.svc.OpenUpload(ctx, f.as("learner"), up.ID)
+	wantCode(t, err, lms.ENOTFOUND)
+}

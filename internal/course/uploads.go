@@ -202,6 +202,8 @@ func (s *Service) canSeeUpload(ctx context.Context, actor *lms.User, uploadID in
 			continue
 		}
 		switch kind {
+		case "course": // the cover image
+			_, err = s.load(ctx, actor, id, lms.ActViewContent)
 		case "lesson":
 			_, _, err = s.lesson(ctx, actor, id, lms.ActViewContent)
 		case "message":
