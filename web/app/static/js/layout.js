@@ -10,6 +10,7 @@ import { Avatar } from "./ui.js";
 import { Toaster } from "./toast.js";
 import { ConfirmHost } from "./confirm.js";
 import { liveStatus } from "./live.js";
+import { NotifyBell } from "./notify-bell.js";
 
 const serverRetryMs = 5000;
 
@@ -97,6 +98,7 @@ function TopBar() {
             </nav>
           </div>`}
         <div class="topbar-end">
+          ${me && html`<${NotifyBell} me=${me} />`}
           ${me ? html`<${UserMenu} me=${me} setMe=${setMe} />`
                : loc.path !== "/login" && html`<a class="btn btn-ghost" href="/login">Sign in</a>`}
         </div>

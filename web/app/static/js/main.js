@@ -22,6 +22,24 @@ const routes = [
   { path: "/admin/users", access: "admin", load: () => import("./pages/admin-users.js") },
   { path: "/admin/settings", access: "admin", load: () => import("./pages/admin-settings.js") },
   { path: "/admin/audit", access: "admin", load: () => import("./pages/admin-audit.js") },
+  { path: "/notifications", access: "user", load: () => import("./pages/notifications.js") },
+  { path: "/courses/:id/discussion", access: "user", load: () => import("./pages/forum-index.js") },
+  { path: "/courses/:id/discussion/:threadId", access: "user", load: () => import("./pages/thread-view.js") },
+  { path: "/courses/:id/rooms", access: "user", load: () => import("./pages/room-list.js") },
+  { path: "/courses/:id/rooms/:roomId", access: "user", load: () => import("./pages/room-chat.js") },
+  // Courses, content, enrolment and progress ("/courses/new" before "/courses/:id").
+  { path: "/courses", access: "user", load: () => import("./pages/course-list.js") },
+  { path: "/courses/new", access: "user", load: () => import("./pages/course-new.js") },
+  { path: "/courses/:id", access: "user", load: () => import("./pages/course-page.js") },
+  { path: "/courses/:id/settings", access: "user", load: () => import("./pages/course-settings.js") },
+  { path: "/courses/:id/projector", access: "user", load: () => import("./pages/course-projector.js") },
+  { path: "/courses/:id/people", access: "user", load: () => import("./pages/course-people.js") },
+  { path: "/courses/:id/progress", access: "user", load: () => import("./pages/progress-dashboard.js") },
+  { path: "/courses/:id/lessons/:lid", access: "user", load: () => import("./pages/lesson-view.js") },
+  { path: "/courses/:id/lessons/:lid/edit", access: "user", load: () => import("./pages/lesson-edit.js") },
+  { path: "/courses/:id/modules/:mid/lessons/new", access: "user", load: () => import("./pages/lesson-edit.js") },
+  { path: "/join", access: "user", load: () => import("./pages/join.js") },
+  { path: "/join/:code", access: "user", load: () => import("./pages/join.js") },
 ];
 const notFound = { path: "*", access: "public", load: () => import("./pages/notfound.js") };
 const forbidden = { path: "!", access: "public", load: () => import("./pages/forbidden.js") };

@@ -1,0 +1,94 @@
+// The notifications bell in the top bar: the unread count, kept live from
+// the personal topic user:<id> (a new mention also shows a toast), and a
+// link to the notifications page. notifyState is shared with that page.
+import { html, useEffect } from "./html.js";
+import { get, post } from "./api.js";
+import { live } from "./live.js";
+import { createStore, useStore } from "./store.js";
+import { toast } from "./toast.js";
+import { useLocation } from "./router.js";
+
+/** notifyState is {unread, version}: version bumps when a notification arrives. */
+export const notifyState = createStore({ unread: 0, version: 0 });
+
+/** refreshUnread reloads the unread count from the API. */
+export function refreshUnread() {
+  return get("/me/notifications?unread=1&limit=1").then(
+    (d) => notifyState.set((s) => ({ ...s, unread: d.unread || 0 })),
+    () => {},
+  );
+}
+
+/** markAllRead marks every notification read (up to upToID when given). */
+export async function markAllRead(upToID) {
+  await post("/me/notifications/read", upToID ? { up_to_id: upToID } : {});
+  await refreshUnread();
+}
+
+function parse(payload) {
+  if (payload && typeof payload === "object") return payload;
+  try {
+    return JSON.parse(payload || "{}") || {};
+  } catch {
+    return {};
+  }
+}
+
+const quoted = (s) => (s ? `“${s}”` : "a discussion");
+
+/**
+ * describeNotification turns a Notification into {text, href}; href is ""
+ * when the payload does not say where (the page then looks it up).
+ */
+export function describeNotification(n) {
+  const p = parse(n.payload);
+  const by = p.by || "Someone";
+  const course = p.course_id;
+  const threadHref = course && p.thread_id
+    ? `/courses/${course}/discussion/${p.thread_id}${p.post_id ? `#post-${p.post_id}` : ""}` : "";
+  switch (n.kind) {
+    case "mention":
+      if (p.room_id) {
+        return { text: `${by} mentioned you in ${p.room || "a chat room"}`, href: course ? `/courses/${course}/rooms/${p.room_id}` : "", p };
+      }
+      return { text: `${by} mentioned you in ${quoted(p.title)}`, href: threadHref, p };
+    case "reply":
+      return { text: `${by} replied to your post in ${quoted(p.title)}`, href: threadHref, p };
+    case "enrolled":
+      return { text: `You were added to ${p.course_title || "a course"}${p.role && p.role !== "learner" ? ` as ${p.role === "ta" ? "a teaching assistant" : "an instructor"}` : ""}`,
+        href: course ? `/courses/${course}` : "", p };
+    case "join_request":
+      return { text: `${p.username || "Someone"} asks to join ${p.course_title || "your course"}`,
+        href: course ? `/courses/${course}/people` : "", p };
+    default:
+      return { text: "You have a new notification", href: "", p };
+  }
+}
+
+const bellPath = "M18 8a6 6 0 1 0-12 0c0 7-3 9-3 9h18s-3-2-3-9M13.7 21a2 2 0 0 1-3.4 0";
+
+/** NotifyBell shows the unread count for the signed-in user me. */
+export function NotifyBell({ me }) {
+  const state = useStore(notifyState);
+  const loc = useLocation();
+  useEffect(() => {
+    refreshUnread();
+    const off = live.subscribe(`user:${me.id}`, (data) => {
+      if (!data || data.kind !== "notification" || !data.notification) return;
+      notifyState.set((s) => ({ unread: s.unread + 1, version: s.version + 1 }));
+      if (location.pathname !== "/notifications") toast(describeNotification(data.notification).text, "info");
+    }, { onReset: refreshUnread });
+    const onVisible = () => { if (document.visibilityState === "visible") refreshUnread(); };
+    document.addEventListener("visibilitychange", onVisible);
+    return () => { off(); document.removeEventListener("visibilitychange", onVisible); };
+  }, [me.id]);
+  const n = state.unread;
+  const label = n ? `Notifications, ${n} unread` : "Notifications";
+  return html`
+    <a class="bell" href="/notifications" aria-label=${label} title=${label} data-testid="notify-bell"
+       aria-current=${loc.path === "/notifications" ? "page" : undefined}>
+      <svg class="icon" width="22" height="22" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.75"
+           stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false"><path d=${bellPath} /></svg>
+      ${n > 0 && html`<span class="bell-count" data-testid="notify-count" aria-hidden="true">${n > 99 ? "99+" : n}</span>`}
+    </a>`;
+}

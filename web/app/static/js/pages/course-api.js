@@ -1,0 +1,77 @@
+// The course API calls the course pages make, in one place (docs/api.md,
+// sections "Courses" to "Progress").
+import { api, get, post, put, patch, del, query, BASE } from "../api.js";
+
+const c = (id, rest = "") => `/courses/${id}${rest}`;
+
+// Courses.
+export const listCourses = (params, signal) => get(`/courses${query(params)}`, { signal });
+export const myCourses = (signal) => get("/me/courses", { signal });
+export const createCourse = (body) => post("/courses", body);
+export const getCourse = (id, signal) => get(c(id), { signal });
+export const updateCourse = (id, body) => patch(c(id), body);
+export const setVisibility = (id, visibility) => post(c(id, "/visibility"), { visibility });
+export const deleteCourse = (id) => del(c(id));
+export const configureJoin = (id, body) => put(c(id, "/join"), body);
+export const joinCourse = (code) => post("/join", { code });
+export const leaveCourse = (id) => post(c(id, "/leave"));
+
+// People.
+export const listMembers = (id, params, signal) => get(c(id, `/members${query(params)}`), { signal });
+export const enrol = (id, login, role) => post(c(id, "/members"), { login, role });
+export const setMemberRole = (id, userID, role) => patch(c(id, `/members/${userID}`), { role });
+export const approveMember = (id, userID) => post(c(id, `/members/${userID}/approve`));
+export const removeMember = (id, userID) => del(c(id, `/members/${userID}`));
+/** importRoster sends a CSV file; apply false asks for a preview only. */
+export const importRoster = (id, file, apply) => api("POST", c(id, `/roster${apply ? "?apply=1" : ""}`),
+  { body: file, contentType: "text/csv" });
+
+// Groups.
+export const listGroups = (id, signal) => get(c(id, "/groups"), { signal });
+export const createGroup = (id, body) => post(c(id, "/groups"), body);
+export const updateGroup = (gid, body) => put(`/groups/${gid}`, body);
+export const deleteGroup = (gid) => del(`/groups/${gid}`);
+export const assignGroup = (id, userID, groupID) => put(c(id, `/members/${userID}/group`), { group_id: groupID });
+export const joinGroup = (id, groupID) => put(c(id, "/my-group"), { group_id: groupID });
+
+// Content.
+export const getOutline = (id, signal) => get(c(id, "/outline"), { signal });
+export const createModule = (id, title) => post(c(id, "/modules"), { title });
+export const renameModule = (mid, title) => patch(`/modules/${mid}`, { title });
+export const deleteModule = (mid) => del(`/modules/${mid}`);
+export const createLesson = (mid, body) => post(`/modules/${mid}/lessons`, body);
+export const getLesson = (lid, signal) => get(`/lessons/${lid}`, { signal });
+export const updateLesson = (lid, body) => put(`/lessons/${lid}`, body);
+export const deleteLesson = (lid) => del(`/lessons/${lid}`);
+/** reorder sends the whole layout [{module_id, lesson_ids}]; resolves to the new Outline. */
+export const reorder = (id, layout) => put(c(id, "/layout"), { modules: layout });
+export const searchCourse = (id, q, signal) => get(c(id, `/search${query({ q, limit: 20 })}`), { signal });
+export const previewMarkdown = (markdown, signal) => post("/markdown/preview", { markdown }, { signal });
+
+/** uploadFile stores a file for the course; resolves to Upload (with url). */
+export const uploadFile = (id, file) => api("POST", c(id, `/uploads${query({ name: file.name })}`),
+  { body: file, contentType: file.type || "application/octet-stream" });
+
+/**
+ * The cover image is an upload of the course and cover_path holds its URL
+ * (/api/v1/uploads/{id}). uploadCover stores the file and saves the path;
+ * resolves to the Course.
+ */
+export async function uploadCover(id, file) {
+  const up = await uploadFile(id, file);
+  return updateCourse(id, { cover_path: up.url });
+}
+export const removeCover = (id) => updateCourse(id, { cover_path: "" });
+/** coverURL is the cover's image URL, or "" (only upload URLs are shown). */
+export const coverURL = (course) =>
+  (course && /^\/api\/v1\/uploads\/\d+$/.test(course.cover_path || "") ? course.cover_path : "");
+
+// Progress.
+export const heartbeat = (lid, seconds) => post(`/lessons/${lid}/heartbeat`, { seconds });
+export const completeLesson = (lid, done) => post(`/lessons/${lid}/complete`, { done });
+export const myProgress = (id, signal) => get(c(id, "/progress"), { signal });
+export const progressReport = (id, signal) => get(c(id, "/progress/report"), { signal });
+export const progressCSVURL = (id) => `${BASE}${c(id, "/progress/report.csv")}`;
+
+/** progressTopic is the hub topic of a course's live progress. */
+export const progressTopic = (id) => `course:${id}:progress`;
