@@ -26,6 +26,7 @@ type Config struct {
 	DataDir         string           // embedded database and uploads
 	DatabaseURL     string           // postgres://... ; "" for the embedded SQLite database
 	RedisURL        string           // redis://... ; "" for the in-process broker
+	RedisPrefix     string           // prefix of every Redis key and channel (several sites may share one Redis)
 	AdminAddr       string           // health, readiness, metrics and pprof; "off" disables
 	LogLevel        zerolog.Level    // debug, info, warn, error
 	LogFormat       string           // auto, console, json
@@ -86,6 +87,13 @@ func settings() []setting {
 				return fmt.Errorf("want a redis:// or rediss:// URL or nothing")
 			}
 			c.RedisURL = v
+			return nil
+		}},
+		{"LYCEUM_REDIS_PREFIX", "", "lyceum:", "prefix of every Redis key and channel, so several Lyceum sites can share one Redis", func(c *Config, v string) error {
+			if v == "" || strings.ContainsAny(v, " \t\r\n{}") {
+				return fmt.Errorf("want a non-empty prefix without spaces or braces, e.g. lyceum:")
+			}
+			c.RedisPrefix = v
 			return nil
 		}},
 		{"LYCEUM_ADMIN_ADDR", "admin-addr", "localhost:9090", "listen address of /healthz, /readyz, /metrics and pprof; \"off\" disables it", func(c *Config, v string) error {

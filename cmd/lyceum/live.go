@@ -29,6 +29,7 @@ func (n *node) startLive(courses *course.Service, pub *rooms.Publisher) (*rooms.
 	}
 	if n.rdb != nil {
 		broker = redisbroker.New(n.rdb, redisbroker.Config{
+			Prefix:      n.cfg.RedisPrefix + "hub:",
 			NodeID:      n.cfg.NodeID,
 			HistorySize: cfg.HistorySize,
 			HistoryTTL:  cfg.HistoryTTL,

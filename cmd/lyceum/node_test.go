@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"fmt"
 	"io"
 	"regexp"
 	"sync"
@@ -51,6 +53,13 @@ func startTestNode(t *testing.T, vars map[string]string) *testNode {
 	}
 	for k, v := range vars {
 		env[k] = v
+	}
+	if env["LYCEUM_REDIS_URL"] != "" && env["LYCEUM_REDIS_PREFIX"] == "" {
+		// Tests share one Redis and their databases restart ids at 1: keep
+		// each test's topics apart. Nodes of one test share a database URL
+		// and so a prefix.
+		sum := sha256.Sum256([]byte(env["LYCEUM_DATABASE_URL"] + t.Name()))
+		env["LYCEUM_REDIS_PREFIX"] = fmt.Sprintf("lyceumtest:%x:", sum[:8])
 	}
 	cfg, err := load(t, nil, env)
 	if err != nil {
