@@ -7,7 +7,7 @@
 //
 //	lyceum-load MODE [flags]
 //
-// Modes: fanout, rooms, idle, reconnect, http. Run `lyceum-load MODE -h`
+// Modes: fanout, rooms, idle, reconnect, http, chat. Run `lyceum-load MODE -h`
 // for the flags of a mode. Progress goes to standard error once a second;
 // the end prints a human summary and, as the last line of standard output,
 // one JSON object with every number.
@@ -44,6 +44,8 @@ Modes:
   idle       N connections, each subscribed to its own topic; connect rate and server memory per connection
   reconnect  K subscribers drop at once and resubscribe with recovery while publishing continues
   http       C workers doing GET /api/v1/me (or -path, or POST /api/v1/auth/login with -login)
+  chat       course room chat: R rooms x M member accounts, a message per member and room every
+             -interval over one or more nodes (-urls); checks every member's history against the database
 
 Authentication (WebSocket topics load:* need a site administrator):
   -token T                 a personal API token of an administrator (or LYCEUM_LOAD_TOKEN)
@@ -87,6 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"idle":      runIdle,
 		"reconnect": runReconnect,
 		"http":      runHTTP,
+		"chat":      runChat,
 	}
 	fn := modes[mode]
 	if fn == nil {
