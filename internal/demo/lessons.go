@@ -30,9 +30,7 @@ func nightSkyMD(imageURL string) string {
 	if imageURL != "" {
 		picture = fmt.Sprintf("![A night sky with a crescent moon over a hill](%s)", imageURL)
 	}
-	return `# Reading the night sky
-
-Stars do not all look alike: some are brighter, some are slightly coloured,
+	return `Stars do not all look alike: some are brighter, some are slightly coloured,
 and the Moon changes its shape from night to night.
 
 ` + picture + `
@@ -57,9 +55,7 @@ func orbitMD(videoURL string) string {
 	if videoURL != "" {
 		player = fmt.Sprintf("<video controls loop muted src=%q width=\"384\" height=\"256\"></video>", videoURL)
 	}
-	return `# Orbits in motion
-
-A planet moves around its star on an almost circular path, its **orbit**.
+	return `A planet moves around its star on an almost circular path, its **orbit**.
 The short animation below shows one full orbit, much faster than in nature.
 
 ` + player + `
@@ -73,7 +69,7 @@ a year, how many real days does one second of the animation stand for?
 `
 }
 
-const codeMD = "# Measuring the sky with code\n\n" +
+const codeMD = 
 	"Astronomers measure positions as **angles**. A few lines of Python convert\n" +
 	"an object's angular size and distance into its real size:\n\n" +
 	"```python\n" +

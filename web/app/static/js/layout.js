@@ -16,7 +16,7 @@ const serverRetryMs = 5000;
 
 function navLinks(me) {
   if (!me) return [];
-  const links = [["/", "My courses"]];
+  const links = [["/", "Dashboard"], ["/courses", "Courses"]];
   if (isAdmin(me)) {
     links.push(["/admin/users", "Users"], ["/admin/settings", "Settings"], ["/admin/audit", "Audit log"]);
   }
@@ -78,7 +78,7 @@ function TopBar() {
   useEffect(() => setNavOpen(false), [loc.href]);
   useDismiss(navOpen, navRef, () => setNavOpen(false));
   const links = navLinks(me);
-  const current = (href) => (href === "/" ? loc.path === "/" : loc.path.startsWith(href));
+  const current = (href) => (href === "/" ? loc.path === "/" : loc.path === href || loc.path.startsWith(href + "/"));
   return html`
     <header class="topbar">
       <div class="topbar-inner">
