@@ -69,8 +69,7 @@ a year, how many real days does one second of the animation stand for?
 `
 }
 
-const codeMD = 
-	"Astronomers measure positions as **angles**. A few lines of Python convert\n" +
+const codeMD = "Astronomers measure positions as **angles**. A few lines of Python convert\n" +
 	"an object's angular size and distance into its real size:\n\n" +
 	"```python\n" +
 	"import math\n\n" +
