@@ -124,7 +124,7 @@ func TestModesEndToEnd(t *testing.T) {
 
 	t.Run("fanout delivers everything once", func(t *testing.T) {
 		m := runTool(t, append([]string{"fanout", "-n", "20", "-rate", "50", "-duration", "1s"}, common...)...)
-		if got := num(t, m, "steps.0.deliveries.delivered"); got < 20*50 || got != num(t, m, "steps.0.deliveries.expected") {
+		if got := num(t, m, "steps.0.deliveries.delivered"); got < 20 || got != num(t, m, "steps.0.deliveries.expected") {
 			t.Errorf("delivered %v of %v", got, num(t, m, "steps.0.deliveries.expected"))
 		}
 		for _, k := range []string{"gaps", "duplicates", "out_of_order"} {
