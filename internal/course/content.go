@@ -18,6 +18,11 @@ type LessonInput struct {
 	Draft            bool      `json:"draft"`
 	AvailableFrom    time.Time `json:"available_from,omitzero"`
 	RequiresPrevious bool      `json:"requires_previous"`
+	// CompletionRule is manual (the default when empty), viewed or video.
+	CompletionRule lms.CompletionRule `json:"completion_rule,omitempty"`
+	// CompletionPercent is how much of the video to watch (1..100) for the
+	// video rule; ignored for the others.
+	CompletionPercent int `json:"completion_percent,omitempty"`
 }
 
 // LessonState is a lesson in the outline as one caller sees it.
@@ -118,6 +123,10 @@ func lessonRef(id int64) string { return "lesson:" + strconv.FormatInt(id, 10) }
 func applyLessonInput(l *lms.Lesson, in LessonInput) error {
 	l.Title, l.BodyMD, l.Draft = strings.TrimSpace(in.Title), in.BodyMD, in.Draft
 	l.AvailableFrom, l.RequiresPrevious = in.AvailableFrom, in.RequiresPrevious
+	l.CompletionRule, l.CompletionPercent = in.CompletionRule, in.CompletionPercent
+	if l.Rule() != lms.CompleteVideo {
+		l.CompletionPercent = 0
+	}
 	if err := l.Validate(); err != nil {
 		return err
 	}
@@ -308,12 +317,12 @@ func (s *Service) GetLesson(ctx context.Context, actor *lms.User, lessonID int64
 		}
 		st.Lesson = l
 		if a.role == lms.CourseLearner {
-			p, err := s.store.UpdateProgress(ctx, lms.ProgressUpdate{UserID: actor.ID, LessonID: l.ID, At: s.now()})
+			p, err := s.recordProgress(ctx, a, l, st.Progress, lms.ProgressUpdate{UserID: actor.ID, LessonID: l.ID,
+				At: s.now(), Complete: l.Rule() == lms.CompleteViewed})
 			if err != nil {
 				return nil, err
 			}
 			st.Progress = p
-			s.publish(ctx, ProgressTopic(l.CourseID), Event{Kind: EventProgress, CourseID: l.CourseID, Progress: p})
 		}
 		return st, nil
 	}

@@ -38,6 +38,8 @@ type CourseView struct {
 	Role lms.CourseRole `json:"role"`
 	// Can lists the actions the caller may do (for the UI).
 	Can []lms.CourseAction `json:"can"`
+	// GroupID is the caller's group in the course; 0 when none.
+	GroupID int64 `json:"group_id,omitzero"`
 }
 
 var allActions = []lms.CourseAction{lms.ActViewContent, lms.ActViewDrafts, lms.ActEditContent,
@@ -51,6 +53,9 @@ func (a *access) view() *CourseView {
 		c.JoinCode, c.JoinEnabled, c.JoinExpiresAt, c.JoinNeedsApprove = "", false, time.Time{}, false
 	}
 	v := &CourseView{Course: &c, Role: a.role, Can: []lms.CourseAction{}}
+	if a.enr != nil {
+		v.GroupID = a.enr.GroupID
+	}
 	for _, act := range allActions {
 		if a.can(act) {
 			v.Can = append(v.Can, act)

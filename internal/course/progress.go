@@ -54,16 +54,28 @@ func (s *Service) learnerLesson(ctx context.Context, actor *lms.User, lessonID i
 	return l, a, nil
 }
 
-// Heartbeat adds the time the caller spent on a lesson page. The time
+// Heartbeat adds the time the caller spent on a lesson page; see
+// HeartbeatVideo.
+func (s *Service) Heartbeat(ctx context.Context, actor *lms.User, lessonID int64, seconds int) (*lms.LessonProgress, error) {
+	return s.HeartbeatVideo(ctx, actor, lessonID, seconds, 0)
+}
+
+// HeartbeatVideo adds the time the caller spent on a lesson page. The time
 // counted is bounded by MaxHeartbeat and by the time since the previous
 // heartbeat (plus a little slack), so a client cannot inflate it.
-func (s *Service) Heartbeat(ctx context.Context, actor *lms.User, lessonID int64, seconds int) (*lms.LessonProgress, error) {
-	l, _, err := s.learnerLesson(ctx, actor, lessonID)
+// videoPercent (0..100) is the furthest point of the lesson's video the
+// caller watched; the furthest ever reported is kept, and a lesson with
+// the video rule completes once it reaches the lesson's percentage.
+func (s *Service) HeartbeatVideo(ctx context.Context, actor *lms.User, lessonID int64, seconds, videoPercent int) (*lms.LessonProgress, error) {
+	l, a, err := s.learnerLesson(ctx, actor, lessonID)
 	if err != nil {
 		return nil, err
 	}
 	if seconds < 0 {
 		return nil, lms.FieldError("seconds", "The seconds must not be negative.")
+	}
+	if videoPercent < 0 || videoPercent > 100 {
+		return nil, lms.FieldError("video_percent", "The video percentage must be between 0 and 100.")
 	}
 	now := s.now()
 	add := min(time.Duration(seconds)*time.Second, s.maxHeartbeat)
@@ -73,22 +85,54 @@ func (s *Service) Heartbeat(ctx context.Context, actor *lms.User, lessonID int64
 		add = min(add, max(now.Sub(prev.LastSeenAt)+heartbeatSlack, 0))
 	case err != nil && !lms.IsCode(err, lms.ENOTFOUND):
 		return nil, err
+	case err != nil:
+		prev = nil
 	}
-	p, err := s.store.UpdateProgress(ctx, lms.ProgressUpdate{UserID: actor.ID, LessonID: l.ID, At: now,
-		AddSeconds: int(add / time.Second)})
+	watched := videoPercent
+	if prev != nil {
+		watched = max(watched, prev.VideoPercent)
+	}
+	complete := l.Rule() == lms.CompleteViewed ||
+		(l.Rule() == lms.CompleteVideo && watched >= l.CompletionPercent)
+	return s.recordProgress(ctx, a, l, prev, lms.ProgressUpdate{UserID: actor.ID, LessonID: l.ID, At: now,
+		AddSeconds: int(add / time.Second), VideoPercent: videoPercent, Complete: complete})
+}
+
+// recordProgress applies u and announces the new progress on the course's
+// progress topic, with the learner's course summary when u completed the
+// lesson (prev is the progress before, nil when never opened).
+func (s *Service) recordProgress(ctx context.Context, a *access, l *lms.Lesson, prev *lms.LessonProgress, u lms.ProgressUpdate) (*lms.LessonProgress, error) {
+	p, err := s.store.UpdateProgress(ctx, u)
 	if err != nil {
 		return nil, err
 	}
-	s.publish(ctx, ProgressTopic(l.CourseID), Event{Kind: EventProgress, CourseID: l.CourseID, Progress: p})
+	ev := Event{Kind: EventProgress, CourseID: l.CourseID, Progress: p}
+	if p.Completed() != prev.Completed() {
+		states, progress, err := s.states(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		ev.Course = summarize(l.CourseID, u.UserID, states, progress)
+	}
+	s.publish(ctx, ProgressTopic(l.CourseID), ev)
 	return p, nil
 }
 
 // CompleteLesson marks a lesson complete for the caller (or not, with done
-// false) and announces it on the course's progress topic.
+// false) and announces it on the course's progress topic. Only lessons
+// with the manual rule are marked by hand: the others complete by their
+// rule (EFORBIDDEN).
 func (s *Service) CompleteLesson(ctx context.Context, actor *lms.User, lessonID int64, done bool) (*lms.LessonProgress, error) {
 	l, a, err := s.learnerLesson(ctx, actor, lessonID)
 	if err != nil {
 		return nil, err
+	}
+	switch l.Rule() {
+	case lms.CompleteViewed:
+		return nil, lms.Errorf(lms.EFORBIDDEN, "This lesson is completed automatically when you open it.")
+	case lms.CompleteVideo:
+		return nil, lms.Errorf(lms.EFORBIDDEN,
+			"This lesson is completed automatically when you watch %d %% of its video.", l.CompletionPercent)
 	}
 	p, err := s.store.UpdateProgress(ctx, lms.ProgressUpdate{UserID: actor.ID, LessonID: l.ID, At: s.now(),
 		Complete: done, Uncomplete: !done})

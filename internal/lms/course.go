@@ -169,15 +169,51 @@ type Lesson struct {
 	AvailableFrom time.Time `json:"available_from,omitzero"`
 	// RequiresPrevious releases the lesson only once the lesson before it
 	// (in course order) is completed.
-	RequiresPrevious bool      `json:"requires_previous"`
-	CreatedAt        time.Time `json:"created_at"`
-	UpdatedAt        time.Time `json:"updated_at"`
+	RequiresPrevious bool `json:"requires_previous"`
+	// CompletionRule decides how the lesson becomes completed; empty
+	// means CompleteManual.
+	CompletionRule CompletionRule `json:"completion_rule"`
+	// CompletionPercent is N of CompleteVideo (1..100); 0 for other rules.
+	CompletionPercent int       `json:"completion_percent"`
+	CreatedAt         time.Time `json:"created_at"`
+	UpdatedAt         time.Time `json:"updated_at"`
+}
+
+// CompletionRule is how a lesson becomes completed for a learner.
+type CompletionRule string
+
+// The completion rules. Only CompleteManual lets the learner mark the
+// lesson complete; the others are decided by the server.
+const (
+	CompleteManual CompletionRule = "manual" // the learner marks it complete
+	CompleteViewed CompletionRule = "viewed" // completed when the learner opens it
+	CompleteVideo  CompletionRule = "video"  // completed when the learner watched CompletionPercent % of its video
+)
+
+// Rule returns the lesson's completion rule, CompleteManual when unset.
+func (l *Lesson) Rule() CompletionRule {
+	if l.CompletionRule == "" {
+		return CompleteManual
+	}
+	return l.CompletionRule
 }
 
 // Validate checks a lesson's editable fields (not the rendered HTML).
 func (l *Lesson) Validate() error {
 	if err := CheckText("title", l.Title, MaxTitleChars, true); err != nil {
 		return err
+	}
+	switch l.Rule() {
+	case CompleteManual, CompleteViewed:
+		if l.CompletionPercent != 0 {
+			return FieldError("completion_percent", "A percentage only goes with the video completion rule.")
+		}
+	case CompleteVideo:
+		if l.CompletionPercent < 1 || l.CompletionPercent > 100 {
+			return FieldError("completion_percent", "The percentage of the video to watch must be between 1 and 100.")
+		}
+	default:
+		return FieldError("completion_rule", "The completion rule must be manual, viewed or video.")
 	}
 	if len(l.BodyMD) > MaxBodyBytes {
 		return &Error{Code: ETOOLARGE, Field: "body", Message: "The lesson text is too long."}
@@ -215,6 +251,9 @@ type LessonProgress struct {
 	OpenedAt     time.Time `json:"opened_at,omitzero"`
 	LastSeenAt   time.Time `json:"last_seen_at,omitzero"` // the last open or heartbeat
 	SecondsSpent int       `json:"seconds_spent"`
+	// VideoPercent is the furthest point of the lesson's video the learner
+	// reported watching, 0..100.
+	VideoPercent int       `json:"video_percent"`
 	CompletedAt  time.Time `json:"completed_at,omitzero"`
 }
 
@@ -227,6 +266,7 @@ type ProgressUpdate struct {
 	UserID, CourseID, LessonID int64
 	At                         time.Time // now; sets OpenedAt when unset and LastSeenAt
 	AddSeconds                 int       // added to SecondsSpent (already bounded by the caller)
+	VideoPercent               int       // raises VideoPercent to at least this (0..100)
 	Complete                   bool      // sets CompletedAt when unset
 	Uncomplete                 bool      // clears CompletedAt
 }

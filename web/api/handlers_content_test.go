@@ -151,3 +151,30 @@ func TestDraftLessonsAreHidden(t *testing.T) {
 		t.Errorf("search hides the draft from staff: %+v", staff.Items)
 	}
 }
+
+func TestVideoCompletionRuleIsDecidedByTheServer(t *testing.T) {
+	t.Parallel()
+	e := newCourseEnv(t)
+	w := newWorld(t, e)
+	inst, learner := w.people[roleInstructor].c, w.people[roleLearner].c
+	lp := "/api/v1/lessons/" + id(w.lesson.ID)
+	e.do(t, inst, "PUT", lp, course.LessonInput{Title: "Intro", CompletionRule: "video", CompletionPercent: 101}).
+		want(t, http.StatusBadRequest).problem(t)
+	saved := decode[lms.Lesson](t, e.do(t, inst, "PUT", lp, course.LessonInput{Title: "Intro",
+		CompletionRule: lms.CompleteVideo, CompletionPercent: 80}).want(t, http.StatusOK))
+	if saved.CompletionRule != lms.CompleteVideo || saved.CompletionPercent != 80 {
+		t.Fatalf("saved rule %q %d", saved.CompletionRule, saved.CompletionPercent)
+	}
+	e.do(t, learner, "POST", lp+"/complete", nil).want(t, http.StatusForbidden).problem(t)
+	e.do(t, learner, "POST", lp+"/heartbeat", HeartbeatRequest{VideoPercent: 120}).want(t, http.StatusBadRequest).problem(t)
+	p := decode[lms.LessonProgress](t, e.do(t, learner, "POST", lp+"/heartbeat", HeartbeatRequest{VideoPercent: 50}).
+		want(t, http.StatusOK))
+	if p.VideoPercent != 50 || p.Completed() {
+		t.Fatalf("at 50 %%: %+v", p)
+	}
+	p = decode[lms.LessonProgress](t, e.do(t, learner, "POST", lp+"/heartbeat", HeartbeatRequest{Seconds: 1, VideoPercent: 85}).
+		want(t, http.StatusOK))
+	if p.VideoPercent != 85 || !p.Completed() {
+		t.Fatalf("at 85 %% of 80 %%: %+v, want completed", p)
+	}
+}

@@ -17,7 +17,7 @@ func (a *API) postHeartbeat(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	p, err := a.courses.Heartbeat(r.Context(), caller(r), id, req.Seconds)
+	p, err := a.courses.HeartbeatVideo(r.Context(), caller(r), id, req.Seconds, req.VideoPercent)
 	if err != nil {
 		return err
 	}

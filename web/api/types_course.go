@@ -107,9 +107,12 @@ type UploadInfo struct {
 	URL string `json:"url"`
 }
 
-// HeartbeatRequest adds time spent on a lesson page.
+// HeartbeatRequest adds time spent on a lesson page and, optionally, how
+// far the learner watched the lesson's video.
 type HeartbeatRequest struct {
 	Seconds int `json:"seconds"`
+	// VideoPercent is the furthest position watched / the duration, 0..100.
+	VideoPercent int `json:"video_percent,omitempty"`
 }
 
 // CompleteRequest marks a lesson complete (or, with done false, not).

@@ -73,7 +73,8 @@ func (s *DB) ListModules(ctx context.Context, courseID int64) ([]*lms.Module, er
 }
 
 const lessonMeta = `l.id, l.module_id, l.course_id, l.position, l.title`
-const lessonTail = `l.draft, l.available_from, l.requires_previous, l.created_at, l.updated_at`
+const lessonTail = `l.draft, l.available_from, l.requires_previous, l.completion_rule, l.completion_percent,
+	l.created_at, l.updated_at`
 
 func scanLesson(sc scanner) (*lms.Lesson, error) {
 	var (
@@ -82,7 +83,7 @@ func scanLesson(sc scanner) (*lms.Lesson, error) {
 		avail, crt, upd int64
 	)
 	err := sc.Scan(&l.ID, &l.ModuleID, &l.CourseID, &l.Position, &l.Title, &l.BodyMD, &l.BodyHTML,
-		&draft, &avail, &reqPrev, &crt, &upd)
+		&draft, &avail, &reqPrev, &l.CompletionRule, &l.CompletionPercent, &crt, &upd)
 	if err != nil {
 		return nil, err
 	}
@@ -108,17 +109,18 @@ func (s *DB) CreateLesson(ctx context.Context, l *lms.Lesson) error {
 		pos        int
 	)
 	err := s.q.QueryRowContext(ctx, `INSERT INTO lessons (module_id, course_id, position, title, body_md,
-		body_html, draft, available_from, requires_previous, created_at, updated_at)
+		body_html, draft, available_from, requires_previous, completion_rule, completion_percent,
+		created_at, updated_at)
 		SELECT m.id, m.course_id, (SELECT COALESCE(max(position), 0) + 1 FROM lessons WHERE module_id = m.id),
-			$2, $3, $4, $5, $6, $7, $8, $8 FROM modules m WHERE m.id = $1
+			$2, $3, $4, $5, $6, $7, $8, $9, $10, $10 FROM modules m WHERE m.id = $1
 		RETURNING id, course_id, position`,
 		l.ModuleID, l.Title, l.BodyMD, l.BodyHTML, boolInt(l.Draft), toMS(l.AvailableFrom),
-		boolInt(l.RequiresPrevious), toMS(now)).Scan(&id, &course, &pos)
+		boolInt(l.RequiresPrevious), string(l.Rule()), l.CompletionPercent, toMS(now)).Scan(&id, &course, &pos)
 	if err != nil {
 		return s.notFound(err, "module")
 	}
 	l.ID, l.CourseID, l.Position, l.CreatedAt, l.UpdatedAt = id, course, pos, now, now
-	l.AvailableFrom = normalize(l.AvailableFrom)
+	l.AvailableFrom, l.CompletionRule = normalize(l.AvailableFrom), l.Rule()
 	return nil
 }
 
@@ -135,13 +137,14 @@ func (s *DB) LessonByID(ctx context.Context, id int64) (*lms.Lesson, error) {
 func (s *DB) UpdateLesson(ctx context.Context, l *lms.Lesson) error {
 	now := normalize(s.now())
 	err := s.execOne(ctx, "lesson", `UPDATE lessons SET title = $1, body_md = $2, body_html = $3, draft = $4,
-		available_from = $5, requires_previous = $6, updated_at = $7 WHERE id = $8`,
+		available_from = $5, requires_previous = $6, completion_rule = $7, completion_percent = $8,
+		updated_at = $9 WHERE id = $10`,
 		l.Title, l.BodyMD, l.BodyHTML, boolInt(l.Draft), toMS(l.AvailableFrom), boolInt(l.RequiresPrevious),
-		toMS(now), l.ID)
+		string(l.Rule()), l.CompletionPercent, toMS(now), l.ID)
 	if err != nil {
 		return err
 	}
-	l.UpdatedAt, l.AvailableFrom = now, normalize(l.AvailableFrom)
+	l.UpdatedAt, l.AvailableFrom, l.CompletionRule = now, normalize(l.AvailableFrom), l.Rule()
 	return nil
 }
 

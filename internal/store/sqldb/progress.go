@@ -11,14 +11,15 @@ import (
 
 var _ store.Progress = (*DB)(nil)
 
-const progressCols = `user_id, lesson_id, course_id, opened_at, last_seen_at, seconds_spent, completed_at`
+const progressCols = `user_id, lesson_id, course_id, opened_at, last_seen_at, seconds_spent, video_percent,
+	completed_at`
 
 func scanProgress(sc scanner) (*lms.LessonProgress, error) {
 	var (
 		p                       lms.LessonProgress
 		opened, seen, completed int64
 	)
-	if err := sc.Scan(&p.UserID, &p.LessonID, &p.CourseID, &opened, &seen, &p.SecondsSpent, &completed); err != nil {
+	if err := sc.Scan(&p.UserID, &p.LessonID, &p.CourseID, &opened, &seen, &p.SecondsSpent, &p.VideoPercent, &completed); err != nil {
 		return nil, err
 	}
 	p.OpenedAt, p.LastSeenAt, p.CompletedAt = fromMS(opened), fromMS(seen), fromMS(completed)
@@ -26,7 +27,8 @@ func scanProgress(sc scanner) (*lms.LessonProgress, error) {
 }
 
 // UpdateProgress applies u in one statement: opened_at is set once,
-// seconds are added, completion is set once (or cleared by Uncomplete).
+// seconds are added, video_percent only rises, completion is set once (or
+// cleared by Uncomplete).
 // CourseID comes from the lesson.
 func (s *DB) UpdateProgress(ctx context.Context, u lms.ProgressUpdate) (*lms.LessonProgress, error) {
 	at := normalize(u.At)
@@ -38,18 +40,21 @@ func (s *DB) UpdateProgress(ctx context.Context, u lms.ProgressUpdate) (*lms.Les
 		completed = toMS(at)
 	}
 	p, err := scanProgress(s.q.QueryRowContext(ctx, `INSERT INTO lesson_progress (user_id, lesson_id, course_id,
-		opened_at, last_seen_at, seconds_spent, completed_at)
-		SELECT $1, l.id, l.course_id, $3, $3, $4, $5 FROM lessons l WHERE l.id = $2
+		opened_at, last_seen_at, seconds_spent, video_percent, completed_at)
+		SELECT $1, l.id, l.course_id, $3, $3, $4, $7, $5 FROM lessons l WHERE l.id = $2
 		ON CONFLICT (user_id, lesson_id) DO UPDATE SET
 			opened_at = CASE WHEN lesson_progress.opened_at = 0 THEN excluded.opened_at
 				ELSE lesson_progress.opened_at END,
 			last_seen_at = excluded.last_seen_at,
 			seconds_spent = lesson_progress.seconds_spent + excluded.seconds_spent,
+			video_percent = CASE WHEN excluded.video_percent > lesson_progress.video_percent
+				THEN excluded.video_percent ELSE lesson_progress.video_percent END,
 			completed_at = CASE WHEN $6 = 1 THEN 0
 				WHEN lesson_progress.completed_at = 0 THEN excluded.completed_at
 				ELSE lesson_progress.completed_at END
 		RETURNING `+progressCols,
-		u.UserID, u.LessonID, toMS(at), max(u.AddSeconds, 0), completed, boolInt(u.Uncomplete)))
+		u.UserID, u.LessonID, toMS(at), max(u.AddSeconds, 0), completed, boolInt(u.Uncomplete),
+		min(max(u.VideoPercent, 0), 100)))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil, lms.Errorf(lms.ENOTFOUND, "lesson not found")

@@ -75,7 +75,8 @@ var contentTests = map[string]func(*testing.T, store.Store){
 			t.Fatalf("modules: %+v %+v", m1, m2)
 		}
 		l := &lms.Lesson{ModuleID: m2.ID, Title: "Intro", BodyMD: "**hi**", BodyHTML: "<p><strong>hi</strong></p>",
-			Draft: true, AvailableFrom: base, RequiresPrevious: true}
+			Draft: true, AvailableFrom: base, RequiresPrevious: true,
+			CompletionRule: lms.CompleteVideo, CompletionPercent: 80}
 		noErr(t, s.CreateLesson(ctx, l), "CreateLesson")
 		if l.ID == 0 || l.CourseID != c.ID || l.Position != 1 {
 			t.Fatalf("CreateLesson: %+v", l)
@@ -84,6 +85,9 @@ var contentTests = map[string]func(*testing.T, store.Store){
 		l0 := addLesson(t, s, m1, "First")
 		if l2.Position != 2 || l0.Position != 1 {
 			t.Fatalf("positions: %d %d", l2.Position, l0.Position)
+		}
+		if l2.CompletionRule != lms.CompleteManual || l2.CompletionPercent != 0 {
+			t.Fatalf("a lesson without a rule: %q %d, want manual 0", l2.CompletionRule, l2.CompletionPercent)
 		}
 		got, err := s.LessonByID(ctx, l.ID)
 		noErr(t, err, "LessonByID")
@@ -120,10 +124,16 @@ var contentTests = map[string]func(*testing.T, store.Store){
 		l := newLesson(t, s, c, "l")
 		l.Title, l.BodyMD, l.BodyHTML, l.Draft = "L2", "new", "<p>new</p>", true
 		l.AvailableFrom, l.RequiresPrevious = base.Add(time.Hour), true
+		l.CompletionRule, l.CompletionPercent = lms.CompleteVideo, 90
 		noErr(t, s.UpdateLesson(ctx, l), "UpdateLesson")
 		got, err := s.LessonByID(ctx, l.ID)
 		noErr(t, err, "LessonByID")
 		diff(t, "lesson", got, l)
+		l.CompletionRule, l.CompletionPercent = lms.CompleteViewed, 0
+		noErr(t, s.UpdateLesson(ctx, l), "UpdateLesson to viewed")
+		got, err = s.LessonByID(ctx, l.ID)
+		noErr(t, err, "LessonByID")
+		diff(t, "lesson with the viewed rule", got, l)
 		m, err := s.ModuleByID(ctx, l.ModuleID)
 		noErr(t, err, "ModuleByID")
 		m.Title = "Renamed"
@@ -284,6 +294,24 @@ var progressTests = map[string]func(*testing.T, store.Store){
 		noErr(t, err, "UpdateProgress uncomplete")
 		if p.Completed() {
 			t.Fatalf("still completed after Uncomplete: %+v", p)
+		}
+	},
+	"video percent only rises and is kept within 0..100": func(t *testing.T, s store.Store) {
+		ctx := ctxOf(t)
+		u := newUser(t, s, "u")
+		l := newLesson(t, s, newCourse(t, s, "a", 0), "l")
+		for _, step := range []struct{ report, want int }{{40, 40}, {25, 40}, {0, 40}, {75, 75}, {250, 100}, {-5, 100}} {
+			p, err := s.UpdateProgress(ctx, lms.ProgressUpdate{UserID: u.ID, LessonID: l.ID, At: base,
+				VideoPercent: step.report})
+			noErr(t, err, "UpdateProgress")
+			if p.VideoPercent != step.want {
+				t.Fatalf("after reporting %d: video percent %d, want %d", step.report, p.VideoPercent, step.want)
+			}
+		}
+		got, err := s.LessonProgressOf(ctx, u.ID, l.ID)
+		noErr(t, err, "LessonProgressOf")
+		if got.VideoPercent != 100 || got.Completed() {
+			t.Fatalf("read back: %+v, want 100 %% and not completed", got)
 		}
 	},
 	"missing lesson or user is not found and lists filter by course and user": func(t *testing.T, s store.Store) {

@@ -67,7 +67,9 @@ export const coverURL = (course) =>
   (course && /^\/api\/v1\/uploads\/\d+$/.test(course.cover_path || "") ? course.cover_path : "");
 
 // Progress.
-export const heartbeat = (lid, seconds) => post(`/lessons/${lid}/heartbeat`, { seconds });
+/** heartbeat reports seconds on the page and, when > 0, the furthest % of the lesson's video watched. */
+export const heartbeat = (lid, seconds, videoPercent = 0) => post(`/lessons/${lid}/heartbeat`,
+  videoPercent > 0 ? { seconds, video_percent: videoPercent } : { seconds });
 export const completeLesson = (lid, done) => post(`/lessons/${lid}/complete`, { done });
 export const myProgress = (id, signal) => get(c(id, "/progress"), { signal });
 export const progressReport = (id, signal) => get(c(id, "/progress/report"), { signal });

@@ -1,7 +1,8 @@
 // /courses/{id}: the course's Lessons tab: the outline of modules and
 // lessons with the caller's completion ticks and locked lessons (with the
 // reason), "continue where you left off", search, and for those who edit
-// content the outline editor (modules, drag-and-drop order, new lessons).
+// content the outline editor (modules, drag-and-drop order, new lessons);
+// members pick their own group and can leave the course.
 import { html, useState } from "../html.js";
 import { useApp } from "../session.js";
 import { useTitle, useLoad, useDebounced, Loading, ErrorState, EmptyState, Badge } from "../ui.js";
@@ -12,6 +13,7 @@ import {
   CourseHeader, can, isStaff, lessonPath, coursePath, continueLesson, isDone, lessonCount, humanizeTimes,
 } from "./course-common.js";
 import { OutlineEditor } from "./course-outline-edit.js";
+import { GroupChoice, LeaveCourse } from "./course-membership.js";
 
 const searchDelayMs = 300;
 
@@ -90,7 +92,7 @@ function Search({ courseID }) {
     </div>`;
 }
 
-function Aside({ outline }) {
+function Aside({ outline, reload }) {
   const c = outline.course;
   const next = continueLesson(outline);
   const learner = c.role === "learner";
@@ -110,6 +112,8 @@ function Aside({ outline }) {
       ${c.description && html`<section class="card section course-about">
           <h2>About</h2><p class="prewrap">${c.description}</p></section>`}
       <section class="card section"><${Search} courseID=${c.id} /></section>
+      ${learner && html`<${GroupChoice} course=${c} onChange=${reload} />`}
+      ${c.role && html`<div class="center"><${LeaveCourse} course=${c} /></div>`}
     </aside>`;
 }
 
@@ -146,7 +150,7 @@ export default function CoursePage({ params }) {
             ? html`<${OutlineEditor} outline=${o} setOutline=${outline.setData} reload=${outline.reload} />`
             : html`<${Outline} outline=${o} staff=${isStaff(c)} />`}
         </div>
-        <${Aside} outline=${o} />
+        <${Aside} outline=${o} reload=${outline.reload} />
       </div>
     </div>`;
 }

@@ -1,7 +1,7 @@
 // The lesson editor (edit_content): /courses/{id}/modules/{mid}/lessons/new
 // and /courses/{id}/lessons/{lid}/edit. Markdown with a live preview the
 // server renders exactly as on save, uploads that insert Markdown at the
-// cursor, the draft flag and the release rules.
+// cursor, the draft flag, the release rules and the completion rule.
 import { html, useState, useEffect, useRef } from "../html.js";
 import { navigate } from "../router.js";
 import { useApp } from "../session.js";
@@ -16,7 +16,32 @@ import {
 import { coursePath, lessonPath, dateTimeInput, fromDateInput, can } from "./course-common.js";
 
 const previewDelayMs = 400;
-const lessonFields = ["title", "body", "body_md", "draft", "available_from", "requires_previous"];
+const lessonFields = ["title", "body", "body_md", "draft", "available_from", "requires_previous",
+  "completion_rule", "completion_percent"];
+const defaultVideoPercent = 80;
+
+/** CompletionRule picks how the lesson becomes completed for a learner. */
+function CompletionRule({ lesson, error }) {
+  const [rule, setRule] = useState((lesson && lesson.completion_rule) || "manual");
+  const percent = lesson && lesson.completion_percent ? lesson.completion_percent : defaultVideoPercent;
+  return html`
+    <fieldset class="card fieldset">
+      <legend>Completion</legend>
+      <${Field} id="lesson-rule" name="completion_rule" label="Complete when" type="select" value=${rule}
+          onChange=${(e) => setRule(e.currentTarget.value)} error=${error} data-testid="lesson-rule"
+          hint=${rule === "manual" ? "The learner clicks “Mark complete”."
+            : rule === "viewed" ? "Completed as soon as the learner opens the lesson."
+              : "Completed once the learner has watched this much of the lesson's video."}>
+        <option value="manual">The learner marks it complete</option>
+        <option value="viewed">The learner opens it</option>
+        <option value="video">The learner watches part of the video</option>
+      <//>
+      ${rule === "video" && html`
+        <${Field} id="lesson-percent" name="completion_percent" label="Percentage of the video to watch" type="number"
+            min="1" max="100" step="1" required defaultValue=${String(percent)} error=${error}
+            inputmode="numeric" data-testid="lesson-percent" />`}
+    </fieldset>`;
+}
 
 /** markdownFor is the Markdown that shows an uploaded file. */
 export function markdownFor(up) {
@@ -120,7 +145,9 @@ function Editor({ courseID, moduleID, lesson }) {
       body_md: body,
       draft: fd.get("draft") === "on",
       requires_previous: fd.get("requires_previous") === "on",
+      completion_rule: String(fd.get("completion_rule") || "manual"),
     };
+    if (input.completion_rule === "video") input.completion_percent = Number(fd.get("completion_percent"));
     const from = fromDateInput(String(fd.get("available_from") || ""));
     if (from) input.available_from = from;
     const saved = await run(() => (lesson ? updateLesson(lesson.id, input) : createLesson(moduleID, input)));
@@ -188,6 +215,7 @@ function Editor({ courseID, moduleID, lesson }) {
             defaultValue=${lesson ? dateTimeInput(lesson.available_from) : ""} error=${error}
             hint="Leave empty to release it at once." />
       </fieldset>
+      <${CompletionRule} lesson=${lesson} error=${error} />
       <div class="actions">
         <${Submit} pending=${pending} pendingLabel="Saving…" testid="save-lesson">${lesson ? "Save lesson" : "Create lesson"}<//>
         <a class="btn" href=${lesson ? lessonPath(courseID, lesson.id) : coursePath(courseID)}>Cancel</a>

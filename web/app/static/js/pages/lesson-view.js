@@ -1,7 +1,9 @@
 // /courses/{id}/lessons/{lid}: one lesson. The body is the server's
 // sanitised HTML (images, HTML5 video of uploads, attachments, code). For
 // learners the page sends a heartbeat about every 30 s while it is visible
-// and offers "Mark complete"; previous/next follow the course order.
+// and offers "Mark complete" -- or, for lessons the server completes by a
+// rule, says what completes them (for the video rule the heartbeat carries
+// how far the learner watched); previous/next follow the course order.
 import { html, useState, useEffect, useRef } from "../html.js";
 import { useApp } from "../session.js";
 import { errorMessage, ApiError } from "../api.js";
@@ -14,38 +16,88 @@ import { coursePath, lessonPath, flatLessons, can, shortDate, humanizeTimes } fr
 
 const heartbeatMs = 30000; // one heartbeat per 30 s of visible time
 const minFlushSeconds = 3; // shorter visits are not worth a request
+const maxPlayStepSeconds = 3; // a larger jump between two timeupdate events is a seek, not playing
 
 /**
  * useHeartbeat reports the time the page is visible: every heartbeatMs
- * while visible, and the rest when hidden or left.
+ * while visible, and the rest when hidden or left. video (a ref kept by
+ * useVideoWatch) adds the furthest percentage of the lesson's video
+ * watched, and its flush sends a beat at once (on pause and end).
+ * onBeat gets each answer (LessonProgress) while the page is shown.
  */
-function useHeartbeat(lessonID, enabled) {
+function useHeartbeat(lessonID, enabled, video, onBeat) {
+  const beat = useRef(onBeat);
+  beat.current = onBeat;
   useEffect(() => {
     if (!enabled) return undefined;
+    let alive = true;
     let since = document.visibilityState === "visible" ? Date.now() : 0;
-    const flush = (min) => {
-      if (!since) return;
-      const secs = Math.round((Date.now() - since) / 1000);
-      if (secs < min) return;
-      since = document.visibilityState === "visible" ? Date.now() : 0;
-      heartbeat(lessonID, secs).catch(() => {}); // progress time is best effort
+    const flush = (min, force) => {
+      const secs = since ? Math.round((Date.now() - since) / 1000) : 0;
+      const pct = video.current.percent;
+      const news = pct > video.current.sent;
+      if (secs < min && !(force && news)) return;
+      if (since) since = document.visibilityState === "visible" ? Date.now() : 0;
+      heartbeat(lessonID, secs, pct).then((p) => {
+        video.current.sent = Math.max(video.current.sent, pct);
+        if (alive) beat.current(p);
+      }, () => {}); // progress is best effort; the next beat carries the percentage again
     };
+    video.current.flush = () => flush(minFlushSeconds, true);
     const tick = setInterval(() => flush(1), heartbeatMs);
     const onVis = () => {
       if (document.visibilityState === "visible") {
         if (!since) since = Date.now();
       } else {
-        flush(minFlushSeconds);
+        flush(minFlushSeconds, true);
         since = 0;
       }
     };
     document.addEventListener("visibilitychange", onVis);
     return () => {
+      alive = false;
       clearInterval(tick);
       document.removeEventListener("visibilitychange", onVis);
-      flush(minFlushSeconds);
+      video.current.flush = null;
+      flush(minFlushSeconds, true);
     };
   }, [lessonID, enabled]);
+}
+
+/**
+ * useVideoWatch follows the first <video> of the lesson body and keeps in
+ * video.current.percent the furthest point reached by playing it (seeking
+ * ahead does not count), as a whole percentage of its duration. A pause or
+ * the end sends a heartbeat at once.
+ */
+function useVideoWatch(ref, bodyHTML, enabled, video) {
+  useEffect(() => {
+    const root = ref.current;
+    const v = enabled && root ? root.querySelector("video") : null;
+    if (!v) return undefined;
+    let last = v.currentTime;
+    const onTime = () => {
+      const t = v.currentTime;
+      const d = v.duration;
+      if (t >= last && t - last <= maxPlayStepSeconds && d > 0 && Number.isFinite(d)) {
+        const pct = Math.min(100, Math.floor((t / d) * 100));
+        if (pct > video.current.percent) video.current.percent = pct;
+      }
+      last = t;
+    };
+    const onStop = () => {
+      onTime();
+      if (video.current.flush) video.current.flush();
+    };
+    v.addEventListener("timeupdate", onTime);
+    v.addEventListener("pause", onStop);
+    v.addEventListener("ended", onStop);
+    return () => {
+      v.removeEventListener("timeupdate", onTime);
+      v.removeEventListener("pause", onStop);
+      v.removeEventListener("ended", onStop);
+    };
+  }, [bodyHTML, enabled]);
 }
 
 /** useEnhance adds players, lazy loading and attachment marks to the body. */
@@ -99,6 +151,20 @@ function CompleteButton({ lesson, onChange }) {
     </button>`;
 }
 
+/** RuleStatus stands in for "Mark complete" on lessons completed by a rule. */
+function RuleStatus({ lesson }) {
+  const p = lesson.progress;
+  if (p && when(p.completed_at)) {
+    return html`<p class="rule-status rule-done" data-testid="rule-status" data-done="true">
+      <${Icon} name="check" size=${18} /> Completed</p>`;
+  }
+  const watched = p && p.video_percent ? ` You have watched ${p.video_percent} %.` : "";
+  return html`<p class="rule-status muted" data-testid="rule-status" data-done="false">
+    ${lesson.completion_rule === "video"
+      ? `Completes when you watch ${lesson.completion_percent} % of the video.${watched}`
+      : "Completes when you open it."}</p>`;
+}
+
 function PrevNext({ courseID, outline, lessonID }) {
   if (!outline) return null;
   const all = flatLessons(outline);
@@ -133,8 +199,19 @@ export default function LessonPage({ params }) {
   const o = outline.data;
   useTitle(l ? l.title : "Lesson", site);
   const learner = !!(o && o.course.role === "learner");
-  useHeartbeat(lessonID, learner && !!l);
+  const rule = (l && l.completion_rule) || "manual";
+  const video = useRef({ percent: 0, sent: 0, flush: null });
+  const onBeat = (p) => {
+    const was = !!(l && l.progress && when(l.progress.completed_at));
+    lesson.setData((cur) => (cur ? { ...cur, progress: p } : cur));
+    if (!was && when(p.completed_at)) {
+      toast("Lesson completed.");
+      outline.reload(); // the next lesson may unlock
+    }
+  };
+  useHeartbeat(lessonID, learner && !!l, video, onBeat);
   useEnhance(body, l && l.body_html);
+  useVideoWatch(body, l && l.body_html, learner && rule === "video", video);
 
   if (lesson.loading && !l) return html`<${Loading} label="Loading the lesson…" />`;
   if (lesson.error && !l) {
@@ -176,7 +253,8 @@ export default function LessonPage({ params }) {
            dangerouslySetInnerHTML=${{ __html: l.body_html || "" }}></div>
       ${!l.body_html && html`<p class="muted">This lesson has no text yet.</p>`}
       <div class="lesson-foot">
-        ${learner && html`<${CompleteButton} lesson=${l} onChange=${onProgress} />`}
+        ${learner && (rule === "manual" ? html`<${CompleteButton} lesson=${l} onChange=${onProgress} />`
+                                         : html`<${RuleStatus} lesson=${l} />`)}
         <${PrevNext} courseID=${courseID} outline=${o} lessonID=${l.id} />
       </div>
     </article>`;
