@@ -21,6 +21,7 @@ func BenchmarkEncodePush(b *testing.B) {
 
 func BenchmarkEnqueue(b *testing.B) {
 	q := newSendQueue(1<<30, 1<<62)
+	q.running = true // a writer is running: push only queues
 	frame := encodePush("room:1", Publication{Epoch: "e", Offset: 1, Data: payload200})
 	var spare [][]byte
 	b.ReportAllocs()
@@ -28,8 +29,8 @@ func BenchmarkEnqueue(b *testing.B) {
 	for b.Loop() {
 		q.push(frame)
 		if i++; i%64 == 0 {
-			spare = recycle(q.take(spare))
-			<-q.notify
+			batch, _ := q.take(spare)
+			spare = recycle(batch)
 		}
 	}
 }
@@ -47,7 +48,8 @@ func BenchmarkBroadcast(b *testing.B) {
 			t := newTopic("room:1")
 			conns := make([]*conn, n)
 			for i := range conns {
-				c := &conn{h: h, q: newSendQueue(1<<20, 1<<40), closing: make(chan struct{})}
+				c := &conn{h: h, q: newSendQueue(1<<20, 1<<40), writerDone: make(chan struct{})}
+				c.q.running = true // a writer is running: enqueue only queues
 				conns[i] = c
 				s := &subscription{c: c, t: t, live: true}
 				t.add(s)
@@ -62,7 +64,8 @@ func BenchmarkBroadcast(b *testing.B) {
 				t.deliver(pub, h)
 				if i%64 == 63 {
 					for j, c := range conns {
-						spare[j] = recycle(c.q.take(spare[j]))
+						batch, _ := c.q.take(spare[j])
+						spare[j] = recycle(batch)
 					}
 				}
 			}

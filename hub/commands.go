@@ -64,6 +64,9 @@ func (c *conn) subscribe(ctx context.Context, cmd *Command) {
 	s := &subscription{c: c, t: t, presence: opts.Presence}
 	t.add(s) // buffers live publications until activate
 	c.mu.Lock()
+	if c.subs == nil {
+		c.subs = make(map[string]*subscription, 1)
+	}
 	c.subs[cmd.Topic] = s
 	c.mu.Unlock()
 	h.m.subscriptions.Inc()
@@ -148,7 +151,7 @@ func (c *conn) dropSubscription(s *subscription, removedFromTopic bool) {
 		ctx, cancel := h.brokerCtx(context.Background())
 		if err := h.broker.RemovePresence(ctx, s.t.name, c.clientInfo(h.cfg.NodeID)); err != nil {
 			h.m.brokerErrors.WithLabelValues("presence").Inc()
-			c.log.Debug().Err(err).Str("topic", s.t.name).Msg("presence remove failed")
+			c.debug().Err(err).Str("topic", s.t.name).Msg("presence remove failed")
 		}
 		cancel()
 	}

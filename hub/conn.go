@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -26,25 +27,33 @@ const (
 	CloseDisconnected websocket.StatusCode = 4010
 )
 
-// conn is one WebSocket connection. Its reader runs in the HTTP handler's
-// goroutine (ServeWS), its writer in one goroutine of its own.
+// conn is one WebSocket connection. Its reader runs in a goroutine of its
+// own (started by ServeWS); its writer runs only while frames are queued
+// (see sendQueue), so an idle connection costs one goroutine.
 type conn struct {
 	h     *Hub
 	ws    *websocket.Conn
 	id    string
 	ident Identity
-	log   zerolog.Logger
 	q     *sendQueue
 
 	closeOnce   sync.Once
-	closing     chan struct{}        // closed by closeWith
-	closeCode   websocket.StatusCode // written before closing is closed
+	closed      atomic.Bool          // set by closeWith
+	closeCode   websocket.StatusCode // written before closed is set
 	closeReason string
+	writerDone  chan struct{} // closed by the writer after the close handshake
 
-	mu   sync.Mutex // guards subs
+	// writeStart is the UnixNano time the current WebSocket write began, 0
+	// when no write is in progress; the hub's write watchdog closes the
+	// socket of a connection whose write takes longer than WriteTimeout.
+	writeStart atomic.Int64
+
+	spare [][]byte // owned by the running writer: the drained batch slice
+
+	mu   sync.Mutex // guards subs (nil until the first subscription)
 	subs map[string]*subscription
 
-	// owned by the reader goroutine:
+	// owned by the reader (and the goroutine handling its current message):
 	bucket   tokenBucket
 	rejected int // commands refused in a row by the rate limit
 
@@ -53,18 +62,22 @@ type conn struct {
 
 func (h *Hub) newConn(ws *websocket.Conn, ident Identity) *conn {
 	c := &conn{
-		h:       h,
-		ws:      ws,
-		id:      randomID(8),
-		ident:   ident,
-		q:       newSendQueue(h.cfg.SendQueueMessages, h.cfg.SendQueueBytes),
-		closing: make(chan struct{}),
-		subs:    make(map[string]*subscription),
+		h:          h,
+		ws:         ws,
+		id:         randomID(8),
+		ident:      ident,
+		q:          newSendQueue(h.cfg.SendQueueMessages, h.cfg.SendQueueBytes),
+		writerDone: make(chan struct{}),
 	}
 	rate, burst := c.rateLimits()
 	c.bucket = newTokenBucket(rate, burst, time.Now())
-	c.log = h.log.With().Str("client", c.id).Str("user", ident.UserID).Logger()
 	return c
+}
+
+// debug starts a debug log event about the connection (a logger with these
+// fields per connection would cost ~500 bytes of an idle connection).
+func (c *conn) debug() *zerolog.Event {
+	return c.h.log.Debug().Str("client", c.id).Str("user", c.ident.UserID)
 }
 
 // rateLimits is the connection's command budget: the hub's, unless the
@@ -87,10 +100,13 @@ func (c *conn) clientInfo(node string) ClientInfo {
 // enqueue queues frame without blocking; a full queue closes the connection
 // as a slow consumer (close code 4008). It reports whether frame was queued.
 func (c *conn) enqueue(frame []byte) bool {
-	ok, full := c.q.push(frame)
+	ok, full, start := c.q.push(frame)
 	if full {
 		c.h.m.queueFull.Inc()
 		c.closeWith(CloseSlowConsumer, "slow consumer: send queue full")
+	}
+	if start {
+		go c.writeLoop()
 	}
 	return ok
 }
@@ -100,56 +116,89 @@ func (c *conn) enqueue(frame []byte) bool {
 func (c *conn) closeWith(code websocket.StatusCode, reason string) {
 	c.closeOnce.Do(func() {
 		c.closeCode, c.closeReason = code, reason
-		c.q.close()
-		close(c.closing)
+		c.closed.Store(true)
+		if c.q.close() {
+			go c.writeLoop()
+		}
 	})
 }
 
-// writeLoop is the connection's only writer: it takes every queued frame at
-// once and writes them coalesced, newline-delimited, into as few WebSocket
-// messages as MaxBatchBytes allows, each under the write deadline.
-func (c *conn) writeLoop(done chan<- struct{}) {
-	defer close(done)
-	var batch [][]byte
-	var buf []byte
+// writeLoop is the connection's only writer, started when a frame is
+// queued to an idle connection: it takes every queued frame at once and
+// writes them coalesced, newline-delimited, into as few WebSocket messages
+// as MaxBatchBytes allows, until the queue is empty (then it exits) or
+// closed (then it performs the close handshake, closes writerDone and exits).
+func (c *conn) writeLoop() {
 	for {
-		select {
-		case <-c.closing:
+		batch, closed := c.q.take(c.spare)
+		if closed {
+			c.spare = nil
 			c.closeHandshake()
+			close(c.writerDone)
 			return
-		case <-c.q.notify:
 		}
-		batch = c.q.take(batch)
-		for i := 0; i < len(batch); {
-			msg := batch[i]
-			i++
-			if i < len(batch) && len(msg)+1+len(batch[i]) <= c.h.cfg.MaxBatchBytes {
-				buf = append(buf[:0], msg...)
-				for ; i < len(batch) && len(buf)+1+len(batch[i]) <= c.h.cfg.MaxBatchBytes; i++ {
-					buf = append(buf, '\n')
-					buf = append(buf, batch[i]...)
-				}
-				msg = buf
-			}
-			if err := c.write(msg); err != nil {
-				c.log.Debug().Err(err).Msg("write failed")
-				c.closeWith(websocket.StatusInternalError, "write failed")
-				_ = c.ws.CloseNow()
-				return
-			}
+		if batch == nil {
+			return // idle; the next push starts a new writer
 		}
-		batch = recycle(batch)
-		if cap(buf) > c.h.cfg.MaxBatchBytes {
-			buf = nil
+		if err := c.writeBatch(batch); err != nil {
+			c.debug().Err(err).Msg("write failed")
+			c.closeWith(websocket.StatusInternalError, "write failed")
+			_ = c.ws.CloseNow()
 		}
+		c.spare = recycle(batch)
 	}
 }
 
+// writeBatch writes batch, coalescing consecutive frames into one message
+// while it stays within MaxBatchBytes (the buffer comes from a pool, so an
+// idle connection holds none).
+func (c *conn) writeBatch(batch [][]byte) error {
+	var bp *[]byte
+	defer func() {
+		if bp != nil {
+			c.h.putBatchBuf(bp)
+		}
+	}()
+	maxBytes := c.h.cfg.MaxBatchBytes
+	for i := 0; i < len(batch); {
+		msg := batch[i]
+		i++
+		if i < len(batch) && len(msg)+1+len(batch[i]) <= maxBytes {
+			if bp == nil {
+				bp = c.h.getBatchBuf()
+			}
+			buf := append((*bp)[:0], msg...)
+			for ; i < len(batch) && len(buf)+1+len(batch[i]) <= maxBytes; i++ {
+				buf = append(buf, '\n')
+				buf = append(buf, batch[i]...)
+			}
+			*bp = buf
+			msg = buf
+		}
+		if err := c.write(msg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// write writes one WebSocket message. The deadline is enforced by the
+// hub's write watchdog (see writeStart) rather than a context per write:
+// coder/websocket arms a context.AfterFunc for every write whose context
+// can be cancelled, which costs ~11 allocations per message.
 func (c *conn) write(msg []byte) error {
-	ctx, cancel := context.WithTimeout(context.Background(), c.h.cfg.WriteTimeout)
-	defer cancel()
 	c.h.m.writes.Inc()
-	return c.ws.Write(ctx, websocket.MessageText, msg)
+	c.writeStart.Store(time.Now().UnixNano())
+	err := c.ws.Write(context.Background(), websocket.MessageText, msg)
+	c.writeStart.Store(0)
+	return err
+}
+
+// writeOverdue reports whether a write in progress started before limit
+// (UnixNano).
+func (c *conn) writeOverdue(limit int64) bool {
+	start := c.writeStart.Load()
+	return start != 0 && start < limit
 }
 
 // closeHandshake sends the close frame and waits for the answer;
@@ -167,15 +216,13 @@ func (c *conn) schedulePing() {
 }
 
 func (c *conn) ping() {
-	select {
-	case <-c.closing:
+	if c.closed.Load() {
 		return
-	default:
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), c.h.cfg.PingTimeout)
 	defer cancel()
 	if err := c.ws.Ping(ctx); err != nil {
-		c.log.Debug().Err(err).Msg("ping failed")
+		c.debug().Err(err).Msg("ping failed")
 		c.closeWith(websocket.StatusPolicyViolation, "ping timeout")
 		_ = c.ws.CloseNow()
 		return
@@ -184,43 +231,61 @@ func (c *conn) ping() {
 }
 
 // readLoop reads and handles commands until the connection ends.
+//
+// Each message is handled on a short-lived goroutine while the reader
+// waits for it: decoding and handling commands (JSON, hooks, broker calls)
+// needs a deep stack, and a goroutine's stack never shrinks below twice what
+// it uses while parked, so handling on the reader would leave every idle
+// connection with an 8 KiB stack instead of 4 KiB. One extra goroutine start
+// per client message is cheap next to the work it runs.
 func (c *conn) readLoop(ctx context.Context) {
 	for {
 		typ, msg, err := c.ws.Read(ctx)
 		if err != nil {
 			if !errors.Is(err, context.Canceled) {
-				c.log.Debug().Err(err).Msg("read ended")
+				c.debug().Err(err).Msg("read ended")
 			}
 			return
 		}
-		if typ != websocket.MessageText {
-			c.closeWith(websocket.StatusUnsupportedData, "binary messages are not supported")
+		done := make(chan bool, 1)
+		go func() { done <- c.handleMessage(ctx, typ, msg) }()
+		if !<-done {
 			return
-		}
-		if !utf8.Valid(msg) {
-			c.closeWith(websocket.StatusInvalidFramePayloadData, "invalid UTF-8")
-			return
-		}
-		cmds, ferr := DecodeCommands(msg, c.h.cfg.MaxCommands)
-		if ferr != nil {
-			c.sendError(0, ferr.Code, ferr.Message)
-			continue
-		}
-		for i := range cmds {
-			if !c.bucket.allow(time.Now()) {
-				c.h.m.rateLimited.Inc()
-				c.rejected++
-				if c.rejected >= c.h.cfg.RateAbuseLimit {
-					c.closeWith(websocket.StatusPolicyViolation, "rate limit exceeded")
-					return
-				}
-				c.sendError(cmds[i].ID, CodeRateLimited, "Too many commands; slow down.")
-				continue
-			}
-			c.rejected = 0
-			c.handle(ctx, &cmds[i])
 		}
 	}
+}
+
+// handleMessage checks and runs one client message; it reports false when
+// the connection must stop reading (it is closing).
+func (c *conn) handleMessage(ctx context.Context, typ websocket.MessageType, msg []byte) bool {
+	if typ != websocket.MessageText {
+		c.closeWith(websocket.StatusUnsupportedData, "binary messages are not supported")
+		return false
+	}
+	if !utf8.Valid(msg) {
+		c.closeWith(websocket.StatusInvalidFramePayloadData, "invalid UTF-8")
+		return false
+	}
+	cmds, ferr := DecodeCommands(msg, c.h.cfg.MaxCommands)
+	if ferr != nil {
+		c.sendError(0, ferr.Code, ferr.Message)
+		return true
+	}
+	for i := range cmds {
+		if !c.bucket.allow(time.Now()) {
+			c.h.m.rateLimited.Inc()
+			c.rejected++
+			if c.rejected >= c.h.cfg.RateAbuseLimit {
+				c.closeWith(websocket.StatusPolicyViolation, "rate limit exceeded")
+				return false
+			}
+			c.sendError(cmds[i].ID, CodeRateLimited, "Too many commands; slow down.")
+			continue
+		}
+		c.rejected = 0
+		c.handle(ctx, &cmds[i])
+	}
+	return true
 }
 
 func (c *conn) sendError(id uint64, code, message string) {

@@ -231,3 +231,43 @@ func TestQueuedFramesAreCoalesced(t *testing.T) {
 		t.Fatalf("500 pushes took %d messages; expected coalescing", msgs)
 	}
 }
+
+func TestWriteTimeoutEndsAStuckConnection(t *testing.T) {
+	// The queue bounds are far away: only the write deadline can end this.
+	n := newNode(t, hub.Config{WriteTimeout: 300 * time.Millisecond, SendQueueMessages: 1 << 20, SendQueueBytes: 1 << 30})
+	const topic = "course:stuck"
+	stuck := hubtest.DialURL(t, n.URL+"?user=stuck", false)
+	stuck.Send(`{"type":"subscribe","id":1,"topic":"` + topic + `"}`)
+	time.Sleep(50 * time.Millisecond)
+
+	// 7.5 MiB: more than the socket buffers of both ends hold (the sender's
+	// is at most 4 MiB here, the receiver's stays small while nobody reads),
+	// so a write blocks.
+	const publications = 120
+	payload := `{"p":"` + strings.Repeat("x", 64<<10) + `"}`
+	for i := range publications {
+		if _, err := n.Hub.Publish(context.Background(), topic, json.RawMessage(payload)); err != nil {
+			t.Fatalf("publish %d: %v", i, err)
+		}
+	}
+	time.Sleep(time.Second) // > WriteTimeout plus the watchdog's period
+
+	// The server gave up on the write and closed the socket: reading what
+	// is buffered ends in an error well before everything was delivered.
+	ctx, cancel := context.WithTimeout(context.Background(), hubtest.WaitTimeout)
+	defer cancel()
+	received := 0
+	for {
+		_, msg, err := stuck.WS.Read(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				t.Fatalf("connection still open after %v (received %d messages)", hubtest.WaitTimeout, received)
+			}
+			break
+		}
+		received += strings.Count(string(msg), "\n") + 1
+	}
+	if received >= publications+1 {
+		t.Fatalf("received all %d frames: the write never timed out", received)
+	}
+}

@@ -40,9 +40,9 @@ func (h *Hub) Handler(authn func(*http.Request) (Identity, error)) http.Handler 
 }
 
 // ServeWS upgrades an already authenticated request to a WebSocket
-// connection for id and serves it until it ends (the request's goroutine
-// becomes the connection's reader). Cross-site upgrades are refused (403)
-// unless the Origin matches Config.OriginPatterns.
+// connection for id and returns; the connection is served by goroutines of
+// its own until it ends (Shutdown waits for them). Cross-site upgrades are
+// refused (403) unless the Origin matches Config.OriginPatterns.
 func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, id Identity) {
 	h.mu.RLock()
 	closed := h.closed
@@ -51,7 +51,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, id Identity) {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+	ws, err := websocket.Accept(smallBufHijacker{ResponseWriter: w, bufs: &h.corkBufs}, r, &websocket.AcceptOptions{
 		Subprotocols:    []string{Subprotocol},
 		OriginPatterns:  h.cfg.OriginPatterns,
 		CompressionMode: websocket.CompressionDisabled,
@@ -72,12 +72,21 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, id Identity) {
 	h.conns[c] = struct{}{}
 	h.wg.Add(1)
 	h.mu.Unlock()
-	defer h.wg.Done()
 	h.m.connections.Inc()
 	h.m.connects.Inc()
 
-	writerDone := make(chan struct{})
-	go c.writeLoop(writerDone)
+	// The read context is never cancelled while reading: with coder/websocket
+	// a cancelled read context closes the connection. Closing goes through
+	// closeWith and the writer's close handshake, which ends the read. It is
+	// a fresh context, not the request's: hooks get who is connected from
+	// the Identity, and holding net/http's request contexts would cost about
+	// 1 KiB per idle connection.
+	go c.serve(context.Background())
+}
+
+// sendHello queues the hello frame.
+func (c *conn) sendHello() {
+	h := c.h
 	rate, burst := c.rateLimits()
 	c.enqueue(marshalFrame(HelloFrame{
 		Type: FrameHello, Version: ProtocolVersion, Time: time.Now().UTC(), Node: h.cfg.NodeID, Client: c.id,
@@ -85,17 +94,27 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, id Identity) {
 		Limits: HelloLimits{MaxMessageBytes: h.cfg.ReadLimit, MaxCommands: h.cfg.MaxCommands,
 			MaxSubscriptions: h.cfg.MaxSubscriptions, RatePerSecond: rate, RateBurst: burst},
 	}))
+}
+
+// serve runs the connection: the reader in this goroutine (a fresh one, so
+// the HTTP handler's goroutine, its deeper stack and net/http's
+// per-request state are released right after the upgrade), the writer on
+// demand.
+func (c *conn) serve(ctx context.Context) {
+	c.sendHello()
 	c.schedulePing()
+	c.readLoop(ctx)
+	c.finish()
+}
 
-	// The read context is never cancelled while reading: with coder/websocket
-	// a cancelled read context closes the connection. Closing goes through
-	// closeWith and the writer's close handshake, which ends the read.
-	c.readLoop(context.WithoutCancel(r.Context()))
-
+// finish tears the connection down once its reader has ended.
+func (c *conn) finish() {
+	h := c.h
+	defer h.wg.Done()
 	c.closeWith(websocket.StatusNormalClosure, "")
 	c.pingTimer.Stop()
-	<-writerDone
-	_ = ws.CloseNow()
+	<-c.writerDone
+	_ = c.ws.CloseNow()
 	c.dropAll()
 	h.mu.Lock()
 	delete(h.conns, c)

@@ -37,6 +37,9 @@ type Hub struct {
 	conns  map[*conn]struct{}
 	closed bool
 
+	batchBufs sync.Pool // *[]byte buffers for coalescing frames (see conn.writeBatch)
+	corkBufs  sync.Pool // *[]byte buffers of corkCopyMax bytes (see corkWriter)
+
 	ctx    context.Context // hub lifetime (background loops)
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // background loops and connections
@@ -69,9 +72,71 @@ func New(cfg Config, broker Broker, log zerolog.Logger, reg prometheus.Registere
 		cancel()
 		return nil, fmt.Errorf("hub: start broker: %w", err)
 	}
-	h.wg.Add(1)
+	h.batchBufs.New = func() any {
+		b := make([]byte, 0, batchBufInitial)
+		return &b
+	}
+	h.corkBufs.New = func() any {
+		b := make([]byte, 0, corkCopyMax)
+		return &b
+	}
+	h.wg.Add(2)
 	go h.presenceLoop()
+	go h.writeWatchdog()
 	return h, nil
+}
+
+// batchBufInitial is the initial capacity (bytes) of a pooled coalescing buffer.
+const batchBufInitial = 4 << 10
+
+func (h *Hub) getBatchBuf() *[]byte { return h.batchBufs.Get().(*[]byte) }
+
+func (h *Hub) putBatchBuf(b *[]byte) {
+	if cap(*b) <= h.cfg.MaxBatchBytes {
+		*b = (*b)[:0]
+		h.batchBufs.Put(b)
+	}
+}
+
+// Bounds of the write watchdog's period (a quarter of WriteTimeout): a
+// write is abandoned between WriteTimeout and WriteTimeout plus the period.
+const (
+	minWriteCheckPeriod = 10 * time.Millisecond
+	maxWriteCheckPeriod = time.Second
+)
+
+// writeWatchdog enforces WriteTimeout for every connection with one ticker:
+// a connection whose current write began more than WriteTimeout ago gets
+// its socket closed, which makes the blocked write fail (the writer then
+// closes the connection as after any failed write). This replaces a timer
+// (and, in coder/websocket, a context.AfterFunc) per write.
+func (h *Hub) writeWatchdog() {
+	defer h.wg.Done()
+	period := min(max(h.cfg.WriteTimeout/4, minWriteCheckPeriod), maxWriteCheckPeriod)
+	tick := time.NewTicker(period)
+	defer tick.Stop()
+	var overdue []*conn
+	for {
+		select {
+		case <-h.ctx.Done():
+			return
+		case now := <-tick.C:
+			limit := now.Add(-h.cfg.WriteTimeout).UnixNano()
+			overdue = overdue[:0]
+			h.mu.RLock()
+			for c := range h.conns {
+				if c.writeOverdue(limit) {
+					overdue = append(overdue, c)
+				}
+			}
+			h.mu.RUnlock()
+			for _, c := range overdue {
+				c.debug().Dur("timeout", h.cfg.WriteTimeout).Msg("write timed out")
+				_ = c.ws.CloseNow()
+			}
+			clear(overdue)
+		}
+	}
 }
 
 // Config returns the effective configuration (defaults filled in).

@@ -15,11 +15,18 @@ type MemoryBrokerConfig struct {
 }
 
 // MemoryBroker is the in-process Broker: one node, history in memory.
+//
+// A topic's state is forgotten (evicted) once nothing can need it any
+// more: no subscribed node, no presence entry, and no publication younger
+// than HistoryTTL. The next use starts the topic afresh with a new epoch,
+// so a client recovering from before the eviction gets recovered: false,
+// as it would from a history that had aged out.
 type MemoryBroker struct {
 	cfg MemoryBrokerConfig
 
-	mu      sync.Mutex // guards handler, topics, idem
+	mu      sync.Mutex // guards handler, stop, topics, idem
 	handler BrokerHandler
+	stop    context.CancelFunc // ends the sweeper started by Start
 	topics  map[string]*memTopic
 	idem    map[string]idemEntry
 }
@@ -28,11 +35,20 @@ var _ Broker = (*MemoryBroker)(nil)
 
 type memTopic struct {
 	mu       sync.Mutex // guards every field; held while delivering so order equals offset order
+	evicted  bool       // removed from MemoryBroker.topics: look the name up again
+	subs     int        // Subscribe calls not yet matched by Unsubscribe
 	epoch    string
 	offset   uint64
 	hist     []memEntry // oldest first, at most 2*HistorySize before compaction
 	presence map[string]ClientInfo
 }
+
+// Bounds (and fraction of HistoryTTL) of the period at which a
+// MemoryBroker sweeps unused topics.
+const (
+	minMemorySweepPeriod = time.Second
+	maxMemorySweepPeriod = time.Minute
+)
 
 type memEntry struct {
 	pub Publication
@@ -62,25 +78,92 @@ func NewMemoryBroker(cfg MemoryBrokerConfig) *MemoryBroker {
 }
 
 // Start implements Broker.
-func (b *MemoryBroker) Start(_ context.Context, h BrokerHandler) error {
+func (b *MemoryBroker) Start(ctx context.Context, h BrokerHandler) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.handler != nil {
 		return errors.New("hub: memory broker already started")
 	}
 	b.handler = h
+	ctx, b.stop = context.WithCancel(ctx)
+	go b.sweeper(ctx)
 	return nil
 }
 
-func (b *MemoryBroker) topic(name string) (*memTopic, BrokerHandler) {
+// lockTopic returns the topic's state, created when missing, locked.
+func (b *MemoryBroker) lockTopic(name string) (*memTopic, BrokerHandler) {
+	for {
+		b.mu.Lock()
+		t := b.topics[name]
+		if t == nil {
+			t = &memTopic{epoch: NewEpoch()}
+			b.topics[name] = t
+		}
+		h := b.handler
+		b.mu.Unlock()
+		t.mu.Lock()
+		if !t.evicted {
+			return t, h
+		}
+		t.mu.Unlock() // evicted meanwhile: a fresh state is (or will be) in the map
+	}
+}
+
+// unusedLocked reports whether t (locked) can be evicted at now.
+func (b *MemoryBroker) unusedLocked(t *memTopic, now time.Time) bool {
+	if t.subs > 0 || len(t.presence) > 0 {
+		return false
+	}
+	return len(t.hist) == 0 || t.hist[len(t.hist)-1].at.Before(now.Add(-b.cfg.HistoryTTL))
+}
+
+// evictLocked forgets t (locked; b.mu held). Nothing waits for a topic's
+// mu while holding b.mu (sweep only TryLocks), so b.mu may be taken with a
+// topic locked.
+func (b *MemoryBroker) evictLocked(name string, t *memTopic) {
+	t.evicted = true
+	t.hist, t.presence = nil, nil
+	delete(b.topics, name)
+}
+
+// sweep evicts every unused topic and returns how many it evicted.
+func (b *MemoryBroker) sweep() int {
+	now := b.cfg.Now()
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	t := b.topics[name]
-	if t == nil {
-		t = &memTopic{epoch: NewEpoch()}
-		b.topics[name] = t
+	n := 0
+	for name, t := range b.topics {
+		if !t.mu.TryLock() {
+			continue // in use right now
+		}
+		if b.unusedLocked(t, now) {
+			b.evictLocked(name, t)
+			n++
+		}
+		t.mu.Unlock()
 	}
-	return t, b.handler
+	return n
+}
+
+func (b *MemoryBroker) sweeper(ctx context.Context) {
+	period := min(max(b.cfg.HistoryTTL/4, minMemorySweepPeriod), maxMemorySweepPeriod)
+	tick := time.NewTicker(period)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			b.sweep()
+		}
+	}
+}
+
+// Topics returns how many topics the broker holds state for.
+func (b *MemoryBroker) Topics() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.topics)
 }
 
 // Publish implements Broker.
@@ -94,8 +177,7 @@ func (b *MemoryBroker) Publish(ctx context.Context, topic string, data []byte, o
 			return pos, nil
 		}
 	}
-	t, h := b.topic(topic)
-	t.mu.Lock()
+	t, h := b.lockTopic(topic)
 	t.offset++
 	pub := Publication{Epoch: t.epoch, Offset: t.offset, Data: data}
 	t.hist = append(t.hist, memEntry{pub: pub, at: now})
@@ -140,19 +222,48 @@ func (b *MemoryBroker) remember(key string, pos Position, expires, now time.Time
 	b.idem[key] = idemEntry{pos: pos, expires: expires}
 }
 
-// Subscribe implements Broker; in one process every topic is always delivered.
-func (b *MemoryBroker) Subscribe(ctx context.Context, _ string) error { return ctx.Err() }
+// Subscribe implements Broker; in one process every topic is always
+// delivered, the subscription only keeps the topic's state.
+func (b *MemoryBroker) Subscribe(ctx context.Context, topic string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	t, _ := b.lockTopic(topic)
+	t.subs++
+	t.mu.Unlock()
+	return nil
+}
 
 // Unsubscribe implements Broker.
-func (b *MemoryBroker) Unsubscribe(context.Context, string) error { return nil }
+func (b *MemoryBroker) Unsubscribe(_ context.Context, topic string) error {
+	b.mu.Lock()
+	t := b.topics[topic]
+	b.mu.Unlock()
+	if t == nil {
+		return nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.evicted {
+		return nil
+	}
+	if t.subs > 0 {
+		t.subs--
+	}
+	if b.unusedLocked(t, b.cfg.Now()) {
+		b.mu.Lock()
+		b.evictLocked(topic, t)
+		b.mu.Unlock()
+	}
+	return nil
+}
 
 // History implements Broker.
 func (b *MemoryBroker) History(ctx context.Context, topic string, opts HistoryOptions) (HistoryResult, error) {
 	if err := ctx.Err(); err != nil {
 		return HistoryResult{}, err
 	}
-	t, _ := b.topic(topic)
-	t.mu.Lock()
+	t, _ := b.lockTopic(topic)
 	defer t.mu.Unlock()
 	res := HistoryResult{Top: Position{Epoch: t.epoch, Offset: t.offset}}
 	if opts.Since == nil || opts.Since.Epoch != t.epoch || opts.Limit <= 0 {
@@ -180,8 +291,7 @@ func (b *MemoryBroker) AddPresence(ctx context.Context, topic string, info Clien
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	t, h := b.topic(topic)
-	t.mu.Lock()
+	t, h := b.lockTopic(topic)
 	defer t.mu.Unlock()
 	if t.presence == nil {
 		t.presence = make(map[string]ClientInfo)
@@ -195,10 +305,15 @@ func (b *MemoryBroker) AddPresence(ctx context.Context, topic string, info Clien
 
 // RemovePresence implements Broker.
 func (b *MemoryBroker) RemovePresence(_ context.Context, topic string, info ClientInfo) error {
-	t, h := b.topic(topic)
+	b.mu.Lock()
+	t, h := b.topics[topic], b.handler
+	b.mu.Unlock()
+	if t == nil {
+		return nil
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if _, ok := t.presence[info.ClientID]; !ok {
+	if _, ok := t.presence[info.ClientID]; !ok || t.evicted {
 		return nil
 	}
 	delete(t.presence, info.ClientID)
@@ -216,7 +331,12 @@ func (b *MemoryBroker) Presence(ctx context.Context, topic string) ([]ClientInfo
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	t, _ := b.topic(topic)
+	b.mu.Lock()
+	t := b.topics[topic]
+	b.mu.Unlock()
+	if t == nil {
+		return []ClientInfo{}, nil
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	out := make([]ClientInfo, 0, len(t.presence))
@@ -241,4 +361,11 @@ func (b *MemoryBroker) PublishControl(ctx context.Context, data []byte) error {
 }
 
 // Close implements Broker.
-func (b *MemoryBroker) Close() error { return nil }
+func (b *MemoryBroker) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.stop != nil {
+		b.stop()
+	}
+	return nil
+}

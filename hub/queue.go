@@ -5,15 +5,21 @@ import "sync"
 // sendQueue is a connection's bounded outgoing queue. Publishers push
 // without blocking; the connection's writer takes everything queued at once
 // and coalesces it into as few WebSocket writes as it can.
+//
+// The writer goroutine runs only while there is something to write: push
+// and close report when it must be started (running goes false -> true
+// under mu), and take reports when it must exit (queue empty: running goes
+// back to false). An idle connection therefore has no writer goroutine, and
+// at most one writer runs per connection.
 type sendQueue struct {
 	maxFrames int
 	maxBytes  int
-	notify    chan struct{} // capacity 1: "there is something to write"
 
-	mu     sync.Mutex // guards frames, bytes, closed
-	frames [][]byte
-	bytes  int
-	closed bool
+	mu      sync.Mutex // guards every field below
+	frames  [][]byte
+	bytes   int
+	closed  bool
+	running bool // a writer goroutine is running (or being started)
 }
 
 // queueShrinkCap: a drained queue whose backing array grew past this many
@@ -21,42 +27,58 @@ type sendQueue struct {
 const queueShrinkCap = 64
 
 func newSendQueue(maxFrames, maxBytes int) *sendQueue {
-	return &sendQueue{maxFrames: maxFrames, maxBytes: maxBytes, notify: make(chan struct{}, 1)}
+	return &sendQueue{maxFrames: maxFrames, maxBytes: maxBytes}
 }
 
-// push appends f. It reports ok=false when the queue is closed, and
-// full=true (closing the queue) when f would pass either bound.
-func (q *sendQueue) push(f []byte) (ok, full bool) {
+// push appends f. It reports ok=false when the queue is closed, full=true
+// (closing the queue) when f would pass either bound, and start=true when
+// the caller must start the writer (it was not running).
+func (q *sendQueue) push(f []byte) (ok, full, start bool) {
 	q.mu.Lock()
+	defer q.mu.Unlock()
 	if q.closed {
-		q.mu.Unlock()
-		return false, false
+		return false, false, false
 	}
 	if len(q.frames) >= q.maxFrames || q.bytes+len(f) > q.maxBytes {
 		q.closed = true
 		q.frames, q.bytes = nil, 0
-		q.mu.Unlock()
-		return false, true
+		return false, true, q.startLocked()
 	}
 	q.frames = append(q.frames, f)
 	q.bytes += len(f)
-	q.mu.Unlock()
-	select {
-	case q.notify <- struct{}{}:
-	default:
+	return true, false, q.startLocked()
+}
+
+func (q *sendQueue) startLocked() bool {
+	if q.running {
+		return false
 	}
-	return true, false
+	q.running = true
+	return true
 }
 
 // take returns every queued frame and empties the queue, which continues
-// in spare (a drained slice the writer hands back, or nil).
-func (q *sendQueue) take(spare [][]byte) [][]byte {
+// in spare (a drained slice the writer hands back, or nil). With nothing
+// queued it returns nil and, unless the queue is closed, marks the writer
+// stopped: the caller must exit. closed reports that the queue was closed
+// (the writer must perform the close handshake and exit).
+func (q *sendQueue) take(spare [][]byte) (batch [][]byte, closed bool) {
 	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.closed {
+		return nil, true
+	}
+	if len(q.frames) == 0 {
+		q.running = false
+		if cap(q.frames) > queueShrinkCap {
+			q.frames = nil
+		}
+		return nil, false
+	}
 	out := q.frames
 	q.frames = spare[:0]
 	q.bytes = 0
-	q.mu.Unlock()
-	return out
+	return out, false
 }
 
 // recycle prepares a written batch for reuse as the next spare.
@@ -68,10 +90,12 @@ func recycle(batch [][]byte) [][]byte {
 	return batch[:0]
 }
 
-// close drops queued frames and refuses new ones.
-func (q *sendQueue) close() {
+// close drops queued frames and refuses new ones. It reports whether the
+// caller must start the writer (to perform the close handshake).
+func (q *sendQueue) close() (start bool) {
 	q.mu.Lock()
+	defer q.mu.Unlock()
 	q.closed = true
 	q.frames, q.bytes = nil, 0
-	q.mu.Unlock()
+	return q.startLocked()
 }

@@ -1,0 +1,165 @@
+package hub
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+)
+
+// Buffer sizes (bytes) of an upgraded connection. net/http hands a hijacked
+// connection a 4 KiB reader and a 4 KiB writer, which coder/websocket keeps
+// for the connection's life: 8 KiB of an idle connection's memory. The hub
+// swaps them for small ones.
+const (
+	// connReadBufSize buffers incoming frames (client commands are small;
+	// larger payloads are read straight into the message buffer).
+	connReadBufSize = 256
+	// connWriteBufSize holds a frame header (at most 14 bytes) and the start
+	// of a payload; the corkWriter below turns what it flushes plus the rest
+	// of the payload into one writev system call.
+	connWriteBufSize = 16
+	// corkCopyMax: a held-back frame up to this size (bytes) is sent with
+	// one write of a pooled copy, larger ones with writev (which costs ~30 %
+	// more than write per call on loopback, less than copying a big frame).
+	corkCopyMax = 8 << 10
+)
+
+// smallBufHijacker wraps the upgrade's ResponseWriter so that
+// coder/websocket gets small bufio buffers over the hijacked TCP
+// connection. Connections that are not plain TCP (e.g. TLS) keep net/http's
+// buffers: the writev below needs a socket.
+type smallBufHijacker struct {
+	http.ResponseWriter
+	bufs *sync.Pool // *[]byte of capacity corkCopyMax, shared by the hub's connections
+}
+
+// Unwrap lets http.ResponseController reach the wrapped writer.
+func (w smallBufHijacker) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Hijack implements http.Hijacker.
+func (w smallBufHijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	nc, brw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	tcp, ok := nc.(*net.TCPConn)
+	if !ok {
+		return nc, brw, nil
+	}
+	// Bytes the client sent after the request and net/http already read
+	// must come first; the new reader holds them buffered, where
+	// coder/websocket looks for them.
+	n := brw.Reader.Buffered()
+	early, _ := brw.Reader.Peek(n)
+	r := bufio.NewReaderSize(io.MultiReader(bytes.NewReader(bytes.Clone(early)), nc), max(connReadBufSize, n))
+	if n > 0 {
+		if _, err := r.Peek(n); err != nil {
+			return nc, brw, nil // cannot happen (the bytes are in memory); keep net/http's buffers
+		}
+	}
+	wr := bufio.NewWriterSize(&corkWriter{conn: tcp, bufs: w.bufs}, connWriteBufSize)
+	return nc, bufio.NewReadWriter(r, wr), nil
+}
+
+// corkWriter sits under coder/websocket's (small) bufio.Writer. A frame
+// larger than that buffer reaches it in two pieces: the buffered header and
+// payload start, then the rest of the payload. It holds back the first
+// piece and sends both with one system call (write of a pooled copy, or
+// writev for large frames), as with a buffer of the message's size, without
+// keeping such a buffer per connection.
+//
+// It tracks frame boundaries by parsing each frame header; it only ever
+// delays bytes while the current frame is incomplete (coder/websocket
+// always writes a frame to its end and flushes it), and it never reorders
+// them. Should a header ever arrive split, it stops holding anything back.
+type corkWriter struct {
+	conn    *net.TCPConn
+	bufs    *sync.Pool // *[]byte copy buffers (nil: always writev)
+	remain  int64      // bytes of the current frame not yet seen
+	desync  bool       // lost track of frame boundaries: write everything through
+	pend    [connWriteBufSize]byte
+	npend   int
+	iov     [2][]byte
+	buffers net.Buffers
+}
+
+// Write implements io.Writer.
+func (w *corkWriter) Write(p []byte) (int, error) {
+	if !w.desync {
+		for rest := p; len(rest) > 0; {
+			if w.remain == 0 {
+				size, ok := wsFrameSize(rest)
+				if !ok {
+					w.desync = true
+					return w.send(p)
+				}
+				w.remain = size
+			}
+			k := min(int64(len(rest)), w.remain)
+			w.remain -= k
+			rest = rest[k:]
+		}
+		if w.remain > 0 && w.npend+len(p) <= len(w.pend) {
+			w.npend += copy(w.pend[w.npend:], p)
+			return len(p), nil
+		}
+	}
+	return w.send(p)
+}
+
+// send writes the held-back bytes and p.
+func (w *corkWriter) send(p []byte) (int, error) {
+	if w.npend == 0 {
+		return w.conn.Write(p)
+	}
+	if n := w.npend + len(p); n <= corkCopyMax && w.bufs != nil {
+		bp := w.bufs.Get().(*[]byte)
+		buf := append(append((*bp)[:0], w.pend[:w.npend]...), p...)
+		w.npend = 0
+		_, err := w.conn.Write(buf)
+		*bp = buf[:0]
+		w.bufs.Put(bp)
+		if err != nil {
+			return 0, err
+		}
+		return len(p), nil
+	}
+	w.iov[0], w.iov[1] = w.pend[:w.npend], p
+	w.buffers = w.iov[:]
+	w.npend = 0
+	_, err := w.buffers.WriteTo(w.conn)
+	w.iov[0], w.iov[1] = nil, nil
+	if err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// wsFrameSize returns the total size (header and payload) of the WebSocket
+// frame starting at p, or false when p does not hold its whole header.
+func wsFrameSize(p []byte) (int64, bool) {
+	if len(p) < 2 {
+		return 0, false
+	}
+	n, hl := int64(p[1]&0x7f), 2
+	switch n {
+	case 126:
+		if len(p) < 4 {
+			return 0, false
+		}
+		n, hl = int64(binary.BigEndian.Uint16(p[2:4])), 4
+	case 127:
+		if len(p) < 10 {
+			return 0, false
+		}
+		n, hl = int64(binary.BigEndian.Uint64(p[2:10])&(1<<63-1)), 10
+	}
+	if p[1]&0x80 != 0 { // masked (client frames only)
+		hl += 4
+	}
+	return int64(hl) + n, true
+}
