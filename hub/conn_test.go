@@ -34,17 +34,21 @@ func TestSlowSubscriberIsDisconnectedOthersKeepReceiving(t *testing.T) {
 	time.Sleep(50 * time.Millisecond)
 
 	payload := strings.Repeat("x", 16<<10)
-	for i := range 400 {
+	var pushes []hubtest.Frame
+	const total, batch = 400, 25 // a batch stays well inside the fast client's 50-frame queue
+	for i := range total {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		if _, err := n.Hub.Publish(ctx, topic, json.RawMessage(`{"i":`+itoa(i)+`,"p":"`+payload+`"}`)); err != nil {
 			t.Fatalf("publish %d: %v (the publisher was blocked by the slow client)", i, err)
 		}
 		cancel()
-		if i%50 == 0 { // let the fast reader keep up
-			time.Sleep(5 * time.Millisecond)
+		if (i+1)%batch == 0 {
+			// The fast client reads each batch before the next, so only a
+			// client that does not read at all can fill its queue, however
+			// slowly this machine schedules the writers.
+			pushes = append(pushes, fast.Pushes(topic, batch)...)
 		}
 	}
-	pushes := fast.Pushes(topic, 400)
 	hubtest.CheckSequence(t, pushes, pushes[0].Epoch, 1)
 
 	// The slow client finally reads: it finds its data cut off by close 4008.
