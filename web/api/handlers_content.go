@@ -97,14 +97,7 @@ func (a *API) patchModule(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteModule(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := a.courses.DeleteModule(r.Context(), caller(r), id); err != nil {
-		return err
-	}
-	return noContent(w)
+	return onID(w, r, a.courses.DeleteModule)
 }
 
 func (a *API) postLesson(w http.ResponseWriter, r *http.Request) error {
@@ -152,14 +145,7 @@ func (a *API) putLesson(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteLesson(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := a.courses.DeleteLesson(r.Context(), caller(r), id); err != nil {
-		return err
-	}
-	return noContent(w)
+	return onID(w, r, a.courses.DeleteLesson)
 }
 
 // postMarkdownPreview renders Markdown exactly as a saved lesson or post

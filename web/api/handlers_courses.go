@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/lyceumhq/lyceum/internal/course"
@@ -39,6 +40,36 @@ func nextOffset(offset, n, total int) string {
 }
 
 // noContent answers 204.
+// onID runs an action on the {id} in the path as the caller and answers
+// 204: the shape of every "delete X" and "leave" route.
+func onID(w http.ResponseWriter, r *http.Request, action func(context.Context, *lms.User, int64) error) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := action(r.Context(), caller(r), id); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+// react adds or removes the caller's reaction on the {id} in the path
+// (posts and messages alike).
+func react(w http.ResponseWriter, r *http.Request, action func(context.Context, *lms.User, int64, string, bool) error) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req ReactionRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if err := action(r.Context(), caller(r), id, req.Emoji, req.Remove); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
 func noContent(w http.ResponseWriter) error {
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -129,14 +160,7 @@ func set[T any](dst *T, src *T) {
 }
 
 func (a *API) deleteCourse(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := a.courses.DeleteCourse(r.Context(), caller(r), id); err != nil {
-		return err
-	}
-	return noContent(w)
+	return onID(w, r, a.courses.DeleteCourse)
 }
 
 func (a *API) postVisibility(w http.ResponseWriter, r *http.Request) error {

@@ -56,14 +56,7 @@ func (a *API) putForum(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteForum(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := a.courses.DeleteForum(r.Context(), caller(r), id); err != nil {
-		return err
-	}
-	return noContent(w)
+	return onID(w, r, a.courses.DeleteForum)
 }
 
 func (a *API) getThreads(w http.ResponseWriter, r *http.Request) error {
@@ -130,14 +123,7 @@ func (a *API) patchThread(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteThread(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := a.courses.DeleteThread(r.Context(), caller(r), id); err != nil {
-		return err
-	}
-	return noContent(w)
+	return onID(w, r, a.courses.DeleteThread)
 }
 
 func (a *API) postAnswer(w http.ResponseWriter, r *http.Request) error {
@@ -189,27 +175,9 @@ func (a *API) patchPost(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deletePost(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := a.courses.DeletePost(r.Context(), caller(r), id); err != nil {
-		return err
-	}
-	return noContent(w)
+	return onID(w, r, a.courses.DeletePost)
 }
 
 func (a *API) postPostReaction(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var req ReactionRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	if err := a.courses.ReactToPost(r.Context(), caller(r), id, req.Emoji, req.Remove); err != nil {
-		return err
-	}
-	return noContent(w)
+	return react(w, r, a.courses.ReactToPost)
 }

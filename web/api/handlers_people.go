@@ -134,14 +134,7 @@ func (a *API) putMemberGroup(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) postLeave(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := a.courses.Unenrol(r.Context(), caller(r), id); err != nil {
-		return err
-	}
-	return noContent(w)
+	return onID(w, r, a.courses.Unenrol)
 }
 
 // postRoster imports a CSV roster sent as the raw body (text/csv or
@@ -266,14 +259,7 @@ func (a *API) putGroup(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteGroup(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := a.courses.DeleteGroup(r.Context(), caller(r), id); err != nil {
-		return err
-	}
-	return noContent(w)
+	return onID(w, r, a.courses.DeleteGroup)
 }
 
 func (a *API) putMyGroup(w http.ResponseWriter, r *http.Request) error {

@@ -78,14 +78,7 @@ func (a *API) patchRoom(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteRoom(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := a.courses.DeleteRoom(r.Context(), caller(r), id); err != nil {
-		return err
-	}
-	return noContent(w)
+	return onID(w, r, a.courses.DeleteRoom)
 }
 
 // queryID parses an optional positive id query parameter (0 when absent).
@@ -247,29 +240,11 @@ func (a *API) patchMessage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteMessage(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := a.courses.DeleteMessage(r.Context(), caller(r), id); err != nil {
-		return err
-	}
-	return noContent(w)
+	return onID(w, r, a.courses.DeleteMessage)
 }
 
 func (a *API) postMessageReaction(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var req ReactionRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	if err := a.courses.ReactToMessage(r.Context(), caller(r), id, req.Emoji, req.Remove); err != nil {
-		return err
-	}
-	return noContent(w)
+	return react(w, r, a.courses.ReactToMessage)
 }
 
 func (a *API) getSeenBy(w http.ResponseWriter, r *http.Request) error {
