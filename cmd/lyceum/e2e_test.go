@@ -40,7 +40,9 @@ func TestBrowserFirstRunJourney(t *testing.T) {
 				fill(map[string]string{"#create-name": "Lin Learner", "#create-email": "lin@school.example",
 					"#create-username": "lin", "#create-password": userPW}),
 				chromedp.Click(chromedp.CSS(`[data-testid=create-user-form] button[type=submit]`)),
-				chromedp.WaitVisible(chromedp.CSS(`[data-testid=toast]`)))
+				chromedp.WaitVisible(chromedp.CSS(`[data-testid=toast]`)),
+				// The table reloads after the toast: wait for the new row itself.
+				chromedp.WaitVisible(chromedp.CSS(`[data-testid=user-row][data-username=lin]`)))
 			screenshot(t, ctx, "admin-users")
 			if table := textOf(t, ctx, `[data-testid=user-table]`); !strings.Contains(table, "lin@school.example") {
 				t.Fatalf("the new user is not in the user table:\n%s", table)
