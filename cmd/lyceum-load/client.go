@@ -181,7 +181,7 @@ func (c *counters) closeCodes() map[string]int {
 // client is one WebSocket connection speaking the Lyceum protocol.
 type client struct {
 	idx     int
-	ws      *websocket.Conn
+	ws      *wsConn
 	rec     *atomic.Pointer[Recorder] // latency of pushes (nil or empty: not recorded)
 	cnt     *counters
 	nextID  atomic.Uint64
@@ -201,14 +201,13 @@ type client struct {
 func dialClient(ctx context.Context, url string, header http.Header, idx int, rec *atomic.Pointer[Recorder], cnt *counters) (*client, error) {
 	ctx, cancel := context.WithTimeout(ctx, dialTimeout)
 	defer cancel()
-	ws, resp, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: header})
+	ws, resp, err := dialWS(ctx, url, header, clientReadMax)
 	if err != nil {
 		if resp != nil {
 			return nil, fmt.Errorf("dial: HTTP %d: %w", resp.StatusCode, err)
 		}
 		return nil, fmt.Errorf("dial: %w", err)
 	}
-	ws.SetReadLimit(clientReadMax)
 	c := &client{idx: idx, ws: ws, rec: rec, cnt: cnt, done: make(chan struct{}),
 		subs: map[string]*subState{}, waiters: map[uint64]chan frame{}}
 	hello := make(chan frame, 1)
@@ -238,15 +237,10 @@ func (c *client) closeErr() error {
 // readLoop reads until the connection ends; the first frame goes to hello.
 func (c *client) readLoop(hello chan<- frame) {
 	defer close(c.done)
-	var buf bytes.Buffer
 	lat := make([]time.Duration, 0, 64)
 	first := true
 	for {
-		_, r, err := c.ws.Reader(context.Background())
-		if err == nil {
-			buf.Reset()
-			_, err = buf.ReadFrom(r)
-		}
+		msg, err := c.ws.ReadMessage()
 		if err != nil {
 			c.closeMu.Lock()
 			c.closeEr = err
@@ -260,7 +254,6 @@ func (c *client) readLoop(hello chan<- frame) {
 		c.cnt.messages.Add(1)
 		lat = lat[:0]
 		var delivered uint64
-		msg := buf.Bytes()
 		for len(msg) > 0 {
 			line, tail, _ := bytes.Cut(msg, []byte{'\n'})
 			msg = tail
@@ -355,7 +348,7 @@ func (c *client) handleFrame(f frame) {
 func (c *client) send(ctx context.Context, msg []byte) error {
 	ctx, cancel := context.WithTimeout(ctx, writeTimeout)
 	defer cancel()
-	return c.ws.Write(ctx, websocket.MessageText, msg)
+	return c.ws.Write(ctx, msg)
 }
 
 // command sends cmd (its id is set here) and waits for the answer.
