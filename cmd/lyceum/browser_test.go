@@ -63,7 +63,18 @@ func newBrowser(t *testing.T, vp viewport) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), browserTimeout)
 	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
 	bctx, bcancel := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
-	t.Cleanup(func() { bcancel(); acancel(); cancel() })
+	t.Cleanup(func() {
+		// Close the browser gracefully and wait for chromedp's goroutines:
+		// tearing it down by cancelling the allocator makes chromedp notice a
+		// lost connection on goroutines of its own, a path where it has had
+		// data races (chromedp issue 1638 and others).
+		cctx, ccancel := context.WithTimeout(bctx, 10*time.Second)
+		_ = chromedp.Cancel(cctx)
+		ccancel()
+		bcancel()
+		acancel()
+		cancel()
+	})
 	var emulate chromedp.Action[chromedp.Void]
 	if vp.mobile {
 		emulate = chromedp.EmulateViewport(vp.width, vp.height, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch)
