@@ -50,6 +50,10 @@ type conn struct {
 
 	spare [][]byte // owned by the running writer: the drained batch slice
 
+	// raw writes data frames straight to a TCP connection (nil for other
+	// connections, e.g. TLS, which go through coder/websocket's writer).
+	raw *corkWriter
+
 	mu   sync.Mutex // guards subs (nil until the first subscription)
 	subs map[string]*subscription
 
@@ -166,6 +170,10 @@ func (c *conn) writeBatch(batch [][]byte) error {
 		}
 	}()
 	maxBytes := c.h.cfg.MaxBatchBytes
+	if c.raw != nil {
+		bp = c.h.getBatchBuf()
+		return c.writeFramed(batch, bp, maxBytes)
+	}
 	for i := 0; i < len(batch); {
 		msg := batch[i]
 		i++
@@ -184,6 +192,32 @@ func (c *conn) writeBatch(batch [][]byte) error {
 		if err := c.write(msg); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// writeFramed writes batch through c.raw as text frames of coalesced,
+// newline-delimited frames of at most maxBytes each, built in *bp.
+func (c *conn) writeFramed(batch [][]byte, bp *[]byte, maxBytes int) error {
+	for i := 0; i < len(batch); {
+		n, j := len(batch[i]), i+1
+		for ; j < len(batch) && n+1+len(batch[j]) <= maxBytes; j++ {
+			n += 1 + len(batch[j])
+		}
+		buf := appendTextHeader((*bp)[:0], n)
+		buf = append(buf, batch[i]...)
+		for _, f := range batch[i+1 : j] {
+			buf = append(append(buf, '\n'), f...)
+		}
+		*bp = buf
+		c.h.m.writes.Inc()
+		c.writeStart.Store(time.Now().UnixNano())
+		err := c.raw.writeMessage(buf)
+		c.writeStart.Store(0)
+		if err != nil {
+			return err
+		}
+		i = j
 	}
 	return nil
 }

@@ -51,7 +51,8 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, id Identity) {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
-	ws, err := websocket.Accept(smallBufHijacker{ResponseWriter: w, bufs: &h.corkBufs}, r, &websocket.AcceptOptions{
+	hj := &smallBufHijacker{ResponseWriter: w, bufs: &h.corkBufs}
+	ws, err := websocket.Accept(hj, r, &websocket.AcceptOptions{
 		Subprotocols:    []string{Subprotocol},
 		OriginPatterns:  h.cfg.OriginPatterns,
 		CompressionMode: websocket.CompressionDisabled,
@@ -62,6 +63,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, id Identity) {
 	}
 	ws.SetReadLimit(h.cfg.ReadLimit)
 	c := h.newConn(ws, id)
+	c.raw = hj.cork
 
 	h.mu.Lock()
 	if h.closed {

@@ -3,12 +3,20 @@ package hub
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/binary"
+	"errors"
+	"fmt"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 )
 
 // tcpPair returns the two ends of a loopback TCP connection.
@@ -105,5 +113,87 @@ func TestCorkWriterWritesThroughWhenHeaderIsSplit(t *testing.T) {
 	}
 	if !w.desync {
 		t.Fatal("writer did not notice the split header")
+	}
+}
+
+// TestWriteMessageInterleavesWithControlFrames: data frames written
+// straight through the corkWriter while coder/websocket writes pings on the
+// same connection arrive whole and in order at a coder/websocket client,
+// and none is written after the close frame.
+func TestWriteMessageInterleavesWithControlFrames(t *testing.T) {
+	const messages, pings = 2000, 100
+	accepted := make(chan *websocket.Conn, 1)
+	var hj *smallBufHijacker
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hj = &smallBufHijacker{ResponseWriter: w, bufs: &sync.Pool{New: func() any { b := make([]byte, 0, corkCopyMax); return &b }}}
+		ws, err := websocket.Accept(hj, r, nil)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		accepted <- ws
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	client, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.CloseNow()
+	ws := <-accepted
+	if hj.cork == nil {
+		t.Fatal("a TCP connection must get a corkWriter")
+	}
+	go func() { _, _, _ = ws.Read(ctx) }() // processes the pongs
+
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		for i := range messages {
+			p := []byte(fmt.Sprintf("message %d %s", i, strings.Repeat("x", i%300)))
+			if err := hj.cork.writeMessage(append(appendTextHeader(nil, len(p)), p...)); err != nil {
+				t.Errorf("writeMessage %d: %v", i, err)
+				return
+			}
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		for range pings {
+			if err := ws.Ping(ctx); err != nil {
+				t.Errorf("ping: %v", err)
+				return
+			}
+		}
+	}()
+	readDone := make(chan error, 1)
+	go func() {
+		for i := range messages {
+			_, msg, err := client.Read(ctx)
+			if err != nil {
+				readDone <- fmt.Errorf("read %d: %w", i, err)
+				return
+			}
+			if want := fmt.Sprintf("message %d ", i); !strings.HasPrefix(string(msg), want) || len(msg) != len(want)+i%300 {
+				readDone <- fmt.Errorf("message %d arrived as %.40q (%d bytes)", i, msg, len(msg))
+				return
+			}
+		}
+		readDone <- nil
+		for { // keep answering pings, then the close
+			if _, _, err := client.Read(ctx); err != nil {
+				return
+			}
+		}
+	}()
+	wg.Wait()
+	if err := <-readDone; err != nil {
+		t.Fatal(err)
+	}
+	_ = ws.Close(websocket.StatusNormalClosure, "")
+	if err := hj.cork.writeMessage(appendTextHeader(nil, 0)); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("writeMessage after close = %v, want net.ErrClosed", err)
 	}
 }
