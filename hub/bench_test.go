@@ -29,7 +29,7 @@ func BenchmarkEnqueue(b *testing.B) {
 	for b.Loop() {
 		q.push(frame)
 		if i++; i%64 == 0 {
-			batch, _, _ := q.take(spare, 0)
+			batch, _ := q.take(spare)
 			spare = recycle(batch)
 		}
 	}
@@ -64,7 +64,7 @@ func BenchmarkBroadcast(b *testing.B) {
 				t.deliver(pub, h)
 				if i%64 == 63 {
 					for j, c := range conns {
-						batch, _, _ := c.q.take(spare[j], 0)
+						batch, _ := c.q.take(spare[j])
 						spare[j] = recycle(batch)
 					}
 				}

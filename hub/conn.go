@@ -128,15 +128,13 @@ func (c *conn) closeWith(code websocket.StatusCode, reason string) {
 }
 
 // writeLoop is the connection's only writer, started when a frame is
-// queued to a connection without one: it takes every queued frame at once
-// and writes them coalesced, newline-delimited, into as few WebSocket
-// messages as MaxBatchBytes allows. When the queue is empty it parks until
-// the next frame, or exits when the hub retires it after writerLinger; when
-// the queue is closed it performs the close handshake, closes writerDone and
-// exits.
+// queued to an idle connection: it takes every queued frame at once and
+// writes them coalesced, newline-delimited, into as few WebSocket messages
+// as MaxBatchBytes allows, until the queue is empty (then it exits) or
+// closed (then it performs the close handshake, closes writerDone and exits).
 func (c *conn) writeLoop() {
 	for {
-		batch, closed, wait := c.q.take(c.spare, c.h.lingerTick.Load())
+		batch, closed := c.q.take(c.spare)
 		if closed {
 			c.spare = nil
 			c.closeHandshake()
@@ -144,11 +142,7 @@ func (c *conn) writeLoop() {
 			return
 		}
 		if batch == nil {
-			if wait == nil {
-				return // retired after writerLinger idle; the next push starts a new writer
-			}
-			<-wait // parked: woken by push, close or the hub's retireIdle
-			continue
+			return // idle; the next push starts a new writer
 		}
 		if err := c.writeBatch(batch); err != nil {
 			c.debug().Err(err).Msg("write failed")

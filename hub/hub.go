@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"hash/maphash"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -37,10 +36,6 @@ type Hub struct {
 	topics map[string]*topic
 	conns  map[*conn]struct{}
 	closed bool
-
-	// lingerTick counts writerLinger periods; parked writers are retired
-	// after two (see sendQueue.retireIdle).
-	lingerTick atomic.Uint32
 
 	batchBufs sync.Pool // *[]byte buffers for coalescing frames (see conn.writeBatch)
 	corkBufs  sync.Pool // *[]byte buffers of corkCopyMax bytes (see corkWriter)
@@ -110,32 +105,21 @@ const (
 	maxWriteCheckPeriod = time.Second
 )
 
-// writerLinger is how long a connection's writer stays parked after the
-// queue runs dry (between one and two of these) before it exits: long
-// enough to carry a steady stream of publications without a goroutine start
-// per frame, short enough that idle connections hold no writer.
-const writerLinger = 500 * time.Millisecond
-
 // writeWatchdog enforces WriteTimeout for every connection with one ticker:
 // a connection whose current write began more than WriteTimeout ago gets
 // its socket closed, which makes the blocked write fail (the writer then
 // closes the connection as after any failed write). This replaces a timer
-// (and, in coder/websocket, a context.AfterFunc) per write. A second ticker
-// retires writers parked for longer than writerLinger.
+// (and, in coder/websocket, a context.AfterFunc) per write.
 func (h *Hub) writeWatchdog() {
 	defer h.wg.Done()
 	period := min(max(h.cfg.WriteTimeout/4, minWriteCheckPeriod), maxWriteCheckPeriod)
 	tick := time.NewTicker(period)
 	defer tick.Stop()
-	linger := time.NewTicker(writerLinger)
-	defer linger.Stop()
 	var overdue []*conn
 	for {
 		select {
 		case <-h.ctx.Done():
 			return
-		case <-linger.C:
-			h.retireIdleWriters(h.lingerTick.Add(1))
 		case now := <-tick.C:
 			limit := now.Add(-h.cfg.WriteTimeout).UnixNano()
 			overdue = overdue[:0]
@@ -152,16 +136,6 @@ func (h *Hub) writeWatchdog() {
 			}
 			clear(overdue)
 		}
-	}
-}
-
-// retireIdleWriters tells every writer parked since before the previous
-// linger tick to exit.
-func (h *Hub) retireIdleWriters(tick uint32) {
-	h.mu.RLock()
-	defer h.mu.RUnlock()
-	for c := range h.conns {
-		c.q.retireIdle(tick)
 	}
 }
 

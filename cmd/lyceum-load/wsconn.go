@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -116,35 +117,53 @@ func dialWS(ctx context.Context, rawURL string, header http.Header, readMax int)
 func (c *wsConn) ReadMessage() ([]byte, error) {
 	c.buf = c.buf[:0]
 	for {
-		fin, op, payload, err := c.readFrame()
+		fin, op, n, mask, err := c.readHeader()
 		if err != nil {
 			return nil, err
 		}
 		switch op {
 		case opText, opBinary, opContinuation:
-			if len(c.buf)+len(payload) > c.readMax {
+			if uint64(len(c.buf))+n > uint64(c.readMax) {
 				c.writeClose(websocket.StatusMessageTooBig, "")
 				c.nc.Close()
 				return nil, fmt.Errorf("message larger than %d bytes", c.readMax)
 			}
-			c.buf = append(c.buf, payload...)
+			// The payload goes straight into the message buffer (one copy).
+			start := len(c.buf)
+			c.buf = slices.Grow(c.buf, int(n))[:start+int(n)]
+			if _, err := io.ReadFull(c.br, c.buf[start:]); err != nil {
+				return nil, err
+			}
+			unmask(c.buf[start:], mask)
 			if fin {
 				return c.buf, nil
 			}
-		case opPing:
-			if err := c.writeFrame(opPong, payload); err != nil {
+		case opPing, opPong, opClose:
+			if n > 125 {
+				c.nc.Close()
+				return nil, fmt.Errorf("control frame of %d bytes", n)
+			}
+			var b [125]byte
+			payload := b[:n]
+			if _, err := io.ReadFull(c.br, payload); err != nil {
 				return nil, err
 			}
-		case opPong:
-		case opClose:
-			ce := websocket.CloseError{Code: websocket.StatusNoStatusRcvd}
-			if len(payload) >= 2 {
-				ce.Code = websocket.StatusCode(binary.BigEndian.Uint16(payload))
-				ce.Reason = string(payload[2:])
+			unmask(payload, mask)
+			switch op {
+			case opPing:
+				if err := c.writeFrame(opPong, payload); err != nil {
+					return nil, err
+				}
+			case opClose:
+				ce := websocket.CloseError{Code: websocket.StatusNoStatusRcvd}
+				if len(payload) >= 2 {
+					ce.Code = websocket.StatusCode(binary.BigEndian.Uint16(payload))
+					ce.Reason = string(payload[2:])
+				}
+				c.writeClose(ce.Code, "")
+				c.nc.Close()
+				return nil, ce
 			}
-			c.writeClose(ce.Code, "")
-			c.nc.Close()
-			return nil, ce
 		default:
 			c.nc.Close()
 			return nil, fmt.Errorf("unknown opcode %d", op)
@@ -152,15 +171,16 @@ func (c *wsConn) ReadMessage() ([]byte, error) {
 	}
 }
 
-// readFrame reads one frame; the payload is valid until the next read.
-func (c *wsConn) readFrame() (fin bool, op byte, payload []byte, err error) {
+// readHeader reads one frame header: fin, opcode, payload length and the
+// masking key (nil when the frame is not masked, as a server's must not be).
+func (c *wsConn) readHeader() (fin bool, op byte, n uint64, mask []byte, err error) {
 	h, err := c.br.Peek(2)
 	if err != nil {
-		return false, 0, nil, err
+		return false, 0, 0, nil, err
 	}
 	fin, op = h[0]&0x80 != 0, h[0]&0x0f
 	masked := h[1]&0x80 != 0
-	n := uint64(h[1] & 0x7f)
+	n = uint64(h[1] & 0x7f)
 	hl := 2
 	switch n {
 	case 126:
@@ -169,10 +189,10 @@ func (c *wsConn) readFrame() (fin bool, op byte, payload []byte, err error) {
 		hl = 10
 	}
 	if masked {
-		hl += 4 // servers must not mask; tolerate it
+		hl += 4
 	}
 	if h, err = c.br.Peek(hl); err != nil {
-		return false, 0, nil, err
+		return false, 0, 0, nil, err
 	}
 	switch n {
 	case 126:
@@ -180,34 +200,26 @@ func (c *wsConn) readFrame() (fin bool, op byte, payload []byte, err error) {
 	case 127:
 		n = binary.BigEndian.Uint64(h[2:10])
 	}
-	var mask [4]byte
 	if masked {
-		copy(mask[:], h[hl-4:hl])
+		mask = append([]byte(nil), h[hl-4:hl]...)
 	}
 	_, _ = c.br.Discard(hl)
 	if n > uint64(c.readMax) {
 		c.writeClose(websocket.StatusMessageTooBig, "")
 		c.nc.Close()
-		return false, 0, nil, fmt.Errorf("frame of %d bytes is larger than %d", n, c.readMax)
+		return false, 0, 0, nil, fmt.Errorf("frame of %d bytes is larger than %d", n, c.readMax)
 	}
-	// Small frames are read in place from the buffer; others into a scratch slice.
-	if int(n) <= c.br.Size() {
-		if payload, err = c.br.Peek(int(n)); err != nil {
-			return false, 0, nil, err
-		}
-		_, _ = c.br.Discard(int(n))
-	} else {
-		payload = make([]byte, n)
-		if _, err = io.ReadFull(c.br, payload); err != nil {
-			return false, 0, nil, err
-		}
+	return fin, op, n, mask, nil
+}
+
+// unmask applies a masking key (no-op for nil).
+func unmask(b, mask []byte) {
+	if mask == nil {
+		return
 	}
-	if masked {
-		for i := range payload {
-			payload[i] ^= mask[i%4]
-		}
+	for i := range b {
+		b[i] ^= mask[i%4]
 	}
-	return fin, op, payload, nil
 }
 
 // Write sends msg as one text message within ctx's deadline.
