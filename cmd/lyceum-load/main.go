@@ -46,6 +46,8 @@ Modes:
   http       C workers doing GET /api/v1/me (or -path, or POST /api/v1/auth/login with -login)
   chat       course room chat: R rooms x M member accounts, a message per member and room every
              -interval over one or more nodes (-urls); checks every member's history against the database
+  floor      the machine's floor: a bare Go loop writing to N loopback sockets (-role writer) drained by
+             another process (-role reader); CPU per write with no WebSocket server at all
 
 Authentication (WebSocket topics load:* need a site administrator):
   -token T                 a personal API token of an administrator (or LYCEUM_LOAD_TOKEN)
@@ -90,6 +92,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"reconnect": runReconnect,
 		"http":      runHTTP,
 		"chat":      runChat,
+		"floor":     runFloor,
 	}
 	fn := modes[mode]
 	if fn == nil {
