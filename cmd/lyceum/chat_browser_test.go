@@ -185,6 +185,24 @@ func roomChat(t *testing.T, a, b *testNode) {
 		`(document.querySelector("[data-testid=notify-count]") || {}).textContent === "1"`)
 	screenshot(t, ada, "room-desktop")
 	screenshot(t, lin, "room-phone")
+
+	// lin leaves; what ada writes meanwhile is under a "New messages" divider
+	// when lin comes back, and what lin had read is above it.
+	rooms := fmt.Sprintf("/courses/%d/rooms", w.courseID)
+	do(t, lin, "lin goes to the room list", chromedp.Navigate(b.url+rooms),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=room-row]`)))
+	homework := "Homework: chapter 3, exercises 1 to 4"
+	do(t, ada, "ada posts homework", chromedp.SendKeys(chromedp.CSS(input), homework+"\r", chromedp.NodeVisible))
+	waitJS(t, ada, "the homework is stored",
+		someTextJS(`[data-testid=message-body]`, homework)+` && !document.querySelector("[data-testid=pending-message]")`)
+	do(t, lin, "lin opens the room again", chromedp.Navigate(b.url+room), chromedp.WaitVisible(chromedp.CSS(input)))
+	waitJS(t, lin, "a divider sits right above the homework, below what lin had read", fmt.Sprintf(`(() => {
+		const ds = document.querySelectorAll("[data-testid=unread-divider]");
+		if (ds.length !== 1) return false;
+		const next = ds[0].nextElementSibling, prev = ds[0].previousElementSibling;
+		return !!next && next.textContent.includes(%[1]q) && !!prev && !prev.textContent.includes(%[1]q);
+	})()`, homework))
+	screenshot(t, lin, "room-new-divider")
 }
 
 func TestBrowserRoomChat(t *testing.T) {

@@ -71,6 +71,25 @@ func (s *Service) RoomAccess(ctx context.Context, actor *lms.User, roomID int64)
 	return r, a.role, a.staff(), nil
 }
 
+// ReadPosition returns the newest message id the caller has read in the
+// room (0: none yet), for the "new messages" divider (view_content).
+func (s *Service) ReadPosition(ctx context.Context, actor *lms.User, roomID int64) (int64, error) {
+	r, _, err := s.room(ctx, actor, roomID, lms.ActViewContent)
+	if err != nil {
+		return 0, err
+	}
+	states, err := s.store.RoomReadStates(ctx, r.ID)
+	if err != nil {
+		return 0, err
+	}
+	for _, st := range states {
+		if st.UserID == actor.ID {
+			return st.LastReadID, nil
+		}
+	}
+	return 0, nil
+}
+
 // CreateRoom adds a room to the course, optionally restricted to a group
 // (edit_content).
 func (s *Service) CreateRoom(ctx context.Context, actor *lms.User, courseID int64, name string, groupID int64) (*lms.Room, error) {

@@ -58,7 +58,11 @@ func (a *API) getRoom(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, RoomInfo{Room: rm, Role: role, Moderator: mod})
+	last, err := a.courses.ReadPosition(r.Context(), caller(r), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, RoomInfo{Room: rm, Role: role, Moderator: mod, LastReadID: last})
 }
 
 func (a *API) patchRoom(w http.ResponseWriter, r *http.Request) error {

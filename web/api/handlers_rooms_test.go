@@ -108,7 +108,16 @@ func TestRoomHistory(t *testing.T) {
 		if rooms.Items[0].Unread != 4 { // the learner wrote the first
 			t.Errorf("unread = %d, want 4", rooms.Items[0].Unread)
 		}
+		if info := decode[RoomInfo](t, e.do(t, learner, "GET", "/api/v1/rooms/"+id(w.room.ID), nil).want(t, http.StatusOK)); info.LastReadID != 0 {
+			t.Errorf("last_read_id before reading = %d, want 0", info.LastReadID)
+		}
 		e.do(t, learner, "PUT", "/api/v1/rooms/"+id(w.room.ID)+"/read", ReadRequest{LastReadID: last.ID}).want(t, http.StatusOK)
+		if info := decode[RoomInfo](t, e.do(t, learner, "GET", "/api/v1/rooms/"+id(w.room.ID), nil).want(t, http.StatusOK)); info.LastReadID != last.ID {
+			t.Errorf("last_read_id = %d, want %d (the caller's own position)", info.LastReadID, last.ID)
+		}
+		if info := decode[RoomInfo](t, e.do(t, w.people[roleTA].c, "GET", "/api/v1/rooms/"+id(w.room.ID), nil).want(t, http.StatusOK)); info.LastReadID != 0 {
+			t.Errorf("the TA's last_read_id = %d, want 0 (read positions are per person)", info.LastReadID)
+		}
 		rooms = decode[RoomList](t, e.do(t, learner, "GET", "/api/v1/courses/"+id(w.a.ID)+"/rooms", nil).want(t, http.StatusOK))
 		if rooms.Items[0].Unread != 0 {
 			t.Errorf("unread after reading = %d", rooms.Items[0].Unread)

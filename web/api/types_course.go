@@ -187,6 +187,8 @@ type RoomInfo struct {
 	Room      *lms.Room      `json:"room"`
 	Role      lms.CourseRole `json:"role"`
 	Moderator bool           `json:"moderator"`
+	// LastReadID is the newest message id the caller has read (0: none).
+	LastReadID int64 `json:"last_read_id"`
 }
 
 // MessagePage is a page of a room's history, oldest first.

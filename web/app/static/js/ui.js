@@ -56,9 +56,42 @@ export function Avatar({ user, size = "md" }) {
     ${initials(user && (user.name || user.username))}</span>`;
 }
 
-/** Time shows "5 minutes ago" with the full local time on hover. */
+// One shared clock for every relative time on the page: a single interval
+// runs while at least one Time is mounted, and each tick re-renders only
+// the Time components.
+const clockSubscribers = new Set();
+let clockTimer = null;
+const clockPeriod = 30_000;
+
+function subscribeClock(fn) {
+  clockSubscribers.add(fn);
+  if (!clockTimer) {
+    clockTimer = setInterval(() => {
+      const now = Date.now();
+      for (const f of clockSubscribers) f(now);
+    }, clockPeriod);
+  }
+  return () => {
+    clockSubscribers.delete(fn);
+    if (clockSubscribers.size === 0 && clockTimer) {
+      clearInterval(clockTimer);
+      clockTimer = null;
+    }
+  };
+}
+
+/** useNow returns the current time, updated every 30 seconds. */
+export function useNow() {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => subscribeClock(setNow), []);
+  return now;
+}
+
+/** Time shows "5 minutes ago" with the full local time on hover; it keeps
+ * itself up to date ("just now" becomes "1 minute ago"). */
 export function Time({ at, fallback = "—" }) {
-  const rel = relativeTime(at);
+  const now = useNow();
+  const rel = relativeTime(at, now);
   if (!rel) return html`<span class="muted">${fallback}</span>`;
   return html`<time datetime=${at} title=${fullTime(at)}>${rel}</time>`;
 }

@@ -64,6 +64,17 @@ function Chat({ course, info }) {
 
   const real = chat.messages;
   const lastID = real.length ? real[real.length - 1].id : 0;
+  // "New messages" divider: before the first message from someone else that
+  // was unread when the room opened; decided once, when the history arrives,
+  // so it stays put while the reader catches up (messages arriving during
+  // the visit do not move it).
+  const [newFrom, setNewFrom] = useState(null);
+  useEffect(() => {
+    if (newFrom !== null || chat.status !== "ready") return;
+    const read = info.last_read_id || 0;
+    const first = read > 0 ? real.find((m) => m.id > read && m.author_id !== me.id && !m.deleted_at) : null;
+    setNewFrom(first ? first.id : 0);
+  }, [chat.status, real]);
   const byMsgID = useMemo(() => new Map(real.map((m) => [m.id, m])), [real]);
   const seenIDs = useMemo(() => {
     const mayAsk = (m) => m.author_id === me.id || info.moderator;
@@ -159,6 +170,12 @@ function Chat({ course, info }) {
           const prev = real[i - 1];
           const compact = prev && prev.author_id === m.author_id && !prev.deleted_at && !m.reply_to &&
             new Date(m.created_at) - new Date(prev.created_at) < compactMs;
+          if (m.id === newFrom) {
+            return html`
+              <li key=${"new-" + m.id} class="unread-divider" data-testid="unread-divider" role="separator">
+                <span>New messages</span></li>
+              <${Message} key=${m.id} ctx=${ctx} m=${m} compact=${false} />`;
+          }
           return html`<${Message} key=${m.id} ctx=${ctx} m=${m} compact=${compact} />`;
         })}
         ${chat.pending.map((p) => html`<${PendingMessage} key=${p.key} p=${p} me=${me}
