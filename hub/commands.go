@@ -61,7 +61,7 @@ func (c *conn) subscribe(ctx context.Context, cmd *Command) {
 		c.sendErr(cmd.ID, wrapUnavailable(err))
 		return
 	}
-	s := &subscription{c: c, t: t, presence: opts.Presence}
+	s := &subscription{c: c, t: t, presence: opts.Presence && !cmd.Quiet}
 	t.add(s) // buffers live publications until activate
 	c.mu.Lock()
 	if c.subs == nil {
@@ -78,7 +78,7 @@ func (c *conn) subscribe(ctx context.Context, cmd *Command) {
 	bctx, cancel := h.brokerCtx(ctx)
 	defer cancel()
 	var users []PresenceUser
-	if opts.Presence {
+	if s.presence {
 		if err := h.broker.AddPresence(bctx, cmd.Topic, c.clientInfo(h.cfg.NodeID)); err != nil {
 			h.m.brokerErrors.WithLabelValues("presence").Inc()
 			fail(err)

@@ -31,12 +31,16 @@ const (
 
 // Command is one decoded client frame.
 type Command struct {
-	Type  string          `json:"type"`
-	ID    uint64          `json:"id"`
-	Topic string          `json:"topic,omitempty"`
-	Since *Position       `json:"since,omitempty"` // subscribe: last position seen, to recover from
-	Key   string          `json:"key,omitempty"`   // publish: idempotency key
-	Data  json.RawMessage `json:"data,omitempty"`  // publish: payload (any JSON value)
+	Type  string    `json:"type"`
+	ID    uint64    `json:"id"`
+	Topic string    `json:"topic,omitempty"`
+	Since *Position `json:"since,omitempty"` // subscribe: last position seen, to recover from
+	// Quiet (subscribe) follows the topic's publications without joining
+	// its presence: the connection is not announced and gets no presence
+	// list or join/leave events (e.g. a list page watching many rooms).
+	Quiet bool            `json:"quiet,omitempty"`
+	Key   string          `json:"key,omitempty"`  // publish: idempotency key
+	Data  json.RawMessage `json:"data,omitempty"` // publish: payload (any JSON value)
 	// Err is set, instead of the fields above being trustworthy, when this
 	// line could not be decoded or validated; ID is kept when it was readable.
 	Err *Error `json:"-"`

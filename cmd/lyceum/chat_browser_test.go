@@ -195,6 +195,10 @@ func roomChat(t *testing.T, a, b *testNode) {
 	do(t, ada, "ada posts homework", chromedp.SendKeys(chromedp.CSS(input), homework+"\r", chromedp.NodeVisible))
 	waitJS(t, ada, "the homework is stored",
 		someTextJS(`[data-testid=message-body]`, homework)+` && !document.querySelector("[data-testid=pending-message]")`)
+	waitJS(t, lin, "the room list counts the homework as unread, live",
+		someTextJS(`[data-testid=room-unread]`, "1"))
+	waitJS(t, ada, "lin, on the list, is no longer here (the room page closed its socket; the list follows rooms quietly)",
+		"!("+someTextJS(`[data-testid=presence-row]`, "Lin Learner")+")")
 	do(t, lin, "lin opens the room again", chromedp.Navigate(b.url+room), chromedp.WaitVisible(chromedp.CSS(input)))
 	waitJS(t, lin, "a divider sits right above the homework, below what lin had read", fmt.Sprintf(`(() => {
 		const ds = document.querySelectorAll("[data-testid=unread-divider]");

@@ -171,6 +171,16 @@ func (s Suite) testPresence(t *testing.T) {
 	if f, _ := a.Reply(id); len(f.Presence) != 2 || f.Presence[1].Connections != 1 {
 		t.Fatalf("presence reply = %+v", f)
 	}
+	// A quiet subscriber follows the topic without being announced or told.
+	q := Dial(t, n, "quinn")
+	id = q.Command(hub.Command{Type: hub.CmdSubscribe, Topic: topic, Quiet: true})
+	if f, _ := q.Reply(id); f.Type != hub.FrameAck || len(f.Presence) != 0 {
+		t.Fatalf("quiet subscribe answered %+v, want an ack without presence", f)
+	}
+	id = a.Command(hub.Command{Type: hub.CmdPresence, Topic: topic})
+	if f, _ := a.Reply(id); len(f.Presence) != 2 {
+		t.Fatalf("presence after a quiet subscription = %+v, want ada and bob only", f.Presence)
+	}
 	_ = b.WS.Close(1000, "bye")
 	leave := a.Next()
 	if leave.Type != hub.FrameLeave || leave.User.ID != "bob" || leave.Client != join.Client {

@@ -69,6 +69,8 @@ export function start(opts = {}) {
   running = true;
   attempt = 0;
   addEventListener("online", reconnectNow);
+  addEventListener("pagehide", onPageHide);
+  addEventListener("pageshow", onPageShow);
   document.addEventListener("visibilitychange", onVisible);
   connect();
 }
@@ -78,6 +80,8 @@ export function stop() {
   if (!running) return;
   running = false;
   removeEventListener("online", reconnectNow);
+  removeEventListener("pagehide", onPageHide);
+  removeEventListener("pageshow", onPageShow);
   document.removeEventListener("visibilitychange", onVisible);
   clearTimeout(retryTimer);
   clearTimeout(graceTimer);
@@ -95,13 +99,15 @@ export function stop() {
  * order; opts.onReset() is called when publications were missed and can't
  * be replayed (reload from the API); opts.onPresence(frame) gets join/leave
  * frames and {type:"presence", presence} from the ack; opts.onError(err)
- * hears a refused subscription. Returns the function that unsubscribes.
+ * hears a refused subscription; opts.quiet follows the topic without joining
+ * its presence (decided by whoever subscribes to the topic first). Returns
+ * the function that unsubscribes.
  */
 export function subscribe(topic, onPush, opts = {}) {
   const sub = { onPush, ...opts };
   let t = topics.get(topic);
   if (!t) {
-    t = { pos: null, subs: new Set() };
+    t = { pos: null, subs: new Set(), quiet: !!opts.quiet };
     topics.set(topic, t);
     if (ready) sendCommands([subscribeFrame(topic, t)]).catch(() => {});
   }
@@ -204,6 +210,25 @@ function reconnectNow() {
   } else if (ready && pingSentAt <= lastFrameAt) {
     pingSentAt = Date.now();
     sendCommands([{ type: "ping" }]).catch(() => {});
+  }
+}
+
+// A page the browser keeps in its back/forward cache after the user left
+// would keep its socket, and with it the user's presence in every room it
+// showed: close it when the page is hidden (a normal close), and reconnect
+// and recover the subscriptions if the page is shown again from the cache.
+function onPageHide() {
+  if (!running || !ws) return;
+  const sock = ws;
+  clearTimeout(retryTimer);
+  dropConnection();
+  sock.close(1000, "page hidden");
+}
+
+function onPageShow(ev) {
+  if (running && ev.persisted) {
+    attempt = 0;
+    connect();
   }
 }
 
@@ -315,6 +340,7 @@ function call(fn, ...args) {
 function subscribeFrame(topic, t) {
   const frame = { type: "subscribe", topic };
   if (t.pos) frame.since = t.pos;
+  if (t.quiet) frame.quiet = true;
   const c = { frame };
   c.resolve = (ack) => {
     if (topics.get(topic) !== t) return; // unsubscribed meanwhile

@@ -1,15 +1,19 @@
 // /courses/{id}/rooms: the course's chat rooms the viewer may enter, with
 // unread counts; staff create rooms (optionally for one group).
 import { html, useState, useEffect } from "../html.js";
+import { live } from "../live.js";
+import { useApp } from "../session.js";
 import { navigate } from "../router.js";
 import { useLoad, Loading, ErrorState, EmptyState, Badge } from "../ui.js";
 import { Field, FormError, Submit, useAction } from "../forms.js";
 import { toast } from "../toast.js";
 import { CourseFrame, can } from "./course-common.js";
-import { listRooms, createRoom, listGroups } from "./forum-api.js";
+import { listRooms, createRoom, listGroups, roomTopic } from "./forum-api.js";
 import { Glyph } from "./forum-parts.js";
 
 export const roomPath = (courseID, roomID) => `/courses/${courseID}/rooms/${roomID}`;
+
+const maxWatchedRooms = 50; // rooms whose unread counts update live on the list
 
 function NewRoomForm({ course, groups, onCancel }) {
   const { pending, error, run } = useAction();
@@ -47,12 +51,29 @@ function Rooms({ course }) {
   const groups = useLoad((signal) => listGroups(course.id, signal), [course.id]);
   const [creating, setCreating] = useState(false);
   const mayCreate = can(course, "edit_content");
+  const { me } = useApp();
   // Unread counts change while the tab is elsewhere: refresh when it is back.
   useEffect(() => {
     const onVisible = () => { if (document.visibilityState === "visible") rooms.reload(); };
     document.addEventListener("visibilitychange", onVisible);
     return () => document.removeEventListener("visibilitychange", onVisible);
   }, []);
+  // Live unread counts: follow every listed room quietly (without showing up
+  // as "here" in it); a new message from someone else counts one more, and
+  // reading elsewhere (another tab) or missed events reload the counts.
+  const roomIDs = rooms.data ? rooms.data.items.slice(0, maxWatchedRooms).map((r) => r.id).join(",") : "";
+  useEffect(() => {
+    if (!roomIDs) return undefined;
+    const offs = roomIDs.split(",").map(Number).map((id) => live.subscribe(roomTopic(id), (ev) => {
+      if (!ev) return;
+      if (ev.kind === "message.created" && ev.message && ev.message.author_id !== me.id) {
+        rooms.setData((d) => ({ ...d, items: d.items.map((r) => (r.id === id ? { ...r, unread: r.unread + 1 } : r)) }));
+      } else if (ev.kind === "read" && ev.read_state && ev.read_state.user_id === me.id) {
+        rooms.reload();
+      }
+    }, { quiet: true, onReset: rooms.reload }));
+    return () => offs.forEach((off) => off());
+  }, [roomIDs, me.id]);
   if (rooms.loading && !rooms.data) return html`<${Loading} label="Loading rooms…" />`;
   if (rooms.error) return html`<${ErrorState} error=${rooms.error} onRetry=${rooms.reload} />`;
   const groupList = (groups.data && groups.data.items) || [];
