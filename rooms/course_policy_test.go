@@ -36,6 +36,7 @@ func TestCoursePolicySubscribe(t *testing.T) {
 		{"course progress", course.ProgressTopic(s.course.ID), want{"outsider": lms.ENOTFOUND,
 			"learner": lms.EFORBIDDEN, "other": lms.EFORBIDDEN, "ta": "", "instructor": "", "admin": ""}, false},
 		{"thread", course.ThreadTopic(s.thread.Thread.ID), all, false},
+		{"forum", course.ForumTopic(s.thread.Thread.ForumID), all, false},
 	}
 	for _, tc := range cases {
 		for _, actor := range actors {
@@ -59,7 +60,7 @@ func TestCoursePolicyRefusesUnknownTopics(t *testing.T) {
 	hooks := s.policy.Hooks()
 	for _, topic := range []string{
 		"room:0" + strings.TrimPrefix(course.RoomTopic(s.main.ID), "room:"), // a second name for the room
-		"room:+1", "room:", "room:x", "room:999999", "typing:999999", "thread:999999",
+		"room:+1", "room:", "room:x", "room:999999", "typing:999999", "thread:999999", "forum:999999", "forum:01",
 		"course:1", "course:1:grades", "course:x:progress", "lesson:1",
 	} {
 		t.Run(topic+" is not found", func(t *testing.T) {

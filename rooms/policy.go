@@ -26,6 +26,7 @@ const (
 	roomTopicPrefix    = "room:"
 	typingTopicPrefix  = "typing:"
 	threadTopicPrefix  = "thread:"
+	forumTopicPrefix   = "forum:"
 	courseTopicPrefix  = "course:"
 	progressSuffix     = ":progress"
 )
@@ -120,7 +121,7 @@ func (p *Policy) user(ctx context.Context, c caller) (*lms.User, error) {
 // false for anything else, including ids not written canonically (so one
 // room cannot be reached under two topic names).
 func topicKind(topic string) (kind string, id int64, ok bool) {
-	for _, prefix := range []string{roomTopicPrefix, typingTopicPrefix, threadTopicPrefix, courseTopicPrefix} {
+	for _, prefix := range []string{roomTopicPrefix, typingTopicPrefix, threadTopicPrefix, forumTopicPrefix, courseTopicPrefix} {
 		rest, found := strings.CutPrefix(topic, prefix)
 		if !found {
 			continue
@@ -178,6 +179,8 @@ func (p *Policy) canSubscribe(ctx context.Context, id hub.Identity, topic string
 	case threadTopicPrefix:
 		_, err = p.courses.ThreadAccess(ctx, u, objID)
 		return hub.SubscribeOptions{}, err
+	case forumTopicPrefix:
+		return hub.SubscribeOptions{}, p.courses.ForumAccess(ctx, u, objID)
 	default: // course progress
 		return hub.SubscribeOptions{}, p.canFollowProgress(ctx, u, objID)
 	}

@@ -252,4 +252,17 @@ func TestBrowserDiscussionLive(t *testing.T) {
 		fmt.Sprintf(`[...document.querySelectorAll("[data-testid=post-body]")].filter((e) => e.textContent.includes(%q)).length === 1`, reply))
 	screenshot(t, lin, "thread-phone")
 	screenshot(t, ada, "thread-desktop")
+
+	// The forum's thread list follows the forum live: a new thread and a
+	// reply count show up on lin's open list without a reload.
+	do(t, lin, "lin opens the thread list", chromedp.Navigate(fmt.Sprintf("%s/courses/%d/discussion", n.url, w.courseID)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=thread-row]`)), chromedp.WaitReady(chromedp.CSS(selLive)))
+	markPage(t, lin)
+	w.api.call("POST", fmt.Sprintf("/forums/%d/threads", w.forumID),
+		map[string]string{"title": "Bring binoculars?", "body_md": "Or is the telescope enough?"}, nil)
+	waitJS(t, lin, "the new thread appears in lin's list", someTextJS(`[data-testid=thread-row]`, "Bring binoculars?"))
+	w.api.call("POST", fmt.Sprintf("/threads/%d/posts", v.Thread.ID), map[string]string{"body_md": "Also on Saturdays."}, nil)
+	waitJS(t, lin, "the reply count of the first thread goes up", someTextJS(`[data-testid=thread-row]`, "2 replies"))
+	assertNotReloaded(t, lin)
+	screenshot(t, lin, "forum-live")
 }

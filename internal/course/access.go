@@ -6,6 +6,14 @@ import (
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
 
+// ForumAccess checks that actor may read the forum's threads (view_content):
+// what the live layer checks before subscribing a connection to the
+// forum's topic. Errors are those of ListThreads.
+func (s *Service) ForumAccess(ctx context.Context, actor *lms.User, forumID int64) error {
+	_, _, err := s.forum(ctx, actor, forumID, lms.ActViewContent)
+	return err
+}
+
 // ThreadAccess checks that actor may read the thread (a member of its
 // course, or an administrator) and returns it, without marking it read or
 // loading its posts: what the live layer checks before subscribing a

@@ -112,6 +112,7 @@ func (s *Service) CreateThread(ctx context.Context, actor *lms.User, forumID int
 		return nil, err
 	}
 	s.mention(ctx, a, bodyMD, map[string]any{"thread_id": t.ID, "post_id": p.ID, "title": t.Title})
+	s.publish(ctx, ForumTopic(forumID), Event{Kind: EventThreadCreated, CourseID: t.CourseID, Thread: t})
 	return &ThreadView{Thread: t, Posts: []*lms.Post{p}, Reactions: []*lms.Reaction{}}, nil
 }
 
@@ -199,6 +200,7 @@ func (s *Service) Reply(ctx context.Context, actor *lms.User, threadID, parentID
 		return nil, err
 	}
 	s.publish(ctx, ThreadTopic(threadID), Event{Kind: EventPostCreated, CourseID: t.CourseID, Post: p})
+	s.publish(ctx, ForumTopic(t.ForumID), Event{Kind: EventPostCreated, CourseID: t.CourseID, Post: p})
 	payload := map[string]any{"thread_id": threadID, "post_id": p.ID, "title": t.Title, "by": actor.Username}
 	notified := s.mention(ctx, a, bodyMD, payload)
 	if parent != nil && parent.AuthorID != actor.ID && !notified[parent.AuthorID] {

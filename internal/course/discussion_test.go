@@ -68,6 +68,17 @@ func TestRepliesNestTwoLevelsAndNotify(t *testing.T) {
 	if evs := f.pub.on(ThreadTopic(th.ID)); len(evs) < 2 || evs[len(evs)-1].Kind != EventPostCreated {
 		t.Fatalf("thread events = %+v", evs)
 	}
+	// The forum's thread list hears of each reply, and of new threads.
+	evs := f.pub.on(ForumTopic(th.ForumID))
+	if len(evs) == 0 || evs[len(evs)-1].Kind != EventPostCreated || evs[len(evs)-1].Post.ThreadID != th.ID {
+		t.Fatalf("forum events after the replies = %+v", evs)
+	}
+	nt, err := f.svc.CreateThread(ctx, f.as("learner"), th.ForumID, "Another question", "Why?")
+	ok(t, err)
+	evs = f.pub.on(ForumTopic(th.ForumID))
+	if last := evs[len(evs)-1]; last.Kind != EventThreadCreated || last.Thread.ID != nt.Thread.ID {
+		t.Fatalf("forum events after a new thread = %+v", evs)
+	}
 }
 
 func TestMentionsOnlyReachMembers(t *testing.T) {

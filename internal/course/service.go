@@ -53,6 +53,10 @@ func ProgressTopic(courseID int64) string {
 // RoomTopic is the topic of a chat room.
 func RoomTopic(roomID int64) string { return "room:" + strconv.FormatInt(roomID, 10) }
 
+// ForumTopic is the topic of a discussion forum: new threads and new posts
+// in its threads, for its thread list.
+func ForumTopic(forumID int64) string { return "forum:" + strconv.FormatInt(forumID, 10) }
+
 // ThreadTopic is the topic of a discussion thread.
 func ThreadTopic(threadID int64) string { return "thread:" + strconv.FormatInt(threadID, 10) }
 
@@ -83,6 +87,7 @@ const (
 	EventPostEdited     = "post.edited"     // a post's body changed
 	EventPostDeleted    = "post.deleted"    // a post became a tombstone
 	EventThreadUpdated  = "thread.updated"  // pinned, locked or answered
+	EventThreadCreated  = "thread.created"  // a new thread in a forum (on the forum's topic)
 	EventReaction       = "reaction"        // a reaction was added or removed
 	EventMessageCreated = "message.created" // a new chat message (stored)
 	EventMessageEdited  = "message.edited"  // a chat message's body changed

@@ -50,6 +50,7 @@ export const markNotificationsRead = (upToID) => post("/me/notifications/read", 
 export const roomTopic = (id) => `room:${id}`;
 export const typingTopic = (id) => `typing:${id}`;
 export const threadTopic = (id) => `thread:${id}`;
+export const forumTopic = (id) => `forum:${id}`;
 export const userTopic = (id) => `user:${id}`;
 
 /** Length limit of a chat message, in characters (lms.MaxMessageChars). */

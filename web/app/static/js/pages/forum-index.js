@@ -1,7 +1,8 @@
 // /courses/{id}/discussion: the course's forums and the threads of the
 // chosen one (?forum=), pinned first, with unread, locked and answered
 // markers; new thread; staff add forums.
-import { html, useState } from "../html.js";
+import { html, useState, useEffect } from "../html.js";
+import { live } from "../live.js";
 import { useApp } from "../session.js";
 import { navigate } from "../router.js";
 import { errorMessage } from "../api.js";
@@ -10,7 +11,7 @@ import { Field, FormError, Submit, useAction } from "../forms.js";
 import { plural } from "../format.js";
 import { toast } from "../toast.js";
 import { CourseFrame, can } from "./course-common.js";
-import { listForums, createForum, listThreads, createThread } from "./forum-api.js";
+import { listForums, createForum, listThreads, createThread, forumTopic } from "./forum-api.js";
 import { Glyph, useMembers } from "./forum-parts.js";
 import { MarkdownEditor } from "./thread-compose.js";
 
@@ -95,6 +96,26 @@ function ThreadRow({ courseID, thread }) {
     </li>`;
 }
 
+// liveRefreshMs batches the thread list's reloads when posts arrive in a burst.
+const liveRefreshMs = 400;
+
+/** useForumVersion counts the forum's live events (new threads, new posts),
+ * batched, so the thread list reloads itself; missed events count too. */
+function useForumVersion(forumID) {
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    if (!forumID) return undefined;
+    let timer = 0;
+    const bump = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => setVersion((v) => v + 1), liveRefreshMs);
+    };
+    const off = live.subscribe(forumTopic(forumID), bump, { onReset: bump });
+    return () => { clearTimeout(timer); off(); };
+  }, [forumID]);
+  return version;
+}
+
 function ThreadList({ course, forum, version }) {
   const [pages, setPages] = useState({ key: "", extra: [], cursor: "" });
   const key = `${forum.id}:${version}`;
@@ -136,11 +157,12 @@ function Discussion({ course, query }) {
   const forums = useLoad((signal) => listForums(course.id, signal), [course.id]);
   const [panel, setPanel] = useState(null); // "thread" | "forum" | null
   const mayEdit = can(course, "edit_content");
-  if (forums.loading && !forums.data) return html`<${Loading} label="Loading the discussion…" />`;
-  if (forums.error) return html`<${ErrorState} error=${forums.error} onRetry=${forums.reload} />`;
-  const list = forums.data.items || [];
+  const list = (forums.data && forums.data.items) || [];
   const wanted = Number(query.get("forum"));
   const forum = list.find((f) => f.id === wanted) || list[0];
+  const version = useForumVersion(forum && forum.id);
+  if (forums.loading && !forums.data) return html`<${Loading} label="Loading the discussion…" />`;
+  if (forums.error) return html`<${ErrorState} error=${forums.error} onRetry=${forums.reload} />`;
   const forumForm = panel === "forum" && html`<${NewForumForm} courseID=${course.id} onCancel=${() => setPanel(null)}
       onCreated=${(f) => { setPanel(null); forums.reload(); navigate(`/courses/${course.id}/discussion?forum=${f.id}`); }} />`;
   if (!forum) {
@@ -171,7 +193,7 @@ function Discussion({ course, query }) {
       ${forum.description && html`<p class="muted forum-description">${forum.description}</p>`}
       ${panel === "thread" && html`<${NewThreadForm} course=${course} forum=${forum} onCancel=${() => setPanel(null)} />`}
       ${forumForm}
-      <${ThreadList} course=${course} forum=${forum} version=${0} />
+      <${ThreadList} course=${course} forum=${forum} version=${version} />
     </div>`;
 }
 
