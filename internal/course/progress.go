@@ -65,7 +65,9 @@ func (s *Service) Heartbeat(ctx context.Context, actor *lms.User, lessonID int64
 // heartbeat (plus a little slack), so a client cannot inflate it.
 // videoPercent (0..100) is the furthest point of the lesson's video the
 // caller watched; the furthest ever reported is kept, and a lesson with
-// the video rule completes once it reaches the lesson's percentage.
+// the video rule completes once it reaches the lesson's percentage. When
+// the lesson's video is an uploaded MP4, the server knows its length and
+// caps the position by the time that passed (see boundVideoPercent).
 func (s *Service) HeartbeatVideo(ctx context.Context, actor *lms.User, lessonID int64, seconds, videoPercent int) (*lms.LessonProgress, error) {
 	l, a, err := s.learnerLesson(ctx, actor, lessonID)
 	if err != nil {
@@ -87,6 +89,11 @@ func (s *Service) HeartbeatVideo(ctx context.Context, actor *lms.User, lessonID 
 		return nil, err
 	case err != nil:
 		prev = nil
+	}
+	if l.Rule() == lms.CompleteVideo && videoPercent > 0 {
+		if d, ok := s.lessonVideoDuration(ctx, l); ok {
+			videoPercent = boundVideoPercent(videoPercent, prev, now, d)
+		}
 	}
 	watched := videoPercent
 	if prev != nil {

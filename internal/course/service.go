@@ -16,6 +16,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -121,6 +122,7 @@ type Service struct {
 	editWindow   time.Duration
 	maxHeartbeat time.Duration
 	uploads      UploadParams
+	durations    sync.Map // upload id -> time.Duration of its MP4 (0: none), see lessonVideoDuration
 }
 
 // New returns a Service.
