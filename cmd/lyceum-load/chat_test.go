@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lyceumhq/lyceum/internal/testenv"
 )
 
 // Budgets of the end-to-end chat test.
@@ -26,7 +28,7 @@ func buildLyceum(t *testing.T) string {
 	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		t.Skip("the go command is not on PATH: cannot build the lyceum server for the chat test")
+		testenv.Missing(t, "the go command is not on PATH (needed to build the lyceum server)")
 	}
 	bin := filepath.Join(t.TempDir(), "lyceum")
 	ctx, cancel := context.WithTimeout(context.Background(), lyceumBuildTimeout)

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/lyceumhq/lyceum/internal/testenv"
 )
 
 // browserTimeout bounds one browser test.
@@ -17,7 +19,7 @@ const browserTimeout = 90 * time.Second
 
 // chromiumPath returns the Chromium to drive. LYCEUM_TEST_CHROMIUM names it
 // (CI sets it: a missing browser then fails the test); otherwise one on PATH
-// is used, and without one the test is skipped.
+// is used, and without one the test is skipped (see testenv).
 func chromiumPath(t *testing.T) string {
 	t.Helper()
 	if p := os.Getenv("LYCEUM_TEST_CHROMIUM"); p != "" {
@@ -31,7 +33,7 @@ func chromiumPath(t *testing.T) string {
 			return p
 		}
 	}
-	t.Skip("skipping browser test: no Chromium found (set LYCEUM_TEST_CHROMIUM)")
+	testenv.Missing(t, "no Chromium found and LYCEUM_TEST_CHROMIUM is not set")
 	return ""
 }
 

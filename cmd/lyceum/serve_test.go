@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -13,16 +12,14 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/lyceumhq/lyceum/internal/store/storetest"
+	"github.com/lyceumhq/lyceum/internal/testenv"
 )
 
 // redisURL returns LYCEUM_TEST_REDIS_URL after checking that Redis answers,
-// and skips when it is unset.
+// and skips when it is unset (see testenv).
 func redisURL(t *testing.T) string {
 	t.Helper()
-	u := os.Getenv("LYCEUM_TEST_REDIS_URL")
-	if u == "" {
-		t.Skip("LYCEUM_TEST_REDIS_URL is not set: skipping the Redis test")
-	}
+	u := testenv.Lookup(t, "LYCEUM_TEST_REDIS_URL")
 	opt, err := redis.ParseURL(u)
 	if err != nil {
 		t.Fatalf("LYCEUM_TEST_REDIS_URL: %v", err)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -17,16 +16,15 @@ import (
 	"github.com/lyceumhq/lyceum/hub"
 	"github.com/lyceumhq/lyceum/hub/hubtest"
 	"github.com/lyceumhq/lyceum/hub/redisbroker"
+	"github.com/lyceumhq/lyceum/internal/testenv"
 )
 
 // redisOptions returns the test Redis options, skipping when
-// LYCEUM_TEST_REDIS_URL is unset and failing when it is unreachable.
+// LYCEUM_TEST_REDIS_URL is unset (see testenv) and failing when it is
+// unreachable.
 func redisOptions(t *testing.T) *redis.Options {
 	t.Helper()
-	url := os.Getenv("LYCEUM_TEST_REDIS_URL")
-	if url == "" {
-		t.Skip("LYCEUM_TEST_REDIS_URL not set: skipping Redis broker tests")
-	}
+	url := testenv.Lookup(t, "LYCEUM_TEST_REDIS_URL")
 	opts, err := redis.ParseURL(url)
 	if err != nil {
 		t.Fatalf("LYCEUM_TEST_REDIS_URL: %v", err)

@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -13,12 +12,11 @@ import (
 	"github.com/lyceumhq/lyceum/internal/store"
 	"github.com/lyceumhq/lyceum/internal/store/postgres"
 	"github.com/lyceumhq/lyceum/internal/store/storetest"
+	"github.com/lyceumhq/lyceum/internal/testenv"
 )
 
 func TestConformance(t *testing.T) {
-	if os.Getenv(storetest.EnvDatabaseURL) == "" {
-		t.Skipf("%s is not set: skipping the PostgreSQL conformance suite", storetest.EnvDatabaseURL)
-	}
+	testenv.Lookup(t, storetest.EnvDatabaseURL)
 	storetest.Run(t, func(t *testing.T) store.Store { return storetest.Postgres(t) })
 }
 
@@ -34,32 +32,8 @@ func open(t *testing.T, url string) *postgres.DB {
 }
 
 func TestMigrateEmptyDatabaseAppliesEverything(t *testing.T) {
-	ctx := t.Context()
 	db := open(t, storetest.PostgresURL(t))
-	before, err := db.MigrationStatus(ctx)
-	if err != nil {
-		t.Fatalf("MigrationStatus before: %v", err)
-	}
-	if len(before) == 0 {
-		t.Fatal("no migrations embedded")
-	}
-	for _, m := range before {
-		if m.Applied {
-			t.Fatalf("migration %s applied on an empty schema", m.Name)
-		}
-	}
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatalf("Migrate: %v", err)
-	}
-	after, err := db.MigrationStatus(ctx)
-	if err != nil {
-		t.Fatalf("MigrationStatus: %v", err)
-	}
-	for _, m := range after {
-		if !m.Applied || m.AppliedAt.IsZero() || m.Version == 0 || m.Name == "" {
-			t.Errorf("after Migrate: %+v, want applied with a time, version and name", m)
-		}
-	}
+	storetest.MigrateFromEmpty(t, db)
 	if db.SQLDB() == nil || db.Pool() == nil {
 		t.Fatal("SQLDB() or Pool() is nil")
 	}

@@ -9,7 +9,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,6 +20,7 @@ import (
 	"github.com/lyceumhq/lyceum/internal/store"
 	"github.com/lyceumhq/lyceum/internal/store/postgres"
 	"github.com/lyceumhq/lyceum/internal/store/sqlite"
+	"github.com/lyceumhq/lyceum/internal/testenv"
 )
 
 // EnvDatabaseURL names the environment variable with the PostgreSQL URL the
@@ -68,10 +68,7 @@ func Postgres(t testing.TB) store.Store {
 // when the variable is unset and fails it when the server is unreachable.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv(EnvDatabaseURL)
-	if base == "" {
-		t.Skipf("%s is not set: skipping the PostgreSQL test", EnvDatabaseURL)
-	}
+	base := testenv.Lookup(t, EnvDatabaseURL)
 	schema := "lyceum_test_" + randomHex(t, 8)
 	adminExec(t, base, "CREATE SCHEMA "+schema)
 	t.Cleanup(func() { adminExec(t, base, "SET synchronous_commit = off; DROP SCHEMA IF EXISTS "+schema+" CASCADE") })
