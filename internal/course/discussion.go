@@ -184,15 +184,12 @@ func (s *Service) Reply(ctx context.Context, actor *lms.User, threadID, parentID
 		if len(posts) == 0 {
 			return nil, lms.Errorf(lms.ENOTFOUND, "Thread not found.")
 		}
-		parentID = posts[0].ID
+		parent, parentID = posts[0], posts[0].ID
+	} else if parent, err = s.store.PostByID(ctx, parentID); err != nil || parent.ThreadID != threadID {
+		return nil, lms.FieldError("parent_id", "The post you reply to is not in this thread.")
 	}
-	if parentID != 0 {
-		if parent, err = s.store.PostByID(ctx, parentID); err != nil || parent.ThreadID != threadID {
-			return nil, lms.FieldError("parent_id", "The post you reply to is not in this thread.")
-		}
-		if parent.Depth >= lms.MaxPostDepth {
-			parentID = parent.ParentID
-		}
+	if parent.Depth >= lms.MaxPostDepth {
+		parentID = parent.ParentID
 	}
 	p := &lms.Post{ThreadID: threadID, ParentID: parentID, AuthorID: actor.ID, BodyMD: bodyMD,
 		BodyHTML: RenderMarkdown(bodyMD), AuthorName: actor.Username, CreatedAt: s.now()}
@@ -210,15 +207,22 @@ func (s *Service) Reply(ctx context.Context, actor *lms.User, threadID, parentID
 }
 
 // mention notifies the course's active members @mentioned in body (not
-// the author) and returns who was notified.
+// the author) and returns who was notified. Each name is looked up once
+// (logins match case-insensitively), however often it is mentioned.
 func (s *Service) mention(ctx context.Context, a *access, body string, payload map[string]any) map[int64]bool {
 	notified := map[int64]bool{}
+	looked := map[string]bool{}
 	for _, m := range mentionPattern.FindAllStringSubmatch(body, -1) {
 		if len(notified) >= maxMentionsPerPost {
 			break
 		}
-		u, err := s.store.UserByLogin(ctx, strings.TrimRight(m[1], "."))
-		if err != nil || u.ID == a.user.ID || notified[u.ID] || !strings.EqualFold(u.Username, strings.TrimRight(m[1], ".")) {
+		name := strings.ToLower(strings.TrimRight(m[1], "."))
+		if looked[name] {
+			continue
+		}
+		looked[name] = true
+		u, err := s.store.UserByLogin(ctx, name)
+		if err != nil || u.ID == a.user.ID || notified[u.ID] || !strings.EqualFold(u.Username, name) {
 			continue
 		}
 		if e, err := s.store.EnrollmentOf(ctx, a.course.ID, u.ID); err != nil || e.Status != lms.EnrollActive {

@@ -96,6 +96,28 @@ func TestMentionsOnlyReachMembers(t *testing.T) {
 	}
 }
 
+func TestRepeatedMentionNotifiesOnce(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	ta := f.as("ta")
+	mentions := func() int {
+		list, _, err := f.svc.ListNotifications(ctx, ta, false, 0, 50)
+		ok(t, err)
+		n := 0
+		for _, x := range list {
+			if x.Kind == lms.NotifyMention {
+				n++
+			}
+		}
+		return n
+	}
+	before := mentions()
+	must(f.svc.Reply(ctx, f.as("learner"), f.thread.Thread.ID, 0, "@ta @TA and again @ta.")).get(t)
+	if got := mentions() - before; got != 1 {
+		t.Fatalf("ta got %d mention notifications for one post, want 1", got)
+	}
+}
+
 func TestEditWindowAndTombstones(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()

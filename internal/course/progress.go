@@ -33,25 +33,27 @@ func summarize(courseID, userID int64, states []*LessonState, progress map[int64
 }
 
 // learnerLesson loads a lesson the caller works through: they must be an
-// active member and the lesson released to them.
-func (s *Service) learnerLesson(ctx context.Context, actor *lms.User, lessonID int64) (*lms.Lesson, *access, error) {
+// active member and the lesson released to them. It also returns the
+// caller's progress in the lesson (nil when never opened), read with the
+// release state, so callers need not load it again.
+func (s *Service) learnerLesson(ctx context.Context, actor *lms.User, lessonID int64) (*lms.Lesson, *access, *lms.LessonProgress, error) {
 	l, a, err := s.lesson(ctx, actor, lessonID, lms.ActViewContent)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if a.enr == nil {
-		return nil, nil, lms.Errorf(lms.EFORBIDDEN, "Only members of the course record progress.")
+		return nil, nil, nil, lms.Errorf(lms.EFORBIDDEN, "Only members of the course record progress.")
 	}
-	states, _, err := s.states(ctx, a)
+	states, progress, err := s.states(ctx, a)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	for _, st := range states {
 		if st.ID == l.ID && st.Locked {
-			return nil, nil, lms.Errorf(lms.EFORBIDDEN, "This lesson is not available yet. %s", st.LockedReason)
+			return nil, nil, nil, lms.Errorf(lms.EFORBIDDEN, "This lesson is not available yet. %s", st.LockedReason)
 		}
 	}
-	return l, a, nil
+	return l, a, progress[l.ID], nil
 }
 
 // Heartbeat adds the time the caller spent on a lesson page; see
@@ -69,7 +71,7 @@ func (s *Service) Heartbeat(ctx context.Context, actor *lms.User, lessonID int64
 // the lesson's video is an uploaded MP4, the server knows its length and
 // caps the position by the time that passed (see boundVideoPercent).
 func (s *Service) HeartbeatVideo(ctx context.Context, actor *lms.User, lessonID int64, seconds, videoPercent int) (*lms.LessonProgress, error) {
-	l, a, err := s.learnerLesson(ctx, actor, lessonID)
+	l, a, prev, err := s.learnerLesson(ctx, actor, lessonID)
 	if err != nil {
 		return nil, err
 	}
@@ -81,14 +83,8 @@ func (s *Service) HeartbeatVideo(ctx context.Context, actor *lms.User, lessonID 
 	}
 	now := s.now()
 	add := min(time.Duration(seconds)*time.Second, s.maxHeartbeat)
-	prev, err := s.store.LessonProgressOf(ctx, actor.ID, l.ID)
-	switch {
-	case err == nil && !prev.LastSeenAt.IsZero():
+	if prev != nil && !prev.LastSeenAt.IsZero() {
 		add = min(add, max(now.Sub(prev.LastSeenAt)+heartbeatSlack, 0))
-	case err != nil && !lms.IsCode(err, lms.ENOTFOUND):
-		return nil, err
-	case err != nil:
-		prev = nil
 	}
 	if l.Rule() == lms.CompleteVideo && videoPercent > 0 {
 		if d, ok := s.lessonVideoDuration(ctx, l); ok {
@@ -130,7 +126,7 @@ func (s *Service) recordProgress(ctx context.Context, a *access, l *lms.Lesson, 
 // with the manual rule are marked by hand: the others complete by their
 // rule (EFORBIDDEN).
 func (s *Service) CompleteLesson(ctx context.Context, actor *lms.User, lessonID int64, done bool) (*lms.LessonProgress, error) {
-	l, a, err := s.learnerLesson(ctx, actor, lessonID)
+	l, a, _, err := s.learnerLesson(ctx, actor, lessonID)
 	if err != nil {
 		return nil, err
 	}

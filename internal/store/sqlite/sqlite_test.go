@@ -26,32 +26,7 @@ func TestMigrateEmptyDatabaseAppliesEverything(t *testing.T) {
 		t.Fatalf("Open: %v", err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
-	before, err := db.MigrationStatus(ctx)
-	if err != nil {
-		t.Fatalf("MigrationStatus before: %v", err)
-	}
-	if len(before) == 0 {
-		t.Fatal("no migrations embedded")
-	}
-	for _, m := range before {
-		if m.Applied {
-			t.Fatalf("migration %s applied on an empty database", m.Name)
-		}
-	}
-	for range 2 { // the second run finds nothing to do
-		if err := db.Migrate(ctx); err != nil {
-			t.Fatalf("Migrate: %v", err)
-		}
-	}
-	after, err := db.MigrationStatus(ctx)
-	if err != nil {
-		t.Fatalf("MigrationStatus: %v", err)
-	}
-	for _, m := range after {
-		if !m.Applied || m.AppliedAt.IsZero() || m.Version == 0 || m.Name == "" {
-			t.Errorf("after Migrate: %+v, want applied with a time, version and name", m)
-		}
-	}
+	storetest.MigrateFromEmpty(t, db)
 	if db.SQLDB() == nil {
 		t.Fatal("SQLDB() = nil")
 	}
