@@ -71,23 +71,32 @@ func (s *Service) RoomAccess(ctx context.Context, actor *lms.User, roomID int64)
 	return r, a.role, a.staff(), nil
 }
 
-// ReadPosition returns the newest message id the caller has read in the
-// room (0: none yet), for the "new messages" divider (view_content).
-func (s *Service) ReadPosition(ctx context.Context, actor *lms.User, roomID int64) (int64, error) {
-	r, _, err := s.room(ctx, actor, roomID, lms.ActViewContent)
+// RoomVisit is what a member opening a room needs to see it.
+type RoomVisit struct {
+	Room       *lms.Room
+	Role       lms.CourseRole
+	Moderator  bool  // course staff: may delete any message and mute
+	LastReadID int64 // the newest message id the caller has read (0: none yet)
+}
+
+// VisitRoom returns the room with the caller's role and read position, for
+// the "new messages" divider (view_content); one access check.
+func (s *Service) VisitRoom(ctx context.Context, actor *lms.User, roomID int64) (*RoomVisit, error) {
+	r, a, err := s.room(ctx, actor, roomID, lms.ActViewContent)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
+	v := &RoomVisit{Room: r, Role: a.role, Moderator: a.staff()}
 	states, err := s.store.RoomReadStates(ctx, r.ID)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	for _, st := range states {
 		if st.UserID == actor.ID {
-			return st.LastReadID, nil
+			v.LastReadID = st.LastReadID
 		}
 	}
-	return 0, nil
+	return v, nil
 }
 
 // CreateRoom adds a room to the course, optionally restricted to a group

@@ -86,6 +86,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 	return nil
 }
 
+// orEmpty returns s, or an empty slice when s is nil: lists are written as
+// [], never null.
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
 // pathID parses the {name} wildcard as a positive id (404 otherwise).
 func pathID(r *http.Request, name string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)

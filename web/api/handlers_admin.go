@@ -10,24 +10,17 @@ import (
 )
 
 func (a *API) getUsers(w http.ResponseWriter, r *http.Request) error {
-	limit, err := pageLimit(r)
-	if err != nil {
-		return err
-	}
-	offset, err := pageCursor(r)
+	limit, offset, err := offsetPage(r)
 	if err != nil {
 		return err
 	}
 	users, total, err := a.auth.ListUsers(r.Context(), lms.UserFilter{Query: r.URL.Query().Get("q"), Limit: limit,
-		Offset: int(offset)})
+		Offset: offset})
 	if err != nil {
 		return err
 	}
-	out := UserList{Items: toUsers(users), Total: total}
-	if next := int(offset) + len(users); len(users) > 0 && next < total {
-		out.NextCursor = encodeCursor(int64(next))
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return writeJSON(w, http.StatusOK, UserList{Items: toUsers(users), Total: total,
+		NextCursor: nextOffset(offset, len(users), total)})
 }
 
 func (a *API) postUser(w http.ResponseWriter, r *http.Request) error {
@@ -67,8 +60,7 @@ func (a *API) deleteUser(w http.ResponseWriter, r *http.Request) error {
 	if err := a.auth.DeleteUser(r.Context(), id); err != nil {
 		return err
 	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w)
 }
 
 func (a *API) getInvites(w http.ResponseWriter, r *http.Request) error {
@@ -76,10 +68,7 @@ func (a *API) getInvites(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if invs == nil {
-		invs = []*lms.Invite{}
-	}
-	return writeJSON(w, http.StatusOK, InviteList{Items: invs})
+	return writeJSON(w, http.StatusOK, InviteList{Items: orEmpty(invs)})
 }
 
 func (a *API) postInvite(w http.ResponseWriter, r *http.Request) error {
@@ -106,8 +95,7 @@ func (a *API) deleteInvite(w http.ResponseWriter, r *http.Request) error {
 	if err := a.auth.RevokeInvite(r.Context(), id); err != nil {
 		return err
 	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w)
 }
 
 func (a *API) getSettings(w http.ResponseWriter, r *http.Request) error {
@@ -156,10 +144,7 @@ func (a *API) getAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if entries == nil {
-		entries = []*lms.AuditEntry{}
-	}
-	out := AuditList{Items: entries}
+	out := AuditList{Items: orEmpty(entries)}
 	if len(entries) == limit {
 		out.NextCursor = encodeCursor(entries[len(entries)-1].ID)
 	}

@@ -92,8 +92,7 @@ func (a *API) postLogout(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	a.clearSessionCookie(w, r)
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w)
 }
 
 func (a *API) postSignup(w http.ResponseWriter, r *http.Request) error {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -9,15 +10,7 @@ import (
 )
 
 func (a *API) getOutline(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	o, err := a.courses.Outline(r.Context(), caller(r), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, o)
+	return onIDJSON(w, r, a.courses.Outline)
 }
 
 // putLayout reorders the course and answers the new outline. A layout
@@ -58,42 +51,19 @@ func (a *API) getSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if ls == nil {
-		ls = []*lms.Lesson{}
-	}
-	return writeJSON(w, http.StatusOK, LessonList{Items: ls})
+	return writeJSON(w, http.StatusOK, LessonList{Items: orEmpty(ls)})
 }
 
 func (a *API) postModule(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var req TitleRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	m, err := a.courses.CreateModule(r.Context(), caller(r), id, req.Title)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, m)
+	return onIDBody(w, r, http.StatusCreated, func(ctx context.Context, u *lms.User, id int64, req TitleRequest) (*lms.Module, error) {
+		return a.courses.CreateModule(ctx, u, id, req.Title)
+	})
 }
 
 func (a *API) patchModule(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var req TitleRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	m, err := a.courses.RenameModule(r.Context(), caller(r), id, req.Title)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, m)
+	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, req TitleRequest) (*lms.Module, error) {
+		return a.courses.RenameModule(ctx, u, id, req.Title)
+	})
 }
 
 func (a *API) deleteModule(w http.ResponseWriter, r *http.Request) error {
@@ -101,47 +71,15 @@ func (a *API) deleteModule(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) postLesson(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in course.LessonInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	l, err := a.courses.CreateLesson(r.Context(), caller(r), id, in)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, l)
+	return onIDBody(w, r, http.StatusCreated, a.courses.CreateLesson)
 }
 
 func (a *API) getLesson(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	l, err := a.courses.GetLesson(r.Context(), caller(r), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, l)
+	return onIDJSON(w, r, a.courses.GetLesson)
 }
 
 func (a *API) putLesson(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in course.LessonInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	l, err := a.courses.UpdateLesson(r.Context(), caller(r), id, in)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, l)
+	return onIDBody(w, r, http.StatusOK, a.courses.UpdateLesson)
 }
 
 func (a *API) deleteLesson(w http.ResponseWriter, r *http.Request) error {

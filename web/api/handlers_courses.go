@@ -39,7 +39,6 @@ func nextOffset(offset, n, total int) string {
 	return ""
 }
 
-// noContent answers 204.
 // onID runs an action on the {id} in the path as the caller and answers
 // 204: the shape of every "delete X" and "leave" route.
 func onID(w http.ResponseWriter, r *http.Request, action func(context.Context, *lms.User, int64) error) error {
@@ -70,6 +69,41 @@ func react(w http.ResponseWriter, r *http.Request, action func(context.Context, 
 	return noContent(w)
 }
 
+// onIDJSON runs fetch on the {id} in the path as the caller and answers 200
+// with its result: the shape of the "get X" routes.
+func onIDJSON[T any](w http.ResponseWriter, r *http.Request, fetch func(context.Context, *lms.User, int64) (T, error)) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v, err := fetch(r.Context(), caller(r), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, v)
+}
+
+// onIDBody parses the {id} in the path, then decodes the JSON body as a
+// Req, runs act on both as the caller and answers status with its result:
+// the shape of the "create X in {id}" and "change {id}" routes.
+func onIDBody[Req, Resp any](w http.ResponseWriter, r *http.Request, status int,
+	act func(ctx context.Context, u *lms.User, id int64, req Req) (Resp, error)) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var req Req
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	v, err := act(r.Context(), caller(r), id, req)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, status, v)
+}
+
+// noContent answers 204.
 func noContent(w http.ResponseWriter) error {
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -113,15 +147,7 @@ func (a *API) postCourse(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getCourse(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	v, err := a.courses.GetCourse(r.Context(), caller(r), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, v)
+	return onIDJSON(w, r, a.courses.GetCourse)
 }
 
 func (a *API) patchCourse(w http.ResponseWriter, r *http.Request) error {
@@ -164,35 +190,13 @@ func (a *API) deleteCourse(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) postVisibility(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var req VisibilityRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	v, err := a.courses.SetVisibility(r.Context(), caller(r), id, req.Visibility)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, v)
+	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, req VisibilityRequest) (*course.CourseView, error) {
+		return a.courses.SetVisibility(ctx, u, id, req.Visibility)
+	})
 }
 
 func (a *API) putJoin(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var js course.JoinSettings
-	if err := decodeJSON(w, r, &js); err != nil {
-		return err
-	}
-	v, err := a.courses.ConfigureJoin(r.Context(), caller(r), id, js)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, v)
+	return onIDBody(w, r, http.StatusOK, a.courses.ConfigureJoin)
 }
 
 func (a *API) postJoin(w http.ResponseWriter, r *http.Request) error {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/lyceumhq/lyceum/internal/course"
@@ -16,43 +17,19 @@ func (a *API) getForums(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if fs == nil {
-		fs = []*lms.Forum{}
-	}
-	return writeJSON(w, http.StatusOK, ForumList{Items: fs})
+	return writeJSON(w, http.StatusOK, ForumList{Items: orEmpty(fs)})
 }
 
 func (a *API) postForum(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var req ForumRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	f, err := a.courses.CreateForum(r.Context(), caller(r), &lms.Forum{CourseID: id, Title: req.Title,
-		Description: req.Description})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, f)
+	return onIDBody(w, r, http.StatusCreated, func(ctx context.Context, u *lms.User, id int64, req ForumRequest) (*lms.Forum, error) {
+		return a.courses.CreateForum(ctx, u, &lms.Forum{CourseID: id, Title: req.Title, Description: req.Description})
+	})
 }
 
 func (a *API) putForum(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var req ForumRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	f, err := a.courses.UpdateForum(r.Context(), caller(r), id, req.Title, req.Description)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, f)
+	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, req ForumRequest) (*lms.Forum, error) {
+		return a.courses.UpdateForum(ctx, u, id, req.Title, req.Description)
+	})
 }
 
 func (a *API) deleteForum(w http.ResponseWriter, r *http.Request) error {
@@ -72,54 +49,21 @@ func (a *API) getThreads(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if ts == nil {
-		ts = []*lms.Thread{}
-	}
-	return writeJSON(w, http.StatusOK, ThreadList{Items: ts, Total: total, NextCursor: nextOffset(offset, len(ts), total)})
+	return writeJSON(w, http.StatusOK, ThreadList{Items: orEmpty(ts), Total: total, NextCursor: nextOffset(offset, len(ts), total)})
 }
 
 func (a *API) postThread(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var req NewThreadRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	tv, err := a.courses.CreateThread(r.Context(), caller(r), id, req.Title, req.BodyMD)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, tv)
+	return onIDBody(w, r, http.StatusCreated, func(ctx context.Context, u *lms.User, id int64, req NewThreadRequest) (*course.ThreadView, error) {
+		return a.courses.CreateThread(ctx, u, id, req.Title, req.BodyMD)
+	})
 }
 
 func (a *API) getThread(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	tv, err := a.courses.GetThread(r.Context(), caller(r), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, tv)
+	return onIDJSON(w, r, a.courses.GetThread)
 }
 
 func (a *API) patchThread(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var f course.ThreadFlags
-	if err := decodeJSON(w, r, &f); err != nil {
-		return err
-	}
-	t, err := a.courses.SetThreadFlags(r.Context(), caller(r), id, f)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, t)
+	return onIDBody(w, r, http.StatusOK, a.courses.SetThreadFlags)
 }
 
 func (a *API) deleteThread(w http.ResponseWriter, r *http.Request) error {
@@ -127,51 +71,21 @@ func (a *API) deleteThread(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) postAnswer(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var req AnswerRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	t, err := a.courses.MarkAnswer(r.Context(), caller(r), id, req.PostID)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, t)
+	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, req AnswerRequest) (*lms.Thread, error) {
+		return a.courses.MarkAnswer(ctx, u, id, req.PostID)
+	})
 }
 
 func (a *API) postReply(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var req ReplyRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	p, err := a.courses.Reply(r.Context(), caller(r), id, req.ParentID, req.BodyMD)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, p)
+	return onIDBody(w, r, http.StatusCreated, func(ctx context.Context, u *lms.User, id int64, req ReplyRequest) (*lms.Post, error) {
+		return a.courses.Reply(ctx, u, id, req.ParentID, req.BodyMD)
+	})
 }
 
 func (a *API) patchPost(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var req PostEditRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	p, err := a.courses.EditPost(r.Context(), caller(r), id, req.BodyMD)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, p)
+	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, req PostEditRequest) (*lms.Post, error) {
+		return a.courses.EditPost(ctx, u, id, req.BodyMD)
+	})
 }
 
 func (a *API) deletePost(w http.ResponseWriter, r *http.Request) error {

@@ -32,8 +32,7 @@ func (a *API) postPassword(w http.ResponseWriter, r *http.Request) error {
 	if err := a.auth.ChangePassword(r.Context(), req.CurrentPassword, req.NewPassword); err != nil {
 		return err
 	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w)
 }
 
 func (a *API) getSessions(w http.ResponseWriter, r *http.Request) error {
@@ -64,8 +63,7 @@ func (a *API) deleteSession(w http.ResponseWriter, r *http.Request) error {
 	if cur := auth.SessionFrom(r.Context()); cur != nil && cur.ID == id {
 		a.clearSessionCookie(w, r)
 	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w)
 }
 
 func (a *API) getTokens(w http.ResponseWriter, r *http.Request) error {
@@ -73,10 +71,7 @@ func (a *API) getTokens(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if ts == nil {
-		ts = []*lms.APIToken{}
-	}
-	return writeJSON(w, http.StatusOK, APITokenList{Items: ts})
+	return writeJSON(w, http.StatusOK, APITokenList{Items: orEmpty(ts)})
 }
 
 func (a *API) postToken(w http.ResponseWriter, r *http.Request) error {
@@ -103,6 +98,5 @@ func (a *API) deleteToken(w http.ResponseWriter, r *http.Request) error {
 	if err := a.auth.RevokeAPIToken(r.Context(), id); err != nil {
 		return err
 	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w)
 }

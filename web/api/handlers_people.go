@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"io"
 	"mime"
@@ -53,30 +54,17 @@ func (a *API) getMembers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if list == nil {
-		list = []*lms.Enrollment{}
-	}
-	return writeJSON(w, http.StatusOK, EnrollmentList{Items: list, Total: total,
+	return writeJSON(w, http.StatusOK, EnrollmentList{Items: orEmpty(list), Total: total,
 		NextCursor: nextOffset(offset, len(list), total)})
 }
 
 func (a *API) postMember(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var req EnrolRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	if req.Role == "" {
-		req.Role = lms.CourseLearner
-	}
-	e, err := a.courses.Enrol(r.Context(), caller(r), id, req.Login, req.Role)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, e)
+	return onIDBody(w, r, http.StatusCreated, func(ctx context.Context, u *lms.User, id int64, req EnrolRequest) (*lms.Enrollment, error) {
+		if req.Role == "" {
+			req.Role = lms.CourseLearner
+		}
+		return a.courses.Enrol(ctx, u, id, req.Login, req.Role)
+	})
 }
 
 func (a *API) patchMember(w http.ResponseWriter, r *http.Request) error {
@@ -219,43 +207,20 @@ func (a *API) getGroups(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if gs == nil {
-		gs = []*lms.Group{}
-	}
-	return writeJSON(w, http.StatusOK, GroupList{Items: gs})
+	return writeJSON(w, http.StatusOK, GroupList{Items: orEmpty(gs)})
 }
 
 func (a *API) postGroup(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var req GroupRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	g, err := a.courses.CreateGroup(r.Context(), caller(r), &lms.Group{CourseID: id, Name: req.Name,
-		SelfSelect: req.SelfSelect, MaxSize: req.MaxSize})
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, g)
+	return onIDBody(w, r, http.StatusCreated, func(ctx context.Context, u *lms.User, id int64, req GroupRequest) (*lms.Group, error) {
+		return a.courses.CreateGroup(ctx, u, &lms.Group{CourseID: id, Name: req.Name, SelfSelect: req.SelfSelect,
+			MaxSize: req.MaxSize})
+	})
 }
 
 func (a *API) putGroup(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var req GroupRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	g, err := a.courses.UpdateGroup(r.Context(), caller(r), id, req.Name, req.SelfSelect, req.MaxSize)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, g)
+	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, req GroupRequest) (*lms.Group, error) {
+		return a.courses.UpdateGroup(ctx, u, id, req.Name, req.SelfSelect, req.MaxSize)
+	})
 }
 
 func (a *API) deleteGroup(w http.ResponseWriter, r *http.Request) error {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"strconv"
 
@@ -9,19 +10,9 @@ import (
 )
 
 func (a *API) postHeartbeat(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var req HeartbeatRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	p, err := a.courses.HeartbeatVideo(r.Context(), caller(r), id, req.Seconds, req.VideoPercent)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, p)
+	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, req HeartbeatRequest) (*lms.LessonProgress, error) {
+		return a.courses.HeartbeatVideo(ctx, u, id, req.Seconds, req.VideoPercent)
+	})
 }
 
 // postComplete marks a lesson complete; an empty body means {"done":true}.
@@ -63,15 +54,7 @@ func (a *API) getProgress(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getProgressReport(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	rep, err := a.courses.ProgressReport(r.Context(), caller(r), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, rep)
+	return onIDJSON(w, r, a.courses.ProgressReport)
 }
 
 // getProgressCSV writes the report as a CSV download. It is built in

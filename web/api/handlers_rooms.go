@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -27,26 +28,13 @@ func (a *API) getRooms(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if rooms == nil {
-		rooms = []*course.RoomView{}
-	}
-	return writeJSON(w, http.StatusOK, RoomList{Items: rooms})
+	return writeJSON(w, http.StatusOK, RoomList{Items: orEmpty(rooms)})
 }
 
 func (a *API) postRoom(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var req RoomRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	rm, err := a.courses.CreateRoom(r.Context(), caller(r), id, req.Name, req.GroupID)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, rm)
+	return onIDBody(w, r, http.StatusCreated, func(ctx context.Context, u *lms.User, id int64, req RoomRequest) (*lms.Room, error) {
+		return a.courses.CreateRoom(ctx, u, id, req.Name, req.GroupID)
+	})
 }
 
 func (a *API) getRoom(w http.ResponseWriter, r *http.Request) error {
@@ -54,31 +42,17 @@ func (a *API) getRoom(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rm, role, mod, err := a.courses.RoomAccess(r.Context(), caller(r), id)
+	v, err := a.courses.VisitRoom(r.Context(), caller(r), id)
 	if err != nil {
 		return err
 	}
-	last, err := a.courses.ReadPosition(r.Context(), caller(r), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, RoomInfo{Room: rm, Role: role, Moderator: mod, LastReadID: last})
+	return writeJSON(w, http.StatusOK, RoomInfo{Room: v.Room, Role: v.Role, Moderator: v.Moderator, LastReadID: v.LastReadID})
 }
 
 func (a *API) patchRoom(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var req RoomRenameRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	rm, err := a.courses.RenameRoom(r.Context(), caller(r), id, req.Name)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, rm)
+	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, req RoomRenameRequest) (*lms.Room, error) {
+		return a.courses.RenameRoom(ctx, u, id, req.Name)
+	})
 }
 
 func (a *API) deleteRoom(w http.ResponseWriter, r *http.Request) error {
@@ -147,12 +121,7 @@ func (a *API) getMessages(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	if out.Items == nil {
-		out.Items = []*lms.Message{}
-	}
-	if out.Reactions == nil {
-		out.Reactions = []*lms.Reaction{}
-	}
+	out.Items, out.Reactions = orEmpty(out.Items), orEmpty(out.Reactions)
 	return writeJSON(w, http.StatusOK, out)
 }
 
@@ -187,19 +156,9 @@ func (a *API) postMessage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) putRead(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var req ReadRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	st, err := a.courses.MarkRoomRead(r.Context(), caller(r), id, req.LastReadID)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, st)
+	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, req ReadRequest) (*lms.ReadState, error) {
+		return a.courses.MarkRoomRead(ctx, u, id, req.LastReadID)
+	})
 }
 
 func (a *API) postMute(w http.ResponseWriter, r *http.Request) error {
@@ -228,19 +187,9 @@ func (a *API) postMute(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) patchMessage(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var req MessageEditRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	m, err := a.courses.EditMessage(r.Context(), caller(r), id, req.Body)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, m)
+	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, req MessageEditRequest) (*lms.Message, error) {
+		return a.courses.EditMessage(ctx, u, id, req.Body)
+	})
 }
 
 func (a *API) deleteMessage(w http.ResponseWriter, r *http.Request) error {
@@ -252,15 +201,7 @@ func (a *API) postMessageReaction(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (a *API) getSeenBy(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	s, err := a.courses.MessageSeenBy(r.Context(), caller(r), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, s)
+	return onIDJSON(w, r, a.courses.MessageSeenBy)
 }
 
 // getNotifications pages by id: next_cursor names the oldest id shown.
@@ -278,10 +219,7 @@ func (a *API) getNotifications(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if list == nil {
-		list = []*lms.Notification{}
-	}
-	out := NotificationList{Items: list, Unread: unread}
+	out := NotificationList{Items: orEmpty(list), Unread: unread}
 	if len(list) == limit {
 		out.NextCursor = encodeCursor(list[len(list)-1].ID)
 	}
