@@ -41,12 +41,7 @@ func runJS(t *testing.T, ctx context.Context, step, expr string) {
 }
 
 func TestBrowserVideoRuleGroupChoiceAndLeaving(t *testing.T) {
-	n := startTestNode(t, nil)
-	inst := newBrowser(t, desktop)
-	createFirstAdmin(t, inst, n)
-	api := newAPIClient(t, n.url)
-	loginAPI(api, "ada", liveAdminPW)
-	createLearner(api, "lin")
+	n, inst, api := adminWithLearner(t)
 	s := seedProgressCourse(api)
 	api.call("PUT", fmt.Sprintf("/lessons/%d", s.LessonID), map[string]any{"title": "Welcome",
 		"body_md": "# Welcome\n\n<video controls src=\"/api/v1/uploads/1\"></video>\n"}, nil)

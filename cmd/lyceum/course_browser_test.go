@@ -44,6 +44,20 @@ type progressCourse struct {
 	Code               string
 }
 
+// adminWithLearner starts a node, creates its first administrator (ada) in a
+// desktop browser, signs an API client in as her and creates the learner
+// lin: the start of every course journey test.
+func adminWithLearner(t *testing.T) (*testNode, context.Context, *apiClient) {
+	t.Helper()
+	n := startTestNode(t, nil)
+	inst := newBrowser(t, desktop)
+	createFirstAdmin(t, inst, n)
+	api := newAPIClient(t, n.url)
+	loginAPI(api, "ada", liveAdminPW)
+	createLearner(api, "lin")
+	return n, inst, api
+}
+
 // createLearner creates a plain account (the client must be an administrator).
 func createLearner(c *apiClient, username string) {
 	c.t.Helper()
@@ -140,12 +154,7 @@ func completeAndMeasure(t *testing.T, learner, instructor context.Context, base 
 }
 
 func TestBrowserCourseJourney(t *testing.T) {
-	n := startTestNode(t, nil)
-	inst := newBrowser(t, desktop)
-	createFirstAdmin(t, inst, n)
-	api := newAPIClient(t, n.url)
-	loginAPI(api, "ada", liveAdminPW)
-	createLearner(api, "lin")
+	n, inst, _ := adminWithLearner(t)
 
 	do(t, inst, "create a course", chromedp.Navigate(n.url+"/courses/new"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=course-form]`)),
@@ -201,12 +210,7 @@ func TestBrowserCourseJourney(t *testing.T) {
 }
 
 func TestBrowserProgressDashboardLive(t *testing.T) {
-	n := startTestNode(t, nil)
-	inst := newBrowser(t, desktop)
-	createFirstAdmin(t, inst, n)
-	api := newAPIClient(t, n.url)
-	loginAPI(api, "ada", liveAdminPW)
-	createLearner(api, "lin")
+	n, inst, api := adminWithLearner(t)
 	s := seedProgressCourse(api)
 
 	lin := newBrowser(t, desktop)
