@@ -87,6 +87,27 @@ export function useNow() {
   return now;
 }
 
+/** useBusy returns [busy, run]: run(fn, done) marks the component busy
+ * while fn runs, then toasts done (when given) or the error; it resolves to
+ * whether fn succeeded. */
+export function useBusy() {
+  const [busy, setBusy] = useState(false);
+  const run = useCallback(async (fn, done) => {
+    setBusy(true);
+    try {
+      await fn();
+      if (done) toast(done);
+      return true;
+    } catch (e) {
+      toast(errorMessage(e), "error");
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return [busy, run];
+}
+
 /** Time shows "5 minutes ago" with the full local time on hover; it keeps
  * itself up to date ("just now" becomes "1 minute ago"). */
 export function Time({ at, fallback = "—" }) {

@@ -1,14 +1,14 @@
 // /admin/users: search, paginated table, create, invite, disable/enable,
 // make/remove admin and delete (with confirmation).
 import { html, useState } from "../html.js";
-import { get, patch, del, query, errorMessage } from "../api.js";
+import { get, patch, del, query } from "../api.js";
 import { useApp } from "../session.js";
 import {
   useTitle, useLoad, useDebounced, PageTitle, Loading, ErrorState, EmptyState, Avatar, Badge, Time,
+  useBusy,
 } from "../ui.js";
 import { plural } from "../format.js";
 import { confirm } from "../confirm.js";
-import { toast } from "../toast.js";
 import { CreateUserForm, InviteForm, InvitesList } from "./admin-user-forms.js";
 
 const pageSize = 25;
@@ -16,20 +16,12 @@ const searchDelayMs = 300;
 
 function UserRow({ user, me, onChange, onDelete }) {
   const self = user.id === me.id;
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useBusy();
   const name = user.name || user.username;
 
   async function update(changes, question, done) {
     if (question && !(await confirm(question))) return;
-    setBusy(true);
-    try {
-      onChange(await patch(`/admin/users/${user.id}`, changes));
-      toast(done);
-    } catch (e) {
-      toast(errorMessage(e), "error");
-    } finally {
-      setBusy(false);
-    }
+    await run(async () => onChange(await patch(`/admin/users/${user.id}`, changes)), done);
   }
   async function remove() {
     const ok = await confirm({
@@ -38,15 +30,10 @@ function UserRow({ user, me, onChange, onDelete }) {
       confirmLabel: "Delete user", danger: true,
     });
     if (!ok) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       await del(`/admin/users/${user.id}`);
-      toast(`${name} was deleted.`);
       onDelete(user);
-    } catch (e) {
-      toast(errorMessage(e), "error");
-      setBusy(false);
-    }
+    }, `${name} was deleted.`);
   }
   const admin = user.role === "admin";
   return html`

@@ -5,7 +5,7 @@ import { html, useState } from "../html.js";
 import { errorMessage } from "../api.js";
 import { useApp } from "../session.js";
 import { useAction, formValues, Field, FormError, Submit } from "../forms.js";
-import { useLoad, Loading, ErrorState, Section, Time } from "../ui.js";
+import { useLoad, Loading, ErrorState, Section, Time, useBusy } from "../ui.js";
 import { plural } from "../format.js";
 import { confirm } from "../confirm.js";
 import { toast } from "../toast.js";
@@ -87,20 +87,9 @@ function Pending({ courseID, items, onChange }) {
 }
 
 function MemberRow({ course, m, groups, me, onChange, onRemoved }) {
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useBusy();
   const manage = can(course, "manage_people");
   const name = m.name || m.username;
-  async function run(fn, ok) {
-    setBusy(true);
-    try {
-      await fn();
-      if (ok) toast(ok);
-    } catch (e) {
-      toast(errorMessage(e), "error");
-    } finally {
-      setBusy(false);
-    }
-  }
   const changeRole = (e) => {
     const role = e.currentTarget.value;
     const sel = e.currentTarget;

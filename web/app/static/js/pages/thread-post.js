@@ -3,8 +3,7 @@
 // may take (reply, edit within the window, delete, mark as the answer),
 // with its replies nested under it.
 import { html, useState, useEffect } from "../html.js";
-import { errorMessage } from "../api.js";
-import { Avatar, Badge, Time } from "../ui.js";
+import { Avatar, Badge, Time, useBusy } from "../ui.js";
 import { FormError, Submit, useAction } from "../forms.js";
 import { when } from "../format.js";
 import { confirm } from "../confirm.js";
@@ -78,7 +77,7 @@ function useNow(ms = 60000) {
 export function Post({ ctx, post }) {
   const { thread, me, moderator } = ctx;
   const [mode, setMode] = useState(null); // "reply" | "edit" | null
-  const [busy, setBusy] = useState(false);
+  const [busy, act] = useBusy();
   const now = useNow();
   const deleted = !!when(post.deleted_at);
   const mine = post.author_id === me.id;
@@ -91,17 +90,6 @@ export function Post({ ctx, post }) {
   const mayAnswer = post.depth > 0 && !deleted && (thread.author_id === me.id || moderator);
   const kids = post.depth > 0 ? ctx.kids(post.id) : [];
 
-  async function act(fn, done) {
-    setBusy(true);
-    try {
-      await fn();
-      if (done) toast(done);
-    } catch (e) {
-      toast(errorMessage(e), "error");
-    } finally {
-      setBusy(false);
-    }
-  }
   async function remove() {
     const ok = await confirm({
       title: mine ? "Delete your post?" : `Delete ${author}'s post?`,

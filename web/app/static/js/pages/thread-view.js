@@ -5,11 +5,9 @@
 import { html, useState, useEffect, useMemo, useRef } from "../html.js";
 import { useApp } from "../session.js";
 import { navigate } from "../router.js";
-import { errorMessage } from "../api.js";
 import { live } from "../live.js";
-import { useTitle, useLoad, Loading, ErrorState, Badge } from "../ui.js";
+import { useTitle, useLoad, Loading, ErrorState, Badge, useBusy } from "../ui.js";
 import { confirm } from "../confirm.js";
-import { toast } from "../toast.js";
 import { plural } from "../format.js";
 import { CourseFrame, can } from "./course-common.js";
 import { getThread, setThreadFlags, deleteThread, threadTopic } from "./forum-api.js";
@@ -27,17 +25,9 @@ function upsert(posts, p) {
 }
 
 function ModTools({ thread, setThread, courseID }) {
-  const [busy, setBusy] = useState(false);
+  const [busy, run] = useBusy();
   async function flag(flags, done) {
-    setBusy(true);
-    try {
-      setThread(await setThreadFlags(thread.id, flags));
-      toast(done);
-    } catch (e) {
-      toast(errorMessage(e), "error");
-    } finally {
-      setBusy(false);
-    }
+    await run(async () => setThread(await setThreadFlags(thread.id, flags)), done);
   }
   async function remove() {
     const ok = await confirm({
@@ -45,15 +35,10 @@ function ModTools({ thread, setThread, courseID }) {
       confirmLabel: "Delete thread", danger: true,
     });
     if (!ok) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       await deleteThread(thread.id);
-      toast("The thread was deleted.");
       navigate(`/courses/${courseID}/discussion?forum=${thread.forum_id}`);
-    } catch (e) {
-      toast(errorMessage(e), "error");
-      setBusy(false);
-    }
+    }, "The thread was deleted.");
   }
   return html`
     <div class="page-actions mod-tools" role="group" aria-label="Moderation">
