@@ -153,9 +153,11 @@ func (c *conn) writeLoop() {
 	}
 }
 
-// writeBatch writes batch, coalescing consecutive frames into one message
-// while it stays within MaxBatchBytes (the buffer comes from a pool, so an
-// idle connection holds none).
+// writeBatch writes batch, coalescing consecutive frames, newline-delimited,
+// into one message while it stays within MaxBatchBytes. A message is built
+// in a buffer from a pool (so an idle connection holds none) when it
+// coalesces frames or goes through c.raw (which takes whole frames, header
+// included); a lone frame for coder/websocket is written as it is.
 func (c *conn) writeBatch(batch [][]byte) error {
 	var bp *[]byte
 	defer func() {
@@ -164,21 +166,23 @@ func (c *conn) writeBatch(batch [][]byte) error {
 		}
 	}()
 	maxBytes := c.h.cfg.MaxBatchBytes
-	if c.raw != nil {
-		bp = c.h.getBatchBuf()
-		return c.writeFramed(batch, bp, maxBytes)
-	}
 	for i := 0; i < len(batch); {
+		n, j := len(batch[i]), i+1
+		for ; j < len(batch) && n+1+len(batch[j]) <= maxBytes; j++ {
+			n += 1 + len(batch[j])
+		}
 		msg := batch[i]
-		i++
-		if i < len(batch) && len(msg)+1+len(batch[i]) <= maxBytes {
+		if c.raw != nil || j > i+1 {
 			if bp == nil {
 				bp = c.h.getBatchBuf()
 			}
-			buf := append((*bp)[:0], msg...)
-			for ; i < len(batch) && len(buf)+1+len(batch[i]) <= maxBytes; i++ {
-				buf = append(buf, '\n')
-				buf = append(buf, batch[i]...)
+			buf := (*bp)[:0]
+			if c.raw != nil {
+				buf = appendTextHeader(buf, n)
+			}
+			buf = append(buf, batch[i]...)
+			for _, f := range batch[i+1 : j] {
+				buf = append(append(buf, '\n'), f...)
 			}
 			*bp = buf
 			msg = buf
@@ -186,44 +190,26 @@ func (c *conn) writeBatch(batch [][]byte) error {
 		if err := c.write(msg); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// writeFramed writes batch through c.raw as text frames of coalesced,
-// newline-delimited frames of at most maxBytes each, built in *bp.
-func (c *conn) writeFramed(batch [][]byte, bp *[]byte, maxBytes int) error {
-	for i := 0; i < len(batch); {
-		n, j := len(batch[i]), i+1
-		for ; j < len(batch) && n+1+len(batch[j]) <= maxBytes; j++ {
-			n += 1 + len(batch[j])
-		}
-		buf := appendTextHeader((*bp)[:0], n)
-		buf = append(buf, batch[i]...)
-		for _, f := range batch[i+1 : j] {
-			buf = append(append(buf, '\n'), f...)
-		}
-		*bp = buf
-		c.h.m.writes.Inc()
-		c.writeStart.Store(time.Now().UnixNano())
-		err := c.raw.writeMessage(buf)
-		c.writeStart.Store(0)
-		if err != nil {
-			return err
-		}
 		i = j
 	}
 	return nil
 }
 
-// write writes one WebSocket message. The deadline is enforced by the
-// hub's write watchdog (see writeStart) rather than a context per write:
-// coder/websocket arms a context.AfterFunc for every write whose context
-// can be cancelled, which costs ~11 allocations per message.
+// write writes one WebSocket message: msg is a whole text frame (header
+// included) when the connection has c.raw, else the message's payload for
+// coder/websocket. The deadline is enforced by the hub's write watchdog
+// (see writeStart) rather than a context per write: coder/websocket arms a
+// context.AfterFunc for every write whose context can be cancelled, which
+// costs ~11 allocations per message.
 func (c *conn) write(msg []byte) error {
 	c.h.m.writes.Inc()
 	c.writeStart.Store(time.Now().UnixNano())
-	err := c.ws.Write(context.Background(), websocket.MessageText, msg)
+	var err error
+	if c.raw != nil {
+		err = c.raw.writeMessage(msg)
+	} else {
+		err = c.ws.Write(context.Background(), websocket.MessageText, msg)
+	}
 	c.writeStart.Store(0)
 	return err
 }

@@ -299,9 +299,15 @@ func (h *Hub) HandleControl(data []byte) {
 		h.log.Warn().Bytes("data", data).Msg("ignoring unknown control message")
 		return
 	}
+	h.closeSession(msg.UserID, msg.SessionID, websocket.StatusCode(msg.Code), msg.Reason)
+}
+
+// closeSession closes this node's connections of userID opened with
+// sessionID (an empty id matches any).
+func (h *Hub) closeSession(userID, sessionID string, code websocket.StatusCode, reason string) {
 	h.CloseWhere(func(id Identity) bool {
-		return (msg.UserID == "" || id.UserID == msg.UserID) && (msg.SessionID == "" || id.SessionID == msg.SessionID)
-	}, websocket.StatusCode(msg.Code), msg.Reason)
+		return (userID == "" || id.UserID == userID) && (sessionID == "" || id.SessionID == sessionID)
+	}, code, reason)
 }
 
 // Disconnect closes, on every node, the connections of userID (all of them
@@ -317,9 +323,7 @@ func (h *Hub) Disconnect(ctx context.Context, userID, sessionID string, code web
 	if err := h.broker.PublishControl(bctx, data); err != nil {
 		h.m.brokerErrors.WithLabelValues("control").Inc()
 		// Still close what is local, so a revoked session loses this node at least.
-		h.CloseWhere(func(id Identity) bool {
-			return (userID == "" || id.UserID == userID) && (sessionID == "" || id.SessionID == sessionID)
-		}, code, reason)
+		h.closeSession(userID, sessionID, code, reason)
 		return fmt.Errorf("hub: disconnect: %w", err)
 	}
 	return nil

@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -289,56 +288,11 @@ func runChat(ctx context.Context, c *common, args []string) (result, error) {
 // dialChats opens every member's connection to every room: connection
 // room*members+member, on node (room*members+member) % len(urls).
 func dialChats(ctx context.Context, c *common, o *chatOptions, fx *chatFixture, st *chatStats) ([]*chatConn, connectStats) {
-	n := o.rooms * o.members
-	out := make([]*chatConn, n)
-	var (
-		mu       sync.Mutex
-		hist     Histogram
-		failed   int
-		firstErr string
-		made     atomic.Int64
-	)
-	stop := c.progress(func(time.Duration) string { return fmt.Sprintf("connecting: %d/%d", made.Load(), n) })
-	defer stop()
-	start := time.Now()
-	sem := make(chan struct{}, c.dialConc)
-	var wg sync.WaitGroup
-	for i := range n {
-		if ctx.Err() != nil {
-			break
-		}
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			room, member := i/o.members, i%o.members
-			t0 := time.Now()
-			cc, err := dialChat(ctx, wsURL(o.urls[i%len(o.urls)]), fx.Members[member].Token,
-				fmt.Sprintf("room:%d", fx.Rooms[room].ID), i, member, room, st)
-			el := time.Since(t0)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				failed++
-				if firstErr == "" {
-					firstErr = err.Error()
-				}
-				return
-			}
-			hist.Record(el)
-			out[i] = cc
-			made.Add(1)
-		}()
-	}
-	wg.Wait()
-	el := time.Since(start)
-	cs := connectStats{Connections: int(made.Load()), Failed: failed, FirstError: firstErr, Seconds: el.Seconds(),
-		Latency: hist.Summary()}
-	if el > 0 {
-		cs.PerSecond = float64(cs.Connections) / el.Seconds()
-	}
-	return out, cs
+	return dialMany(ctx, c, o.rooms*o.members, func(ctx context.Context, i int) (*chatConn, error) {
+		room, member := i/o.members, i%o.members
+		return dialChat(ctx, wsURL(o.urls[i%len(o.urls)]), fx.Members[member].Token,
+			fmt.Sprintf("room:%d", fx.Rooms[room].ID), i, member, room, st)
+	})
 }
 
 // sendLoop sends cc's messages: the first at a random point of the first

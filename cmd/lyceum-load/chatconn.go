@@ -11,8 +11,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/coder/websocket"
 )
 
 // chatBodyPrefix starts every message body the chat mode sends:
@@ -89,7 +87,7 @@ type chatConn struct {
 	member int // index into the fixture's members
 	room   int // index into the fixture's rooms
 	topic  string
-	ws     *websocket.Conn
+	ws     *wsConn
 	st     *chatStats
 	nextID atomic.Uint64
 	done   chan struct{}
@@ -108,15 +106,10 @@ type chatConn struct {
 func dialChat(ctx context.Context, url, token, topic string, idx, member, room int, st *chatStats) (*chatConn, error) {
 	dctx, cancel := context.WithTimeout(ctx, dialTimeout)
 	defer cancel()
-	ws, resp, err := websocket.Dial(dctx, url, &websocket.DialOptions{
-		HTTPHeader: http.Header{"Authorization": {"Bearer " + token}}})
+	ws, err := dial(dctx, url, http.Header{"Authorization": {"Bearer " + token}})
 	if err != nil {
-		if resp != nil {
-			return nil, fmt.Errorf("dial: HTTP %d: %w", resp.StatusCode, err)
-		}
-		return nil, fmt.Errorf("dial: %w", err)
+		return nil, err
 	}
-	ws.SetReadLimit(clientReadMax)
 	c := &chatConn{idx: idx, member: member, room: room, topic: topic, ws: ws, st: st, done: make(chan struct{}),
 		waiters: map[uint64]chan frame{}, pending: map[uint64]pendingSend{}, got: map[int64]int{}}
 	hello := make(chan frame, 1)
@@ -193,7 +186,7 @@ func (c *chatConn) resubscribe() {
 func (c *chatConn) write(ctx context.Context, b []byte) error {
 	ctx, cancel := context.WithTimeout(ctx, writeTimeout)
 	defer cancel()
-	return c.ws.Write(ctx, websocket.MessageText, b)
+	return c.ws.Write(ctx, b)
 }
 
 // publish sends one chat message with a unique idempotency key without
@@ -226,14 +219,9 @@ func (c *chatConn) unanswered() int {
 // readLoop reads until the connection ends; the first frame goes to hello.
 func (c *chatConn) readLoop(hello chan<- frame) {
 	defer close(c.done)
-	var buf bytes.Buffer
 	first := true
 	for {
-		_, r, err := c.ws.Reader(context.Background())
-		if err == nil {
-			buf.Reset()
-			_, err = buf.ReadFrom(r)
-		}
+		msg, err := c.ws.ReadMessage()
 		if err != nil {
 			if !c.closing.Load() {
 				c.st.cnt.disconnected(err)
@@ -242,7 +230,6 @@ func (c *chatConn) readLoop(hello chan<- frame) {
 		}
 		now := time.Now()
 		c.st.cnt.messages.Add(1)
-		msg := buf.Bytes()
 		for len(msg) > 0 {
 			line, tail, _ := bytes.Cut(msg, []byte{'\n'})
 			msg = tail

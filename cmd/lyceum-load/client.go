@@ -201,12 +201,9 @@ type client struct {
 func dialClient(ctx context.Context, url string, header http.Header, idx int, rec *atomic.Pointer[Recorder], cnt *counters) (*client, error) {
 	ctx, cancel := context.WithTimeout(ctx, dialTimeout)
 	defer cancel()
-	ws, resp, err := dialWS(ctx, url, header, clientReadMax)
+	ws, err := dial(ctx, url, header)
 	if err != nil {
-		if resp != nil {
-			return nil, fmt.Errorf("dial: HTTP %d: %w", resp.StatusCode, err)
-		}
-		return nil, fmt.Errorf("dial: %w", err)
+		return nil, err
 	}
 	c := &client{idx: idx, ws: ws, rec: rec, cnt: cnt, done: make(chan struct{}),
 		subs: map[string]*subState{}, waiters: map[uint64]chan frame{}}
@@ -226,6 +223,19 @@ func dialClient(ctx context.Context, url string, header http.Header, idx int, re
 		_ = ws.CloseNow()
 		return nil, fmt.Errorf("no hello: %w", ctx.Err())
 	}
+}
+
+// dial opens a WebSocket connection to url for a client of the tool
+// (reading messages of up to clientReadMax bytes).
+func dial(ctx context.Context, url string, header http.Header) (*wsConn, error) {
+	ws, resp, err := dialWS(ctx, url, header, clientReadMax)
+	if err != nil {
+		if resp != nil {
+			return nil, fmt.Errorf("dial: HTTP %d: %w", resp.StatusCode, err)
+		}
+		return nil, fmt.Errorf("dial: %w", err)
+	}
+	return ws, nil
 }
 
 func (c *client) closeErr() error {
@@ -432,9 +442,6 @@ func (c *client) close() {
 	_ = c.ws.CloseNow()
 	<-c.done
 }
-
-// closeStatus returns the close code the connection ended with (-1 if none).
-func (c *client) closeStatus() websocket.StatusCode { return websocket.CloseStatus(c.closeErr()) }
 
 // errNotLoopback is returned for a target outside the allow-list.
 var errNotLoopback = errors.New("only 127.0.0.1, localhost and [::1] targets are allowed")

@@ -281,7 +281,22 @@ type dialer struct {
 // dialAll makes n connections (index offset first..first+n-1) and returns
 // them in order (nil where a dial failed).
 func (d *dialer) dialAll(ctx context.Context, first, n int) ([]*client, connectStats) {
-	out := make([]*client, n)
+	return dialMany(ctx, d.c, n, func(ctx context.Context, i int) (*client, error) {
+		cl, err := dialClient(ctx, d.url, d.c.header, first+i, d.rec, d.cnt)
+		if err == nil && d.setup != nil {
+			if err = d.setup(ctx, cl); err != nil {
+				cl.close()
+			}
+		}
+		return cl, err
+	})
+}
+
+// dialMany runs dial for 0..n-1, c.dialConc at a time, with a progress
+// line, and returns the connections in order (the zero value where dial
+// failed) and how the dialling went.
+func dialMany[T any](ctx context.Context, c *common, n int, dial func(ctx context.Context, i int) (T, error)) ([]T, connectStats) {
+	out := make([]T, n)
 	var (
 		mu       sync.Mutex
 		hist     Histogram
@@ -289,9 +304,9 @@ func (d *dialer) dialAll(ctx context.Context, first, n int) ([]*client, connectS
 		firstErr string
 		made     atomic.Int64
 	)
-	sem := make(chan struct{}, d.c.dialConc)
+	sem := make(chan struct{}, c.dialConc)
 	start := time.Now()
-	stopProgress := d.c.progress(func(el time.Duration) string {
+	stopProgress := c.progress(func(time.Duration) string {
 		return fmt.Sprintf("connecting: %d/%d", made.Load(), n)
 	})
 	var wg sync.WaitGroup
@@ -305,12 +320,7 @@ func (d *dialer) dialAll(ctx context.Context, first, n int) ([]*client, connectS
 			defer wg.Done()
 			defer func() { <-sem }()
 			t0 := time.Now()
-			cl, err := dialClient(ctx, d.url, d.c.header, first+i, d.rec, d.cnt)
-			if err == nil && d.setup != nil {
-				if err = d.setup(ctx, cl); err != nil {
-					cl.close()
-				}
-			}
+			conn, err := dial(ctx, i)
 			el := time.Since(t0)
 			mu.Lock()
 			defer mu.Unlock()
@@ -322,7 +332,7 @@ func (d *dialer) dialAll(ctx context.Context, first, n int) ([]*client, connectS
 				return
 			}
 			hist.Record(el)
-			out[i] = cl
+			out[i] = conn
 			made.Add(1)
 		}()
 	}

@@ -218,9 +218,6 @@ func runFanout(ctx context.Context, c *common, args []string) (result, error) {
 	}
 	defer pubCl.close()
 	pub := newPublisher(pubCl, []string{*topic})
-	src := func(string) (uint64, func(from, to uint64) uint64) {
-		return pub.lastSeq(*topic), func(from, to uint64) uint64 { return pub.failedIn(*topic, from, to) }
-	}
 
 	passing := true
 	for i, r := range rates {
@@ -230,7 +227,7 @@ func runFanout(ctx context.Context, c *common, args []string) (result, error) {
 		if i > 0 {
 			time.Sleep(rampPause)
 		}
-		st, err := fanoutStepRun(ctx, c, pub, subs, src, cnt, rec, r, length, pids)
+		st, err := fanoutStepRun(ctx, c, pub, subs, cnt, rec, r, length, pids)
 		if err != nil {
 			return nil, err
 		}
@@ -250,8 +247,8 @@ func runFanout(ctx context.Context, c *common, args []string) (result, error) {
 }
 
 // fanoutStepRun publishes at rate for d and accounts the deliveries.
-func fanoutStepRun(ctx context.Context, c *common, pub *publisher, subs []*subState, src seqSource,
-	cnt *counters, rec *atomic.Pointer[Recorder], rate float64, d time.Duration, pids []int) (fanoutStep, error) {
+func fanoutStepRun(ctx context.Context, c *common, pub *publisher, subs []*subState, cnt *counters,
+	rec *atomic.Pointer[Recorder], rate float64, d time.Duration, pids []int) (fanoutStep, error) {
 	first := pub.lastSeq(pub.topics[0]) + 1
 	for _, s := range subs {
 		s.mu.Lock()
@@ -280,7 +277,7 @@ func fanoutStepRun(ctx context.Context, c *common, pub *publisher, subs []*subSt
 	cpuSt := cpu.stop()
 	delivered := cnt.delivered.Load() - del0
 	pub.waitAnswered(drainTimeout)
-	drain(subs, src, drainTimeout)
+	drain(subs, pub.seqs, drainTimeout)
 	stop()
 	if err != nil {
 		return fanoutStep{}, err
@@ -291,7 +288,7 @@ func fanoutStepRun(ctx context.Context, c *common, pub *publisher, subs []*subSt
 		Rate: rate, Seconds: el.Seconds(),
 		Publish: publishStats{Sent: after.Sent - before.Sent, Acked: after.Acked - before.Acked,
 			Failed: after.Failed - before.Failed, FirstError: after.FirstError, Stalls: after.Stalls - before.Stalls},
-		Deliveries:       account(subs, src),
+		Deliveries:       account(subs, pub.seqs),
 		DeliveriesPerSec: float64(delivered) / el.Seconds(),
 		Latency:          lat.Summary(),
 		Disconnects:      cnt.disconnects.Load() - disc0,

@@ -102,6 +102,11 @@ func (p *publisher) failedIn(topic string, from, to uint64) uint64 {
 	return n
 }
 
+// seqs is a seqSource for the publisher's topics.
+func (p *publisher) seqs(topic string) (last uint64, failedIn func(from, to uint64) uint64) {
+	return p.lastSeq(topic), func(from, to uint64) uint64 { return p.failedIn(topic, from, to) }
+}
+
 // run publishes at rate publications per second (over all topics) for d or
 // until ctx ends.
 func (p *publisher) run(ctx context.Context, rate float64, d time.Duration) error {

@@ -157,9 +157,7 @@ func runReconnect(ctx context.Context, c *common, args []string) (result, error)
 	stopPub()
 	err = <-pubErr
 	pub.waitAnswered(drainTimeout)
-	src := func(string) (uint64, func(from, to uint64) uint64) {
-		return pub.lastSeq(*topic), func(from, to uint64) uint64 { return pub.failedIn(*topic, from, to) }
-	}
+	src := pub.seqs
 	drain(subs, src, drainTimeout)
 	stopProgress()
 	if err != nil {

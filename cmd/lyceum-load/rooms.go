@@ -135,10 +135,7 @@ func runRooms(ctx context.Context, c *common, args []string) (result, error) {
 			owner[t] = publishers[j]
 		}
 	}
-	src := func(topic string) (uint64, func(from, to uint64) uint64) {
-		p := owner[topic]
-		return p.lastSeq(topic), func(from, to uint64) uint64 { return p.failedIn(topic, from, to) }
-	}
+	src := func(topic string) (uint64, func(from, to uint64) uint64) { return owner[topic].seqs(topic) }
 
 	del0 := cnt.delivered.Load()
 	last := del0

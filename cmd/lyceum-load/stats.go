@@ -261,9 +261,6 @@ func (t *SeqTracker) Add(seq uint64) bool {
 // Received returns how many distinct sequences arrived.
 func (t *SeqTracker) Received() uint64 { return t.received }
 
-// Last returns the highest sequence received (first-1 when none).
-func (t *SeqTracker) Last() uint64 { return t.last }
-
 // Gaps returns how many sequences in [first, upTo] never arrived.
 func (t *SeqTracker) Gaps(upTo uint64) uint64 {
 	if upTo < t.first {

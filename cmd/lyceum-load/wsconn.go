@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha1"
+	"crypto/tls"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
@@ -56,19 +57,23 @@ const (
 	opPong         = 0xa
 )
 
-// dialWS opens a WebSocket connection to rawURL (ws:// only: the tool
-// targets loopback) sending header with the upgrade request. On an HTTP
+// dialWS opens a WebSocket connection to rawURL (ws://, or wss:// for a
+// node serving TLS itself) sending header with the upgrade request. On an HTTP
 // answer other than 101 it returns the response (body closed) and an error.
 func dialWS(ctx context.Context, rawURL string, header http.Header, readMax int) (*wsConn, *http.Response, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, nil, err
 	}
-	if u.Scheme != "ws" {
-		return nil, nil, fmt.Errorf("unsupported scheme %q (want ws)", u.Scheme)
+	var nc net.Conn
+	switch u.Scheme {
+	case "ws":
+		nc, err = new(net.Dialer).DialContext(ctx, "tcp", u.Host)
+	case "wss": // a node serving TLS itself (LYCEUM_TLS_CERT)
+		nc, err = (&tls.Dialer{Config: &tls.Config{ServerName: u.Hostname()}}).DialContext(ctx, "tcp", u.Host)
+	default:
+		return nil, nil, fmt.Errorf("unsupported scheme %q (want ws or wss)", u.Scheme)
 	}
-	var d net.Dialer
-	nc, err := d.DialContext(ctx, "tcp", u.Host)
 	if err != nil {
 		return nil, nil, err
 	}
