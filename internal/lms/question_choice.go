@@ -41,37 +41,13 @@ type ChoiceBody struct {
 // (and drop-down) needs a choice worth 100%; multiple needs its positive
 // credits to add up to 100%.
 func (b *ChoiceBody) validate(path string, multiple bool) error {
-	if len(b.Choices) < 2 || len(b.Choices) > MaxChoices {
-		return FieldError(path+".choices", "Give from 2 to %d choices.", MaxChoices)
-	}
-	seen := ids{}
-	best, positive := -1.0, 0.0
-	for i, c := range b.Choices {
-		p := fmt.Sprintf("%s.choices[%d]", path, i)
-		if err := seen.check(p+".id", c.ID); err != nil {
-			return err
-		}
-		if err := checkMD(p+".text_md", fmt.Sprintf("The text of choice %d", i+1), c.TextMD, true); err != nil {
-			return err
-		}
-		if err := checkFraction(p+".fraction", c.Fraction, true); err != nil {
-			return err
-		}
-		if err := checkMD(p+".feedback_md", fmt.Sprintf("The feedback of choice %d", i+1), c.FeedbackMD, false); err != nil {
-			return err
-		}
-		best = max(best, c.Fraction)
-		if c.Fraction > 0 {
-			positive += c.Fraction
-		}
-	}
-	if !multiple && best < fullCredit {
-		return FieldError(path+".choices", "One choice must be worth 100%%.")
-	}
-	if multiple && (positive < 1-creditSumSlack || positive > 1+creditSumSlack) {
-		return FieldError(path+".choices", "The positive credits must add up to 100%% (they add up to %.2f%%).", positive*100)
-	}
-	return nil
+	rules := answerRules{list: "choices", noun: "choice", min: 2, max: MaxChoices, negative: true, sumToOne: multiple}
+	return rules.check(path, len(b.Choices), func(i int) answer {
+		c := b.Choices[i]
+		return answer{id: c.ID, feedback: c.FeedbackMD, fraction: c.Fraction, check: func(p string) error {
+			return checkMD(p+".text_md", fmt.Sprintf("The text of choice %d", i+1), c.TextMD, true)
+		}}
+	})
 }
 
 // TrueFalseBody is the body of a true/false question.
@@ -110,41 +86,13 @@ type ShortAnswerBody struct {
 }
 
 func (b *ShortAnswerBody) validate(path string) error {
-	if len(b.Answers) < 1 || len(b.Answers) > MaxChoices {
-		return FieldError(path+".answers", "Give from 1 to %d accepted answers.", MaxChoices)
-	}
-	seen := ids{}
-	best := 0.0
-	for i, a := range b.Answers {
-		p := fmt.Sprintf("%s.answers[%d]", path, i)
-		if err := seen.check(p+".id", a.ID); err != nil {
-			return err
-		}
-		if err := CheckText(p+".pattern", a.Pattern, MaxPatternChars, true); err != nil {
-			return err
-		}
-		if err := checkFraction(p+".fraction", a.Fraction, false); err != nil {
-			return err
-		}
-		if err := checkMD(p+".feedback_md", fmt.Sprintf("The feedback of answer %d", i+1), a.FeedbackMD, false); err != nil {
-			return err
-		}
-		best = max(best, a.Fraction)
-	}
-	if best < fullCredit {
-		return FieldError(path+".answers", "One accepted answer must be worth 100%%.")
-	}
-	return nil
-}
-
-func (b *ShortAnswerBody) fillIDs() {
-	used := ids{}
-	for _, a := range b.Answers {
-		used[a.ID] = true
-	}
-	for i := range b.Answers {
-		b.Answers[i].ID = used.fresh(b.Answers[i].ID, "a")
-	}
+	rules := answerRules{list: "answers", noun: "accepted answer", min: 1, max: MaxChoices}
+	return rules.check(path, len(b.Answers), func(i int) answer {
+		a := b.Answers[i]
+		return answer{id: a.ID, feedback: a.FeedbackMD, fraction: a.Fraction, check: func(p string) error {
+			return CheckText(p+".pattern", a.Pattern, MaxPatternChars, true)
+		}}
+	})
 }
 
 // MatchPair is one stem and the answer it matches.

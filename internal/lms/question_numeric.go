@@ -45,34 +45,29 @@ type NumericalBody struct {
 }
 
 func (b *NumericalBody) validate(path string) error {
-	if len(b.Answers) < 1 || len(b.Answers) > MaxChoices {
-		return FieldError(path+".answers", "Give from 1 to %d answers.", MaxChoices)
+	return checkNumeric(path, MaxChoices, b.Answers, b.Units)
+}
+
+// checkNumeric checks the answers and units of a numerical or calculated
+// question: one answer worth 100%, credits 0..1.
+func checkNumeric[T any, P interface {
+	*T
+	entry() answer
+}](path string, most int, list []T, u *Units) error {
+	rules := answerRules{list: "answers", noun: "answer", min: 1, max: most}
+	err := rules.check(path, len(list), func(i int) answer { return P(&list[i]).entry() })
+	if err == nil && u != nil {
+		err = u.validate(path + ".units")
 	}
-	seen := ids{}
-	best := 0.0
-	for i, a := range b.Answers {
-		p := fmt.Sprintf("%s.answers[%d]", path, i)
-		if err := seen.check(p+".id", a.ID); err != nil {
-			return err
-		}
-		if err := a.validate(p); err != nil {
-			return err
-		}
-		if err := checkFraction(p+".fraction", a.Fraction, false); err != nil {
-			return err
-		}
-		if err := checkMD(p+".feedback_md", fmt.Sprintf("The feedback of answer %d", i+1), a.FeedbackMD, false); err != nil {
-			return err
-		}
-		best = max(best, a.Fraction)
-	}
-	if best < fullCredit {
-		return FieldError(path+".answers", "One answer must be worth 100%%.")
-	}
-	if b.Units != nil {
-		return b.Units.validate(path + ".units")
-	}
-	return nil
+	return err
+}
+
+func (a *NumericAnswer) entry() answer {
+	return answer{id: a.ID, feedback: a.FeedbackMD, fraction: a.Fraction, check: a.validate}
+}
+
+func (a *FormulaAnswer) entry() answer {
+	return answer{id: a.ID, feedback: a.FeedbackMD, fraction: a.Fraction, check: a.validate}
 }
 
 func (a *NumericAnswer) validate(p string) error {
@@ -101,16 +96,6 @@ func (a *NumericAnswer) validate(p string) error {
 		return FieldError(p+".kind", "The kind must be exact or range.")
 	}
 	return nil
-}
-
-func (b *NumericalBody) fillIDs() {
-	used := ids{}
-	for _, a := range b.Answers {
-		used[a.ID] = true
-	}
-	for i := range b.Answers {
-		b.Answers[i].ID = used.fresh(b.Answers[i].ID, "a")
-	}
 }
 
 // UnitMode says whether a learner must write a unit after the number.
@@ -274,38 +259,11 @@ func (b *CalculatedBody) validate(path string) error {
 			return FieldError(p+".decimals", "No number with %d decimals lies between %v and %v.", v.Decimals, v.Min, v.Max)
 		}
 	}
-	if len(b.Answers) < 1 || len(b.Answers) > MaxFormulaAnswers {
-		return FieldError(path+".answers", "Give from 1 to %d answers.", MaxFormulaAnswers)
-	}
-	seen := ids{}
-	best := 0.0
-	for i, a := range b.Answers {
-		p := fmt.Sprintf("%s.answers[%d]", path, i)
-		if err := seen.check(p+".id", a.ID); err != nil {
-			return err
-		}
-		if err := a.validate(p); err != nil {
-			return err
-		}
-		if err := checkMD(p+".feedback_md", fmt.Sprintf("The feedback of answer %d", i+1), a.FeedbackMD, false); err != nil {
-			return err
-		}
-		best = max(best, a.Fraction)
-	}
-	if best < fullCredit {
-		return FieldError(path+".answers", "One answer must be worth 100%%.")
-	}
-	if b.Units != nil {
-		return b.Units.validate(path + ".units")
-	}
-	return nil
+	return checkNumeric(path, MaxFormulaAnswers, b.Answers, b.Units)
 }
 
 func (a *FormulaAnswer) validate(p string) error {
 	if err := CheckText(p+".formula", a.Formula, MaxFormulaChars, true); err != nil {
-		return err
-	}
-	if err := checkFraction(p+".fraction", a.Fraction, false); err != nil {
 		return err
 	}
 	if err := checkNumber(p+".tolerance", "The tolerance", a.Tolerance, 0, MaxNumber); err != nil {

@@ -78,3 +78,12 @@ func (g *Grader) Interactive(responses []lms.Response, penalty float64) (Tries, 
 	}
 	return t, nil
 }
+
+// HintMD returns hint i of the question (Tries.Hint), with a calculated
+// question's values filled in; "" when there is no such hint.
+func (g *Grader) HintMD(i int) string {
+	if i < 0 || i >= len(g.q.Hints) {
+		return ""
+	}
+	return g.substitute(g.q.Hints[i])
+}

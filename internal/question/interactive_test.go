@@ -92,3 +92,15 @@ func TestInteractiveRefusesBadInput(t *testing.T) {
 		t.Errorf("unknown choice: %v", err)
 	}
 }
+
+func TestHintMD(t *testing.T) {
+	q := calculatedQ()
+	q.Hints = []string{"Multiply {m} by {a}."}
+	g := grader(t, q, 42)
+	if got := g.HintMD(0); got != "Multiply 10.0 by 1.32." {
+		t.Fatalf("%q", got)
+	}
+	if g.HintMD(1) != "" || g.HintMD(-1) != "" {
+		t.Fatal("a missing hint is not empty")
+	}
+}

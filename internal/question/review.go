@@ -127,11 +127,8 @@ func (g *Grader) feedback(p Part) string {
 	case lms.QNumerical:
 		return numberFeedback(b.Numerical, p.FeedbackID)
 	case lms.QCalculated:
-		for _, a := range b.Calculated.Answers {
-			if a.ID == p.FeedbackID {
-				return g.substitute(a.FeedbackMD)
-			}
-		}
+		return g.substitute(feedbackOf(b.Calculated.Answers, p.FeedbackID,
+			func(a *lms.FormulaAnswer) (string, string) { return a.ID, a.FeedbackMD }))
 	case lms.QBlanks:
 		for _, gp := range b.Blanks.Gaps {
 			switch {
@@ -149,27 +146,23 @@ func (g *Grader) feedback(p Part) string {
 }
 
 func choiceFeedback(b *lms.ChoiceBody, id string) string {
-	for _, c := range b.Choices {
-		if c.ID == id {
-			return c.FeedbackMD
-		}
-	}
-	return ""
+	return feedbackOf(b.Choices, id, func(c *lms.Choice) (string, string) { return c.ID, c.FeedbackMD })
 }
 
 func textFeedback(b *lms.ShortAnswerBody, id string) string {
-	for _, a := range b.Answers {
-		if a.ID == id {
-			return a.FeedbackMD
-		}
-	}
-	return ""
+	return feedbackOf(b.Answers, id, func(a *lms.TextAnswer) (string, string) { return a.ID, a.FeedbackMD })
 }
 
 func numberFeedback(b *lms.NumericalBody, id string) string {
-	for _, a := range b.Answers {
-		if a.ID == id {
-			return a.FeedbackMD
+	return feedbackOf(b.Answers, id, func(a *lms.NumericAnswer) (string, string) { return a.ID, a.FeedbackMD })
+}
+
+// feedbackOf returns the feedback of the answer with the given id in list;
+// get returns an answer's id and feedback.
+func feedbackOf[T any](list []T, id string, get func(*T) (string, string)) string {
+	for i := range list {
+		if aid, f := get(&list[i]); aid == id {
+			return f
 		}
 	}
 	return ""
