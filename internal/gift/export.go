@@ -36,12 +36,14 @@ func Export(w io.Writer, qs []Question) error {
 	for i := range qs {
 		q := &qs[i]
 		sb.Reset()
+		if i > 0 {
+			sb.WriteString("\n") // a blank line ends the previous question
+		}
 		if q.Category != cat {
 			cat = q.Category
 			sb.WriteString("$CATEGORY: " + categoryEscaper.Replace(cat) + "\n\n")
 		}
 		writeQuestion(&sb, q)
-		sb.WriteString("\n")
 		if _, err := bw.WriteString(sb.String()); err != nil {
 			return err
 		}

@@ -132,21 +132,24 @@ type srcLine struct {
 // parser reads the blocks of a file in order.
 type parser struct {
 	res      *Result
-	category string // the path of the last $CATEGORY: line
+	category string    // the path of the last $CATEGORY: line
+	content  []srcLine // scratch: the current block's non-comment lines
+	b        block     // scratch: the current block (its slices are reused)
 }
 
 // block reads one run of non-blank lines: comment lines, then a
 // $CATEGORY: line and/or a question.
 func (p *parser) block(lines []srcLine) {
-	var b block
-	var content []srcLine
+	b := &p.b
+	b.comments, p.content = b.comments[:0], p.content[:0]
 	for _, l := range lines {
 		if strings.HasPrefix(strings.TrimLeft(l.text, space), "//") {
 			b.comments = append(b.comments, l.text)
 		} else {
-			content = append(content, l)
+			p.content = append(p.content, l)
 		}
 	}
+	content := p.content
 	if len(content) == 0 {
 		return
 	}
@@ -157,7 +160,7 @@ func (p *parser) block(lines []srcLine) {
 		}
 	}
 	b.join(content)
-	q, f := p.question(&b)
+	q, f := p.question(b)
 	if f != nil {
 		p.res.Errors = append(p.res.Errors, Error{Line: b.line(f.off), Start: b.nos[0], Reason: f.reason})
 		return
@@ -195,12 +198,12 @@ func (b *block) join(lines []srcLine) {
 	}
 	var sb strings.Builder
 	sb.Grow(n)
-	b.starts, b.nos = make([]int, len(lines)), make([]int, len(lines))
+	b.starts, b.nos = b.starts[:0], b.nos[:0]
 	for i, l := range lines {
 		if i > 0 {
 			sb.WriteByte('\n')
 		}
-		b.starts[i], b.nos[i] = sb.Len(), l.no
+		b.starts, b.nos = append(b.starts, sb.Len()), append(b.nos, l.no)
 		sb.WriteString(l.text)
 	}
 	b.s = sb.String()
@@ -323,7 +326,8 @@ func (p *parser) question(b *block) (Question, *failure) {
 		}
 		aHi = aLo + gf
 	}
-	aLo, aHi = b.skip(aLo, aHi), b.back(aLo, aHi)
+	aLo = b.skip(aLo, aHi)
+	aHi = b.back(aLo, aHi)
 	offs, fl := p.answers(b, &q, aLo, aHi)
 	if fl != nil {
 		return q, fl
@@ -349,7 +353,7 @@ func check(b *block, q *Question, offs []int) *failure {
 // idAndTags reads Moodle's "[id:...]" and "[tag:...]" markers in a
 // question's comment lines: the first id and every tag, trimmed, with "\]"
 // standing for "]". A marker holding a control character, or a tag holding
-// "<", ">" or "`", is not one (as in Moodle).
+// "<", ">" or "`", is not one (as in Moodle). Each line is read once.
 func idAndTags(comments []string) (id string, tags []string) {
 	seenID := false
 	for _, c := range comments {
@@ -361,18 +365,14 @@ func idAndTags(comments []string) (id string, tags []string) {
 				key = "[id:"
 			case strings.HasPrefix(c, "[tag:"):
 				key = "[tag:"
-			}
-			if key == "" {
+			default:
 				c = c[1:]
 				continue
 			}
 			v, n, ok := markerValue(c[len(key):], key == "[tag:")
-			if !ok {
-				c = c[1:]
-				continue
-			}
 			c = c[len(key)+n:]
 			switch {
+			case !ok:
 			case key == "[id:" && !seenID:
 				id, seenID = v, true
 			case key == "[tag:" && v != "":
@@ -383,9 +383,10 @@ func idAndTags(comments []string) (id string, tags []string) {
 	return id, tags
 }
 
-// markerValue reads the value of a marker up to its closing "]": the value
-// (trimmed, "\]" decoded), the bytes consumed including the "]", and
-// whether it is a well-formed value.
+// markerValue reads the value of a marker up to its closing "]". It
+// returns the value (trimmed, "\]" decoded), how many bytes it read (up
+// to and including the "]", or up to the byte that ends a malformed value,
+// so that no byte is read twice), and whether the value is well formed.
 func markerValue(s string, tag bool) (string, int, bool) {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
@@ -395,13 +396,12 @@ func markerValue(s string, tag bool) (string, int, bool) {
 			b.WriteByte(']')
 			i++
 		case c == ']':
-			v := trim(b.String())
-			return v, i + 1, i > 0
+			return trim(b.String()), i + 1, i > 0
 		case c < 0x20 || c == 0x7f || tag && (c == '<' || c == '>' || c == '`'):
-			return "", 0, false
+			return "", i, false
 		default:
 			b.WriteByte(c)
 		}
 	}
-	return "", 0, false
+	return "", len(s), false
 }
