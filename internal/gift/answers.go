@@ -11,7 +11,7 @@ import (
 // "~" anywhere a choice question; "=" with "->" matching; T, TRUE, F or
 // FALSE true/false; anything else short answer. It returns the offset of
 // each answer or pair, for error lines.
-func (p *parser) answers(b *block, q *Question, lo, hi int) ([]int, *failure) {
+func (b *block) answers(q *Question, lo, hi int) ([]int, *failure) {
 	m := b.m[lo:hi]
 	switch {
 	case m == "":
@@ -22,14 +22,19 @@ func (p *parser) answers(b *block, q *Question, lo, hi int) ([]int, *failure) {
 	case m[0] == '#':
 		return b.numerical(q, lo+1, hi)
 	case strings.IndexByte(m, '~') >= 0:
-		return b.choices(q, lo, hi)
+		q.Type = Multiple // as in Moodle: Single when any answer has "="
+		if strings.IndexByte(m, '=') >= 0 {
+			q.Type = Single
+		}
+		return b.choices(q, lo, hi, "~=")
 	case strings.IndexByte(m, '=') >= 0 && strings.Contains(m, "->"):
 		return b.matching(q, lo, hi)
 	}
 	if ok, f := b.trueFalse(q, lo, hi); ok || f != nil {
 		return nil, f
 	}
-	return b.shortAnswer(q, lo, hi)
+	q.Type = ShortAnswer
+	return b.choices(q, lo, hi, "=")
 }
 
 // item is one answer or pair inside the braces: the offset of its marker
@@ -106,35 +111,20 @@ func (b *block) answer(it item, def float64, qf Format) (Answer, *failure) {
 	return a, f
 }
 
-// choices reads a single or multiple choice question: "=" marks a right
-// answer (full credit unless weighted), "~" a wrong or weighted one. As in
-// Moodle, the question is Single when any answer has "=", Multiple
-// otherwise. Unlike Moodle, a weight after "=" is read ("=%50%" is half
-// credit; Moodle would keep "%50%" as answer text).
-func (b *block) choices(q *Question, lo, hi int) ([]int, *failure) {
-	q.Type = Multiple
+// choices reads the answers of a choice question (markers "~=") or of a
+// short-answer question (markers "="), whose Type the caller has set. In a
+// choice question "=" marks a right answer (full credit unless weighted)
+// and "~" a wrong or weighted one; unlike Moodle, a weight after "=" is
+// read ("=%50%" is half credit; Moodle would keep "%50%" as answer text).
+// A short answer has full credit unless weighted.
+func (b *block) choices(q *Question, lo, hi int, markers string) ([]int, *failure) {
 	var offs []int
-	for _, it := range b.items(lo, hi, "~=") {
+	for _, it := range b.items(lo, hi, markers) {
 		def := 0.0
-		if it.marker == '=' {
-			def, q.Type = 1, Single
+		if it.marker == '=' || q.Type == ShortAnswer {
+			def = 1
 		}
 		a, f := b.answer(it, def, q.Format)
-		if f != nil {
-			return nil, f
-		}
-		q.Answers, offs = append(q.Answers, a), append(offs, it.at)
-	}
-	return offs, nil
-}
-
-// shortAnswer reads accepted answers, each "=" with full credit unless
-// weighted.
-func (b *block) shortAnswer(q *Question, lo, hi int) ([]int, *failure) {
-	q.Type = ShortAnswer
-	var offs []int
-	for _, it := range b.items(lo, hi, "=") {
-		a, f := b.answer(it, 1, q.Format)
 		if f != nil {
 			return nil, f
 		}

@@ -309,8 +309,8 @@ func (p *parser) question(b *block) (Question, *failure) {
 		return q, fail(i, "'{' inside the answers (write \\{ for a literal brace)")
 	}
 	if i := strings.IndexAny(b.m[closing+1:hi], "{}"); i >= 0 {
-		return q, fail(closing+1+i, "a question has one answer block: write \\{ and \\} for literal braces "+
-			"(for several blanks in one text, use a fill-in-the-blanks question in the question bank)")
+		return q, fail(closing+1+i, "a question has one answer block (GIFT has one blank per question): "+
+			"write \\{ and \\} for literal braces")
 	}
 	if q.TextAfter = strings.TrimRight(unescape(b.s[closing+1:hi]), space); trim(q.TextAfter) == "" {
 		q.TextAfter = ""
@@ -328,7 +328,7 @@ func (p *parser) question(b *block) (Question, *failure) {
 	}
 	aLo = b.skip(aLo, aHi)
 	aHi = b.back(aLo, aHi)
-	offs, fl := p.answers(b, &q, aLo, aHi)
+	offs, fl := b.answers(&q, aLo, aHi)
 	if fl != nil {
 		return q, fl
 	}

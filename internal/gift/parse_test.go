@@ -275,3 +275,19 @@ func TestEmptyFile(t *testing.T) {
 		}
 	}
 }
+
+func TestNumbers(t *testing.T) {
+	for s, want := range map[string]bool{"3": true, "-3.14": true, "+2": true, ".5": true, "5.": true, "1e3": true,
+		"-1.5E-7": true, "0x10": false, "Inf": false, "NaN": false, "1_000": false, "1,5": false, "1e": false,
+		".": false, "-": false, "": false, "1e999": false, " 1": false} {
+		if _, ok := number(s); ok != want {
+			t.Errorf("number(%q) ok = %v", s, ok)
+		}
+	}
+	for s, want := range map[string]bool{"50": true, "-100": true, "100": true, "33.33333": true, "50.": true,
+		"100.0001": false, "-101": false, "+50": false, ".5": false, "5e1": false, "": false, "x": false} {
+		if _, ok := weight(s); ok != want {
+			t.Errorf("weight(%q) ok = %v", s, ok)
+		}
+	}
+}

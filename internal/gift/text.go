@@ -100,6 +100,15 @@ func formatPrefix(s string) (f Format, n int, unknown string) {
 	return "", 0, s[1:i]
 }
 
+// skipDigits returns the offset of the first byte of s at or after i that
+// is not a decimal digit.
+func skipDigits(s string, i int) int {
+	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+		i++
+	}
+	return i
+}
+
 // number parses a decimal number as written in GIFT: an optional sign,
 // digits with an optional decimal point, and an optional exponent ("-3.14",
 // ".5", "1e3"). It refuses anything else (hexadecimal, "Inf", "1,5",
@@ -109,32 +118,27 @@ func number(s string) (float64, bool) {
 	if i < len(s) && (s[i] == '+' || s[i] == '-') {
 		i++
 	}
-	digits := 0
-	for ; i < len(s) && '0' <= s[i] && s[i] <= '9'; i++ {
-		digits++
-	}
-	if i < len(s) && s[i] == '.' {
-		for i++; i < len(s) && '0' <= s[i] && s[i] <= '9'; i++ {
-			digits++
-		}
+	j := skipDigits(s, i)
+	digits := j - i
+	if j < len(s) && s[j] == '.' {
+		k := skipDigits(s, j+1)
+		digits, j = digits+k-j-1, k
 	}
 	if digits == 0 {
 		return 0, false
 	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
+	if j < len(s) && (s[j] == 'e' || s[j] == 'E') {
+		j++
+		if j < len(s) && (s[j] == '+' || s[j] == '-') {
+			j++
 		}
-		start := i
-		for i < len(s) && '0' <= s[i] && s[i] <= '9' {
-			i++
-		}
-		if i == start {
+		k := skipDigits(s, j)
+		if k == j {
 			return 0, false
 		}
+		j = k
 	}
-	if i != len(s) {
+	if j != len(s) {
 		return 0, false
 	}
 	v, err := strconv.ParseFloat(s, 64)
@@ -153,18 +157,14 @@ func weight(s string) (float64, bool) {
 	if i < len(s) && s[i] == '-' {
 		i++
 	}
-	start := i
-	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
-		i++
-	}
-	if i == start {
+	j := skipDigits(s, i)
+	if j == i {
 		return 0, false
 	}
-	if i < len(s) && s[i] == '.' {
-		for i++; i < len(s) && '0' <= s[i] && s[i] <= '9'; i++ {
-		}
+	if j < len(s) && s[j] == '.' {
+		j = skipDigits(s, j+1)
 	}
-	if i != len(s) {
+	if j != len(s) {
 		return 0, false
 	}
 	v, err := strconv.ParseFloat(s+"e-2", 64)
