@@ -9,7 +9,8 @@ import (
 )
 
 // Export writes questions as a GIFT file that Parse reads back as the same
-// questions (Line aside), and that Moodle imports. A question's category is
+// questions (Line aside) and that Moodle imports (docs/gift.md says where
+// Moodle reads it differently). A question's category is
 // written as a $CATEGORY: line before it when it differs from the previous
 // question's. Every question is validated first (Question.Validate); if
 // one is invalid, or has no category after one that had, nothing is
