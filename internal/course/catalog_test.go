@@ -37,6 +37,18 @@ func (f *fixture) kinds(u *lms.User) []string {
 	return out
 }
 
+// withCover uploads a PNG and saves course A's details as in with it as
+// the cover, as the instructor.
+func (f *fixture) withCover(in CourseInput) *lms.Upload {
+	f.t.Helper()
+	ctx, ins := f.t.Context(), f.as("instructor")
+	up := must(f.svc.SaveUpload(ctx, ins, f.a.ID, "cover.png", bytes.NewReader(png))).get(f.t)
+	in.CoverPath = UploadURL(up.ID)
+	must(f.svc.UpdateCourse(ctx, ins, f.a.ID, in)).get(f.t)
+	return up
+}
+
+// count returns how many times s is in list.
 func count(list []string, s string) (n int) {
 	for _, x := range list {
 		if x == s {
@@ -230,9 +242,7 @@ func TestJoinPreviewShowsOnlyTheCard(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
 	ins, code := f.as("instructor"), f.a.JoinCode
-	up := must(f.svc.SaveUpload(ctx, ins, f.a.ID, "cover.png", bytes.NewReader(png))).get(t)
-	must(f.svc.UpdateCourse(ctx, ins, f.a.ID, CourseInput{Title: "Course A", Description: "About A",
-		CoverPath: UploadURL(up.ID)})).get(t)
+	up := f.withCover(CourseInput{Title: "Course A", Description: "About A"})
 
 	_, err := f.svc.JoinPreview(ctx, nil, code)
 	wantCode(t, err, lms.EUNAUTHORIZED)
@@ -279,8 +289,7 @@ func TestListedCoverIsVisibleToAnyoneSignedIn(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
 	ins := f.as("instructor")
-	up := must(f.svc.SaveUpload(ctx, ins, f.a.ID, "cover.png", bytes.NewReader(png))).get(t)
-	must(f.svc.UpdateCourse(ctx, ins, f.a.ID, CourseInput{Title: "Course A", CoverPath: UploadURL(up.ID)})).get(t)
+	up := f.withCover(CourseInput{Title: "Course A"})
 	_, _, err := f.svc.OpenUpload(ctx, f.newbie, up.ID)
 	wantCode(t, err, lms.ENOTFOUND)
 

@@ -8,8 +8,6 @@ import (
 
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
-	"github.com/lyceumhq/lyceum/internal/store"
-	"github.com/lyceumhq/lyceum/internal/store/storetest"
 )
 
 // cardKeys are the only fields a catalogue card (and a join-code lookup)
@@ -56,12 +54,7 @@ func catalogCourse(t *testing.T, e *cenv, teacher client, title string) (course.
 // cover, asks twice, is declined and told, asks again and is approved.
 func TestCatalogFlow(t *testing.T) {
 	t.Parallel()
-	for _, b := range []struct {
-		name string
-		open func(testing.TB) store.Store
-	}{{"sqlite", storetest.SQLite}, {"postgres", storetest.Postgres}} {
-		t.Run(b.name, func(t *testing.T) { catalogFlow(t, newCourseEnvWith(t, b.open(t))) })
-	}
+	onBothBackends(t, catalogFlow)
 }
 
 func catalogFlow(t *testing.T, e *cenv) {
