@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -14,9 +16,11 @@ import (
 )
 
 // The course catalogue, the join-link preview and the first-run dashboard
-// in a real browser: a learner on a phone finds courses, enrols in an open
-// one and asks to join one needing approval; the instructor declines, then
-// approves, and the learner is told each time.
+// in a real browser: an instructor lists a course from its settings; a
+// learner on a phone finds courses, enrols in an open one and asks to join
+// one needing approval, which the instructor declines on the people page
+// and then approves, the learner being told each time; a join link shows
+// the course before joining; an empty dashboard speaks to each role.
 
 // setCatalogue lists the course with the enrolment mode through the API.
 func setCatalogue(c *apiClient, courseID int64, mode string) {
@@ -64,27 +68,53 @@ func cardSel(courseID int64, rest string) string {
 	return fmt.Sprintf(`[data-testid=catalogue-card][data-course-id="%d"] %s`, courseID, rest)
 }
 
-func TestBrowserCatalogue(t *testing.T) {
-	n, ada, api := adminWithLearner(t)
+// siteByAPI starts a node and sets it up through the API: the first
+// administrator ada (the returned client) and the learner lin. Browsers are
+// started only when a test needs them, so each stays within its time bound.
+func siteByAPI(t *testing.T) (*testNode, *apiClient) {
+	t.Helper()
+	n := startTestNode(t, nil)
+	link, err := url.Parse(n.setupLink(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := newAPIClient(t, n.url)
+	api.call("POST", "/setup", map[string]string{"token": link.Query().Get("token"), "email": "ada@school.example",
+		"username": "ada", "name": "Ada Admin", "password": liveAdminPW}, nil)
+	createLearner(api, "lin")
+	return n, api
+}
+
+// signedIn starts a browser of the viewport signed in as login on n.
+func signedIn(t *testing.T, n *testNode, vp viewport, login, password string) context.Context {
+	t.Helper()
+	ctx := newBrowser(t, vp)
+	do(t, ctx, "open the site", chromedp.Navigate(n.url+"/login"))
+	signIn(t, ctx, login, password)
+	return ctx
+}
+
+func TestBrowserCatalogueSettingsSearchAndEnrol(t *testing.T) {
+	n, api := siteByAPI(t)
 	open := newCourse(api, "Open Astronomy", "Stars for everyone.")
 	setCatalogue(api, open, "open")
-	asked := newCourse(api, "Seminar in Optics", "Lenses, mirrors and light.")
+	closed := newCourse(api, "Seminar in Optics", "Lenses, mirrors and light.")
 	hidden := newCourse(api, "Unlisted Chemistry", "Not in the catalogue.")
 
-	do(t, ada, "list the seminar from its settings", chromedp.Navigate(fmt.Sprintf("%s/courses/%d/settings", n.url, asked)),
+	ada := signedIn(t, n, desktop, "ada", liveAdminPW)
+	do(t, ada, "list the seminar, closed, from its settings", chromedp.Navigate(fmt.Sprintf("%s/courses/%d/settings", n.url, closed)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=catalogue-form]`)),
 		chromedp.Click(chromedp.CSS(`[data-testid=catalogue-listed]`)),
-		chromedp.SetValue(chromedp.CSS(`[data-testid=catalogue-mode]`), "approval"),
+		chromedp.SetValue(chromedp.CSS(`[data-testid=catalogue-mode]`), "closed"),
 		chromedp.Click(chromedp.CSS(`[data-testid=catalogue-save]`)))
 	waitJS(t, ada, "the seminar is in the catalogue", someTextJS(`[data-testid=catalogue-state]`, "In the catalogue"))
 	screenshot(t, ada, "settings")
 
-	lin := newBrowser(t, phone)
-	do(t, lin, "open the site", chromedp.Navigate(n.url+"/login"))
-	signIn(t, lin, "lin", courseLearnerPW)
+	lin := signedIn(t, n, phone, "lin", courseLearnerPW)
 	do(t, lin, "open the catalogue from the menu", chromedp.Click(chromedp.CSS(`[data-testid=nav-toggle]`), chromedp.NodeVisible),
 		chromedp.Click(chromedp.CSS(`#primary-nav a[href="/catalogue"]`), chromedp.NodeVisible),
-		chromedp.WaitVisible(chromedp.CSS(cardSel(asked, `[data-testid=card-enrol]`))))
+		chromedp.WaitVisible(chromedp.CSS(cardSel(closed, `[data-testid=card-closed]`))),
+		chromedp.WaitVisible(chromedp.CSS(cardSel(open, `[data-testid=card-enrol]`))))
 	if got := textOf(t, lin, cardSel(open, `[data-testid=card-instructors]`)); got != "Taught by Ada Admin" {
 		t.Errorf("the card's instructors read %q", got)
 	}
@@ -92,25 +122,28 @@ func TestBrowserCatalogue(t *testing.T) {
 		fmt.Sprintf(`!document.querySelector('[data-course-id="%d"]')`, hidden))
 	screenshot(t, lin, "catalogue")
 
-	do(t, lin, "search by the teacher's name", chromedp.SendKeys(chromedp.CSS(`[data-testid=catalogue-search]`), "ada optics"))
-	waitJS(t, lin, "only the seminar matches", fmt.Sprintf(`(() => {
+	do(t, lin, "search by the teacher's name and a word", chromedp.SendKeys(chromedp.CSS(`[data-testid=catalogue-search]`), "ada stars"))
+	waitJS(t, lin, "only the open course matches", fmt.Sprintf(`(() => {
 		const cards = [...document.querySelectorAll('[data-testid=catalogue-card]')];
-		return cards.length === 1 && cards[0].dataset.courseId === "%d"; })()`, asked))
-
-	do(t, lin, "ask to join the seminar", chromedp.Click(chromedp.CSS(cardSel(asked, `[data-testid=card-enrol]`))),
-		chromedp.WaitVisible(chromedp.CSS(cardSel(asked, `[data-testid=card-requested]`))))
-	screenshot(t, lin, "requested")
-	do(t, lin, "a pending learner sees nothing of the course", chromedp.Navigate(fmt.Sprintf("%s/courses/%d", n.url, asked)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=error-state], [data-testid=not-found]`)))
-	if strings.Contains(textOf(t, lin, `#main`), "Lenses") {
-		t.Error("the pending learner sees the course")
+		return cards.length === 1 && cards[0].dataset.courseId === "%d"; })()`, open))
+	do(t, lin, "enrol in the open course at once", chromedp.Click(chromedp.CSS(cardSel(open, `[data-testid=card-enrol]`))),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=course-header]`)))
+	if got := courseIDOnPage(t, lin); got != open {
+		t.Errorf("enrolling opened course %d, want %d", got, open)
 	}
-	do(t, lin, "back to the catalogue", chromedp.Navigate(n.url+"/catalogue"),
-		chromedp.WaitVisible(chromedp.CSS(cardSel(asked, `[data-testid=card-requested]`))),
-		chromedp.WaitReady(chromedp.CSS(selLive)))
+}
 
-	people := fmt.Sprintf("%s/courses/%d/people", n.url, asked)
-	do(t, ada, "the people page counts the request", chromedp.Navigate(people),
+func TestBrowserCatalogueRequestDeclinedThenApproved(t *testing.T) {
+	n, api := siteByAPI(t)
+	asked := newCourse(api, "Seminar in Optics", "Lenses, mirrors and light.")
+	setCatalogue(api, asked, "approval")
+	linAPI := newAPIClient(t, n.url)
+	loginAPI(linAPI, "lin", courseLearnerPW)
+	linAPI.call("POST", fmt.Sprintf("/courses/%d/enrol", asked), nil, nil)
+
+	// The instructor sees the request, counted, and declines it.
+	ada := signedIn(t, n, desktop, "ada", liveAdminPW)
+	do(t, ada, "the people page counts the request", chromedp.Navigate(fmt.Sprintf("%s/courses/%d/people", n.url, asked)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=pending-row][data-username=lin]`)))
 	if got := textOf(t, ada, `[data-testid=pending-count]`); got != "1" {
 		t.Errorf("the pending count reads %q, want 1", got)
@@ -119,29 +152,38 @@ func TestBrowserCatalogue(t *testing.T) {
 	do(t, ada, "decline the request", chromedp.Click(chromedp.CSS(`[data-testid=pending-row][data-username=lin] [data-testid=decline]`)),
 		chromedp.Click(chromedp.CSS(`[data-testid=confirm-ok]`), chromedp.NodeVisible),
 		chromedp.WaitNotPresent(chromedp.CSS(`[data-testid=pending-row]`)))
-	waitJS(t, lin, "the learner is told of the decline", someTextJS(`[data-testid=toasts]`, "was declined"))
 
-	do(t, lin, "ask again", chromedp.Reload(),
+	// The learner was told, asks again from the catalogue and sees it requested.
+	lin := signedIn(t, n, phone, "lin", courseLearnerPW)
+	do(t, lin, "the learner's notifications tell of the decline", chromedp.Navigate(n.url+"/notifications"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=notification]`)))
+	waitJS(t, lin, "the notification names the course",
+		someTextJS(`[data-testid=notification]`, "Your request to join Seminar in Optics was declined"))
+	do(t, lin, "ask again", chromedp.Navigate(n.url+"/catalogue"),
 		chromedp.Click(chromedp.CSS(cardSel(asked, `[data-testid=card-enrol]`)), chromedp.NodeVisible),
-		chromedp.WaitVisible(chromedp.CSS(cardSel(asked, `[data-testid=card-requested]`))))
-	do(t, ada, "approve the new request", chromedp.Navigate(people),
-		chromedp.Click(chromedp.CSS(`[data-testid=pending-row][data-username=lin] [data-testid=approve]`), chromedp.NodeVisible),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=member-row][data-username=lin]`)))
+		chromedp.WaitVisible(chromedp.CSS(cardSel(asked, `[data-testid=card-requested]`))),
+		chromedp.WaitReady(chromedp.CSS(selLive)))
+	screenshot(t, lin, "requested")
+
+	// Approved: the learner is told at once and the course opens.
+	var pending struct {
+		Items []struct {
+			UserID int64 `json:"user_id"`
+		}
+	}
+	api.call("GET", fmt.Sprintf("/courses/%d/members?status=pending", asked), nil, &pending)
+	if len(pending.Items) != 1 {
+		t.Fatalf("pending requests after asking again: %+v", pending.Items)
+	}
+	api.call("POST", fmt.Sprintf("/courses/%d/members/%d/approve", asked, pending.Items[0].UserID), nil, nil)
 	waitJS(t, lin, "the learner is told of the approval", someTextJS(`[data-testid=toasts]`, "You were added to Seminar in Optics"))
 	do(t, lin, "the seminar opens", chromedp.Reload(),
 		chromedp.Click(chromedp.CSS(cardSel(asked, `[data-testid=card-open]`)), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=course-header]`)))
-
-	do(t, lin, "enrol in the open course at once", chromedp.Navigate(n.url+"/catalogue"),
-		chromedp.Click(chromedp.CSS(cardSel(open, `[data-testid=card-enrol]`)), chromedp.NodeVisible),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=course-header]`)))
-	if got := courseIDOnPage(t, lin); got != open {
-		t.Errorf("enrolling opened course %d, want %d", got, open)
-	}
 }
 
 func TestBrowserJoinLinkShowsTheCourse(t *testing.T) {
-	n, _, api := adminWithLearner(t)
+	n, api := siteByAPI(t)
 	s := seedProgressCourse(api)
 	uploadCover(api, s.CourseID, writeTestPNG(t))
 	api.call("PATCH", fmt.Sprintf("/courses/%d", s.CourseID), map[string]string{"description": "How to watch progress live."}, nil)
