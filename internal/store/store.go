@@ -130,6 +130,7 @@ type Store interface {
 	Settings
 	Audit
 	Courses
+	Catalog
 	Enrollments
 	Content
 	Uploads

@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"audit", auditTests},
 		{"tx", txTests},
 		{"courses", courseTests},
+		{"catalog", catalogTests},
 		{"enrollments", enrollmentTests},
 		{"content", contentTests},
 		{"uploads", uploadTests},
