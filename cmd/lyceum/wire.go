@@ -20,7 +20,7 @@ import (
 
 // How often background sweeps run.
 const (
-	sessionPruneInterval = time.Hour // expired sessions
+	sessionPruneInterval = time.Hour // expired sessions and failed sign-in counters
 	uploadSweepInterval  = time.Hour // uploads no lesson, message or profile refers to any more
 )
 
@@ -104,6 +104,11 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 			n.log.Warn().Err(err).Msg("pruning expired sessions")
 		} else if k > 0 {
 			n.log.Info().Int("sessions", k).Msg("pruned expired sessions")
+		}
+		if k, err := svc.PruneLoginFailures(ctx); err != nil {
+			n.log.Warn().Err(err).Msg("pruning failed sign-in counters")
+		} else if k > 0 {
+			n.log.Info().Int("counters", k).Msg("pruned failed sign-in counters")
 		}
 	})
 	return a.Handler(), nil

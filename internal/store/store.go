@@ -108,6 +108,10 @@ type Settings interface {
 	// DeleteValueIf removes key only if it currently holds value, and reports
 	// whether it did: the atomic "use once" for single-use tokens.
 	DeleteValueIf(ctx context.Context, key, value string) (bool, error)
+	// EnsureValue sets key to value unless it already holds one, and returns
+	// the value it holds afterwards: of concurrent callers (on any node) the
+	// first wins and all get its value (e.g. a generated site secret).
+	EnsureValue(ctx context.Context, key, value string) (string, error)
 }
 
 // Audit stores the append-only audit log.
@@ -129,6 +133,7 @@ type Store interface {
 	Invites
 	Settings
 	Audit
+	LoginThrottle
 	Courses
 	Enrollments
 	Content

@@ -28,6 +28,12 @@ const Prefix = "/api/v1"
 // SessionCookie is the name of the session cookie.
 const SessionCookie = "lyceum_session"
 
+// DeviceCookie is the name of the device cookie: a signed token naming the
+// account that last signed in on this browser, sent only to the sign-in
+// route, where it lets this browser through an account lockout
+// (auth.Service.DeviceToken).
+const DeviceCookie = "lyceum_device"
+
 // Params are the dependencies of the API.
 type Params struct {
 	Auth   *auth.Service
