@@ -13,6 +13,7 @@ import (
 	"github.com/lyceumhq/lyceum/internal/auth"
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/demo"
+	"github.com/lyceumhq/lyceum/internal/userimport"
 	"github.com/lyceumhq/lyceum/rooms"
 	"github.com/lyceumhq/lyceum/web/api"
 	"github.com/lyceumhq/lyceum/web/app"
@@ -60,6 +61,11 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		n.log.Warn().Str("setup_url", n.cfg.PublicURL+"/setup?token="+token).
 			Msg("no administrator yet: open the setup link to create the first one (it works once)")
 	}
+	imports, err := userimport.New(userimport.Params{Store: n.db, Auth: svc, PublicURL: n.cfg.PublicURL,
+		Logger: n.log.With().Str("component", "userimport").Logger()})
+	if err != nil {
+		return nil, err
+	}
 	metrics, err := api.NewMetrics(n.reg)
 	if err != nil {
 		return nil, err
@@ -78,6 +84,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		App:            app.Handler(),
 		WS:             live,
 		Courses:        courses,
+		UserImport:     imports,
 		MaxUploadBytes: maxUploadRequest(n.cfg.UploadLimits),
 		Metrics:        metrics,
 		ClientIPHeader: ipHeader,

@@ -20,6 +20,7 @@ import (
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/store"
+	"github.com/lyceumhq/lyceum/internal/userimport"
 )
 
 // Prefix is the path prefix of every API route.
@@ -61,6 +62,8 @@ type Params struct {
 	// MaxUploadBytes bounds an upload request's body (zero:
 	// DefaultMaxUploadBytes); the per-type limits are course.UploadParams'.
 	MaxUploadBytes int64
+	// UserImport serves POST /admin/users/import (nil: not mounted).
+	UserImport *userimport.Service
 	// ClientIPHeader, when set (e.g. "X-Forwarded-For" or "X-Real-IP"), is
 	// trusted for the client address: set it only behind a proxy that
 	// overwrites it. For X-Forwarded-For the last entry is used.
@@ -80,6 +83,7 @@ type API struct {
 	metrics   *Metrics
 	ipHeader  string
 	courses   *course.Service
+	imports   *userimport.Service
 	maxUpload int64
 
 	routes  []route
@@ -108,6 +112,7 @@ func New(p Params) (*API, error) {
 		metrics:   p.Metrics,
 		ipHeader:  p.ClientIPHeader,
 		courses:   p.Courses,
+		imports:   p.UserImport,
 		maxUpload: p.MaxUploadBytes,
 		mux:       http.NewServeMux(),
 	}

@@ -132,9 +132,8 @@ func (a *API) postRoster(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	apply := r.URL.Query().Get("apply") == "1" || r.URL.Query().Get("apply") == "true"
-	r.Body = http.MaxBytesReader(w, r.Body, maxRosterRequest)
-	body, err := fileBody(r, "text/csv", "text/plain", "application/csv", "application/vnd.ms-excel")
+	apply := queryFlag(r, "apply")
+	body, err := csvBody(w, r, maxRosterRequest)
 	if err != nil {
 		return err
 	}
