@@ -28,9 +28,9 @@ import (
 
 // Import limits.
 const (
-	MaxFileBytes = 8 << 20 // an import file is at most 8 MiB
-	MaxRows      = 20000   // and at most this many rows
-	progressStep = 250     // Options.Progress hears at most once per this many rows of a stage
+	MaxFileBytes  = 8 << 20 // an import file is at most 8 MiB
+	MaxRows       = 20000   // and at most this many rows
+	progressSteps = 100     // Options.Progress hears at most this many times per stage (and at its end)
 )
 
 // Row actions: what a row does as a whole.
@@ -225,9 +225,9 @@ func plural(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// report calls o.Progress every progressStep items and at the end.
+// report calls o.Progress every 1/progressSteps of a stage and at its end.
 func (o Options) report(stage string, done, total int) {
-	if o.Progress != nil && (done%progressStep == 0 || done == total) {
+	if o.Progress != nil && (done%max(1, total/progressSteps) == 0 || done == total) {
 		o.Progress(Progress{Stage: stage, Done: done, Total: total})
 	}
 }
