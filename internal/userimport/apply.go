@@ -28,8 +28,8 @@ func (s *Service) apply(ctx context.Context, rep *Report, o Options) error {
 		return err
 	}
 	total := len(rep.Rows) - rep.Errors
-	detail := rep.summary()
-	if o.ValidOnly && rep.Errors > 0 {
+	detail := rep.summary(true)
+	if rep.Errors > 0 {
 		detail += " Only the valid rows were imported."
 	}
 	err := s.store.InTx(ctx, func(tx store.Store) error {

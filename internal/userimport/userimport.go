@@ -184,27 +184,34 @@ func (s *Service) Import(ctx context.Context, r io.Reader, o Options) (*Report, 
 	rep.DryRun = o.DryRun
 	switch {
 	case o.DryRun:
-		rep.Message = "Preview: " + rep.summary() + " Nothing was changed."
+		rep.Message = "Preview: " + rep.summary(true) + " Nothing was changed."
 		return rep, nil
 	case rep.Errors > 0 && !o.ValidOnly:
 		rep.Message = fmt.Sprintf("Nothing was imported: %s with problems. Fix them, or import only the valid rows.",
 			plural(rep.Errors, "row"))
 		return rep, nil
 	case rep.Create+rep.Update+rep.Enrol == 0:
-		rep.Message = "Nothing to import: " + rep.summary()
+		rep.Message = "Nothing to import: " + rep.summary(true)
 		return rep, nil
 	}
 	if err := s.apply(ctx, rep, o); err != nil {
 		return nil, err
 	}
 	rep.Applied = true
-	rep.Message = "Imported: " + rep.summary()
+	rep.Message = "Imported: " + rep.summary(false)
+	switch {
+	case rep.Errors == 1:
+		rep.Message += " 1 row with problems was skipped."
+	case rep.Errors > 1:
+		rep.Message += fmt.Sprintf(" %d rows with problems were skipped.", rep.Errors)
+	}
 	return rep, nil
 }
 
 // summary counts the rows by action, e.g. "2 new accounts, 1 updated, 3
-// enrolments, 1 skipped, 1 row with problems."
-func (rep *Report) summary() string {
+// enrolments, 1 unchanged, 1 row with problems." (without the last part
+// unless withErrors).
+func (rep *Report) summary(withErrors bool) string {
 	parts := []string{plural(rep.Create, "new account")}
 	if rep.Update > 0 {
 		parts = append(parts, fmt.Sprintf("%d updated", rep.Update))
@@ -213,7 +220,9 @@ func (rep *Report) summary() string {
 	if rep.Skip > 0 {
 		parts = append(parts, fmt.Sprintf("%d unchanged", rep.Skip))
 	}
-	parts = append(parts, plural(rep.Errors, "row")+" with problems")
+	if withErrors {
+		parts = append(parts, plural(rep.Errors, "row")+" with problems")
+	}
 	return strings.Join(parts, ", ") + "."
 }
 
