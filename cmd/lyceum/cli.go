@@ -80,19 +80,12 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	default:
 		return fmt.Errorf("user: unknown action %q (want create, set-password, set-admin, token or import)", action)
 	}
-	db, log, err := openForCLIFlags(ctx, fs, args, stderr, getenv)
+	op, err := openOperator(ctx, fs, args, stderr, getenv)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		return fmt.Errorf("migrating the database: %w", err)
-	}
-	svc, err := auth.New(ctx, auth.Params{Store: db, Logger: log})
-	if err != nil {
-		return err
-	}
-	ctx = lms.WithUser(auth.WithClient(ctx, auth.Client{IP: "cli"}), auth.Operator())
+	defer op.db.Close()
+	ctx, svc := op.ctx, op.auth
 	password := func() (string, error) {
 		if !*pwStdin {
 			fmt.Fprint(stderr, "Password (input is shown; use -password-stdin in scripts): ")
@@ -162,6 +155,35 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintln(stdout, tok)
 	}
 	return nil
+}
+
+// operator is what an operator subcommand works with.
+type operator struct {
+	cfg  *Config
+	db   backend // the caller closes it
+	log  zerolog.Logger
+	auth *auth.Service
+	ctx  context.Context // acting as auth.Operator(), from the address "cli"
+}
+
+// openOperator loads the configuration (with fs's own flags), opens and
+// migrates the database and builds the account rules.
+func openOperator(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.Writer, getenv func(string) string) (*operator, error) {
+	cfg, db, log, err := openForCLIConfig(ctx, fs, args, stderr, getenv)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrating the database: %w", err)
+	}
+	svc, err := auth.New(ctx, auth.Params{Store: db, Logger: log})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	ctx = lms.WithUser(auth.WithClient(ctx, auth.Client{IP: "cli"}), auth.Operator())
+	return &operator{cfg: cfg, db: db, log: log, auth: svc, ctx: ctx}, nil
 }
 
 // cliError shows a user-visible error by its message and field.

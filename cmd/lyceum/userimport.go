@@ -8,8 +8,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/lyceumhq/lyceum/internal/auth"
-	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/userimport"
 )
 
@@ -32,19 +30,12 @@ func userImportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, 
 	if file == "" {
 		return errors.New("user import: want a CSV file (or - for standard input): lyceum user import FILE [-dry-run] [-valid-only]")
 	}
-	cfg, db, log, err := openForCLIConfig(ctx, fs, rest, stderr, getenv)
+	op, err := openOperator(ctx, fs, rest, stderr, getenv)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		return fmt.Errorf("migrating the database: %w", err)
-	}
-	svc, err := auth.New(ctx, auth.Params{Store: db, Logger: log})
-	if err != nil {
-		return err
-	}
-	imports, err := userimport.New(userimport.Params{Store: db, Auth: svc, Logger: log, PublicURL: cfg.PublicURL})
+	defer op.db.Close()
+	imports, err := userimport.New(userimport.Params{Store: op.db, Auth: op.auth, Logger: op.log, PublicURL: op.cfg.PublicURL})
 	if err != nil {
 		return err
 	}
@@ -71,8 +62,7 @@ func userImportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, 
 			bar.update(p.Stage, p.Done, p.Total)
 		}
 	}
-	ctx = lms.WithUser(auth.WithClient(ctx, auth.Client{IP: "cli"}), auth.Operator())
-	rep, err := imports.Import(ctx, in, o)
+	rep, err := imports.Import(op.ctx, in, o)
 	bar.done()
 	if err != nil {
 		return cliError(err)

@@ -8,25 +8,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rs/zerolog"
-
 	"github.com/lyceumhq/lyceum/internal/lms"
-	"github.com/lyceumhq/lyceum/internal/store/sqlite"
+	"github.com/lyceumhq/lyceum/internal/store/storetest"
 )
 
 // cliCourse creates a course in the data directory's database.
 func cliCourse(t *testing.T, dir, title string) *lms.Course {
 	t.Helper()
-	if _, _, err := runCLI(t, dir, "", "migrate", "apply"); err != nil {
-		t.Fatal(err)
-	}
-	db, err := sqlite.Open(t.Context(), filepath.Join(dir, "lyceum.db"), zerolog.Nop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	c := &lms.Course{Title: title, Visibility: lms.CoursePublished}
-	if err := db.CreateCourse(t.Context(), c); err != nil {
+	if err := storetest.SQLiteAt(t, filepath.Join(dir, "lyceum.db")).CreateCourse(t.Context(), c); err != nil {
 		t.Fatal(err)
 	}
 	return c

@@ -7,50 +7,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
-
 	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/store"
-	"github.com/lyceumhq/lyceum/internal/store/postgres"
-	"github.com/lyceumhq/lyceum/internal/store/sqlite"
 	"github.com/lyceumhq/lyceum/internal/store/storetest"
 )
 
 // sharedSQLite opens the same SQLite file twice, as two nodes would.
 func sharedSQLite(t *testing.T) (store.Store, store.Store) {
-	t.Helper()
 	path := filepath.Join(t.TempDir(), "lyceum.db")
-	open := func() store.Store {
-		db, err := sqlite.Open(t.Context(), path, zerolog.Nop())
-		if err != nil {
-			t.Fatalf("open sqlite: %v", err)
-		}
-		t.Cleanup(func() { _ = db.Close() })
-		if err := db.Migrate(t.Context()); err != nil {
-			t.Fatalf("migrate sqlite: %v", err)
-		}
-		return db
-	}
-	return open(), open()
+	return storetest.SQLiteAt(t, path), storetest.SQLiteAt(t, path)
 }
 
 // sharedPostgres connects twice to one fresh PostgreSQL schema, as two
 // nodes would.
 func sharedPostgres(t *testing.T) (store.Store, store.Store) {
-	t.Helper()
 	url := storetest.PostgresURL(t)
-	open := func() store.Store {
-		db, err := postgres.Open(t.Context(), url, zerolog.Nop())
-		if err != nil {
-			t.Fatalf("open postgres: %v", err)
-		}
-		t.Cleanup(func() { _ = db.Close() })
-		if err := db.Migrate(t.Context()); err != nil {
-			t.Fatalf("migrate postgres: %v", err)
-		}
-		return db
-	}
-	return open(), open()
+	return storetest.PostgresAt(t, url), storetest.PostgresAt(t, url)
 }
 
 // twoNodes runs fn with two auth services ("nodes" A and B) over one

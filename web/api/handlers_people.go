@@ -133,15 +133,11 @@ func (a *API) postRoster(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	apply := queryFlag(r, "apply")
-	body, err := csvBody(w, r, maxRosterRequest)
+	body, err := csvBody(w, r, maxRosterRequest, course.MaxRosterBytes)
 	if err != nil {
 		return err
 	}
 	rep, err := a.courses.ImportRoster(r.Context(), caller(r), id, body, apply)
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return lms.Errorf(lms.ETOOLARGE, "The roster must be at most %d bytes.", course.MaxRosterBytes)
-	}
 	if err != nil {
 		return err
 	}

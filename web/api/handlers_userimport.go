@@ -19,10 +19,31 @@ const maxUserImportRequest = userimport.MaxFileBytes + 64<<10
 var csvMediaTypes = []string{"text/csv", "text/plain", "application/csv", "application/vnd.ms-excel"}
 
 // csvBody returns the CSV file of an import request, the raw body or the
-// "file" part of a multipart form, bounded to limit bytes.
-func csvBody(w http.ResponseWriter, r *http.Request, limit int64) (io.Reader, error) {
+// "file" part of a multipart form. The request is bounded to limit bytes;
+// reading past it fails with ETOOLARGE naming fileLimit, the file's own
+// limit.
+func csvBody(w http.ResponseWriter, r *http.Request, limit int64, fileLimit int) (io.Reader, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
-	return fileBody(r, csvMediaTypes...)
+	f, err := fileBody(r, csvMediaTypes...)
+	if err != nil {
+		return nil, err
+	}
+	return limitedFile{f, fileLimit}, nil
+}
+
+// limitedFile turns the request limit's error into ETOOLARGE.
+type limitedFile struct {
+	r     io.Reader
+	limit int
+}
+
+func (f limitedFile) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		err = lms.Errorf(lms.ETOOLARGE, "The file must be at most %d bytes.", f.limit)
+	}
+	return n, err
 }
 
 // queryFlag reports whether the query parameter is "1" or "true".
@@ -47,16 +68,12 @@ type SetPasswordRequest struct {
 
 // postUserImport imports users from a CSV file (see userimport.Import).
 func (a *API) postUserImport(w http.ResponseWriter, r *http.Request) error {
-	body, err := csvBody(w, r, maxUserImportRequest)
+	body, err := csvBody(w, r, maxUserImportRequest, userimport.MaxFileBytes)
 	if err != nil {
 		return err
 	}
 	rep, err := a.imports.Import(r.Context(), body, userimport.Options{DryRun: queryFlag(r, "dry_run"),
 		ValidOnly: queryFlag(r, "valid_only"), Existing: r.URL.Query().Get("existing")})
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return lms.Errorf(lms.ETOOLARGE, "The file must be at most %d bytes.", userimport.MaxFileBytes)
-	}
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import { useTitle, PageTitle, Section, EmptyState } from "../ui.js";
 import { plural } from "../format.js";
 import { confirm } from "../confirm.js";
 import { toast } from "../toast.js";
+import { pickFile } from "../file-pick.js";
 import { Counts, RowsTable, Links } from "./user-import-report.js";
 
 const maxImportBytes = 8 << 20; // mirrors the server's 8 MiB limit
@@ -61,18 +62,12 @@ export default function AdminUserImportPage() {
     if (rep) setReport(rep);
   }
   function onFile(e) {
-    const f = e.currentTarget.files && e.currentTarget.files[0];
-    setReport(null);
-    setLocalError("");
+    const { file: f, tooLarge } = pickFile(e, maxImportBytes);
+    setLocalError(tooLarge);
     setError(null);
-    setFile(null);
-    if (!f) return;
-    if (f.size > maxImportBytes) {
-      setLocalError("That file is larger than 8 MB. Split it into smaller files.");
-      return;
-    }
     setFile(f);
-    preview(f, update);
+    if (f) preview(f, update);
+    else setReport(null);
   }
   function onUpdate(e) {
     setUpdate(e.currentTarget.checked);
