@@ -57,6 +57,29 @@ func TestLoginLimitsAreSiteWide(t *testing.T) {
 			_, _, err = a.svc.Login(ctx, "admin", "wrong-password")
 			wantCode(t, err, lms.ERATELIMIT)
 		})
+		t.Run("an unknown name is limited the same way, and every attempt is audited", func(t *testing.T) {
+			other := WithClient(t.Context(), Client{IP: "198.51.100.20"})
+			for i := range DefaultAccountFailures {
+				_, _, err := []*env{a, b}[i%2].svc.Login(other, "ghost", "wrong-password")
+				wantCode(t, err, lms.EUNAUTHORIZED)
+			}
+			_, _, err := b.svc.Login(other, "ghost", "wrong-password")
+			wantCode(t, err, lms.ERATELIMIT)
+			es, err := a.st.ListAudit(t.Context(), lms.AuditFilter{Action: lms.AuditLoginFailed, Limit: lms.MaxPageSize})
+			noErr(t, err)
+			ghost, limited := 0, 0
+			for _, e := range es {
+				if e.ActorName == "ghost" {
+					ghost++
+					if e.Detail == "rate limited" {
+						limited++
+					}
+				}
+			}
+			if ghost != DefaultAccountFailures+1 || limited != 1 {
+				t.Fatalf("%d audit entries for ghost (%d rate limited), want %d (1)", ghost, limited, DefaultAccountFailures+1)
+			}
+		})
 		t.Run("failures on both nodes add up", func(t *testing.T) {
 			for i := range DefaultIPFailures - DefaultAccountFailures - 1 {
 				node := a
