@@ -5,7 +5,7 @@
 //
 //	lyceum [serve] [flags]           run the server (default)
 //	lyceum migrate [apply|status]    apply or list database migrations
-//	lyceum user create|set-password|set-admin|token ...
+//	lyceum user create|set-password|set-admin|token|import ...
 //	lyceum gift parse FILE           print a GIFT file's questions as JSON lines
 //	lyceum version
 package main
@@ -113,6 +113,8 @@ Usage:
   lyceum user set-password -login L [-password-stdin]
   lyceum user set-admin -login L [-off]
   lyceum user token -login L [-token-name N] [-days D]   print a new personal API token
+  lyceum user import FILE [-dry-run] [-valid-only] [-update-existing]
+                                         create accounts (and enrolments) from a CSV file ('-': stdin)
   lyceum demo seed                       create the demo site (idempotent); or: lyceum serve -demo
   lyceum gift parse FILE                 print a GIFT file's questions as JSON lines (docs/gift.md)
   lyceum version

@@ -27,6 +27,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"invites", inviteTests},
 		{"settings", settingsTests},
 		{"audit", auditTests},
+		{"login_throttle", throttleTests},
 		{"tx", txTests},
 		{"courses", courseTests},
 		{"catalog", catalogTests},
