@@ -197,12 +197,24 @@ func (c *Client) Command(cmd hub.Command) uint64 {
 	return cmd.ID
 }
 
-// Next returns the next frame or fails the test after WaitTimeout.
+// Next returns the next frame or fails the test when the connection ended
+// or after WaitTimeout.
 func (c *Client) Next() Frame {
 	c.t.Helper()
 	select {
 	case f := <-c.Frames:
 		return f
+	case <-c.done: // the reader queued every frame it read before ending
+		select {
+		case f := <-c.Frames:
+			return f
+		default:
+		}
+		c.mu.Lock()
+		err := c.closeErr
+		c.mu.Unlock()
+		c.t.Fatalf("connection ended while waiting for a frame: %v", err)
+		return Frame{}
 	case <-time.After(WaitTimeout):
 		c.t.Fatalf("no frame within %v", WaitTimeout)
 		return Frame{}
