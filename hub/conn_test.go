@@ -52,16 +52,17 @@ func TestSlowSubscriberIsDisconnectedOthersKeepReceiving(t *testing.T) {
 	hubtest.CheckSequence(t, pushes, pushes[0].Epoch, 1)
 
 	// The slow client finally reads: it finds its data cut off by close 4008.
-	if got, err := readToEnd(t, slow); got != hub.CloseSlowConsumer {
+	if got, err := readToEnd(t, slow, hubtest.WaitTimeout); got != hub.CloseSlowConsumer {
 		t.Fatalf("slow client closed with %v (%v), want %d", got, err, hub.CloseSlowConsumer)
 	}
 }
 
 // readToEnd reads c (a client without a reader of its own) until the
-// connection ends, and returns its close status and the read error.
-func readToEnd(t *testing.T, c *hubtest.Client) (websocket.StatusCode, error) {
+// connection ends, within budget, and returns its close status and the
+// read error.
+func readToEnd(t *testing.T, c *hubtest.Client, budget time.Duration) (websocket.StatusCode, error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), hubtest.WaitTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), budget)
 	defer cancel()
 	var err error
 	for err == nil {
@@ -288,34 +289,40 @@ func TestWriteTimeoutEndsAStuckConnection(t *testing.T) {
 // again later: it must find its data ended by the 4008 close frame, not by
 // a bare end of stream, whatever else timed out meanwhile.
 func TestSlowConsumerGetsTheCloseCode(t *testing.T) {
-	const pingTimeout = 6 * time.Second
+	const writeTimeout, pingTimeout = 8 * time.Second, 12 * time.Second
 	tests := []struct {
 		name string
 		cfg  hub.Config
-		// After the server's write got stuck, the queue overflows pauseBefore
-		// later, and the client reads again pauseAfter after that.
-		pauseBefore, pauseAfter time.Duration
+		// The queue overflows pauseBefore after the socket buffers were
+		// filled; the client reads again at readAt.
+		pauseBefore time.Duration
+		readAt      func(connected, overflowed time.Time) time.Time
 	}{
-		// The stuck write began more than WriteTimeout plus a watchdog
-		// period (1 s) before the client reads again, the cut 4.5 s before.
+		// The write got stuck while filling: it began more than
+		// WriteTimeout plus a watchdog period (1 s) before the client
+		// reads again, the cut 6.5 s (less than WriteTimeout) before.
 		{"it reads again within WriteTimeout of the cut, the stuck write having begun earlier",
-			hub.Config{WriteTimeout: 6 * time.Second, PingInterval: time.Hour}, 3 * time.Second, 4500 * time.Millisecond},
-		// A ping sent before the stall gets no pong and fails after the cut.
+			hub.Config{WriteTimeout: writeTimeout, PingInterval: time.Hour}, 3 * time.Second,
+			func(_, overflowed time.Time) time.Time { return overflowed.Add(6500 * time.Millisecond) }},
+		// The ping sent while the connection was idle gets no pong; it fails
+		// after the cut, before the client reads again.
 		{"a ping timing out after the cut does not end the connection first",
-			hub.Config{WriteTimeout: time.Minute, PingInterval: 50 * time.Millisecond, PingTimeout: pingTimeout}, 0, pingTimeout + 1500*time.Millisecond},
+			hub.Config{WriteTimeout: time.Minute, PingInterval: 50 * time.Millisecond, PingTimeout: pingTimeout}, 0,
+			func(connected, _ time.Time) time.Time { return connected.Add(pingTimeout + 2*time.Second) }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			// 8 frames of 1 MiB fill the socket buffers of both ends (at
+			// 6 frames of 1 MiB fill the socket buffers of both ends (at
 			// most ~4.5 MiB while nobody reads) without passing either bound
 			// (few large frames: the fill must be quick on a busy machine);
 			// 300 small frames then pass the frame bound (the writer may hold
 			// every large frame in its batch: the queue counts only the rest).
-			tc.cfg.SendQueueMessages, tc.cfg.SendQueueBytes = 200, 9<<20
+			tc.cfg.SendQueueMessages, tc.cfg.SendQueueBytes = 200, 7<<20
 			broker := hub.NewMemoryBroker(hub.MemoryBrokerConfig{})
 			n := hubtest.NewNode(t, tc.cfg, broker)
 			const topic = "course:paused"
 			slow := hubtest.DialURL(t, n.URL+"?user=slow", false)
+			connected := time.Now()
 			slow.Send(`{"type":"subscribe","id":1,"topic":"` + topic + `"}`)
 			pollSubscribed(t, n, topic)
 			time.Sleep(300 * time.Millisecond) // an idle connection: a ping goes out, if any (the scenario)
@@ -329,12 +336,18 @@ func TestSlowConsumerGetsTheCloseCode(t *testing.T) {
 					}
 				}
 			}
-			publish(8, []byte(`{"p":"`+strings.Repeat("x", 1<<20)+`"}`))
+			publish(6, []byte(`{"p":"`+strings.Repeat("x", 1<<20)+`"}`))
 			time.Sleep(tc.pauseBefore) // the client's pause (the scenario, not an ordering wait)
 			publish(300, []byte(`{"small":true}`))
-			time.Sleep(tc.pauseAfter)
+			overflowed := time.Now()
+			if tc.cfg.PingTimeout > 0 && overflowed.After(connected.Add(tc.cfg.PingTimeout)) {
+				t.Fatalf("filling the socket buffers took %v, more than PingTimeout: the scenario did not happen", overflowed.Sub(connected))
+			}
+			time.Sleep(time.Until(tc.readAt(connected, overflowed)))
 
-			if got, err := readToEnd(t, slow); got != hub.CloseSlowConsumer {
+			// Reading the ~6 MiB backlog can take long under the race detector
+			// on a busy machine; the close frame is on its way behind it.
+			if got, err := readToEnd(t, slow, 3*hubtest.WaitTimeout); got != hub.CloseSlowConsumer {
 				t.Fatalf("the connection ended with %v, want close %d", err, hub.CloseSlowConsumer)
 			}
 		})

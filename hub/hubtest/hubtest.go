@@ -45,8 +45,15 @@ func EchoPublish(_ context.Context, req hub.PublishRequest) (json.RawMessage, er
 // NewNode starts a Hub over broker with cfg (hooks default to AllowAll and
 // EchoPublish) behind an httptest server; identities come from the query
 // (?user=...&name=...&session=...). Everything stops at test cleanup.
+//
+// PublishTimeout defaults to WaitTimeout, not hub.DefaultPublishTimeout:
+// these nodes test behaviour, and a busy test machine can take longer than
+// the production bound to reach Redis. Tests of the bound set it.
 func NewNode(t testing.TB, cfg hub.Config, broker hub.Broker) *Node {
 	t.Helper()
+	if cfg.PublishTimeout == 0 {
+		cfg.PublishTimeout = WaitTimeout
+	}
 	if cfg.Hooks.CanSubscribe == nil {
 		cfg.Hooks.CanSubscribe = AllowAll
 	}

@@ -104,7 +104,7 @@ func TestPublishFailsFastWhenRedisIsDown(t *testing.T) {
 	rdb := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
 	defer rdb.Close()
 	b := redisbroker.New(rdb, redisbroker.Config{}, zerolog.Nop())
-	n := hubtest.NewNode(t, hub.Config{BrokerTimeout: time.Second}, b)
+	n := hubtest.NewNode(t, hub.Config{BrokerTimeout: time.Second, PublishTimeout: time.Second}, b)
 	t.Cleanup(func() { _ = b.Close() })
 
 	start := time.Now()
@@ -112,7 +112,7 @@ func TestPublishFailsFastWhenRedisIsDown(t *testing.T) {
 	if !errors.Is(err, hub.ErrUnavailable) {
 		t.Fatalf("publish error = %v, want ErrUnavailable", err)
 	}
-	if el := time.Since(start); el > 5*time.Second { // bounded by BrokerTimeout (1s), with slack for a loaded machine
+	if el := time.Since(start); el > 5*time.Second { // bounded by PublishTimeout (1s), with slack for a loaded machine
 		t.Fatalf("publish took %v, want a fast failure", el)
 	}
 	// Connections stay up and get a clear error frame.

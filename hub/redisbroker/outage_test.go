@@ -56,18 +56,20 @@ func within(t *testing.T, what string, start time.Time, bound time.Duration) {
 	}
 }
 
-// publishWhenBack publishes data once the node reaches Redis again and
-// returns its position.
+// publishWhenBack publishes data, retrying (with one idempotency key, so a
+// publish whose answer came too late is not made twice) until the node
+// reaches Redis, and returns its position.
 func publishWhenBack(t *testing.T, n *hubtest.Node, topic, data string) hub.Position {
 	t.Helper()
 	deadline := time.Now().Add(hubtest.WaitTimeout)
+	key := fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano())
 	for {
-		pos, err := n.Hub.Publish(context.Background(), topic, json.RawMessage(data))
+		pos, err := n.Hub.PublishWith(context.Background(), topic, json.RawMessage(data), hub.PublishOptions{IdempotencyKey: key})
 		if err == nil {
 			return pos
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("publish after the outage: %v", err)
+			t.Fatalf("publish %s: %v", data, err)
 		}
 		time.Sleep(50 * time.Millisecond) // polling real I/O: the node's Redis pool reconnects
 	}
@@ -76,12 +78,12 @@ func publishWhenBack(t *testing.T, n *hubtest.Node, topic, data string) hub.Posi
 func TestPublishDuringOutage(t *testing.T) {
 	for _, o := range outages {
 		t.Run(o.name+": unavailable in time and never made later", func(t *testing.T) {
-			n, watch, proxy := proxiedPair(t, hub.Config{})
+			n, watch, proxy := proxiedPair(t, hub.Config{PublishTimeout: hub.DefaultPublishTimeout})
 			const topic = "room:outage"
 			w := hubtest.Dial(t, watch, "watcher")
 			ack := w.Subscribe(topic, nil)
 			sender := hubtest.Dial(t, n, "sender")
-			hubtest.Publish(t, n, topic, 1, 1)
+			publishWhenBack(t, n, topic, `{"seq":1}`)
 			hubtest.CheckSequence(t, w.Pushes(topic, 1), ack.Epoch, 1)
 
 			o.start(proxy)
