@@ -31,6 +31,7 @@ func (s Suite) Run(t *testing.T) {
 	t.Run("recovery fails on another epoch", s.testRecoveryEpoch)
 	t.Run("recovery larger than the send queue never cuts the client off", s.testRecoveryBeyondQueue)
 	t.Run("presence shows joins and leaves", s.testPresence)
+	t.Run("a re-check ends subscriptions whose access was lost", s.testAccessRecheck)
 	if s.MaxNodes >= 3 {
 		t.Run("three nodes deliver every publication once in one order", s.testMultiNode)
 	}

@@ -84,14 +84,7 @@ func (a *API) patchMember(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteMember(w http.ResponseWriter, r *http.Request) error {
-	courseID, userID, err := courseAndUser(r)
-	if err != nil {
-		return err
-	}
-	if err := a.courses.RemoveMember(r.Context(), caller(r), courseID, userID); err != nil {
-		return err
-	}
-	return noContent(w)
+	return onMember(w, r, a.courses.RemoveMember)
 }
 
 func (a *API) postApprove(w http.ResponseWriter, r *http.Request) error {

@@ -144,7 +144,7 @@ func (a *API) routeTable() []route {
 func (a *API) courseRoutes() []route {
 	p := Prefix
 	c := p + "/courses/{id}"
-	return []route{
+	return append([]route{
 		// Courses.
 		{Method: "GET", Path: p + "/courses", Summary: "Your courses (administrators: every course)", Auth: authUser,
 			Resp: CourseList{}, Status: 200, Handler: a.getCourses,
@@ -311,5 +311,5 @@ func (a *API) courseRoutes() []route {
 			Query: append([]queryParam{{"unread", "string", "1: only unread ones"}}, pageParams...)},
 		{Method: "POST", Path: p + "/me/notifications/read", Summary: "Mark notifications read", Auth: authUser,
 			Req: MarkReadRequest{}, Resp: MarkedCount{}, Status: 200, Handler: a.postNotificationsRead},
-	}
+	}, a.catalogRoutes()...)
 }

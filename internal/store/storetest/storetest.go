@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"audit", auditTests},
 		{"tx", txTests},
 		{"courses", courseTests},
+		{"catalog", catalogTests},
 		{"enrollments", enrollmentTests},
 		{"content", contentTests},
 		{"uploads", uploadTests},
@@ -36,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"discussions", discussionTests},
 		{"rooms", roomTests},
 		{"notifications", notificationTests},
+		{"outbox", outboxTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -29,6 +29,7 @@ const routes = [
   { path: "/courses/:id/rooms/:roomId", access: "user", load: () => import("./pages/room-chat.js") },
   // Courses, content, enrolment and progress ("/courses/new" before "/courses/:id").
   { path: "/courses", access: "user", load: () => import("./pages/course-list.js") },
+  { path: "/catalogue", access: "user", load: () => import("./pages/catalogue.js") },
   { path: "/courses/new", access: "user", load: () => import("./pages/course-new.js") },
   { path: "/courses/:id", access: "user", load: () => import("./pages/course-page.js") },
   { path: "/courses/:id/settings", access: "user", load: () => import("./pages/course-settings.js") },
