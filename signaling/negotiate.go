@@ -1,0 +1,256 @@
+package signaling
+
+import (
+	"errors"
+
+	"github.com/pion/sdp/v3"
+	"github.com/pion/webrtc/v4"
+)
+
+// Negotiation follows "perfect negotiation" with the server as the
+// impolite peer: either side may offer; when offers cross, the server
+// ignores the client's offer and keeps its own, and the client (polite)
+// rolls back, answers, then offers again. The server offers whenever the
+// tracks it sends change, one offer at a time.
+
+// handleOffer applies a client offer and answers it.
+func (p *participant) handleOffer(m Message) error {
+	var parsed sdp.SessionDescription
+	if err := parsed.UnmarshalString(m.SDP); err != nil {
+		return errorf(CodeInvalid, "malformed SDP in offer")
+	}
+	p.negMu.Lock()
+	defer p.negMu.Unlock()
+	if p.pc.SignalingState() == webrtc.SignalingStateHaveLocalOffer {
+		p.log.Debug().Msg("offer collision: keeping the server's offer")
+		return nil
+	}
+	decls := make(map[string]TrackInfo, len(m.Tracks))
+	for _, d := range m.Tracks {
+		decls[d.Mid] = d
+	}
+	p.decls.Store(&decls)
+	if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: m.SDP}); err != nil {
+		p.log.Debug().Err(err).Msg("client offer refused")
+		if p.pc.SignalingState() == webrtc.SignalingStateHaveRemoteOffer {
+			_ = p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback})
+		}
+		return errorf(CodeInvalid, "the offer could not be applied")
+	}
+	p.remoteSet = true
+	p.applyPendingCandidates()
+	answer, err := p.pc.CreateAnswer(nil)
+	if err != nil {
+		_ = p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback})
+		p.log.Debug().Err(err).Msg("creating the answer")
+		return errorf(CodeInvalid, "the offer could not be answered")
+	}
+	p.holdCandidates()
+	defer p.releaseCandidates()
+	p.removing = append(p.removing, p.removed...)
+	p.removed = nil
+	if err := p.pc.SetLocalDescription(answer); err != nil {
+		return p.fail(err)
+	}
+	p.send(Message{Type: TypeAnswer, SDP: answer.SDP, Mids: p.midsLocked()})
+	p.stableLocked()
+	return nil
+}
+
+// handleAnswer applies the client's answer to the server's offer.
+func (p *participant) handleAnswer(m Message) error {
+	var parsed sdp.SessionDescription
+	if err := parsed.UnmarshalString(m.SDP); err != nil {
+		return errorf(CodeInvalid, "malformed SDP in answer")
+	}
+	p.negMu.Lock()
+	defer p.negMu.Unlock()
+	if p.pc.SignalingState() != webrtc.SignalingStateHaveLocalOffer {
+		return errorf(CodeConflict, "no offer is waiting for an answer")
+	}
+	if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: m.SDP}); err != nil {
+		p.log.Debug().Err(err).Msg("client answer refused")
+		// Withdraw the offer; a fresh one follows.
+		if rerr := p.pc.SetLocalDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback}); rerr != nil {
+			return p.fail(rerr)
+		}
+		p.removed = append(p.removed, p.removing...)
+		p.removing = nil
+		p.needOffer = true
+		p.stableLocked()
+		return errorf(CodeInvalid, "the answer could not be applied; the server offers again")
+	}
+	p.remoteSet = true
+	p.applyPendingCandidates()
+	p.stableLocked()
+	return nil
+}
+
+// handleCandidate adds a trickled remote candidate (nil: end of
+// candidates), or holds it until the first remote description.
+func (p *participant) handleCandidate(c *webrtc.ICECandidateInit) error {
+	if c == nil || c.Candidate == "" {
+		return nil // end of candidates: nothing to do for pion
+	}
+	p.negMu.Lock()
+	defer p.negMu.Unlock()
+	if !p.remoteSet {
+		if len(p.pendingCands) >= DefaultPendingCandidates {
+			return errorf(CodeLimitExceeded, "too many candidates before an offer or answer")
+		}
+		p.pendingCands = append(p.pendingCands, *c)
+		return nil
+	}
+	if err := p.pc.AddICECandidate(*c); err != nil {
+		return errorf(CodeInvalid, "the ICE candidate could not be added")
+	}
+	return nil
+}
+
+func (p *participant) applyPendingCandidates() {
+	for _, c := range p.pendingCands {
+		if err := p.pc.AddICECandidate(c); err != nil {
+			p.log.Debug().Err(err).Msg("held candidate refused")
+		}
+	}
+	p.pendingCands = nil
+}
+
+// stableLocked runs when a negotiation completed: freed transceivers
+// become reusable and a pending offer goes out.
+func (p *participant) stableLocked() {
+	if p.pc.SignalingState() != webrtc.SignalingStateStable {
+		return
+	}
+	p.idle = append(p.idle, p.removing...)
+	p.removing = nil
+	if p.needOffer {
+		p.offerLocked()
+	}
+}
+
+// renegotiate makes the server offer now, or as soon as the current
+// negotiation completes.
+func (p *participant) renegotiate() {
+	p.negMu.Lock()
+	defer p.negMu.Unlock()
+	p.needOffer = true
+	if p.pc.SignalingState() == webrtc.SignalingStateStable {
+		p.offerLocked()
+	}
+}
+
+func (p *participant) offerLocked() {
+	p.needOffer = false
+	if p.pc.ConnectionState() == webrtc.PeerConnectionStateClosed {
+		return
+	}
+	offer, err := p.pc.CreateOffer(nil)
+	if err != nil {
+		_ = p.fail(err)
+		return
+	}
+	p.holdCandidates()
+	defer p.releaseCandidates()
+	p.removing = append(p.removing, p.removed...)
+	p.removed = nil
+	if err := p.pc.SetLocalDescription(offer); err != nil {
+		_ = p.fail(err)
+		return
+	}
+	p.send(Message{Type: TypeOffer, SDP: offer.SDP, Mids: p.midsLocked()})
+}
+
+// midsLocked maps each m-line carrying a down track to its track id.
+func (p *participant) midsLocked() map[string]string {
+	mids := make(map[string]string, len(p.senders))
+	for dt, tr := range p.senders {
+		if mid := tr.Mid(); mid != "" {
+			mids[mid] = dt.track.id
+		}
+	}
+	return mids
+}
+
+// fail handles an unexpected pion error during negotiation: the
+// participant cannot continue and is removed.
+func (p *participant) fail(err error) error {
+	if errors.Is(err, webrtc.ErrConnectionClosed) {
+		return errParticipantGone
+	}
+	p.log.Warn().Err(err).Msg("negotiation failed")
+	p.sess.goIfJoined(p, func() { p.sess.leave(p, ReasonFailed) })
+	return errorf(CodeInternal, "negotiation failed")
+}
+
+// attach adds down tracks to the PeerConnection (reusing a freed
+// transceiver of the same kind when there is one) and renegotiates.
+func (p *participant) attach(dts []*downTrack) {
+	if len(dts) == 0 {
+		return
+	}
+	p.negMu.Lock()
+	added := false
+	for _, dt := range dts {
+		if dt.closed.Load() || p.senders[dt] != nil {
+			continue
+		}
+		tr, err := p.addSender(dt)
+		if err != nil {
+			p.log.Debug().Err(err).Str("track", dt.track.id).Msg("adding a down track")
+			continue
+		}
+		p.senders[dt] = tr
+		dt.sender = tr.Sender()
+		sender := dt.sender
+		p.srv.goFunc(func() { dt.readRTCP(sender) })
+		added = true
+	}
+	p.negMu.Unlock()
+	if added {
+		p.renegotiate()
+	}
+}
+
+func (p *participant) addSender(dt *downTrack) (*webrtc.RTPTransceiver, error) {
+	for i, tr := range p.idle {
+		if tr.Kind() != dt.Kind() || tr.Sender() != nil {
+			continue
+		}
+		sender, err := p.srv.api.NewRTPSender(dt, p.pc.SCTP().Transport())
+		if err != nil {
+			return nil, err
+		}
+		if err := tr.SetSender(sender, dt); err != nil {
+			_ = sender.Stop()
+			return nil, err
+		}
+		p.idle = append(p.idle[:i], p.idle[i+1:]...)
+		return tr, nil
+	}
+	return p.pc.AddTransceiverFromTrack(dt, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
+}
+
+// detach removes down tracks from the PeerConnection and renegotiates.
+func (p *participant) detach(dts []*downTrack) {
+	p.negMu.Lock()
+	removed := false
+	for _, dt := range dts {
+		tr := p.senders[dt]
+		if tr == nil {
+			continue
+		}
+		delete(p.senders, dt)
+		if err := p.pc.RemoveTrack(tr.Sender()); err != nil {
+			continue // closed
+		}
+		if tr.Direction() == webrtc.RTPTransceiverDirectionInactive {
+			p.removed = append(p.removed, tr)
+		}
+		removed = true
+	}
+	p.negMu.Unlock()
+	if removed {
+		p.renegotiate()
+	}
+}
