@@ -183,7 +183,9 @@ func clientICEServers(cfg ICEConfig, participant string, now time.Time) []ICESer
 	return out
 }
 
-func isTURN(url string) bool { return strings.HasPrefix(url, "turn:") || strings.HasPrefix(url, "turns:") }
+func isTURN(url string) bool {
+	return strings.HasPrefix(url, "turn:") || strings.HasPrefix(url, "turns:")
+}
 
 // TURNCredentials returns a TURN username and password valid until expiry
 // for a TURN server sharing secret (coturn's use-auth-secret, the "TURN REST

@@ -13,9 +13,9 @@ import (
 
 // Forwarding tunables.
 const (
-	receiveMTU   = 1500                   // bytes read per RTP packet
+	receiveMTU   = 1500                    // bytes read per RTP packet
 	layerTimeout = 1500 * time.Millisecond // a simulcast layer without packets for this long is skipped
-	silentLevel  = 127                    // RFC 6464: -127 dBov
+	silentLevel  = 127                     // RFC 6464: -127 dBov
 )
 
 // Track states beyond the public ones (never sent).
