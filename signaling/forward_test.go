@@ -1,9 +1,13 @@
 package signaling_test
 
 import (
+	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/lyceumhq/lyceum/signaling"
+	"github.com/lyceumhq/lyceum/signaling/sfutest"
 )
 
 func TestForwardsVideoAndAudioToEverySubscriber(t *testing.T) {
@@ -34,5 +38,118 @@ func TestForwardsVideoAndAudioToEverySubscriber(t *testing.T) {
 		if !r.hasEvent(ev) {
 			t.Errorf("missing hook event %q", ev)
 		}
+	}
+}
+
+func TestLateSubscriberGetsKeyframeQuickly(t *testing.T) {
+	r := newRig(t, nil)
+	pub := r.join("teacher", staff)
+	publish(t, pub, av)
+	early := r.join("early", learner)
+	receiving(t, early, "teacher", signaling.SourceCamera, 30)
+	plis := pub.PLIs()
+	late := r.join("late", learner)
+	start := time.Now()
+	waitFor(t, "a keyframe at the late subscriber", func() bool {
+		id := trackOf(late, "teacher", signaling.SourceCamera)
+		return id != "" && late.Received()[id].Keyframes > 0
+	})
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("first keyframe after %v, want under 2s", d)
+	}
+	if pub.PLIs() <= plis {
+		t.Error("the publisher got no keyframe request for the late subscriber")
+	}
+}
+
+func TestSecondPublisherReachesExistingSubscribers(t *testing.T) {
+	r := newRig(t, nil)
+	first := r.join("teacher", staff)
+	publish(t, first, av)
+	sub := r.join("ann", learner)
+	receiving(t, sub, "teacher", signaling.SourceCamera, 10)
+	second := r.join("ta", staff)
+	publish(t, second, av)
+	receiving(t, sub, "ta", signaling.SourceCamera, 10)
+	receiving(t, sub, "ta", signaling.SourceMicrophone, 10)
+	receiving(t, first, "ta", signaling.SourceCamera, 10)
+	receiving(t, second, "teacher", signaling.SourceCamera, 10)
+	offers := 0
+	for _, m := range sub.Events() {
+		if m.Type == signaling.TypeOffer {
+			offers++
+		}
+	}
+	if offers < 2 {
+		t.Errorf("subscriber got %d server offers, want a renegotiation (>= 2)", offers)
+	}
+}
+
+func TestCandidatesAreTrickled(t *testing.T) {
+	r := newRig(t, nil)
+	pub := r.join("teacher", staff)
+	publish(t, pub, av)
+	sub := r.join("ann", learner)
+	receiving(t, sub, "teacher", signaling.SourceCamera, 1)
+	if sub.Candidates() == 0 || pub.Candidates() == 0 {
+		t.Errorf("candidates trickled to ann %d, teacher %d; want some", sub.Candidates(), pub.Candidates())
+	}
+	for _, m := range sub.Events() {
+		if m.Type == signaling.TypeOffer || m.Type == signaling.TypeAnswer {
+			if strings.Contains(m.SDP, "a=candidate") {
+				t.Error("the server's first description carries candidates; they must be trickled")
+			}
+			break
+		}
+	}
+}
+
+func TestSlowSubscriberDoesNotStallOthers(t *testing.T) {
+	release := make(chan struct{})
+	var blocked atomic.Bool
+	r := newRig(t, func(c *signaling.Config) { c.SubscriberQueue = 16 })
+	signaling.SetBeforeWrite(r.srv, func(id string) {
+		if id == "slow" && blocked.CompareAndSwap(false, true) {
+			<-release
+		}
+	})
+	defer close(release)
+	pub := r.join("teacher", staff)
+	publish(t, pub, av)
+	slow := r.join("slow", learner)
+	fast := r.join("fast", learner)
+	id := receiving(t, fast, "teacher", signaling.SourceCamera, 10)
+	waitFor(t, "the slow subscriber blocked", blocked.Load)
+	before := packets(fast, id)
+	waitFor(t, "fast to keep receiving", func() bool { return packets(fast, id) >= before+100 })
+	waitFor(t, "drops for the slow subscriber", func() bool { return r.srv.Stats().Dropped > 0 })
+	_ = slow
+}
+
+func TestSimulcastLayerChosenPerSubscriber(t *testing.T) {
+	r := newRig(t, nil)
+	pub := r.join("teacher", staff)
+	publish(t, pub, sfutest.PublishOptions{Video: true, Simulcast: true, VideoBitrate: 600_000})
+	low := r.join("low", learner)
+	high := r.join("high", learner)
+	idLow := receiving(t, low, "teacher", signaling.SourceCamera, 10)
+	idHigh := receiving(t, high, "teacher", signaling.SourceCamera, 10)
+	if err := low.Send(signaling.Message{Type: signaling.TypeLayer, Track: idLow, Quality: "low"}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the low layer at low", func() bool { return low.Received()[idLow].Layer == 0 })
+	waitFor(t, "the high layer at high", func() bool { return high.Received()[idHigh].Layer == 2 })
+	if err := r.srv.SetLayer("s1", "low", idLow, 1); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the medium layer at low", func() bool { return low.Received()[idLow].Layer == 1 })
+	ti := trackOf(high, "teacher", signaling.SourceCamera)
+	for _, info := range high.Tracks() {
+		if info.ID == ti && len(info.Layers) != 3 {
+			t.Errorf("track layers %v, want 3", info.Layers)
+		}
+	}
+	if st := high.Received()[idHigh]; st.Lost > st.Packets/10 {
+		t.Errorf("lost %d of %d packets across layer switches", st.Lost, st.Packets)
 	}
 }

@@ -45,10 +45,14 @@ func newRig(t *testing.T, tweak func(*signaling.Config)) *rig {
 		ParticipantLeft: func(s string, p signaling.ParticipantInfo, reason string) {
 			r.record("left " + p.ID + " " + reason)
 		},
-		TrackPublished: func(s string, ti signaling.TrackInfo) { r.record("published " + ti.Participant + " " + string(ti.Source)) },
-		TrackRemoved:   func(s string, ti signaling.TrackInfo) { r.record("removed " + ti.Participant + " " + string(ti.Source)) },
-		SessionEmpty:   func(s string) { r.record("empty " + s) },
-		SessionEnded:   func(s string) { r.record("ended " + s) },
+		TrackPublished: func(s string, ti signaling.TrackInfo) {
+			r.record("published " + ti.Participant + " " + string(ti.Source))
+		},
+		TrackRemoved: func(s string, ti signaling.TrackInfo) {
+			r.record("removed " + ti.Participant + " " + string(ti.Source))
+		},
+		SessionEmpty: func(s string) { r.record("empty " + s) },
+		SessionEnded: func(s string) { r.record("ended " + s) },
 		AudioLevels: func(s string, levels []signaling.AudioLevel) {
 			r.mu.Lock()
 			r.levels = append(r.levels, levels...)
@@ -150,10 +154,15 @@ func packets(c *sfutest.Client, id string) uint64 { return c.Received()[id].Pack
 func receiving(t *testing.T, c *sfutest.Client, participant string, source signaling.Source, n uint64) string {
 	t.Helper()
 	var id string
-	waitFor(t, c.ID+" receiving "+participant+"'s "+string(source), func() bool {
+	ctx, cancel := context.WithTimeout(t.Context(), waitTimeout)
+	defer cancel()
+	if sfutest.Wait(ctx, func() bool {
 		id = trackOf(c, participant, source)
 		return id != "" && packets(c, id) >= n
-	})
+	}) != nil {
+		t.Fatalf("timed out waiting for %s receiving %s's %s: tracks %+v, received %+v, errors %v",
+			c.ID, participant, source, c.Tracks(), c.Received(), c.Errors())
+	}
 	return id
 }
 
@@ -186,4 +195,21 @@ func settleGoroutines(t *testing.T, base int) {
 		buf := make([]byte, 1<<20)
 		t.Fatalf("goroutines: %d, want at most %d\n%s", runtime.NumGoroutine(), base, buf[:runtime.Stack(buf, true)])
 	}
+}
+
+// quietWindow is how long a track must receive nothing to count as
+// no longer forwarded (audio packets come every 20 ms).
+const quietWindow = 300 * time.Millisecond
+
+// quiet waits until c stops receiving track id and returns its count.
+func quiet(t *testing.T, c *sfutest.Client, id string) uint64 {
+	t.Helper()
+	last, changed := packets(c, id), time.Now()
+	waitFor(t, "forwarding of "+id+" to stop", func() bool {
+		if n := packets(c, id); n != last {
+			last, changed = n, time.Now()
+		}
+		return time.Since(changed) > quietWindow
+	})
+	return last
 }

@@ -8,12 +8,14 @@ import (
 	"github.com/pion/webrtc/v4"
 )
 
-// Message types. Client -> server: offer, answer, candidate, mute, unmute,
-// layer, leave. Server -> client: joined, offer, answer, candidate, tracks,
+// Message types. Client -> server: negotiate, offer, answer, candidate,
+// mute, unmute, layer, leave. Server -> client: joined, negotiate, offer,
+// answer, candidate, tracks,
 // participant_joined, participant_left, permissions, track_refused,
 // track_muted, track_stopped, left, error. docs/signaling.md describes each.
 const (
 	TypeJoined            = "joined"
+	TypeNegotiate         = "negotiate"
 	TypeOffer             = "offer"
 	TypeAnswer            = "answer"
 	TypeCandidate         = "candidate"
@@ -184,7 +186,7 @@ func validate(m *Message) *Error {
 		if _, ok := qualityIndex(m.Quality); !ok {
 			return errorf(CodeInvalid, `quality must be "low", "medium" or "high"`)
 		}
-	case TypeLeave:
+	case TypeLeave, TypeNegotiate:
 	default:
 		return errorf(CodeInvalid, "unknown signaling message type")
 	}

@@ -2,16 +2,28 @@ package signaling
 
 import (
 	"errors"
+	"strconv"
+	"time"
 
 	"github.com/pion/sdp/v3"
 	"github.com/pion/webrtc/v4"
 )
 
-// Negotiation follows "perfect negotiation" with the server as the
-// impolite peer: either side may offer; when offers cross, the server
-// ignores the client's offer and keeps its own, and the client (polite)
-// rolls back, answers, then offers again. The server offers whenever the
-// tracks it sends change, one offer at a time.
+// clientTurnTimeout bounds how long the server holds its own offers after
+// granting the client a turn ("negotiate") that the client does not use.
+const clientTurnTimeout = 10 * time.Second
+
+// Negotiation. The server offers whenever the tracks it sends change, one
+// offer at a time. A client offers to publish, in one of two ways:
+//
+//   - Turn-taking (no glare, no rollback; for clients that cannot roll
+//     back, such as pion): the client sends "negotiate", the server answers
+//     "negotiate" once it is stable and holds its own offers until the
+//     client's offer has been answered (or clientTurnTimeout passed).
+//   - Perfect negotiation (browsers): the client offers at any time; when
+//     offers cross, the server (impolite) ignores the client's offer and
+//     keeps its own; the client (polite) rolls back, answers, and offers
+//     again.
 
 // handleOffer applies a client offer and answers it.
 func (p *participant) handleOffer(m Message) error {
@@ -25,6 +37,7 @@ func (p *participant) handleOffer(m Message) error {
 		p.log.Debug().Msg("offer collision: keeping the server's offer")
 		return nil
 	}
+	p.endClientTurnLocked()
 	decls := make(map[string]TrackInfo, len(m.Tracks))
 	for _, d := range m.Tracks {
 		decls[d.Mid] = d
@@ -32,18 +45,27 @@ func (p *participant) handleOffer(m Message) error {
 	p.decls.Store(&decls)
 	if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: m.SDP}); err != nil {
 		p.log.Debug().Err(err).Msg("client offer refused")
-		if p.pc.SignalingState() == webrtc.SignalingStateHaveRemoteOffer {
-			_ = p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback})
+		if p.pc.SignalingState() == webrtc.SignalingStateStable {
+			p.stableLocked()
+			return errorf(CodeInvalid, "the offer could not be applied")
 		}
-		return errorf(CodeInvalid, "the offer could not be applied")
+		// pion cannot roll a remote offer back: answer what it kept, so
+		// the connection returns to stable, and still tell the client.
+		if aerr := p.answerLocked(); aerr != nil {
+			return aerr
+		}
+		return errorf(CodeInvalid, "the offer could not be applied completely")
 	}
 	p.remoteSet = true
 	p.applyPendingCandidates()
+	return p.answerLocked()
+}
+
+// answerLocked answers the applied remote offer.
+func (p *participant) answerLocked() error {
 	answer, err := p.pc.CreateAnswer(nil)
 	if err != nil {
-		_ = p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback})
-		p.log.Debug().Err(err).Msg("creating the answer")
-		return errorf(CodeInvalid, "the offer could not be answered")
+		return p.fail(err)
 	}
 	p.holdCandidates()
 	defer p.releaseCandidates()
@@ -70,15 +92,11 @@ func (p *participant) handleAnswer(m Message) error {
 	}
 	if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: m.SDP}); err != nil {
 		p.log.Debug().Err(err).Msg("client answer refused")
-		// Withdraw the offer; a fresh one follows.
-		if rerr := p.pc.SetLocalDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback}); rerr != nil {
-			return p.fail(rerr)
+		if p.pc.SignalingState() == webrtc.SignalingStateHaveLocalOffer {
+			// The offer still waits for a (valid) answer.
+			return errorf(CodeInvalid, "the answer could not be applied; answer the offer again")
 		}
-		p.removed = append(p.removed, p.removing...)
-		p.removing = nil
-		p.needOffer = true
-		p.stableLocked()
-		return errorf(CodeInvalid, "the answer could not be applied; the server offers again")
+		return p.fail(err)
 	}
 	p.remoteSet = true
 	p.applyPendingCandidates()
@@ -117,15 +135,55 @@ func (p *participant) applyPendingCandidates() {
 }
 
 // stableLocked runs when a negotiation completed: freed transceivers
-// become reusable and a pending offer goes out.
+// become reusable, a client waiting for its turn gets it, or else a
+// pending server offer goes out.
 func (p *participant) stableLocked() {
 	if p.pc.SignalingState() != webrtc.SignalingStateStable {
 		return
 	}
 	p.idle = append(p.idle, p.removing...)
 	p.removing = nil
-	if p.needOffer {
+	switch {
+	case p.turnWanted && !p.turnGranted:
+		p.turnGranted = true
+		p.stopTurn = p.srv.cfg.Clock.AfterFunc(clientTurnTimeout, p.turnExpired)
+		p.send(Message{Type: TypeNegotiate})
+	case p.turnGranted:
+		// the client's offer comes next
+	case p.needOffer:
 		p.offerLocked()
+	}
+}
+
+// requestTurn handles the client's "negotiate": it may offer once the
+// server is stable, and the server holds its own offers until then.
+func (p *participant) requestTurn() {
+	p.negMu.Lock()
+	defer p.negMu.Unlock()
+	if p.turnWanted {
+		return
+	}
+	p.turnWanted = true
+	p.stableLocked()
+}
+
+// endClientTurnLocked ends a granted turn (the client's offer arrived).
+func (p *participant) endClientTurnLocked() {
+	if p.stopTurn != nil {
+		p.stopTurn()
+		p.stopTurn = nil
+	}
+	p.turnWanted, p.turnGranted = false, false
+}
+
+// turnExpired takes the turn back from a client that did not offer.
+func (p *participant) turnExpired() {
+	p.negMu.Lock()
+	defer p.negMu.Unlock()
+	if p.turnGranted {
+		p.stopTurn = nil
+		p.turnWanted, p.turnGranted = false, false
+		p.stableLocked()
 	}
 }
 
@@ -135,9 +193,7 @@ func (p *participant) renegotiate() {
 	p.negMu.Lock()
 	defer p.negMu.Unlock()
 	p.needOffer = true
-	if p.pc.SignalingState() == webrtc.SignalingStateStable {
-		p.offerLocked()
-	}
+	p.stableLocked()
 }
 
 func (p *participant) offerLocked() {
@@ -228,7 +284,18 @@ func (p *participant) addSender(dt *downTrack) (*webrtc.RTPTransceiver, error) {
 		p.idle = append(p.idle[:i], p.idle[i+1:]...)
 		return tr, nil
 	}
-	return p.pc.AddTransceiverFromTrack(dt, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
+	tr, err := p.pc.AddTransceiverFromTrack(dt, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
+	if err != nil {
+		return nil, err
+	}
+	// The server's m-lines get their own mids ("s1", "s2" ...), so they
+	// never collide with the numeric mids a client gave its own
+	// transceivers in an offer it had to roll back.
+	p.nextMid++
+	if err := tr.SetMid("s" + strconv.Itoa(p.nextMid)); err != nil {
+		return nil, err
+	}
+	return tr, nil
 }
 
 // detach removes down tracks from the PeerConnection and renegotiates.

@@ -33,9 +33,13 @@ type participant struct {
 
 	negMu        sync.Mutex // serializes SDP operations; guards the fields below
 	needOffer    bool       // the server must (re)offer when stable
+	turnWanted   bool       // the client asked to offer ("negotiate")
+	turnGranted  bool       // ... and was told it may
+	stopTurn     func() bool
 	remoteSet    bool       // a remote description was applied
 	pendingCands []webrtc.ICECandidateInit
 	senders      map[*downTrack]*webrtc.RTPTransceiver // attached down tracks
+	nextMid      int                                   // mids of server-created transceivers: "s1", "s2" ...
 	removed      []*webrtc.RTPTransceiver              // freed, not yet in a local description
 	removing     []*webrtc.RTPTransceiver              // freed in the pending local description
 	idle         []*webrtc.RTPTransceiver              // freed and negotiated: reusable
@@ -118,12 +122,16 @@ func (p *participant) send(m Message) {
 }
 
 // closeOut queues last (when its Type is set) and closes the queue; the
-// sender delivers what is queued, then exits.
-func (p *participant) closeOut(last Message) {
+// sender delivers what is queued, then exits. With discard, what is still
+// queued is dropped instead.
+func (p *participant) closeOut(last Message, discard bool) {
 	p.outMu.Lock()
 	defer p.outMu.Unlock()
 	if p.outClosed {
 		return
+	}
+	for discard && len(p.out) > 0 {
+		<-p.out
 	}
 	if last.Type != "" {
 		select {
@@ -213,14 +221,16 @@ func (p *participant) releaseCandidates() {
 	p.heldCands = nil
 }
 
-// close ends the participant: tells it why (unless it left by itself),
-// closes its PeerConnection and stops its goroutines.
+// close ends the participant: tells it why (unless it left by itself, or
+// was replaced: its address now belongs to the new participant, so what it
+// still had queued is dropped), closes its PeerConnection and stops its
+// goroutines.
 func (p *participant) close(reason string) {
 	var last Message
-	if reason != ReasonLeave {
+	if reason != ReasonLeave && reason != ReasonReplaced {
 		last = Message{Type: TypeLeft, Reason: reason}
 	}
-	p.closeOut(last)
+	p.closeOut(last, reason == ReasonReplaced)
 	if err := p.pc.Close(); err != nil {
 		p.log.Debug().Err(err).Msg("closing the peer connection")
 	}

@@ -159,6 +159,8 @@ func (s *Server) Handle(ctx context.Context, sessionID, participantID string, ra
 		return err
 	}
 	switch m.Type {
+	case TypeNegotiate:
+		p.requestTurn()
 	case TypeOffer:
 		return p.handleOffer(m)
 	case TypeAnswer:

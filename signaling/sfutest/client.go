@@ -7,6 +7,7 @@ import (
 	"net"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/interceptor"
@@ -20,8 +21,8 @@ import (
 const pollInterval = 5 * time.Millisecond
 
 // Client is one participant: a pion PeerConnection that follows the
-// server's signaling as a polite peer (it rolls back its own offer when
-// the server's crosses it, then offers again).
+// server's signaling. pion cannot roll back an offer, so the client takes
+// turns: it asks ("negotiate") and offers when the server grants it.
 type Client struct {
 	Session, ID string
 
@@ -32,7 +33,7 @@ type Client struct {
 	wg    sync.WaitGroup
 
 	negMu       sync.Mutex // serializes SDP operations; guards the fields below
-	wantOffer   bool       // local tracks changed: offer when stable
+	wantOffer   bool       // local tracks changed: offer at the next turn
 	remoteSet   bool
 	pendingCand []webrtc.ICECandidateInit
 	decls       []signaling.TrackInfo // what the next offer declares
@@ -45,8 +46,12 @@ type Client struct {
 	received map[string]*TrackStats // by track id
 	left     bool
 
-	pub *publisher
+	pub        *publisher
+	candidates atomic.Int64 // candidate messages received
 }
+
+// Candidates returns how many trickled candidates the server sent.
+func (c *Client) Candidates() int64 { return c.candidates.Load() }
 
 // NewAPI returns the pion API of test clients: default codecs and
 // interceptors, the audio level extension, 127.0.0.1 only.
@@ -140,7 +145,10 @@ func (c *Client) handle(m signaling.Message) {
 		c.onOffer(m)
 	case signaling.TypeAnswer:
 		c.onAnswer(m)
+	case signaling.TypeNegotiate:
+		c.onTurn()
 	case signaling.TypeCandidate:
+		c.candidates.Add(1)
 		c.onCandidate(m)
 		return
 	}
@@ -162,13 +170,6 @@ func (c *Client) handle(m signaling.Message) {
 func (c *Client) onOffer(m signaling.Message) {
 	c.negMu.Lock()
 	defer c.negMu.Unlock()
-	if c.pc.SignalingState() == webrtc.SignalingStateHaveLocalOffer { // polite: yield
-		if err := c.pc.SetLocalDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeRollback}); err != nil {
-			c.fail(err)
-			return
-		}
-		c.wantOffer = true
-	}
 	if err := c.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: m.SDP}); err != nil {
 		c.fail(err)
 		return
@@ -183,7 +184,6 @@ func (c *Client) onOffer(m signaling.Message) {
 		return
 	}
 	c.sendMsg(signaling.Message{Type: signaling.TypeAnswer, SDP: answer.SDP})
-	c.stableLocked()
 }
 
 func (c *Client) onAnswer(m signaling.Message) {
@@ -194,7 +194,6 @@ func (c *Client) onAnswer(m signaling.Message) {
 		return
 	}
 	c.remoteSetLocked()
-	c.stableLocked()
 	if c.pub != nil {
 		c.pub.negotiated(c.pc)
 	}
@@ -225,19 +224,22 @@ func (c *Client) remoteSetLocked() {
 	c.pendingCand = nil
 }
 
-// stableLocked sends the offer the client still owes.
-func (c *Client) stableLocked() {
-	if c.wantOffer && c.pc.SignalingState() == webrtc.SignalingStateStable {
+// onTurn offers when the server granted the turn asked for.
+func (c *Client) onTurn() {
+	c.negMu.Lock()
+	defer c.negMu.Unlock()
+	if c.wantOffer {
 		c.offerLocked()
 	}
 }
 
-// Renegotiate makes the client offer (e.g. after adding tracks).
+// Renegotiate asks the server for a turn to offer (e.g. after adding
+// tracks); the offer goes out when it is granted.
 func (c *Client) Renegotiate() {
 	c.negMu.Lock()
-	defer c.negMu.Unlock()
 	c.wantOffer = true
-	c.stableLocked()
+	c.negMu.Unlock()
+	c.sendMsg(signaling.Message{Type: signaling.TypeNegotiate})
 }
 
 func (c *Client) offerLocked() {
