@@ -91,8 +91,8 @@ func TestCandidatesAreTrickled(t *testing.T) {
 	publish(t, pub, av)
 	sub := r.join("ann", learner)
 	receiving(t, sub, "teacher", signaling.SourceCamera, 1)
-	if sub.Candidates() == 0 || pub.Candidates() == 0 {
-		t.Errorf("candidates trickled to ann %d, teacher %d; want some", sub.Candidates(), pub.Candidates())
+	if len(sub.Candidates()) == 0 || len(pub.Candidates()) == 0 {
+		t.Errorf("candidates trickled to ann %v, teacher %v; want some", sub.Candidates(), pub.Candidates())
 	}
 	for _, m := range sub.Events() {
 		if m.Type == signaling.TypeOffer || m.Type == signaling.TypeAnswer {

@@ -36,7 +36,7 @@ type participant struct {
 	turnWanted   bool       // the client asked to offer ("negotiate")
 	turnGranted  bool       // ... and was told it may
 	stopTurn     func() bool
-	remoteSet    bool       // a remote description was applied
+	remoteSet    bool // a remote description was applied
 	pendingCands []webrtc.ICECandidateInit
 	senders      map[*downTrack]*webrtc.RTPTransceiver // attached down tracks
 	nextMid      int                                   // mids of server-created transceivers: "s1", "s2" ...

@@ -299,15 +299,15 @@ func (sess *Session) onRemoteTrack(p *participant, remote *webrtc.TrackRemote, r
 		sess.goLiveLocked(t, attach)
 	}
 	sess.addLayerLocked(t, remote, recv)
-	info := t.info()
+	info, refusal := t.info(), t.refusal
 	sess.mu.Unlock()
 
 	attachAll(attach)
-	if t.refusal != nil {
-		p.send(Message{Type: TypeTrackRefused, Track: t.id, Code: t.refusal.Code, Message: t.refusal.Message})
+	if refusal != nil {
+		p.send(Message{Type: TypeTrackRefused, Track: t.id, Code: refusal.Code, Message: refusal.Message})
 	}
 	sess.broadcastTracks()
-	if h := sess.srv.cfg.Hooks.TrackPublished; h != nil && t.refusal == nil {
+	if h := sess.srv.cfg.Hooks.TrackPublished; h != nil && refusal == nil {
 		h(sess.id, info)
 	}
 }
@@ -483,7 +483,7 @@ func (sess *Session) setPermissions(p *participant, perms Permissions) error {
 	p.perms = perms
 	attach := make(map[*participant][]*downTrack)
 	detach := make(map[*participant][]*downTrack)
-	var refused []*publishedTrack
+	var refused []Message
 	var published []TrackInfo
 	for _, t := range p.published {
 		switch {
@@ -491,7 +491,7 @@ func (sess *Session) setPermissions(p *participant, perms Permissions) error {
 			t.setState(TrackRefused)
 			t.refusal = errorf(CodeForbidden, "you may not publish %s now", t.source)
 			sess.unsubscribeLocked(t, detach)
-			refused = append(refused, t)
+			refused = append(refused, Message{Type: TypeTrackRefused, Track: t.id, Code: CodeForbidden, Message: t.refusal.Message})
 		case t.state == TrackRefused && perms.mayPublish(t.source):
 			if t.refusal = sess.admitLocked(p, t); t.refusal == nil {
 				sess.goLiveLocked(t, attach)
@@ -518,8 +518,8 @@ func (sess *Session) setPermissions(p *participant, perms Permissions) error {
 	detachAll(detach)
 	attachAll(attach)
 	p.send(Message{Type: TypePermissions, Permissions: &perms})
-	for _, t := range refused {
-		p.send(Message{Type: TypeTrackRefused, Track: t.id, Code: CodeForbidden, Message: t.refusal.Message})
+	for _, m := range refused {
+		p.send(m)
 	}
 	sess.broadcastTracks()
 	if h := sess.srv.cfg.Hooks.TrackPublished; h != nil {

@@ -7,7 +7,6 @@ import (
 	"net"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/pion/interceptor"
@@ -46,16 +45,24 @@ type Client struct {
 	received map[string]*TrackStats // by track id
 	left     bool
 
-	pub        *publisher
-	candidates atomic.Int64 // candidate messages received
+	pub   *publisher
+	cands []string // trickled candidates received (guarded by mu)
 }
 
-// Candidates returns how many trickled candidates the server sent.
-func (c *Client) Candidates() int64 { return c.candidates.Load() }
+// Candidates returns the candidates the server trickled.
+func (c *Client) Candidates() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.cands)
+}
 
 // NewAPI returns the pion API of test clients: default codecs and
-// interceptors, the audio level extension, 127.0.0.1 only.
-func NewAPI() (*webrtc.API, error) {
+// interceptors, the audio level extension, 127.0.0.1 only, over the given
+// network types (UDP4 when none).
+func NewAPI(networks ...webrtc.NetworkType) (*webrtc.API, error) {
+	if len(networks) == 0 {
+		networks = []webrtc.NetworkType{webrtc.NetworkTypeUDP4}
+	}
 	m := &webrtc.MediaEngine{}
 	if err := m.RegisterDefaultCodecs(); err != nil {
 		return nil, err
@@ -71,7 +78,7 @@ func NewAPI() (*webrtc.API, error) {
 	se.SetIncludeLoopbackCandidate(true)
 	se.SetIPFilter(func(ip net.IP) bool { return ip.Equal(net.IPv4(127, 0, 0, 1)) })
 	se.SetRemoteIPFilter(func(ip net.IP) bool { return ip.IsLoopback() })
-	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	se.SetNetworkTypes(networks)
 	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(reg), webrtc.WithSettingEngine(se)), nil
 }
 
@@ -148,7 +155,11 @@ func (c *Client) handle(m signaling.Message) {
 	case signaling.TypeNegotiate:
 		c.onTurn()
 	case signaling.TypeCandidate:
-		c.candidates.Add(1)
+		c.mu.Lock()
+		if m.Candidate != nil {
+			c.cands = append(c.cands, m.Candidate.Candidate)
+		}
+		c.mu.Unlock()
 		c.onCandidate(m)
 		return
 	}
