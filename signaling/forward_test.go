@@ -1,10 +1,14 @@
 package signaling_test
 
 import (
+	"context"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/rs/zerolog"
 
 	"github.com/lyceumhq/lyceum/signaling"
 	"github.com/lyceumhq/lyceum/signaling/sfutest"
@@ -151,5 +155,47 @@ func TestSimulcastLayerChosenPerSubscriber(t *testing.T) {
 	}
 	if st := high.Received()[idHigh]; st.Lost > st.Packets/10 {
 		t.Errorf("lost %d of %d packets across layer switches", st.Lost, st.Packets)
+	}
+}
+
+// BenchmarkFanout runs one publisher to ten subscribers in process. It
+// checks that fan-out works under load; it is not a performance record.
+func BenchmarkFanout(b *testing.B) {
+	router := sfutest.NewRouter()
+	srv, err := signaling.New(signaling.Config{Send: router.Send, ICE: signaling.ICEConfig{Loopback: true, SingleUDPPort: true}}, zerolog.Nop())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close(context.Background())
+	router.SetServer(srv)
+	api, err := sfutest.NewAPI()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range b.N {
+		ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+		res, err := sfutest.Fanout(ctx, router, api, sfutest.FanoutParams{Session: "bench" + strconv.Itoa(i), Subscribers: 10, Duration: time.Second})
+		cancel()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Packets == 0 {
+			b.Fatal("nothing received")
+		}
+		b.ReportMetric(float64(res.Lost)/float64(res.Packets+res.Lost), "loss")
+		b.ReportMetric(float64(res.MeanLatency.Microseconds()), "µs-latency")
+	}
+}
+
+func TestFanoutHelper(t *testing.T) {
+	r := newRig(t, nil)
+	ctx, cancel := context.WithTimeout(t.Context(), waitTimeout)
+	defer cancel()
+	res, err := sfutest.Fanout(ctx, r.router, r.api, sfutest.FanoutParams{Subscribers: 3, Duration: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Tracks != 6 || res.Packets == 0 || res.Lost > res.Packets/10 {
+		t.Errorf("fan-out result %+v", res)
 	}
 }

@@ -231,6 +231,9 @@ func (p *participant) close(reason string) {
 		last = Message{Type: TypeLeft, Reason: reason}
 	}
 	p.closeOut(last, reason == ReasonReplaced)
+	p.negMu.Lock()
+	p.endClientTurnLocked()
+	p.negMu.Unlock()
 	if err := p.pc.Close(); err != nil {
 		p.log.Debug().Err(err).Msg("closing the peer connection")
 	}

@@ -17,25 +17,36 @@ import (
 // waits (up to the server's send timeout).
 const inboxSize = 1024
 
-// Router connects a signaling.Server to Clients in the same process. Use
-// Router.Send as the server's Config.Send, then SetServer.
+// Server is what clients talk to: a *signaling.Server in the same
+// process, or an adapter that carries joins and messages to a remote one
+// (whose messages come back through Router.Send).
+type Server interface {
+	Join(ctx context.Context, p signaling.JoinParams) error
+	Handle(ctx context.Context, sessionID, participantID string, raw []byte) error
+}
+
+var _ Server = (*signaling.Server)(nil)
+
+// Router connects a Server to Clients. Use Router.Send as the server's
+// Config.Send (or call it for every message an adapter receives), then
+// SetServer.
 type Router struct {
 	mu      sync.Mutex // guards clients and srv
 	clients map[[2]string]*Client
-	srv     *signaling.Server
+	srv     Server
 }
 
 // NewRouter returns an empty router.
 func NewRouter() *Router { return &Router{clients: make(map[[2]string]*Client)} }
 
 // SetServer sets the server clients send to.
-func (r *Router) SetServer(s *signaling.Server) {
+func (r *Router) SetServer(s Server) {
 	r.mu.Lock()
 	r.srv = s
 	r.mu.Unlock()
 }
 
-func (r *Router) server() *signaling.Server {
+func (r *Router) server() Server {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.srv
