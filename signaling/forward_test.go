@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pion/webrtc/v4"
 	"github.com/rs/zerolog"
 
 	"github.com/lyceumhq/lyceum/signaling"
@@ -198,4 +199,40 @@ func TestFanoutHelper(t *testing.T) {
 	if res.Tracks != 6 || res.Packets == 0 || res.Lost > res.Packets/10 {
 		t.Errorf("fan-out result %+v", res)
 	}
+}
+
+func TestRemovedTracksLeaveAndNewOnesArrive(t *testing.T) {
+	r := newRig(t, nil)
+	teacher := r.join("teacher", staff)
+	publish(t, teacher, av)
+	ann := r.join("ann", learner)
+	receiving(t, ann, "teacher", signaling.SourceCamera, 5)
+	teacher.Leave()
+	waitFor(t, "the removal negotiated", func() bool {
+		return len(ann.Tracks()) == 0 && countType(ann, signaling.TypeOffer) >= 2 &&
+			ann.PeerConnection().SignalingState() == webrtc.SignalingStateStable
+	})
+	ta := r.join("ta", staff)
+	publish(t, ta, av)
+	receiving(t, ann, "ta", signaling.SourceCamera, 5)
+	receiving(t, ann, "ta", signaling.SourceMicrophone, 5)
+	var last signaling.Message
+	for _, m := range ann.Events() {
+		if m.Type == signaling.TypeOffer {
+			last = m
+		}
+	}
+	if strings.Count(last.SDP, "a=inactive") != 2 {
+		t.Errorf("the latest offer should keep the two freed m-lines inactive:\n%s", last.SDP)
+	}
+}
+
+func countType(c *sfutest.Client, typ string) int {
+	n := 0
+	for _, m := range c.Events() {
+		if m.Type == typ {
+			n++
+		}
+	}
+	return n
 }

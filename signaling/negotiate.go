@@ -69,8 +69,6 @@ func (p *participant) answerLocked() error {
 	}
 	p.holdCandidates()
 	defer p.releaseCandidates()
-	p.removing = append(p.removing, p.removed...)
-	p.removed = nil
 	if err := p.pc.SetLocalDescription(answer); err != nil {
 		return p.fail(err)
 	}
@@ -134,15 +132,12 @@ func (p *participant) applyPendingCandidates() {
 	p.pendingCands = nil
 }
 
-// stableLocked runs when a negotiation completed: freed transceivers
-// become reusable, a client waiting for its turn gets it, or else a
-// pending server offer goes out.
+// stableLocked runs when a negotiation completed: a client waiting for
+// its turn gets it, or else a pending server offer goes out.
 func (p *participant) stableLocked() {
 	if p.pc.SignalingState() != webrtc.SignalingStateStable {
 		return
 	}
-	p.idle = append(p.idle, p.removing...)
-	p.removing = nil
 	switch {
 	case p.turnWanted && !p.turnGranted:
 		p.turnGranted = true
@@ -208,8 +203,6 @@ func (p *participant) offerLocked() {
 	}
 	p.holdCandidates()
 	defer p.releaseCandidates()
-	p.removing = append(p.removing, p.removed...)
-	p.removed = nil
 	if err := p.pc.SetLocalDescription(offer); err != nil {
 		_ = p.fail(err)
 		return
@@ -239,8 +232,7 @@ func (p *participant) fail(err error) error {
 	return errorf(CodeInternal, "negotiation failed")
 }
 
-// attach adds down tracks to the PeerConnection (reusing a freed
-// transceiver of the same kind when there is one) and renegotiates.
+// attach adds down tracks to the PeerConnection and renegotiates.
 func (p *participant) attach(dts []*downTrack) {
 	if len(dts) == 0 {
 		return
@@ -268,22 +260,11 @@ func (p *participant) attach(dts []*downTrack) {
 	}
 }
 
+// addSender adds a transceiver for dt. Freed m-lines are not reused: with
+// pion clients a reused m-line did not always deliver the new track, so
+// a participant's SDP keeps one inactive m-line per track it stopped
+// receiving.
 func (p *participant) addSender(dt *downTrack) (*webrtc.RTPTransceiver, error) {
-	for i, tr := range p.idle {
-		if tr.Kind() != dt.Kind() || tr.Sender() != nil {
-			continue
-		}
-		sender, err := p.srv.api.NewRTPSender(dt, p.pc.SCTP().Transport())
-		if err != nil {
-			return nil, err
-		}
-		if err := tr.SetSender(sender, dt); err != nil {
-			_ = sender.Stop()
-			return nil, err
-		}
-		p.idle = append(p.idle[:i], p.idle[i+1:]...)
-		return tr, nil
-	}
 	tr, err := p.pc.AddTransceiverFromTrack(dt, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
 	if err != nil {
 		return nil, err
@@ -310,9 +291,6 @@ func (p *participant) detach(dts []*downTrack) {
 		delete(p.senders, dt)
 		if err := p.pc.RemoveTrack(tr.Sender()); err != nil {
 			continue // closed
-		}
-		if tr.Direction() == webrtc.RTPTransceiverDirectionInactive {
-			p.removed = append(p.removed, tr)
 		}
 		removed = true
 	}

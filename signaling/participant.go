@@ -40,9 +40,6 @@ type participant struct {
 	pendingCands []webrtc.ICECandidateInit
 	senders      map[*downTrack]*webrtc.RTPTransceiver // attached down tracks
 	nextMid      int                                   // mids of server-created transceivers: "s1", "s2" ...
-	removed      []*webrtc.RTPTransceiver              // freed, not yet in a local description
-	removing     []*webrtc.RTPTransceiver              // freed in the pending local description
-	idle         []*webrtc.RTPTransceiver              // freed and negotiated: reusable
 
 	candMu    sync.Mutex // guards holdCands and heldCands
 	holdCands bool       // a local description is being set: hold candidates until it is queued
