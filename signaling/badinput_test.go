@@ -108,10 +108,7 @@ func TestRejoinReplacesTheEarlierParticipant(t *testing.T) {
 
 func TestLeaveTellsTheOthers(t *testing.T) {
 	r := newRig(t, nil)
-	teacher := r.join("teacher", staff)
-	publish(t, teacher, av)
-	ann := r.join("ann", learner)
-	receiving(t, ann, "teacher", signaling.SourceCamera, 5)
+	teacher, ann, _ := r.lecture("ann", 5)
 	teacher.Leave()
 	waitFor(t, "ann told teacher left", func() bool {
 		m, ok := event(ann, signaling.TypeParticipantLeft)

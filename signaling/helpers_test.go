@@ -199,7 +199,7 @@ func settleGoroutines(t *testing.T, base int) {
 
 // quietWindow is how long a track must receive nothing to count as
 // no longer forwarded (audio packets come every 20 ms).
-const quietWindow = 300 * time.Millisecond
+const quietWindow = 500 * time.Millisecond
 
 // quiet waits until c stops receiving track id and returns its count.
 func quiet(t *testing.T, c *sfutest.Client, id string) uint64 {
@@ -212,4 +212,16 @@ func quiet(t *testing.T, c *sfutest.Client, id string) uint64 {
 		return time.Since(changed) > quietWindow
 	})
 	return last
+}
+
+// lecture joins a teacher publishing camera and microphone and a learner
+// sub that receives at least n camera packets; it returns both clients
+// and the camera's track id.
+func (r *rig) lecture(sub string, n uint64) (teacher, learnerClient *sfutest.Client, camera string) {
+	r.t.Helper()
+	teacher = r.join("teacher", staff)
+	publish(r.t, teacher, av)
+	learnerClient = r.join(sub, learner)
+	camera = receiving(r.t, learnerClient, "teacher", signaling.SourceCamera, n)
+	return teacher, learnerClient, camera
 }

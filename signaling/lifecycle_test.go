@@ -178,10 +178,7 @@ func TestSingleUDPPortAndTCPFallback(t *testing.T) {
 	}
 	udpPort := strconv.Itoa(udp[0].(*net.UDPAddr).Port)
 	tcpPort := strconv.Itoa(r.srv.TCPAddr().(*net.TCPAddr).Port)
-	pub := r.join("teacher", staff)
-	publish(t, pub, av)
-	ann := r.join("ann", learner)
-	receiving(t, ann, "teacher", signaling.SourceCamera, 10)
+	_, ann, _ := r.lecture("ann", 10)
 	var sawUDP, sawTCP bool
 	for _, c := range ann.Candidates() {
 		f := strings.Fields(c)

@@ -87,7 +87,8 @@ func (sess *Session) join(info ParticipantInfo, perms Permissions) error {
 	sess.participants[info.ID] = p
 	sess.srv.stats.participants.Add(1)
 	p.start()
-	p.send(Message{Type: TypeJoined, Session: sess.id, Participant: &p.info, Permissions: &p.perms,
+	joinedPerms := perms // a copy: p.perms may change while the message waits to be sent
+	p.send(Message{Type: TypeJoined, Session: sess.id, Participant: &p.info, Permissions: &joinedPerms,
 		Participants: sess.participantsLocked(), Tracks: sess.tracksForLocked(p),
 		ICEServers: clientICEServers(sess.srv.cfg.ICE, info.ID, sess.srv.cfg.Clock.Now())})
 	var downs []*downTrack
@@ -274,6 +275,17 @@ func (sess *Session) onRemoteTrack(p *participant, remote *webrtc.TrackRemote, r
 		sess.mu.Unlock()
 		return
 	}
+	if sess.openTracksLocked(p) >= sess.srv.cfg.MaxTracksPerParticipant {
+		// Past the limit nothing is read at all: a client cannot make the
+		// server drain any number of m-lines.
+		sess.mu.Unlock()
+		if err := recv.Stop(); err != nil {
+			p.log.Debug().Err(err).Msg("stopping a receiver past the track limit")
+		}
+		p.send(Message{Type: TypeTrackRefused, Code: CodeLimitExceeded,
+			Message: fmt.Sprintf("at most %d tracks per participant", sess.srv.cfg.MaxTracksPerParticipant)})
+		return
+	}
 	source := decl.Source
 	if !source.valid() || source.kind() != remote.Kind() {
 		source = SourceCamera
@@ -310,6 +322,18 @@ func (sess *Session) onRemoteTrack(p *participant, remote *webrtc.TrackRemote, r
 	if h := sess.srv.cfg.Hooks.TrackPublished; h != nil && refusal == nil {
 		h(sess.id, info)
 	}
+}
+
+// openTracksLocked counts p's tracks that are read (live, muted or
+// refused).
+func (sess *Session) openTracksLocked(p *participant) int {
+	n := 0
+	for _, t := range p.published {
+		if t.state == TrackLive || t.state == TrackMuted || t.state == TrackRefused {
+			n++
+		}
+	}
+	return n
 }
 
 // admitLocked decides whether t may be forwarded (nil) or why not.
