@@ -56,8 +56,8 @@ type Config struct {
 	RateLimit               float64       // see DefaultRateLimit
 	RateBurst               int           // see DefaultRateBurst
 
-	// Clock drives the empty-session timer and rate limits; the real
-	// clock when nil.
+	// Clock drives the empty-session timer, the client's negotiation turn
+	// timeout and the rate limits; the real clock when nil.
 	Clock Clock
 }
 

@@ -4,7 +4,7 @@
 //
 // A Server owns one pion API (codecs, interceptors for NACK, RTCP reports and
 // TWCC, the ICE settings of Config) and the live sessions by id. Each
-// participant of a Session has one PeerConnection to the server on which it
+// participant of a live session has one PeerConnection to the server on which it
 // both publishes and subscribes. Published tracks (camera, microphone, screen
 // and its audio) are forwarded to every participant allowed to receive them,
 // each subscriber through its own bounded queue and writer, so a slow

@@ -112,6 +112,13 @@ type Permissions struct {
 	Subscribe bool `json:"subscribe"`
 }
 
+// clone returns a copy of p that shares nothing and lists Publish as []
+// rather than null in JSON.
+func (p Permissions) clone() Permissions {
+	p.Publish = append([]Source{}, p.Publish...)
+	return p
+}
+
 // mayPublish reports whether p allows publishing s.
 func (p Permissions) mayPublish(s Source) bool { return slices.Contains(p.Publish, s) }
 

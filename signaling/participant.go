@@ -12,7 +12,7 @@ import (
 // participant is one member of a session: its PeerConnection, its
 // outbound signaling queue and its media queue with their goroutines.
 type participant struct {
-	sess    *Session
+	sess    *liveSession
 	srv     *Server
 	info    ParticipantInfo
 	log     zerolog.Logger
@@ -62,7 +62,7 @@ type mediaItem struct {
 
 // newParticipant creates the participant and its PeerConnection; its
 // goroutines start with start.
-func newParticipant(sess *Session, info ParticipantInfo, perms Permissions) (*participant, error) {
+func newParticipant(sess *liveSession, info ParticipantInfo, perms Permissions) (*participant, error) {
 	srv := sess.srv
 	pc, err := srv.api.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {

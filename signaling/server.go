@@ -26,7 +26,7 @@ type Server struct {
 	cancel context.CancelFunc
 
 	mu       sync.Mutex // guards sessions and closed
-	sessions map[string]*Session
+	sessions map[string]*liveSession
 	closed   bool
 
 	stats counters
@@ -47,7 +47,7 @@ func New(cfg Config, log zerolog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: log, api: b.api, closers: b.closers, udp: b.udp, tcp: b.tcp, sessions: make(map[string]*Session)}
+	s := &Server{cfg: cfg, log: log, api: b.api, closers: b.closers, udp: b.udp, tcp: b.tcp, sessions: make(map[string]*liveSession)}
 	s.base, s.cancel = context.WithCancel(context.Background())
 	return s, nil
 }
@@ -97,7 +97,7 @@ func (s *Server) Join(ctx context.Context, p JoinParams) error {
 }
 
 // session returns the session with id, creating it when create is set.
-func (s *Server) session(id string, create bool) (*Session, error) {
+func (s *Server) session(id string, create bool) (*liveSession, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -119,7 +119,7 @@ func (s *Server) session(id string, create bool) (*Session, error) {
 }
 
 // dropSession forgets sess once it ended.
-func (s *Server) dropSession(sess *Session) {
+func (s *Server) dropSession(sess *liveSession) {
 	s.mu.Lock()
 	if s.sessions[sess.id] == sess {
 		delete(s.sessions, sess.id)
@@ -279,7 +279,7 @@ func (s *Server) Close(ctx context.Context) error {
 		return nil
 	}
 	s.closed = true
-	sessions := make([]*Session, 0, len(s.sessions))
+	sessions := make([]*liveSession, 0, len(s.sessions))
 	for _, sess := range s.sessions {
 		sessions = append(sessions, sess)
 	}

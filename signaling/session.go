@@ -4,21 +4,13 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/pion/webrtc/v4"
 	"github.com/rs/zerolog"
 )
 
-// speakingLevel is the audio level (-dBov) at or under which a track
-// counts as speaking; levelStep is the change (dB) worth reporting.
-const (
-	speakingLevel = 50
-	levelStep     = 6
-)
-
-// Session is one live session: its participants and published tracks.
-type Session struct {
+// liveSession is one live session: its participants and published tracks.
+type liveSession struct {
 	id   string
 	srv  *Server
 	log  zerolog.Logger
@@ -33,15 +25,15 @@ type Session struct {
 	stopEmpty    func() bool // cancels the empty-session timer
 }
 
-func newSession(s *Server, id string) *Session {
-	sess := &Session{id: id, srv: s, log: s.log.With().Str("live_session", id).Logger(),
+func newSession(s *Server, id string) *liveSession {
+	sess := &liveSession{id: id, srv: s, log: s.log.With().Str("live_session", id).Logger(),
 		done: make(chan struct{}), participants: make(map[string]*participant)}
 	s.goFunc(sess.tick)
 	return sess
 }
 
 // goIfJoined runs f on a counted goroutine unless p has left already.
-func (sess *Session) goIfJoined(p *participant, f func()) {
+func (sess *liveSession) goIfJoined(p *participant, f func()) {
 	sess.mu.Lock()
 	defer sess.mu.Unlock()
 	if !p.left {
@@ -49,7 +41,7 @@ func (sess *Session) goIfJoined(p *participant, f func()) {
 	}
 }
 
-func (sess *Session) participant(id string) (*participant, error) {
+func (sess *liveSession) participant(id string) (*participant, error) {
 	sess.mu.Lock()
 	defer sess.mu.Unlock()
 	p := sess.participants[id]
@@ -59,7 +51,7 @@ func (sess *Session) participant(id string) (*participant, error) {
 	return p, nil
 }
 
-func (sess *Session) join(info ParticipantInfo, perms Permissions) error {
+func (sess *liveSession) join(info ParticipantInfo, perms Permissions) error {
 	p, err := newParticipant(sess, info, perms)
 	if err != nil {
 		return fmt.Errorf("signaling: peer connection: %w", err)
@@ -87,7 +79,7 @@ func (sess *Session) join(info ParticipantInfo, perms Permissions) error {
 	sess.participants[info.ID] = p
 	sess.srv.stats.participants.Add(1)
 	p.start()
-	joinedPerms := perms // a copy: p.perms may change while the message waits to be sent
+	joinedPerms := perms.clone() // p.perms may change while the message waits to be sent
 	p.send(Message{Type: TypeJoined, Session: sess.id, Participant: &p.info, Permissions: &joinedPerms,
 		Participants: sess.participantsLocked(), Tracks: sess.tracksForLocked(p),
 		ICEServers: clientICEServers(sess.srv.cfg.ICE, info.ID, sess.srv.cfg.Clock.Now())})
@@ -116,7 +108,7 @@ func (sess *Session) join(info ParticipantInfo, perms Permissions) error {
 }
 
 // subscribeLocked creates the down track of t for p (under sess.mu).
-func (sess *Session) subscribeLocked(p *participant, t *publishedTrack) *downTrack {
+func (sess *liveSession) subscribeLocked(p *participant, t *publishedTrack) *downTrack {
 	if dt := p.downs[t.id]; dt != nil {
 		return dt
 	}
@@ -129,7 +121,7 @@ func (sess *Session) subscribeLocked(p *participant, t *publishedTrack) *downTra
 
 // unsubscribeLocked removes the down tracks of t (under sess.mu) and
 // returns them by subscriber, to detach after unlocking.
-func (sess *Session) unsubscribeLocked(t *publishedTrack, into map[*participant][]*downTrack) {
+func (sess *liveSession) unsubscribeLocked(t *publishedTrack, into map[*participant][]*downTrack) {
 	for _, dt := range t.takeSubs() {
 		dt.closed.Store(true)
 		if dt.sub.downs[t.id] == dt {
@@ -152,7 +144,7 @@ func attachAll(byParticipant map[*participant][]*downTrack) {
 }
 
 // leave removes p, its tracks and its subscriptions.
-func (sess *Session) leave(p *participant, reason string) {
+func (sess *liveSession) leave(p *participant, reason string) {
 	sess.mu.Lock()
 	if p.left {
 		sess.mu.Unlock()
@@ -210,7 +202,7 @@ func (sess *Session) leave(p *participant, reason string) {
 }
 
 // endTrackLocked takes t out of the session (under sess.mu).
-func (sess *Session) endTrackLocked(t *publishedTrack, detach map[*participant][]*downTrack) {
+func (sess *liveSession) endTrackLocked(t *publishedTrack, detach map[*participant][]*downTrack) {
 	if t.state != trackStopped {
 		t.setState(trackEnded)
 	}
@@ -218,7 +210,7 @@ func (sess *Session) endTrackLocked(t *publishedTrack, detach map[*participant][
 	sess.tracks = slices.DeleteFunc(sess.tracks, func(x *publishedTrack) bool { return x == t })
 }
 
-func (sess *Session) emptyTimeout() {
+func (sess *liveSession) emptyTimeout() {
 	sess.mu.Lock()
 	idle := len(sess.participants) == 0
 	sess.mu.Unlock()
@@ -228,7 +220,7 @@ func (sess *Session) emptyTimeout() {
 }
 
 // end removes everyone and forgets the session.
-func (sess *Session) end(reason string) {
+func (sess *liveSession) end(reason string) {
 	sess.mu.Lock()
 	if sess.ended {
 		sess.mu.Unlock()
@@ -255,7 +247,7 @@ func (sess *Session) end(reason string) {
 }
 
 // onRemoteTrack handles a new incoming track or simulcast layer of p.
-func (sess *Session) onRemoteTrack(p *participant, remote *webrtc.TrackRemote, recv *webrtc.RTPReceiver) {
+func (sess *liveSession) onRemoteTrack(p *participant, remote *webrtc.TrackRemote, recv *webrtc.RTPReceiver) {
 	mid := ""
 	if tr := recv.RTPTransceiver(); tr != nil {
 		mid = tr.Mid()
@@ -326,7 +318,7 @@ func (sess *Session) onRemoteTrack(p *participant, remote *webrtc.TrackRemote, r
 
 // openTracksLocked counts p's tracks that are read (live, muted or
 // refused).
-func (sess *Session) openTracksLocked(p *participant) int {
+func (sess *liveSession) openTracksLocked(p *participant) int {
 	n := 0
 	for _, t := range p.published {
 		if t.state == TrackLive || t.state == TrackMuted || t.state == TrackRefused {
@@ -337,7 +329,7 @@ func (sess *Session) openTracksLocked(p *participant) int {
 }
 
 // admitLocked decides whether t may be forwarded (nil) or why not.
-func (sess *Session) admitLocked(p *participant, t *publishedTrack) *Error {
+func (sess *liveSession) admitLocked(p *participant, t *publishedTrack) *Error {
 	cfg := sess.srv.cfg
 	if !p.perms.mayPublish(t.source) {
 		return errorf(CodeForbidden, "you may not publish %s now", t.source)
@@ -361,7 +353,7 @@ func (sess *Session) admitLocked(p *participant, t *publishedTrack) *Error {
 }
 
 // goLiveLocked forwards t to every participant allowed to receive it.
-func (sess *Session) goLiveLocked(t *publishedTrack, attach map[*participant][]*downTrack) {
+func (sess *liveSession) goLiveLocked(t *publishedTrack, attach map[*participant][]*downTrack) {
 	t.setState(TrackLive)
 	t.refusal = nil
 	t.published = true
@@ -373,7 +365,7 @@ func (sess *Session) goLiveLocked(t *publishedTrack, attach map[*participant][]*
 }
 
 // addLayerLocked starts reading a layer of t.
-func (sess *Session) addLayerLocked(t *publishedTrack, remote *webrtc.TrackRemote, recv *webrtc.RTPReceiver) {
+func (sess *liveSession) addLayerLocked(t *publishedTrack, remote *webrtc.TrackRemote, recv *webrtc.RTPReceiver) {
 	rank := t.rank(remote.RID())
 	if rank < 0 || rank >= maxLayers || t.layers[rank].Load() != nil {
 		rank = -1 // unknown RID or a duplicate: drained, not forwarded
@@ -389,7 +381,7 @@ func (sess *Session) addLayerLocked(t *publishedTrack, remote *webrtc.TrackRemot
 
 // layerEnded runs when a layer's reader stops; the track ends with its
 // last layer.
-func (sess *Session) layerEnded(t *publishedTrack, l *layer) {
+func (sess *liveSession) layerEnded(t *publishedTrack, l *layer) {
 	sess.mu.Lock()
 	if l.rank >= 0 && t.layers[l.rank].Load() == l {
 		t.layers[l.rank].Store(nil)
@@ -417,7 +409,7 @@ func (sess *Session) layerEnded(t *publishedTrack, l *layer) {
 }
 
 // findTrackLocked returns a track of the session by id.
-func (sess *Session) findTrackLocked(id string) *publishedTrack {
+func (sess *liveSession) findTrackLocked(id string) *publishedTrack {
 	for _, t := range sess.tracks {
 		if t.id == id {
 			return t
@@ -426,149 +418,8 @@ func (sess *Session) findTrackLocked(id string) *publishedTrack {
 	return nil
 }
 
-// setMuted mutes or unmutes a track: by its publisher (by set) or by staff.
-func (sess *Session) setMuted(by *participant, trackID string, mute, staff bool) error {
-	sess.mu.Lock()
-	t := sess.findTrackLocked(trackID)
-	var err error
-	switch {
-	case t == nil:
-		err = errNoTrack
-	case !staff && t.owner != by:
-		err = errorf(CodeForbidden, "you can only mute or unmute your own tracks")
-	case t.state == TrackRefused && !mute:
-		err = errorf(CodeForbidden, "you may not publish %s now", t.source)
-	case !mute && !t.owner.perms.mayPublish(t.source):
-		err = errorf(CodeForbidden, "you may not publish %s now", t.source)
-	}
-	if err != nil {
-		sess.mu.Unlock()
-		return err
-	}
-	changed := false
-	var subs []*downTrack
-	switch {
-	case mute && t.state == TrackLive:
-		t.setState(TrackMuted)
-		changed = true
-	case !mute && t.state == TrackMuted:
-		t.setState(TrackLive)
-		changed = true
-		if s := t.subs.Load(); s != nil {
-			subs = *s
-		}
-	}
-	owner := t.owner
-	sess.mu.Unlock()
-	for _, dt := range subs {
-		dt.resync.Store(true)
-		dt.requestKeyframe()
-	}
-	if staff && mute {
-		owner.send(Message{Type: TypeTrackMuted, Track: trackID, Reason: "staff"})
-	}
-	if changed {
-		sess.broadcastTracks()
-	}
-	return nil
-}
-
-// stopTrack ends a track for its subscribers (staff action).
-func (sess *Session) stopTrack(trackID string) error {
-	sess.mu.Lock()
-	t := sess.findTrackLocked(trackID)
-	if t == nil {
-		sess.mu.Unlock()
-		return errNoTrack
-	}
-	wasShown := t.published && (t.state == TrackLive || t.state == TrackMuted)
-	info := t.info()
-	t.setState(trackStopped)
-	detach := make(map[*participant][]*downTrack)
-	sess.endTrackLocked(t, detach)
-	sess.mu.Unlock()
-	detachAll(detach)
-	t.owner.send(Message{Type: TypeTrackStopped, Track: trackID, Reason: "staff"})
-	sess.broadcastTracks()
-	if h := sess.srv.cfg.Hooks.TrackRemoved; h != nil && wasShown {
-		h(sess.id, info)
-	}
-	return nil
-}
-
-// setPermissions applies new permissions to p's tracks and subscriptions.
-func (sess *Session) setPermissions(p *participant, perms Permissions) error {
-	sess.mu.Lock()
-	if p.left {
-		sess.mu.Unlock()
-		return errNoParticipant
-	}
-	old := p.perms
-	p.perms = perms
-	attach := make(map[*participant][]*downTrack)
-	detach := make(map[*participant][]*downTrack)
-	var refused []Message
-	var published []TrackInfo
-	for _, t := range p.published {
-		switch {
-		case (t.state == TrackLive || t.state == TrackMuted) && !perms.mayPublish(t.source):
-			t.setState(TrackRefused)
-			t.refusal = errorf(CodeForbidden, "you may not publish %s now", t.source)
-			sess.unsubscribeLocked(t, detach)
-			refused = append(refused, Message{Type: TypeTrackRefused, Track: t.id, Code: CodeForbidden, Message: t.refusal.Message})
-		case t.state == TrackRefused && perms.mayPublish(t.source):
-			if t.refusal = sess.admitLocked(p, t); t.refusal == nil {
-				sess.goLiveLocked(t, attach)
-				published = append(published, t.info())
-			}
-		}
-	}
-	switch {
-	case old.Subscribe && !perms.Subscribe:
-		for id, dt := range p.downs {
-			dt.closed.Store(true)
-			dt.track.removeSub(dt)
-			delete(p.downs, id)
-			detach[p] = append(detach[p], dt)
-		}
-	case !old.Subscribe && perms.Subscribe:
-		for _, t := range sess.tracks {
-			if t.owner != p && (t.state == TrackLive || t.state == TrackMuted) {
-				attach[p] = append(attach[p], sess.subscribeLocked(p, t))
-			}
-		}
-	}
-	sess.mu.Unlock()
-	detachAll(detach)
-	attachAll(attach)
-	p.send(Message{Type: TypePermissions, Permissions: &perms})
-	for _, m := range refused {
-		p.send(m)
-	}
-	sess.broadcastTracks()
-	if h := sess.srv.cfg.Hooks.TrackPublished; h != nil {
-		for _, ti := range published {
-			h(sess.id, ti)
-		}
-	}
-	return nil
-}
-
-// setLayer sets the simulcast layer p wants of a track.
-func (sess *Session) setLayer(p *participant, trackID string, rank int) error {
-	sess.mu.Lock()
-	dt := p.downs[trackID]
-	sess.mu.Unlock()
-	if dt == nil {
-		return errNoTrack
-	}
-	dt.wanted.Store(int32(min(max(rank, 0), maxLayers-1)))
-	dt.requestKeyframe()
-	return nil
-}
-
 // participantsLocked lists the participants in join order.
-func (sess *Session) participantsLocked() []ParticipantInfo {
+func (sess *liveSession) participantsLocked() []ParticipantInfo {
 	ps := make([]*participant, 0, len(sess.participants))
 	for _, p := range sess.participants {
 		ps = append(ps, p)
@@ -582,7 +433,7 @@ func (sess *Session) participantsLocked() []ParticipantInfo {
 }
 
 // othersLocked lists the participants but not.
-func (sess *Session) othersLocked(not *participant) []*participant {
+func (sess *liveSession) othersLocked(not *participant) []*participant {
 	out := make([]*participant, 0, len(sess.participants))
 	for _, p := range sess.participants {
 		if p != not {
@@ -594,7 +445,7 @@ func (sess *Session) othersLocked(not *participant) []*participant {
 
 // tracksForLocked lists the tracks p may know of: every live or muted
 // track, and its own refused ones.
-func (sess *Session) tracksForLocked(p *participant) []TrackInfo {
+func (sess *liveSession) tracksForLocked(p *participant) []TrackInfo {
 	out := []TrackInfo{}
 	for _, t := range sess.tracks {
 		if t.state == TrackLive || t.state == TrackMuted || (t.state == TrackRefused && t.owner == p) {
@@ -605,7 +456,7 @@ func (sess *Session) tracksForLocked(p *participant) []TrackInfo {
 }
 
 // broadcastTracks sends every participant its current track list.
-func (sess *Session) broadcastTracks() {
+func (sess *liveSession) broadcastTracks() {
 	sess.mu.Lock()
 	type msg struct {
 		p      *participant
@@ -622,7 +473,7 @@ func (sess *Session) broadcastTracks() {
 }
 
 // info returns a snapshot of the session.
-func (sess *Session) info() SessionInfo {
+func (sess *liveSession) info() SessionInfo {
 	sess.mu.Lock()
 	defer sess.mu.Unlock()
 	si := SessionInfo{ID: sess.id, Participants: sess.participantsLocked()}
@@ -630,65 +481,4 @@ func (sess *Session) info() SessionInfo {
 		si.Tracks = append(si.Tracks, t.info())
 	}
 	return si
-}
-
-// tick reports audio levels and keeps simulcast subscribers on their best
-// layer, every Config.AudioLevelInterval until the session ends.
-func (sess *Session) tick() {
-	tk := time.NewTicker(sess.srv.cfg.AudioLevelInterval)
-	defer tk.Stop()
-	for {
-		select {
-		case <-sess.done:
-			return
-		case <-tk.C:
-		}
-		sess.mu.Lock()
-		var audio []*publishedTrack
-		var video [][]*downTrack
-		for _, t := range sess.tracks {
-			switch {
-			case t.state != TrackLive:
-			case t.kind == webrtc.RTPCodecTypeAudio && t.levelExt != 0:
-				audio = append(audio, t)
-			case t.kind == webrtc.RTPCodecTypeVideo:
-				if s := t.subs.Load(); s != nil {
-					video = append(video, *s)
-				}
-			}
-		}
-		sess.mu.Unlock()
-		sess.reportLevels(audio)
-		for _, subs := range video {
-			for _, dt := range subs {
-				if dt.sub.connected.Load() && int(dt.current.Load()) != dt.track.bestLayer(int(dt.wanted.Load())) {
-					dt.requestKeyframe()
-				}
-			}
-		}
-	}
-}
-
-// reportLevels calls Hooks.AudioLevels with the tracks whose level moved.
-func (sess *Session) reportLevels(audio []*publishedTrack) {
-	var levels []AudioLevel
-	for _, t := range audio {
-		lvl, voice := t.takeLevel()
-		speaking := voice || lvl <= speakingLevel
-		if speaking == t.lastSpeaking && abs(lvl-t.lastLevel) < levelStep {
-			continue
-		}
-		t.lastLevel, t.lastSpeaking = lvl, speaking
-		levels = append(levels, AudioLevel{Participant: t.owner.info.ID, Track: t.id, Level: uint8(lvl), Speaking: speaking})
-	}
-	if h := sess.srv.cfg.Hooks.AudioLevels; h != nil && len(levels) > 0 {
-		h(sess.id, levels)
-	}
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
 }

@@ -27,7 +27,7 @@ const (
 // publishedTrack is one track a participant sends, with its simulcast
 // layers (one when not simulcast) and the down tracks it feeds.
 type publishedTrack struct {
-	sess       *Session
+	sess       *liveSession
 	owner      *participant
 	id, mid    string
 	source     Source
