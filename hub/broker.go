@@ -72,13 +72,21 @@ type BrokerHandler interface {
 // hub/redisbroker is the one for several nodes.
 //
 // Every method that talks to the network takes a context and must fail fast
-// (wrapping ErrUnavailable) when the backend is down.
+// (wrapping ErrUnavailable) when the backend is down, and return by the
+// context's deadline.
 type Broker interface {
 	// Start registers the handler and starts delivery. It is called once by New.
 	Start(ctx context.Context, h BrokerHandler) error
 	// Publish appends data to topic's history and delivers it to every
 	// subscribed node, returning its position. Publications on one topic are
 	// delivered in offset order, without gaps, to every node.
+	//
+	// It returns by ctx's deadline, and a publication it did not confirm is
+	// never made later: not by a retry, nor by a request that reaches the
+	// backend after the deadline. One case stays ambiguous: when the backend
+	// made the publication but its answer was lost (the connection broke),
+	// Publish fails, and the publication exists; a retry with the same
+	// IdempotencyKey then returns it instead of publishing again.
 	Publish(ctx context.Context, topic string, data []byte, opts PublishOptions) (Position, error)
 	// Subscribe makes this node receive topic's publications and presence
 	// events; when it returns, every later publication will be delivered.

@@ -58,7 +58,11 @@ func (c *conn) subscribe(ctx context.Context, cmd *Command) {
 		c.sendError(cmd.ID, CodeLimitExceeded, "Too many subscriptions on this connection.")
 		return
 	}
-	t, err := h.acquireTopic(ctx, cmd.Topic)
+	// One deadline for every broker call of the command, so a client hears
+	// back within BrokerTimeout even while the broker is unreachable.
+	bctx, cancel := h.brokerCtx(ctx)
+	defer cancel()
+	t, err := h.acquireTopic(bctx, cmd.Topic)
 	if err != nil {
 		c.sendErr(cmd.ID, wrapUnavailable(err))
 		return
@@ -74,11 +78,10 @@ func (c *conn) subscribe(ctx context.Context, cmd *Command) {
 	h.m.subscriptions.Inc()
 
 	fail := func(err error) {
-		c.dropSubscription(s, false)
+		// Answer first: the clean-up calls the broker too, which may be down.
 		c.sendErr(cmd.ID, wrapUnavailable(err))
+		c.dropSubscription(s, false)
 	}
-	bctx, cancel := h.brokerCtx(ctx)
-	defer cancel()
 	var users []PresenceUser
 	if s.presence {
 		if err := h.broker.AddPresence(bctx, cmd.Topic, c.clientInfo(h.cfg.NodeID)); err != nil {

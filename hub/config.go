@@ -27,6 +27,12 @@ const (
 	DefaultMaxCommandsPerFrame = 64               // commands in one client WebSocket message
 )
 
+// DefaultPublishTimeout bounds one publish (Hub.Publish and the publish
+// command): within it the broker confirms the publication, or the caller
+// gets ErrUnavailable and the publication is never made later (see Broker).
+// Other broker calls, a whole subscribe command included, have BrokerTimeout.
+const DefaultPublishTimeout = 500 * time.Millisecond
+
 // Config holds every tunable of a Hub. Zero fields take the defaults above
 // (see WithDefaults).
 type Config struct {
@@ -51,6 +57,7 @@ type Config struct {
 	PresenceTTL       time.Duration // see DefaultPresenceTTL
 	MaxBatchBytes     int           // see DefaultMaxBatchBytes
 	BrokerTimeout     time.Duration // see DefaultBrokerTimeout
+	PublishTimeout    time.Duration // see DefaultPublishTimeout
 	IdempotencyTTL    time.Duration // see DefaultIdempotencyTTL
 	MaxSubscriptions  int           // see DefaultMaxSubscriptions
 	MaxCommands       int           // see DefaultMaxCommandsPerFrame
@@ -78,6 +85,7 @@ func (c Config) WithDefaults() Config {
 	setDefault(&c.PresenceTTL, DefaultPresenceTTL)
 	setDefault(&c.MaxBatchBytes, DefaultMaxBatchBytes)
 	setDefault(&c.BrokerTimeout, DefaultBrokerTimeout)
+	setDefault(&c.PublishTimeout, DefaultPublishTimeout)
 	setDefault(&c.IdempotencyTTL, DefaultIdempotencyTTL)
 	setDefault(&c.MaxSubscriptions, DefaultMaxSubscriptions)
 	setDefault(&c.MaxCommands, DefaultMaxCommandsPerFrame)

@@ -115,12 +115,32 @@ func (c *conn) enqueue(frame []byte) bool {
 	return ok
 }
 
+// enqueueAll queues every frame of fs, or none (reporting false) when they
+// do not all fit in the send queue now; unlike enqueue, that is not a
+// reason to close the connection.
+func (c *conn) enqueueAll(fs [][]byte) bool {
+	ok, start := c.q.pushAll(fs)
+	if start {
+		go c.writeLoop()
+	}
+	return ok
+}
+
 // closeWith starts closing the connection with code and reason; the first
 // call wins. It never blocks: the writer performs the close handshake.
+//
+// The close frame follows the write in progress, if any (the writer drops
+// the rest of its batch): that write gets a fresh WriteTimeout from now, so
+// a client that stopped reading (a slow consumer) and reads again within
+// WriteTimeout of being cut off finds the close code, not a bare end of
+// stream.
 func (c *conn) closeWith(code websocket.StatusCode, reason string) {
 	c.closeOnce.Do(func() {
 		c.closeCode, c.closeReason = code, reason
 		c.closed.Store(true)
+		if start := c.writeStart.Load(); start != 0 {
+			c.writeStart.CompareAndSwap(start, time.Now().UnixNano())
+		}
 		if c.q.close() {
 			go c.writeLoop()
 		}
@@ -157,7 +177,8 @@ func (c *conn) writeLoop() {
 // into one message while it stays within MaxBatchBytes. A message is built
 // in a buffer from a pool (so an idle connection holds none) when it
 // coalesces frames or goes through c.raw (which takes whole frames, header
-// included); a lone frame for coder/websocket is written as it is.
+// included); a lone frame for coder/websocket is written as it is. Once the
+// connection is closing, the rest of the batch is dropped.
 func (c *conn) writeBatch(batch [][]byte) error {
 	var bp *[]byte
 	defer func() {
@@ -189,6 +210,9 @@ func (c *conn) writeBatch(batch [][]byte) error {
 		}
 		if err := c.write(msg); err != nil {
 			return err
+		}
+		if c.closed.Load() {
+			return nil // closing: the close frame goes next (see closeWith)
 		}
 		i = j
 	}
@@ -229,8 +253,8 @@ func (c *conn) closeHandshake() {
 }
 
 // schedulePing arms the keepalive: every PingInterval a short-lived
-// goroutine sends a WebSocket ping and closes the connection when no pong
-// arrives within PingTimeout.
+// goroutine sends a WebSocket ping (unless frames are being written) and
+// closes the connection when no pong arrives within PingTimeout.
 func (c *conn) schedulePing() {
 	c.pingTimer = time.AfterFunc(c.h.cfg.PingInterval, c.ping)
 }
@@ -239,10 +263,21 @@ func (c *conn) ping() {
 	if c.closed.Load() {
 		return
 	}
+	if c.q.writing() {
+		// Data is going out, so the peer is not idle. A ping now would wait
+		// behind it, and coder/websocket closes the connection (no close
+		// frame) when a control frame waits 5 s to be written, cutting a
+		// slow reader off before WriteTimeout (the write watchdog's bound).
+		c.pingTimer.Reset(c.h.cfg.PingInterval)
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), c.h.cfg.PingTimeout)
 	defer cancel()
 	if err := c.ws.Ping(ctx); err != nil {
 		c.debug().Err(err).Msg("ping failed")
+		if c.closed.Load() {
+			return // already closing: the writer sends the close frame, within WriteTimeout
+		}
 		c.closeWith(websocket.StatusPolicyViolation, "ping timeout")
 		_ = c.ws.CloseNow()
 		return

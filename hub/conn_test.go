@@ -52,15 +52,23 @@ func TestSlowSubscriberIsDisconnectedOthersKeepReceiving(t *testing.T) {
 	hubtest.CheckSequence(t, pushes, pushes[0].Epoch, 1)
 
 	// The slow client finally reads: it finds its data cut off by close 4008.
-	ctx, cancel := context.WithTimeout(context.Background(), hubtest.WaitTimeout)
+	if got, err := readToEnd(t, slow, hubtest.WaitTimeout); got != hub.CloseSlowConsumer {
+		t.Fatalf("slow client closed with %v (%v), want %d", got, err, hub.CloseSlowConsumer)
+	}
+}
+
+// readToEnd reads c (a client without a reader of its own) until the
+// connection ends, within budget, and returns its close status and the
+// read error.
+func readToEnd(t *testing.T, c *hubtest.Client, budget time.Duration) (websocket.StatusCode, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), budget)
 	defer cancel()
 	var err error
 	for err == nil {
-		_, _, err = slow.WS.Read(ctx)
+		_, _, err = c.WS.Read(ctx)
 	}
-	if got := websocket.CloseStatus(err); got != hub.CloseSlowConsumer {
-		t.Fatalf("slow client closed with %v (%v), want %d", got, err, hub.CloseSlowConsumer)
-	}
+	return websocket.CloseStatus(err), err
 }
 
 func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
@@ -273,5 +281,88 @@ func TestWriteTimeoutEndsAStuckConnection(t *testing.T) {
 	}
 	if received >= publications+1 {
 		t.Fatalf("received all %d frames: the write never timed out", received)
+	}
+}
+
+// TestSlowConsumerGetsTheCloseCode: a client stops reading, its send queue
+// passes the bound while the server's write to it is stuck, and it reads
+// again later: it must find its data ended by the 4008 close frame, not by
+// a bare end of stream, whatever else timed out meanwhile.
+func TestSlowConsumerGetsTheCloseCode(t *testing.T) {
+	const writeTimeout, pingTimeout = 8 * time.Second, 12 * time.Second
+	tests := []struct {
+		name string
+		cfg  hub.Config
+		// The queue overflows pauseBefore after the socket buffers were
+		// filled; the client reads again at readAt.
+		pauseBefore time.Duration
+		readAt      func(connected, overflowed time.Time) time.Time
+	}{
+		// The write got stuck while filling: it began more than
+		// WriteTimeout plus a watchdog period (1 s) before the client
+		// reads again, the cut 6.5 s (less than WriteTimeout) before.
+		{"it reads again within WriteTimeout of the cut, the stuck write having begun earlier",
+			hub.Config{WriteTimeout: writeTimeout, PingInterval: time.Hour}, 3 * time.Second,
+			func(_, overflowed time.Time) time.Time { return overflowed.Add(6500 * time.Millisecond) }},
+		// The ping sent while the connection was idle gets no pong; it fails
+		// after the cut, before the client reads again.
+		{"a ping timing out after the cut does not end the connection first",
+			hub.Config{WriteTimeout: time.Minute, PingInterval: 50 * time.Millisecond, PingTimeout: pingTimeout}, 0,
+			func(connected, _ time.Time) time.Time { return connected.Add(pingTimeout + 2*time.Second) }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			// 6 frames of 1 MiB fill the socket buffers of both ends (at
+			// most ~4.5 MiB while nobody reads) without passing either bound
+			// (few large frames: the fill must be quick on a busy machine);
+			// 300 small frames then pass the frame bound (the writer may hold
+			// every large frame in its batch: the queue counts only the rest).
+			tc.cfg.SendQueueMessages, tc.cfg.SendQueueBytes = 200, 7<<20
+			broker := hub.NewMemoryBroker(hub.MemoryBrokerConfig{})
+			n := hubtest.NewNode(t, tc.cfg, broker)
+			const topic = "course:paused"
+			slow := hubtest.DialURL(t, n.URL+"?user=slow", false)
+			connected := time.Now()
+			slow.Send(`{"type":"subscribe","id":1,"topic":"` + topic + `"}`)
+			pollSubscribed(t, n, topic)
+			time.Sleep(300 * time.Millisecond) // an idle connection: a ping goes out, if any (the scenario)
+			publish := func(count int, data []byte) {
+				// Straight to the broker: Hub.Publish compacts the JSON, which
+				// takes ~150 ms per MiB under the race detector, and the
+				// pauses must not depend on it.
+				for i := range count {
+					if _, err := broker.Publish(context.Background(), topic, data, hub.PublishOptions{}); err != nil {
+						t.Fatalf("publish %d: %v", i, err)
+					}
+				}
+			}
+			publish(6, []byte(`{"p":"`+strings.Repeat("x", 1<<20)+`"}`))
+			time.Sleep(tc.pauseBefore) // the client's pause (the scenario, not an ordering wait)
+			publish(300, []byte(`{"small":true}`))
+			overflowed := time.Now()
+			if tc.cfg.PingTimeout > 0 && overflowed.After(connected.Add(tc.cfg.PingTimeout)) {
+				t.Fatalf("filling the socket buffers took %v, more than PingTimeout: the scenario did not happen", overflowed.Sub(connected))
+			}
+			time.Sleep(time.Until(tc.readAt(connected, overflowed)))
+
+			// Reading the ~6 MiB backlog can take long under the race detector
+			// on a busy machine; the close frame is on its way behind it.
+			if got, err := readToEnd(t, slow, 3*hubtest.WaitTimeout); got != hub.CloseSlowConsumer {
+				t.Fatalf("the connection ended with %v, want close %d", err, hub.CloseSlowConsumer)
+			}
+		})
+	}
+}
+
+// pollSubscribed waits until node has a subscriber on topic (a client that
+// does not read cannot see its ack).
+func pollSubscribed(t *testing.T, n *hubtest.Node, topic string) {
+	t.Helper()
+	deadline := time.Now().Add(hubtest.WaitTimeout)
+	for hub.LiveSubscribers(n.Hub, topic) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("nobody subscribed to %s within %v", topic, hubtest.WaitTimeout)
+		}
+		time.Sleep(5 * time.Millisecond) // polling real I/O
 	}
 }

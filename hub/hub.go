@@ -154,8 +154,10 @@ func (h *Hub) brokerCtx(ctx context.Context) (context.Context, context.CancelFun
 }
 
 // Publish publishes data (any JSON value) on topic from the server side,
-// e.g. a notification on "user:42", and returns its position. It fails fast
-// with an error wrapping ErrUnavailable when the broker is unreachable.
+// e.g. a notification on "user:42", and returns its position. It answers
+// within Config.PublishTimeout: when the broker cannot confirm the
+// publication by then, the error wraps ErrUnavailable and the publication
+// is not made later (see Broker.Publish for the one exception).
 func (h *Hub) Publish(ctx context.Context, topic string, data json.RawMessage) (Position, error) {
 	return h.PublishWith(ctx, topic, data, PublishOptions{})
 }
@@ -173,11 +175,14 @@ func (h *Hub) PublishWith(ctx context.Context, topic string, data json.RawMessag
 	if opts.IdempotencyKey != "" && opts.IdempotencyTTL <= 0 {
 		opts.IdempotencyTTL = h.cfg.IdempotencyTTL
 	}
-	bctx, cancel := h.brokerCtx(ctx)
+	bctx, cancel := context.WithTimeout(ctx, h.cfg.PublishTimeout)
 	defer cancel()
 	pos, err := h.broker.Publish(bctx, topic, buf.Bytes(), opts)
 	if err != nil {
 		h.m.brokerErrors.WithLabelValues("publish").Inc()
+		if ctx.Err() == nil { // the broker failed or ran out of PublishTimeout, not the caller
+			err = wrapUnavailable(err)
+		}
 		return Position{}, fmt.Errorf("hub: publish on %s: %w", topic, err)
 	}
 	h.m.publicationsIn.Inc()

@@ -48,6 +48,23 @@ func (q *sendQueue) push(f []byte) (ok, full, start bool) {
 	return true, false, q.startLocked()
 }
 
+// pushAll appends every frame of fs, or none when together they would pass
+// a bound (or the queue is closed): ok reports which. start is as for push.
+func (q *sendQueue) pushAll(fs [][]byte) (ok, start bool) {
+	n := 0
+	for _, f := range fs {
+		n += len(f)
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.closed || len(q.frames)+len(fs) > q.maxFrames || q.bytes+n > q.maxBytes {
+		return false, false
+	}
+	q.frames = append(q.frames, fs...)
+	q.bytes += n
+	return true, q.startLocked()
+}
+
 func (q *sendQueue) startLocked() bool {
 	if q.running {
 		return false
@@ -78,6 +95,13 @@ func (q *sendQueue) take(spare [][]byte) (batch [][]byte, closed bool) {
 	q.frames = spare[:0]
 	q.bytes = 0
 	return out, false
+}
+
+// writing reports whether a writer is running.
+func (q *sendQueue) writing() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.running
 }
 
 // recycle prepares a written batch for reuse as the next spare.

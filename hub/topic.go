@@ -157,7 +157,9 @@ func (t *topic) presenceInfos(node string) []ClientInfo {
 
 // activate finishes a subscription: under the topic lock it queues the ack
 // (built by ack from the decided result), the recovered publications, then
-// the publications buffered meanwhile, and switches s to live. It returns
+// the publications buffered meanwhile, and switches s to live. Recovery
+// also needs the ack and the recovered publications to fit in the send
+// queue at once (see enqueueAll); otherwise it fails. It returns
 // false (and queues nothing) when the buffered stream does not continue the
 // history without a gap, in which case the caller drops s.
 func (t *topic) activate(s *subscription, res HistoryResult, since *Position, ack func(recovered bool) []byte) (recovered, ok bool) {
@@ -185,11 +187,14 @@ func (t *topic) activate(s *subscription, res HistoryResult, since *Position, ac
 			return false, false
 		}
 	}
-	s.c.enqueue(ack(recovered))
-	if recovered {
-		for _, p := range res.Publications {
-			s.c.enqueue(encodePush(t.name, p))
-		}
+	if recovered && !s.c.enqueueAll(replay(t.name, ack(true), res.Publications)) {
+		// The missed publications do not fit in the send queue now: queueing
+		// them would close the connection as a slow consumer, and the client
+		// would reconnect into the same replay. It reloads instead.
+		recovered = false
+	}
+	if !recovered {
+		s.c.enqueue(ack(false))
 	}
 	next = top.Offset + 1
 	for _, p := range s.buffer {
@@ -202,6 +207,16 @@ func (t *topic) activate(s *subscription, res HistoryResult, since *Position, ac
 	s.buffer = nil
 	s.live = true
 	return recovered, true
+}
+
+// replay returns the ack followed by the push frames of pubs.
+func replay(topic string, ack []byte, pubs []Publication) [][]byte {
+	frames := make([][]byte, 0, 1+len(pubs))
+	frames = append(frames, ack)
+	for _, p := range pubs {
+		frames = append(frames, encodePush(topic, p))
+	}
+	return frames
 }
 
 // recoverable reports whether res holds exactly the publications after since.

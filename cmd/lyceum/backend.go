@@ -70,6 +70,7 @@ func openRedis(ctx context.Context, cfg *Config) (*redis.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("LYCEUM_REDIS_URL: %w", err)
 	}
+	opt.ContextTimeoutEnabled = true // every call ends by its context's deadline (the hub's publish timeout needs it)
 	client := redis.NewClient(opt)
 	ctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()

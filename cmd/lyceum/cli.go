@@ -27,9 +27,15 @@ func cliFlags(name string, stderr io.Writer) *flag.FlagSet {
 // openForCLIFlags loads the configuration (with the subcommand's own flags
 // already defined on fs), opens the database and migrates it.
 func openForCLIFlags(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.Writer, getenv func(string) string) (backend, zerolog.Logger, error) {
+	_, db, log, err := openForCLIConfig(ctx, fs, args, stderr, getenv)
+	return db, log, err
+}
+
+// openForCLIConfig is openForCLIFlags that also returns the configuration.
+func openForCLIConfig(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.Writer, getenv func(string) string) (*Config, backend, zerolog.Logger, error) {
 	cfg, err := loadConfig(fs, args, getenv)
 	if err != nil {
-		return nil, zerolog.Nop(), err
+		return nil, nil, zerolog.Nop(), err
 	}
 	format := cfg.LogFormat
 	if format == "auto" {
@@ -38,9 +44,9 @@ func openForCLIFlags(ctx context.Context, fs *flag.FlagSet, args []string, stder
 	log := newLogger(stderr, format, cfg.LogLevel)
 	db, err := openBackend(ctx, cfg, log)
 	if err != nil {
-		return nil, log, err
+		return nil, nil, log, err
 	}
-	return db, log, nil
+	return cfg, db, log, nil
 }
 
 // openForCLI is openForCLIFlags for subcommands without flags of their own.
@@ -51,9 +57,12 @@ func openForCLI(ctx context.Context, name string, args []string, stderr io.Write
 // userCmd manages accounts from the command line, acting as the operator.
 func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	if len(args) == 0 {
-		return errors.New("user: want create, set-password, set-admin or token")
+		return errors.New("user: want create, set-password, set-admin, token or import")
 	}
 	action, args := args[0], args[1:]
+	if action == "import" {
+		return userImportCmd(ctx, args, stdin, stdout, stderr, getenv)
+	}
 	fs := cliFlags("user "+action, stderr)
 	var (
 		email    = fs.String("email", "", "email address (create)")
@@ -69,21 +78,14 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	switch action {
 	case "create", "set-password", "set-admin", "token":
 	default:
-		return fmt.Errorf("user: unknown action %q (want create, set-password, set-admin or token)", action)
+		return fmt.Errorf("user: unknown action %q (want create, set-password, set-admin, token or import)", action)
 	}
-	db, log, err := openForCLIFlags(ctx, fs, args, stderr, getenv)
+	op, err := openOperator(ctx, fs, args, stderr, getenv)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		return fmt.Errorf("migrating the database: %w", err)
-	}
-	svc, err := auth.New(ctx, auth.Params{Store: db, Logger: log})
-	if err != nil {
-		return err
-	}
-	ctx = lms.WithUser(auth.WithClient(ctx, auth.Client{IP: "cli"}), auth.Operator())
+	defer op.db.Close()
+	ctx, svc := op.ctx, op.auth
 	password := func() (string, error) {
 		if !*pwStdin {
 			fmt.Fprint(stderr, "Password (input is shown; use -password-stdin in scripts): ")
@@ -153,6 +155,35 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintln(stdout, tok)
 	}
 	return nil
+}
+
+// operator is what an operator subcommand works with.
+type operator struct {
+	cfg  *Config
+	db   backend // the caller closes it
+	log  zerolog.Logger
+	auth *auth.Service
+	ctx  context.Context // acting as auth.Operator(), from the address "cli"
+}
+
+// openOperator loads the configuration (with fs's own flags), opens and
+// migrates the database and builds the account rules.
+func openOperator(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.Writer, getenv func(string) string) (*operator, error) {
+	cfg, db, log, err := openForCLIConfig(ctx, fs, args, stderr, getenv)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrating the database: %w", err)
+	}
+	svc, err := auth.New(ctx, auth.Params{Store: db, Logger: log})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	ctx = lms.WithUser(auth.WithClient(ctx, auth.Client{IP: "cli"}), auth.Operator())
+	return &operator{cfg: cfg, db: db, log: log, auth: svc, ctx: ctx}, nil
 }
 
 // cliError shows a user-visible error by its message and field.

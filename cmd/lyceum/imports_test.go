@@ -25,6 +25,9 @@ func TestImportRules(t *testing.T) {
 				if pkg == "internal/lms" && strings.Contains(imp, ".") {
 					t.Errorf("%s imports %s: the domain uses the standard library only", pkg, imp)
 				}
+				if msg := signalingExternal(pkg, imp); msg != "" {
+					t.Errorf("%s imports %s: %s", pkg, imp, msg)
+				}
 				continue
 			}
 			dep := strings.TrimPrefix(imp, module)
@@ -33,6 +36,20 @@ func TestImportRules(t *testing.T) {
 			}
 		}
 	}
+}
+
+// signalingExternal returns why pkg may not import the outside module imp,
+// or "": signaling (and its test support) is built on pion and zerolog and
+// the standard library only, so rooms can wire it to any transport.
+func signalingExternal(pkg, imp string) string {
+	if pkg != "signaling" && !strings.HasPrefix(pkg, "signaling/") {
+		return ""
+	}
+	first, _, _ := strings.Cut(imp, "/")
+	if !strings.Contains(first, ".") || strings.HasPrefix(imp, "github.com/pion/") || strings.HasPrefix(imp, "github.com/rs/zerolog") {
+		return ""
+	}
+	return "signaling uses pion, zerolog and the standard library only"
 }
 
 // violates returns why pkg may not import dep, or "".

@@ -5,7 +5,8 @@
 //
 //	lyceum [serve] [flags]           run the server (default)
 //	lyceum migrate [apply|status]    apply or list database migrations
-//	lyceum user create|set-password|set-admin|token ...
+//	lyceum user create|set-password|set-admin|token|import ...
+//	lyceum gift parse FILE           print a GIFT file's questions as JSON lines
 //	lyceum version
 package main
 
@@ -41,8 +42,20 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	if err != nil && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprintln(os.Stderr, "lyceum:", err)
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
+}
+
+// usageError is a command line that cannot run as written: lyceum exits
+// with status 2 instead of 1.
+type usageError struct{ error }
+
+// exitCode is the exit status for an error run returned.
+func exitCode(err error) int {
+	if errors.As(err, new(usageError)) {
+		return 2
+	}
+	return 1
 }
 
 // signalContext is cancelled by the first SIGINT or SIGTERM; a second one
@@ -76,6 +89,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return userCmd(ctx, args, stdin, stdout, stderr, getenv)
 	case "demo":
 		return demoCmd(ctx, args, stdout, stderr, getenv)
+	case "gift":
+		return giftCmd(args, stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, versionString())
 		return nil
@@ -98,7 +113,10 @@ Usage:
   lyceum user set-password -login L [-password-stdin]
   lyceum user set-admin -login L [-off]
   lyceum user token -login L [-token-name N] [-days D]   print a new personal API token
+  lyceum user import FILE [-dry-run] [-valid-only] [-update-existing]
+                                         create accounts (and enrolments) from a CSV file ('-': stdin)
   lyceum demo seed                       create the demo site (idempotent); or: lyceum serve -demo
+  lyceum gift parse FILE                 print a GIFT file's questions as JSON lines (docs/gift.md)
   lyceum version
 
 Every command takes the configuration flags of 'serve' that concern it (e.g.

@@ -13,6 +13,7 @@ import (
 	"github.com/lyceumhq/lyceum/internal/auth"
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/demo"
+	"github.com/lyceumhq/lyceum/internal/userimport"
 	"github.com/lyceumhq/lyceum/rooms"
 	"github.com/lyceumhq/lyceum/web/api"
 	"github.com/lyceumhq/lyceum/web/app"
@@ -20,7 +21,7 @@ import (
 
 // How often background sweeps run.
 const (
-	sessionPruneInterval = time.Hour // expired sessions
+	sessionPruneInterval = time.Hour // expired sessions and failed sign-in counters
 	uploadSweepInterval  = time.Hour // uploads no lesson, message or profile refers to any more
 )
 
@@ -65,6 +66,11 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		n.log.Warn().Str("setup_url", n.cfg.PublicURL+"/setup?token="+token).
 			Msg("no administrator yet: open the setup link to create the first one (it works once)")
 	}
+	imports, err := userimport.New(userimport.Params{Store: n.db, Auth: svc, PublicURL: n.cfg.PublicURL,
+		Logger: n.log.With().Str("component", "userimport").Logger()})
+	if err != nil {
+		return nil, err
+	}
 	metrics, err := api.NewMetrics(n.reg)
 	if err != nil {
 		return nil, err
@@ -83,6 +89,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		App:            app.Handler(),
 		WS:             live,
 		Courses:        courses,
+		UserImport:     imports,
 		MaxUploadBytes: maxUploadRequest(n.cfg.UploadLimits),
 		Metrics:        metrics,
 		ClientIPHeader: ipHeader,
@@ -109,6 +116,11 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 			n.log.Warn().Err(err).Msg("pruning expired sessions")
 		} else if k > 0 {
 			n.log.Info().Int("sessions", k).Msg("pruned expired sessions")
+		}
+		if k, err := svc.PruneLoginFailures(ctx); err != nil {
+			n.log.Warn().Err(err).Msg("pruning failed sign-in counters")
+		} else if k > 0 {
+			n.log.Info().Int("counters", k).Msg("pruned failed sign-in counters")
 		}
 	})
 	return a.Handler(), nil

@@ -45,8 +45,15 @@ func EchoPublish(_ context.Context, req hub.PublishRequest) (hub.PublishResult, 
 // NewNode starts a Hub over broker with cfg (hooks default to AllowAll and
 // EchoPublish) behind an httptest server; identities come from the query
 // (?user=...&name=...&session=...). Everything stops at test cleanup.
+//
+// PublishTimeout defaults to WaitTimeout, not hub.DefaultPublishTimeout:
+// these nodes test behaviour, and a busy test machine can take longer than
+// the production bound to reach Redis. Tests of the bound set it.
 func NewNode(t testing.TB, cfg hub.Config, broker hub.Broker) *Node {
 	t.Helper()
+	if cfg.PublishTimeout == 0 {
+		cfg.PublishTimeout = WaitTimeout
+	}
 	if cfg.Hooks.CanSubscribe == nil {
 		cfg.Hooks.CanSubscribe = AllowAll
 	}
@@ -198,12 +205,24 @@ func (c *Client) Command(cmd hub.Command) uint64 {
 	return cmd.ID
 }
 
-// Next returns the next frame or fails the test after WaitTimeout.
+// Next returns the next frame or fails the test when the connection ended
+// or after WaitTimeout.
 func (c *Client) Next() Frame {
 	c.t.Helper()
 	select {
 	case f := <-c.Frames:
 		return f
+	case <-c.done: // the reader queued every frame it read before ending
+		select {
+		case f := <-c.Frames:
+			return f
+		default:
+		}
+		c.mu.Lock()
+		err := c.closeErr
+		c.mu.Unlock()
+		c.t.Fatalf("connection ended while waiting for a frame: %v", err)
+		return Frame{}
 	case <-time.After(WaitTimeout):
 		c.t.Fatalf("no frame within %v", WaitTimeout)
 		return Frame{}

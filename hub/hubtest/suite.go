@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -28,6 +29,7 @@ func (s Suite) Run(t *testing.T) {
 	t.Run("recovery is exact across a disconnect while publishing continues", s.testRecovery)
 	t.Run("recovery fails when the window is exceeded", s.testRecoveryWindow)
 	t.Run("recovery fails on another epoch", s.testRecoveryEpoch)
+	t.Run("recovery larger than the send queue never cuts the client off", s.testRecoveryBeyondQueue)
 	t.Run("presence shows joins and leaves", s.testPresence)
 	t.Run("a re-check ends subscriptions whose access was lost", s.testAccessRecheck)
 	if s.MaxNodes >= 3 {
@@ -148,6 +150,61 @@ func (s Suite) testRecoveryEpoch(t *testing.T) {
 	case f := <-c.Frames:
 		t.Fatalf("unexpected frame %+v", f)
 	case <-time.After(50 * time.Millisecond):
+	}
+}
+
+// testRecoveryBeyondQueue reconnects a client further behind than its send
+// queue holds (in frames, then in bytes): it must recover, with every
+// publication or with recovered false, and stay connected, where a replay
+// passing the queue's bound would close it as a slow consumer (4008) and the
+// next attempt would meet the same replay.
+func (s Suite) testRecoveryBeyondQueue(t *testing.T) {
+	tests := []struct {
+		name    string
+		cfg     hub.Config
+		missed  int
+		padding int // bytes added to each publication
+	}{
+		{"more publications than the queue holds", hub.Config{SendQueueMessages: 50}, 120, 0},
+		{"more bytes than the queue holds", hub.Config{SendQueueBytes: 64 << 10}, 40, 4 << 10},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.cfg.HistorySize = 1000
+			n := NewNode(t, tc.cfg, s.New(t, 1, tc.cfg.HistorySize)[0])
+			const topic = "course:far"
+			Dial(t, n, "watcher").Subscribe(topic, nil) // keeps the topic's history (a broker may forget an unused one)
+			c := Dial(t, n, "u1")
+			ack := c.Subscribe(topic, nil)
+			_ = c.WS.CloseNow()
+			pad := strings.Repeat("x", tc.padding)
+			for i := range tc.missed {
+				ctx, cancel := context.WithTimeout(context.Background(), WaitTimeout)
+				_, err := n.Hub.Publish(ctx, topic, json.RawMessage(fmt.Sprintf(`{"seq":%d,"p":%q}`, i, pad)))
+				cancel()
+				if err != nil {
+					t.Fatalf("publish %d: %v", i, err)
+				}
+			}
+
+			c2 := Dial(t, n, "u1")
+			ack2 := c2.Subscribe(topic, &hub.Position{Epoch: ack.Epoch, Offset: *ack.Offset})
+			top := *ack.Offset + uint64(tc.missed)
+			switch {
+			case ack2.Recovered == nil:
+				t.Fatalf("ack %+v has no recovered field", ack2)
+			case *ack2.Recovered:
+				CheckSequence(t, c2.Pushes(topic, tc.missed), ack.Epoch, *ack.Offset+1)
+			case *ack2.Offset != top:
+				t.Fatalf("ack offset %d, want %d", *ack2.Offset, top)
+			}
+			Publish(t, n, topic, tc.missed, 1)
+			CheckSequence(t, c2.Pushes(topic, 1), ack.Epoch, top+1)
+			id := c2.Command(hub.Command{Type: hub.CmdPing})
+			if f, _ := c2.Reply(id); f.Type != hub.FrameAck {
+				t.Fatalf("ping answered %+v", f)
+			}
+		})
 	}
 }
 

@@ -56,6 +56,8 @@ type Broker struct {
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 
+	clock clock // Redis's clock, for the publish deadline (see publish.go)
+
 	mu       sync.Mutex // guards channels
 	channels map[string]*chanState
 }
@@ -70,6 +72,10 @@ type chanState struct {
 }
 
 // New returns a Broker over rdb (the caller owns rdb and closes it after Close).
+// rdb must be created with ContextTimeoutEnabled: the broker's calls must
+// end by their context's deadline (a publish's is short, see publish.go);
+// without it a call to a stalled Redis waits for ReadTimeout, and New logs a
+// warning.
 func New(rdb redis.UniversalClient, cfg Config, log zerolog.Logger) *Broker {
 	if cfg.Prefix == "" {
 		cfg.Prefix = DefaultPrefix
@@ -92,8 +98,25 @@ func New(rdb redis.UniversalClient, cfg Config, log zerolog.Logger) *Broker {
 	if cfg.Shards <= 0 {
 		cfg.Shards = DefaultShards
 	}
-	return &Broker{cfg: cfg, rdb: rdb, log: log.With().Str("component", "redisbroker").Str("node", cfg.NodeID).Logger(),
+	b := &Broker{cfg: cfg, rdb: rdb, log: log.With().Str("component", "redisbroker").Str("node", cfg.NodeID).Logger(),
 		ctlKey: cfg.Prefix + "ctl", channels: make(map[string]*chanState)}
+	if !honoursContexts(rdb) {
+		b.log.Warn().Msg("the Redis client ignores context deadlines (ContextTimeoutEnabled is off): " +
+			"publishes may answer late while Redis is unreachable")
+	}
+	return b
+}
+
+// honoursContexts reports whether rdb bounds its network I/O by the
+// context's deadline (clients of unknown kind are assumed to).
+func honoursContexts(rdb redis.UniversalClient) bool {
+	switch c := rdb.(type) {
+	case *redis.Client:
+		return c.Options().ContextTimeoutEnabled
+	case *redis.ClusterClient:
+		return c.Options().ContextTimeoutEnabled
+	}
+	return true
 }
 
 func (b *Broker) metaKey(topic string) string   { return b.cfg.Prefix + "m:{" + topic + "}" }
@@ -131,8 +154,9 @@ func (b *Broker) Start(ctx context.Context, h hub.BrokerHandler) error {
 	if err := b.ps.Subscribe(ctx, b.ctlKey); err != nil {
 		b.log.Warn().Err(err).Msg("control channel subscribe failed; will retry on reconnect")
 	}
-	b.wg.Add(1)
+	b.wg.Add(2)
 	go func() { defer b.wg.Done(); b.readLoop(ctx) }()
+	go func() { defer b.wg.Done(); b.clockLoop(ctx) }()
 	return nil
 }
 
@@ -145,34 +169,6 @@ func (b *Broker) Close() error {
 	err := b.ps.Close()
 	b.wg.Wait()
 	return err
-}
-
-// Publish implements hub.Broker.
-func (b *Broker) Publish(ctx context.Context, topic string, data []byte, opts hub.PublishOptions) (hub.Position, error) {
-	ctx, cancel := b.callCtx(ctx)
-	defer cancel()
-	idemKey, idemTTL := b.metaKey(topic), "0"
-	if opts.IdempotencyKey != "" {
-		idemKey = b.idemKey(topic, opts.IdempotencyKey)
-		ttl := opts.IdempotencyTTL
-		if ttl <= 0 {
-			ttl = hub.DefaultIdempotencyTTL
-		}
-		idemTTL = strconv.FormatInt(ttl.Milliseconds(), 10)
-	}
-	res, err := publishScript.Run(ctx, b.rdb,
-		[]string{b.metaKey(topic), b.streamKey(topic), idemKey},
-		data, b.cfg.HistorySize, b.cfg.HistoryTTL.Milliseconds(), b.cfg.MetaTTL.Milliseconds(),
-		hub.NewEpoch(), b.channel(topic), time.Now().UnixMilli(), idemTTL).Slice()
-	if err != nil {
-		return hub.Position{}, unavailable("publish", err)
-	}
-	if len(res) != 2 {
-		return hub.Position{}, fmt.Errorf("redisbroker: publish: unexpected reply %v", res)
-	}
-	epoch, _ := res[0].(string)
-	off, _ := res[1].(int64)
-	return hub.Position{Epoch: epoch, Offset: uint64(off)}, nil
 }
 
 // callCtx caps ctx at DefaultCallTimeout when it has no deadline, so no

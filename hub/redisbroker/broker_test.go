@@ -19,9 +19,9 @@ import (
 	"github.com/lyceumhq/lyceum/internal/testenv"
 )
 
-// redisOptions returns the test Redis options, skipping when
-// LYCEUM_TEST_REDIS_URL is unset (see testenv) and failing when it is
-// unreachable.
+// redisOptions returns the test Redis options (with ContextTimeoutEnabled,
+// as redisbroker.New requires), skipping when LYCEUM_TEST_REDIS_URL is unset
+// (see testenv) and failing when it is unreachable.
 func redisOptions(t *testing.T) *redis.Options {
 	t.Helper()
 	url := testenv.Lookup(t, "LYCEUM_TEST_REDIS_URL")
@@ -29,6 +29,7 @@ func redisOptions(t *testing.T) *redis.Options {
 	if err != nil {
 		t.Fatalf("LYCEUM_TEST_REDIS_URL: %v", err)
 	}
+	opts.ContextTimeoutEnabled = true
 	rdb := redis.NewClient(opts)
 	defer rdb.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
@@ -39,26 +40,10 @@ func redisOptions(t *testing.T) *redis.Options {
 	return opts
 }
 
-// cluster returns n brokers sharing a unique key prefix; keys are removed at cleanup.
-func cluster(t *testing.T, n, history int, presenceTTL time.Duration) ([]hub.Broker, []string) {
+// testPrefix returns a key prefix unique to t; its keys are removed at cleanup.
+func testPrefix(t *testing.T, base *redis.Options) string {
 	t.Helper()
-	base := redisOptions(t)
 	prefix := fmt.Sprintf("lyceumtest:%d:%s:", time.Now().UnixNano(), strings.ReplaceAll(t.Name(), "/", "_"))
-	brokers := make([]hub.Broker, n)
-	names := make([]string, n)
-	for i := range brokers {
-		opts := *base
-		names[i] = fmt.Sprintf("hubtest-%d-%d", time.Now().UnixNano(), i)
-		opts.ClientName = names[i]
-		rdb := redis.NewClient(&opts)
-		b := redisbroker.New(rdb, redisbroker.Config{Prefix: prefix, NodeID: fmt.Sprint(i), HistorySize: history, PresenceTTL: presenceTTL,
-			HealthInterval: time.Second}, zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel))
-		brokers[i] = b
-		t.Cleanup(func() {
-			_ = b.Close()
-			_ = rdb.Close()
-		})
-	}
 	t.Cleanup(func() {
 		rdb := redis.NewClient(base)
 		defer rdb.Close()
@@ -68,6 +53,36 @@ func cluster(t *testing.T, n, history int, presenceTTL time.Duration) ([]hub.Bro
 			rdb.Del(ctx, keys...)
 		}
 	})
+	return prefix
+}
+
+// newBroker returns an unstarted broker over a new client with opts; both
+// close at cleanup.
+func newBroker(t *testing.T, opts redis.Options, cfg redisbroker.Config) *redisbroker.Broker {
+	t.Helper()
+	rdb := redis.NewClient(&opts)
+	b := redisbroker.New(rdb, cfg, zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel))
+	t.Cleanup(func() {
+		_ = b.Close()
+		_ = rdb.Close()
+	})
+	return b
+}
+
+// cluster returns n brokers sharing a unique key prefix; keys are removed at cleanup.
+func cluster(t *testing.T, n, history int, presenceTTL time.Duration) ([]hub.Broker, []string) {
+	t.Helper()
+	base := redisOptions(t)
+	prefix := testPrefix(t, base)
+	brokers := make([]hub.Broker, n)
+	names := make([]string, n)
+	for i := range brokers {
+		opts := *base
+		names[i] = fmt.Sprintf("hubtest-%d-%d", time.Now().UnixNano(), i)
+		opts.ClientName = names[i]
+		brokers[i] = newBroker(t, opts, redisbroker.Config{Prefix: prefix, NodeID: fmt.Sprint(i), HistorySize: history,
+			PresenceTTL: presenceTTL, HealthInterval: time.Second})
+	}
 	return brokers, names
 }
 
@@ -89,7 +104,7 @@ func TestPublishFailsFastWhenRedisIsDown(t *testing.T) {
 	rdb := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialTimeout: 200 * time.Millisecond})
 	defer rdb.Close()
 	b := redisbroker.New(rdb, redisbroker.Config{}, zerolog.Nop())
-	n := hubtest.NewNode(t, hub.Config{BrokerTimeout: time.Second}, b)
+	n := hubtest.NewNode(t, hub.Config{BrokerTimeout: time.Second, PublishTimeout: time.Second}, b)
 	t.Cleanup(func() { _ = b.Close() })
 
 	start := time.Now()
@@ -97,7 +112,7 @@ func TestPublishFailsFastWhenRedisIsDown(t *testing.T) {
 	if !errors.Is(err, hub.ErrUnavailable) {
 		t.Fatalf("publish error = %v, want ErrUnavailable", err)
 	}
-	if el := time.Since(start); el > 5*time.Second { // bounded by BrokerTimeout (1s), with slack for a loaded machine
+	if el := time.Since(start); el > 5*time.Second { // bounded by PublishTimeout (1s), with slack for a loaded machine
 		t.Fatalf("publish took %v, want a fast failure", el)
 	}
 	// Connections stay up and get a clear error frame.

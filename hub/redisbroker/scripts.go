@@ -2,12 +2,20 @@ package redisbroker
 
 import "github.com/redis/go-redis/v9"
 
-// publishScript numbers, stores and publishes one publication atomically.
+// publishScript numbers, stores and publishes one publication atomically,
+// unless it runs after its deadline (Redis's clock): a publish whose caller
+// gave up must not happen later, when a delayed request reaches Redis.
 // KEYS: 1 meta hash, 2 stream, 3 idempotency key (or "" unused)
 // ARGV: 1 data, 2 maxlen, 3 stream ttl ms, 4 meta ttl ms, 5 epoch candidate,
 //
-//	6 channel, 7 now ms, 8 idempotency ttl ms (0 = none)
-var publishScript = redis.NewScript(`
+//	6 channel, 7 now ms, 8 idempotency ttl ms (0 = none), 9 deadline (unix ms)
+var publishScript = redis.NewScript(publishSource)
+
+const publishSource = `
+local now = redis.call('TIME')
+if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[9]) then
+  return redis.error_reply('LATE the publish reached Redis after its deadline')
+end
 if ARGV[8] ~= '0' then
   local prev = redis.call('GET', KEYS[3])
   if prev then
@@ -30,7 +38,7 @@ if ARGV[8] ~= '0' then
   redis.call('SET', KEYS[3], epoch .. ':' .. off, 'PX', ARGV[8])
 end
 return {epoch, off}
-`)
+`
 
 // historyScript returns the position (creating the epoch) and, when
 // ARGV[3] > 0, up to ARGV[3] stream entries after offset ARGV[2].

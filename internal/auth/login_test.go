@@ -135,18 +135,26 @@ func TestLoginIPLimitCoversManyAccounts(t *testing.T) {
 	noErr(t, err)
 }
 
-func TestLimiterIsBounded(t *testing.T) {
-	l := newLimiter(RateLimitParams{MaxEntries: 3})
-	now := time.Now()
-	for i := range 10 {
-		l.fail(now, fmt.Sprintf("k%d", i), 5)
+func TestPruneLoginFailures(t *testing.T) {
+	e := newEnv(t, RateLimitParams{})
+	e.setupAdmin(t)
+	for _, name := range []string{"a", "b", "admin"} {
+		_, _, err := e.svc.Login(ctxAs(t, nil), name, "wrong-password")
+		wantCode(t, err, lms.EUNAUTHORIZED)
 	}
-	if n := l.size(); n != 3 {
-		t.Fatalf("size = %d, want 3", n)
-	}
-	for i, k := range []string{"k7", "k8", "k9"} {
-		if l.live(k, now) == nil {
-			t.Errorf("entry %d (%s), among the newest, was evicted", i, k)
+	t.Run("counters still in their window are kept", func(t *testing.T) {
+		n, err := e.svc.PruneLoginFailures(t.Context())
+		noErr(t, err)
+		if n != 0 {
+			t.Fatalf("pruned %d fresh counters", n)
 		}
-	}
+	})
+	t.Run("counters past the window are deleted", func(t *testing.T) {
+		e.clock.Advance(DefaultFailureWindow + time.Second)
+		n, err := e.svc.PruneLoginFailures(t.Context())
+		noErr(t, err)
+		if n != 4 { // three account names and the IP
+			t.Fatalf("pruned %d counters, want 4", n)
+		}
+	})
 }

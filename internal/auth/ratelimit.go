@@ -1,29 +1,31 @@
 package auth
 
 import (
-	"container/list"
-	"sync"
+	"context"
+	"fmt"
 	"time"
+
+	"github.com/lyceumhq/lyceum/internal/store"
 )
 
 // Login rate-limit defaults.
 const (
-	DefaultAccountFailures   = 5                // failures per account before back-off starts
-	DefaultIPFailures        = 20               // failures per client IP before back-off starts (IPs are shared by classrooms)
-	DefaultFailureWindow     = 15 * time.Minute // failures older than this (after any block) are forgotten
-	DefaultBackoffBase       = 30 * time.Second // first block; doubles per further failure
-	DefaultBackoffCap        = 15 * time.Minute // longest block
-	DefaultLimiterMaxEntries = 10000            // tracked keys per node; the least recently failed are evicted
+	DefaultAccountFailures = 5                // failures per account name before back-off starts
+	DefaultIPFailures      = 20               // failures per client IP before back-off starts (IPs are shared by classrooms)
+	DefaultDeviceFailures  = 5                // failures per trusted device (device cookie) before its own back-off starts
+	DefaultFailureWindow   = 15 * time.Minute // failures older than this (after any block) are forgotten
+	DefaultBackoffBase     = 30 * time.Second // first block; doubles per further failure
+	DefaultBackoffCap      = 15 * time.Minute // longest block
 )
 
-// RateLimitParams tune the login limiter. Zero fields take the defaults.
+// RateLimitParams tune the login limits. Zero fields take the defaults.
 type RateLimitParams struct {
 	AccountFailures int
 	IPFailures      int
+	DeviceFailures  int
 	Window          time.Duration
 	BackoffBase     time.Duration
 	BackoffCap      time.Duration
-	MaxEntries      int
 }
 
 func (p RateLimitParams) withDefaults() RateLimitParams {
@@ -32,6 +34,9 @@ func (p RateLimitParams) withDefaults() RateLimitParams {
 	}
 	if p.IPFailures <= 0 {
 		p.IPFailures = DefaultIPFailures
+	}
+	if p.DeviceFailures <= 0 {
+		p.DeviceFailures = DefaultDeviceFailures
 	}
 	if p.Window <= 0 {
 		p.Window = DefaultFailureWindow
@@ -42,108 +47,71 @@ func (p RateLimitParams) withDefaults() RateLimitParams {
 	if p.BackoffCap <= 0 {
 		p.BackoffCap = DefaultBackoffCap
 	}
-	if p.MaxEntries <= 0 {
-		p.MaxEntries = DefaultLimiterMaxEntries
-	}
 	return p
 }
 
-// failureEntry counts the recent failures of one key.
-type failureEntry struct {
-	key          string
-	failures     int
-	last         time.Time // last failure
-	blockedUntil time.Time
+// backoff returns the block after the failure that is `over` failures past
+// the threshold (0: the failure that reached it): BackoffBase doubled per
+// further failure, at most BackoffCap.
+func (p RateLimitParams) backoff(over int) time.Duration {
+	block := p.BackoffBase
+	for i := 0; i < over && block < p.BackoffCap; i++ {
+		block *= 2
+	}
+	return min(block, p.BackoffCap)
 }
 
-// limiter is an in-memory (per node), size-bounded failure counter with
-// exponential back-off. Keys are "ip:<addr>" and "acct:<login>".
-type limiter struct {
-	p RateLimitParams
-
-	mu      sync.Mutex               // guards entries and lru
-	entries map[string]*list.Element // key -> element whose Value is *failureEntry
-	lru     *list.List               // front: most recently failed
-}
-
-func newLimiter(p RateLimitParams) *limiter {
-	return &limiter{p: p.withDefaults(), entries: make(map[string]*list.Element), lru: list.New()}
-}
-
-// live returns the entry for key if it still counts at now, dropping a
-// stale one. Callers hold l.mu.
-func (l *limiter) live(key string, now time.Time) *failureEntry {
-	el, ok := l.entries[key]
-	if !ok {
-		return nil
-	}
-	e := el.Value.(*failureEntry)
-	ref := e.last
-	if e.blockedUntil.After(ref) {
-		ref = e.blockedUntil
-	}
-	if now.Sub(ref) > l.p.Window {
-		l.lru.Remove(el)
-		delete(l.entries, key)
-		return nil
-	}
-	return e
+// throttle counts failed sign-ins per key ("acct:<login>", "ip:<addr>",
+// "dev:<device id>") in the shared store, so a limit reached through one
+// node holds on every node (docs/architecture.md, "Login limits").
+type throttle struct {
+	st store.LoginThrottle
+	p  RateLimitParams
 }
 
 // retryAfter returns how long the caller must wait before trying any of
 // keys again, 0 when allowed.
-func (l *limiter) retryAfter(now time.Time, keys ...string) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+func (t *throttle) retryAfter(ctx context.Context, now time.Time, keys ...string) (time.Duration, error) {
+	cs, err := t.st.LoginCounters(ctx, keys)
+	if err != nil {
+		return 0, fmt.Errorf("auth: login limits: %w", err)
+	}
 	var wait time.Duration
-	for _, k := range keys {
-		if e := l.live(k, now); e != nil && e.blockedUntil.After(now) {
-			wait = max(wait, e.blockedUntil.Sub(now))
+	for _, c := range cs {
+		if c.BlockedUntil.After(now) {
+			wait = max(wait, c.BlockedUntil.Sub(now))
 		}
 	}
-	return wait
+	return wait, nil
 }
 
-// fail records one failure for key with the given threshold.
-func (l *limiter) fail(now time.Time, key string, threshold int) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	e := l.live(key, now)
-	if e == nil {
-		for len(l.entries) >= l.p.MaxEntries {
-			oldest := l.lru.Back()
-			l.lru.Remove(oldest)
-			delete(l.entries, oldest.Value.(*failureEntry).key)
-		}
-		e = &failureEntry{key: key}
-		l.entries[key] = l.lru.PushFront(e)
-	} else {
-		l.lru.MoveToFront(l.entries[key])
+// fail records one failure of key; from the threshold-th failure in a
+// window on, the key is blocked for a growing back-off.
+func (t *throttle) fail(ctx context.Context, now time.Time, key string, threshold int) error {
+	n, err := t.st.AddLoginFailure(ctx, key, now, now.Add(-t.p.Window))
+	if err != nil {
+		return fmt.Errorf("auth: count login failure: %w", err)
 	}
-	e.failures++
-	e.last = now
-	if e.failures >= threshold {
-		block := l.p.BackoffBase
-		for i := threshold; i < e.failures && block < l.p.BackoffCap; i++ {
-			block *= 2
-		}
-		e.blockedUntil = now.Add(min(block, l.p.BackoffCap))
+	if n < threshold {
+		return nil
 	}
+	if err := t.st.BlockLogin(ctx, key, now.Add(t.p.backoff(n-threshold))); err != nil {
+		return fmt.Errorf("auth: block login: %w", err)
+	}
+	return nil
 }
 
-// reset forgets key (after a successful login).
-func (l *limiter) reset(key string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if el, ok := l.entries[key]; ok {
-		l.lru.Remove(el)
-		delete(l.entries, key)
+// reset forgets key (after a successful sign-in).
+func (t *throttle) reset(ctx context.Context, key string) error {
+	if err := t.st.ResetLoginFailures(ctx, key); err != nil {
+		return fmt.Errorf("auth: reset login failures: %w", err)
 	}
+	return nil
 }
 
-// size returns the number of tracked keys (for tests).
-func (l *limiter) size() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.entries)
+// PruneLoginFailures deletes the failed sign-in counters that no longer
+// count (last failure and block older than the window) and returns how
+// many; cmd runs it periodically.
+func (s *Service) PruneLoginFailures(ctx context.Context) (int, error) {
+	return s.throttle.st.PruneLoginFailures(ctx, s.now().UTC().Add(-s.throttle.p.Window))
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -35,7 +36,7 @@ type Params struct {
 	// MaxHashesInFlight bounds concurrent hashes (<= 0: 2 * GOMAXPROCS).
 	Hash              HashParams
 	MaxHashesInFlight int
-	// RateLimit tunes the login limiter.
+	// RateLimit tunes the login limits (counted in Store, so site-wide).
 	RateLimit RateLimitParams
 
 	// Events hears about revoked sessions and changed users (nil: nobody).
@@ -50,9 +51,12 @@ type Service struct {
 	idleTTL     time.Duration
 	absoluteTTL time.Duration
 	hasher      *Hasher
-	limiter     *limiter
+	throttle    *throttle
 	events      Events
 	dummyHash   string // hash verified for unknown logins so they cost the same time
+
+	devMu  sync.Mutex // guards devKey
+	devKey []byte     // the device-token HMAC key once loaded (device.go)
 }
 
 // New returns a Service. It computes one password hash (for timing-safe
@@ -68,7 +72,7 @@ func New(ctx context.Context, p Params) (*Service, error) {
 		idleTTL:     p.SessionIdleTTL,
 		absoluteTTL: p.SessionAbsoluteTTL,
 		hasher:      NewHasher(p.Hash, p.MaxHashesInFlight),
-		limiter:     newLimiter(p.RateLimit),
+		throttle:    &throttle{st: p.Store, p: p.RateLimit.withDefaults()},
 		events:      p.Events,
 	}
 	if s.events == nil {
@@ -97,11 +101,14 @@ func (s *Service) SessionAbsoluteTTL() time.Duration { return s.absoluteTTL }
 // Hasher returns the service's password hasher (e.g. for the CLI).
 func (s *Service) Hasher() *Hasher { return s.hasher }
 
-// Client describes where a call comes from; it is recorded in sessions and
-// audit entries.
+// Client describes where a call comes from; IP and UserAgent are recorded
+// in sessions and audit entries.
 type Client struct {
 	IP        string
 	UserAgent string
+	// Device is the device token the browser presented (its device cookie),
+	// "" for none; only Login reads it.
+	Device string
 }
 
 type clientKey struct{}

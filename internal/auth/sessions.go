@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/store"
@@ -19,49 +20,69 @@ func errInvalidSession() error {
 
 // Login checks a login name (email or username) and password and starts a
 // session. Unknown users, wrong passwords and disabled users get the same
-// EUNAUTHORIZED answer after the same amount of hashing work; repeated
-// failures per client IP and per account are answered with ERATELIMIT and a
-// growing RetryAfterSeconds. It returns the user and the session token.
+// EUNAUTHORIZED answer after the same amount of hashing work. Failures are
+// counted in the shared store per account name and per client IP, or, when
+// the client presents a valid device token of the account (Client.Device),
+// per device only; past a limit the answer is ERATELIMIT with a growing
+// RetryAfterSeconds on every node. Every attempt is audited. It returns
+// the user and the session token.
 func (s *Service) Login(ctx context.Context, login, password string) (*lms.User, string, error) {
 	c := ClientFrom(ctx)
-	acctKey := "acct:" + strings.ToLower(strings.TrimSpace(login))
-	ipKey := "ip:" + c.IP
+	login = strings.TrimSpace(login)
 	now := s.now()
-	if wait := s.limiter.retryAfter(now, acctKey, ipKey); wait > 0 {
+	var u *lms.User
+	if len(login) > MaxEmailBytes || len(password) > MaxPasswordBytes {
+		// Not worth a lookup, but still fail like any wrong password.
+		login, password = truncate(login, MaxEmailBytes), truncate(password, MaxPasswordBytes)
+	} else if found, err := s.store.UserByLogin(ctx, login); err == nil {
+		u = found
+	} else if !lms.IsCode(err, lms.ENOTFOUND) {
+		return nil, "", fmt.Errorf("auth: login lookup: %w", err)
+	}
+	keys, err := s.loginKeys(ctx, c, login, u, now)
+	if err != nil {
+		return nil, "", err
+	}
+	anon := &lms.User{Username: login}
+	target := ""
+	if u != nil {
+		target = userTarget(u.ID)
+	}
+	if wait, err := s.throttle.retryAfter(ctx, now, keys.all()...); err != nil {
+		return nil, "", err
+	} else if wait > 0 {
 		s.log.Info().Str("ip", c.IP).Dur("retry_after", wait).Msg("login rate limited")
+		if err := s.audit(ctx, s.store, anon, lms.AuditLoginFailed, target, "rate limited"); err != nil {
+			return nil, "", err
+		}
 		return nil, "", &lms.Error{Code: lms.ERATELIMIT, Message: "Too many failed sign-in attempts. Please try again later.",
 			RetryAfterSeconds: int(math.Ceil(wait.Seconds()))}
 	}
-	if len(login) > MaxEmailBytes || len(password) > MaxPasswordBytes {
-		// Not worth a lookup, but still fail like any wrong password.
-		login = ""
-	}
-	u, err := s.store.UserByLogin(ctx, strings.TrimSpace(login))
-	if err != nil && !lms.IsCode(err, lms.ENOTFOUND) {
-		return nil, "", fmt.Errorf("auth: login lookup: %w", err)
-	}
+	// Accounts without a password (imported, link not used yet) cost the
+	// same hashing work as any other and never match.
+	usable := u != nil && !u.Disabled && u.PasswordHash != ""
 	hash := s.dummyHash
-	if u != nil {
+	if usable {
 		hash = u.PasswordHash
 	}
 	ok, err := s.hasher.Verify(ctx, password, hash)
 	if err != nil && !errors.Is(err, errBadHash) {
 		return nil, "", err
 	}
-	if !ok || u == nil || u.Disabled {
-		s.limiter.fail(now, acctKey, s.limiter.p.AccountFailures)
-		s.limiter.fail(now, ipKey, s.limiter.p.IPFailures)
-		anon := &lms.User{Username: truncate(strings.TrimSpace(login), MaxEmailBytes)}
-		target := ""
-		if u != nil {
-			target = userTarget(u.ID)
+	if !ok || !usable {
+		if err := s.loginFailed(ctx, now, keys); err != nil {
+			return nil, "", err
 		}
 		if err := s.audit(ctx, s.store, anon, lms.AuditLoginFailed, target, ""); err != nil {
 			return nil, "", err
 		}
 		return nil, "", errBadLogin
 	}
-	s.limiter.reset(acctKey)
+	// A trusted device's success forgets the device's failures only: the
+	// account's count (perhaps someone else guessing) stays.
+	if err := s.throttle.reset(ctx, keys.first()); err != nil {
+		return nil, "", err
+	}
 	var token string
 	err = s.store.InTx(ctx, func(tx store.Store) error {
 		var err error
@@ -71,13 +92,70 @@ func (s *Service) Login(ctx context.Context, login, password string) (*lms.User,
 		if err := tx.TouchLogin(ctx, u.ID, now.UTC()); err != nil {
 			return fmt.Errorf("auth: touch login: %w", err)
 		}
-		return s.audit(ctx, tx, u, lms.AuditLogin, userTarget(u.ID), "")
+		return s.audit(ctx, tx, u, lms.AuditLogin, userTarget(u.ID), keys.detail())
 	})
 	if err != nil {
 		return nil, "", err
 	}
 	u.LastLoginAt = now.UTC()
 	return u, token, nil
+}
+
+// loginKeys are the throttle keys one sign-in attempt is counted under:
+// the device's when the client presented a valid device token of the
+// account, else the account name's and the client IP's.
+type loginKeys struct {
+	device       string // "dev:<id>" or ""
+	account, ip  string
+	accountLimit int
+	ipLimit      int
+	deviceLimit  int
+}
+
+func (s *Service) loginKeys(ctx context.Context, c Client, login string, u *lms.User, now time.Time) (loginKeys, error) {
+	k := loginKeys{account: "acct:" + strings.ToLower(login), ip: "ip:" + c.IP}
+	if u == nil || c.Device == "" {
+		return k, nil
+	}
+	dev, err := s.trustedDevice(ctx, c.Device, u.ID, now)
+	if err != nil {
+		return k, err
+	}
+	if dev != "" {
+		k.device = "dev:" + dev
+	}
+	return k, nil
+}
+
+// all returns the keys whose blocks refuse the attempt.
+func (k loginKeys) all() []string {
+	if k.device != "" {
+		return []string{k.device}
+	}
+	return []string{k.account, k.ip}
+}
+
+// first returns the key a success resets: the device's or the account's.
+func (k loginKeys) first() string { return k.all()[0] }
+
+// detail is the audit detail of a success.
+func (k loginKeys) detail() string {
+	if k.device != "" {
+		return "trusted device"
+	}
+	return ""
+}
+
+// loginFailed counts a failed attempt under its keys.
+func (s *Service) loginFailed(ctx context.Context, now time.Time, k loginKeys) error {
+	p := s.throttle.p
+	if k.device != "" {
+		return s.throttle.fail(ctx, now, k.device, p.DeviceFailures)
+	}
+	if err := s.throttle.fail(ctx, now, k.account, p.AccountFailures); err != nil {
+		return err
+	}
+	return s.throttle.fail(ctx, now, k.ip, p.IPFailures)
 }
 
 // Logout revokes the session with the given token (a no-op for unknown

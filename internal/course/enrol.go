@@ -17,12 +17,8 @@ func (s *Service) JoinByCode(ctx context.Context, actor *lms.User, code string) 
 	if err := requireUser(actor); err != nil {
 		return nil, err
 	}
-	code = strings.TrimSpace(code)
-	c, err := s.store.CourseByJoinCode(ctx, code)
-	if err != nil || !c.JoinOpen(s.now()) {
-		if err == nil || lms.IsCode(err, lms.ENOTFOUND) {
-			return nil, lms.Errorf(lms.ENOTFOUND, "This join code is not valid.")
-		}
+	c, err := s.openJoinCode(ctx, code)
+	if err != nil {
 		return nil, err
 	}
 	if e, err := s.store.EnrollmentOf(ctx, c.ID, actor.ID); err == nil {

@@ -2,12 +2,11 @@ package course
 
 import (
 	"context"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/lyceumhq/lyceum/internal/csvin"
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
 
@@ -148,97 +147,75 @@ func (s *Service) checkRosterRow(ctx context.Context, courseID int64, row *Roste
 		row.groupID = id
 	}
 	old, err := s.store.EnrollmentOf(ctx, courseID, u.ID)
-	switch {
-	case lms.IsCode(err, lms.ENOTFOUND):
-		row.Outcome = RowEnrol
-	case err != nil:
+	if err != nil && !lms.IsCode(err, lms.ENOTFOUND) {
 		fail("The enrolment could not be checked.")
-	case old.Role == lms.CourseInstructor && row.Role != lms.CourseInstructor:
-		fail("Instructors are not demoted by a roster import.")
-	case old.Role == row.Role && old.Status == lms.EnrollActive && (row.Group == "" || old.GroupID == row.groupID):
-		row.Outcome = RowUnchanged
+		return
+	}
+	row.Outcome, row.groupID, row.Reason = PlanEnrolment(old, row.Role, row.groupID)
+}
+
+// PlanEnrolment decides what an import row that enrols a user with role
+// (and groupID; 0 keeps the current group) does to the user's enrolment
+// old (nil: none): RowEnrol, RowUpdate or RowUnchanged with the group to
+// store, or RowError with the reason. Imports never demote an instructor.
+// The course roster import and the site-wide user import share it.
+func PlanEnrolment(old *lms.Enrollment, role lms.CourseRole, groupID int64) (outcome string, group int64, reason string) {
+	switch {
+	case old == nil:
+		return RowEnrol, groupID, ""
+	case old.Role == lms.CourseInstructor && role != lms.CourseInstructor:
+		return RowError, 0, "Instructors are not demoted by an import."
+	case old.Role == role && old.Status == lms.EnrollActive && (groupID == 0 || old.GroupID == groupID):
+		return RowUnchanged, old.GroupID, ""
+	case groupID == 0:
+		return RowUpdate, old.GroupID, ""
 	default:
-		if row.Group == "" {
-			row.groupID = old.GroupID
-		}
-		row.Outcome = RowUpdate
+		return RowUpdate, groupID, ""
 	}
 }
 
+// ParseImportRole reads the course role of an import row: instructor, ta
+// or learner in any case, "" meaning learner. The error names the field
+// "role".
+func ParseImportRole(s string) (lms.CourseRole, error) {
+	role := lms.CourseRole(strings.ToLower(s))
+	if role == "" {
+		return lms.CourseLearner, nil
+	}
+	if !role.Valid() {
+		return role, lms.FieldError("role", "Unknown role %q: use instructor, ta or learner.", s)
+	}
+	return role, nil
+}
+
+// rosterFormat is the roster CSV: "email" and "username" are read as
+// "login".
+var rosterFormat = csvin.Format{Noun: "roster", MaxBytes: MaxRosterBytes, MaxRows: MaxRosterRows,
+	Aliases: map[string]string{"email": "login", "username": "login"}}
+
 // parseRoster reads the CSV into rows; bad rows are marked RowError.
 func parseRoster(r io.Reader) ([]RosterRow, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxRosterBytes+1))
+	t, err := csvin.Read(r, rosterFormat)
 	if err != nil {
-		return nil, fmt.Errorf("read roster: %w", err)
+		return nil, err
 	}
-	if len(data) > MaxRosterBytes {
-		return nil, &lms.Error{Code: lms.ETOOLARGE, Field: "file", Message: "The roster file is larger than 1 MiB."}
-	}
-	cr := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(data), "\ufeff")))
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
-	header, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, lms.FieldError("file", "The roster file is empty.")
-	}
-	if err != nil {
-		return nil, lms.FieldError("file", "The roster file is not valid CSV: %v", err)
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(h))
-		if h == "email" || h == "username" {
-			h = "login"
-		}
-		if _, dup := col[h]; !dup {
-			col[h] = i
-		}
-	}
-	if _, ok := col["login"]; !ok {
+	if !t.Has("login") {
 		return nil, lms.FieldError("file", "The first row must name the columns, with one called login, email or username.")
 	}
-	field := func(rec []string, name string) string {
-		if i, ok := col[name]; ok && i < len(rec) {
-			return strings.TrimSpace(rec[i])
-		}
-		return ""
-	}
 	rows := []RosterRow{}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		line := 0
-		if err == nil && len(rec) > 0 {
-			line, _ = cr.FieldPos(0)
-		}
-		if len(rows) >= MaxRosterRows {
-			return nil, &lms.Error{Code: lms.ETOOLARGE, Field: "file",
-				Message: fmt.Sprintf("The roster has more than %d rows.", MaxRosterRows)}
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.StartLine
-			}
-			rows = append(rows, RosterRow{Line: line, Outcome: RowError, Reason: "This line is not valid CSV."})
+	for _, rec := range t.Records {
+		if rec.Bad {
+			rows = append(rows, RosterRow{Line: rec.Line, Outcome: RowError, Reason: "This line is not valid CSV."})
 			continue
 		}
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // blank line
-		}
-		row := RosterRow{Line: line, Login: field(rec, "login"), Group: field(rec, "group")}
-		role := lms.CourseRole(strings.ToLower(field(rec, "role")))
-		if role == "" {
-			role = lms.CourseLearner
-		}
+		row := RosterRow{Line: rec.Line, Login: t.Get(rec, "login"), Group: t.Get(rec, "group")}
+		role, err := ParseImportRole(t.Get(rec, "role"))
 		row.Role = role
 		switch {
 		case row.Login == "":
 			row.Outcome, row.Reason = RowError, "The login is empty."
-		case !role.Valid():
-			row.Outcome, row.Reason = RowError, fmt.Sprintf("Unknown role %q: use instructor, ta or learner.", field(rec, "role"))
+		case err != nil:
+			row.Outcome, row.Reason = RowError, lms.ErrorMessage(err)
 		}
 		rows = append(rows, row)
 	}

@@ -162,9 +162,6 @@ func (s *Service) OpenUpload(ctx context.Context, actor *lms.User, uploadID int6
 	if err := requireUser(actor); err != nil {
 		return nil, nil, err
 	}
-	if s.uploads.Dir == "" {
-		return nil, nil, lms.Errorf(lms.EUNAVAILABLE, "Uploads are not configured on this site.")
-	}
 	u, err := s.store.UploadByID(ctx, uploadID)
 	if err != nil {
 		return nil, nil, hideMissing(err, "upload")
@@ -177,6 +174,14 @@ func (s *Service) OpenUpload(ctx context.Context, actor *lms.User, uploadID int6
 		if !ok {
 			return nil, nil, lms.Errorf(lms.ENOTFOUND, "upload not found")
 		}
+	}
+	return s.openUploadFile(u)
+}
+
+// openUploadFile opens an upload's file (the caller checked who may see it).
+func (s *Service) openUploadFile(u *lms.Upload) (*lms.Upload, *os.File, error) {
+	if s.uploads.Dir == "" {
+		return nil, nil, lms.Errorf(lms.EUNAVAILABLE, "Uploads are not configured on this site.")
 	}
 	f, err := os.Open(filepath.Join(s.uploads.Dir, u.Path))
 	if errors.Is(err, os.ErrNotExist) {
@@ -203,7 +208,7 @@ func (s *Service) canSeeUpload(ctx context.Context, actor *lms.User, uploadID in
 		}
 		switch kind {
 		case "course": // the cover image
-			_, err = s.load(ctx, actor, id, lms.ActViewContent)
+			err = s.coverVisible(ctx, actor, id, uploadID)
 		case "lesson":
 			_, _, err = s.lesson(ctx, actor, id, lms.ActViewContent)
 		case "message":

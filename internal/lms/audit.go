@@ -10,6 +10,7 @@ const (
 	AuditPasswordChange = "auth.password_changed"
 	AuditSetup          = "site.setup"
 	AuditUserCreate     = "user.create"
+	AuditUserImport     = "user.import"
 	AuditUserUpdate     = "user.update"
 	AuditUserDelete     = "user.delete"
 	AuditUserDisable    = "user.disable"

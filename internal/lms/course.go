@@ -47,8 +47,13 @@ type Course struct {
 	JoinEnabled      bool      `json:"join_enabled"`
 	JoinExpiresAt    time.Time `json:"join_expires_at,omitzero"` // zero: never
 	JoinNeedsApprove bool      `json:"join_needs_approval"`      // joiners wait as pending until staff approve
-	CreatedAt        time.Time `json:"created_at"`
-	UpdatedAt        time.Time `json:"updated_at"`
+	// Listed shows the course in the catalogue while it is published.
+	Listed bool `json:"listed"`
+	// EnrolMode is how people enrol themselves from the catalogue; ""
+	// reads as EnrolClosed (see Enrolment).
+	EnrolMode EnrolMode `json:"enrol_mode"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Validate checks the fields a person edits and returns an EINVALID *Error
@@ -65,6 +70,9 @@ func (c *Course) Validate() error {
 	}
 	if !c.Visibility.Valid() {
 		return FieldError("visibility", "The visibility must be draft, published or archived.")
+	}
+	if c.EnrolMode != "" && !c.EnrolMode.Valid() {
+		return FieldError("enrol_mode", "The enrolment mode must be open, approval or closed.")
 	}
 	if !c.StartsAt.IsZero() && !c.EndsAt.IsZero() && c.EndsAt.Before(c.StartsAt) {
 		return FieldError("ends_at", "The course must end after it starts.")

@@ -27,6 +27,11 @@ type Users interface {
 	UserByID(ctx context.Context, id int64) (*lms.User, error)
 	// UserByLogin finds a user by email or username, case-insensitively.
 	UserByLogin(ctx context.Context, login string) (*lms.User, error)
+	// UsersByLogins returns the users whose email or username is one of
+	// logins, case-insensitively, each once, ordered by id (for imports:
+	// one query instead of one per row). Callers pass at most
+	// MaxLoginsPerLookup logins.
+	UsersByLogins(ctx context.Context, logins []string) ([]*lms.User, error)
 	// UpdateUser saves Email, Username, Name, Role, Disabled, AvatarPath and
 	// PasswordHash of u and sets UpdatedAt.
 	UpdateUser(ctx context.Context, u *lms.User) error
@@ -42,6 +47,9 @@ type Users interface {
 	// TouchLogin sets LastLoginAt.
 	TouchLogin(ctx context.Context, id int64, at time.Time) error
 }
+
+// MaxLoginsPerLookup bounds the logins of one UsersByLogins call.
+const MaxLoginsPerLookup = 500
 
 // Sessions stores signed-in browsers by token hash.
 type Sessions interface {
@@ -108,6 +116,10 @@ type Settings interface {
 	// DeleteValueIf removes key only if it currently holds value, and reports
 	// whether it did: the atomic "use once" for single-use tokens.
 	DeleteValueIf(ctx context.Context, key, value string) (bool, error)
+	// EnsureValue sets key to value unless it already holds one, and returns
+	// the value it holds afterwards: of concurrent callers (on any node) the
+	// first wins and all get its value (e.g. a generated site secret).
+	EnsureValue(ctx context.Context, key, value string) (string, error)
 }
 
 // Audit stores the append-only audit log.
@@ -129,7 +141,9 @@ type Store interface {
 	Invites
 	Settings
 	Audit
+	LoginThrottle
 	Courses
+	Catalog
 	Enrollments
 	Content
 	Uploads

@@ -20,6 +20,7 @@ import (
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/store"
+	"github.com/lyceumhq/lyceum/internal/userimport"
 )
 
 // Prefix is the path prefix of every API route.
@@ -27,6 +28,12 @@ const Prefix = "/api/v1"
 
 // SessionCookie is the name of the session cookie.
 const SessionCookie = "lyceum_session"
+
+// DeviceCookie is the name of the device cookie: a signed token naming the
+// account that last signed in on this browser, sent only to the sign-in
+// route, where it lets this browser through an account lockout
+// (auth.Service.DeviceToken).
+const DeviceCookie = "lyceum_device"
 
 // Params are the dependencies of the API.
 type Params struct {
@@ -55,6 +62,8 @@ type Params struct {
 	// MaxUploadBytes bounds an upload request's body (zero:
 	// DefaultMaxUploadBytes); the per-type limits are course.UploadParams'.
 	MaxUploadBytes int64
+	// UserImport serves POST /admin/users/import (nil: not mounted).
+	UserImport *userimport.Service
 	// ClientIPHeader, when set (e.g. "X-Forwarded-For" or "X-Real-IP"), is
 	// trusted for the client address: set it only behind a proxy that
 	// overwrites it. For X-Forwarded-For the last entry is used.
@@ -74,6 +83,7 @@ type API struct {
 	metrics   *Metrics
 	ipHeader  string
 	courses   *course.Service
+	imports   *userimport.Service
 	maxUpload int64
 
 	routes  []route
@@ -102,6 +112,7 @@ func New(p Params) (*API, error) {
 		metrics:   p.Metrics,
 		ipHeader:  p.ClientIPHeader,
 		courses:   p.Courses,
+		imports:   p.UserImport,
 		maxUpload: p.MaxUploadBytes,
 		mux:       http.NewServeMux(),
 	}

@@ -53,9 +53,29 @@ func (a *API) getSite(w http.ResponseWriter, r *http.Request) error {
 		SignupDomain: set.SignupDomain, SetupNeeded: needed})
 }
 
-// signedIn answers a new session: cookie plus {"user": ...}.
+// setDeviceCookie marks this browser as one u signed in on (see
+// DeviceCookie). A failure is logged: the sign-in itself succeeded.
+func (a *API) setDeviceCookie(w http.ResponseWriter, r *http.Request, u *lms.User) {
+	tok, err := a.auth.DeviceToken(r.Context(), u.ID)
+	if err != nil {
+		a.log.Warn().Err(err).Int64("user_id", u.ID).Msg("issuing a device cookie")
+		return
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name:     DeviceCookie,
+		Value:    tok,
+		Path:     Prefix + "/auth/login",
+		MaxAge:   int(auth.DeviceTokenTTL.Seconds()),
+		HttpOnly: true,
+		Secure:   a.secure || r.TLS != nil,
+		SameSite: http.SameSiteStrictMode,
+	})
+}
+
+// signedIn answers a new session: cookies plus {"user": ...}.
 func (a *API) signedIn(w http.ResponseWriter, r *http.Request, status int, u *lms.User, token string) error {
 	a.setSessionCookie(w, r, token)
+	a.setDeviceCookie(w, r, u)
 	infoFrom(r.Context()).userID = u.ID
 	return writeJSON(w, status, UserEnvelope{User: toUser(u)})
 }
@@ -78,7 +98,13 @@ func (a *API) postLogin(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	u, token, err := a.auth.Login(r.Context(), req.Login, req.Password)
+	ctx := r.Context()
+	if c, err := r.Cookie(DeviceCookie); err == nil {
+		client := auth.ClientFrom(ctx)
+		client.Device = c.Value
+		ctx = auth.WithClient(ctx, client)
+	}
+	u, token, err := a.auth.Login(ctx, req.Login, req.Password)
 	if err != nil {
 		return err
 	}

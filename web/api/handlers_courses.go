@@ -125,13 +125,21 @@ func (a *API) getCourses(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	policy, err := a.courses.CreatorPolicy(r.Context())
+	canCreate, err := a.canCreate(r.Context(), u)
 	if err != nil {
 		return err
 	}
-	out := CourseList{Items: list, Total: total, NextCursor: nextOffset(offset, len(list), total),
-		CanCreate: policy != course.CreatorsAdmins || u.IsAdmin()}
+	out := CourseList{Items: list, Total: total, NextCursor: nextOffset(offset, len(list), total), CanCreate: canCreate}
 	return writeJSON(w, http.StatusOK, out)
+}
+
+// canCreate reports whether u may create courses (the site's creator policy).
+func (a *API) canCreate(ctx context.Context, u *lms.User) (bool, error) {
+	policy, err := a.courses.CreatorPolicy(ctx)
+	if err != nil {
+		return false, err
+	}
+	return policy != course.CreatorsAdmins || u.IsAdmin(), nil
 }
 
 func (a *API) postCourse(w http.ResponseWriter, r *http.Request) error {
@@ -234,7 +242,8 @@ func (a *API) putCourseSettings(w http.ResponseWriter, r *http.Request) error {
 }
 
 // getMyCourses answers the dashboard: the caller's own courses (also for
-// administrators) with their progress and unread chat messages.
+// administrators) with their progress and unread chat messages, and
+// whether the caller may create courses (for the empty dashboard).
 func (a *API) getMyCourses(w http.ResponseWriter, r *http.Request) error {
 	out := MyCourseList{Items: []MyCourse{}}
 	if a.courses == nil {
@@ -243,6 +252,9 @@ func (a *API) getMyCourses(w http.ResponseWriter, r *http.Request) error {
 	ctx, u := r.Context(), caller(r)
 	list, _, err := a.courses.ListCourses(ctx, u, lms.CourseFilter{MemberID: u.ID, Limit: myCoursesLimit})
 	if err != nil {
+		return err
+	}
+	if out.CanCreate, err = a.canCreate(ctx, u); err != nil {
 		return err
 	}
 	for _, c := range list {

@@ -17,11 +17,17 @@ import (
 // chats; the instructor sees the progress and replies.
 func TestCourseFlow(t *testing.T) {
 	t.Parallel()
+	onBothBackends(t, courseFlow)
+}
+
+// onBothBackends runs flow as subtests on a course environment over SQLite
+// and over PostgreSQL.
+func onBothBackends(t *testing.T, flow func(*testing.T, *cenv)) {
 	for _, b := range []struct {
 		name string
 		open func(testing.TB) store.Store
 	}{{"sqlite", storetest.SQLite}, {"postgres", storetest.Postgres}} {
-		t.Run(b.name, func(t *testing.T) { courseFlow(t, newCourseEnvWith(t, b.open(t))) })
+		t.Run(b.name, func(t *testing.T) { flow(t, newCourseEnvWith(t, b.open(t))) })
 	}
 }
 

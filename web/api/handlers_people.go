@@ -84,14 +84,7 @@ func (a *API) patchMember(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteMember(w http.ResponseWriter, r *http.Request) error {
-	courseID, userID, err := courseAndUser(r)
-	if err != nil {
-		return err
-	}
-	if err := a.courses.RemoveMember(r.Context(), caller(r), courseID, userID); err != nil {
-		return err
-	}
-	return noContent(w)
+	return onMember(w, r, a.courses.RemoveMember)
 }
 
 func (a *API) postApprove(w http.ResponseWriter, r *http.Request) error {
@@ -132,17 +125,12 @@ func (a *API) postRoster(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	apply := r.URL.Query().Get("apply") == "1" || r.URL.Query().Get("apply") == "true"
-	r.Body = http.MaxBytesReader(w, r.Body, maxRosterRequest)
-	body, err := fileBody(r, "text/csv", "text/plain", "application/csv", "application/vnd.ms-excel")
+	apply := queryFlag(r, "apply")
+	body, err := csvBody(w, r, maxRosterRequest, course.MaxRosterBytes)
 	if err != nil {
 		return err
 	}
 	rep, err := a.courses.ImportRoster(r.Context(), caller(r), id, body, apply)
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return lms.Errorf(lms.ETOOLARGE, "The roster must be at most %d bytes.", course.MaxRosterBytes)
-	}
 	if err != nil {
 		return err
 	}

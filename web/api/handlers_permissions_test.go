@@ -190,6 +190,24 @@ func permRows(w *world) []permRow {
 		// Notifications.
 		{"GET /api/v1/me/notifications", p("/api/v1/me/notifications"), anySigned},
 		{"POST /api/v1/me/notifications/read", withBody("/api/v1/me/notifications/read", MarkReadRequest{}), anySigned},
+
+		// Catalogue.
+		{"GET /api/v1/catalogue", p("/api/v1/catalogue?q=course"), anySigned},
+		{"PUT /api/v1/courses/{id}/catalogue", withBody(A+"/catalogue", course.CatalogSettings{EnrolMode: lms.EnrolClosed}), editorOK},
+		{"POST /api/v1/courses/{id}/enrol", func(w *world, _ int) (string, any) {
+			c := w.newCourse(inst, "Open to all")
+			try(s.SetCatalog(ctx, inst, c.ID, course.CatalogSettings{Listed: true, EnrolMode: lms.EnrolOpen})).must(w.t)
+			return "/api/v1/courses/" + id(c.ID) + "/enrol", nil
+		}, anySigned},
+		{"POST /api/v1/courses/{id}/members/{user_id}/decline", func(w *world, _ int) (string, any) {
+			return A + "/members/" + id(w.freshMember(true).ID) + "/decline", nil
+		}, editorNone},
+		{"GET /api/v1/join/{code}", p("/api/v1/join/" + w.a.JoinCode), anySigned},
+		{"GET /api/v1/join/{code}/cover", func(w *world, _ int) (string, any) {
+			try(s.UpdateCourse(ctx, inst, w.a.ID, course.CourseInput{Title: "Course A",
+				CoverPath: course.UploadURL(w.upload.ID)})).must(w.t)
+			return "/api/v1/join/" + w.a.JoinCode + "/cover", nil
+		}, anySigned},
 	}
 }
 

@@ -214,7 +214,7 @@ func (a *API) getNotifications(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	unreadOnly := r.URL.Query().Get("unread") == "1" || r.URL.Query().Get("unread") == "true"
+	unreadOnly := queryFlag(r, "unread")
 	list, unread, err := a.courses.ListNotifications(r.Context(), caller(r), unreadOnly, before, limit)
 	if err != nil {
 		return err

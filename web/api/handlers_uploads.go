@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"os"
 	"strings"
 
 	"github.com/lyceumhq/lyceum/internal/course"
@@ -59,6 +60,12 @@ func (a *API) getUpload(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u, f, err := a.courses.OpenUpload(r.Context(), caller(r), id)
+	return serveUpload(w, r, u, f, err)
+}
+
+// serveUpload answers an opened upload (closing f) with range requests,
+// or the error from opening it.
+func serveUpload(w http.ResponseWriter, r *http.Request, u *lms.Upload, f *os.File, err error) error {
 	if err != nil {
 		return err
 	}

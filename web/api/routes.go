@@ -5,6 +5,7 @@ import (
 
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/userimport"
 )
 
 // authLevel says who may call a route.
@@ -75,6 +76,10 @@ func (a *API) routeTable() []route {
 			Resp: InviteInfo{}, Status: 200, Handler: a.getInvite},
 		{Method: "POST", Path: p + "/invites/{token}/accept", Summary: "Accept an invitation and create the account", Auth: authPublic,
 			Req: AcceptInviteRequest{}, Resp: UserEnvelope{}, Status: 201, Handler: a.postAcceptInvite},
+		{Method: "GET", Path: p + "/password-links/{token}", Summary: "Look up a one-time set-password link", Auth: authPublic,
+			Resp: PasswordLinkInfo{}, Status: 200, Handler: a.getPasswordLink},
+		{Method: "POST", Path: p + "/password-links/{token}", Summary: "Set your password with a one-time link and sign in", Auth: authPublic,
+			Req: SetPasswordRequest{}, Resp: UserEnvelope{}, Status: 200, Handler: a.postPasswordLink},
 
 		{Method: "GET", Path: p + "/me", Summary: "The signed-in user", Auth: authUser,
 			Resp: User{}, Status: 200, Handler: a.getMe},
@@ -125,6 +130,14 @@ func (a *API) routeTable() []route {
 			Query: append([]queryParam{{"action", "string", "exact action or a prefix ending in '.'"},
 				{"actor_id", "integer", "only this actor"}}, pageParams...)},
 	}
+	if a.imports != nil {
+		rs = append(rs, route{Method: "POST", Path: p + "/admin/users/import",
+			Summary: "Import users from CSV (a preview with dry_run=1)", Auth: authAdmin,
+			ReqType: "text/csv", Resp: userimport.Report{}, Status: 200, Handler: a.postUserImport,
+			Query: []queryParam{{"dry_run", "string", "1: only a preview, nothing is written"},
+				{"valid_only", "string", "1: import the valid rows and skip the others (else any problem imports nothing)"},
+				{"existing", "string", "skip (default) or update existing accounts"}}})
+	}
 	if a.courses != nil {
 		rs = append(rs, a.courseRoutes()...)
 	}
@@ -144,7 +157,7 @@ func (a *API) routeTable() []route {
 func (a *API) courseRoutes() []route {
 	p := Prefix
 	c := p + "/courses/{id}"
-	return []route{
+	return append([]route{
 		// Courses.
 		{Method: "GET", Path: p + "/courses", Summary: "Your courses (administrators: every course)", Auth: authUser,
 			Resp: CourseList{}, Status: 200, Handler: a.getCourses,
@@ -311,5 +324,5 @@ func (a *API) courseRoutes() []route {
 			Query: append([]queryParam{{"unread", "string", "1: only unread ones"}}, pageParams...)},
 		{Method: "POST", Path: p + "/me/notifications/read", Summary: "Mark notifications read", Auth: authUser,
 			Req: MarkReadRequest{}, Resp: MarkedCount{}, Status: 200, Handler: a.postNotificationsRead},
-	}
+	}, a.catalogRoutes()...)
 }

@@ -231,6 +231,36 @@ func TestLoginRateLimitAnswers429(t *testing.T) {
 	}
 }
 
+func TestDeviceCookieGetsThroughALockout(t *testing.T) {
+	e := newEnv(t)
+	e.setup(t)
+	r := e.do(t, anon, "POST", "/api/v1/auth/login", LoginRequest{Login: "admin", Password: testPassword}).want(t, 200)
+	var device *http.Cookie
+	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
+		if c.Name == DeviceCookie {
+			device = c
+		}
+	}
+	if device == nil || device.Value == "" || device.Path != "/api/v1/auth/login" || !device.HttpOnly ||
+		device.SameSite != http.SameSiteStrictMode || device.MaxAge < 300*24*3600 {
+		t.Fatalf("device cookie = %+v, want a long-lived HttpOnly SameSite=Strict cookie for the login route", device)
+	}
+	for range 5 {
+		e.do(t, anon, "POST", "/api/v1/auth/login", LoginRequest{Login: "admin", Password: "wrong password"}).want(t, 401)
+	}
+	t.Run("a browser without the cookie is locked out", func(t *testing.T) {
+		e.do(t, anon, "POST", "/api/v1/auth/login", LoginRequest{Login: "admin", Password: testPassword}).want(t, 429)
+	})
+	t.Run("the browser that signed in before gets through", func(t *testing.T) {
+		e.do(t, anon, "POST", "/api/v1/auth/login", LoginRequest{Login: "admin", Password: testPassword},
+			"Cookie", DeviceCookie+"="+device.Value).want(t, 200)
+	})
+	t.Run("a forged cookie does not", func(t *testing.T) {
+		e.do(t, anon, "POST", "/api/v1/auth/login", LoginRequest{Login: "admin", Password: testPassword},
+			"Cookie", DeviceCookie+"=1.2.3.forged").want(t, 429)
+	})
+}
+
 func TestSecureCookies(t *testing.T) {
 	e := newEnv(t, func(p *Params) { p.SecureCookies = true })
 	tok, _, err := e.svc.EnsureSetupToken(t.Context())

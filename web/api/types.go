@@ -157,6 +157,8 @@ type MyCourse struct {
 // MyCourseList lists the caller's own courses.
 type MyCourseList struct {
 	Items []MyCourse `json:"items"`
+	// CanCreate says whether the caller may create courses (a site setting).
+	CanCreate bool `json:"can_create"`
 }
 
 // UserList is a page of users.

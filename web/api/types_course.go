@@ -16,6 +16,13 @@ type CourseList struct {
 	CanCreate bool `json:"can_create"`
 }
 
+// CatalogList is a page of the course catalogue.
+type CatalogList struct {
+	Items      []*course.CatalogCard `json:"items"`
+	Total      int                   `json:"total"`
+	NextCursor string                `json:"next_cursor,omitempty"`
+}
+
 // CoursePatch changes a course's details; absent fields stay.
 type CoursePatch struct {
 	Title       *string    `json:"title,omitempty"`

@@ -11,23 +11,24 @@ import (
 var _ store.Courses = (*DB)(nil)
 
 const courseCols = `id, title, code, description, cover_path, visibility, starts_at, ends_at, created_by,
-	COALESCE(join_code, ''), join_enabled, join_expires_at, join_approval, created_at, updated_at`
+	COALESCE(join_code, ''), join_enabled, join_expires_at, join_approval, listed, enrol_mode, created_at, updated_at`
 
 func scanCourse(sc scanner) (*lms.Course, error) {
 	var (
 		c                               lms.Course
-		vis                             string
+		vis, mode                       string
 		starts, ends, joinExp, crt, upd int64
-		joinEnabled, joinApproval       int64
+		joinEnabled, joinApproval, list int64
 	)
 	err := sc.Scan(&c.ID, &c.Title, &c.Code, &c.Description, &c.CoverPath, &vis, &starts, &ends, &c.CreatedBy,
-		&c.JoinCode, &joinEnabled, &joinExp, &joinApproval, &crt, &upd)
+		&c.JoinCode, &joinEnabled, &joinExp, &joinApproval, &list, &mode, &crt, &upd)
 	if err != nil {
 		return nil, err
 	}
 	c.Visibility = lms.CourseVisibility(vis)
 	c.StartsAt, c.EndsAt, c.JoinExpiresAt = fromMS(starts), fromMS(ends), fromMS(joinExp)
 	c.JoinEnabled, c.JoinNeedsApprove = joinEnabled != 0, joinApproval != 0
+	c.Listed, c.EnrolMode = list != 0, lms.EnrolMode(mode)
 	c.CreatedAt, c.UpdatedAt = fromMS(crt), fromMS(upd)
 	return &c, nil
 }
@@ -48,9 +49,10 @@ func nullID(id int64) any {
 	return id
 }
 
-// normalizeCourse sets c's times to what reads back.
+// normalizeCourse sets c's times and enrolment mode to what reads back.
 func normalizeCourse(c *lms.Course) {
 	c.StartsAt, c.EndsAt, c.JoinExpiresAt = normalize(c.StartsAt), normalize(c.EndsAt), normalize(c.JoinExpiresAt)
+	c.EnrolMode = c.Enrolment()
 }
 
 // CreateCourse inserts c and sets c.ID, CreatedAt (now unless set) and UpdatedAt.
@@ -61,11 +63,12 @@ func (s *DB) CreateCourse(ctx context.Context, c *lms.Course) error {
 	}
 	var id int64
 	err := s.q.QueryRowContext(ctx, `INSERT INTO courses (title, code, description, cover_path, visibility,
-		starts_at, ends_at, created_by, join_code, join_enabled, join_expires_at, join_approval, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+		starts_at, ends_at, created_by, join_code, join_enabled, join_expires_at, join_approval, listed, enrol_mode,
+		created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
 		c.Title, c.Code, c.Description, c.CoverPath, string(c.Visibility), toMS(c.StartsAt), toMS(c.EndsAt),
 		c.CreatedBy, nullText(c.JoinCode), boolInt(c.JoinEnabled), toMS(c.JoinExpiresAt),
-		boolInt(c.JoinNeedsApprove), toMS(created), toMS(created)).Scan(&id)
+		boolInt(c.JoinNeedsApprove), boolInt(c.Listed), string(c.Enrolment()), toMS(created), toMS(created)).Scan(&id)
 	if err != nil {
 		return s.wrap(err, "create course")
 	}
@@ -101,10 +104,10 @@ func (s *DB) UpdateCourse(ctx context.Context, c *lms.Course) error {
 	updated := normalize(s.now())
 	err := s.execOne(ctx, "course", `UPDATE courses SET title = $1, code = $2, description = $3,
 		cover_path = $4, visibility = $5, starts_at = $6, ends_at = $7, join_code = $8, join_enabled = $9,
-		join_expires_at = $10, join_approval = $11, updated_at = $12 WHERE id = $13`,
+		join_expires_at = $10, join_approval = $11, listed = $12, enrol_mode = $13, updated_at = $14 WHERE id = $15`,
 		c.Title, c.Code, c.Description, c.CoverPath, string(c.Visibility), toMS(c.StartsAt), toMS(c.EndsAt),
 		nullText(c.JoinCode), boolInt(c.JoinEnabled), toMS(c.JoinExpiresAt), boolInt(c.JoinNeedsApprove),
-		toMS(updated), c.ID)
+		boolInt(c.Listed), string(c.Enrolment()), toMS(updated), c.ID)
 	if err != nil {
 		return err
 	}

@@ -195,5 +195,15 @@ func (a *args) add(v any) string {
 	return fmt.Sprintf("$%d", len(*a))
 }
 
+// in appends ids and returns their parenthesised placeholder list, for
+// "x IN (...)"; ids must not be empty.
+func (a *args) in(ids []int64) string {
+	ps := make([]string, len(ids))
+	for i, id := range ids {
+		ps[i] = a.add(id)
+	}
+	return "(" + strings.Join(ps, ", ") + ")"
+}
+
 // scanner is *sql.Row or *sql.Rows.
 type scanner interface{ Scan(dest ...any) error }

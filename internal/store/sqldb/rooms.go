@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
@@ -182,12 +181,8 @@ func (s *DB) MessageReactions(ctx context.Context, messageIDs []int64) ([]*lms.R
 		return []*lms.Reaction{}, nil
 	}
 	var a args
-	ph := make([]string, len(messageIDs))
-	for i, id := range messageIDs {
-		ph[i] = a.add(id)
-	}
 	return queryList(ctx, s, "list message reactions", scanReaction, `SELECT message_id, user_id, emoji, created_at
-		FROM message_reactions WHERE message_id IN (`+strings.Join(ph, ", ")+`)
+		FROM message_reactions WHERE message_id IN `+a.in(messageIDs)+`
 		ORDER BY message_id, created_at, user_id, emoji`, a...)
 }
 

@@ -91,3 +91,14 @@ func (s *DB) DeleteValueIf(ctx context.Context, key, value string) (bool, error)
 	}
 	return n == 1, nil
 }
+
+// EnsureValue sets key to value unless it holds one (INSERT ... DO
+// NOTHING waits for a concurrent insert of the same key) and returns the
+// value it holds.
+func (s *DB) EnsureValue(ctx context.Context, key, value string) (string, error) {
+	if _, err := s.q.ExecContext(ctx, `INSERT INTO kv (name, val) VALUES ($1, $2)
+		ON CONFLICT (name) DO NOTHING`, key, value); err != nil {
+		return "", s.wrap(err, "ensure value")
+	}
+	return s.GetValue(ctx, key)
+}

@@ -2,9 +2,12 @@ package sqldb
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/store"
 )
 
 const userCols = `id, email, username, name, role, disabled, avatar_path, password_hash,
@@ -67,6 +70,38 @@ func (s *DB) UserByLogin(ctx context.Context, login string) (*lms.User, error) {
 		return nil, s.notFound(err, "user")
 	}
 	return u, nil
+}
+
+// UsersByLogins returns the users whose email or username is one of
+// logins, case-insensitively, ordered by id.
+func (s *DB) UsersByLogins(ctx context.Context, logins []string) ([]*lms.User, error) {
+	out := []*lms.User{}
+	if len(logins) == 0 {
+		return out, nil
+	}
+	if len(logins) > store.MaxLoginsPerLookup {
+		return nil, fmt.Errorf("%s: users by logins: %d logins, at most %d", s.dialect.Name, len(logins), store.MaxLoginsPerLookup)
+	}
+	var a args
+	marks := make([]string, len(logins))
+	for i, l := range logins {
+		marks[i] = "lower(" + a.add(l) + ")"
+	}
+	in := strings.Join(marks, ", ")
+	rows, err := s.q.QueryContext(ctx, `SELECT `+userCols+` FROM users
+		WHERE lower(email) IN (`+in+`) OR lower(username) IN (`+in+`) ORDER BY id`, a...)
+	if err != nil {
+		return nil, s.wrap(err, "users by logins")
+	}
+	defer func() { _ = rows.Close() }()
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, s.wrap(err, "users by logins")
+		}
+		out = append(out, u)
+	}
+	return out, s.wrap(rows.Err(), "users by logins")
 }
 
 // UpdateUser saves the editable fields of u and sets u.UpdatedAt.

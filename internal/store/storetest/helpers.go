@@ -34,7 +34,15 @@ const adminTimeout = 15 * time.Second
 // the test ends.
 func SQLite(t testing.TB) store.Store {
 	t.Helper()
-	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "lyceum.db"), zerolog.Nop())
+	return SQLiteAt(t, filepath.Join(t.TempDir(), "lyceum.db"))
+}
+
+// SQLiteAt opens (creating and migrating when needed) the SQLite database
+// at path, closed when the test ends. Opening one path twice gives two
+// stores over one database, as two nodes would have.
+func SQLiteAt(t testing.TB, path string) store.Store {
+	t.Helper()
+	db, err := sqlite.Open(t.Context(), path, zerolog.Nop())
 	if err != nil {
 		t.Fatalf("open sqlite: %v", err)
 	}
@@ -50,7 +58,14 @@ func SQLite(t testing.TB) store.Store {
 // ends. It skips the test when the variable is unset.
 func Postgres(t testing.TB) store.Store {
 	t.Helper()
-	u := PostgresURL(t)
+	return PostgresAt(t, PostgresURL(t))
+}
+
+// PostgresAt opens (and migrates) a PostgreSQL store at url, e.g. one from
+// PostgresURL, closed when the test ends. Opening one url twice gives two
+// stores over one database, as two nodes would have.
+func PostgresAt(t testing.TB, u string) store.Store {
+	t.Helper()
 	db, err := postgres.Open(t.Context(), u, zerolog.Nop())
 	if err != nil {
 		t.Fatalf("open postgres: %v", err)

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -136,6 +137,41 @@ var settingsTests = map[string]func(*testing.T, store.Store){
 		wg.Wait()
 		if len(errs) > 0 || wins != 1 {
 			t.Fatalf("%d winners, errors %v; want exactly 1 winner and no errors", wins, errs)
+		}
+	},
+	"ensure value keeps the first value; 10 concurrent callers all read the winner's": func(t *testing.T, s store.Store) {
+		ctx := ctxOf(t)
+		got, err := s.EnsureValue(ctx, "secret", "first")
+		noErr(t, err, "EnsureValue")
+		if got != "first" {
+			t.Fatalf("EnsureValue on a missing key = %q, want first", got)
+		}
+		if got, err = s.EnsureValue(ctx, "secret", "second"); err != nil || got != "first" {
+			t.Fatalf("EnsureValue on a set key = %q, %v; want first", got, err)
+		}
+		const callers = 10
+		var (
+			wg  sync.WaitGroup
+			mu  sync.Mutex // guards out
+			out = map[string]int{}
+		)
+		start := make(chan struct{})
+		for i := range callers {
+			wg.Go(func() {
+				<-start
+				v, err := s.EnsureValue(ctx, "race", fmt.Sprintf("v%d", i))
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					v = err.Error()
+				}
+				out[v]++
+			})
+		}
+		close(start)
+		wg.Wait()
+		if len(out) != 1 {
+			t.Fatalf("concurrent EnsureValue answered %v, want one value for all", out)
 		}
 	},
 }

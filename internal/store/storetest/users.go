@@ -28,6 +28,27 @@ var userTests = map[string]func(*testing.T, store.Store){
 			diff(t, "UserByLogin "+login, got, u)
 		}
 	},
+	"users by logins match emails and usernames in any case, each once, by id": func(t *testing.T, s store.Store) {
+		ctx := ctxOf(t)
+		alice, bob := newUser(t, s, "alice"), newUser(t, s, "bob")
+		newUser(t, s, "carol")
+		got, err := s.UsersByLogins(ctx, []string{"BOB", "alice@EXAMPLE.com", "alice", "nobody", "'; --"})
+		noErr(t, err, "UsersByLogins")
+		diff(t, "UsersByLogins", ids(got, userID), []int64{alice.ID, bob.ID})
+		none, err := s.UsersByLogins(ctx, nil)
+		noErr(t, err, "UsersByLogins(nil)")
+		diff(t, "UsersByLogins(nil)", none, []*lms.User{})
+		many := make([]string, store.MaxLoginsPerLookup)
+		for i := range many {
+			many[i] = label("user", i)
+		}
+		many[len(many)-1] = "carol@example.com"
+		got, err = s.UsersByLogins(ctx, many)
+		noErr(t, err, "UsersByLogins with the most logins")
+		if len(got) != 1 || got[0].Username != "carol" {
+			t.Fatalf("UsersByLogins(%d logins) = %v, want carol", len(many), ids(got, userID))
+		}
+	},
 	"missing user is not found": func(t *testing.T, s store.Store) {
 		ctx := ctxOf(t)
 		newUser(t, s, "alice")

@@ -61,6 +61,7 @@ export const auditActions = [
   ["auth.signup", "Signed up"],
   ["site.setup", "Completed first-run setup"],
   ["user.create", "Created user"],
+  ["user.import", "Imported users"],
   ["user.update", "Updated user"],
   ["user.delete", "Deleted user"],
   ["user.disable", "Disabled user"],

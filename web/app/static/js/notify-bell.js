@@ -57,6 +57,8 @@ export function describeNotification(n) {
     case "enrolled":
       return { text: `You were added to ${p.course_title || "a course"}${p.role && p.role !== "learner" ? ` as ${p.role === "ta" ? "a teaching assistant" : "an instructor"}` : ""}`,
         href: course ? `/courses/${course}` : "", p };
+    case "join_declined":
+      return { text: `Your request to join ${p.course_title || "a course"} was declined`, href: "/catalogue", p };
     case "join_request":
       return { text: `${p.username || "Someone"} asks to join ${p.course_title || "your course"}`,
         href: course ? `/courses/${course}/people` : "", p };

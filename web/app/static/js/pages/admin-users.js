@@ -152,6 +152,7 @@ export default function AdminUsersPage() {
                   data-testid="show-create-user" onClick=${() => toggle("create")}>New user</button>
           <button type="button" class="btn" aria-expanded=${panel === "invite" ? "true" : "false"}
                   data-testid="show-invite" onClick=${() => toggle("invite")}>Invite someone</button>
+          <a class="btn" href="/admin/users/import" data-testid="show-import">Import from CSV</a>
         </div>
       </div>
       ${panel === "create" && html`<${CreateUserForm} onCancel=${() => setPanel(null)}

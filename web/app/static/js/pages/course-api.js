@@ -16,11 +16,19 @@ export const configureJoin = (id, body) => put(c(id, "/join"), body);
 export const joinCourse = (code) => post("/join", { code });
 export const leaveCourse = (id) => post(c(id, "/leave"));
 
+// Catalogue (docs/api.md, section "Catalogue").
+export const listCatalogue = (params, signal) => get(`/catalogue${query(params)}`, { signal });
+export const setCatalogue = (id, body) => put(c(id, "/catalogue"), body);
+export const enrolSelf = (id) => post(c(id, "/enrol"));
+/** joinPreview is the card of the course a join code opens (404 for a wrong code). */
+export const joinPreview = (code, signal) => get(`/join/${encodeURIComponent(code)}`, { signal });
+
 // People.
 export const listMembers = (id, params, signal) => get(c(id, `/members${query(params)}`), { signal });
 export const enrol = (id, login, role) => post(c(id, "/members"), { login, role });
 export const setMemberRole = (id, userID, role) => patch(c(id, `/members/${userID}`), { role });
 export const approveMember = (id, userID) => post(c(id, `/members/${userID}/approve`));
+export const declineMember = (id, userID) => post(c(id, `/members/${userID}/decline`));
 export const removeMember = (id, userID) => del(c(id, `/members/${userID}`));
 /** importRoster sends a CSV file; apply false asks for a preview only. */
 export const importRoster = (id, file, apply) => api("POST", c(id, `/roster${apply ? "?apply=1" : ""}`),

@@ -1,5 +1,6 @@
 // /courses: the courses you belong to (administrators: every course), with
-// search, a "join with a code" form and the button to create a course.
+// search, a "join with a code" form, the way to the catalogue and the
+// button to create a course.
 import { html, useState } from "../html.js";
 import { useApp, isAdmin } from "../session.js";
 import {
@@ -48,7 +49,8 @@ export default function CourseListPage() {
           <p>No course title or code contains “${q}”.
           <button type="button" class="link" onClick=${() => setSearch("")}>Clear the search</button>.</p><//>`
       : html`<${EmptyState} title="No courses yet" icon="book" testid="courses-empty">
-          <p>Join a course with the code your teacher gave you${canCreate ? ", or create your own" : ""}.</p><//>`;
+          <p>Find one in the <a href="/catalogue">catalogue</a>, join with the code your teacher gave
+          you${canCreate ? ", or create your own" : ""}.</p><//>`;
   } else {
     const d = courses.data;
     body = html`
@@ -67,10 +69,10 @@ export default function CourseListPage() {
     <div class="page">
       <div class="page-head">
         <${PageTitle} sub=${admin ? "Every course on this site." : "The courses you teach or take."}>Courses<//>
-        ${canCreate && html`
-          <div class="page-actions">
-            <a class="btn btn-primary" href="/courses/new" data-testid="new-course">New course</a>
-          </div>`}
+        <div class="page-actions">
+          <a class="btn" href="/catalogue" data-testid="browse-catalogue">Browse the catalogue</a>
+          ${canCreate && html`<a class="btn btn-primary" href="/courses/new" data-testid="new-course">New course</a>`}
+        </div>
       </div>
       <div class="course-list-layout">
         <div class="course-list-main">

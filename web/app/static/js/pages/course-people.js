@@ -10,7 +10,7 @@ import { plural } from "../format.js";
 import { confirm } from "../confirm.js";
 import { toast } from "../toast.js";
 import {
-  listMembers, enrol, setMemberRole, approveMember, removeMember, listGroups, assignGroup,
+  listMembers, enrol, setMemberRole, approveMember, declineMember, removeMember, listGroups, assignGroup,
 } from "./course-api.js";
 import { CourseFrame, can, isStaff, roleLabels } from "./course-common.js";
 import { RosterImport } from "./course-roster.js";
@@ -45,12 +45,13 @@ function EnrolForm({ courseID, onAdded }) {
     </form>`;
 }
 
-function Pending({ courseID, items, onChange }) {
+function Pending({ courseID, items, total, onChange }) {
   const [busy, setBusy] = useState(0);
   async function act(m, approve) {
     if (!approve) {
       const ok = await confirm({
-        title: `Decline ${m.name || m.username}?`, body: "Their request is removed. They can ask again with the code.",
+        title: `Decline ${m.name || m.username}?`,
+        body: "Their request is removed and they're told it was declined. They can ask again.",
         confirmLabel: "Decline", danger: true,
       });
       if (!ok) return;
@@ -58,7 +59,7 @@ function Pending({ courseID, items, onChange }) {
     setBusy(m.user_id);
     try {
       if (approve) await approveMember(courseID, m.user_id);
-      else await removeMember(courseID, m.user_id);
+      else await declineMember(courseID, m.user_id);
       toast(approve ? `${m.name || m.username} joined the course.` : "Request declined.");
       onChange();
     } catch (e) {
@@ -68,8 +69,9 @@ function Pending({ courseID, items, onChange }) {
     }
   }
   return html`
-    <${Section} id="pending" title="Waiting for approval" testid="pending-members"
-        description="These people joined with the code; they become learners once approved.">
+    <${Section} id="pending" title=${html`Waiting for approval <span class="badge badge-accent"><span
+          data-testid="pending-count">${total}</span><span class="visually-hidden"> waiting</span></span>`} testid="pending-members"
+        description="These people asked to join, from the catalogue or with a code that needs approval. They become learners once approved; either way they're told.">
       <ul class="list">
         ${items.map((m) => html`
           <li key=${m.user_id} class="list-row" data-testid="pending-row" data-username=${m.username}>
@@ -79,7 +81,7 @@ function Pending({ courseID, items, onChange }) {
               <button type="button" class="btn btn-small btn-primary" disabled=${busy === m.user_id}
                       onClick=${() => act(m, true)} data-testid="approve">Approve</button>
               <button type="button" class="btn btn-small btn-danger-ghost" disabled=${busy === m.user_id}
-                      onClick=${() => act(m, false)}>Decline</button>
+                      onClick=${() => act(m, false)} data-testid="decline">Decline</button>
             </div>
           </li>`)}
       </ul>
@@ -184,7 +186,8 @@ function Members({ course, version, bump }) {
       </div>`;
   }
   return html`
-    ${pending.data && pending.data.items.length > 0 && html`<${Pending} courseID=${course.id} items=${pending.data.items} onChange=${bump} />`}
+    ${pending.data && pending.data.items.length > 0 && html`<${Pending} courseID=${course.id} items=${pending.data.items}
+        total=${pending.data.total !== undefined ? pending.data.total : pending.data.items.length} onChange=${bump} />`}
     <${Section} id="members" title="Members" testid="members"
         actions=${html`<div class="field field-compact"><label for="role-filter" class="visually-hidden">Show</label>
           <select id="role-filter" class="select-small" value=${role} onChange=${(e) => setRole(e.currentTarget.value)}>

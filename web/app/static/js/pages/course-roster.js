@@ -5,6 +5,7 @@ import { useAction, FormError } from "../forms.js";
 import { Section, Badge } from "../ui.js";
 import { plural } from "../format.js";
 import { toast } from "../toast.js";
+import { pickFile } from "../file-pick.js";
 import { importRoster } from "./course-api.js";
 import { roleLabels } from "./course-common.js";
 
@@ -55,17 +56,12 @@ export function RosterImport({ courseID, onApplied }) {
   const input = useRef(null);
 
   async function onChange(e) {
-    const f = e.currentTarget.files && e.currentTarget.files[0];
+    const { file: f, tooLarge } = pickFile(e, maxRosterBytes);
     setReport(null);
-    setLocalError("");
+    setLocalError(tooLarge);
     setError(null);
-    setFile(null);
-    if (!f) return;
-    if (f.size > maxRosterBytes) {
-      setLocalError("That file is larger than 1 MB. Split it into smaller files.");
-      return;
-    }
     setFile(f);
+    if (!f) return;
     const rep = await run(() => importRoster(courseID, f, false));
     if (rep) setReport(rep);
   }

@@ -1,5 +1,6 @@
 // /courses/{id}/settings (instructors): details and cover, visibility
-// (publish, archive), the join code, and deleting the course.
+// (publish, archive), the catalogue listing, the join code, and deleting
+// the course.
 import { html, useState } from "../html.js";
 import { navigate } from "../router.js";
 import { useAction, formValues, FormError, Submit } from "../forms.js";
@@ -10,6 +11,7 @@ import { updateCourse, setVisibility, deleteCourse, uploadCover, removeCover, co
 import { CourseFields, CoverPicker, courseBody, courseFields } from "./course-form.js";
 import { CourseFrame, VisibilityBadge, can } from "./course-common.js";
 import { JoinSettings } from "./course-join.js";
+import { CatalogueSettings } from "./course-catalogue-settings.js";
 
 function DetailsSection({ course, onChange }) {
   const { pending, error, run } = useAction();
@@ -121,6 +123,7 @@ export default function CourseSettingsPage({ params }) {
         <div class="narrow-col">
           <${DetailsSection} course=${course} onChange=${setCourse} />
           <${VisibilitySection} course=${course} onChange=${setCourse} />
+          <${CatalogueSettings} course=${course} onChange=${setCourse} />
           ${can(course, "manage_people") && html`<${JoinSettings} course=${course} onChange=${setCourse} />`}
           <${DangerSection} course=${course} />
         </div>`}

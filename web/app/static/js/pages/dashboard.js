@@ -1,6 +1,7 @@
 // /: the dashboard, "My courses": a card per course with its cover, the
-// learner's progress bar and unread chat count, and "continue where you
-// left off" for the course worked on most recently.
+// learner's progress bar and unread chat count, "continue where you left
+// off" for the course worked on most recently, and a first-run empty state
+// per role.
 import { html, useState } from "../html.js";
 import { useApp, isAdmin } from "../session.js";
 import { useTitle, useLoad, PageTitle, Loading, ErrorState, EmptyState, Badge, Time } from "../ui.js";
@@ -65,14 +66,43 @@ function ContinueCard({ courses }) {
     </section>`;
 }
 
-function AdminHint() {
+// EmptyDashboard is the first-run dashboard, by role: administrators set
+// up the site, people who may create courses start one, learners find one.
+function EmptyDashboard({ me, canCreate }) {
+  if (isAdmin(me)) {
+    return html`
+      <${EmptyState} title="Let's set up your site" testid="dashboard-empty" icon="book">
+        <p data-role="admin">You're an administrator and not in any course yet. Create the first course, add people
+        (accounts or invitation links), and choose who may sign up or create courses.</p>
+        <div class="empty-actions">
+          <a class="btn btn-primary" href="/courses/new" data-testid="empty-create-course">Create a course</a>
+          <a class="btn" href="/admin/users" data-testid="empty-invite">Invite people</a>
+          <a class="btn" href="/admin/settings" data-testid="empty-settings">Site settings</a>
+        </div>
+      <//>`;
+  }
+  if (canCreate) {
+    return html`
+      <${EmptyState} title="No courses yet" testid="dashboard-empty" icon="book">
+        <p data-role="creator">Create a course to teach: you become its instructor and can invite learners. Or find
+        one to take in the catalogue.</p>
+        <div class="empty-actions">
+          <a class="btn btn-primary" href="/courses/new" data-testid="empty-create-course">Create a course</a>
+          <a class="btn" href="/catalogue" data-testid="empty-catalogue">Browse the catalogue</a>
+          <a class="btn" href="/join" data-testid="dashboard-join">Join with a code</a>
+        </div>
+      <//>`;
+  }
   return html`
-    <div class="card hint-card" data-testid="admin-hint">
-      <h2>You're an administrator</h2>
-      <p>Start by adding people: create accounts yourself or send invitation links
-      from <a href="/admin/users">Users</a>. You can also open sign-up to your organisation's email
-      domain in <a href="/admin/settings">Settings</a>.</p>
-    </div>`;
+    <${EmptyState} title="No courses yet" testid="dashboard-empty" icon="book">
+      <p data-role="learner">Find a course in the catalogue, or join one with the code your teacher gave you.
+      Courses you join appear here with your progress.</p>
+      <div class="empty-actions">
+        <a class="btn btn-primary" href="/catalogue" data-testid="empty-catalogue">Browse the catalogue</a>
+        <a class="btn" href="/join" data-testid="dashboard-join">Join with a code</a>
+      </div>
+      <p class="muted">Expecting a course? Check with your teacher that they used <strong>${me.email}</strong>.</p>
+    <//>`;
 }
 
 export default function DashboardPage() {
@@ -85,15 +115,8 @@ export default function DashboardPage() {
   let content;
   if (courses.loading && !courses.data) content = html`<${Loading} label="Loading your courses…" />`;
   else if (courses.error) content = html`<${ErrorState} error=${courses.error} onRetry=${courses.reload} />`;
-  else if (items.length === 0) {
-    content = html`
-      <${EmptyState} title="No courses yet" testid="dashboard-empty" icon="book">
-        <p>You're not in any course yet. Join one with the code your teacher gave you, or wait until
-        they add you: it appears here with your progress.</p>
-        <p><a class="btn btn-primary" href="/join" data-testid="dashboard-join">Join with a code</a></p>
-        <p class="muted">Expecting a course? Check with your teacher that they used <strong>${me.email}</strong>.</p>
-      <//>`;
-  } else {
+  else if (items.length === 0) content = html`<${EmptyDashboard} me=${me} canCreate=${!!courses.data.can_create} />`;
+  else {
     content = html`
       <${ContinueCard} courses=${items} />
       <ul class="course-grid" data-testid="course-list">
@@ -109,7 +132,6 @@ export default function DashboardPage() {
           <a class="btn" href="/courses" data-testid="all-courses">All courses</a>
         </div>
       </div>
-      ${isAdmin(me) && items.length === 0 && html`<${AdminHint} />`}
       ${content}
     </div>`;
 }

@@ -1,13 +1,15 @@
-// /join/{code}: join a course with its join code (the link a teacher
-// shares), and JoinCodeForm, the "join with a code" form used elsewhere.
+// /join/{code}: the course a join code opens (its catalogue card) and
+// "Join course" (the link a teacher shares); /join: type a code; and
+// JoinCodeForm, the "join with a code" form used elsewhere.
 import { html, useState } from "../html.js";
 import { navigate } from "../router.js";
 import { useApp } from "../session.js";
 import { useAction, Field, FormError, Submit } from "../forms.js";
-import { useTitle, PageTitle } from "../ui.js";
+import { useTitle, useLoad, PageTitle, Loading, ErrorState } from "../ui.js";
 import { toast } from "../toast.js";
-import { joinCourse } from "./course-api.js";
+import { joinCourse, joinPreview } from "./course-api.js";
 import { coursePath } from "./course-common.js";
+import { CourseCard } from "./catalogue-card.js";
 
 /** normalizeCode upper-cases a typed code and drops spaces and dashes. */
 export function normalizeCode(s) {
@@ -60,11 +62,46 @@ export function JoinCodeForm({ initial = "" }) {
     </form>`;
 }
 
+// JoinPreview shows the course the code opens before "Join course": its
+// card (title, teachers, cover, summary) and what joining does.
+function JoinPreview({ code }) {
+  const preview = useLoad((signal) => joinPreview(code, signal), [code]);
+  const { pending, error, join, pendingApproval } = useJoin();
+  if (preview.loading && !preview.data) return html`<${Loading} label="Looking up the code…" />`;
+  if (preview.error) {
+    if (preview.error.status !== 404) return html`<${ErrorState} error=${preview.error} onRetry=${preview.reload} />`;
+    return html`
+      <div class="alert alert-error" role="alert" data-testid="join-invalid">
+        <strong>This join code doesn't work.</strong>
+        <span>It may be mistyped, turned off or expired. Check it with your teacher, or type it here.</span>
+      </div>
+      <${JoinCodeForm} />`;
+  }
+  const card = preview.data;
+  let foot;
+  if (card.status === "active") {
+    foot = html`<p class="muted small">You're already in this course.</p>
+      <a class="btn btn-primary" href=${coursePath(card.id)} data-testid="join-open">Open course</a>`;
+  } else if (card.status === "pending" || pendingApproval) {
+    foot = html`<${PendingNotice} />`;
+  } else {
+    foot = html`
+      <div class="form join-actions">
+        <${FormError} error=${error} />
+        ${card.enrol_mode === "approval" && html`<p class="muted small">A teacher approves each person who joins.</p>`}
+        <button type="button" class="btn btn-primary" disabled=${pending} aria-busy=${pending ? "true" : "false"}
+                onClick=${() => join(code)} data-testid="join-confirm">
+          ${pending ? "Joining…" : "Join course"}</button>
+        <a class="btn btn-ghost" href="/courses">Not now</a>
+      </div>`;
+  }
+  return html`<${CourseCard} card=${card} testid="join-card">${foot}<//>`;
+}
+
 export default function JoinPage({ params }) {
   const { site } = useApp();
   useTitle("Join a course", site);
   const code = normalizeCode(params.code);
-  const { pending, error, join, pendingApproval } = useJoin();
   if (!code) {
     return html`
       <div class="page auth">
@@ -75,18 +112,9 @@ export default function JoinPage({ params }) {
       </div>`;
   }
   return html`
-    <div class="page auth">
-      <div class="card auth-card" data-testid="join-page">
-        <${PageTitle} sub="You were invited to join a course with this code.">Join a course<//>
-        <p class="join-code-small" data-testid="join-page-code">${code}</p>
-        ${pendingApproval ? html`<${PendingNotice} />` : html`
-          <div class="form">
-            <${FormError} error=${error} />
-            <button type="button" class="btn btn-primary" disabled=${pending} aria-busy=${pending ? "true" : "false"}
-                    onClick=${() => join(code)} data-testid="join-confirm">
-              ${pending ? "Joining…" : "Join course"}</button>
-            <a class="btn btn-ghost" href="/courses">Not now</a>
-          </div>`}
-      </div>
+    <div class="page join-preview" data-testid="join-page">
+      <${PageTitle} sub="You were invited to join this course.">Join a course<//>
+      <${JoinPreview} code=${code} />
+      <p class="muted small join-code-line">Join code <span class="join-code-small" data-testid="join-page-code">${code}</span></p>
     </div>`;
 }

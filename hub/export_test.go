@@ -1,0 +1,20 @@
+package hub
+
+// LiveSubscribers reports how many local subscriptions of topic are live
+// (activated), for tests in package hub_test whose clients do not read
+// their acks.
+func LiveSubscribers(h *Hub, topic string) int {
+	t := h.lookup(topic)
+	if t == nil {
+		return 0
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for _, s := range t.subs {
+		if s.live {
+			n++
+		}
+	}
+	return n
+}
