@@ -92,6 +92,7 @@ func startTestNode(t *testing.T, vars map[string]string) *testNode {
 	t.Cleanup(stop)
 	// The public URL must match the real port for the Origin checks.
 	tn := &testNode{node: n, url: "http://" + n.addr(), logs: logs, stop: stop}
+	loadAPIDoc(t, tn.url)
 	return tn
 }
 

@@ -64,7 +64,7 @@ function ModuleTitle({ module, disabled, onRenamed }) {
               data-testid="rename-module">Rename</button>`;
   }
   return html`
-    <form class="form form-inline module-rename" onSubmit=${onSubmit}>
+    <form class="form form-inline module-rename" onSubmit=${onSubmit} data-testid="rename-module-form">
       <${FormError} error=${error} fields=${["title"]} />
       <${Field} id=${`module-title-${module.id}`} name="title" label="Module title" required maxlength="200"
           defaultValue=${module.title} error=${error} autofocus />
