@@ -223,7 +223,7 @@ func (s *Service) SendMessage(ctx context.Context, actor *lms.User, in SendInput
 	if !created {
 		return m, false, nil
 	}
-	m.AuthorName = actor.Username
+	m.AuthorName, m.AuthorUsername = actor.Name, actor.Username
 	if m.UploadID != 0 {
 		if err := s.store.SetUploadRefs(ctx, r.CourseID, messageRef(m.ID), []int64{m.UploadID}); err != nil {
 			s.log.Warn().Err(err).Int64("message", m.ID).Msg("reference the message's upload")
