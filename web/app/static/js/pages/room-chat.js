@@ -196,7 +196,7 @@ function Chat({ course, info }) {
       ${status === "offline" && html`<p class="alert alert-warning chat-offline" role="status">
         <strong>Reconnecting…</strong> Messages you send now go through as soon as possible; the room catches up
         when the connection is back.</p>`}
-      ${chat.liveError && html`<p class="alert alert-error" role="alert">Live updates are off for this room:
+      ${chat.liveError && html`<p class="alert alert-error" role="alert">Live updates are off for this room:${" "}
         ${errorMessage(chat.liveError)}</p>`}
       <div class="chat-body">
         <div class="chat-main">
