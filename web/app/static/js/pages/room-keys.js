@@ -39,7 +39,8 @@ export function useMessageKeys(listRef, onEscape, ready) {
     let current = null; // the message that holds the list's Tab stop
     const sync = () => {
       const items = messagesOf(list);
-      if (!items.includes(current)) current = items[items.length - 1] || null;
+      // Away from the list, its Tab stop follows the newest message.
+      if (!items.includes(current) || !list.contains(document.activeElement)) current = items[items.length - 1] || null;
       for (const li of items) {
         li.tabIndex = li === current ? 0 : -1;
         // A failed send keeps its Retry one Tab away.
