@@ -54,12 +54,7 @@ func accessibleNames(t *testing.T, ctx context.Context, css, role string) []stri
 }
 
 func TestBrowserOutlineControlsNameTheirModule(t *testing.T) {
-	n := startTestNode(t, nil)
-	ada := newBrowser(t, desktop)
-	createFirstAdmin(t, ada, n)
-	api := newAPIClient(t, n.url)
-	loginAPI(api, "ada", liveAdminPW)
-	s := seedProgressCourse(api) // module "Week 1" with the lesson "Welcome"
+	n, ada, api, s := adminWithCourse(t) // module "Week 1" with the lesson "Welcome"
 	var week2 struct{ ID int64 }
 	api.call("POST", fmt.Sprintf("/courses/%d/modules", s.CourseID), map[string]string{"title": "Week 2"}, &week2)
 	api.call("POST", fmt.Sprintf("/modules/%d/lessons", week2.ID), map[string]any{"title": "Orbits", "body_md": "x"}, nil)
@@ -120,6 +115,15 @@ func press(t *testing.T, ctx context.Context, key string) {
 	do(t, ctx, "press a key", chromedp.KeyEvent(key))
 }
 
+// pressFor presses key and fails unless the focus lands on want (see focused).
+func pressFor(t *testing.T, ctx context.Context, key, want, what string) {
+	t.Helper()
+	press(t, ctx, key)
+	if got := focusedText(t, ctx); got != want {
+		t.Errorf("%s focuses %q, want %q", what, got, want)
+	}
+}
+
 func TestBrowserChatKeyboardAndToolbar(t *testing.T) {
 	n := startTestNode(t, nil)
 	w := newChatWorld(t, n)
@@ -171,43 +175,25 @@ func TestBrowserChatKeyboardAndToolbar(t *testing.T) {
 	if got, err := chromedp.Run(ada, chromedp.Evaluate[string](`document.activeElement.textContent`)); err != nil || !strings.Contains(got, "Ada says 2") {
 		t.Errorf("ArrowUp from the last message focuses %q (%v), want the one before it", got, err)
 	}
-	press(t, ada, kb.ArrowRight)
-	if got := focusedText(t, ada); got != "reaction-add" {
-		t.Errorf("ArrowRight on a message focuses %q, want its first action", got)
-	}
-	press(t, ada, kb.ArrowRight)
-	if got := focusedText(t, ada); got != "msg-reply" {
-		t.Errorf("ArrowRight again focuses %q, want Reply", got)
-	}
+	pressFor(t, ada, kb.ArrowRight, "reaction-add", "ArrowRight on a message (its first action)")
+	pressFor(t, ada, kb.ArrowRight, "msg-reply", "ArrowRight again (Reply)")
 	if shown, err := chromedp.Run(ada, chromedp.Evaluate[bool](toolbarShownJS(`.msg:focus-within`))); err != nil || !shown {
 		t.Errorf("the focused message's actions do not show (%v)", err)
 	}
-	press(t, ada, kb.Escape)
-	if got := focusedText(t, ada); got != "message" {
-		t.Errorf("Escape in the actions focuses %q, want the message", got)
-	}
-	press(t, ada, kb.Escape)
-	if got := focusedText(t, ada); got != "composer-input" {
-		t.Errorf("Escape on a message focuses %q, want the message box", got)
-	}
+	pressFor(t, ada, kb.Escape, "message", "Escape in the actions (back to the message)")
+	pressFor(t, ada, kb.Escape, "composer-input", "Escape on a message (on to the message box)")
 
 	// The skip link: the first stop after the rooms link, visible when
 	// focused, and Enter lands in the message box.
 	if _, err := chromedp.Run(ada, chromedp.Evaluate[bool](`(document.querySelector(".chat .back-link").focus(), true)`)); err != nil {
 		t.Fatal(err)
 	}
-	press(t, ada, kb.Tab)
-	if got := focusedText(t, ada); got != "skip-to-composer" {
-		t.Errorf("the first Tab stop after the rooms link is %q, want the link to the message box", got)
-	}
+	pressFor(t, ada, kb.Tab, "skip-to-composer", "the first Tab after the rooms link (the link to the message box)")
 	screenshot(t, ada, "skip-link")
 	if msg, err := chromedp.Run(ada, chromedp.Evaluate[string](uncoveredJS(`[data-testid=skip-to-composer]`))); err != nil || msg != "" {
 		t.Errorf("the focused skip link is not visible: %s %v", msg, err)
 	}
-	press(t, ada, kb.Enter)
-	if got := focusedText(t, ada); got != "composer-input" {
-		t.Errorf("the skip link leads to %q, want the message box", got)
-	}
+	pressFor(t, ada, kb.Enter, "composer-input", "Enter on the skip link")
 
 	// On a phone, tapping a message shows its actions.
 	phoneCtx := newBrowser(t, phone)

@@ -16,12 +16,7 @@ import (
 // sentence (item 15).
 
 func TestBrowserUploadedMediaIsItsOwnBlock(t *testing.T) {
-	n := startTestNode(t, nil)
-	ada := newBrowser(t, desktop)
-	createFirstAdmin(t, ada, n)
-	api := newAPIClient(t, n.url)
-	loginAPI(api, "ada", liveAdminPW)
-	s := seedProgressCourse(api)
+	n, ada, _, s := adminWithCourse(t)
 
 	do(t, ada, "open the lesson editor", chromedp.Navigate(fmt.Sprintf("%s/courses/%d/lessons/%d/edit", n.url, s.CourseID, s.LessonID)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=lesson-form]`)))
