@@ -27,11 +27,13 @@ func (c *conn) handle(ctx context.Context, cmd *Command) {
 
 func (c *conn) subscribe(ctx context.Context, cmd *Command) {
 	h := c.h
-	if h.cfg.Hooks.CanSubscribe == nil {
+	can := h.hookSet().CanSubscribe
+	if can == nil {
 		c.sendError(cmd.ID, CodeForbidden, "Subscriptions are not allowed.")
 		return
 	}
-	opts, err := h.cfg.Hooks.CanSubscribe(ctx, c.ident, cmd.Topic)
+	gen := h.rechecks.gen.Load()
+	opts, err := can(ctx, c.ident, cmd.Topic)
 	if err != nil {
 		c.sendErr(cmd.ID, err)
 		return
@@ -61,7 +63,7 @@ func (c *conn) subscribe(ctx context.Context, cmd *Command) {
 		c.sendErr(cmd.ID, wrapUnavailable(err))
 		return
 	}
-	s := &subscription{c: c, t: t, presence: opts.Presence && !cmd.Quiet}
+	s := &subscription{c: c, t: t, presence: opts.Presence && !cmd.Quiet, scope: opts.Scope}
 	t.add(s) // buffers live publications until activate
 	c.mu.Lock()
 	if c.subs == nil {
@@ -110,6 +112,11 @@ func (c *conn) subscribe(ctx context.Context, cmd *Command) {
 		c.sendError(cmd.ID, CodeInsufficientState, "The topic's stream changed while subscribing; subscribe again.")
 		return
 	}
+	if h.rechecks.gen.Load() != gen {
+		// Access changed somewhere while this was decided: a re-check that
+		// ran meanwhile may have missed the new subscription.
+		h.rechecks.add(recheckKey{userID: c.ident.UserID, scope: s.scope})
+	}
 	if cmd.Since != nil {
 		result := "failure"
 		if recovered {
@@ -132,13 +139,14 @@ func (c *conn) unsubscribe(_ context.Context, cmd *Command) {
 }
 
 // dropSubscription removes s from its topic and the connection, removes its
-// presence entry and releases the topic. removedFromTopic is true when the
+// presence entry and releases the topic; it reports false when s was not the
+// connection's subscription any more. removedFromTopic is true when the
 // topic already removed it (kicked for insufficient state).
-func (c *conn) dropSubscription(s *subscription, removedFromTopic bool) {
+func (c *conn) dropSubscription(s *subscription, removedFromTopic bool) bool {
 	c.mu.Lock()
 	if c.subs[s.t.name] != s {
 		c.mu.Unlock()
-		return
+		return false
 	}
 	delete(c.subs, s.t.name)
 	c.mu.Unlock()
@@ -156,6 +164,7 @@ func (c *conn) dropSubscription(s *subscription, removedFromTopic bool) {
 		cancel()
 	}
 	h.releaseTopic(s.t)
+	return true
 }
 
 // dropSubscriptions finishes subscriptions a topic kicked out.
@@ -180,17 +189,21 @@ func (c *conn) dropAll() {
 
 func (c *conn) publish(ctx context.Context, cmd *Command) {
 	h := c.h
-	if h.cfg.Hooks.OnPublish == nil {
+	onPublish := h.hookSet().OnPublish
+	if onPublish == nil {
 		c.sendError(cmd.ID, CodeForbidden, "Publishing is not allowed.")
 		return
 	}
-	data, err := h.cfg.Hooks.OnPublish(ctx, PublishRequest{Identity: c.ident, Topic: cmd.Topic, Key: cmd.Key, Data: cmd.Data})
+	res, err := onPublish(ctx, PublishRequest{Identity: c.ident, Topic: cmd.Topic, Key: cmd.Key, Data: cmd.Data})
 	if err != nil {
 		c.sendErr(cmd.ID, err)
 		return
 	}
-	ack := AckFrame{Type: FrameAck, ID: cmd.ID, Topic: cmd.Topic}
-	if data != nil {
+	ack := AckFrame{Type: FrameAck, ID: cmd.ID, Topic: cmd.Topic, Result: res.Result}
+	if p := res.Position; p != nil {
+		ack.Epoch, ack.Offset = p.Epoch, &p.Offset
+	}
+	if data := res.Data; data != nil {
 		opts := PublishOptions{}
 		if cmd.Key != "" {
 			// Keys are scoped by user so one user cannot suppress another's publication.

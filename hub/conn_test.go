@@ -130,11 +130,11 @@ func TestCommandErrors(t *testing.T) {
 			}
 			return hub.SubscribeOptions{}, nil
 		},
-		OnPublish: func(_ context.Context, req hub.PublishRequest) (json.RawMessage, error) {
+		OnPublish: func(_ context.Context, req hub.PublishRequest) (hub.PublishResult, error) {
 			if req.Topic == "course:ro" {
-				return nil, errors.New("database down") // internals must not leak
+				return hub.PublishResult{}, errors.New("database down") // internals must not leak
 			}
-			return json.RawMessage(`{"from":"` + req.Identity.UserID + `","text":` + string(req.Data) + `}`), nil
+			return hub.PublishResult{Data: json.RawMessage(`{"from":"` + req.Identity.UserID + `","text":` + string(req.Data) + `}`)}, nil
 		},
 	}})
 	c := hubtest.Dial(t, n, "u1")

@@ -247,6 +247,8 @@ type AckFrame struct {
 	Offset    *uint64        `json:"offset,omitempty"`
 	Recovered *bool          `json:"recovered,omitempty"`
 	Presence  []PresenceUser `json:"presence,omitempty"`
+	// Result is what a publish hook returned for the client (PublishResult).
+	Result json.RawMessage `json:"result,omitempty"`
 }
 
 // ErrorFrame answers a command that failed (ID 0 when it could not be read).

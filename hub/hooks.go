@@ -26,6 +26,10 @@ type SubscribeOptions struct {
 	// Presence announces this connection in the topic's presence and sends
 	// it the topic's join and leave events.
 	Presence bool
+	// Scope tags the subscription with what its access depends on (opaque
+	// to the hub, e.g. "course:7"): Hub.Recheck re-checks the subscriptions
+	// of a scope when access in it changes.
+	Scope string
 }
 
 // PublishRequest is a client's publish command as handed to OnPublish.
@@ -38,17 +42,32 @@ type PublishRequest struct {
 	Data json.RawMessage // compact, valid JSON
 }
 
+// PublishResult is what OnPublish decided about a client publication.
+type PublishResult struct {
+	// Data is published on the request's topic (possibly rewritten, e.g.
+	// with the sender as the server knows them); nil publishes nothing (the
+	// hook stored and published by itself, or there is nothing to publish).
+	Data json.RawMessage
+	// Position, when Data is nil, is where the hook's own publication landed
+	// on the topic; the ack carries it. Nil when it has none (e.g. the
+	// publication is queued for later: see Result).
+	Position *Position
+	// Result goes into the ack as "result" (e.g. the stored message with its
+	// id), so the client reconciles without waiting for its own push.
+	Result json.RawMessage
+}
+
 // Hooks let the caller (rooms, the API) decide what a connection may do. The
 // hub only enforces the answers. Nil hooks refuse: without CanSubscribe no
 // subscription is allowed, without OnPublish clients cannot publish.
 type Hooks struct {
-	// CanSubscribe reports whether id may subscribe to topic.
+	// CanSubscribe reports whether id may subscribe to topic. Hub.Recheck
+	// calls it again for existing subscriptions when access changes.
 	CanSubscribe func(ctx context.Context, id Identity, topic string) (SubscribeOptions, error)
 	// OnPublish validates (and may store) a client publication before
-	// fan-out. It returns the data to publish (possibly rewritten, e.g. with
-	// the sender and a stored id), or nil data to publish nothing (the hook
-	// published by itself through Hub.Publish), or an error for the client.
-	OnPublish func(ctx context.Context, req PublishRequest) (json.RawMessage, error)
+	// fan-out, and returns what to publish and what the ack carries, or an
+	// error for the client.
+	OnPublish func(ctx context.Context, req PublishRequest) (PublishResult, error)
 	// ErrorInfo maps a hook error to a stable code and a message safe to show
 	// (e.g. lms.ErrorCode and lms.ErrorMessage). When nil, *Error values keep
 	// their code and anything else becomes "internal".
@@ -88,6 +107,15 @@ func Errorf(code, format string, args ...any) *Error {
 // reached (publishes fail fast with it while Redis is down).
 var ErrUnavailable = errors.New("hub: broker unavailable")
 
+// SetHooks installs the hooks that decide what connections may do,
+// replacing Config.Hooks. It lets the caller build the hub first and the
+// policy (which may publish through the hub) afterwards; call it before the
+// hub serves connections.
+func (h *Hub) SetHooks(hk Hooks) { h.hooks.Store(&hk) }
+
+// hookSet returns the hooks in force.
+func (h *Hub) hookSet() *Hooks { return h.hooks.Load() }
+
 // errorInfo maps err to (code, message) for an error frame.
 func (h *Hub) errorInfo(err error) (string, string) {
 	var e *Error
@@ -97,8 +125,8 @@ func (h *Hub) errorInfo(err error) (string, string) {
 	if errors.Is(err, ErrUnavailable) {
 		return CodeUnavailable, "The real-time service is temporarily unavailable."
 	}
-	if h.cfg.Hooks.ErrorInfo != nil {
-		return h.cfg.Hooks.ErrorInfo(err)
+	if f := h.hookSet().ErrorInfo; f != nil {
+		return f(err)
 	}
 	return CodeInternal, "An internal error occurred."
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -23,6 +24,7 @@ const topicStripes = 64
 // mount Handler (or call ServeWS), and stop it with Shutdown.
 type Hub struct {
 	cfg    Config
+	hooks  atomic.Pointer[Hooks] // Config.Hooks, or what SetHooks installed
 	broker Broker
 	log    zerolog.Logger
 	m      *metrics
@@ -39,6 +41,8 @@ type Hub struct {
 
 	batchBufs sync.Pool // *[]byte buffers for coalescing frames (see conn.writeBatch)
 	corkBufs  sync.Pool // *[]byte buffers of corkCopyMax bytes (see corkWriter)
+
+	rechecks recheckQueue // access re-checks waiting for recheckLoop
 
 	ctx    context.Context // hub lifetime (background loops)
 	cancel context.CancelFunc
@@ -68,6 +72,8 @@ func New(cfg Config, broker Broker, log zerolog.Logger, reg prometheus.Registere
 		ctx:    ctx,
 		cancel: cancel,
 	}
+	h.hooks.Store(&cfg.Hooks)
+	h.rechecks.init()
 	if err := broker.Start(ctx, h); err != nil {
 		cancel()
 		return nil, fmt.Errorf("hub: start broker: %w", err)
@@ -80,9 +86,10 @@ func New(cfg Config, broker Broker, log zerolog.Logger, reg prometheus.Registere
 		b := make([]byte, 0, corkCopyMax)
 		return &b
 	}
-	h.wg.Add(2)
+	h.wg.Add(3)
 	go h.presenceLoop()
 	go h.writeWatchdog()
+	go h.recheckLoop()
 	return h, nil
 }
 
@@ -283,23 +290,37 @@ func (h *Hub) presenceEvent(name, typ string, info ClientInfo) {
 	t.deliverPresence(frame, info.ClientID)
 }
 
+// Control operations carried by Broker.PublishControl.
+const (
+	opDisconnect = "disconnect" // close matching connections
+	opRecheck    = "recheck"    // re-check matching subscriptions (see Recheck)
+)
+
 // controlMessage is a node-wide command carried by Broker.PublishControl.
 type controlMessage struct {
 	Op        string `json:"op"`
 	UserID    string `json:"user,omitempty"`
 	SessionID string `json:"session,omitempty"`
-	Code      int    `json:"code"`
-	Reason    string `json:"reason"`
+	Scope     string `json:"scope,omitempty"`
+	Code      int    `json:"code,omitempty"`
+	Reason    string `json:"reason,omitempty"`
 }
 
 // HandleControl implements BrokerHandler.
 func (h *Hub) HandleControl(data []byte) {
 	var msg controlMessage
-	if err := json.Unmarshal(data, &msg); err != nil || msg.Op != "disconnect" {
-		h.log.Warn().Bytes("data", data).Msg("ignoring unknown control message")
+	if err := json.Unmarshal(data, &msg); err != nil {
+		h.log.Warn().Bytes("data", data).Msg("ignoring unreadable control message")
 		return
 	}
-	h.closeSession(msg.UserID, msg.SessionID, websocket.StatusCode(msg.Code), msg.Reason)
+	switch msg.Op {
+	case opDisconnect:
+		h.closeSession(msg.UserID, msg.SessionID, websocket.StatusCode(msg.Code), msg.Reason)
+	case opRecheck:
+		h.rechecks.add(recheckKey{userID: msg.UserID, scope: msg.Scope})
+	default:
+		h.log.Warn().Bytes("data", data).Msg("ignoring unknown control message")
+	}
 }
 
 // closeSession closes this node's connections of userID opened with
@@ -317,7 +338,7 @@ func (h *Hub) Disconnect(ctx context.Context, userID, sessionID string, code web
 	if userID == "" && sessionID == "" {
 		return errors.New("hub: disconnect needs a user or a session id")
 	}
-	data, _ := json.Marshal(controlMessage{Op: "disconnect", UserID: userID, SessionID: sessionID, Code: int(code), Reason: reason})
+	data, _ := json.Marshal(controlMessage{Op: opDisconnect, UserID: userID, SessionID: sessionID, Code: int(code), Reason: reason})
 	bctx, cancel := h.brokerCtx(ctx)
 	defer cancel()
 	if err := h.broker.PublishControl(bctx, data); err != nil {

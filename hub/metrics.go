@@ -19,6 +19,7 @@ type metrics struct {
 	brokerErrors      *prometheus.CounterVec
 	rateLimited       prometheus.Counter
 	insufficientState prometheus.Counter
+	accessRevoked     prometheus.Counter
 	writes            prometheus.Counter
 }
 
@@ -45,6 +46,8 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "rate_limited_total", Help: "Client commands refused by the per-connection rate limit."}),
 		insufficientState: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub,
 			Name: "insufficient_state_total", Help: "Topics whose live stream showed a gap or epoch change on this node."}),
+		accessRevoked: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub,
+			Name: "access_revoked_total", Help: "Subscriptions ended because a re-check refused them (access lost)."}),
 		writes: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub,
 			Name: "writes_total", Help: "WebSocket messages written (each may coalesce several frames)."}),
 	}
@@ -52,7 +55,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		reg = prometheus.NewRegistry()
 	}
 	for _, c := range []prometheus.Collector{m.connections, m.connects, m.subscriptions, m.publicationsIn,
-		m.publicationsOut, m.queueFull, m.recoveries, m.brokerErrors, m.rateLimited, m.insufficientState, m.writes} {
+		m.publicationsOut, m.queueFull, m.recoveries, m.brokerErrors, m.rateLimited, m.insufficientState, m.accessRevoked, m.writes} {
 		if err := reg.Register(c); err != nil {
 			var are prometheus.AlreadyRegisteredError
 			if errors.As(err, &are) {

@@ -25,6 +25,7 @@ type subscription struct {
 	c        *conn
 	t        *topic
 	presence bool
+	scope    string // SubscribeOptions.Scope: what Hub.Recheck matches
 	// guarded by t.mu:
 	index  int       // position in t.subs, -1 when removed
 	live   bool      // false while recovering: publications go to buffer

@@ -3,6 +3,7 @@ package rooms
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/lyceumhq/lyceum/hub"
@@ -33,24 +34,45 @@ func decode(data json.RawMessage, v any) error {
 	return nil
 }
 
+// SendResult is the "result" of the ack to a chat message sent over the
+// socket: the message as stored, with its id, so the sender reconciles at
+// once.
+type SendResult struct {
+	Message *lms.Message `json:"message"`
+	// Queued is true when the message is stored but its live fan-out could
+	// not be done now (the broker is down): it follows, once, when the
+	// broker is back (the outbox), and the ack has no position.
+	Queued bool `json:"queued,omitempty"`
+}
+
 // sendMessage stores a chat message with the publication's idempotency key.
-// course.Service announces the stored message on the room's topic itself,
-// so the hook publishes nothing and the hub's ack means "stored"; a retry
-// with the same key stores and announces nothing new and is acked again.
-func (p *Policy) sendMessage(ctx context.Context, u *lms.User, roomID int64, req hub.PublishRequest) (json.RawMessage, error) {
+// The course service stores it together with its announcement and
+// publishes it on the room's topic itself, so the hook publishes nothing:
+// the ack means "stored", carries the message (and where it landed on the
+// topic, when it did); a retry with the same key stores and announces
+// nothing new and is acked with the stored message.
+func (p *Policy) sendMessage(ctx context.Context, u *lms.User, roomID int64, req hub.PublishRequest) (hub.PublishResult, error) {
 	var in sendRequest
 	if err := decode(req.Data, &in); err != nil {
-		return nil, err
+		return hub.PublishResult{}, err
 	}
 	if in.Type != typeMessage {
-		return nil, lms.Errorf(lms.EINVALID, "Only messages can be sent to a room.")
+		return hub.PublishResult{}, lms.Errorf(lms.EINVALID, "Only messages can be sent to a room.")
 	}
-	_, _, err := p.courses.SendMessage(ctx, u, course.SendInput{RoomID: roomID, Body: in.Body, ReplyTo: in.ReplyTo,
+	sent, err := p.courses.SendMessage(ctx, u, course.SendInput{RoomID: roomID, Body: in.Body, ReplyTo: in.ReplyTo,
 		UploadID: in.UploadID, IdemKey: req.Key})
 	if err != nil {
-		return nil, err
+		return hub.PublishResult{}, err
 	}
-	return nil, nil
+	result, err := json.Marshal(SendResult{Message: sent.Message, Queued: sent.Created && sent.Position == nil})
+	if err != nil {
+		return hub.PublishResult{}, fmt.Errorf("rooms: encode a send result: %w", err)
+	}
+	out := hub.PublishResult{Result: result}
+	if pos := sent.Position; pos != nil {
+		out.Position = &hub.Position{Epoch: pos.Epoch, Offset: pos.Offset}
+	}
+	return out, nil
 }
 
 // typingRequest is a typing indicator a client publishes.
@@ -77,16 +99,16 @@ type Typing struct {
 
 // typing rewrites a typing indicator with the sender as the server knows
 // them, for those who may be in the room.
-func (p *Policy) typing(ctx context.Context, u *lms.User, roomID int64, req hub.PublishRequest) (json.RawMessage, error) {
+func (p *Policy) typing(ctx context.Context, u *lms.User, roomID int64, req hub.PublishRequest) (hub.PublishResult, error) {
 	var in typingRequest
 	if err := decode(req.Data, &in); err != nil {
-		return nil, err
+		return hub.PublishResult{}, err
 	}
 	if in.Type != typeTyping {
-		return nil, lms.Errorf(lms.EINVALID, "Only typing indicators go on this topic.")
+		return hub.PublishResult{}, lms.Errorf(lms.EINVALID, "Only typing indicators go on this topic.")
 	}
 	if _, _, _, err := p.courses.RoomAccess(ctx, u, roomID); err != nil {
-		return nil, err
+		return hub.PublishResult{}, err
 	}
 	name := u.Name
 	if name == "" {
@@ -94,5 +116,9 @@ func (p *Policy) typing(ctx context.Context, u *lms.User, roomID int64, req hub.
 	}
 	out := Typing{Type: typeTyping, RoomID: roomID, UserID: u.ID, Username: u.Username, Name: name,
 		Active: in.Active == nil || *in.Active, At: time.Now().UTC().Truncate(time.Millisecond)}
-	return json.Marshal(out)
+	data, err := json.Marshal(out)
+	if err != nil {
+		return hub.PublishResult{}, fmt.Errorf("rooms: encode a typing indicator: %w", err)
+	}
+	return hub.PublishResult{Data: data}, nil
 }

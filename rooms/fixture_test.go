@@ -23,7 +23,6 @@ var actors = []string{"outsider", "learner", "other", "ta", "instructor", "admin
 type site struct {
 	st        store.Store
 	courses   *course.Service
-	pub       *Publisher
 	policy    *Policy
 	users     map[string]*lms.User
 	course    *course.CourseView
@@ -52,13 +51,19 @@ func check(t *testing.T, err error) {
 	}
 }
 
-// newSite builds the site with a Publisher that has no hub yet.
+// newSite builds the site without a live layer (nothing is announced).
 func newSite(t *testing.T) *site {
 	t.Helper()
+	return newSiteWith(t, storetest.SQLite(t), nil)
+}
+
+// newSiteWith builds the site over st, announcing through ann (nil: nothing).
+func newSiteWith(t *testing.T, st store.Store, ann course.Announcer) *site {
+	t.Helper()
 	ctx := t.Context()
-	s := &site{st: storetest.SQLite(t), pub: NewPublisher(), users: map[string]*lms.User{}}
+	s := &site{st: st, users: map[string]*lms.User{}}
 	var err error
-	s.courses, err = course.New(course.Params{Store: s.st, Logger: zerolog.Nop(), Publisher: s.pub,
+	s.courses, err = course.New(course.Params{Store: s.st, Logger: zerolog.Nop(), Announcer: ann,
 		Uploads: course.UploadParams{Dir: t.TempDir()}})
 	check(t, err)
 	s.policy = NewPolicy(s.courses, s.st, zerolog.Nop())

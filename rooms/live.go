@@ -118,9 +118,14 @@ func (l *Live) TokenRevoked(ctx context.Context, userID, tokenID int64) {
 	}
 }
 
-// UserChanged tells the user's pages to refresh who they are (role, name).
+// UserChanged tells the user's pages to refresh who they are (role, name)
+// and re-checks every subscription of theirs on every node (an
+// administrator who was demoted loses what only administrators follow).
 func (l *Live) UserChanged(ctx context.Context, u *lms.User) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), eventTimeout)
 	defer cancel()
+	if err := l.hub.Recheck(ctx, strconv.FormatInt(u.ID, 10), ""); err != nil {
+		l.log.Warn().Err(err).Int64("user_id", u.ID).Msg("re-checking a changed user's subscriptions")
+	}
 	l.notify(ctx, u.ID, notice{Type: "user_changed", User: u})
 }

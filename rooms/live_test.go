@@ -6,25 +6,32 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/rs/zerolog"
+
 	"github.com/lyceumhq/lyceum/hub"
 	"github.com/lyceumhq/lyceum/hub/hubtest"
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/store/storetest"
 )
 
-// liveSite is the site behind a real hub: its Publisher is wired to the
-// hub the way cmd/lyceum wires it (course service, policy, hub, SetHub).
+// liveSite is the site behind a real hub, wired the way cmd/lyceum wires
+// it: the hub first, the relay over it, the course service announcing
+// through the relay, then the policy registered on the hub.
 type liveSite struct {
 	*site
-	node *hubtest.Node
+	node  *hubtest.Node
+	relay *Relay
 }
 
 func newLiveSite(t *testing.T) *liveSite {
 	t.Helper()
-	s := newSite(t)
-	node := hubtest.NewNode(t, hub.Config{Hooks: s.policy.Hooks()}, hub.NewMemoryBroker(hub.MemoryBrokerConfig{}))
-	s.pub.SetHub(node.Hub)
-	return &liveSite{site: s, node: node}
+	node := hubtest.NewNode(t, hub.Config{}, hub.NewMemoryBroker(hub.MemoryBrokerConfig{}))
+	st := storetest.SQLite(t)
+	relay := NewRelay(node.Hub, st, RelayConfig{}, zerolog.Nop())
+	s := newSiteWith(t, st, relay)
+	node.Hub.SetHooks(s.policy.Hooks())
+	return &liveSite{site: s, node: node, relay: relay}
 }
 
 // dial connects an actor (the test node authenticates by user id).
@@ -56,7 +63,7 @@ func send(t *testing.T, c *hubtest.Client, topic, key, body string) hubtest.Fram
 func TestRoomChatOverTheHub(t *testing.T) {
 	t.Parallel()
 	s := newLiveSite(t)
-	topic := course.RoomTopic(s.main.ID)
+	topic := RoomTopic(s.main.ID)
 	learner, ta := s.dial(t, "learner"), s.dial(t, "ta")
 	ta.Subscribe(topic, nil)
 	learner.Subscribe(topic, nil)
@@ -128,7 +135,7 @@ func TestRoomChatOverTheHub(t *testing.T) {
 func TestProgressFeedOverTheHub(t *testing.T) {
 	t.Parallel()
 	s := newLiveSite(t)
-	topic := course.ProgressTopic(s.course.ID)
+	topic := ProgressTopic(s.course.ID)
 	t.Run("a learner is refused", func(t *testing.T) {
 		c := s.dial(t, "learner")
 		reply, _ := c.Reply(c.Command(hub.Command{Type: hub.CmdSubscribe, Topic: topic}))

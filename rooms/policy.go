@@ -2,7 +2,6 @@ package rooms
 
 import (
 	"context"
-	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -17,26 +16,6 @@ import (
 // hookTimeout bounds one subscribe or publish decision (it may read and
 // write the database).
 const hookTimeout = 5 * time.Second
-
-// Topic prefixes.
-const (
-	userTopicPrefix    = "user:"
-	loadTopicPrefix    = "load:"
-	loadPresencePrefix = "load:presence-" // load topics with presence
-	roomTopicPrefix    = "room:"
-	typingTopicPrefix  = "typing:"
-	threadTopicPrefix  = "thread:"
-	forumTopicPrefix   = "forum:"
-	courseTopicPrefix  = "course:"
-	progressSuffix     = ":progress"
-)
-
-// UserTopic is the personal topic of a user.
-func UserTopic(userID int64) string { return userTopicPrefix + strconv.FormatInt(userID, 10) }
-
-// TypingTopic is the topic of a room's typing indicators (ephemeral; the
-// room's messages are on course.RoomTopic).
-func TypingTopic(roomID int64) string { return typingTopicPrefix + strconv.FormatInt(roomID, 10) }
 
 // UserSource loads the current state of an account (store.Store does).
 type UserSource interface {
@@ -117,51 +96,17 @@ func (p *Policy) user(ctx context.Context, c caller) (*lms.User, error) {
 	return u, err
 }
 
-// topicKind splits a course topic into its kind (its prefix) and id; ok is
-// false for anything else, including ids not written canonically (so one
-// room cannot be reached under two topic names).
-func topicKind(topic string) (kind string, id int64, ok bool) {
-	for _, prefix := range []string{roomTopicPrefix, typingTopicPrefix, threadTopicPrefix, forumTopicPrefix, courseTopicPrefix} {
-		rest, found := strings.CutPrefix(topic, prefix)
-		if !found {
-			continue
-		}
-		if prefix == courseTopicPrefix {
-			if rest, found = strings.CutSuffix(rest, progressSuffix); !found {
-				return "", 0, false
-			}
-		}
-		n, err := strconv.ParseInt(rest, 10, 64)
-		if err != nil || n <= 0 || strconv.FormatInt(n, 10) != rest {
-			return "", 0, false
-		}
-		return prefix, n, true
-	}
-	return "", 0, false
-}
-
 func (p *Policy) canSubscribe(ctx context.Context, id hub.Identity, topic string) (hub.SubscribeOptions, error) {
 	c := callerOf(id)
 	if c.userID == 0 {
 		return hub.SubscribeOptions{}, lms.Errorf(lms.EUNAUTHORIZED, "Sign in first.")
 	}
-	switch {
-	case strings.HasPrefix(topic, userTopicPrefix):
-		if topic != UserTopic(c.userID) {
+	f, isFeed := TopicFeed(topic)
+	if isFeed && f.Kind == lms.FeedUser { // decided by the id alone: a disabled account's sockets are closed
+		if f.ID != c.userID {
 			return hub.SubscribeOptions{}, lms.Errorf(lms.EFORBIDDEN, "You can only follow your own notifications.")
 		}
 		return hub.SubscribeOptions{}, nil
-	case strings.HasPrefix(topic, loadTopicPrefix):
-		if !c.admin {
-			return hub.SubscribeOptions{}, lms.Errorf(lms.EFORBIDDEN, "Load-test topics are for administrators.")
-		}
-		// Presence only where asked for: announcing every join to every
-		// subscriber costs N² frames when a thousand load clients connect.
-		return hub.SubscribeOptions{Presence: strings.HasPrefix(topic, loadPresencePrefix)}, nil
-	}
-	kind, objID, ok := topicKind(topic)
-	if !ok || p.courses == nil {
-		return hub.SubscribeOptions{}, lms.Errorf(lms.ENOTFOUND, "Unknown topic.")
 	}
 	ctx, cancel := context.WithTimeout(ctx, hookTimeout)
 	defer cancel()
@@ -169,20 +114,55 @@ func (p *Policy) canSubscribe(ctx context.Context, id hub.Identity, topic string
 	if err != nil {
 		return hub.SubscribeOptions{}, err
 	}
-	switch kind {
-	case roomTopicPrefix:
-		_, _, _, err = p.courses.RoomAccess(ctx, u, objID)
-		return hub.SubscribeOptions{Presence: true}, err
-	case typingTopicPrefix:
-		_, _, _, err = p.courses.RoomAccess(ctx, u, objID)
+	if strings.HasPrefix(topic, loadTopicPrefix) {
+		if !u.IsAdmin() {
+			return hub.SubscribeOptions{}, lms.Errorf(lms.EFORBIDDEN, "Load-test topics are for administrators.")
+		}
+		// Presence only where asked for: announcing every join to every
+		// subscriber costs N² frames when a thousand load clients connect.
+		return hub.SubscribeOptions{Presence: strings.HasPrefix(topic, loadPresencePrefix)}, nil
+	}
+	if roomID, ok := typingRoom(topic); ok && p.courses != nil {
+		r, _, _, err := p.courses.RoomAccess(ctx, u, roomID)
+		if err != nil {
+			return hub.SubscribeOptions{}, err
+		}
+		return hub.SubscribeOptions{Scope: CourseScope(r.CourseID)}, nil
+	}
+	if !isFeed || p.courses == nil {
+		return hub.SubscribeOptions{}, lms.Errorf(lms.ENOTFOUND, "Unknown topic.")
+	}
+	courseID, presence, err := p.feedAccess(ctx, u, f)
+	if err != nil {
 		return hub.SubscribeOptions{}, err
-	case threadTopicPrefix:
-		_, err = p.courses.ThreadAccess(ctx, u, objID)
-		return hub.SubscribeOptions{}, err
-	case forumTopicPrefix:
-		return hub.SubscribeOptions{}, p.courses.ForumAccess(ctx, u, objID)
+	}
+	return hub.SubscribeOptions{Presence: presence, Scope: CourseScope(courseID)}, nil
+}
+
+// feedAccess checks that u may follow a course feed and returns its
+// course and whether it has presence.
+func (p *Policy) feedAccess(ctx context.Context, u *lms.User, f lms.Feed) (courseID int64, presence bool, err error) {
+	switch f.Kind {
+	case lms.FeedRoom:
+		r, _, _, err := p.courses.RoomAccess(ctx, u, f.ID)
+		if err != nil {
+			return 0, false, err
+		}
+		return r.CourseID, true, nil
+	case lms.FeedThread:
+		t, err := p.courses.ThreadAccess(ctx, u, f.ID)
+		if err != nil {
+			return 0, false, err
+		}
+		return t.CourseID, false, nil
+	case lms.FeedForum:
+		fo, err := p.courses.ForumAccess(ctx, u, f.ID)
+		if err != nil {
+			return 0, false, err
+		}
+		return fo.CourseID, false, nil
 	default: // course progress
-		return hub.SubscribeOptions{}, p.canFollowProgress(ctx, u, objID)
+		return f.ID, false, p.canFollowProgress(ctx, u, f.ID)
 	}
 }
 
@@ -201,26 +181,29 @@ func (p *Policy) canFollowProgress(ctx context.Context, u *lms.User, courseID in
 	return lms.Errorf(lms.EFORBIDDEN, "Only the course staff follow its progress.")
 }
 
-func (p *Policy) onPublish(ctx context.Context, req hub.PublishRequest) (json.RawMessage, error) {
+func (p *Policy) onPublish(ctx context.Context, req hub.PublishRequest) (hub.PublishResult, error) {
 	c := callerOf(req.Identity)
 	if c.userID == 0 {
-		return nil, lms.Errorf(lms.EUNAUTHORIZED, "Sign in first.")
+		return hub.PublishResult{}, lms.Errorf(lms.EUNAUTHORIZED, "Sign in first.")
 	}
 	if strings.HasPrefix(req.Topic, loadTopicPrefix) && c.admin {
-		return req.Data, nil
+		// Load tests publish as fast as they can: the identity's snapshot
+		// decides (an administrator demoted since is re-checked and closed).
+		return hub.PublishResult{Data: req.Data}, nil
 	}
-	kind, objID, ok := topicKind(req.Topic)
-	if !ok || p.courses == nil || (kind != roomTopicPrefix && kind != typingTopicPrefix) {
-		return nil, lms.Errorf(lms.EFORBIDDEN, "You cannot publish on this topic.")
+	roomID, typing := typingRoom(req.Topic)
+	f, ok := TopicFeed(req.Topic)
+	if p.courses == nil || (!typing && (!ok || f.Kind != lms.FeedRoom)) {
+		return hub.PublishResult{}, lms.Errorf(lms.EFORBIDDEN, "You cannot publish on this topic.")
 	}
 	ctx, cancel := context.WithTimeout(ctx, hookTimeout)
 	defer cancel()
 	u, err := p.user(ctx, c)
 	if err != nil {
-		return nil, err
+		return hub.PublishResult{}, err
 	}
-	if kind == roomTopicPrefix {
-		return p.sendMessage(ctx, u, objID, req)
+	if typing {
+		return p.typing(ctx, u, roomID, req)
 	}
-	return p.typing(ctx, u, objID, req)
+	return p.sendMessage(ctx, u, f.ID, req)
 }

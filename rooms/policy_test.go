@@ -9,8 +9,14 @@ import (
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
 
+// ident is a connection's identity as ServeHTTP builds it (with the user
+// as they were at connect time, which a Policy without a UserSource uses).
 func ident(userID int64, admin bool) hub.Identity {
-	return hub.Identity{UserID: "x", Data: caller{userID: userID, admin: admin}}
+	u := &lms.User{ID: userID, Role: lms.SiteUser}
+	if admin {
+		u.Role = lms.SiteAdmin
+	}
+	return hub.Identity{UserID: "x", Data: caller{userID: userID, admin: admin, user: u}}
 }
 
 func TestPolicySubscribe(t *testing.T) {
@@ -64,8 +70,8 @@ func TestPolicyPublish(t *testing.T) {
 			if got := lms.ErrorCode(err); got != tc.code {
 				t.Fatalf("code %q, want %q", got, tc.code)
 			}
-			if err == nil && string(out) != string(data) {
-				t.Errorf("published %s, want %s", out, data)
+			if err == nil && string(out.Data) != string(data) {
+				t.Errorf("published %s, want %s", out.Data, data)
 			}
 		})
 	}

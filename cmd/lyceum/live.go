@@ -7,22 +7,19 @@ import (
 
 	"github.com/lyceumhq/lyceum/hub"
 	"github.com/lyceumhq/lyceum/hub/redisbroker"
-	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/rooms"
 )
 
-// startLive builds the broker (Redis when configured, in-process otherwise),
-// the hub that enforces the rooms policy over courses, and the live layer,
-// and connects pub (the courses' publisher) to the hub. The hub and broker
-// are shut down through n.shutdowns (sockets first, then the broker).
-func (n *node) startLive(courses *course.Service, pub *rooms.Publisher) (*rooms.Live, error) {
+// startHub builds the broker (Redis when configured, in-process otherwise)
+// and the hub, without hooks yet (the policy that enforces who may do what
+// needs the services, which need the relay, which needs the hub: see wire).
+// The hub and broker are shut down through n.shutdowns (sockets first,
+// then the broker).
+func (n *node) startHub() (*hub.Hub, error) {
 	cfg := hub.Config{NodeID: n.cfg.NodeID}.WithDefaults()
 	if u, err := url.Parse(n.cfg.PublicURL); err == nil && u.Host != "" {
 		cfg.OriginPatterns = []string{u.Host}
 	}
-	policy := rooms.NewPolicy(courses, n.db, n.log.With().Str("component", "rooms").Logger())
-	cfg.Hooks = policy.Hooks()
-
 	var broker interface {
 		hub.Broker
 		Close() error
@@ -43,11 +40,24 @@ func (n *node) startLive(courses *course.Service, pub *rooms.Publisher) (*rooms.
 	if err != nil {
 		return nil, fmt.Errorf("hub: %w", err)
 	}
-	pub.SetHub(h)
 	n.shutdowns = append(n.shutdowns, func(ctx context.Context) {
 		if err := h.Shutdown(ctx); err != nil {
 			n.log.Warn().Err(err).Msg("live connections did not close in time")
 		}
 	})
-	return rooms.NewLive(h, n.log.With().Str("component", "rooms").Logger()), nil
+	return h, nil
+}
+
+// startRelay starts the relay that announces stored changes over h (and
+// re-announces what other nodes left in the outbox) until shutdown.
+func (n *node) startRelay(ctx context.Context, h *hub.Hub) *rooms.Relay {
+	relay := rooms.NewRelay(h, n.db, rooms.RelayConfig{}, n.log)
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		relay.Run(ctx)
+	}()
+	n.shutdowns = append(n.shutdowns, func(context.Context) { cancel(); <-done })
+	return relay
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -112,9 +113,38 @@ func TestServeFailsClearlyOnUnreachableServices(t *testing.T) {
 	}
 }
 
-// TestGracefulShutdownFinishesInFlightRequests cancels the node's context
-// while a request is being served: the request completes, new connections
-// are refused, and the node stops.
+// gauge reads a gauge from the node's metrics registry.
+func gauge(t *testing.T, n *testNode, name string) float64 {
+	t.Helper()
+	families, err := n.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == name {
+			return f.GetMetric()[0].GetGauge().GetValue()
+		}
+	}
+	t.Fatalf("no metric %s", name)
+	return 0
+}
+
+// eventually polls cond (real I/O, so no fake clock) until it holds.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestGracefulShutdownFinishesInFlightRequests stops the node while a
+// request is being served (the server is reading its body): new
+// connections are refused at once, yet the request, finished only after
+// that, completes with its real answer, and then the node stops.
 func TestGracefulShutdownFinishesInFlightRequests(t *testing.T) {
 	n := startTestNode(t, nil)
 	pr, pw := io.Pipe()
@@ -131,11 +161,24 @@ func TestGracefulShutdownFinishesInFlightRequests(t *testing.T) {
 		resp.Body.Close()
 		done <- resp.StatusCode
 	}()
-	pw.Write([]byte(`{"login":"nobody",`)) // the request is now in flight
-	time.Sleep(100 * time.Millisecond)
+	pw.Write([]byte(`{"login":"nobody",`))
+	eventually(t, "the server is serving the request", func() bool {
+		return gauge(t, n, "lyceum_http_requests_in_flight") == 1
+	})
 	stopped := make(chan struct{})
 	go func() { n.stop(); close(stopped) }()
-	time.Sleep(200 * time.Millisecond)
+	eventually(t, "the node refuses new connections (shutdown began)", func() bool {
+		c, err := net.DialTimeout("tcp", strings.TrimPrefix(n.url, "http://"), time.Second)
+		if err == nil {
+			c.Close()
+		}
+		return err != nil
+	})
+	select {
+	case <-stopped:
+		t.Fatal("the node stopped with a request in flight")
+	default:
+	}
 	pw.Write([]byte(`"password":"wrong password"}`))
 	pw.Close()
 	if code := <-done; code != http.StatusUnauthorized {

@@ -29,11 +29,11 @@ const (
 const setupLinkPrefix = "setup link: "
 
 // newCourses builds the course rules with uploads under the data directory.
-func newCourses(cfg *Config, db backend, pub course.Publisher, log zerolog.Logger) (*course.Service, error) {
+func newCourses(cfg *Config, db backend, ann course.Announcer, log zerolog.Logger) (*course.Service, error) {
 	svc, err := course.New(course.Params{
 		Store:     db,
 		Logger:    log.With().Str("component", "course").Logger(),
-		Publisher: pub,
+		Announcer: ann,
 		Uploads:   course.UploadParams{Dir: filepath.Join(cfg.DataDir, "uploads"), Limits: cfg.UploadLimits},
 	})
 	if err != nil {
@@ -45,15 +45,20 @@ func newCourses(cfg *Config, db backend, pub course.Publisher, log zerolog.Logge
 // wire builds the services and the public HTTP handler. Background work it
 // starts is stopped through n.shutdowns.
 func (n *node) wire(ctx context.Context) (http.Handler, error) {
-	pub := rooms.NewPublisher()
-	courses, err := newCourses(n.cfg, n.db, pub, n.log)
+	// Build the hub first, then what announces through it, then the policy
+	// that decides over the services, and register the policy on the hub
+	// before it serves anyone.
+	h, err := n.startHub()
 	if err != nil {
 		return nil, err
 	}
-	live, err := n.startLive(courses, pub)
+	relay := n.startRelay(ctx, h)
+	courses, err := newCourses(n.cfg, n.db, relay, n.log)
 	if err != nil {
 		return nil, err
 	}
+	h.SetHooks(rooms.NewPolicy(courses, n.db, n.log.With().Str("component", "rooms").Logger()).Hooks())
+	live := rooms.NewLive(h, n.log.With().Str("component", "rooms").Logger())
 	svc, err := auth.New(ctx, auth.Params{Store: n.db, Logger: n.log.With().Str("component", "auth").Logger(), Events: live})
 	if err != nil {
 		return nil, fmt.Errorf("auth: %w", err)

@@ -38,8 +38,8 @@ func AllowAll(_ context.Context, _ hub.Identity, topic string) (hub.SubscribeOpt
 }
 
 // EchoPublish is an OnPublish hook that publishes the data unchanged.
-func EchoPublish(_ context.Context, req hub.PublishRequest) (json.RawMessage, error) {
-	return req.Data, nil
+func EchoPublish(_ context.Context, req hub.PublishRequest) (hub.PublishResult, error) {
+	return hub.PublishResult{Data: req.Data}, nil
 }
 
 // NewNode starts a Hub over broker with cfg (hooks default to AllowAll and
@@ -91,6 +91,7 @@ type Frame struct {
 	Presence  []hub.PresenceUser `json:"presence"`
 	Version   int                `json:"version"`
 	Limits    hub.HelloLimits    `json:"limits"`
+	Result    json.RawMessage    `json:"result"`
 }
 
 // Client is a protocol client over a real WebSocket connection.

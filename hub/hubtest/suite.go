@@ -29,6 +29,7 @@ func (s Suite) Run(t *testing.T) {
 	t.Run("recovery fails when the window is exceeded", s.testRecoveryWindow)
 	t.Run("recovery fails on another epoch", s.testRecoveryEpoch)
 	t.Run("presence shows joins and leaves", s.testPresence)
+	t.Run("a re-check ends subscriptions whose access was lost", s.testAccessRecheck)
 	if s.MaxNodes >= 3 {
 		t.Run("three nodes deliver every publication once in one order", s.testMultiNode)
 	}

@@ -6,12 +6,15 @@ import (
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
 
-// ForumAccess checks that actor may read the forum's threads (view_content):
-// what the live layer checks before subscribing a connection to the
-// forum's topic. Errors are those of ListThreads.
-func (s *Service) ForumAccess(ctx context.Context, actor *lms.User, forumID int64) error {
-	_, _, err := s.forum(ctx, actor, forumID, lms.ActViewContent)
-	return err
+// ForumAccess checks that actor may read the forum's threads (view_content)
+// and returns the forum: what the live layer checks before subscribing a
+// connection to the forum's topic. Errors are those of ListThreads.
+func (s *Service) ForumAccess(ctx context.Context, actor *lms.User, forumID int64) (*lms.Forum, error) {
+	f, _, err := s.forum(ctx, actor, forumID, lms.ActViewContent)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 // ThreadAccess checks that actor may read the thread (a member of its

@@ -140,7 +140,11 @@ func (s *Service) DeleteRoom(ctx context.Context, actor *lms.User, roomID int64)
 	if r.Main {
 		return lms.Errorf(lms.EINVALID, "The main room cannot be deleted.")
 	}
-	return s.store.DeleteRoom(ctx, roomID)
+	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+		ch.accessChanged(r.CourseID, 0) // its subscribers lose it
+		return tx.store.DeleteRoom(ctx, roomID)
+	})
+	return err
 }
 
 // ListRooms lists the rooms of the course the caller may see, with unread
@@ -172,66 +176,88 @@ func (s *Service) ListRooms(ctx context.Context, actor *lms.User, courseID int64
 	return out, nil
 }
 
-// SendMessage stores a chat message and announces it on the room's topic.
-// The reply means "stored". A retry with the same IdemKey returns the
-// stored message with created false and announces nothing.
-func (s *Service) SendMessage(ctx context.Context, actor *lms.User, in SendInput) (*lms.Message, bool, error) {
+// Sent is the outcome of SendMessage.
+type Sent struct {
+	Message *lms.Message `json:"message"`
+	// Created is false when the send was a retry (the same IdemKey): the
+	// stored message is returned and nothing new is stored or announced.
+	Created bool `json:"-"`
+	// Position is where the message's announcement landed in the room's
+	// live feed; nil when it was not delivered live yet (the broker is down:
+	// the outbox delivers it later) or the send was a retry.
+	Position *lms.FeedPosition `json:"-"`
+}
+
+// SendMessage stores a chat message and announces it on the room's feed.
+// Success means "stored": the announcement is in the outbox with it, so
+// every subscriber gets it, now or once the broker is back.
+func (s *Service) SendMessage(ctx context.Context, actor *lms.User, in SendInput) (*Sent, error) {
 	r, a, err := s.room(ctx, actor, in.RoomID, lms.ActViewContent)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	if err := a.writable(); err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	if len(in.IdemKey) > lms.MaxIdemKeyBytes || lms.CheckText("idem_key", in.IdemKey, lms.MaxIdemKeyBytes, false) != nil {
-		return nil, false, lms.FieldError("idem_key", "The idempotency key must be at most %d characters.", lms.MaxIdemKeyBytes)
+		return nil, lms.FieldError("idem_key", "The idempotency key must be at most %d characters.", lms.MaxIdemKeyBytes)
 	}
 	if err := lms.CheckMessageBody(in.Body); err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	if strings.TrimSpace(in.Body) == "" && in.UploadID == 0 {
-		return nil, false, lms.FieldError("body", "The message is empty.")
+		return nil, lms.FieldError("body", "The message is empty.")
 	}
 	now := s.now()
 	if !a.staff() {
 		until, err := s.store.MutedUntil(ctx, r.ID, actor.ID)
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		if now.Before(until) {
 			e := lms.Errorf(lms.EFORBIDDEN, "You are muted in this room until %s.", until.Format(time.RFC3339))
 			e.RetryAfterSeconds = int(until.Sub(now)/time.Second) + 1
-			return nil, false, e
+			return nil, e
 		}
 	}
 	if in.ReplyTo != 0 {
 		if p, err := s.store.MessageByID(ctx, in.ReplyTo); err != nil || p.RoomID != r.ID {
-			return nil, false, lms.FieldError("reply_to", "The message you reply to is not in this room.")
+			return nil, lms.FieldError("reply_to", "The message you reply to is not in this room.")
 		}
 	}
 	if in.UploadID != 0 {
 		if err := s.attachable(ctx, actor, a, in.UploadID); err != nil {
-			return nil, false, err
+			return nil, err
 		}
 	}
 	m := &lms.Message{RoomID: r.ID, AuthorID: actor.ID, Body: in.Body, ReplyTo: in.ReplyTo, UploadID: in.UploadID,
 		IdemKey: in.IdemKey, CreatedAt: now}
-	created, err := s.store.InsertMessage(ctx, m)
-	if err != nil {
-		return nil, false, err
-	}
-	if !created {
-		return m, false, nil
-	}
-	m.AuthorName, m.AuthorUsername = actor.Name, actor.Username
-	if m.UploadID != 0 {
-		if err := s.store.SetUploadRefs(ctx, r.CourseID, messageRef(m.ID), []int64{m.UploadID}); err != nil {
-			s.log.Warn().Err(err).Int64("message", m.ID).Msg("reference the message's upload")
+	out := &Sent{Message: m}
+	pos, err := s.apply(ctx, func(tx *Service, ch *change) error {
+		created, err := tx.store.InsertMessage(ctx, m)
+		if err != nil || !created {
+			return err
 		}
+		out.Created = true
+		m.AuthorName, m.AuthorUsername = actor.Name, actor.Username
+		if m.UploadID != 0 {
+			// The file is kept from the sweep while the message refers to it.
+			if err := tx.store.SetUploadRefs(ctx, r.CourseID, messageRef(m.ID), []int64{m.UploadID}); err != nil {
+				return err
+			}
+		}
+		ch.announce(lms.FeedRoom, r.ID, Event{Kind: EventMessageCreated, CourseID: r.CourseID, Message: m})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	s.publish(ctx, RoomTopic(r.ID), Event{Kind: EventMessageCreated, CourseID: r.CourseID, Message: m})
+	if !out.Created {
+		return out, nil
+	}
+	out.Position = pos[0]
 	s.mention(ctx, a, m.Body, map[string]any{"room_id": r.ID, "message_id": m.ID, "room": r.Name})
-	return m, true, nil
+	return out, nil
 }
 
 // messageRef names a chat message as an upload reference.
@@ -272,11 +298,17 @@ func (s *Service) EditMessage(ctx context.Context, actor *lms.User, messageID in
 		return nil, lms.FieldError("body", "The message is empty.")
 	}
 	now := s.now()
-	if err := s.store.EditMessage(ctx, m.ID, body, now); err != nil {
-		return nil, hideMissing(err, "message")
+	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+		if err := tx.store.EditMessage(ctx, m.ID, body, now); err != nil {
+			return hideMissing(err, "message")
+		}
+		m.Body, m.EditedAt = body, now.UTC().Truncate(time.Millisecond)
+		ch.announce(lms.FeedRoom, r.ID, Event{Kind: EventMessageEdited, CourseID: r.CourseID, Message: m})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	m.Body, m.EditedAt = body, now.UTC().Truncate(time.Millisecond)
-	s.publish(ctx, RoomTopic(r.ID), Event{Kind: EventMessageEdited, CourseID: r.CourseID, Message: m})
 	return m, nil
 }
 
@@ -291,17 +323,20 @@ func (s *Service) DeleteMessage(ctx context.Context, actor *lms.User, messageID 
 		return lms.Errorf(lms.EFORBIDDEN, "Only the author or a moderator may delete a message.")
 	}
 	now := s.now()
-	if err := s.store.TombstoneMessage(ctx, m.ID, actor.ID, now); err != nil {
-		return hideMissing(err, "message")
-	}
-	if m.UploadID != 0 {
-		if err := s.store.SetUploadRefs(ctx, r.CourseID, messageRef(m.ID), nil); err != nil {
-			s.log.Warn().Err(err).Int64("message", m.ID).Msg("drop the message's upload reference")
+	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+		if err := tx.store.TombstoneMessage(ctx, m.ID, actor.ID, now); err != nil {
+			return hideMissing(err, "message")
 		}
-	}
-	m.Body, m.UploadID, m.DeletedAt, m.DeletedBy = "", 0, now.UTC().Truncate(time.Millisecond), actor.ID
-	s.publish(ctx, RoomTopic(r.ID), Event{Kind: EventMessageDeleted, CourseID: r.CourseID, Message: m})
-	return nil
+		if m.UploadID != 0 {
+			if err := tx.store.SetUploadRefs(ctx, r.CourseID, messageRef(m.ID), nil); err != nil {
+				return err
+			}
+		}
+		m.Body, m.UploadID, m.DeletedAt, m.DeletedBy = "", 0, now.UTC().Truncate(time.Millisecond), actor.ID
+		ch.announce(lms.FeedRoom, r.ID, Event{Kind: EventMessageDeleted, CourseID: r.CourseID, Message: m})
+		return nil
+	})
+	return err
 }
 
 // History returns a page of the room's messages, oldest first (see
@@ -332,11 +367,18 @@ func (s *Service) MarkRoomRead(ctx context.Context, actor *lms.User, roomID, las
 	if err != nil {
 		return nil, err
 	}
-	st, err := s.store.MarkRoomRead(ctx, actor.ID, roomID, lastReadID, s.now())
+	var st *lms.ReadState
+	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+		st, err = tx.store.MarkRoomRead(ctx, actor.ID, roomID, lastReadID, s.now())
+		if err != nil {
+			return err
+		}
+		ch.announce(lms.FeedRoom, roomID, Event{Kind: EventRead, CourseID: r.CourseID, ReadState: st})
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	s.publish(ctx, RoomTopic(roomID), Event{Kind: EventRead, CourseID: r.CourseID, ReadState: st})
 	return st, nil
 }
 
@@ -419,16 +461,20 @@ func (s *Service) ReactToMessage(ctx context.Context, actor *lms.User, messageID
 		return err
 	}
 	x := &lms.Reaction{TargetID: m.ID, UserID: actor.ID, Emoji: emoji}
-	if remove {
-		err = s.store.UnreactMessage(ctx, m.ID, actor.ID, emoji)
-	} else {
-		err = s.store.ReactMessage(ctx, x)
-	}
-	if err != nil {
-		return err
-	}
-	s.publish(ctx, RoomTopic(r.ID), Event{Kind: EventReaction, CourseID: r.CourseID, Reaction: x, Removed: remove})
-	return nil
+	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+		var err error
+		if remove {
+			err = tx.store.UnreactMessage(ctx, m.ID, actor.ID, emoji)
+		} else {
+			err = tx.store.ReactMessage(ctx, x)
+		}
+		if err != nil {
+			return err
+		}
+		ch.announce(lms.FeedRoom, r.ID, Event{Kind: EventReaction, CourseID: r.CourseID, Reaction: x, Removed: remove})
+		return nil
+	})
+	return err
 }
 
 // ListNotifications returns the caller's notifications, newest first.

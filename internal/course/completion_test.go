@@ -17,7 +17,7 @@ func ruleLesson(t *testing.T, f *fixture, rule lms.CompletionRule, percent int) 
 // lastProgressEvent returns the last event on the course's progress topic.
 func lastProgressEvent(t *testing.T, f *fixture) Event {
 	t.Helper()
-	evs := f.pub.on(ProgressTopic(f.a.ID))
+	evs := f.pub.on(lms.FeedProgress, (f.a.ID))
 	if len(evs) == 0 {
 		t.Fatal("no progress event")
 	}
@@ -103,7 +103,7 @@ func TestVideoLessonCompletesAtItsPercentage(t *testing.T) {
 				s.report, p.VideoPercent, p.Completed(), s.kept, s.done)
 		}
 	}
-	evs := f.pub.on(ProgressTopic(f.a.ID))
+	evs := f.pub.on(lms.FeedProgress, (f.a.ID))
 	completions := 0
 	for _, ev := range evs {
 		if ev.Course != nil {

@@ -161,7 +161,7 @@ func TestProgressHeartbeatIsBoundedAndCompletionIsLive(t *testing.T) {
 	wantCode(t, err, lms.EINVALID)
 
 	must(f.svc.CompleteLesson(ctx, learner, f.lesson.ID, true)).get(t)
-	evs := f.pub.on(ProgressTopic(f.a.ID))
+	evs := f.pub.on(lms.FeedProgress, (f.a.ID))
 	last := evs[len(evs)-1]
 	if last.Kind != EventProgress || !last.Progress.Completed() || last.Course == nil || last.Course.Percent != 100 {
 		t.Fatalf("last progress event = %+v", last)

@@ -222,7 +222,11 @@ func (s *Service) SetVisibility(ctx context.Context, actor *lms.User, courseID i
 		return nil, lms.FieldError("visibility", "The visibility must be draft, published or archived.")
 	}
 	a.course.Visibility = v
-	if err := s.store.UpdateCourse(ctx, a.course); err != nil {
+	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+		ch.accessChanged(courseID, 0) // a hidden course is closed to its learners
+		return tx.store.UpdateCourse(ctx, a.course)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return a.view(), nil
@@ -233,7 +237,11 @@ func (s *Service) DeleteCourse(ctx context.Context, actor *lms.User, courseID in
 	if _, err := s.load(ctx, actor, courseID, lms.ActManageCourse); err != nil {
 		return err
 	}
-	return s.store.DeleteCourse(ctx, courseID)
+	_, err := s.apply(ctx, func(tx *Service, ch *change) error {
+		ch.accessChanged(courseID, 0)
+		return tx.store.DeleteCourse(ctx, courseID)
+	})
+	return err
 }
 
 // JoinSettings configure a course's join code.

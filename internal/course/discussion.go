@@ -58,10 +58,15 @@ func (s *Service) UpdateForum(ctx context.Context, actor *lms.User, forumID int6
 
 // DeleteForum deletes a forum with its threads (edit_content).
 func (s *Service) DeleteForum(ctx context.Context, actor *lms.User, forumID int64) error {
-	if _, _, err := s.forum(ctx, actor, forumID, lms.ActEditContent); err != nil {
+	f, _, err := s.forum(ctx, actor, forumID, lms.ActEditContent)
+	if err != nil {
 		return err
 	}
-	return s.store.DeleteForum(ctx, forumID)
+	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+		ch.accessChanged(f.CourseID, 0) // its followers and those of its threads lose them
+		return tx.store.DeleteForum(ctx, forumID)
+	})
+	return err
 }
 
 // ListForums lists the course's forums (any member).
@@ -108,12 +113,17 @@ func (s *Service) CreateThread(ctx context.Context, actor *lms.User, forumID int
 	}
 	p := &lms.Post{AuthorID: actor.ID, BodyMD: bodyMD, BodyHTML: RenderMarkdown(bodyMD), AuthorName: actor.Name,
 		AuthorUsername: actor.Username, CreatedAt: now}
-	if err := s.store.CreateThread(ctx, t, p); err != nil {
+	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+		if err := tx.store.CreateThread(ctx, t, p); err != nil {
+			return err
+		}
+		ch.announce(lms.FeedForum, forumID, Event{Kind: EventThreadCreated, CourseID: t.CourseID, Thread: t})
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	s.mention(ctx, a, bodyMD, map[string]any{"thread_id": t.ID, "post_id": p.ID, "title": t.Title, "by": actor.Username,
-		"by_name": actor.Name})
-	s.publish(ctx, ForumTopic(forumID), Event{Kind: EventThreadCreated, CourseID: t.CourseID, Thread: t})
+	s.mention(ctx, a, bodyMD, map[string]any{"thread_id": t.ID, "post_id": p.ID, "title": t.Title})
 	return &ThreadView{Thread: t, Posts: []*lms.Post{p}, Reactions: []*lms.Reaction{}}, nil
 }
 
@@ -194,11 +204,18 @@ func (s *Service) Reply(ctx context.Context, actor *lms.User, threadID, parentID
 	}
 	p := &lms.Post{ThreadID: threadID, ParentID: parentID, AuthorID: actor.ID, BodyMD: bodyMD,
 		BodyHTML: RenderMarkdown(bodyMD), AuthorName: actor.Name, AuthorUsername: actor.Username, CreatedAt: s.now()}
-	if err := s.store.CreatePost(ctx, p, a.staff()); err != nil {
+	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+		if err := tx.store.CreatePost(ctx, p, a.staff()); err != nil {
+			return err
+		}
+		ev := Event{Kind: EventPostCreated, CourseID: t.CourseID, Post: p}
+		ch.announce(lms.FeedThread, threadID, ev)
+		ch.announce(lms.FeedForum, t.ForumID, ev)
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	s.publish(ctx, ThreadTopic(threadID), Event{Kind: EventPostCreated, CourseID: t.CourseID, Post: p})
-	s.publish(ctx, ForumTopic(t.ForumID), Event{Kind: EventPostCreated, CourseID: t.CourseID, Post: p})
 	payload := map[string]any{"thread_id": threadID, "post_id": p.ID, "title": t.Title, "by": actor.Username,
 		"by_name": actor.Name}
 	notified := s.mention(ctx, a, bodyMD, payload)
@@ -279,11 +296,17 @@ func (s *Service) EditPost(ctx context.Context, actor *lms.User, postID int64, b
 		return nil, err
 	}
 	html := RenderMarkdown(bodyMD)
-	if err := s.store.EditPost(ctx, postID, bodyMD, html, now); err != nil {
-		return nil, hideMissing(err, "post")
+	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+		if err := tx.store.EditPost(ctx, postID, bodyMD, html, now); err != nil {
+			return hideMissing(err, "post")
+		}
+		p.BodyMD, p.BodyHTML, p.EditedAt = bodyMD, html, now.UTC().Truncate(1e6)
+		ch.announce(lms.FeedThread, t.ID, Event{Kind: EventPostEdited, CourseID: t.CourseID, Post: p})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	p.BodyMD, p.BodyHTML, p.EditedAt = bodyMD, html, now.UTC().Truncate(1e6)
-	s.publish(ctx, ThreadTopic(t.ID), Event{Kind: EventPostEdited, CourseID: t.CourseID, Post: p})
 	return p, nil
 }
 
@@ -297,12 +320,15 @@ func (s *Service) DeletePost(ctx context.Context, actor *lms.User, postID int64)
 		return lms.Errorf(lms.EFORBIDDEN, "Only the author or a moderator may delete a post.")
 	}
 	now := s.now()
-	if err := s.store.TombstonePost(ctx, postID, actor.ID, now); err != nil {
-		return hideMissing(err, "post")
-	}
-	p.BodyMD, p.BodyHTML, p.DeletedAt, p.DeletedBy = "", "", now.UTC().Truncate(1e6), actor.ID
-	s.publish(ctx, ThreadTopic(t.ID), Event{Kind: EventPostDeleted, CourseID: t.CourseID, Post: p})
-	return nil
+	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+		if err := tx.store.TombstonePost(ctx, postID, actor.ID, now); err != nil {
+			return hideMissing(err, "post")
+		}
+		p.BodyMD, p.BodyHTML, p.DeletedAt, p.DeletedBy = "", "", now.UTC().Truncate(1e6), actor.ID
+		ch.announce(lms.FeedThread, t.ID, Event{Kind: EventPostDeleted, CourseID: t.CourseID, Post: p})
+		return nil
+	})
+	return err
 }
 
 // ThreadFlags are the moderator's switches; nil leaves a flag as it is.
@@ -323,11 +349,7 @@ func (s *Service) SetThreadFlags(ctx context.Context, actor *lms.User, threadID 
 	if f.Locked != nil {
 		t.Locked = *f.Locked
 	}
-	if err := s.store.UpdateThread(ctx, t); err != nil {
-		return nil, err
-	}
-	s.publish(ctx, ThreadTopic(t.ID), Event{Kind: EventThreadUpdated, CourseID: t.CourseID, Thread: t})
-	return t, nil
+	return s.updateThread(ctx, t)
 }
 
 // MarkAnswer marks a reply as the thread's answer, or clears it with
@@ -347,19 +369,35 @@ func (s *Service) MarkAnswer(ctx context.Context, actor *lms.User, threadID, pos
 		}
 	}
 	t.AnswerPostID = postID
-	if err := s.store.UpdateThread(ctx, t); err != nil {
+	return s.updateThread(ctx, t)
+}
+
+// updateThread saves the thread's flags and answer and announces them.
+func (s *Service) updateThread(ctx context.Context, t *lms.Thread) (*lms.Thread, error) {
+	_, err := s.apply(ctx, func(tx *Service, ch *change) error {
+		if err := tx.store.UpdateThread(ctx, t); err != nil {
+			return err
+		}
+		ch.announce(lms.FeedThread, t.ID, Event{Kind: EventThreadUpdated, CourseID: t.CourseID, Thread: t})
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	s.publish(ctx, ThreadTopic(t.ID), Event{Kind: EventThreadUpdated, CourseID: t.CourseID, Thread: t})
 	return t, nil
 }
 
 // DeleteThread deletes a thread and its posts (moderate).
 func (s *Service) DeleteThread(ctx context.Context, actor *lms.User, threadID int64) error {
-	if _, _, err := s.thread(ctx, actor, threadID, lms.ActModerate); err != nil {
+	t, _, err := s.thread(ctx, actor, threadID, lms.ActModerate)
+	if err != nil {
 		return err
 	}
-	return s.store.DeleteThread(ctx, threadID)
+	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+		ch.accessChanged(t.CourseID, 0) // its followers lose it
+		return tx.store.DeleteThread(ctx, threadID)
+	})
+	return err
 }
 
 // ReactToPost adds (or with remove, takes back) the caller's emoji on a post.
@@ -375,14 +413,18 @@ func (s *Service) ReactToPost(ctx context.Context, actor *lms.User, postID int64
 		return err
 	}
 	r := &lms.Reaction{TargetID: p.ID, UserID: actor.ID, Emoji: emoji}
-	if remove {
-		err = s.store.Unreact(ctx, p.ID, actor.ID, emoji)
-	} else {
-		err = s.store.React(ctx, r)
-	}
-	if err != nil {
-		return err
-	}
-	s.publish(ctx, ThreadTopic(t.ID), Event{Kind: EventReaction, CourseID: t.CourseID, Reaction: r, Removed: remove})
-	return nil
+	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+		var err error
+		if remove {
+			err = tx.store.Unreact(ctx, p.ID, actor.ID, emoji)
+		} else {
+			err = tx.store.React(ctx, r)
+		}
+		if err != nil {
+			return err
+		}
+		ch.announce(lms.FeedThread, t.ID, Event{Kind: EventReaction, CourseID: t.CourseID, Reaction: r, Removed: remove})
+		return nil
+	})
+	return err
 }

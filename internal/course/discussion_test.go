@@ -55,7 +55,7 @@ func TestRepliesNestTwoLevelsAndNotify(t *testing.T) {
 		if len(list) == 0 || list[0].Kind != lms.NotifyMention {
 			t.Fatalf("%s's notifications = %+v, want a mention", who, list)
 		}
-		if evs := f.pub.on(UserTopic(f.as(who).ID)); len(evs) == 0 {
+		if evs := f.pub.on(lms.FeedUser, (f.as(who).ID)); len(evs) == 0 {
 			t.Fatalf("no notification published to %s", who)
 		}
 	}
@@ -65,17 +65,17 @@ func TestRepliesNestTwoLevelsAndNotify(t *testing.T) {
 	if len(list) == 0 || list[0].Kind != lms.NotifyReply {
 		t.Fatalf("learner's notifications = %+v, want a reply", list)
 	}
-	if evs := f.pub.on(ThreadTopic(th.ID)); len(evs) < 2 || evs[len(evs)-1].Kind != EventPostCreated {
+	if evs := f.pub.on(lms.FeedThread, (th.ID)); len(evs) < 2 || evs[len(evs)-1].Kind != EventPostCreated {
 		t.Fatalf("thread events = %+v", evs)
 	}
 	// The forum's thread list hears of each reply, and of new threads.
-	evs := f.pub.on(ForumTopic(th.ForumID))
+	evs := f.pub.on(lms.FeedForum, (th.ForumID))
 	if len(evs) == 0 || evs[len(evs)-1].Kind != EventPostCreated || evs[len(evs)-1].Post.ThreadID != th.ID {
 		t.Fatalf("forum events after the replies = %+v", evs)
 	}
 	nt, err := f.svc.CreateThread(ctx, f.as("learner"), th.ForumID, "Another question", "Why?")
 	ok(t, err)
-	evs = f.pub.on(ForumTopic(th.ForumID))
+	evs = f.pub.on(lms.FeedForum, (th.ForumID))
 	if last := evs[len(evs)-1]; last.Kind != EventThreadCreated || last.Thread.ID != nt.Thread.ID {
 		t.Fatalf("forum events after a new thread = %+v", evs)
 	}
@@ -154,15 +154,19 @@ func TestChatMessagesRules(t *testing.T) {
 	ctx := t.Context()
 	learner := f.as("learner")
 	in := SendInput{RoomID: f.room.ID, Body: "hello", IdemKey: "retry-1"}
-	m1, created, err := f.svc.SendMessage(ctx, learner, in)
+	s1, err := f.svc.SendMessage(ctx, learner, in)
 	ok(t, err)
-	m2, created2, err := f.svc.SendMessage(ctx, learner, in)
+	s2, err := f.svc.SendMessage(ctx, learner, in)
 	ok(t, err)
-	if !created || created2 || m1.ID != m2.ID {
-		t.Fatalf("retry: %v %v ids %d %d", created, created2, m1.ID, m2.ID)
+	m1, m2 := s1.Message, s2.Message
+	if !s1.Created || s2.Created || m1.ID != m2.ID {
+		t.Fatalf("retry: %v %v ids %d %d", s1.Created, s2.Created, m1.ID, m2.ID)
+	}
+	if s1.Position == nil || s2.Position != nil {
+		t.Fatalf("positions %v, %v: want the first send's only", s1.Position, s2.Position)
 	}
 	created3 := 0
-	for _, ev := range f.pub.on(RoomTopic(f.room.ID)) {
+	for _, ev := range f.pub.on(lms.FeedRoom, (f.room.ID)) {
 		if ev.Kind == EventMessageCreated && ev.Message.ID == m1.ID {
 			created3++
 		}
@@ -170,27 +174,27 @@ func TestChatMessagesRules(t *testing.T) {
 	if created3 != 1 {
 		t.Fatalf("message announced %d times, want once", created3)
 	}
-	_, _, err = f.svc.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: strings.Repeat("é", lms.MaxMessageChars+1)})
+	_, err = f.svc.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: strings.Repeat("é", lms.MaxMessageChars+1)})
 	wantCode(t, err, lms.ETOOLARGE)
-	_, _, err = f.svc.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: " "})
+	_, err = f.svc.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: " "})
 	wantCode(t, err, lms.EINVALID)
-	_, _, err = f.svc.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "x", ReplyTo: 9999})
+	_, err = f.svc.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "x", ReplyTo: 9999})
 	wantCode(t, err, lms.EINVALID)
-	_, _, err = f.svc.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "x", IdemKey: strings.Repeat("k", 65)})
+	_, err = f.svc.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "x", IdemKey: strings.Repeat("k", 65)})
 	wantCode(t, err, lms.EINVALID)
 	must(f.svc.EditMessage(ctx, learner, m1.ID, "hello!")).get(t)
 	_, err = f.svc.EditMessage(ctx, f.as("ta"), m1.ID, "hijack")
 	wantCode(t, err, lms.EFORBIDDEN)
 
 	ok(t, f.svc.MuteInRoom(ctx, f.as("ta"), f.room.ID, learner.ID, time.Minute))
-	_, _, err = f.svc.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "muted?"})
+	_, err = f.svc.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "muted?"})
 	wantCode(t, err, lms.EFORBIDDEN)
 	if e := err.(*lms.Error); e.RetryAfterSeconds <= 0 {
 		t.Fatalf("muted error without RetryAfterSeconds: %+v", e)
 	}
 	wantCode(t, f.svc.MuteInRoom(ctx, f.as("instructor"), f.room.ID, f.as("ta").ID, time.Minute), lms.EFORBIDDEN)
 	f.clock.Advance(time.Minute + time.Second)
-	_, _, err = f.svc.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "back"})
+	_, err = f.svc.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "back"})
 	ok(t, err)
 
 	msgs, _, err := f.svc.History(ctx, f.as("ta"), lms.MessageFilter{RoomID: f.room.ID, Limit: 2})
@@ -220,7 +224,7 @@ func TestArchivedCourseIsReadOnlyForLearners(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
 	must(f.svc.SetVisibility(ctx, f.as("instructor"), f.a.ID, lms.CourseArchived)).get(t)
-	_, _, err := f.svc.SendMessage(ctx, f.as("learner"), SendInput{RoomID: f.room.ID, Body: "hi"})
+	_, err := f.svc.SendMessage(ctx, f.as("learner"), SendInput{RoomID: f.room.ID, Body: "hi"})
 	wantCode(t, err, lms.EFORBIDDEN)
 	_, err = f.svc.Reply(ctx, f.as("learner"), f.thread.Thread.ID, 0, "hi")
 	wantCode(t, err, lms.EFORBIDDEN)

@@ -64,15 +64,19 @@ func (s *Service) Enrol(ctx context.Context, actor *lms.User, courseID int64, lo
 		return nil, err
 	}
 	e := &lms.Enrollment{CourseID: courseID, UserID: u.ID, Role: role, Status: lms.EnrollActive}
-	if old, err := s.store.EnrollmentOf(ctx, courseID, u.ID); err == nil {
-		e.GroupID = old.GroupID
-		if old.Role == lms.CourseInstructor && role != lms.CourseInstructor {
-			if err := s.keepAnInstructor(ctx, courseID); err != nil {
-				return nil, err
+	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+		if old, err := tx.store.EnrollmentOf(ctx, courseID, u.ID); err == nil {
+			e.GroupID = old.GroupID
+			if old.Role == lms.CourseInstructor && role != lms.CourseInstructor {
+				if err := keepAnInstructorTx(ctx, tx.store, courseID); err != nil {
+					return err
+				}
 			}
+			ch.accessChanged(courseID, u.ID) // a role may have been taken away
 		}
-	}
-	if err := s.store.PutEnrollment(ctx, e); err != nil {
+		return tx.store.PutEnrollment(ctx, e)
+	})
+	if err != nil {
 		return nil, err
 	}
 	e.Username, e.Name = u.Username, u.Name
@@ -113,18 +117,19 @@ func (s *Service) SetRole(ctx context.Context, actor *lms.User, courseID, userID
 		return nil, lms.FieldError("role", "The role must be instructor, ta or learner.")
 	}
 	var e *lms.Enrollment
-	err := s.store.InTx(ctx, func(tx store.Store) error {
+	_, err := s.apply(ctx, func(tx *Service, ch *change) error {
 		var err error
-		if e, err = tx.EnrollmentOf(ctx, courseID, userID); err != nil {
+		if e, err = tx.store.EnrollmentOf(ctx, courseID, userID); err != nil {
 			return hideMissing(err, "enrollment")
 		}
 		if e.Role == lms.CourseInstructor && role != lms.CourseInstructor {
-			if err := keepAnInstructorTx(ctx, tx, courseID); err != nil {
+			if err := keepAnInstructorTx(ctx, tx.store, courseID); err != nil {
 				return err
 			}
 		}
 		e.Role = role
-		return tx.PutEnrollment(ctx, e)
+		ch.accessChanged(courseID, userID)
+		return tx.store.PutEnrollment(ctx, e)
 	})
 	if err != nil {
 		return nil, err
@@ -150,18 +155,20 @@ func (s *Service) RemoveMember(ctx context.Context, actor *lms.User, courseID, u
 }
 
 func (s *Service) removeMember(ctx context.Context, courseID, userID int64) error {
-	return s.store.InTx(ctx, func(tx store.Store) error {
-		e, err := tx.EnrollmentOf(ctx, courseID, userID)
+	_, err := s.apply(ctx, func(tx *Service, ch *change) error {
+		e, err := tx.store.EnrollmentOf(ctx, courseID, userID)
 		if err != nil {
 			return hideMissing(err, "enrollment")
 		}
 		if e.Role == lms.CourseInstructor && e.Status == lms.EnrollActive {
-			if err := keepAnInstructorTx(ctx, tx, courseID); err != nil {
+			if err := keepAnInstructorTx(ctx, tx.store, courseID); err != nil {
 				return err
 			}
 		}
-		return tx.DeleteEnrollment(ctx, courseID, userID)
+		ch.accessChanged(courseID, userID)
+		return tx.store.DeleteEnrollment(ctx, courseID, userID)
 	})
+	return err
 }
 
 // keepAnInstructor fails with ECONFLICT when the course has only one
@@ -241,10 +248,15 @@ func (s *Service) UpdateGroup(ctx context.Context, actor *lms.User, groupID int6
 
 // DeleteGroup deletes a group (manage_people); its rooms go with it.
 func (s *Service) DeleteGroup(ctx context.Context, actor *lms.User, groupID int64) error {
-	if _, _, err := s.group(ctx, actor, groupID, lms.ActManagePeople); err != nil {
+	g, _, err := s.group(ctx, actor, groupID, lms.ActManagePeople)
+	if err != nil {
 		return err
 	}
-	return s.store.DeleteGroup(ctx, groupID)
+	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+		ch.accessChanged(g.CourseID, 0) // its members leave it and its rooms go
+		return tx.store.DeleteGroup(ctx, groupID)
+	})
+	return err
 }
 
 // ListGroups lists the course's groups (any member).
@@ -261,7 +273,7 @@ func (s *Service) AssignGroup(ctx context.Context, actor *lms.User, courseID, us
 	if _, err := s.load(ctx, actor, courseID, lms.ActManagePeople); err != nil {
 		return err
 	}
-	return hideMissing(s.store.SetEnrollmentGroup(ctx, courseID, userID, groupID), "group or member")
+	return s.setGroup(ctx, courseID, userID, groupID)
 }
 
 // JoinGroup puts the caller into a self-select group (leaving any other);
@@ -286,7 +298,17 @@ func (s *Service) JoinGroup(ctx context.Context, actor *lms.User, courseID, grou
 	if err := a.writable(); err != nil {
 		return err
 	}
-	return s.store.SetEnrollmentGroup(ctx, courseID, actor.ID, groupID)
+	return s.setGroup(ctx, courseID, actor.ID, groupID)
+}
+
+// setGroup moves a member into a group (0: none); they may lose the rooms
+// of the group they leave.
+func (s *Service) setGroup(ctx context.Context, courseID, userID, groupID int64) error {
+	_, err := s.apply(ctx, func(tx *Service, ch *change) error {
+		ch.accessChanged(courseID, userID)
+		return hideMissing(tx.store.SetEnrollmentGroup(ctx, courseID, userID, groupID), "group or member")
+	})
+	return err
 }
 
 // notify stores a notification for userID and announces it on their topic.
@@ -298,11 +320,16 @@ func (s *Service) notify(ctx context.Context, userID int64, kind string, payload
 		b = []byte("{}")
 	}
 	n := &lms.Notification{UserID: userID, Kind: kind, Payload: string(b), CreatedAt: s.now()}
-	if err := s.store.CreateNotification(ctx, n); err != nil {
+	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+		if err := tx.store.CreateNotification(ctx, n); err != nil {
+			return err
+		}
+		ch.announce(lms.FeedUser, userID, Event{Kind: EventNotification, Notification: n})
+		return nil
+	})
+	if err != nil {
 		s.log.Warn().Err(err).Int64("user", userID).Str("kind", kind).Msg("notification not stored")
-		return
 	}
-	s.publish(ctx, UserTopic(userID), Event{Kind: EventNotification, Notification: n})
 }
 
 // notifyStaff notifies every instructor of the course.

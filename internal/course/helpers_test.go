@@ -2,6 +2,7 @@ package course
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,33 +17,54 @@ import (
 	"github.com/lyceumhq/lyceum/internal/store/sqlite"
 )
 
-// published is one recorded publication.
-type published struct {
-	topic string
-	ev    Event
-}
-
-// fakePublisher records publications.
-type fakePublisher struct {
+// fakeAnnouncer records announcements as a live layer would receive them.
+type fakeAnnouncer struct {
 	mu   sync.Mutex
-	list []published // guarded by mu
+	list []*lms.Announcement // guarded by mu
+	// fail, when set, makes Announce fail (a broker that is down).
+	fail error
 }
 
-func (p *fakePublisher) Publish(_ context.Context, topic string, data any) error {
+func (p *fakeAnnouncer) Announce(_ context.Context, a *lms.Announcement) (lms.FeedPosition, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.list = append(p.list, published{topic, data.(Event)})
-	return nil
+	if p.fail != nil {
+		return lms.FeedPosition{}, p.fail
+	}
+	p.list = append(p.list, a)
+	return lms.FeedPosition{Epoch: "e", Offset: uint64(len(p.list))}, nil
 }
 
-// on returns the events published on topic.
-func (p *fakePublisher) on(topic string) []Event {
+// on returns the events announced on the feed (kind, id).
+func (p *fakeAnnouncer) on(kind lms.FeedKind, id int64) []Event {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var out []Event
-	for _, x := range p.list {
-		if x.topic == topic {
-			out = append(out, x.ev)
+	for _, a := range p.list {
+		if a.Feed == (lms.Feed{Kind: kind, ID: id}) {
+			var ev Event
+			if err := json.Unmarshal(a.Data, &ev); err != nil {
+				panic(err)
+			}
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// accessChanges returns the users whose access to the course was announced
+// as changed (0: everyone's).
+func (p *fakeAnnouncer) accessChanges(courseID int64) []int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []int64
+	for _, a := range p.list {
+		if a.Feed == (lms.Feed{Kind: lms.FeedAccess, ID: courseID}) {
+			var ch lms.AccessChange
+			if err := json.Unmarshal(a.Data, &ch); err != nil {
+				panic(err)
+			}
+			out = append(out, ch.UserID)
 		}
 	}
 	return out
@@ -73,7 +95,7 @@ type fixture struct {
 	t       *testing.T
 	st      store.Store
 	svc     *Service
-	pub     *fakePublisher
+	pub     *fakeAnnouncer
 	clock   *clock
 	users   map[string]*lms.User // by actor name; "anonymous" is nil
 	a, b    *CourseView
@@ -96,10 +118,10 @@ var actors = []string{"anonymous", "outsider", "learner", "ta", "instructor", "a
 var t0 = time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
 
 // newService returns a Service over st with a fake publisher and clock.
-func newService(t *testing.T, st store.Store, dir string) (*Service, *fakePublisher, *clock) {
+func newService(t *testing.T, st store.Store, dir string) (*Service, *fakeAnnouncer, *clock) {
 	t.Helper()
-	pub, clk := &fakePublisher{}, &clock{now: t0}
-	svc, err := New(Params{Store: st, Logger: zerolog.Nop(), Publisher: pub, Clock: clk.Now,
+	pub, clk := &fakeAnnouncer{}, &clock{now: t0}
+	svc, err := New(Params{Store: st, Logger: zerolog.Nop(), Announcer: pub, Clock: clk.Now,
 		Uploads: UploadParams{Dir: dir, Limits: map[string]int64{KindImage: 1 << 10}}})
 	if err != nil {
 		t.Fatalf("New: %v", err)
@@ -237,9 +259,9 @@ func buildFixture(t *testing.T, st store.Store) *fixture {
 	rooms := must(svc.ListRooms(ctx, ins, f.a.ID)).get(t)
 	f.room = rooms[0].Room
 	f.extra = must(svc.CreateRoom(ctx, ins, f.a.ID, "Side room", 0)).get(t)
-	m, _, err := svc.SendMessage(ctx, f.users["learner"], SendInput{RoomID: f.room.ID, Body: "hi all", IdemKey: "k0"})
+	sent, err := svc.SendMessage(ctx, f.users["learner"], SendInput{RoomID: f.room.ID, Body: "hi all", IdemKey: "k0"})
 	ok(t, err)
-	f.message = m
+	f.message = sent.Message
 	return f
 }
 

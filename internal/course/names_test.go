@@ -20,12 +20,12 @@ func TestAuthorsCarryNameAndUsername(t *testing.T) {
 		}
 	}
 
-	m, _, err := f.svc.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "hello @ta", IdemKey: "n1"})
+	sent, err := f.svc.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "hello @ta", IdemKey: "n1"})
 	ok(t, err)
-	want(t, "the sent message", m.AuthorName, m.AuthorUsername)
-	evs := f.pub.on(RoomTopic(f.room.ID))
+	want(t, "the sent message", sent.Message.AuthorName, sent.Message.AuthorUsername)
+	evs := f.pub.on(lms.FeedRoom, f.room.ID)
 	ev := evs[len(evs)-1].Message
-	want(t, "the published message", ev.AuthorName, ev.AuthorUsername)
+	want(t, "the announced message", ev.AuthorName, ev.AuthorUsername)
 
 	tv, err := f.svc.CreateThread(ctx, learner, f.thread.Thread.ForumID, "Names", "Who am I, @ta?")
 	ok(t, err)

@@ -198,7 +198,7 @@ var permCases = []permCase{
 		return f.svc.DeleteRoom(ctx, u, f.extra.ID)
 	}},
 	{"send a message", members, nil, func(ctx context.Context, f *fixture, u *lms.User) error {
-		_, _, err := f.svc.SendMessage(ctx, u, SendInput{RoomID: f.room.ID, Body: "hello", IdemKey: "k"})
+		_, err := f.svc.SendMessage(ctx, u, SendInput{RoomID: f.room.ID, Body: "hello", IdemKey: "k"})
 		return err
 	}},
 	{"read history", members, nil, func(ctx context.Context, f *fixture, u *lms.User) error {

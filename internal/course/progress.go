@@ -105,19 +105,26 @@ func (s *Service) HeartbeatVideo(ctx context.Context, actor *lms.User, lessonID 
 // progress topic, with the learner's course summary when u completed the
 // lesson (prev is the progress before, nil when never opened).
 func (s *Service) recordProgress(ctx context.Context, a *access, l *lms.Lesson, prev *lms.LessonProgress, u lms.ProgressUpdate) (*lms.LessonProgress, error) {
-	p, err := s.store.UpdateProgress(ctx, u)
+	var p *lms.LessonProgress
+	_, err := s.apply(ctx, func(tx *Service, ch *change) error {
+		var err error
+		if p, err = tx.store.UpdateProgress(ctx, u); err != nil {
+			return err
+		}
+		ev := Event{Kind: EventProgress, CourseID: l.CourseID, Progress: p}
+		if p.Completed() != prev.Completed() {
+			states, progress, err := tx.states(ctx, a)
+			if err != nil {
+				return err
+			}
+			ev.Course = summarize(l.CourseID, u.UserID, states, progress)
+		}
+		ch.announce(lms.FeedProgress, l.CourseID, ev)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	ev := Event{Kind: EventProgress, CourseID: l.CourseID, Progress: p}
-	if p.Completed() != prev.Completed() {
-		states, progress, err := s.states(ctx, a)
-		if err != nil {
-			return nil, err
-		}
-		ev.Course = summarize(l.CourseID, u.UserID, states, progress)
-	}
-	s.publish(ctx, ProgressTopic(l.CourseID), ev)
 	return p, nil
 }
 
@@ -137,17 +144,25 @@ func (s *Service) CompleteLesson(ctx context.Context, actor *lms.User, lessonID 
 		return nil, lms.Errorf(lms.EFORBIDDEN,
 			"This lesson is completed automatically when you watch %d %% of its video.", l.CompletionPercent)
 	}
-	p, err := s.store.UpdateProgress(ctx, lms.ProgressUpdate{UserID: actor.ID, LessonID: l.ID, At: s.now(),
-		Complete: done, Uncomplete: !done})
+	var p *lms.LessonProgress
+	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+		var err error
+		p, err = tx.store.UpdateProgress(ctx, lms.ProgressUpdate{UserID: actor.ID, LessonID: l.ID, At: s.now(),
+			Complete: done, Uncomplete: !done})
+		if err != nil {
+			return err
+		}
+		states, progress, err := tx.states(ctx, a)
+		if err != nil {
+			return err
+		}
+		cp := summarize(l.CourseID, actor.ID, states, progress)
+		ch.announce(lms.FeedProgress, l.CourseID, Event{Kind: EventProgress, CourseID: l.CourseID, Progress: p, Course: cp})
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	states, progress, err := s.states(ctx, a)
-	if err != nil {
-		return nil, err
-	}
-	cp := summarize(l.CourseID, actor.ID, states, progress)
-	s.publish(ctx, ProgressTopic(l.CourseID), Event{Kind: EventProgress, CourseID: l.CourseID, Progress: p, Course: cp})
 	return p, nil
 }
 

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
-	"github.com/lyceumhq/lyceum/internal/store"
 )
 
 // Roster import limits.
@@ -93,15 +92,18 @@ func (s *Service) ImportRoster(ctx context.Context, actor *lms.User, courseID in
 	if !apply {
 		return rep, nil
 	}
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
 		for _, row := range rep.Rows {
 			if row.Outcome != RowEnrol && row.Outcome != RowUpdate {
 				continue
 			}
 			e := &lms.Enrollment{CourseID: courseID, UserID: row.UserID, Role: row.Role, Status: lms.EnrollActive,
 				GroupID: row.groupID}
-			if err := tx.PutEnrollment(ctx, e); err != nil {
+			if err := tx.store.PutEnrollment(ctx, e); err != nil {
 				return fmt.Errorf("line %d: %w", row.Line, err)
+			}
+			if row.Outcome == RowUpdate { // a role or group may have been taken away
+				ch.accessChanged(courseID, row.UserID)
 			}
 		}
 		return nil

@@ -15,7 +15,6 @@ package course
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 
@@ -37,35 +36,8 @@ const (
 	DefaultUploadGrace  = 24 * time.Hour   // an unreferenced upload is swept after this long
 )
 
-// Publisher announces a change live (implemented over the hub by rooms or
-// cmd). data is encoded by the publisher. Failures are logged, never
-// returned: the change is stored already.
-type Publisher interface {
-	Publish(ctx context.Context, topic string, data any) error
-}
-
-// Topic names.
-
-// ProgressTopic is the topic of a course's live progress feed.
-func ProgressTopic(courseID int64) string {
-	return "course:" + strconv.FormatInt(courseID, 10) + ":progress"
-}
-
-// RoomTopic is the topic of a chat room.
-func RoomTopic(roomID int64) string { return "room:" + strconv.FormatInt(roomID, 10) }
-
-// ForumTopic is the topic of a discussion forum: new threads and new posts
-// in its threads, for its thread list.
-func ForumTopic(forumID int64) string { return "forum:" + strconv.FormatInt(forumID, 10) }
-
-// ThreadTopic is the topic of a discussion thread.
-func ThreadTopic(threadID int64) string { return "thread:" + strconv.FormatInt(threadID, 10) }
-
-// UserTopic is a user's personal topic (notifications).
-func UserTopic(userID int64) string { return "user:" + strconv.FormatInt(userID, 10) }
-
-// Event is what the service publishes: Kind says what happened, the other
-// fields carry it.
+// Event is what the service announces on a feed: Kind says what happened,
+// the other fields carry it.
 type Event struct {
 	Kind         string              `json:"kind"` // see the Event* constants
 	CourseID     int64               `json:"course_id,omitzero"`
@@ -101,8 +73,9 @@ const (
 type Params struct {
 	Store  store.Store
 	Logger zerolog.Logger
-	// Publisher announces changes live; nil announces nothing.
-	Publisher Publisher
+	// Announcer delivers stored changes live; nil announces nothing
+	// (and leaves nothing in the outbox).
+	Announcer Announcer
 	// Clock returns the current time; nil means time.Now.
 	Clock func() time.Time
 	// EditWindow is how long authors may edit their posts (zero: DefaultEditWindow).
@@ -117,12 +90,12 @@ type Params struct {
 type Service struct {
 	store        store.Store
 	log          zerolog.Logger
-	pub          Publisher
+	ann          Announcer
 	now          func() time.Time
 	editWindow   time.Duration
 	maxHeartbeat time.Duration
 	uploads      UploadParams
-	durations    sync.Map // upload id -> time.Duration of its MP4 (0: none), see lessonVideoDuration
+	durations    *sync.Map // upload id -> time.Duration of its MP4 (0: none), see lessonVideoDuration
 }
 
 // New returns a Service.
@@ -130,8 +103,8 @@ func New(p Params) (*Service, error) {
 	if p.Store == nil {
 		return nil, fmt.Errorf("course: Params.Store is nil")
 	}
-	s := &Service{store: p.Store, log: p.Logger, pub: p.Publisher, now: p.Clock,
-		editWindow: p.EditWindow, maxHeartbeat: p.MaxHeartbeat, uploads: p.Uploads.withDefaults()}
+	s := &Service{store: p.Store, log: p.Logger, ann: p.Announcer, now: p.Clock,
+		editWindow: p.EditWindow, maxHeartbeat: p.MaxHeartbeat, uploads: p.Uploads.withDefaults(), durations: &sync.Map{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -142,18 +115,6 @@ func New(p Params) (*Service, error) {
 		s.maxHeartbeat = DefaultMaxHeartbeat
 	}
 	return s, nil
-}
-
-// publish announces ev on topic, logging (not returning) a failure.
-func (s *Service) publish(ctx context.Context, topic string, ev Event) {
-	if s.pub == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
-	defer cancel()
-	if err := s.pub.Publish(ctx, topic, ev); err != nil {
-		s.log.Warn().Err(err).Str("topic", topic).Str("kind", ev.Kind).Msg("publish failed")
-	}
 }
 
 // access is what the caller may do in one course.

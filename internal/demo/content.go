@@ -203,12 +203,12 @@ func buildChat(ctx context.Context, p Params, users map[string]*lms.User, course
 	}
 	var last *lms.Message
 	for i, m := range chatHistory {
-		msg, _, err := cs.SendMessage(ctx, users[m.who], course.SendInput{RoomID: room.ID, Body: m.body,
+		sent, err := cs.SendMessage(ctx, users[m.who], course.SendInput{RoomID: room.ID, Body: m.body,
 			IdemKey: fmt.Sprintf("demo-%d", i+1)})
 		if err != nil {
 			return fmt.Errorf("send a message: %w", err)
 		}
-		last = msg
+		last = sent.Message
 	}
 	// Everyone but learner 4 has read the room (for the unread counts and
 	// "seen by").

@@ -37,7 +37,7 @@ type Course struct {
 	Title       string           `json:"title"`
 	Code        string           `json:"code"`
 	Description string           `json:"description"`
-	CoverPath   string           `json:"cover_path"` // relative path of the cover image in the data dir; "" when none
+	CoverPath   string           `json:"cover_path"` // URL of the cover image, an uploaded file's (/api/v1/uploads/{id}); "" when none
 	Visibility  CourseVisibility `json:"visibility"`
 	StartsAt    time.Time        `json:"starts_at,omitzero"`
 	EndsAt      time.Time        `json:"ends_at,omitzero"`

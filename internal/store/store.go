@@ -137,6 +137,7 @@ type Store interface {
 	Discussions
 	Rooms
 	Notifications
+	Outbox
 	// InTx runs fn with a Store bound to one transaction; fn's error rolls back.
 	InTx(ctx context.Context, fn func(Store) error) error
 	// Ping checks the database is reachable (for /readyz).
@@ -152,4 +153,18 @@ type MigrationState struct {
 	Name      string    // the migration's file name, e.g. "00001_init.sql"
 	Applied   bool      // whether the database has it
 	AppliedAt time.Time // when it was applied (UTC); zero when pending
+}
+
+// Outbox stores announcements of stored changes until they are announced
+// live (see lms.Announcement): services append them inside the transaction
+// of the change; a relay on every node announces and deletes them.
+type Outbox interface {
+	// AppendOutbox inserts a and sets a.ID (and CreatedAt when zero).
+	AppendOutbox(ctx context.Context, a *lms.Announcement) error
+	// PendingOutbox returns up to limit announcements created at or before
+	// before, oldest first.
+	PendingOutbox(ctx context.Context, before time.Time, limit int) ([]*lms.Announcement, error)
+	// DeleteOutbox removes the announcements with these ids; ids that are
+	// gone already are ignored.
+	DeleteOutbox(ctx context.Context, ids []int64) error
 }

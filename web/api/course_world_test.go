@@ -220,12 +220,12 @@ func (w *world) newCourseWith(inst *lms.User, title string, members map[*lms.Use
 func (w *world) newMessage(u *lms.User, roomID int64) *lms.Message {
 	w.t.Helper()
 	w.seq++
-	m, _, err := w.e.courses.SendMessage(w.t.Context(), u, course.SendInput{RoomID: roomID,
+	sent, err := w.e.courses.SendMessage(w.t.Context(), u, course.SendInput{RoomID: roomID,
 		Body: "message " + strconv.Itoa(w.seq)})
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	return m
+	return sent.Message
 }
 
 // freshMember enrols a new user in course A (active, or pending).

@@ -143,16 +143,16 @@ func (a *API) postMessage(w http.ResponseWriter, r *http.Request) error {
 	case key == "":
 		key = req.Key
 	}
-	m, created, err := a.courses.SendMessage(r.Context(), caller(r), course.SendInput{RoomID: id, Body: req.Body,
+	sent, err := a.courses.SendMessage(r.Context(), caller(r), course.SendInput{RoomID: id, Body: req.Body,
 		ReplyTo: req.ReplyTo, UploadID: req.UploadID, IdemKey: key})
 	if err != nil {
 		return err
 	}
 	status := http.StatusOK
-	if created {
+	if sent.Created {
 		status = http.StatusCreated
 	}
-	return writeJSON(w, status, m)
+	return writeJSON(w, status, sent.Message)
 }
 
 func (a *API) putRead(w http.ResponseWriter, r *http.Request) error {

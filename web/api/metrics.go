@@ -12,6 +12,7 @@ import (
 type Metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	inFlight prometheus.Gauge
 }
 
 // NewMetrics creates the API metrics and registers them with reg (nil: not
@@ -27,9 +28,13 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Help:    "HTTP request latency by route pattern.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"route"}),
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
+			Namespace: "lyceum", Subsystem: "http", Name: "requests_in_flight",
+			Help: "HTTP requests being served now (WebSocket connections count while they are open).",
+		}),
 	}
 	if reg != nil {
-		for _, c := range []prometheus.Collector{m.requests, m.duration} {
+		for _, c := range []prometheus.Collector{m.requests, m.duration, m.inFlight} {
 			if err := reg.Register(c); err != nil {
 				return nil, fmt.Errorf("api: register metrics: %w", err)
 			}

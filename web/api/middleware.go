@@ -119,7 +119,9 @@ func (a *API) observe(next http.Handler) http.Handler {
 		start := time.Now()
 		info := &reqInfo{}
 		rec := &statusRecorder{ResponseWriter: w}
+		a.metrics.inFlight.Inc()
 		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), infoKey{}, info)))
+		a.metrics.inFlight.Dec()
 		d := time.Since(start)
 		status := rec.status
 		if status == 0 {

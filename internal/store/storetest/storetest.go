@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"discussions", discussionTests},
 		{"rooms", roomTests},
 		{"notifications", notificationTests},
+		{"outbox", outboxTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -121,8 +121,9 @@ export function subscribe(topic, onPush, opts = {}) {
 }
 
 /**
- * publish sends data on topic and resolves to the ack ({epoch, offset})
- * once the server stored it; rejects with a LiveError. Until then it is
+ * publish sends data on topic and resolves to the ack once the server
+ * stored it ({epoch, offset} where it landed, and the hook's `result`, e.g.
+ * the stored chat message); rejects with a LiveError. Until then it is
  * re-sent after every reconnect with the same idempotency key, so it is
  * published at most once; pass your own key to retry a rejected publish.
  */
@@ -316,9 +317,17 @@ function onFrame(f) {
       if (t) for (const s of [...t.subs]) call(s.onPresence, f);
       break;
     }
-    case "unsubscribed": { // the stream lost continuity: subscribe again at once
+    case "unsubscribed": {
       const t = topics.get(f.topic);
-      if (t && ready) sendCommands([subscribeFrame(f.topic, t)]).catch(() => {});
+      if (!t) break;
+      if (f.code === "insufficient_state") { // the stream lost continuity: subscribe again at once
+        if (ready) sendCommands([subscribeFrame(f.topic, t)]).catch(() => {});
+        break;
+      }
+      // Access was lost (removed from the course, a role or group taken
+      // away): the server ended it; subscribing again would be refused.
+      topics.delete(f.topic);
+      for (const s of [...t.subs]) call(s.onError, new LiveError(f.code, f.message));
       break;
     }
     default:

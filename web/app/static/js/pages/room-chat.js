@@ -200,8 +200,11 @@ function Chat({ course, info }) {
       ${status === "offline" && html`<p class="alert alert-warning chat-offline" role="status">
         <strong>Reconnecting…</strong> Messages you send now go through as soon as possible; the room catches up
         when the connection is back.</p>`}
-      ${chat.liveError && html`<p class="alert alert-error" role="alert">Live updates are off for this room:${" "}
-        ${errorMessage(chat.liveError)}</p>`}
+      ${chat.liveError && (["not_found", "forbidden"].includes(chat.liveError.code)
+        ? html`<p class="alert alert-error" role="alert">You no longer have access to this room, so it stopped
+            updating. <a href="/courses">Back to your courses</a></p>`
+        : html`<p class="alert alert-error" role="alert">Live updates are off for this room:${" "}
+            ${errorMessage(chat.liveError)}</p>`)}
       <div class="chat-body">
         <div class="chat-main">
           <a class="skip-link" href=${`#composer-${room.id}`} data-testid="skip-to-composer"

@@ -242,6 +242,6 @@ export function PendingMessage({ p, me, onRetry, onDiscard }) {
           </div>
         </div>`
         : html`<span class="muted small msg-status"><span class="spinner" aria-hidden="true"></span>
-            ${p.status === "sent" ? "Sent" : "Sending…"}</span>`}
+            Sending…</span>`}
     </li>`;
 }

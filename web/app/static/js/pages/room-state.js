@@ -16,7 +16,6 @@ import { fullTime } from "../format.js";
 // Tunables.
 const pageSize = 50; // messages per history page
 const sendTimeoutMs = 10000; // a send without an ack by then shows "not sent" (it may still arrive)
-const confirmMs = 3000; // after the ack, how long to wait for the push before fetching the message
 const typingEveryMs = 3000; // send "typing" at most this often
 const typingShowMs = 6000; // show someone as typing this long after their last indicator
 const readDelayMs = 700; // batch read-position updates
@@ -180,35 +179,26 @@ export function useRoomChat(roomID, me) {
     return () => clearInterval(t);
   }, [typing.size > 0]);
 
-  // confirm looks for a stored message whose push did not arrive.
-  const confirm = useCallback(async (key) => {
-    if (!pendingRef.current.some((p) => p.key === key)) return;
-    const msgs = state.current.messages;
-    try {
-      const d = await history(roomID, msgs.length ? { after: msgs[msgs.length - 1].id, limit: 100 } : { limit: pageSize });
-      upsert(d.items);
-    } catch {
-      // keep it shown as sent; the next reload shows the truth
-    }
-    setPending((p) => p.filter((x) => !(x.key === key && x.status === "sent")));
-  }, [roomID, upsert]);
-
   const deliver = useCallback((item) => {
     setPending((p) => [...p.filter((x) => x.key !== item.key), { ...item, status: "sending", error: null }]);
     const body = { body: item.body };
     if (item.reply_to) body.reply_to = item.reply_to;
     if (item.upload) body.upload_id = item.upload.id;
     const viaSocket = liveStatus.get() === "live";
+    // Either way the answer is the stored message (the socket's ack carries
+    // it as its result): show it at once in its place; its push, if it
+    // comes later, is the same message and changes nothing.
     const req = viaSocket
       ? withTimeout(live.publish(roomTopic(roomID), { type: "message", ...body }, item.key), sendTimeoutMs)
-      : sendMessage(roomID, body, item.key).then((m) => { if (m && m.id) upsert([m]); });
-    req.then(() => {
-      setPending((p) => p.map((x) => (x.key === item.key ? { ...x, status: "sent" } : x)));
-      setTimeout(() => confirm(item.key), confirmMs);
+        .then((ack) => ack.result && ack.result.message)
+      : sendMessage(roomID, body, item.key);
+    req.then((m) => {
+      if (m && m.id) upsert([m]);
+      setPending((p) => p.filter((x) => x.key !== item.key));
     }, (e) => {
-      setPending((p) => p.map((x) => (x.key === item.key && x.status !== "sent" ? { ...x, status: "failed", error: sendError(e) } : x)));
+      setPending((p) => p.map((x) => (x.key === item.key ? { ...x, status: "failed", error: sendError(e) } : x)));
     });
-  }, [roomID, upsert, confirm]);
+  }, [roomID, upsert]);
 
   const send = useCallback((msg) => {
     stopTyping();

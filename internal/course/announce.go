@@ -1,0 +1,94 @@
+package course
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/store"
+)
+
+// Announcer delivers stored announcements live (rooms.Relay over the hub).
+// Every announcement it is handed is in the store's outbox already, so a
+// failure only delays it: a relay on some node announces it later. The
+// position says where it landed in its feed (zero for FeedAccess).
+type Announcer interface {
+	Announce(ctx context.Context, a *lms.Announcement) (lms.FeedPosition, error)
+}
+
+// change collects the announcements of one stored change (see apply).
+type change struct {
+	list []*lms.Announcement
+}
+
+// announce announces ev on the feed (kind, id) once the change is stored.
+func (c *change) announce(kind lms.FeedKind, id int64, ev Event) {
+	c.add(kind, id, ev)
+}
+
+// accessChanged says that userID's access to the course changed (0:
+// everyone's), so live subscriptions there are checked again.
+func (c *change) accessChanged(courseID, userID int64) {
+	c.add(lms.FeedAccess, courseID, lms.AccessChange{UserID: userID})
+}
+
+func (c *change) add(kind lms.FeedKind, id int64, v any) {
+	data, err := json.Marshal(v)
+	if err != nil { // Event and AccessChange are plain data
+		panic("course: encode an announcement: " + err.Error())
+	}
+	c.list = append(c.list, &lms.Announcement{Feed: lms.Feed{Kind: kind, ID: id}, Data: data})
+}
+
+// apply stores one change and announces it: fn runs with a Service bound
+// to one transaction (every store call it makes is in it) and records what
+// to announce in ch; the announcements go into the outbox in the same
+// transaction, so a stored change is never left unannounced (durable first,
+// then live), and are handed to the Announcer after the commit. It returns
+// where each announcement landed, in order (nil entries: not delivered
+// yet; the relay will).
+func (s *Service) apply(ctx context.Context, fn func(tx *Service, ch *change) error) ([]*lms.FeedPosition, error) {
+	ch := &change{}
+	err := s.store.InTx(ctx, func(st store.Store) error {
+		tx := *s
+		tx.store = st
+		if err := fn(&tx, ch); err != nil {
+			return err
+		}
+		if s.ann == nil {
+			return nil // nobody would relay them (tests without a live layer)
+		}
+		for _, a := range ch.list {
+			if err := st.AppendOutbox(ctx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.deliver(ctx, ch.list), nil
+}
+
+// deliver hands stored announcements to the Announcer now. A failure is
+// logged, not returned: the change is stored and its announcement stays in
+// the outbox for the relay.
+func (s *Service) deliver(ctx context.Context, list []*lms.Announcement) []*lms.FeedPosition {
+	out := make([]*lms.FeedPosition, len(list))
+	if s.ann == nil {
+		return out
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), publishTimeout)
+	defer cancel()
+	for i, a := range list {
+		pos, err := s.ann.Announce(ctx, a)
+		if err != nil {
+			s.log.Warn().Err(err).Str("feed", string(a.Feed.Kind)).Int64("id", a.Feed.ID).
+				Int64("announcement", a.ID).Msg("announcement not delivered now; the relay will retry")
+			continue
+		}
+		out[i] = &pos
+	}
+	return out
+}
