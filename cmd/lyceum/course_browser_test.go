@@ -44,32 +44,18 @@ type progressCourse struct {
 	Code               string
 }
 
-// adminSignedIn starts a node, creates its first administrator (ada) in a
-// desktop browser and signs an API client in as her.
-func adminSignedIn(t *testing.T) (*testNode, context.Context, *apiClient) {
+// adminWithLearner starts a node, creates its first administrator (ada) in a
+// desktop browser, signs an API client in as her and creates the learner
+// lin: the start of every course journey test.
+func adminWithLearner(t *testing.T) (*testNode, context.Context, *apiClient) {
 	t.Helper()
 	n := startTestNode(t, nil)
 	inst := newBrowser(t, desktop)
 	createFirstAdmin(t, inst, n)
 	api := newAPIClient(t, n.url)
 	loginAPI(api, "ada", liveAdminPW)
-	return n, inst, api
-}
-
-// adminWithLearner is adminSignedIn plus the learner lin: the start of every
-// course journey test.
-func adminWithLearner(t *testing.T) (*testNode, context.Context, *apiClient) {
-	t.Helper()
-	n, inst, api := adminSignedIn(t)
 	createLearner(api, "lin")
 	return n, inst, api
-}
-
-// adminWithCourse is adminSignedIn plus the course of seedProgressCourse.
-func adminWithCourse(t *testing.T) (*testNode, context.Context, *apiClient, progressCourse) {
-	t.Helper()
-	n, inst, api := adminSignedIn(t)
-	return n, inst, api, seedProgressCourse(api)
 }
 
 // createLearner creates a plain account (the client must be an administrator).
@@ -279,7 +265,12 @@ func TestBrowserProgressLiveAcrossNodes(t *testing.T) {
 }
 
 func TestBrowserOutlineReorder(t *testing.T) {
-	n, inst, api, s := adminWithCourse(t)
+	n := startTestNode(t, nil)
+	inst := newBrowser(t, desktop)
+	createFirstAdmin(t, inst, n)
+	api := newAPIClient(t, n.url)
+	loginAPI(api, "ada", liveAdminPW)
+	s := seedProgressCourse(api)
 	var outline struct {
 		Modules []struct {
 			ID      int64 `json:"id"`

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -13,14 +14,13 @@ import (
 
 // Small things instructors meet while editing: uploaded media lands as a
 // block of its own (issue 7, item 9), and the roster preview reads as a
-// sentence (item 15).
+// sentence (item 15). TestBrowserFormsCourse runs these checks on its
+// lesson editor and people page.
 
-func TestBrowserUploadedMediaIsItsOwnBlock(t *testing.T) {
-	n, ada, _, s := adminWithCourse(t)
-
-	do(t, ada, "open the lesson editor", chromedp.Navigate(fmt.Sprintf("%s/courses/%d/lessons/%d/edit", n.url, s.CourseID, s.LessonID)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=lesson-form]`)))
-
+// checkMediaIsItsOwnBlock checks, in the open lesson editor, where
+// uploaded media is inserted, and leaves a quote and an image in the body.
+func checkMediaIsItsOwnBlock(t *testing.T, ada context.Context) {
+	t.Helper()
 	// Where the caret is decides the blank lines around the inserted block.
 	type insertCase struct {
 		Name, Value string
@@ -72,14 +72,15 @@ func TestBrowserUploadedMediaIsItsOwnBlock(t *testing.T) {
 	}
 }
 
-func TestBrowserRosterPreviewSummary(t *testing.T) {
-	n, ada, api := adminWithLearner(t)
-	s := seedProgressCourse(api)
+// checkRosterPreviewSummary previews, on the open people page, a roster
+// whose every row has a problem, and reads the summary sentence.
+func checkRosterPreviewSummary(t *testing.T, ada context.Context) {
+	t.Helper()
 	csv := filepath.Join(t.TempDir(), "roster.csv")
 	if err := os.WriteFile(csv, []byte("login,role\nnobody1,learner\nnobody2,learner\nnobody3,teacher\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	do(t, ada, "preview a roster with problems", chromedp.Navigate(fmt.Sprintf("%s/courses/%d/people", n.url, s.CourseID)),
+	do(t, ada, "preview a roster with problems",
 		chromedp.SetUploadFiles(chromedp.CSS(`[data-testid=roster-file]`), []string{csv}),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=roster-preview]`)))
 	screenshot(t, ada, "roster-preview")
