@@ -49,7 +49,9 @@ var (
 	phone   = viewport{"phone", 390, 844, true}
 )
 
-// newBrowser starts a headless Chromium for the test and returns a tab context.
+// newBrowser starts a headless Chromium for the test and returns a tab
+// context. Every JSON body the tab sends to the API is checked against the
+// API's request types when the test ends (contract_test.go).
 func newBrowser(t *testing.T, vp viewport) context.Context {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
@@ -86,7 +88,7 @@ func newBrowser(t *testing.T, vp viewport) context.Context {
 	if err := chromedp.Do(bctx, emulate); err != nil {
 		t.Fatalf("starting Chromium: %v", err)
 	}
-	return bctx
+	return recordAPI(t, bctx)
 }
 
 // screenshot saves a PNG of the page under LYCEUM_TEST_SCREENSHOTS, when set

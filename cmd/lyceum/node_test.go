@@ -68,7 +68,7 @@ func startTestNode(t *testing.T, vars map[string]string) *testNode {
 	logs := &syncBuffer{}
 	log := zerolog.New(io.MultiWriter(logs, zerolog.NewTestWriter(t))).With().Timestamp().Str("node", cfg.NodeID).Logger()
 	ctx, cancel := context.WithCancel(context.Background())
-	n, err := startNode(ctx, cfg, log)
+	n, err := startNode(ctx, cfg, log, logs)
 	if err != nil {
 		cancel()
 		t.Fatalf("starting node: %v", err)
@@ -92,6 +92,7 @@ func startTestNode(t *testing.T, vars map[string]string) *testNode {
 	t.Cleanup(stop)
 	// The public URL must match the real port for the Origin checks.
 	tn := &testNode{node: n, url: "http://" + n.addr(), logs: logs, stop: stop}
+	loadAPIDoc(t, tn.url)
 	return tn
 }
 

@@ -31,7 +31,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	log := newLogger(stderr, cfg.LogFormat, cfg.LogLevel).With().Str("node", cfg.NodeID).Logger()
-	n, err := startNode(ctx, cfg, log)
+	n, err := startNode(ctx, cfg, log, stdout)
 	if err != nil {
 		return err
 	}
@@ -42,6 +42,7 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 type node struct {
 	cfg       *Config
 	log       zerolog.Logger
+	out       io.Writer // plain lines for the person who started the node (setup link, demo accounts)
 	db        backend
 	rdb       *redis.Client
 	reg       *prometheus.Registry
@@ -55,9 +56,11 @@ type node struct {
 }
 
 // startNode opens the database (migrating it), connects to Redis, builds the
-// handlers and starts listening. The caller must call wait.
-func startNode(ctx context.Context, cfg *Config, log zerolog.Logger) (_ *node, err error) {
-	n := &node{cfg: cfg, log: log, reg: prometheus.NewRegistry(), errc: make(chan error, 2), started: time.Now()}
+// handlers and starts listening. The setup link and the demo accounts are
+// also written to out as plain lines of their own (the log may be JSON on
+// another stream). The caller must call wait.
+func startNode(ctx context.Context, cfg *Config, log zerolog.Logger, out io.Writer) (_ *node, err error) {
+	n := &node{cfg: cfg, log: log, out: out, reg: prometheus.NewRegistry(), errc: make(chan error, 2), started: time.Now()}
 	defer func() {
 		if err != nil { // release what was opened; servers were not started
 			for _, ln := range []net.Listener{n.ln, n.adminLn} {

@@ -25,6 +25,10 @@ const (
 	uploadSweepInterval  = time.Hour // uploads no lesson, message or profile refers to any more
 )
 
+// setupLinkPrefix starts the plain line that shows the setup link (README.md
+// quotes it).
+const setupLinkPrefix = "setup link: "
+
 // newCourses builds the course rules with uploads under the data directory.
 func newCourses(cfg *Config, db backend, ann course.Announcer, log zerolog.Logger) (*course.Service, error) {
 	svc, err := course.New(course.Params{
@@ -60,11 +64,25 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("auth: %w", err)
 	}
+	// The demo seeds first: when it creates the administrator, there is no
+	// setup link to show.
+	if n.cfg.Demo {
+		acc, err := demo.Seed(ctx, demo.Params{Auth: svc, Courses: courses, Store: n.db, Log: n.log})
+		if err != nil {
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+		n.log.Warn().Int64("course_id", acc.CourseID).Msg("demo site ready: sign in with one of the demo accounts")
+		if err := acc.Print(n.out); err != nil {
+			return nil, fmt.Errorf("demo: print the accounts: %w", err)
+		}
+	}
 	if token, needed, err := svc.EnsureSetupToken(ctx); err != nil {
 		return nil, fmt.Errorf("auth: setup token: %w", err)
 	} else if needed {
-		n.log.Warn().Str("setup_url", n.cfg.PublicURL+"/setup?token="+token).
+		link := n.cfg.PublicURL + "/setup?token=" + token
+		n.log.Warn().Str("setup_url", link).
 			Msg("no administrator yet: open the setup link to create the first one (it works once)")
+		fmt.Fprintln(n.out, setupLinkPrefix+link)
 	}
 	imports, err := userimport.New(userimport.Params{Store: n.db, Auth: svc, PublicURL: n.cfg.PublicURL,
 		Logger: n.log.With().Str("component", "userimport").Logger()})
@@ -96,13 +114,6 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	})
 	if err != nil {
 		return nil, err
-	}
-	if n.cfg.Demo {
-		acc, err := demo.Seed(ctx, demo.Params{Auth: svc, Courses: courses, Store: n.db, Log: n.log})
-		if err != nil {
-			return nil, fmt.Errorf("demo: %w", err)
-		}
-		n.log.Warn().Str("accounts", acc.String()).Msg("demo site ready: sign in with one of these accounts")
 	}
 	n.every(ctx, uploadSweepInterval, func(ctx context.Context) {
 		if k, err := courses.SweepUploads(ctx); err != nil {

@@ -239,7 +239,7 @@ func (s *Service) SendMessage(ctx context.Context, actor *lms.User, in SendInput
 			return err
 		}
 		out.Created = true
-		m.AuthorName = actor.Username
+		m.AuthorName, m.AuthorUsername = actor.Name, actor.Username
 		if m.UploadID != 0 {
 			// The file is kept from the sweep while the message refers to it.
 			if err := tx.store.SetUploadRefs(ctx, r.CourseID, messageRef(m.ID), []int64{m.UploadID}); err != nil {

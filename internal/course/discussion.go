@@ -103,16 +103,16 @@ func (s *Service) CreateThread(ctx context.Context, actor *lms.User, forumID int
 		return nil, err
 	}
 	now := s.now()
-	t := &lms.Thread{ForumID: forumID, AuthorID: actor.ID, Title: strings.TrimSpace(title), AuthorName: actor.Username,
-		CreatedAt: now}
+	t := &lms.Thread{ForumID: forumID, AuthorID: actor.ID, Title: strings.TrimSpace(title),
+		AuthorName: actor.Name, AuthorUsername: actor.Username, CreatedAt: now}
 	if err := lms.CheckText("title", t.Title, lms.MaxTitleChars, true); err != nil {
 		return nil, err
 	}
 	if err := checkBody(bodyMD); err != nil {
 		return nil, err
 	}
-	p := &lms.Post{AuthorID: actor.ID, BodyMD: bodyMD, BodyHTML: RenderMarkdown(bodyMD), AuthorName: actor.Username,
-		CreatedAt: now}
+	p := &lms.Post{AuthorID: actor.ID, BodyMD: bodyMD, BodyHTML: RenderMarkdown(bodyMD), AuthorName: actor.Name,
+		AuthorUsername: actor.Username, CreatedAt: now}
 	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
 		if err := tx.store.CreateThread(ctx, t, p); err != nil {
 			return err
@@ -203,7 +203,7 @@ func (s *Service) Reply(ctx context.Context, actor *lms.User, threadID, parentID
 		parentID = parent.ParentID
 	}
 	p := &lms.Post{ThreadID: threadID, ParentID: parentID, AuthorID: actor.ID, BodyMD: bodyMD,
-		BodyHTML: RenderMarkdown(bodyMD), AuthorName: actor.Username, CreatedAt: s.now()}
+		BodyHTML: RenderMarkdown(bodyMD), AuthorName: actor.Name, AuthorUsername: actor.Username, CreatedAt: s.now()}
 	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
 		if err := tx.store.CreatePost(ctx, p, a.staff()); err != nil {
 			return err
@@ -216,7 +216,8 @@ func (s *Service) Reply(ctx context.Context, actor *lms.User, threadID, parentID
 	if err != nil {
 		return nil, err
 	}
-	payload := map[string]any{"thread_id": threadID, "post_id": p.ID, "title": t.Title, "by": actor.Username}
+	payload := map[string]any{"thread_id": threadID, "post_id": p.ID, "title": t.Title, "by": actor.Username,
+		"by_name": actor.Name}
 	notified := s.mention(ctx, a, bodyMD, payload)
 	if parent != nil && parent.AuthorID != actor.ID && !notified[parent.AuthorID] {
 		s.notify(ctx, parent.AuthorID, lms.NotifyReply, payload)
@@ -246,7 +247,7 @@ func (s *Service) mention(ctx context.Context, a *access, body string, payload m
 		if e, err := s.store.EnrollmentOf(ctx, a.course.ID, u.ID); err != nil || e.Status != lms.EnrollActive {
 			continue
 		}
-		p := map[string]any{"course_id": a.course.ID, "by": a.user.Username}
+		p := map[string]any{"course_id": a.course.ID, "by": a.user.Username, "by_name": a.user.Name}
 		for k, v := range payload {
 			p[k] = v
 		}

@@ -36,7 +36,7 @@ func (s *Service) JoinByCode(ctx context.Context, actor *lms.User, code string) 
 	e.Username, e.Name = actor.Username, actor.Name
 	if e.Status == lms.EnrollPending {
 		s.notifyStaff(ctx, c.ID, lms.NotifyJoinRequest, map[string]any{"course_id": c.ID, "user_id": actor.ID,
-			"username": actor.Username, "course_title": c.Title})
+			"username": actor.Username, "name": actor.Name, "course_title": c.Title})
 	}
 	return e, nil
 }

@@ -30,21 +30,52 @@ var markdown = goldmark.New(
 )
 
 // sanitizer allows the user-generated-content set (no script, iframe,
-// style, event handlers or javascript: URLs) plus video and audio players
-// with sources.
+// style, form, event handlers) plus video and audio players with sources.
+// It is written out rather than derived from bluemonday.UGCPolicy because
+// bluemonday's policies only add: UGCPolicy keeps every id (a lesson could
+// hold id="app", the app's own root) and checks URLs only on some
+// attributes (not video poster or source src).
 var sanitizer = newSanitizer()
 
+// Every URL attribute the policy allows holds an http(s) or relative URL
+// (the parser has decoded entities by the time these match; whitespace is
+// refused because browsers drop tabs and newlines inside URLs, so
+// "java\tscript:" would run); links may also be mailto:.
+var (
+	webURL  = regexp.MustCompile(`^(?i:https?://\S*|[^\s:/?#]*(?:[/?#]\S*)?)$`)
+	linkURL = regexp.MustCompile(`^(?i:https?://\S*|mailto:\S+|[^\s:/?#]*(?:[/?#]\S*)?)$`)
+)
+
 func newSanitizer() *bluemonday.Policy {
-	p := bluemonday.UGCPolicy()
-	p.AllowElements("video", "audio", "source")
-	p.AllowAttrs("src").OnElements("video", "audio", "source")
-	p.AllowAttrs("controls", "muted", "loop", "preload").OnElements("video", "audio")
-	p.AllowAttrs("poster", "width", "height").OnElements("video")
-	p.AllowAttrs("type").Matching(regexp.MustCompile(`^(video|audio)/[a-z0-9.+-]+$`)).OnElements("source")
-	p.AllowAttrs("class").Matching(regexp.MustCompile(`^language-[a-zA-Z0-9_+-]+$`)).OnElements("code")
+	p := bluemonday.NewPolicy()
+	// URLs: bluemonday also parses href, src and cite and checks the scheme.
+	p.RequireParseableURLs(true)
+	p.AllowRelativeURLs(true)
 	p.AllowURLSchemes("http", "https", "mailto")
 	p.RequireNoFollowOnLinks(true)
 	p.AddTargetBlankToFullyQualifiedLinks(true)
+	p.AllowAttrs("href").Matching(linkURL).OnElements("a")
+	p.AllowAttrs("src").Matching(webURL).OnElements("img", "video", "audio", "source")
+	p.AllowAttrs("poster").Matching(webURL).OnElements("video")
+	p.AllowAttrs("cite").Matching(webURL).OnElements("blockquote", "q", "del", "ins")
+
+	// Text, structure, lists, tables and media: no id or name anywhere.
+	p.AllowAttrs("dir").Matching(bluemonday.Direction).Globally()
+	p.AllowAttrs("lang").Matching(regexp.MustCompile(`^[a-zA-Z]{2,20}$`)).Globally()
+	p.AllowAttrs("title").Matching(bluemonday.Paragraph).Globally()
+	p.AllowElements("article", "aside", "figure", "figcaption", "section", "summary", "hgroup",
+		"h1", "h2", "h3", "h4", "h5", "h6", "br", "div", "hr", "p", "span", "wbr",
+		"abbr", "acronym", "cite", "code", "dfn", "em", "mark", "s", "samp", "strong", "sub", "sup", "var",
+		"b", "i", "pre", "small", "strike", "tt", "u", "rp", "rt", "ruby")
+	p.AllowAttrs("open").Matching(regexp.MustCompile(`(?i)^(|open)$`)).OnElements("details")
+	p.AllowAttrs("datetime").Matching(bluemonday.ISO8601).OnElements("time", "del", "ins")
+	p.AllowLists()
+	p.AllowTables()
+	p.AllowAttrs("alt").Matching(bluemonday.Paragraph).OnElements("img")
+	p.AllowAttrs("height", "width").Matching(bluemonday.NumberOrPercent).OnElements("img", "video")
+	p.AllowAttrs("controls", "muted", "loop", "preload").OnElements("video", "audio")
+	p.AllowAttrs("type").Matching(regexp.MustCompile(`^(video|audio)/[a-z0-9.+-]+$`)).OnElements("source")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^language-[a-zA-Z0-9_+-]+$`)).OnElements("code")
 	return p
 }
 

@@ -40,12 +40,15 @@ type Message struct {
 	UploadID int64 `json:"upload_id,omitzero"`
 	// IdemKey is the client's idempotency key, unique per (room, author):
 	// a retried send returns the stored message.
-	IdemKey    string    `json:"idem_key,omitempty"`
-	CreatedAt  time.Time `json:"created_at"`
-	EditedAt   time.Time `json:"edited_at,omitzero"`
-	DeletedAt  time.Time `json:"deleted_at,omitzero"`
-	DeletedBy  int64     `json:"deleted_by,omitzero"`
-	AuthorName string    `json:"author_name,omitempty"` // filled by reads (read only)
+	IdemKey   string    `json:"idem_key,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	EditedAt  time.Time `json:"edited_at,omitzero"`
+	DeletedAt time.Time `json:"deleted_at,omitzero"`
+	DeletedBy int64     `json:"deleted_by,omitzero"`
+	// AuthorName is the author's display name and AuthorUsername their
+	// username (for @mentions and profiles); both filled by reads (read only).
+	AuthorName     string `json:"author_name,omitempty"`
+	AuthorUsername string `json:"author_username,omitempty"`
 }
 
 // Deleted reports whether m is a tombstone.

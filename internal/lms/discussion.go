@@ -43,11 +43,14 @@ type Thread struct {
 	Locked       bool      `json:"locked"`                  // no new posts
 	AnswerPostID int64     `json:"answer_post_id,omitzero"` // the reply marked as the answer
 	CreatedAt    time.Time `json:"created_at"`
-	LastPostID   int64     `json:"last_post_id"`          // kept by the store
-	LastPostAt   time.Time `json:"last_post_at"`          // kept by the store
-	PostCount    int       `json:"post_count"`            // kept by the store (tombstones count)
-	Unread       bool      `json:"unread"`                // filled by lists for the viewer
-	AuthorName   string    `json:"author_name,omitempty"` // filled by reads (read only)
+	LastPostID   int64     `json:"last_post_id"` // kept by the store
+	LastPostAt   time.Time `json:"last_post_at"` // kept by the store
+	PostCount    int       `json:"post_count"`   // kept by the store (tombstones count)
+	Unread       bool      `json:"unread"`       // filled by lists for the viewer
+	// AuthorName is the author's display name and AuthorUsername their
+	// username; both filled by reads (read only).
+	AuthorName     string `json:"author_name,omitempty"`
+	AuthorUsername string `json:"author_username,omitempty"`
 }
 
 // ThreadFilter selects a forum's threads: pinned first, then by latest
@@ -71,10 +74,13 @@ type Post struct {
 	// EditedAt is set when the body was edited ("edited" marker).
 	EditedAt time.Time `json:"edited_at,omitzero"`
 	// DeletedAt marks a tombstone: the body is gone, the place stays.
-	DeletedAt  time.Time `json:"deleted_at,omitzero"`
-	DeletedBy  int64     `json:"deleted_by,omitzero"`
-	CreatedAt  time.Time `json:"created_at"`
-	AuthorName string    `json:"author_name,omitempty"` // filled by reads (read only)
+	DeletedAt time.Time `json:"deleted_at,omitzero"`
+	DeletedBy int64     `json:"deleted_by,omitzero"`
+	CreatedAt time.Time `json:"created_at"`
+	// AuthorName is the author's display name and AuthorUsername their
+	// username; both filled by reads (read only).
+	AuthorName     string `json:"author_name,omitempty"`
+	AuthorUsername string `json:"author_username,omitempty"`
 }
 
 // Deleted reports whether p is a tombstone.

@@ -158,6 +158,24 @@ func keyFlows(t *testing.T, e *tenv) {
 		e.do(t, anon, "POST", "/api/v1/auth/signup", SignupRequest{Email: "s@other.org", Username: "stu", Name: "Stu", Password: testPassword}).want(t, 403)
 		e.do(t, anon, "POST", "/api/v1/auth/signup", SignupRequest{Email: "s@school.edu", Username: "stu", Name: "Stu", Password: testPassword}).want(t, 201).sessionCookie(t)
 	})
+	t.Run("settings carry who may create courses", func(t *testing.T) {
+		var set SettingsBody
+		e.do(t, admin, "PUT", "/api/v1/admin/settings", SettingsBody{SiteName: "Academy", SignupPolicy: "open",
+			SignupDomain: "school.edu", CourseCreators: "admins"}).want(t, 200).json(t, &set)
+		e.do(t, admin, "GET", "/api/v1/admin/settings", nil).want(t, 200).json(t, &set)
+		if set.CourseCreators != "admins" {
+			t.Fatalf("GET after PUT: %+v", set)
+		}
+		e.do(t, admin, "PUT", "/api/v1/admin/settings", `{"site_name":"Academy","signup_policy":"open","signup_domain":"school.edu"}`).
+			want(t, 200).json(t, &set)
+		if set.CourseCreators != "admins" {
+			t.Fatalf("a PUT without course_creators changed it: %+v", set)
+		}
+		e.do(t, admin, "PUT", "/api/v1/admin/settings", `{"site_name":"Academy","signup_policy":"open","course_creators":"everyone"}`).
+			want(t, 400).problem(t)
+		e.do(t, admin, "PUT", "/api/v1/admin/settings", SettingsBody{SiteName: "Academy", SignupPolicy: "open",
+			SignupDomain: "school.edu", CourseCreators: "anyone"}).want(t, 200).json(t, &set)
+	})
 	t.Run("last admin cannot be demoted; others can be deleted", func(t *testing.T) {
 		var me User
 		e.do(t, admin, "GET", "/api/v1/me", nil).want(t, 200).json(t, &me)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/lyceumhq/lyceum/internal/auth"
+	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
 
@@ -103,8 +104,7 @@ func (a *API) getSettings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, SettingsBody{SiteName: set.SiteName, SignupPolicy: set.SignupPolicy,
-		SignupDomain: set.SignupDomain})
+	return writeJSON(w, http.StatusOK, settingsBody(set))
 }
 
 func (a *API) putSettings(w http.ResponseWriter, r *http.Request) error {
@@ -112,13 +112,30 @@ func (a *API) putSettings(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
+	creators := string(req.CourseCreators)
+	if creators == "" {
+		cur, err := a.auth.Settings(r.Context())
+		if err != nil {
+			return err
+		}
+		creators = cur.CourseCreators
+	}
 	set, err := a.auth.PutSettings(r.Context(), lms.Settings{SiteName: req.SiteName, SignupPolicy: req.SignupPolicy,
-		SignupDomain: req.SignupDomain})
+		SignupDomain: req.SignupDomain, CourseCreators: creators})
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, SettingsBody{SiteName: set.SiteName, SignupPolicy: set.SignupPolicy,
-		SignupDomain: set.SignupDomain})
+	return writeJSON(w, http.StatusOK, settingsBody(set))
+}
+
+// settingsBody is the API's view of the site settings.
+func settingsBody(set lms.Settings) SettingsBody {
+	creators := course.CreatorsAnyone
+	if course.CreatorPolicy(set.CourseCreators) == course.CreatorsAdmins {
+		creators = course.CreatorsAdmins
+	}
+	return SettingsBody{SiteName: set.SiteName, SignupPolicy: set.SignupPolicy, SignupDomain: set.SignupDomain,
+		CourseCreators: creators}
 }
 
 func (a *API) getAudit(w http.ResponseWriter, r *http.Request) error {

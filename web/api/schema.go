@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
 
@@ -22,8 +23,9 @@ func newSchemaGen() *schemaGen {
 		components: map[string]any{},
 		names:      map[reflect.Type]string{},
 		enums: map[reflect.Type][]string{
-			reflect.TypeFor[lms.SiteRole]():     {string(lms.SiteAdmin), string(lms.SiteUser)},
-			reflect.TypeFor[lms.SignupPolicy](): {string(lms.SignupClosed), string(lms.SignupOpen)},
+			reflect.TypeFor[lms.SiteRole]():         {string(lms.SiteAdmin), string(lms.SiteUser)},
+			reflect.TypeFor[lms.SignupPolicy]():     {string(lms.SignupClosed), string(lms.SignupOpen)},
+			reflect.TypeFor[course.CreatorPolicy](): {string(course.CreatorsAnyone), string(course.CreatorsAdmins)},
 		},
 	}
 }

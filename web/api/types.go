@@ -203,11 +203,13 @@ type CreatedInvite struct {
 	Invite *lms.Invite `json:"invite"`
 }
 
-// SettingsBody are the editable site settings.
+// SettingsBody are the editable site settings. A PUT without
+// course_creators keeps who may create courses as it is.
 type SettingsBody struct {
-	SiteName     string           `json:"site_name"`
-	SignupPolicy lms.SignupPolicy `json:"signup_policy"`
-	SignupDomain string           `json:"signup_domain"`
+	SiteName       string               `json:"site_name"`
+	SignupPolicy   lms.SignupPolicy     `json:"signup_policy"`
+	SignupDomain   string               `json:"signup_domain"`
+	CourseCreators course.CreatorPolicy `json:"course_creators,omitempty"`
 }
 
 // AuditList is a page of audit entries, newest first.

@@ -64,7 +64,7 @@ func (s *DB) ListForums(ctx context.Context, courseID int64) ([]*lms.Forum, erro
 }
 
 const threadCols = `t.id, t.forum_id, t.course_id, t.author_id, t.title, t.pinned, t.locked, t.answer_post_id,
-	t.created_at, t.last_post_id, t.last_post_at, t.post_count, COALESCE(u.username, '')`
+	t.created_at, t.last_post_id, t.last_post_at, t.post_count, COALESCE(u.name, ''), COALESCE(u.username, '')`
 
 const threadFrom = ` FROM threads t LEFT JOIN users u ON u.id = t.author_id`
 
@@ -75,7 +75,7 @@ func scanThread(sc scanner, extra ...any) (*lms.Thread, error) {
 		crt, lastAt    int64
 	)
 	dest := append([]any{&t.ID, &t.ForumID, &t.CourseID, &t.AuthorID, &t.Title, &pinned, &locked,
-		&t.AnswerPostID, &crt, &t.LastPostID, &lastAt, &t.PostCount, &t.AuthorName}, extra...)
+		&t.AnswerPostID, &crt, &t.LastPostID, &lastAt, &t.PostCount, &t.AuthorName, &t.AuthorUsername}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -159,7 +159,7 @@ func (s *DB) ListThreads(ctx context.Context, f lms.ThreadFilter) ([]*lms.Thread
 }
 
 const postCols = `p.id, p.thread_id, p.parent_id, p.depth, p.author_id, p.body_md, p.body_html, p.created_at,
-	p.edited_at, p.deleted_at, p.deleted_by, COALESCE(u.username, '')`
+	p.edited_at, p.deleted_at, p.deleted_by, COALESCE(u.name, ''), COALESCE(u.username, '')`
 
 const postFrom = ` FROM posts p LEFT JOIN users u ON u.id = p.author_id`
 
@@ -169,7 +169,7 @@ func scanPost(sc scanner) (*lms.Post, error) {
 		crt, edited, deleted int64
 	)
 	if err := sc.Scan(&p.ID, &p.ThreadID, &p.ParentID, &p.Depth, &p.AuthorID, &p.BodyMD, &p.BodyHTML, &crt,
-		&edited, &deleted, &p.DeletedBy, &p.AuthorName); err != nil {
+		&edited, &deleted, &p.DeletedBy, &p.AuthorName, &p.AuthorUsername); err != nil {
 		return nil, err
 	}
 	p.CreatedAt, p.EditedAt, p.DeletedAt = fromMS(crt), fromMS(edited), fromMS(deleted)

@@ -71,7 +71,7 @@ func (s *DB) ListRooms(ctx context.Context, courseID int64) ([]*lms.Room, error)
 }
 
 const messageCols = `m.id, m.room_id, m.author_id, m.body, m.reply_to, m.upload_id, COALESCE(m.idem_key, ''),
-	m.created_at, m.edited_at, m.deleted_at, m.deleted_by, COALESCE(u.username, '')`
+	m.created_at, m.edited_at, m.deleted_at, m.deleted_by, COALESCE(u.name, ''), COALESCE(u.username, '')`
 
 const messageFrom = ` FROM messages m LEFT JOIN users u ON u.id = m.author_id`
 
@@ -81,7 +81,7 @@ func scanMessage(sc scanner) (*lms.Message, error) {
 		crt, edited, deleted int64
 	)
 	if err := sc.Scan(&m.ID, &m.RoomID, &m.AuthorID, &m.Body, &m.ReplyTo, &m.UploadID, &m.IdemKey, &crt,
-		&edited, &deleted, &m.DeletedBy, &m.AuthorName); err != nil {
+		&edited, &deleted, &m.DeletedBy, &m.AuthorName, &m.AuthorUsername); err != nil {
 		return nil, err
 	}
 	m.CreatedAt, m.EditedAt, m.DeletedAt = fromMS(crt), fromMS(edited), fromMS(deleted)

@@ -70,13 +70,13 @@ var discussionTests = map[string]func(*testing.T, store.Store){
 		}
 		got, err := s.ThreadByID(ctx, th.ID)
 		noErr(t, err, "ThreadByID")
-		if got.PostCount != 3 || got.LastPostID != r2.ID || got.AuthorName != "u" {
+		if got.PostCount != 3 || got.LastPostID != r2.ID || got.AuthorName != "Name u" || got.AuthorUsername != "u" {
 			t.Fatalf("thread after replies: %+v", got)
 		}
 		posts, err := s.ListPosts(ctx, th.ID)
 		noErr(t, err, "ListPosts")
 		diff(t, "posts", ids(posts, postID), []int64{first.ID, r1.ID, r2.ID})
-		r1.AuthorName = "v"
+		r1.AuthorName, r1.AuthorUsername = "Name v", "v"
 		diff(t, "reply", posts[1], r1)
 	},
 	"a parent from another thread or a missing thread is not found": func(t *testing.T, s store.Store) {
@@ -102,7 +102,7 @@ var discussionTests = map[string]func(*testing.T, store.Store){
 		noErr(t, s.UpdateThread(ctx, th), "UpdateThread")
 		got, err := s.ThreadByID(ctx, th.ID)
 		noErr(t, err, "ThreadByID")
-		th.AuthorName = "u"
+		th.AuthorName, th.AuthorUsername = "Name u", "u"
 		diff(t, "thread", got, th)
 		wantCode(t, s.CreatePost(ctx, &lms.Post{ThreadID: th.ID, AuthorID: u.ID, BodyMD: "x"}, false), lms.EFORBIDDEN)
 		posts, err := s.ListPosts(ctx, th.ID)

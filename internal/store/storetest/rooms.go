@@ -82,7 +82,7 @@ var roomTests = map[string]func(*testing.T, store.Store){
 		created, err = s.InsertMessage(ctx, retry)
 		noErr(t, err, "InsertMessage retry")
 		want := *m
-		want.AuthorName = "u"
+		want.AuthorName, want.AuthorUsername = "Name u", "u"
 		if created {
 			t.Fatal("retry created a second message")
 		}
@@ -159,7 +159,7 @@ var roomTests = map[string]func(*testing.T, store.Store){
 		list, err := s.ListMessages(ctx, lms.MessageFilter{RoomID: r.ID, Limit: 1})
 		noErr(t, err, "ListMessages")
 		want := *ms[4]
-		want.AuthorName = "u"
+		want.AuthorName, want.AuthorUsername = "Name u", "u"
 		diff(t, "message", list[0], &want)
 	},
 	"edit and tombstone apply once to live messages": func(t *testing.T, s store.Store) {

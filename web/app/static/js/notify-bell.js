@@ -42,7 +42,7 @@ const quoted = (s) => (s ? `“${s}”` : "a discussion");
  */
 export function describeNotification(n) {
   const p = parse(n.payload);
-  const by = p.by || "Someone";
+  const by = p.by_name || p.by || "Someone"; // by_name: the display name (older notifications have only the username)
   const course = p.course_id;
   const threadHref = course && p.thread_id
     ? `/courses/${course}/discussion/${p.thread_id}${p.post_id ? `#post-${p.post_id}` : ""}` : "";
@@ -60,7 +60,7 @@ export function describeNotification(n) {
     case "join_declined":
       return { text: `Your request to join ${p.course_title || "a course"} was declined`, href: "/catalogue", p };
     case "join_request":
-      return { text: `${p.username || "Someone"} asks to join ${p.course_title || "your course"}`,
+      return { text: `${p.name || p.username || "Someone"} asks to join ${p.course_title || "your course"}`,
         href: course ? `/courses/${course}/people` : "", p };
     default:
       return { text: "You have a new notification", href: "", p };

@@ -61,10 +61,10 @@ function ModuleTitle({ module, disabled, onRenamed }) {
     return html`
       <h2 class="module-title">${module.title}</h2>
       <button type="button" class="btn btn-small btn-ghost" disabled=${disabled} onClick=${() => setEditing(true)}
-              data-testid="rename-module">Rename</button>`;
+              aria-label=${`Rename the module “${module.title}”`} data-testid="rename-module">Rename</button>`;
   }
   return html`
-    <form class="form form-inline module-rename" onSubmit=${onSubmit}>
+    <form class="form form-inline module-rename" onSubmit=${onSubmit} data-testid="rename-module-form">
       <${FormError} error=${error} fields=${["title"]} />
       <${Field} id=${`module-title-${module.id}`} name="title" label="Module title" required maxlength="200"
           defaultValue=${module.title} error=${error} autofocus />
@@ -225,7 +225,8 @@ export function OutlineEditor({ outline, setOutline, reload }) {
                         disabled=${busy || mi === modules.length - 1}
                         aria-label=${`Move module “${m.title}” down`} onClick=${() => stepM(mi, 1)}>↓</button>
                 <button type="button" class="btn btn-small btn-danger-ghost" disabled=${busy}
-                        onClick=${() => removeModule(m)} data-testid="delete-module">Delete</button>
+                        aria-label=${`Delete the module “${m.title}”`} onClick=${() => removeModule(m)}
+                        data-testid="delete-module">Delete</button>
               </div>
             </div>
             <ol class="lesson-list lesson-list-edit" onDragOver=${allow("lesson", `end:${m.id}`)}
@@ -248,13 +249,14 @@ export function OutlineEditor({ outline, setOutline, reload }) {
                     <button type="button" class="btn btn-small btn-ghost" data-move=${`l-${l.id}-down`}
                             disabled=${busy || (mi === modules.length - 1 && li === m.lessons.length - 1)}
                             aria-label=${`Move “${l.title}” down`} onClick=${() => stepL(l, 1)}>↓</button>
-                    <a class="btn btn-small" href=${`${lessonPath(courseID, l.id)}/edit`} data-testid="edit-lesson">Edit</a>
+                    <a class="btn btn-small" href=${`${lessonPath(courseID, l.id)}/edit`} aria-label=${`Edit “${l.title}”`}
+                       data-testid="edit-lesson">Edit</a>
                   </div>
                 </li>`)}
               <li class=${`lesson-drop-end${over === `end:${m.id}` ? " drop-before" : ""}`} aria-hidden="true"></li>
             </ol>
             <a class="btn btn-small" href=${coursePath(courseID, `modules/${m.id}/lessons/new`)}
-               data-testid="new-lesson">+ New lesson</a>
+               aria-label=${`New lesson in “${m.title}”`} data-testid="new-lesson">+ New lesson</a>
           </li>`)}
         <li class=${`module-drop-end${over === "m:end" ? " drop-before" : ""}`} aria-hidden="true"
             onDragOver=${allow("module", "m:end")} onDrop=${(e) => { e.preventDefault(); dropModuleAt(modules.length); }}></li>

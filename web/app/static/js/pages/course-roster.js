@@ -23,7 +23,7 @@ function Report({ report }) {
     <div class="roster-report" data-testid=${report.applied ? "roster-result" : "roster-preview"}>
       <p class="roster-summary" role="status">
         ${report.applied ? "Imported: " : "Preview: "}
-        <strong>${plural(report.enrol, "new member")}</strong>, ${plural(report.update, "change")},
+        <strong>${plural(report.enrol, "new member")}</strong>, ${plural(report.update, "change")},${" "}
         <strong class=${report.errors ? "text-danger" : ""}>${plural(report.errors, "row")} with problems</strong>.
       </p>
       <div class="table-scroll">

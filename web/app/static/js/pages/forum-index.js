@@ -90,7 +90,8 @@ function ThreadRow({ courseID, thread }) {
         </div>
       </div>
       <p class="muted small thread-meta">
-        ${thread.author_name ? `Started by ${thread.author_name} · ` : ""}${plural(replies, "reply", "replies")}${" · "}last
+        ${thread.author_name && html`Started by <span data-testid="thread-author"
+            title=${thread.author_username ? `@${thread.author_username}` : undefined}>${thread.author_name}</span> · `}${plural(replies, "reply", "replies")}${" · "}last
         post <${Time} at=${thread.last_post_at || thread.created_at} />
       </p>
     </li>`;

@@ -66,6 +66,13 @@ export function displayName(byID, userID, fallback) {
   return (m && (m.name || m.username)) || fallback || "Someone";
 }
 
+/** usernameOf is "@username" for a person (from the members, else the fallback username), or "". */
+export function usernameOf(byID, userID, fallback) {
+  const m = byID && byID.get(userID);
+  const u = (m && m.username) || fallback;
+  return u ? `@${u}` : "";
+}
+
 /** usePopup is [open, setOpen, ref]: the popup closes on Escape or an outside click. */
 export function usePopup(onClose) {
   const [open, setOpen] = useState(false);

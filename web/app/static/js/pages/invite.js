@@ -61,7 +61,7 @@ export default function InvitePage({ params }) {
     <${AuthShell} title=${`Join ${invite.site_name || site.site_name}`} testid="invite-page"
         sub=${html`You were invited as ${invite.role === "admin" ? "an administrator" : "a member"}.
           The invitation expires <${Time} at=${invite.expires_at} />.`}>
-      <form class="form" onSubmit=${onSubmit} data-testid="invite-form">
+      <form class="form" onSubmit=${onSubmit} data-testid="accept-invite-form">
         <${FormError} error=${error} fields=${fields} />
         <div class="field">
           <label for="email">Email address</label>

@@ -53,6 +53,30 @@ export function markdownFor(up) {
   return `[${name}](${up.url})`;
 }
 
+const blankLine = (line) => line.trim() === "";
+
+/**
+ * insertBlock puts text (an uploaded image, video or file) in place of the
+ * selection [start, end) of the Markdown value as a block of its own, with
+ * a blank line before and after it, so it never joins the paragraph, quote
+ * or list around it. Returns {value, caret}; the caret lands after it.
+ */
+export function insertBlock(value, start, end, text) {
+  const before = value.slice(0, start);
+  const after = value.slice(end);
+  const lb = before.split("\n");
+  let pre = "";
+  if (!blankLine(lb[lb.length - 1])) pre = "\n\n";
+  else if (lb.length > 1 && !blankLine(lb[lb.length - 2])) pre = "\n";
+  const la = after.split("\n");
+  let post = "";
+  if (!blankLine(la[0])) post = "\n\n";
+  else if (la.length === 1) post = "\n";
+  else if (!blankLine(la[1])) post = "\n";
+  const next = `${before}${pre}${text}${post}${after}`;
+  return { value: next, caret: Math.min(next.length, before.length + pre.length + text.length + 1) };
+}
+
 function Preview({ markdown }) {
   const md = useDebounced(markdown, previewDelayMs);
   const [state, setState] = useState({ html: "", error: null, loading: false });
@@ -124,16 +148,13 @@ function Editor({ courseID, moduleID, lesson }) {
     const ta = area.current;
     const start = ta ? ta.selectionStart : body.length;
     const end = ta ? ta.selectionEnd : body.length;
-    const before = body.slice(0, start);
-    const sep = before && !before.endsWith("\n") ? "\n\n" : "";
-    const next = `${before}${sep}${text}\n${body.slice(end)}`;
-    setBody(next);
+    const { value, caret } = insertBlock(body, start, end, text);
+    setBody(value);
     setDirty(true);
     requestAnimationFrame(() => {
       if (!ta) return;
-      const pos = before.length + sep.length + text.length + 1;
       ta.focus();
-      ta.setSelectionRange(pos, pos);
+      ta.setSelectionRange(caret, caret);
     });
   }
 

@@ -15,6 +15,7 @@ import { Glyph, useMembers, staffRoles } from "./forum-parts.js";
 import { useRoomChat } from "./room-state.js";
 import { Message, PendingMessage } from "./room-message.js";
 import { Composer } from "./room-composer.js";
+import { useMessageKeys, messagesHint } from "./room-keys.js";
 
 const nearTopPx = 120; // load older messages when scrolled this close to the top
 const nearBottomPx = 80; // "at the bottom": follow new messages and mark them read
@@ -61,6 +62,8 @@ function Chat({ course, info }) {
   const anchor = useRef(null); // {height, top} before older messages were prepended
   const lastCount = useRef(0);
   const listRef = useRef(null);
+  const focusComposer = () => { if (inputRef.current) inputRef.current.focus(); };
+  useMessageKeys(listRef, focusComposer, chat.status);
 
   const real = chat.messages;
   const lastID = real.length ? real[real.length - 1].id : 0;
@@ -165,7 +168,8 @@ function Chat({ course, info }) {
       ${real.length === 0 && chat.pending.length === 0 && html`
         <div class="log-empty" data-testid="room-empty"><${Glyph} name="chat" size=${32} />
           <p><strong>No messages yet.</strong> Say hello to the class!</p></div>`}
-      <ol class="msg-list" ref=${listRef} data-testid="message-list">
+      <p class="visually-hidden" id=${`keys-${room.id}`}>${messagesHint}</p>
+      <ol class="msg-list" ref=${listRef} data-testid="message-list" aria-describedby=${`keys-${room.id}`}>
         ${real.map((m, i) => {
           const prev = real[i - 1];
           const compact = prev && prev.author_id === m.author_id && !prev.deleted_at && !m.reply_to &&
@@ -199,11 +203,13 @@ function Chat({ course, info }) {
       ${chat.liveError && (["not_found", "forbidden"].includes(chat.liveError.code)
         ? html`<p class="alert alert-error" role="alert">You no longer have access to this room, so it stopped
             updating. <a href="/courses">Back to your courses</a></p>`
-        : html`<p class="alert alert-error" role="alert">Live updates are off for this room:
+        : html`<p class="alert alert-error" role="alert">Live updates are off for this room:${" "}
             ${errorMessage(chat.liveError)}</p>`)}
       <div class="chat-body">
         <div class="chat-main">
-          <div class="chat-log" ref=${logRef} onScroll=${onScroll} tabindex="0" role="log" aria-live="polite"
+          <a class="skip-link" href=${`#composer-${room.id}`} data-testid="skip-to-composer"
+             onClick=${(e) => { e.preventDefault(); focusComposer(); }}>Skip to the message box</a>
+          <div class="chat-log" ref=${logRef} onScroll=${onScroll} role="log" aria-live="polite"
                aria-label=${`Messages in ${room.name}`} aria-busy=${chat.status === "loading" ? "true" : "false"}>
             ${log}
           </div>

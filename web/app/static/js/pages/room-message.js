@@ -9,7 +9,7 @@ import { Time } from "../ui.js";
 import { when } from "../format.js";
 import { confirm } from "../confirm.js";
 import { toast } from "../toast.js";
-import { Glyph, Reactions, ReactionPicker, RoleBadge, displayName, usePopup, staffRoles } from "./forum-parts.js";
+import { Glyph, Reactions, ReactionPicker, RoleBadge, displayName, usernameOf, usePopup, staffRoles } from "./forum-parts.js";
 import {
   editMessage, deleteMessage, reactToMessage, seenBy, muteInRoom, maxMessageChars, chars,
 } from "./forum-api.js";
@@ -191,7 +191,8 @@ export function Message({ ctx, m, compact }) {
     <li class=${cls} id=${`msg-${m.id}`} tabindex="-1" data-testid="message" data-message-id=${m.id}
         data-author=${m.author_id}>
       ${!compact && html`<div class="msg-head">
-        <strong class="msg-author">${author}</strong> <${RoleBadge} role=${member && member.role} />
+        <strong class="msg-author" title=${usernameOf(byID, m.author_id, m.author_username) || undefined}
+                data-testid="message-author">${author}</strong> <${RoleBadge} role=${member && member.role} />
         <span class="muted small"><${Time} at=${m.created_at} /></span>
       </div>`}
       ${parent && !deleted && html`<a class="msg-quote" href=${`#msg-${parent.id}`} data-native>

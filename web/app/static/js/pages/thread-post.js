@@ -8,7 +8,7 @@ import { FormError, Submit, useAction } from "../forms.js";
 import { when } from "../format.js";
 import { confirm } from "../confirm.js";
 import { toast } from "../toast.js";
-import { Glyph, Reactions, RoleBadge, displayName } from "./forum-parts.js";
+import { Glyph, Reactions, RoleBadge, displayName, usernameOf } from "./forum-parts.js";
 import { reply, editPost, deletePost, reactToPost, markAnswer, editWindowMs } from "./forum-api.js";
 import { MarkdownEditor } from "./thread-compose.js";
 
@@ -118,7 +118,8 @@ export function Post({ ctx, post }) {
           <header class="post-head">
             <${Avatar} user=${{ name: author }} size="sm" />
             <div class="post-who">
-              <strong>${author}</strong> <${RoleBadge} role=${member && member.role} />
+              <strong title=${usernameOf(ctx.byID, post.author_id, post.author_username) || undefined}
+                      data-testid="post-author">${author}</strong> <${RoleBadge} role=${member && member.role} />
               ${mine && html`<span class="muted small">(you)</span>`}
               <div class="muted small">
                 <${Time} at=${post.created_at} />
@@ -150,7 +151,7 @@ export function Post({ ctx, post }) {
       </div>
       ${mode === "reply" && html`<div class="post-reply-slot">
         <${ReplyForm} ctx=${ctx} parent=${post} autofocus onCancel=${() => setMode(null)} onDone=${() => setMode(null)}
-            initial=${post.depth >= 2 ? `@${(member && member.username) || post.author_name || ""} ` : ""} />
+            initial=${post.depth >= 2 ? `@${(member && member.username) || post.author_username || ""} ` : ""} />
       </div>`}
       ${kids.length > 0 && html`
         <div class="post-replies" role="group" aria-label=${`Replies to ${author}`}>

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// readme returns README.md.
+func readme(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestREADMEQuickStartSaysWhatHappens(t *testing.T) {
+	r := readme(t)
+	cases := []struct{ what, pattern string }{
+		{"that the first build compiles the pure-Go SQLite driver and takes minutes",
+			`(?s)first (build|run).{0,200}SQLite.{0,200}minutes`},
+		{"the setup link line the server prints", regexp.QuoteMeta("`" + setupLinkPrefix + "http://localhost:8080/setup?token=")},
+		{"how to list the skipped tests with their reasons (the reason is the line before '--- SKIP')",
+			regexp.QuoteMeta(`grep -B1 -- '--- SKIP'`)},
+		{"the demo accounts that 'serve -demo' prints", "(?s)serve -demo.{0,300}demo accounts"},
+	}
+	for _, c := range cases {
+		if !regexp.MustCompile(c.pattern).MatchString(r) {
+			t.Errorf("README.md does not say %s (pattern %s)", c.what, c.pattern)
+		}
+	}
+}
+
+// TestREADMEIntroPromisesOnlyWhatExists keeps the introduction honest:
+// features that are not built yet may appear only in a sentence that says
+// they are coming.
+func TestREADMEIntroPromisesOnlyWhatExists(t *testing.T) {
+	r := readme(t)
+	intro, _, ok := strings.Cut(r, "\n## ")
+	if !ok {
+		t.Fatal("README.md has no second-level heading")
+	}
+	notYet := regexp.MustCompile(`(?i)quiz|grad(e|ed|ing)\b|live video|video (call|class)|hand in|assignment`)
+	for _, sentence := range regexp.MustCompile(`[^.!?]+[.!?]`).FindAllString(intro, -1) {
+		if notYet.MatchString(sentence) && !strings.Contains(strings.ToLower(sentence), "coming") {
+			t.Errorf("the introduction promises something not built yet: %q", strings.TrimSpace(sentence))
+		}
+	}
+	for _, built := range []string{"courses", "lessons", "progress", "discussion", "chat"} {
+		if !strings.Contains(strings.ToLower(intro), built) {
+			t.Errorf("the introduction does not mention %s, which exists", built)
+		}
+	}
+}
