@@ -131,6 +131,7 @@ func TestBrowserCatalogueSettingsSearchAndEnrol(t *testing.T) {
 	if got := courseIDOnPage(t, lin); got != open {
 		t.Errorf("enrolling opened course %d, want %d", got, open)
 	}
+	checkWalked(t, ada)
 }
 
 func TestBrowserCatalogueRequestDeclinedThenApproved(t *testing.T) {

@@ -53,6 +53,9 @@ var formWalks = map[string]string{
 	"edit-post-form":  "TestBrowserFormsDiscussion",
 	"new-room-form":   "TestBrowserFormsDiscussion",
 	"composer":        "TestBrowserFormsDiscussion",
+
+	"catalogue-form":    "TestBrowserCatalogueSettingsSearchAndEnrol",
+	"set-password-form": "TestBrowserUserImport/desktop",
 }
 
 // appForms reads the app's sources and returns every form's data-testid

@@ -69,6 +69,7 @@ func TestBrowserUserImport(t *testing.T) {
 			do(t, ctx, "lea is signed in", fill(map[string]string{"#password": "lea's own password"}),
 				chromedp.Click(chromedp.CSS(`[data-testid=set-password-form] button[type=submit]`)),
 				chromedp.WaitVisible(chromedp.CSS(`[data-testid=user-menu]`)))
+			checkWalked(t, ctx)
 		})
 	}
 }

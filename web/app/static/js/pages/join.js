@@ -37,8 +37,8 @@ function PendingNotice() {
   return html`
     <div class="alert alert-info" role="status" data-testid="join-pending">
       <strong>Almost there: your request is waiting for approval.</strong>
-      <span>A teacher of the course has to approve it. The course appears under
-      <a href="/courses">Courses</a> once they do.</span>
+      <span>A teacher of the course has to approve it. The course appears
+      under <a href="/courses">Courses</a> once they do.</span>
     </div>`;
 }
 
