@@ -129,8 +129,8 @@ func (s *Service) SetCatalog(ctx context.Context, actor *lms.User, courseID int6
 	if !cs.EnrolMode.Valid() {
 		return nil, lms.FieldError("enrol_mode", "The enrolment mode must be open, approval or closed.")
 	}
-	a.course.Listed, a.course.EnrolMode = cs.Listed, cs.EnrolMode
-	if err := s.store.UpdateCourse(ctx, a.course); err != nil {
+	a.Course.Listed, a.Course.EnrolMode = cs.Listed, cs.EnrolMode
+	if err := s.store.UpdateCourse(ctx, a.Course); err != nil {
 		return nil, err
 	}
 	return a.view(), nil
@@ -204,7 +204,7 @@ func (s *Service) DeclineEnrollment(ctx context.Context, actor *lms.User, course
 	if err != nil {
 		return err
 	}
-	s.notify(ctx, userID, lms.NotifyJoinDeclined, map[string]any{"course_id": courseID, "course_title": a.course.Title})
+	s.notify(ctx, userID, lms.NotifyJoinDeclined, map[string]any{"course_id": courseID, "course_title": a.Course.Title})
 	return nil
 }
 

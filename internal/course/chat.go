@@ -36,7 +36,7 @@ type SeenBy struct {
 
 // room loads a room and checks the caller may be in it: a member of the
 // course, and of the room's group unless they moderate.
-func (s *Service) room(ctx context.Context, actor *lms.User, roomID int64, act lms.CourseAction) (*lms.Room, *access, error) {
+func (s *Service) room(ctx context.Context, actor *lms.User, roomID int64, act lms.CourseAction) (*lms.Room, *Access, error) {
 	if err := requireUser(actor); err != nil {
 		return nil, nil, err
 	}
@@ -55,8 +55,8 @@ func (s *Service) room(ctx context.Context, actor *lms.User, roomID int64, act l
 }
 
 // inRoom reports whether the caller may see the room.
-func (a *access) inRoom(r *lms.Room) bool {
-	return r.GroupID == 0 || a.staff() || (a.enr != nil && a.enr.GroupID == r.GroupID)
+func (a *Access) inRoom(r *lms.Room) bool {
+	return r.GroupID == 0 || a.Staff() || (a.Enrollment != nil && a.Enrollment.GroupID == r.GroupID)
 }
 
 // RoomAccess checks that actor may join the room and returns it with the
@@ -68,7 +68,7 @@ func (s *Service) RoomAccess(ctx context.Context, actor *lms.User, roomID int64)
 	if err != nil {
 		return nil, "", false, err
 	}
-	return r, a.role, a.staff(), nil
+	return r, a.Role, a.Staff(), nil
 }
 
 // RoomVisit is what a member opening a room needs to see it.
@@ -86,7 +86,7 @@ func (s *Service) VisitRoom(ctx context.Context, actor *lms.User, roomID int64) 
 	if err != nil {
 		return nil, err
 	}
-	v := &RoomVisit{Room: r, Role: a.role, Moderator: a.staff()}
+	v := &RoomVisit{Room: r, Role: a.Role, Moderator: a.Staff()}
 	states, err := s.store.RoomReadStates(ctx, r.ID)
 	if err != nil {
 		return nil, err
@@ -196,7 +196,7 @@ func (s *Service) SendMessage(ctx context.Context, actor *lms.User, in SendInput
 	if err != nil {
 		return nil, err
 	}
-	if err := a.writable(); err != nil {
+	if err := a.Writable(); err != nil {
 		return nil, err
 	}
 	if len(in.IdemKey) > lms.MaxIdemKeyBytes || lms.CheckText("idem_key", in.IdemKey, lms.MaxIdemKeyBytes, false) != nil {
@@ -209,7 +209,7 @@ func (s *Service) SendMessage(ctx context.Context, actor *lms.User, in SendInput
 		return nil, lms.FieldError("body", "The message is empty.")
 	}
 	now := s.now()
-	if !a.staff() {
+	if !a.Staff() {
 		until, err := s.store.MutedUntil(ctx, r.ID, actor.ID)
 		if err != nil {
 			return nil, err
@@ -264,7 +264,7 @@ func (s *Service) SendMessage(ctx context.Context, actor *lms.User, in SendInput
 func messageRef(id int64) string { return "message:" + strconv.FormatInt(id, 10) }
 
 // message loads a message, its room and the caller's access.
-func (s *Service) message(ctx context.Context, actor *lms.User, messageID int64) (*lms.Message, *lms.Room, *access, error) {
+func (s *Service) message(ctx context.Context, actor *lms.User, messageID int64) (*lms.Message, *lms.Room, *Access, error) {
 	if err := requireUser(actor); err != nil {
 		return nil, nil, nil, err
 	}
@@ -288,7 +288,7 @@ func (s *Service) EditMessage(ctx context.Context, actor *lms.User, messageID in
 	if m.AuthorID != actor.ID {
 		return nil, lms.Errorf(lms.EFORBIDDEN, "Only the author may edit a message.")
 	}
-	if err := a.writable(); err != nil {
+	if err := a.Writable(); err != nil {
 		return nil, err
 	}
 	if err := lms.CheckMessageBody(body); err != nil {
@@ -319,7 +319,7 @@ func (s *Service) DeleteMessage(ctx context.Context, actor *lms.User, messageID 
 	if err != nil {
 		return err
 	}
-	if m.AuthorID != actor.ID && !a.staff() {
+	if m.AuthorID != actor.ID && !a.Staff() {
 		return lms.Errorf(lms.EFORBIDDEN, "Only the author or a moderator may delete a message.")
 	}
 	now := s.now()
@@ -389,7 +389,7 @@ func (s *Service) MessageSeenBy(ctx context.Context, actor *lms.User, messageID 
 	if err != nil {
 		return nil, err
 	}
-	if m.AuthorID != actor.ID && !a.staff() {
+	if m.AuthorID != actor.ID && !a.Staff() {
 		return nil, errForbidden()
 	}
 	members := map[int64]bool{}
@@ -457,7 +457,7 @@ func (s *Service) ReactToMessage(ctx context.Context, actor *lms.User, messageID
 	if err := lms.CheckEmoji(emoji); err != nil {
 		return err
 	}
-	if err := a.writable(); err != nil {
+	if err := a.Writable(); err != nil {
 		return err
 	}
 	x := &lms.Reaction{TargetID: m.ID, UserID: actor.ID, Emoji: emoji}

@@ -65,7 +65,7 @@ func (s *Service) CreateModule(ctx context.Context, actor *lms.User, courseID in
 }
 
 // module loads a module and the caller's access to its course.
-func (s *Service) module(ctx context.Context, actor *lms.User, moduleID int64, act lms.CourseAction) (*lms.Module, *access, error) {
+func (s *Service) module(ctx context.Context, actor *lms.User, moduleID int64, act lms.CourseAction) (*lms.Module, *Access, error) {
 	if err := requireUser(actor); err != nil {
 		return nil, nil, err
 	}
@@ -159,7 +159,7 @@ func (s *Service) CreateLesson(ctx context.Context, actor *lms.User, moduleID in
 
 // lesson loads a lesson and the caller's access to its course. Learners do
 // not see drafts (ENOTFOUND).
-func (s *Service) lesson(ctx context.Context, actor *lms.User, lessonID int64, act lms.CourseAction) (*lms.Lesson, *access, error) {
+func (s *Service) lesson(ctx context.Context, actor *lms.User, lessonID int64, act lms.CourseAction) (*lms.Lesson, *Access, error) {
 	if err := requireUser(actor); err != nil {
 		return nil, nil, err
 	}
@@ -171,7 +171,7 @@ func (s *Service) lesson(ctx context.Context, actor *lms.User, lessonID int64, a
 	if err != nil {
 		return nil, nil, hideMissing(err, "lesson")
 	}
-	if l.Draft && !a.can(lms.ActViewDrafts) {
+	if l.Draft && !a.Can(lms.ActViewDrafts) {
 		return nil, nil, lms.Errorf(lms.ENOTFOUND, "lesson not found")
 	}
 	return l, a, nil
@@ -250,12 +250,12 @@ func release(lessons []*lms.Lesson, progress map[int64]*lms.LessonProgress, staf
 
 // states loads the course's lessons (without bodies) with their release
 // state and the caller's progress.
-func (s *Service) states(ctx context.Context, a *access) ([]*LessonState, map[int64]*lms.LessonProgress, error) {
-	lessons, err := s.store.ListLessons(ctx, a.course.ID, false)
+func (s *Service) states(ctx context.Context, a *Access) ([]*LessonState, map[int64]*lms.LessonProgress, error) {
+	lessons, err := s.store.ListLessons(ctx, a.Course.ID, false)
 	if err != nil {
 		return nil, nil, err
 	}
-	rows, err := s.store.ListProgress(ctx, a.course.ID, a.user.ID)
+	rows, err := s.store.ListProgress(ctx, a.Course.ID, a.User.ID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -263,7 +263,7 @@ func (s *Service) states(ctx context.Context, a *access) ([]*LessonState, map[in
 	for _, p := range rows {
 		progress[p.LessonID] = p
 	}
-	return release(lessons, progress, a.can(lms.ActViewDrafts), s.now()), progress, nil
+	return release(lessons, progress, a.Can(lms.ActViewDrafts), s.now()), progress, nil
 }
 
 // Outline returns the course's modules and lessons as the caller sees them.
@@ -316,7 +316,7 @@ func (s *Service) GetLesson(ctx context.Context, actor *lms.User, lessonID int64
 			return nil, lms.Errorf(lms.EFORBIDDEN, "This lesson is not available yet. %s", st.LockedReason)
 		}
 		st.Lesson = l
-		if a.role == lms.CourseLearner {
+		if a.Role == lms.CourseLearner {
 			p, err := s.recordProgress(ctx, a, l, st.Progress, lms.ProgressUpdate{UserID: actor.ID, LessonID: l.ID,
 				At: s.now(), Complete: l.Rule() == lms.CompleteViewed})
 			if err != nil {
@@ -343,5 +343,5 @@ func (s *Service) Search(ctx context.Context, actor *lms.User, courseID int64, q
 	if err := lms.CheckText("q", query, lms.MaxTitleChars, true); err != nil {
 		return nil, err
 	}
-	return s.store.SearchLessons(ctx, courseID, query, a.can(lms.ActViewDrafts), limit)
+	return s.store.SearchLessons(ctx, courseID, query, a.Can(lms.ActViewDrafts), limit)
 }

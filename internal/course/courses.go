@@ -47,17 +47,17 @@ var allActions = []lms.CourseAction{lms.ActViewContent, lms.ActViewDrafts, lms.A
 
 // view returns the course as a's caller sees it: the join code only for
 // those who manage people.
-func (a *access) view() *CourseView {
-	c := *a.course
-	if !a.can(lms.ActManagePeople) {
+func (a *Access) view() *CourseView {
+	c := *a.Course
+	if !a.Can(lms.ActManagePeople) {
 		c.JoinCode, c.JoinEnabled, c.JoinExpiresAt, c.JoinNeedsApprove = "", false, time.Time{}, false
 	}
-	v := &CourseView{Course: &c, Role: a.role, Can: []lms.CourseAction{}}
-	if a.enr != nil {
-		v.GroupID = a.enr.GroupID
+	v := &CourseView{Course: &c, Role: a.Role, Can: []lms.CourseAction{}}
+	if a.Enrollment != nil {
+		v.GroupID = a.Enrollment.GroupID
 	}
 	for _, act := range allActions {
-		if a.can(act) {
+		if a.Can(act) {
 			v.Can = append(v.Can, act)
 		}
 	}
@@ -135,7 +135,7 @@ func (s *Service) CreateCourse(ctx context.Context, actor *lms.User, in CourseIn
 	if err != nil {
 		return nil, err
 	}
-	a := &access{user: actor, course: c, role: lms.CourseInstructor}
+	a := &Access{User: actor, Course: c, Role: lms.CourseInstructor}
 	return a.view(), nil
 }
 
@@ -169,15 +169,15 @@ func (s *Service) ListCourses(ctx context.Context, actor *lms.User, f lms.Course
 	}
 	out := make([]*CourseView, 0, len(list))
 	for _, c := range list {
-		a := &access{user: actor, course: c}
+		a := &Access{User: actor, Course: c}
 		e, err := s.store.EnrollmentOf(ctx, c.ID, actor.ID)
 		switch {
 		case err == nil && e.Status == lms.EnrollActive:
-			a.enr, a.role = e, e.Role
+			a.Enrollment, a.Role = e, e.Role
 		case err != nil && !lms.IsCode(err, lms.ENOTFOUND):
 			return nil, 0, err
 		}
-		if c.Visibility == lms.CourseDraft && !a.can(lms.ActViewDrafts) {
+		if c.Visibility == lms.CourseDraft && !a.Can(lms.ActViewDrafts) {
 			total--
 			continue
 		}
@@ -192,16 +192,16 @@ func (s *Service) UpdateCourse(ctx context.Context, actor *lms.User, courseID in
 	if err != nil {
 		return nil, err
 	}
-	applyCourseInput(a.course, in)
-	if err := a.course.Validate(); err != nil {
+	applyCourseInput(a.Course, in)
+	if err := a.Course.Validate(); err != nil {
 		return nil, err
 	}
 	err = s.store.InTx(ctx, func(tx store.Store) error {
-		if err := tx.UpdateCourse(ctx, a.course); err != nil {
+		if err := tx.UpdateCourse(ctx, a.Course); err != nil {
 			return err
 		}
 		// The cover image is seen by everyone in the course and kept from the sweep.
-		return tx.SetUploadRefs(ctx, courseID, courseRef(courseID), uploadRefs(a.course.CoverPath))
+		return tx.SetUploadRefs(ctx, courseID, courseRef(courseID), uploadRefs(a.Course.CoverPath))
 	})
 	if err != nil {
 		return nil, err
@@ -221,10 +221,10 @@ func (s *Service) SetVisibility(ctx context.Context, actor *lms.User, courseID i
 	if !v.Valid() {
 		return nil, lms.FieldError("visibility", "The visibility must be draft, published or archived.")
 	}
-	a.course.Visibility = v
+	a.Course.Visibility = v
 	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
 		ch.accessChanged(courseID, 0) // a hidden course is closed to its learners
-		return tx.store.UpdateCourse(ctx, a.course)
+		return tx.store.UpdateCourse(ctx, a.Course)
 	})
 	if err != nil {
 		return nil, err
@@ -260,7 +260,7 @@ func (s *Service) ConfigureJoin(ctx context.Context, actor *lms.User, courseID i
 	if err != nil {
 		return nil, err
 	}
-	c := a.course
+	c := a.Course
 	c.JoinEnabled, c.JoinExpiresAt, c.JoinNeedsApprove = js.Enabled, js.ExpiresAt, js.NeedsApproval
 	if c.JoinCode != "" && !js.Regenerate {
 		if err := s.store.UpdateCourse(ctx, c); err != nil {

@@ -31,7 +31,7 @@ func (s *Service) CreateForum(ctx context.Context, actor *lms.User, f *lms.Forum
 }
 
 // forum loads a forum and the caller's access to its course.
-func (s *Service) forum(ctx context.Context, actor *lms.User, forumID int64, act lms.CourseAction) (*lms.Forum, *access, error) {
+func (s *Service) forum(ctx context.Context, actor *lms.User, forumID int64, act lms.CourseAction) (*lms.Forum, *Access, error) {
 	if err := requireUser(actor); err != nil {
 		return nil, nil, err
 	}
@@ -99,7 +99,7 @@ func (s *Service) CreateThread(ctx context.Context, actor *lms.User, forumID int
 	if err != nil {
 		return nil, err
 	}
-	if err := a.writable(); err != nil {
+	if err := a.Writable(); err != nil {
 		return nil, err
 	}
 	now := s.now()
@@ -128,7 +128,7 @@ func (s *Service) CreateThread(ctx context.Context, actor *lms.User, forumID int
 }
 
 // thread loads a thread and the caller's access to its course.
-func (s *Service) thread(ctx context.Context, actor *lms.User, threadID int64, act lms.CourseAction) (*lms.Thread, *access, error) {
+func (s *Service) thread(ctx context.Context, actor *lms.User, threadID int64, act lms.CourseAction) (*lms.Thread, *Access, error) {
 	if err := requireUser(actor); err != nil {
 		return nil, nil, err
 	}
@@ -177,10 +177,10 @@ func (s *Service) Reply(ctx context.Context, actor *lms.User, threadID, parentID
 	if err != nil {
 		return nil, err
 	}
-	if err := a.writable(); err != nil {
+	if err := a.Writable(); err != nil {
 		return nil, err
 	}
-	if t.Locked && !a.staff() {
+	if t.Locked && !a.Staff() {
 		return nil, lms.Errorf(lms.EFORBIDDEN, "This thread is locked.")
 	}
 	if err := checkBody(bodyMD); err != nil {
@@ -205,7 +205,7 @@ func (s *Service) Reply(ctx context.Context, actor *lms.User, threadID, parentID
 	p := &lms.Post{ThreadID: threadID, ParentID: parentID, AuthorID: actor.ID, BodyMD: bodyMD,
 		BodyHTML: RenderMarkdown(bodyMD), AuthorName: actor.Name, AuthorUsername: actor.Username, CreatedAt: s.now()}
 	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
-		if err := tx.store.CreatePost(ctx, p, a.staff()); err != nil {
+		if err := tx.store.CreatePost(ctx, p, a.Staff()); err != nil {
 			return err
 		}
 		ev := Event{Kind: EventPostCreated, CourseID: t.CourseID, Post: p}
@@ -228,7 +228,7 @@ func (s *Service) Reply(ctx context.Context, actor *lms.User, threadID, parentID
 // mention notifies the course's active members @mentioned in body (not
 // the author) and returns who was notified. Each name is looked up once
 // (logins match case-insensitively), however often it is mentioned.
-func (s *Service) mention(ctx context.Context, a *access, body string, payload map[string]any) map[int64]bool {
+func (s *Service) mention(ctx context.Context, a *Access, body string, payload map[string]any) map[int64]bool {
 	notified := map[int64]bool{}
 	looked := map[string]bool{}
 	for _, m := range mentionPattern.FindAllStringSubmatch(body, -1) {
@@ -241,13 +241,13 @@ func (s *Service) mention(ctx context.Context, a *access, body string, payload m
 		}
 		looked[name] = true
 		u, err := s.store.UserByLogin(ctx, name)
-		if err != nil || u.ID == a.user.ID || notified[u.ID] || !strings.EqualFold(u.Username, name) {
+		if err != nil || u.ID == a.User.ID || notified[u.ID] || !strings.EqualFold(u.Username, name) {
 			continue
 		}
-		if e, err := s.store.EnrollmentOf(ctx, a.course.ID, u.ID); err != nil || e.Status != lms.EnrollActive {
+		if e, err := s.store.EnrollmentOf(ctx, a.Course.ID, u.ID); err != nil || e.Status != lms.EnrollActive {
 			continue
 		}
-		p := map[string]any{"course_id": a.course.ID, "by": a.user.Username, "by_name": a.user.Name}
+		p := map[string]any{"course_id": a.Course.ID, "by": a.User.Username, "by_name": a.User.Name}
 		for k, v := range payload {
 			p[k] = v
 		}
@@ -258,7 +258,7 @@ func (s *Service) mention(ctx context.Context, a *access, body string, payload m
 }
 
 // post loads a post, its thread and the caller's access.
-func (s *Service) post(ctx context.Context, actor *lms.User, postID int64) (*lms.Post, *lms.Thread, *access, error) {
+func (s *Service) post(ctx context.Context, actor *lms.User, postID int64) (*lms.Post, *lms.Thread, *Access, error) {
 	if err := requireUser(actor); err != nil {
 		return nil, nil, nil, err
 	}
@@ -282,14 +282,14 @@ func (s *Service) EditPost(ctx context.Context, actor *lms.User, postID int64, b
 	if p.AuthorID != actor.ID {
 		return nil, lms.Errorf(lms.EFORBIDDEN, "Only the author may edit a post.")
 	}
-	if err := a.writable(); err != nil {
+	if err := a.Writable(); err != nil {
 		return nil, err
 	}
 	now := s.now()
 	if now.Sub(p.CreatedAt) > s.editWindow {
 		return nil, lms.Errorf(lms.EFORBIDDEN, "Posts can be edited for %v after writing them.", s.editWindow)
 	}
-	if t.Locked && !a.staff() {
+	if t.Locked && !a.Staff() {
 		return nil, lms.Errorf(lms.EFORBIDDEN, "This thread is locked.")
 	}
 	if err := checkBody(bodyMD); err != nil {
@@ -316,7 +316,7 @@ func (s *Service) DeletePost(ctx context.Context, actor *lms.User, postID int64)
 	if err != nil {
 		return err
 	}
-	if p.AuthorID != actor.ID && !a.staff() {
+	if p.AuthorID != actor.ID && !a.Staff() {
 		return lms.Errorf(lms.EFORBIDDEN, "Only the author or a moderator may delete a post.")
 	}
 	now := s.now()
@@ -359,7 +359,7 @@ func (s *Service) MarkAnswer(ctx context.Context, actor *lms.User, threadID, pos
 	if err != nil {
 		return nil, err
 	}
-	if t.AuthorID != actor.ID && !a.staff() {
+	if t.AuthorID != actor.ID && !a.Staff() {
 		return nil, lms.Errorf(lms.EFORBIDDEN, "Only the thread's author or a moderator may mark the answer.")
 	}
 	if postID != 0 {
@@ -409,7 +409,7 @@ func (s *Service) ReactToPost(ctx context.Context, actor *lms.User, postID int64
 	if err := lms.CheckEmoji(emoji); err != nil {
 		return err
 	}
-	if err := a.writable(); err != nil {
+	if err := a.Writable(); err != nil {
 		return err
 	}
 	r := &lms.Reaction{TargetID: p.ID, UserID: actor.ID, Emoji: emoji}

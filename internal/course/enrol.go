@@ -76,7 +76,7 @@ func (s *Service) Enrol(ctx context.Context, actor *lms.User, courseID int64, lo
 		return nil, err
 	}
 	e.Username, e.Name = u.Username, u.Name
-	s.notify(ctx, u.ID, lms.NotifyEnrolled, map[string]any{"course_id": courseID, "course_title": a.course.Title,
+	s.notify(ctx, u.ID, lms.NotifyEnrolled, map[string]any{"course_id": courseID, "course_title": a.Course.Title,
 		"role": role})
 	return e, nil
 }
@@ -98,7 +98,7 @@ func (s *Service) ApproveEnrollment(ctx context.Context, actor *lms.User, course
 	if err := s.store.PutEnrollment(ctx, e); err != nil {
 		return nil, err
 	}
-	s.notify(ctx, userID, lms.NotifyEnrolled, map[string]any{"course_id": courseID, "course_title": a.course.Title,
+	s.notify(ctx, userID, lms.NotifyEnrolled, map[string]any{"course_id": courseID, "course_title": a.Course.Title,
 		"role": e.Role})
 	return e, nil
 }
@@ -191,7 +191,7 @@ func (s *Service) ListMembers(ctx context.Context, actor *lms.User, f lms.Enroll
 	if err != nil {
 		return nil, 0, err
 	}
-	if !a.can(lms.ActManagePeople) {
+	if !a.Can(lms.ActManagePeople) {
 		f.Status = lms.EnrollActive
 	}
 	return s.store.ListEnrollments(ctx, f)
@@ -213,7 +213,7 @@ func (s *Service) CreateGroup(ctx context.Context, actor *lms.User, g *lms.Group
 }
 
 // group loads a group and the caller's access to its course.
-func (s *Service) group(ctx context.Context, actor *lms.User, groupID int64, act lms.CourseAction) (*lms.Group, *access, error) {
+func (s *Service) group(ctx context.Context, actor *lms.User, groupID int64, act lms.CourseAction) (*lms.Group, *Access, error) {
 	if err := requireUser(actor); err != nil {
 		return nil, nil, err
 	}
@@ -279,7 +279,7 @@ func (s *Service) JoinGroup(ctx context.Context, actor *lms.User, courseID, grou
 	if err != nil {
 		return err
 	}
-	if a.enr == nil {
+	if a.Enrollment == nil {
 		return lms.Errorf(lms.EFORBIDDEN, "Only members may join groups.")
 	}
 	if groupID != 0 {
@@ -287,11 +287,11 @@ func (s *Service) JoinGroup(ctx context.Context, actor *lms.User, courseID, grou
 		if err != nil || g.CourseID != courseID {
 			return lms.Errorf(lms.ENOTFOUND, "group not found")
 		}
-		if !g.SelfSelect && !a.can(lms.ActManagePeople) {
+		if !g.SelfSelect && !a.Can(lms.ActManagePeople) {
 			return lms.Errorf(lms.EFORBIDDEN, "The instructor assigns this group.")
 		}
 	}
-	if err := a.writable(); err != nil {
+	if err := a.Writable(); err != nil {
 		return err
 	}
 	return s.setGroup(ctx, courseID, actor.ID, groupID)

@@ -36,12 +36,12 @@ func summarize(courseID, userID int64, states []*LessonState, progress map[int64
 // active member and the lesson released to them. It also returns the
 // caller's progress in the lesson (nil when never opened), read with the
 // release state, so callers need not load it again.
-func (s *Service) learnerLesson(ctx context.Context, actor *lms.User, lessonID int64) (*lms.Lesson, *access, *lms.LessonProgress, error) {
+func (s *Service) learnerLesson(ctx context.Context, actor *lms.User, lessonID int64) (*lms.Lesson, *Access, *lms.LessonProgress, error) {
 	l, a, err := s.lesson(ctx, actor, lessonID, lms.ActViewContent)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if a.enr == nil {
+	if a.Enrollment == nil {
 		return nil, nil, nil, lms.Errorf(lms.EFORBIDDEN, "Only members of the course record progress.")
 	}
 	states, progress, err := s.states(ctx, a)
@@ -104,7 +104,7 @@ func (s *Service) HeartbeatVideo(ctx context.Context, actor *lms.User, lessonID 
 // recordProgress applies u and announces the new progress on the course's
 // progress topic, with the learner's course summary when u completed the
 // lesson (prev is the progress before, nil when never opened).
-func (s *Service) recordProgress(ctx context.Context, a *access, l *lms.Lesson, prev *lms.LessonProgress, u lms.ProgressUpdate) (*lms.LessonProgress, error) {
+func (s *Service) recordProgress(ctx context.Context, a *Access, l *lms.Lesson, prev *lms.LessonProgress, u lms.ProgressUpdate) (*lms.LessonProgress, error) {
 	var p *lms.LessonProgress
 	_, err := s.apply(ctx, func(tx *Service, ch *change) error {
 		var err error
@@ -173,7 +173,7 @@ func (s *Service) CourseProgress(ctx context.Context, actor *lms.User, courseID,
 	if err != nil {
 		return nil, err
 	}
-	if userID != actor.ID && !a.can(lms.ActViewGrades) {
+	if userID != actor.ID && !a.Can(lms.ActViewGrades) {
 		return nil, errForbidden()
 	}
 	lessons, err := s.store.ListLessons(ctx, courseID, false)

@@ -95,6 +95,7 @@ type Service struct {
 	editWindow   time.Duration
 	maxHeartbeat time.Duration
 	uploads      UploadParams
+	access       *Loader
 	durations    *sync.Map // upload id -> time.Duration of its MP4 (0: none), see lessonVideoDuration
 }
 
@@ -104,7 +105,7 @@ func New(p Params) (*Service, error) {
 		return nil, fmt.Errorf("course: Params.Store is nil")
 	}
 	s := &Service{store: p.Store, log: p.Logger, ann: p.Announcer, now: p.Clock,
-		editWindow: p.EditWindow, maxHeartbeat: p.MaxHeartbeat, uploads: p.Uploads.withDefaults(), durations: &sync.Map{}}
+		editWindow: p.EditWindow, maxHeartbeat: p.MaxHeartbeat, uploads: p.Uploads.withDefaults(), durations: &sync.Map{}, access: NewLoader(p.Store)}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -116,20 +117,6 @@ func New(p Params) (*Service, error) {
 	}
 	return s, nil
 }
-
-// access is what the caller may do in one course.
-type access struct {
-	user   *lms.User
-	course *lms.Course
-	enr    *lms.Enrollment // the caller's active enrolment; nil when not a member
-	role   lms.CourseRole  // "" when not an active member
-}
-
-// can reports whether the caller may do act in the course.
-func (a *access) can(act lms.CourseAction) bool { return lms.Can(a.user.IsAdmin(), a.role, act) }
-
-// staff reports whether the caller moderates the course.
-func (a *access) staff() bool { return a.can(lms.ActModerate) }
 
 // requireUser returns EUNAUTHORIZED for anonymous or disabled callers.
 func requireUser(u *lms.User) error {
@@ -146,41 +133,8 @@ func errCourseNotFound() error { return lms.Errorf(lms.ENOTFOUND, "course not fo
 func errForbidden() error { return lms.Errorf(lms.EFORBIDDEN, "You may not do this in this course.") }
 
 // load checks that u may do act in the course and returns the access.
-// Outsiders (and learners of a draft course) get ENOTFOUND.
-func (s *Service) load(ctx context.Context, u *lms.User, courseID int64, act lms.CourseAction) (*access, error) {
-	if err := requireUser(u); err != nil {
-		return nil, err
-	}
-	c, err := s.store.CourseByID(ctx, courseID)
-	if lms.IsCode(err, lms.ENOTFOUND) {
-		return nil, errCourseNotFound()
-	}
-	if err != nil {
-		return nil, err
-	}
-	a := &access{user: u, course: c}
-	e, err := s.store.EnrollmentOf(ctx, courseID, u.ID)
-	switch {
-	case err == nil && e.Status == lms.EnrollActive:
-		a.enr, a.role = e, e.Role
-	case err != nil && !lms.IsCode(err, lms.ENOTFOUND):
-		return nil, err
-	}
-	if !a.can(lms.ActViewContent) || (c.Visibility == lms.CourseDraft && !a.can(lms.ActViewDrafts)) {
-		return nil, errCourseNotFound()
-	}
-	if !a.can(act) {
-		return nil, errForbidden()
-	}
-	return a, nil
-}
-
-// writable refuses writes by non-staff in an archived course.
-func (a *access) writable() error {
-	if a.course.Visibility == lms.CourseArchived && !a.staff() {
-		return lms.Errorf(lms.EFORBIDDEN, "This course is archived.")
-	}
-	return nil
+func (s *Service) load(ctx context.Context, u *lms.User, courseID int64, act lms.CourseAction) (*Access, error) {
+	return s.access.Load(ctx, u, courseID, act)
 }
 
 // hideMissing turns ENOTFOUND of a thing inside a course into the same

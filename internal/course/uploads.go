@@ -85,7 +85,7 @@ func (s *Service) SaveUpload(ctx context.Context, actor *lms.User, courseID int6
 	if err != nil {
 		return nil, err
 	}
-	if err := a.writable(); err != nil {
+	if err := a.Writable(); err != nil {
 		return nil, err
 	}
 	if s.uploads.Dir == "" {
@@ -228,9 +228,9 @@ func (s *Service) canSeeUpload(ctx context.Context, actor *lms.User, uploadID in
 
 // attachable checks that the caller may attach the upload to a message:
 // their own upload, or any for staff.
-func (s *Service) attachable(ctx context.Context, actor *lms.User, a *access, uploadID int64) error {
+func (s *Service) attachable(ctx context.Context, actor *lms.User, a *Access, uploadID int64) error {
 	u, err := s.store.UploadByID(ctx, uploadID)
-	if err != nil || (u.OwnerID != actor.ID && !a.staff()) {
+	if err != nil || (u.OwnerID != actor.ID && !a.Staff()) {
 		if err != nil && !lms.IsCode(err, lms.ENOTFOUND) {
 			return err
 		}
