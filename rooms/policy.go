@@ -26,8 +26,8 @@ type UserSource interface {
 // built before the hub that enforces it. The zero Policy knows only the
 // personal and load topics; NewPolicy adds the course topics.
 type Policy struct {
-	courses *course.Service // nil: no course topics
-	users   UserSource      // nil: trust the identity's snapshot of the user
+	courses *course.Services // nil: no course topics
+	users   UserSource       // nil: trust the identity's snapshot of the user
 	log     zerolog.Logger
 }
 
@@ -36,7 +36,7 @@ type Policy struct {
 // decision is made by courses as the connection's user, freshly loaded
 // from users (so a changed role, a removal from the course or a disabled
 // account counts at the next subscribe or publish).
-func NewPolicy(courses *course.Service, users UserSource, log zerolog.Logger) *Policy {
+func NewPolicy(courses *course.Services, users UserSource, log zerolog.Logger) *Policy {
 	return &Policy{courses: courses, users: users, log: log}
 }
 
@@ -123,7 +123,7 @@ func (p *Policy) canSubscribe(ctx context.Context, id hub.Identity, topic string
 		return hub.SubscribeOptions{Presence: strings.HasPrefix(topic, loadPresencePrefix)}, nil
 	}
 	if roomID, ok := typingRoom(topic); ok && p.courses != nil {
-		r, _, _, err := p.courses.RoomAccess(ctx, u, roomID)
+		r, _, _, err := p.courses.Chat.RoomAccess(ctx, u, roomID)
 		if err != nil {
 			return hub.SubscribeOptions{}, err
 		}
@@ -144,19 +144,19 @@ func (p *Policy) canSubscribe(ctx context.Context, id hub.Identity, topic string
 func (p *Policy) feedAccess(ctx context.Context, u *lms.User, f lms.Feed) (courseID int64, presence bool, err error) {
 	switch f.Kind {
 	case lms.FeedRoom:
-		r, _, _, err := p.courses.RoomAccess(ctx, u, f.ID)
+		r, _, _, err := p.courses.Chat.RoomAccess(ctx, u, f.ID)
 		if err != nil {
 			return 0, false, err
 		}
 		return r.CourseID, true, nil
 	case lms.FeedThread:
-		t, err := p.courses.ThreadAccess(ctx, u, f.ID)
+		t, err := p.courses.Discussion.ThreadAccess(ctx, u, f.ID)
 		if err != nil {
 			return 0, false, err
 		}
 		return t.CourseID, false, nil
 	case lms.FeedForum:
-		fo, err := p.courses.ForumAccess(ctx, u, f.ID)
+		fo, err := p.courses.Discussion.ForumAccess(ctx, u, f.ID)
 		if err != nil {
 			return 0, false, err
 		}
@@ -169,7 +169,7 @@ func (p *Policy) feedAccess(ctx context.Context, u *lms.User, f lms.Feed) (cours
 // canFollowProgress lets those who may see every learner's progress
 // (view_grades) follow the course's live progress feed.
 func (p *Policy) canFollowProgress(ctx context.Context, u *lms.User, courseID int64) error {
-	v, err := p.courses.GetCourse(ctx, u, courseID)
+	v, err := p.courses.Courses.GetCourse(ctx, u, courseID)
 	if err != nil {
 		return err
 	}

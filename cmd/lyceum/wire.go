@@ -30,8 +30,8 @@ const (
 const setupLinkPrefix = "setup link: "
 
 // newCourses builds the course rules with uploads under the data directory.
-func newCourses(cfg *Config, db backend, ann course.Announcer, log zerolog.Logger) (*course.Service, error) {
-	svc, err := course.New(course.Params{
+func newCourses(cfg *Config, db backend, ann course.Announcer, log zerolog.Logger) (*course.Services, error) {
+	svc, err := course.NewServices(course.Params{
 		Store:     db,
 		Logger:    log.With().Str("component", "course").Logger(),
 		Announcer: ann,
@@ -116,7 +116,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		return nil, err
 	}
 	n.every(ctx, uploadSweepInterval, func(ctx context.Context) {
-		if k, err := courses.SweepUploads(ctx); err != nil {
+		if k, err := courses.Uploads.SweepUploads(ctx); err != nil {
 			n.log.Warn().Err(err).Msg("sweeping unreferenced uploads")
 		} else if k > 0 {
 			n.log.Info().Int("uploads", k).Msg("removed unreferenced uploads")

@@ -8,8 +8,25 @@ import (
 	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
-	"github.com/lyceumhq/lyceum/internal/store"
 )
+
+// Courses owns courses themselves: creating, listing, updating (by patch),
+// publishing, deleting, who may create them, and the catalogue.
+type Courses struct {
+	core
+	store   CoursesStore
+	uploads *Uploads
+}
+
+// NewCourses returns the Courses service.
+func NewCourses(b Base, st CoursesStore, uploads *Uploads) *Courses {
+	return &Courses{core: newCore(b), store: st, uploads: uploads}
+}
+
+// apply runs fn in one transaction and announces what it records.
+func (s *Courses) apply(ctx context.Context, fn func(tx *Courses, ch *change) error) ([]*lms.FeedPosition, error) {
+	return apply(ctx, &s.core, s.store, func(st CoursesStore) *Courses { t := *s; t.store = st; return &t }, fn)
+}
 
 // CreatorPolicy says who may create courses (a site setting).
 type CreatorPolicy string
@@ -65,7 +82,7 @@ func (a *Access) view() *CourseView {
 }
 
 // CreatorPolicy returns who may create courses.
-func (s *Service) CreatorPolicy(ctx context.Context) (CreatorPolicy, error) {
+func (s *Courses) CreatorPolicy(ctx context.Context) (CreatorPolicy, error) {
 	set, err := s.store.GetSettings(ctx)
 	switch {
 	case err != nil:
@@ -78,7 +95,7 @@ func (s *Service) CreatorPolicy(ctx context.Context) (CreatorPolicy, error) {
 }
 
 // SetCreatorPolicy changes who may create courses (administrators only).
-func (s *Service) SetCreatorPolicy(ctx context.Context, actor *lms.User, p CreatorPolicy) error {
+func (s *Courses) SetCreatorPolicy(ctx context.Context, actor *lms.User, p CreatorPolicy) error {
 	if err := requireUser(actor); err != nil {
 		return err
 	}
@@ -88,7 +105,7 @@ func (s *Service) SetCreatorPolicy(ctx context.Context, actor *lms.User, p Creat
 	if p != CreatorsAnyone && p != CreatorsAdmins {
 		return lms.FieldError("policy", "The policy must be anyone or admins.")
 	}
-	return s.store.InTx(ctx, func(tx store.Store) error {
+	return s.store.InTx(ctx, func(tx CoursesStore) error {
 		set, err := tx.GetSettings(ctx)
 		if err != nil {
 			return err
@@ -100,7 +117,7 @@ func (s *Service) SetCreatorPolicy(ctx context.Context, actor *lms.User, p Creat
 
 // CreateCourse creates a draft course with the caller as its instructor, a
 // main chat room and a general forum.
-func (s *Service) CreateCourse(ctx context.Context, actor *lms.User, in CourseInput) (*CourseView, error) {
+func (s *Courses) CreateCourse(ctx context.Context, actor *lms.User, in CourseInput) (*CourseView, error) {
 	if err := requireUser(actor); err != nil {
 		return nil, err
 	}
@@ -116,7 +133,7 @@ func (s *Service) CreateCourse(ctx context.Context, actor *lms.User, in CourseIn
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx CoursesStore) error {
 		if err := tx.CreateCourse(ctx, c); err != nil {
 			return err
 		}
@@ -145,7 +162,7 @@ func applyCourseInput(c *lms.Course, in CourseInput) {
 }
 
 // GetCourse returns the course as the caller sees it.
-func (s *Service) GetCourse(ctx context.Context, actor *lms.User, courseID int64) (*CourseView, error) {
+func (s *Courses) GetCourse(ctx context.Context, actor *lms.User, courseID int64) (*CourseView, error) {
 	a, err := s.load(ctx, actor, courseID, lms.ActViewContent)
 	if err != nil {
 		return nil, err
@@ -156,7 +173,7 @@ func (s *Service) GetCourse(ctx context.Context, actor *lms.User, courseID int64
 // ListCourses returns the courses the caller belongs to (administrators:
 // every course), each as the caller sees it. Learners do not see draft
 // courses; the total is reduced by the drafts hidden from this page only.
-func (s *Service) ListCourses(ctx context.Context, actor *lms.User, f lms.CourseFilter) ([]*CourseView, int, error) {
+func (s *Courses) ListCourses(ctx context.Context, actor *lms.User, f lms.CourseFilter) ([]*CourseView, int, error) {
 	if err := requireUser(actor); err != nil {
 		return nil, 0, err
 	}
@@ -187,7 +204,7 @@ func (s *Service) ListCourses(ctx context.Context, actor *lms.User, f lms.Course
 }
 
 // UpdateCourse saves the course's details (manage_course).
-func (s *Service) UpdateCourse(ctx context.Context, actor *lms.User, courseID int64, in CourseInput) (*CourseView, error) {
+func (s *Courses) UpdateCourse(ctx context.Context, actor *lms.User, courseID int64, in CourseInput) (*CourseView, error) {
 	a, err := s.load(ctx, actor, courseID, lms.ActManageCourse)
 	if err != nil {
 		return nil, err
@@ -196,7 +213,7 @@ func (s *Service) UpdateCourse(ctx context.Context, actor *lms.User, courseID in
 	if err := a.Course.Validate(); err != nil {
 		return nil, err
 	}
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx CoursesStore) error {
 		if err := tx.UpdateCourse(ctx, a.Course); err != nil {
 			return err
 		}
@@ -213,7 +230,7 @@ func (s *Service) UpdateCourse(ctx context.Context, actor *lms.User, courseID in
 func courseRef(id int64) string { return "course:" + strconv.FormatInt(id, 10) }
 
 // SetVisibility publishes, archives or un-publishes the course (manage_course).
-func (s *Service) SetVisibility(ctx context.Context, actor *lms.User, courseID int64, v lms.CourseVisibility) (*CourseView, error) {
+func (s *Courses) SetVisibility(ctx context.Context, actor *lms.User, courseID int64, v lms.CourseVisibility) (*CourseView, error) {
 	a, err := s.load(ctx, actor, courseID, lms.ActManageCourse)
 	if err != nil {
 		return nil, err
@@ -222,7 +239,7 @@ func (s *Service) SetVisibility(ctx context.Context, actor *lms.User, courseID i
 		return nil, lms.FieldError("visibility", "The visibility must be draft, published or archived.")
 	}
 	a.Course.Visibility = v
-	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+	_, err = s.apply(ctx, func(tx *Courses, ch *change) error {
 		ch.accessChanged(courseID, 0) // a hidden course is closed to its learners
 		return tx.store.UpdateCourse(ctx, a.Course)
 	})
@@ -233,11 +250,11 @@ func (s *Service) SetVisibility(ctx context.Context, actor *lms.User, courseID i
 }
 
 // DeleteCourse deletes the course and everything in it (manage_course).
-func (s *Service) DeleteCourse(ctx context.Context, actor *lms.User, courseID int64) error {
+func (s *Courses) DeleteCourse(ctx context.Context, actor *lms.User, courseID int64) error {
 	if _, err := s.load(ctx, actor, courseID, lms.ActManageCourse); err != nil {
 		return err
 	}
-	_, err := s.apply(ctx, func(tx *Service, ch *change) error {
+	_, err := s.apply(ctx, func(tx *Courses, ch *change) error {
 		ch.accessChanged(courseID, 0)
 		return tx.store.DeleteCourse(ctx, courseID)
 	})
@@ -255,7 +272,7 @@ type JoinSettings struct {
 
 // ConfigureJoin sets the join code's settings, generating a code when there
 // is none or Regenerate is set (manage_people).
-func (s *Service) ConfigureJoin(ctx context.Context, actor *lms.User, courseID int64, js JoinSettings) (*CourseView, error) {
+func (s *Courses) ConfigureJoin(ctx context.Context, actor *lms.User, courseID int64, js JoinSettings) (*CourseView, error) {
 	a, err := s.load(ctx, actor, courseID, lms.ActManagePeople)
 	if err != nil {
 		return nil, err

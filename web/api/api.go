@@ -58,7 +58,7 @@ type Params struct {
 	// Courses serves the course routes (courses, people, content, uploads,
 	// progress, discussion, rooms, notifications); nil: not mounted, and
 	// GET /me/courses answers an empty list.
-	Courses *course.Service
+	Courses *course.Services
 	// MaxUploadBytes bounds an upload request's body (zero:
 	// DefaultMaxUploadBytes); the per-type limits are course.UploadParams'.
 	MaxUploadBytes int64
@@ -82,7 +82,7 @@ type API struct {
 	ws        http.Handler
 	metrics   *Metrics
 	ipHeader  string
-	courses   *course.Service
+	courses   *course.Services
 	imports   *userimport.Service
 	maxUpload int64
 
