@@ -66,7 +66,7 @@ func newSiteWith(t *testing.T, st store.Store, ann course.Announcer) *site {
 	s.courses, err = course.NewServices(course.Params{Store: s.st, Logger: zerolog.Nop(), Announcer: ann,
 		Uploads: course.UploadParams{Dir: t.TempDir()}})
 	check(t, err)
-	s.policy = NewPolicy(s.courses, s.st, zerolog.Nop())
+	s.policy = NewPolicy(PolicyParams{Chat: s.courses.Chat, Discussions: s.courses.Discussion, Access: s.courses.Access, Users: s.st, Log: zerolog.Nop()})
 	for _, name := range actors {
 		u := &lms.User{Email: name + "@example.com", Username: name, Name: "Name " + name, Role: lms.SiteUser}
 		if name == "admin" {
