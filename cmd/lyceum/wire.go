@@ -100,7 +100,6 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	}
 	a, err := api.New(api.Params{
 		Auth:           svc,
-		Store:          n.db,
 		Logger:         n.log,
 		PublicURL:      n.cfg.PublicURL,
 		SecureCookies:  strings.HasPrefix(n.cfg.PublicURL, "https://"),

@@ -19,7 +19,6 @@ import (
 	"github.com/lyceumhq/lyceum/internal/auth"
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
-	"github.com/lyceumhq/lyceum/internal/store"
 	"github.com/lyceumhq/lyceum/internal/userimport"
 )
 
@@ -38,7 +37,6 @@ const DeviceCookie = "lyceum_device"
 // Params are the dependencies of the API.
 type Params struct {
 	Auth   *auth.Service
-	Store  store.Store
 	Logger zerolog.Logger
 	// PublicURL is the site's external URL (e.g. https://lyceum.example.org);
 	// its origin is trusted for state-changing requests and it prefixes
@@ -73,7 +71,6 @@ type Params struct {
 // API is the HTTP face of Lyceum.
 type API struct {
 	auth      *auth.Service
-	store     store.Store
 	log       zerolog.Logger
 	publicURL string
 	secure    bool
@@ -94,15 +91,14 @@ type API struct {
 
 // New builds the API and its handler chain.
 func New(p Params) (*API, error) {
-	if p.Auth == nil || p.Store == nil {
-		return nil, errors.New("api: Params.Auth and Params.Store are required")
+	if p.Auth == nil {
+		return nil, errors.New("api: Params.Auth is required")
 	}
 	if p.DataDir == "" {
 		return nil, errors.New("api: Params.DataDir is required")
 	}
 	a := &API{
 		auth:      p.Auth,
-		store:     p.Store,
 		log:       p.Logger,
 		publicURL: strings.TrimRight(p.PublicURL, "/"),
 		secure:    p.SecureCookies,

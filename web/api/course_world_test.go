@@ -38,7 +38,7 @@ func newCourseEnvWith(t testing.TB, st store.Store) *cenv {
 	if err != nil {
 		t.Fatalf("course.New: %v", err)
 	}
-	e := newEnvWith(t, st, func(p *Params) { p.Courses = svc; p.MaxUploadBytes = 4 * testUploadLimit })
+	e := newEnvWith(t, st, func(p *Params, _ store.Store) { p.Courses = svc; p.MaxUploadBytes = 4 * testUploadLimit })
 	return &cenv{tenv: e, courses: svc, uploadDir: dir}
 }
 
