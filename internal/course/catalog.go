@@ -128,8 +128,7 @@ func (s *Courses) SetCatalog(ctx context.Context, actor *lms.User, courseID int6
 	if !cs.EnrolMode.Valid() {
 		return nil, lms.FieldError("enrol_mode", "The enrolment mode must be open, approval or closed.")
 	}
-	a.Course.Listed, a.Course.EnrolMode = cs.Listed, cs.EnrolMode
-	if err := s.store.UpdateCourse(ctx, a.Course); err != nil {
+	if err := s.patch(ctx, a, lms.CoursePatch{Listed: &cs.Listed, EnrolMode: &cs.EnrolMode}); err != nil {
 		return nil, err
 	}
 	return a.view(), nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
@@ -44,7 +45,7 @@ func (f *fixture) withCover(in CourseInput) *lms.Upload {
 	ctx, ins := f.t.Context(), f.as("instructor")
 	up := must(f.svc.Uploads.SaveUpload(ctx, ins, f.a.ID, "cover.png", bytes.NewReader(png))).get(f.t)
 	in.CoverPath = UploadURL(up.ID)
-	must(f.svc.Courses.UpdateCourse(ctx, ins, f.a.ID, in)).get(f.t)
+	must(f.svc.Courses.UpdateCourse(ctx, ins, f.a.ID, details(in))).get(f.t)
 	return up
 }
 
@@ -79,7 +80,7 @@ func TestSetCatalogNeedsManageCourse(t *testing.T) {
 		t.Fatalf("after SetCatalog the course is listed=%v mode %q", v.Listed, v.EnrolMode)
 	}
 	// Editing the details keeps the catalogue settings.
-	must(f.svc.Courses.UpdateCourse(ctx, f.as("instructor"), f.a.ID, CourseInput{Title: "Renamed"})).get(t)
+	must(f.svc.Courses.UpdateCourse(ctx, f.as("instructor"), f.a.ID, details(CourseInput{Title: "Renamed"}))).get(t)
 	if v := must(f.svc.Courses.GetCourse(ctx, f.as("learner"), f.a.ID)).get(t); !v.Listed || v.EnrolMode != lms.EnrolOpen {
 		t.Fatalf("saving the details changed the catalogue settings: listed=%v mode %q", v.Listed, v.EnrolMode)
 	}
@@ -93,8 +94,8 @@ func TestCatalogShowsListedPublishedCoursesToAnyone(t *testing.T) {
 	if cards := f.catalog(f.newbie, ""); len(cards) != 0 {
 		t.Fatalf("nothing is listed, the catalogue shows %+v", cards)
 	}
-	must(f.svc.Courses.UpdateCourse(ctx, f.as("instructor"), f.a.ID, CourseInput{Title: "Course A", Code: "A1",
-		Description: "Vectors,   matrices\nand " + strings.Repeat("word ", 100)})).get(t)
+	must(f.svc.Courses.UpdateCourse(ctx, f.as("instructor"), f.a.ID, details(CourseInput{Title: "Course A", Code: "A1",
+		Description: "Vectors,   matrices\nand " + strings.Repeat("word ", 100)}))).get(t)
 	f.list(lms.EnrolApproval)
 
 	cards := f.catalog(f.newbie, "")
@@ -312,4 +313,37 @@ func TestListedCoverIsVisibleToAnyoneSignedIn(t *testing.T) {
 	must(f.svc.Courses.SetVisibility(ctx, ins, f.a.ID, lms.CourseArchived)).get(t)
 	_, _, err = f.svc.Uploads.OpenUpload(ctx, f.newbie, up.ID)
 	wantCode(t, err, lms.ENOTFOUND)
+}
+
+// TestConcurrentCoursePatchesKeepEveryField saves different fields of one
+// course at once, as several people would from pages loaded earlier: every
+// change survives (a read-merge-write would lose all but one).
+func TestConcurrentCoursePatchesKeepEveryField(t *testing.T) {
+	f := newFixture(t)
+	ctx, ins := t.Context(), f.as("instructor")
+	title, code, desc, listed := "Patched title", "P-1", "Patched description", true
+	mode, ends := lms.EnrolApproval, time.Date(2031, 1, 2, 3, 4, 5, 0, time.UTC)
+	patches := []lms.CoursePatch{{Title: &title}, {Code: &code}, {Description: &desc}, {Listed: &listed},
+		{EnrolMode: &mode}, {EndsAt: &ends}}
+	errs := make(chan error, len(patches))
+	for _, p := range patches {
+		go func() {
+			_, err := f.svc.Courses.UpdateCourse(ctx, ins, f.a.ID, p)
+			errs <- err
+		}()
+	}
+	for range patches {
+		ok(t, <-errs)
+	}
+	v := must(f.svc.Courses.GetCourse(ctx, ins, f.a.ID)).get(t)
+	if v.Title != title || v.Code != code || v.Description != desc || !v.Listed || v.EnrolMode != mode ||
+		!v.EndsAt.Equal(ends) || v.Visibility != lms.CoursePublished || v.JoinCode == "" {
+		t.Fatalf("after concurrent patches the course is %+v", v.Course)
+	}
+	// A join-only patch is manage_people's; the others manage_course's.
+	on := false
+	_, err := f.svc.Courses.UpdateCourse(ctx, f.as("ta"), f.a.ID, lms.CoursePatch{JoinEnabled: &on})
+	wantCode(t, err, lms.EFORBIDDEN)
+	_, err = f.svc.Courses.UpdateCourse(ctx, ins, f.a.ID, lms.CoursePatch{Title: new(string)})
+	wantCode(t, err, lms.EINVALID)
 }

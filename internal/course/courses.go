@@ -203,50 +203,71 @@ func (s *Courses) ListCourses(ctx context.Context, actor *lms.User, f lms.Course
 	return out, total, nil
 }
 
-// UpdateCourse saves the course's details (manage_course).
-func (s *Courses) UpdateCourse(ctx context.Context, actor *lms.User, courseID int64, in CourseInput) (*CourseView, error) {
-	a, err := s.load(ctx, actor, courseID, lms.ActManageCourse)
+// UpdateCourse changes the fields p sets and nothing else, so two people
+// saving different fields at once both keep their change. Join settings
+// need manage_people, every other field manage_course. Hiding a course
+// (a visibility change) re-checks its members' live subscriptions.
+func (s *Courses) UpdateCourse(ctx context.Context, actor *lms.User, courseID int64, p lms.CoursePatch) (*CourseView, error) {
+	act := lms.ActManageCourse
+	if !p.Settings() {
+		act = lms.ActManagePeople
+	}
+	a, err := s.load(ctx, actor, courseID, act)
 	if err != nil {
 		return nil, err
 	}
-	applyCourseInput(a.Course, in)
-	if err := a.Course.Validate(); err != nil {
-		return nil, err
+	if p.Joins() && !a.Can(lms.ActManagePeople) {
+		return nil, errForbidden()
 	}
-	err = s.store.InTx(ctx, func(tx CoursesStore) error {
-		if err := tx.UpdateCourse(ctx, a.Course); err != nil {
-			return err
-		}
-		// The cover image is seen by everyone in the course and kept from the sweep.
-		return tx.SetUploadRefs(ctx, courseID, courseRef(courseID), uploadRefs(a.Course.CoverPath))
-	})
-	if err != nil {
+	if err := s.patch(ctx, a, p); err != nil {
 		return nil, err
 	}
 	return a.view(), nil
 }
 
-// courseRef names the course itself (its cover image) as an upload reference.
+// patch stores p over the course of a, checking the course that results,
+// and leaves the stored course in a.
+func (s *Courses) patch(ctx context.Context, a *Access, p lms.CoursePatch) error {
+	p.Trim()
+	if p.Empty() {
+		return nil
+	}
+	id := a.Course.ID
+	_, err := s.apply(ctx, func(tx *Courses, ch *change) error {
+		cur, err := tx.store.CourseByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		next := *cur
+		p.Apply(&next)
+		if err := next.Validate(); err != nil {
+			return err
+		}
+		stored, err := tx.store.PatchCourse(ctx, id, p)
+		if err != nil {
+			return err
+		}
+		if p.CoverPath != nil {
+			// The cover image is seen by everyone in the course and kept from the sweep.
+			if err := tx.store.SetUploadRefs(ctx, id, courseRef(id), uploadRefs(stored.CoverPath)); err != nil {
+				return err
+			}
+		}
+		if stored.Visibility != cur.Visibility {
+			ch.accessChanged(id, 0) // a hidden course is closed to its learners
+		}
+		a.Course = stored
+		return nil
+	})
+	return err
+}
+
 func courseRef(id int64) string { return "course:" + strconv.FormatInt(id, 10) }
 
-// SetVisibility publishes, archives or un-publishes the course (manage_course).
+// SetVisibility publishes, archives or un-publishes the course
+// (manage_course): UpdateCourse with only the visibility.
 func (s *Courses) SetVisibility(ctx context.Context, actor *lms.User, courseID int64, v lms.CourseVisibility) (*CourseView, error) {
-	a, err := s.load(ctx, actor, courseID, lms.ActManageCourse)
-	if err != nil {
-		return nil, err
-	}
-	if !v.Valid() {
-		return nil, lms.FieldError("visibility", "The visibility must be draft, published or archived.")
-	}
-	a.Course.Visibility = v
-	_, err = s.apply(ctx, func(tx *Courses, ch *change) error {
-		ch.accessChanged(courseID, 0) // a hidden course is closed to its learners
-		return tx.store.UpdateCourse(ctx, a.Course)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return a.view(), nil
+	return s.UpdateCourse(ctx, actor, courseID, lms.CoursePatch{Visibility: &v})
 }
 
 // DeleteCourse deletes the course and everything in it (manage_course).
@@ -277,17 +298,17 @@ func (s *Courses) ConfigureJoin(ctx context.Context, actor *lms.User, courseID i
 	if err != nil {
 		return nil, err
 	}
-	c := a.Course
-	c.JoinEnabled, c.JoinExpiresAt, c.JoinNeedsApprove = js.Enabled, js.ExpiresAt, js.NeedsApproval
-	if c.JoinCode != "" && !js.Regenerate {
-		if err := s.store.UpdateCourse(ctx, c); err != nil {
+	p := lms.CoursePatch{JoinEnabled: &js.Enabled, JoinExpiresAt: &js.ExpiresAt, JoinNeedsApprove: &js.NeedsApproval}
+	if a.Course.JoinCode != "" && !js.Regenerate {
+		if err := s.patch(ctx, a, p); err != nil {
 			return nil, err
 		}
 		return a.view(), nil
 	}
 	for range joinCodeAttempts {
-		c.JoinCode = newJoinCode()
-		err = s.store.UpdateCourse(ctx, c)
+		code := newJoinCode()
+		p.JoinCode = &code
+		err = s.patch(ctx, a, p)
 		if !lms.IsCode(err, lms.ECONFLICT) {
 			break
 		}

@@ -293,7 +293,7 @@ func TestCoverImageIsVisibleToMembersAndKept(t *testing.T) {
 	_ = file.Close()
 	_, _, err = f.svc.Uploads.OpenUpload(ctx, f.as("outsider"), up.ID)
 	wantCode(t, err, lms.ENOTFOUND)
-	must(f.svc.Courses.UpdateCourse(ctx, ins, f.a.ID, CourseInput{Title: "No cover"})).get(t)
+	must(f.svc.Courses.UpdateCourse(ctx, ins, f.a.ID, details(CourseInput{Title: "No cover"}))).get(t)
 	_, _, err = f.svc.Uploads.OpenUpload(ctx, f.as("learner"), up.ID)
 	wantCode(t, err, lms.ENOTFOUND)
 }

@@ -267,3 +267,9 @@ func buildFixture(t *testing.T, st store.Store) *fixture {
 
 // as returns the user for an actor name.
 func (f *fixture) as(name string) *lms.User { return f.users[name] }
+
+// details is the patch that saves in as the whole of a course's details.
+func details(in CourseInput) lms.CoursePatch {
+	return lms.CoursePatch{Title: &in.Title, Code: &in.Code, Description: &in.Description, CoverPath: &in.CoverPath,
+		StartsAt: &in.StartsAt, EndsAt: &in.EndsAt}
+}

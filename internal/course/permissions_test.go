@@ -35,7 +35,7 @@ var permCases = []permCase{
 		return errOnly(f.svc.Courses.GetCourse(ctx, u, f.a.ID))
 	}},
 	{"update course", managers, nil, func(ctx context.Context, f *fixture, u *lms.User) error {
-		return errOnly(f.svc.Courses.UpdateCourse(ctx, u, f.a.ID, CourseInput{Title: "New title"}))
+		return errOnly(f.svc.Courses.UpdateCourse(ctx, u, f.a.ID, details(CourseInput{Title: "New title"})))
 	}},
 	{"archive course", managers, nil, func(ctx context.Context, f *fixture, u *lms.User) error {
 		return errOnly(f.svc.Courses.SetVisibility(ctx, u, f.a.ID, lms.CourseArchived))

@@ -48,9 +48,6 @@ type CoursesStore interface {
 	// SetUploadRefs makes ref (e.g. "lesson:12") reference exactly uploadIDs
 	// within courseID; unknown ids are ignored. An empty list drops ref.
 	SetUploadRefs(ctx context.Context, courseID int64, ref string, uploadIDs []int64) error
-	// UpdateCourse saves every field of c but ID, CreatedBy and CreatedAt,
-	// and sets UpdatedAt.
-	UpdateCourse(ctx context.Context, c *lms.Course) error
 	// UploadByID returns the upload (ENOTFOUND if none).
 	UploadByID(ctx context.Context, id int64) (*lms.Upload, error)
 	// UserEnrollments returns the user's enrolments (any status) in the
@@ -59,6 +56,10 @@ type CoursesStore interface {
 	// CourseByJoinCode finds a course by its join code, case-insensitively
 	// (ENOTFOUND if none), whether or not joining is open.
 	CourseByJoinCode(ctx context.Context, code string) (*lms.Course, error)
+	// PatchCourse saves only the fields p sets (and UpdatedAt) and returns
+	// the course as stored (ENOTFOUND if none; ECONFLICT for a join code
+	// taken by another course).
+	PatchCourse(ctx context.Context, id int64, p lms.CoursePatch) (*lms.Course, error)
 }
 
 // EnrolmentStore is the storage the Enrolment service uses (memberships, join codes, self-enrolment, groups and rosters): the backends

@@ -159,38 +159,7 @@ func (a *API) getCourse(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) patchCourse(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var p CoursePatch
-	if err := decodeJSON(w, r, &p); err != nil {
-		return err
-	}
-	cur, err := a.courses.Courses.GetCourse(r.Context(), caller(r), id)
-	if err != nil {
-		return err
-	}
-	in := course.CourseInput{Title: cur.Title, Code: cur.Code, Description: cur.Description, CoverPath: cur.CoverPath,
-		StartsAt: cur.StartsAt, EndsAt: cur.EndsAt}
-	set(&in.Title, p.Title)
-	set(&in.Code, p.Code)
-	set(&in.Description, p.Description)
-	set(&in.CoverPath, p.CoverPath)
-	set(&in.StartsAt, p.StartsAt)
-	set(&in.EndsAt, p.EndsAt)
-	v, err := a.courses.Courses.UpdateCourse(r.Context(), caller(r), id, in)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, v)
-}
-
-// set copies *src into *dst when src is present.
-func set[T any](dst *T, src *T) {
-	if src != nil {
-		*dst = *src
-	}
+	return onIDBody(w, r, http.StatusOK, a.courses.Courses.UpdateCourse)
 }
 
 func (a *API) deleteCourse(w http.ResponseWriter, r *http.Request) error {

@@ -204,8 +204,8 @@ func permRows(w *world) []permRow {
 		}, editorNone},
 		{"GET /api/v1/join/{code}", p("/api/v1/join/" + w.a.JoinCode), anySigned},
 		{"GET /api/v1/join/{code}/cover", func(w *world, _ int) (string, any) {
-			try(s.Courses.UpdateCourse(ctx, inst, w.a.ID, course.CourseInput{Title: "Course A",
-				CoverPath: course.UploadURL(w.upload.ID)})).must(w.t)
+			cover := course.UploadURL(w.upload.ID)
+			try(s.Courses.UpdateCourse(ctx, inst, w.a.ID, lms.CoursePatch{CoverPath: &cover})).must(w.t)
 			return "/api/v1/join/" + w.a.JoinCode + "/cover", nil
 		}, anySigned},
 	}
