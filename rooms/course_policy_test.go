@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lyceumhq/lyceum/hub"
+	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
 
@@ -189,7 +190,7 @@ func TestMutedLearnerGetsAnErrorWithTheTime(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	hooks := s.policy.Hooks()
-	check(t, s.courses.Chat.MuteInRoom(t.Context(), s.users["ta"], s.main.ID, s.users["learner"].ID, time.Hour))
+	check(t, s.courses.Chat.MuteInRoom(t.Context(), s.users["ta"], s.main.ID, course.MuteInput{UserID: s.users["learner"].ID, Seconds: seconds(time.Hour)}))
 	_, err := hooks.OnPublish(t.Context(), hub.PublishRequest{Identity: s.as("learner"), Topic: RoomTopic(s.main.ID),
 		Key: "m1", Data: json.RawMessage(`{"type":"message","body":"let me talk"}`)})
 	code, msg := hooks.ErrorInfo(err)

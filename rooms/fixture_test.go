@@ -2,6 +2,7 @@ package rooms
 
 import (
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -104,3 +105,6 @@ func newSiteWith(t *testing.T, st store.Store, ann course.Announcer) *site {
 
 // as returns the hub identity of an actor as ServeHTTP builds it.
 func (s *site) as(name string) hub.Identity { return identity(s.users[name]) }
+
+// seconds is d as course.MuteInput's Seconds.
+func seconds(d time.Duration) *int { n := int(d / time.Second); return &n }

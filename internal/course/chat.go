@@ -447,16 +447,47 @@ func (s *Chat) MessageSeenBy(ctx context.Context, actor *lms.User, messageID int
 	return out, nil
 }
 
-// MuteInRoom stops a member posting in the room for d (moderate); d <= 0
-// lifts the mute. Staff cannot be muted.
-func (s *Chat) MuteInRoom(ctx context.Context, actor *lms.User, roomID, userID int64, d time.Duration) error {
+// The rules of mutes: how long one lasts unless the moderator says, and at
+// most.
+const (
+	DefaultMutePeriod = 10 * time.Minute
+	MaxMuteDuration   = 7 * 24 * time.Hour
+)
+
+// MuteInput mutes a member of a room.
+type MuteInput struct {
+	UserID int64 `json:"user_id"`
+	// Seconds is how long the mute lasts: absent, DefaultMutePeriod; 0
+	// lifts the mute; at most MaxMuteDuration.
+	Seconds *int `json:"seconds,omitempty"`
+}
+
+// duration returns the mute's length, checked.
+func (in MuteInput) duration() (time.Duration, error) {
+	if in.Seconds == nil {
+		return DefaultMutePeriod, nil
+	}
+	if *in.Seconds < 0 {
+		return 0, lms.FieldError("seconds", "seconds must not be negative (0 lifts the mute).")
+	}
+	if d := time.Duration(*in.Seconds) * time.Second; d <= MaxMuteDuration {
+		return d, nil
+	}
+	return 0, lms.FieldError("seconds", "A mute lasts at most %d seconds.", int(MaxMuteDuration/time.Second))
+}
+
+// MuteInRoom stops a member posting in the room (moderate) for in's
+// duration; 0 lifts the mute. Staff cannot be muted.
+func (s *Chat) MuteInRoom(ctx context.Context, actor *lms.User, roomID int64, in MuteInput) error {
 	r, _, err := s.room(ctx, actor, roomID, lms.ActModerate)
 	if err != nil {
 		return err
 	}
-	if d > lms.MaxMuteDuration {
-		return lms.FieldError("duration", "A mute lasts at most %v.", lms.MaxMuteDuration)
+	d, err := in.duration()
+	if err != nil {
+		return err
 	}
+	userID := in.UserID
 	e, err := s.store.EnrollmentOf(ctx, r.CourseID, userID)
 	if err != nil {
 		return hideMissing(err, "member")

@@ -186,13 +186,13 @@ func TestChatMessagesRules(t *testing.T) {
 	_, err = f.svc.Chat.EditMessage(ctx, f.as("ta"), m1.ID, "hijack")
 	wantCode(t, err, lms.EFORBIDDEN)
 
-	ok(t, f.svc.Chat.MuteInRoom(ctx, f.as("ta"), f.room.ID, learner.ID, time.Minute))
+	ok(t, f.svc.Chat.MuteInRoom(ctx, f.as("ta"), f.room.ID, MuteInput{UserID: learner.ID, Seconds: seconds(time.Minute)}))
 	_, err = f.svc.Chat.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "muted?"})
 	wantCode(t, err, lms.EFORBIDDEN)
 	if e := err.(*lms.Error); e.RetryAfterSeconds <= 0 {
 		t.Fatalf("muted error without RetryAfterSeconds: %+v", e)
 	}
-	wantCode(t, f.svc.Chat.MuteInRoom(ctx, f.as("instructor"), f.room.ID, f.as("ta").ID, time.Minute), lms.EFORBIDDEN)
+	wantCode(t, f.svc.Chat.MuteInRoom(ctx, f.as("instructor"), f.room.ID, MuteInput{UserID: f.as("ta").ID, Seconds: seconds(time.Minute)}), lms.EFORBIDDEN)
 	f.clock.Advance(time.Minute + time.Second)
 	_, err = f.svc.Chat.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "back"})
 	ok(t, err)
@@ -296,4 +296,32 @@ func TestCoverImageIsVisibleToMembersAndKept(t *testing.T) {
 	must(f.svc.Courses.UpdateCourse(ctx, ins, f.a.ID, details(CourseInput{Title: "No cover"}))).get(t)
 	_, _, err = f.svc.Uploads.OpenUpload(ctx, f.as("learner"), up.ID)
 	wantCode(t, err, lms.ENOTFOUND)
+}
+
+// TestMuteRules checks the mute rules the service alone decides: the
+// default length, the maximum, and that 0 lifts a mute.
+func TestMuteRules(t *testing.T) {
+	f := newFixture(t)
+	ctx, ta, learner := t.Context(), f.as("ta"), f.as("learner")
+	send := func() error {
+		_, err := f.svc.Chat.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "hi"})
+		return err
+	}
+	for _, bad := range []int{-1, int(MaxMuteDuration/time.Second) + 1} {
+		err := f.svc.Chat.MuteInRoom(ctx, ta, f.room.ID, MuteInput{UserID: learner.ID, Seconds: &bad})
+		wantCode(t, err, lms.EINVALID)
+		if e := err.(*lms.Error); e.Field != "seconds" {
+			t.Fatalf("mute for %d s: error field %q, want seconds", bad, e.Field)
+		}
+	}
+	ok(t, send())
+	ok(t, f.svc.Chat.MuteInRoom(ctx, ta, f.room.ID, MuteInput{UserID: learner.ID})) // the default length
+	f.clock.Advance(DefaultMutePeriod - time.Second)
+	wantCode(t, send(), lms.EFORBIDDEN)
+	f.clock.Advance(2 * time.Second)
+	ok(t, send())
+	ok(t, f.svc.Chat.MuteInRoom(ctx, ta, f.room.ID, MuteInput{UserID: learner.ID, Seconds: seconds(MaxMuteDuration)}))
+	wantCode(t, send(), lms.EFORBIDDEN)
+	ok(t, f.svc.Chat.MuteInRoom(ctx, ta, f.room.ID, MuteInput{UserID: learner.ID, Seconds: seconds(0)}))
+	ok(t, send())
 }

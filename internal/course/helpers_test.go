@@ -273,3 +273,6 @@ func details(in CourseInput) lms.CoursePatch {
 	return lms.CoursePatch{Title: &in.Title, Code: &in.Code, Description: &in.Description, CoverPath: &in.CoverPath,
 		StartsAt: &in.StartsAt, EndsAt: &in.EndsAt}
 }
+
+// seconds is d as MuteInput's Seconds.
+func seconds(d time.Duration) *int { n := int(d / time.Second); return &n }

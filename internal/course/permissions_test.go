@@ -220,7 +220,7 @@ var permCases = []permCase{
 			return errOnly(f.svc.Chat.MessageSeenBy(ctx, u, f.message.ID))
 		}},
 	{"mute the learner", staff, nil, func(ctx context.Context, f *fixture, u *lms.User) error {
-		return f.svc.Chat.MuteInRoom(ctx, u, f.room.ID, f.as("learner").ID, time.Minute)
+		return f.svc.Chat.MuteInRoom(ctx, u, f.room.ID, MuteInput{UserID: f.as("learner").ID, Seconds: seconds(time.Minute)})
 	}},
 	{"react to a message", members, nil, func(ctx context.Context, f *fixture, u *lms.User) error {
 		return f.svc.Chat.ReactToMessage(ctx, u, f.message.ID, "🎉", false)

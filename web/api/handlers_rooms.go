@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
@@ -170,17 +169,7 @@ func (a *API) postMute(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	d := lms.DefaultMutePeriod
-	if req.Seconds != nil {
-		if *req.Seconds < 0 {
-			return lms.FieldError("seconds", "seconds must not be negative (0 lifts the mute).")
-		}
-		d = time.Duration(*req.Seconds) * time.Second
-	}
-	if d > lms.MaxMuteDuration {
-		return lms.FieldError("seconds", "A mute lasts at most %d seconds.", int(lms.MaxMuteDuration/time.Second))
-	}
-	if err := a.courses.Chat.MuteInRoom(r.Context(), caller(r), id, req.UserID, d); err != nil {
+	if err := a.courses.Chat.MuteInRoom(r.Context(), caller(r), id, req); err != nil {
 		return err
 	}
 	return noContent(w)

@@ -218,11 +218,8 @@ type ReadRequest struct {
 	LastReadID int64 `json:"last_read_id"`
 }
 
-// MuteRequest mutes a member for seconds (absent: lms.DefaultMutePeriod; 0 lifts).
-type MuteRequest struct {
-	UserID  int64 `json:"user_id"`
-	Seconds *int  `json:"seconds,omitempty"`
-}
+// MuteRequest mutes a member for seconds (absent: course.DefaultMutePeriod; 0 lifts).
+type MuteRequest = course.MuteInput
 
 // NotificationList is a page of the caller's notifications, newest first.
 type NotificationList struct {
