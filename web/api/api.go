@@ -242,13 +242,13 @@ func (a *API) authenticate(r *http.Request) (*lms.User, *lms.Session, *lms.APITo
 // withCaller puts the user and their session or API token into ctx.
 func withCaller(ctx context.Context, u *lms.User, sess *lms.Session, tok *lms.APIToken) context.Context {
 	if tok != nil {
-		ctx = auth.WithAPIToken(ctx, tok)
+		ctx = lms.WithAPIToken(ctx, tok)
 	}
 	if u != nil {
 		ctx = lms.WithUser(ctx, u)
 	}
 	if sess != nil {
-		ctx = auth.WithSession(ctx, sess)
+		ctx = lms.WithSession(ctx, sess)
 	}
 	return ctx
 }
