@@ -15,9 +15,21 @@ type Announcer interface {
 	Announce(ctx context.Context, a *lms.Announcement) (lms.FeedPosition, error)
 }
 
-// change collects the announcements of one stored change (see apply).
+// change collects the announcements and audit entries of one stored
+// change (see apply).
 type change struct {
-	list []*lms.Announcement
+	list   []*lms.Announcement
+	audits []*lms.AuditEntry
+}
+
+// audit records, in the change's transaction, that actor did action to
+// target: the one line each audited course action adds.
+func (c *change) audit(actor *lms.User, action, target, detail string) {
+	e := &lms.AuditEntry{Action: action, Target: target, Detail: detail}
+	if actor != nil {
+		e.ActorID, e.ActorName = actor.ID, actor.Username
+	}
+	c.audits = append(c.audits, e)
 }
 
 // announce announces ev on the feed (kind, id) once the change is stored.
@@ -43,6 +55,7 @@ func (c *change) add(kind lms.FeedKind, id int64, v any) {
 type txStore[S any] interface {
 	InTx(ctx context.Context, fn func(S) error) error
 	AppendOutbox(ctx context.Context, a *lms.Announcement) error
+	AppendAudit(ctx context.Context, e *lms.AuditEntry) error
 }
 
 // apply stores one change and announces it: fn runs with the service T
@@ -58,6 +71,12 @@ func apply[S txStore[S], T any](ctx context.Context, c *core, st S, bind func(S)
 	err := st.InTx(ctx, func(tx S) error {
 		if err := fn(bind(tx), ch); err != nil {
 			return err
+		}
+		for _, e := range ch.audits {
+			e.At, e.IP = c.now().UTC(), lms.ClientFrom(ctx).IP
+			if err := tx.AppendAudit(ctx, e); err != nil {
+				return err
+			}
 		}
 		if c.ann == nil {
 			return nil // nobody would relay them (tests without a live layer)

@@ -2,6 +2,7 @@ package course
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -166,6 +167,7 @@ func (s *Chat) DeleteRoom(ctx context.Context, actor *lms.User, roomID int64) er
 	}
 	_, err = s.apply(ctx, func(tx *Chat, ch *change) error {
 		ch.accessChanged(r.CourseID, 0) // its subscribers lose it
+		ch.audit(actor, lms.AuditContentDelete, fmt.Sprintf("room:%d", roomID), r.Name)
 		return tx.store.DeleteRoom(ctx, roomID)
 	})
 	return err
@@ -348,6 +350,9 @@ func (s *Chat) DeleteMessage(ctx context.Context, actor *lms.User, messageID int
 	}
 	now := s.now()
 	_, err = s.apply(ctx, func(tx *Chat, ch *change) error {
+		if m.AuthorID != actor.ID {
+			ch.audit(actor, lms.AuditModeratorDelete, messageRef(m.ID), fmt.Sprintf("by user %d", m.AuthorID))
+		}
 		if err := tx.store.TombstoneMessage(ctx, m.ID, actor.ID, now); err != nil {
 			return hideMissing(err, "message")
 		}
@@ -499,7 +504,11 @@ func (s *Chat) MuteInRoom(ctx context.Context, actor *lms.User, roomID int64, in
 	if d > 0 {
 		until = s.now().Add(d)
 	}
-	return s.store.MuteUser(ctx, roomID, userID, until)
+	_, err = s.apply(ctx, func(tx *Chat, ch *change) error {
+		ch.audit(actor, lms.AuditMute, fmt.Sprintf("room:%d/user:%d", roomID, userID), fmt.Sprintf("%d s", int(d/time.Second)))
+		return tx.store.MuteUser(ctx, roomID, userID, until)
+	})
+	return err
 }
 
 // ReactToMessage adds (or with remove, takes back) the caller's emoji on a

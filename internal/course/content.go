@@ -122,16 +122,18 @@ func (s *Content) DeleteModule(ctx context.Context, actor *lms.User, moduleID in
 	if err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(tx ContentStore) error {
+	_, err = s.apply(ctx, func(tx *Content, ch *change) error {
 		for _, l := range lessons {
 			if l.ModuleID == m.ID {
-				if err := tx.SetUploadRefs(ctx, m.CourseID, lessonRef(l.ID), nil); err != nil {
+				if err := tx.store.SetUploadRefs(ctx, m.CourseID, lessonRef(l.ID), nil); err != nil {
 					return err
 				}
 			}
 		}
-		return tx.DeleteModule(ctx, m.ID)
+		ch.audit(actor, lms.AuditContentDelete, fmt.Sprintf("module:%d", m.ID), m.Title)
+		return tx.store.DeleteModule(ctx, m.ID)
 	})
+	return err
 }
 
 // lessonRef names a lesson as an upload reference.
@@ -203,12 +205,14 @@ func (s *Content) DeleteLesson(ctx context.Context, actor *lms.User, lessonID in
 	if err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(tx ContentStore) error {
-		if err := tx.SetUploadRefs(ctx, l.CourseID, lessonRef(l.ID), nil); err != nil {
+	_, err = s.apply(ctx, func(tx *Content, ch *change) error {
+		if err := tx.store.SetUploadRefs(ctx, l.CourseID, lessonRef(l.ID), nil); err != nil {
 			return err
 		}
-		return tx.DeleteLesson(ctx, l.ID)
+		ch.audit(actor, lms.AuditContentDelete, lessonRef(l.ID), l.Title)
+		return tx.store.DeleteLesson(ctx, l.ID)
 	})
+	return err
 }
 
 // Reorder applies a drag-and-drop layout of the whole course (edit_content).

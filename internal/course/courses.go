@@ -3,6 +3,7 @@ package course
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -256,10 +257,17 @@ func (s *Courses) patch(ctx context.Context, a *Access, p lms.CoursePatch) error
 		if stored.Visibility != cur.Visibility {
 			ch.accessChanged(id, 0) // a hidden course is closed to its learners
 		}
+		ch.audit(a.User, lms.AuditCourseUpdate, courseRef(id), patchDetail(p))
 		a.Course = stored
 		return nil
 	})
 	return err
+}
+
+// patchDetail names the fields a patch changes, for the audit log.
+func patchDetail(p lms.CoursePatch) string {
+	b, _ := json.Marshal(p) // plain data
+	return string(b)
 }
 
 func courseRef(id int64) string { return "course:" + strconv.FormatInt(id, 10) }
@@ -277,6 +285,7 @@ func (s *Courses) DeleteCourse(ctx context.Context, actor *lms.User, courseID in
 	}
 	_, err := s.apply(ctx, func(tx *Courses, ch *change) error {
 		ch.accessChanged(courseID, 0)
+		ch.audit(actor, lms.AuditCourseDelete, courseRef(courseID), "")
 		return tx.store.DeleteCourse(ctx, courseID)
 	})
 	return err

@@ -2,6 +2,7 @@ package course
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -87,6 +88,7 @@ func (s *Discussion) DeleteForum(ctx context.Context, actor *lms.User, forumID i
 	}
 	_, err = s.apply(ctx, func(tx *Discussion, ch *change) error {
 		ch.accessChanged(f.CourseID, 0) // its followers and those of its threads lose them
+		ch.audit(actor, lms.AuditContentDelete, fmt.Sprintf("forum:%d", forumID), f.Title)
 		return tx.store.DeleteForum(ctx, forumID)
 	})
 	return err
@@ -312,6 +314,9 @@ func (s *Discussion) DeletePost(ctx context.Context, actor *lms.User, postID int
 	}
 	now := s.now()
 	_, err = s.apply(ctx, func(tx *Discussion, ch *change) error {
+		if p.AuthorID != actor.ID {
+			ch.audit(actor, lms.AuditModeratorDelete, fmt.Sprintf("post:%d", postID), fmt.Sprintf("by user %d", p.AuthorID))
+		}
 		if err := tx.store.TombstonePost(ctx, postID, actor.ID, now); err != nil {
 			return hideMissing(err, "post")
 		}
@@ -386,6 +391,7 @@ func (s *Discussion) DeleteThread(ctx context.Context, actor *lms.User, threadID
 	}
 	_, err = s.apply(ctx, func(tx *Discussion, ch *change) error {
 		ch.accessChanged(t.CourseID, 0) // its followers lose it
+		ch.audit(actor, lms.AuditModeratorDelete, fmt.Sprintf("thread:%d", threadID), t.Title)
 		return tx.store.DeleteThread(ctx, threadID)
 	})
 	return err

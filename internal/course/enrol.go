@@ -2,6 +2,7 @@ package course
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -87,6 +88,7 @@ func (s *Enrolment) Enrol(ctx context.Context, actor *lms.User, courseID int64, 
 			}
 			ch.accessChanged(courseID, u.ID) // a role may have been taken away
 		}
+		ch.audit(actor, lms.AuditEnrol, memberRef(courseID, e.UserID), string(e.Role))
 		return tx.store.PutEnrollment(ctx, e)
 	})
 	if err != nil {
@@ -112,7 +114,11 @@ func (s *Enrolment) ApproveEnrollment(ctx context.Context, actor *lms.User, cour
 		return e, nil
 	}
 	e.Status = lms.EnrollActive
-	if err := s.store.PutEnrollment(ctx, e); err != nil {
+	_, err = s.apply(ctx, func(tx *Enrolment, ch *change) error {
+		ch.audit(actor, lms.AuditEnrol, memberRef(courseID, userID), "approved")
+		return tx.store.PutEnrollment(ctx, e)
+	})
+	if err != nil {
 		return nil, err
 	}
 	s.notes.Notify(ctx, userID, lms.NotifyEnrolled, map[string]any{"course_id": courseID, "course_title": a.Course.Title,
@@ -142,6 +148,7 @@ func (s *Enrolment) SetRole(ctx context.Context, actor *lms.User, courseID, user
 		}
 		e.Role = role
 		ch.accessChanged(courseID, userID)
+		ch.audit(actor, lms.AuditCourseRole, memberRef(courseID, userID), string(role))
 		return tx.store.PutEnrollment(ctx, e)
 	})
 	if err != nil {
@@ -156,7 +163,7 @@ func (s *Enrolment) Unenrol(ctx context.Context, actor *lms.User, courseID int64
 	if err := requireUser(actor); err != nil {
 		return err
 	}
-	return s.removeMember(ctx, courseID, actor.ID)
+	return s.removeMember(ctx, actor, courseID, actor.ID)
 }
 
 // RemoveMember removes someone from the course (manage_people).
@@ -164,10 +171,10 @@ func (s *Enrolment) RemoveMember(ctx context.Context, actor *lms.User, courseID,
 	if _, err := s.load(ctx, actor, courseID, lms.ActManagePeople); err != nil {
 		return err
 	}
-	return s.removeMember(ctx, courseID, userID)
+	return s.removeMember(ctx, actor, courseID, userID)
 }
 
-func (s *Enrolment) removeMember(ctx context.Context, courseID, userID int64) error {
+func (s *Enrolment) removeMember(ctx context.Context, actor *lms.User, courseID, userID int64) error {
 	_, err := s.apply(ctx, func(tx *Enrolment, ch *change) error {
 		e, err := tx.store.EnrollmentOf(ctx, courseID, userID)
 		if err != nil {
@@ -179,6 +186,7 @@ func (s *Enrolment) removeMember(ctx context.Context, courseID, userID int64) er
 			}
 		}
 		ch.accessChanged(courseID, userID)
+		ch.audit(actor, lms.AuditUnenrol, memberRef(courseID, userID), "")
 		return tx.store.DeleteEnrollment(ctx, courseID, userID)
 	})
 	return err
@@ -303,4 +311,9 @@ func openJoinCode(ctx context.Context, st joinCodes, now time.Time, code string)
 		return nil, err
 	}
 	return c, nil
+}
+
+// memberRef names a membership in the audit log.
+func memberRef(courseID, userID int64) string {
+	return fmt.Sprintf("course:%d/user:%d", courseID, userID)
 }

@@ -2,6 +2,7 @@ package course
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
@@ -60,6 +61,7 @@ func (s *Enrolment) DeleteGroup(ctx context.Context, actor *lms.User, groupID in
 	}
 	_, err = s.apply(ctx, func(tx *Enrolment, ch *change) error {
 		ch.accessChanged(g.CourseID, 0) // its members leave it and its rooms go
+		ch.audit(actor, lms.AuditContentDelete, fmt.Sprintf("group:%d", groupID), g.Name)
 		return tx.store.DeleteGroup(ctx, groupID)
 	})
 	return err

@@ -92,6 +92,7 @@ func (s *Enrolment) ImportRoster(ctx context.Context, actor *lms.User, courseID 
 		return rep, nil
 	}
 	_, err = s.apply(ctx, func(tx *Enrolment, ch *change) error {
+		ch.audit(actor, lms.AuditEnrol, courseRef(courseID), fmt.Sprintf("roster: %d rows", len(rep.Rows)))
 		for _, row := range rep.Rows {
 			if row.Outcome != RowEnrol && row.Outcome != RowUpdate {
 				continue

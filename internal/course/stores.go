@@ -60,6 +60,10 @@ type CoursesStore interface {
 	// the course as stored (ENOTFOUND if none; ECONFLICT for a join code
 	// taken by another course).
 	PatchCourse(ctx context.Context, id int64, p lms.CoursePatch) (*lms.Course, error)
+	// AppendAudit inserts e and sets e.ID, e.At (when zero) and
+	// e.ActorName (when empty: the actor's username). The name is stored
+	// with the entry so it outlives the user.
+	AppendAudit(ctx context.Context, e *lms.AuditEntry) error
 }
 
 // EnrolmentStore is the storage the Enrolment service uses (memberships, join codes, self-enrolment, groups and rosters): the backends
@@ -108,6 +112,10 @@ type EnrolmentStore interface {
 	UpdateGroup(ctx context.Context, g *lms.Group) error
 	// UserByLogin finds a user by email or username, case-insensitively.
 	UserByLogin(ctx context.Context, login string) (*lms.User, error)
+	// AppendAudit inserts e and sets e.ID, e.At (when zero) and
+	// e.ActorName (when empty: the actor's username). The name is stored
+	// with the entry so it outlives the user.
+	AppendAudit(ctx context.Context, e *lms.AuditEntry) error
 }
 
 // NotificationsStore is the storage the Notifications service uses (in-app notifications): the backends
@@ -136,6 +144,10 @@ type NotificationsStore interface {
 	MarkNotificationsRead(ctx context.Context, userID, upToID int64, at time.Time) (int, error)
 	// UserByLogin finds a user by email or username, case-insensitively.
 	UserByLogin(ctx context.Context, login string) (*lms.User, error)
+	// AppendAudit inserts e and sets e.ID, e.At (when zero) and
+	// e.ActorName (when empty: the actor's username). The name is stored
+	// with the entry so it outlives the user.
+	AppendAudit(ctx context.Context, e *lms.AuditEntry) error
 }
 
 // ContentStore is the storage the Content service uses (modules and lessons): the backends
@@ -194,6 +206,10 @@ type ContentStore interface {
 	UpdateModule(ctx context.Context, m *lms.Module) error
 	// UploadByID returns the upload (ENOTFOUND if none).
 	UploadByID(ctx context.Context, id int64) (*lms.Upload, error)
+	// AppendAudit inserts e and sets e.ID, e.At (when zero) and
+	// e.ActorName (when empty: the actor's username). The name is stored
+	// with the entry so it outlives the user.
+	AppendAudit(ctx context.Context, e *lms.AuditEntry) error
 }
 
 // ProgressStore is the storage the Progress service uses (learner progress): the backends
@@ -223,6 +239,10 @@ type ProgressStore interface {
 	UpdateProgress(ctx context.Context, u lms.ProgressUpdate) (*lms.LessonProgress, error)
 	// LessonByID returns the lesson (ENOTFOUND if none).
 	LessonByID(ctx context.Context, id int64) (*lms.Lesson, error)
+	// AppendAudit inserts e and sets e.ID, e.At (when zero) and
+	// e.ActorName (when empty: the actor's username). The name is stored
+	// with the entry so it outlives the user.
+	AppendAudit(ctx context.Context, e *lms.AuditEntry) error
 }
 
 // DiscussionStore is the storage the Discussion service uses (forums, threads and posts): the backends
@@ -286,6 +306,10 @@ type DiscussionStore interface {
 	UpdateThread(ctx context.Context, t *lms.Thread) error
 	// UserByLogin finds a user by email or username, case-insensitively.
 	UserByLogin(ctx context.Context, login string) (*lms.User, error)
+	// AppendAudit inserts e and sets e.ID, e.At (when zero) and
+	// e.ActorName (when empty: the actor's username). The name is stored
+	// with the entry so it outlives the user.
+	AppendAudit(ctx context.Context, e *lms.AuditEntry) error
 }
 
 // ChatStore is the storage the Chat service uses (room chat): the backends
@@ -353,6 +377,10 @@ type ChatStore interface {
 	UnreadCounts(ctx context.Context, userID int64, roomIDs []int64) ([]lms.RoomUnread, error)
 	// UpdateRoom saves Name and GroupID.
 	UpdateRoom(ctx context.Context, r *lms.Room) error
+	// AppendAudit inserts e and sets e.ID, e.At (when zero) and
+	// e.ActorName (when empty: the actor's username). The name is stored
+	// with the entry so it outlives the user.
+	AppendAudit(ctx context.Context, e *lms.AuditEntry) error
 }
 
 // UploadsStore is the storage the Uploads service uses (stored files): the backends
