@@ -33,7 +33,7 @@ func lostWithin(t *testing.T, c *hubtest.Client, topic, code string, start time.
 // say sends a chat message as the instructor (not over a socket).
 func (s *liveSite) say(t *testing.T, roomID int64, body string) {
 	t.Helper()
-	_, err := s.courses.SendMessage(t.Context(), s.users["instructor"], course.SendInput{RoomID: roomID, Body: body})
+	_, err := s.courses.Chat.SendMessage(t.Context(), s.users["instructor"], course.SendInput{RoomID: roomID, Body: body})
 	check(t, err)
 }
 
@@ -52,7 +52,7 @@ func TestLostAccessEndsLiveSubscriptions(t *testing.T) {
 		}
 		ta.Subscribe(RoomTopic(s.main.ID), nil)
 		start := time.Now()
-		check(t, s.courses.RemoveMember(ctx, ins(s), s.course.ID, s.users["learner"].ID))
+		check(t, s.courses.Enrolment.RemoveMember(ctx, ins(s), s.course.ID, s.users["learner"].ID))
 		lost := map[string]bool{}
 		for len(lost) < len(topics) {
 			if f := learner.Next(); f.Type == hub.FrameUnsubscribed {
@@ -79,7 +79,7 @@ func TestLostAccessEndsLiveSubscriptions(t *testing.T) {
 		ta.Subscribe(ProgressTopic(s.course.ID), nil)
 		ta.Subscribe(RoomTopic(s.main.ID), nil)
 		start := time.Now()
-		_, err := s.courses.SetRole(ctx, ins(s), s.course.ID, s.users["ta"].ID, lms.CourseLearner)
+		_, err := s.courses.Enrolment.SetRole(ctx, ins(s), s.course.ID, s.users["ta"].ID, lms.CourseLearner)
 		check(t, err)
 		lostWithin(t, ta, ProgressTopic(s.course.ID), lms.EFORBIDDEN, start)
 		s.say(t, s.main.ID, "still here")
@@ -90,7 +90,7 @@ func TestLostAccessEndsLiveSubscriptions(t *testing.T) {
 		learner := s.dial(t, "learner")
 		learner.Subscribe(RoomTopic(s.groupRoom.ID), nil)
 		learner.Subscribe(RoomTopic(s.main.ID), nil)
-		groups, err := s.courses.ListGroups(ctx, ins(s), s.course.ID)
+		groups, err := s.courses.Enrolment.ListGroups(ctx, ins(s), s.course.ID)
 		check(t, err)
 		var other int64
 		for _, g := range groups {
@@ -99,7 +99,7 @@ func TestLostAccessEndsLiveSubscriptions(t *testing.T) {
 			}
 		}
 		start := time.Now()
-		check(t, s.courses.AssignGroup(ctx, ins(s), s.course.ID, s.users["learner"].ID, other))
+		check(t, s.courses.Enrolment.AssignGroup(ctx, ins(s), s.course.ID, s.users["learner"].ID, other))
 		lostWithin(t, learner, RoomTopic(s.groupRoom.ID), lms.ENOTFOUND, start)
 	})
 	t.Run("a course back in draft closes it to learners, not to staff", func(t *testing.T) {
@@ -108,7 +108,7 @@ func TestLostAccessEndsLiveSubscriptions(t *testing.T) {
 		learner.Subscribe(RoomTopic(s.main.ID), nil)
 		ta.Subscribe(RoomTopic(s.main.ID), nil)
 		start := time.Now()
-		_, err := s.courses.SetVisibility(ctx, ins(s), s.course.ID, lms.CourseDraft)
+		_, err := s.courses.Courses.SetVisibility(ctx, ins(s), s.course.ID, lms.CourseDraft)
 		check(t, err)
 		lostWithin(t, learner, RoomTopic(s.main.ID), lms.ENOTFOUND, start)
 		s.say(t, s.main.ID, "staff only now")
@@ -173,10 +173,10 @@ func TestTheRelayAnnouncesWhatADeadNodeLeft(t *testing.T) {
 	ta := s.dial(t, "ta")
 	ta.Subscribe(topic, nil)
 	// The "dead" node: the same store, a course service that cannot announce.
-	dead, err := course.New(course.Params{Store: s.st, Logger: zerolog.Nop(), Announcer: failingAnnouncer{},
+	dead, err := course.NewServices(course.Params{Store: s.st, Logger: zerolog.Nop(), Announcer: failingAnnouncer{},
 		Uploads: course.UploadParams{Dir: t.TempDir()}})
 	check(t, err)
-	sent, err := dead.SendMessage(t.Context(), s.users["learner"], course.SendInput{RoomID: s.main.ID, Body: "orphan",
+	sent, err := dead.Chat.SendMessage(t.Context(), s.users["learner"], course.SendInput{RoomID: s.main.ID, Body: "orphan",
 		IdemKey: "k-orphan"})
 	check(t, err)
 	if sent.Position != nil {

@@ -59,7 +59,7 @@ func (p *Policy) sendMessage(ctx context.Context, u *lms.User, roomID int64, req
 	if in.Type != typeMessage {
 		return hub.PublishResult{}, lms.Errorf(lms.EINVALID, "Only messages can be sent to a room.")
 	}
-	sent, err := p.courses.SendMessage(ctx, u, course.SendInput{RoomID: roomID, Body: in.Body, ReplyTo: in.ReplyTo,
+	sent, err := p.chat.SendMessage(ctx, u, course.SendInput{RoomID: roomID, Body: in.Body, ReplyTo: in.ReplyTo,
 		UploadID: in.UploadID, IdemKey: req.Key})
 	if err != nil {
 		return hub.PublishResult{}, err
@@ -107,7 +107,7 @@ func (p *Policy) typing(ctx context.Context, u *lms.User, roomID int64, req hub.
 	if in.Type != typeTyping {
 		return hub.PublishResult{}, lms.Errorf(lms.EINVALID, "Only typing indicators go on this topic.")
 	}
-	if _, _, _, err := p.courses.RoomAccess(ctx, u, roomID); err != nil {
+	if _, _, _, err := p.chat.RoomAccess(ctx, u, roomID); err != nil {
 		return hub.PublishResult{}, err
 	}
 	name := u.Name

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lyceumhq/lyceum/hub"
+	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
 
@@ -78,7 +79,7 @@ func TestCoursePolicyUsesTheCurrentAccount(t *testing.T) {
 	id := s.as("learner") // the identity keeps the user as they were at connect time
 	topic := RoomTopic(s.main.ID)
 	t.Run("a removed member is refused", func(t *testing.T) {
-		check(t, s.courses.RemoveMember(ctx, s.users["instructor"], s.course.ID, s.users["learner"].ID))
+		check(t, s.courses.Enrolment.RemoveMember(ctx, s.users["instructor"], s.course.ID, s.users["learner"].ID))
 		_, err := hooks.CanSubscribe(ctx, id, topic)
 		if got := lms.ErrorCode(err); got != lms.ENOTFOUND {
 			t.Fatalf("code %q, want not_found", got)
@@ -147,7 +148,7 @@ func TestCoursePolicyPublish(t *testing.T) {
 		})
 	}
 	t.Run("messages were stored once each", func(t *testing.T) {
-		list, _, err := s.courses.History(t.Context(), s.users["instructor"], lms.MessageFilter{RoomID: s.main.ID})
+		list, _, err := s.courses.Chat.History(t.Context(), s.users["instructor"], lms.MessageFilter{RoomID: s.main.ID})
 		check(t, err)
 		if len(list) != 3 {
 			t.Fatalf("%d messages stored, want 3", len(list))
@@ -189,7 +190,7 @@ func TestMutedLearnerGetsAnErrorWithTheTime(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	hooks := s.policy.Hooks()
-	check(t, s.courses.MuteInRoom(t.Context(), s.users["ta"], s.main.ID, s.users["learner"].ID, time.Hour))
+	check(t, s.courses.Chat.MuteInRoom(t.Context(), s.users["ta"], s.main.ID, course.MuteInput{UserID: s.users["learner"].ID, Seconds: seconds(time.Hour)}))
 	_, err := hooks.OnPublish(t.Context(), hub.PublishRequest{Identity: s.as("learner"), Topic: RoomTopic(s.main.ID),
 		Key: "m1", Data: json.RawMessage(`{"type":"message","body":"let me talk"}`)})
 	code, msg := hooks.ErrorInfo(err)

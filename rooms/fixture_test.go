@@ -2,6 +2,7 @@ package rooms
 
 import (
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -22,7 +23,7 @@ var actors = []string{"outsider", "learner", "other", "ta", "instructor", "admin
 // course (the outsider's), served by a real course.Service on SQLite.
 type site struct {
 	st        store.Store
-	courses   *course.Service
+	courses   *course.Services
 	policy    *Policy
 	users     map[string]*lms.User
 	course    *course.CourseView
@@ -63,10 +64,10 @@ func newSiteWith(t *testing.T, st store.Store, ann course.Announcer) *site {
 	ctx := t.Context()
 	s := &site{st: st, users: map[string]*lms.User{}}
 	var err error
-	s.courses, err = course.New(course.Params{Store: s.st, Logger: zerolog.Nop(), Announcer: ann,
+	s.courses, err = course.NewServices(course.Params{Store: s.st, Logger: zerolog.Nop(), Announcer: ann,
 		Uploads: course.UploadParams{Dir: t.TempDir()}})
 	check(t, err)
-	s.policy = NewPolicy(s.courses, s.st, zerolog.Nop())
+	s.policy = NewPolicy(PolicyParams{Chat: s.courses.Chat, Discussions: s.courses.Discussion, Access: s.courses.Access, Users: s.st, Log: zerolog.Nop()})
 	for _, name := range actors {
 		u := &lms.User{Email: name + "@example.com", Username: name, Name: "Name " + name, Role: lms.SiteUser}
 		if name == "admin" {
@@ -76,31 +77,34 @@ func newSiteWith(t *testing.T, st store.Store, ann course.Announcer) *site {
 		s.users[name] = u
 	}
 	ins := s.users["instructor"]
-	s.course = get[*course.CourseView](t)(s.courses.CreateCourse(ctx, ins, course.CourseInput{Title: "Physics"}))
-	s.course = get[*course.CourseView](t)(s.courses.SetVisibility(ctx, ins, s.course.ID, lms.CoursePublished))
+	s.course = get[*course.CourseView](t)(s.courses.Courses.CreateCourse(ctx, ins, course.CourseInput{Title: "Physics"}))
+	s.course = get[*course.CourseView](t)(s.courses.Courses.SetVisibility(ctx, ins, s.course.ID, lms.CoursePublished))
 	enrol := func(courseID int64, name string, role lms.CourseRole) {
-		get[*lms.Enrollment](t)(s.courses.Enrol(ctx, ins, courseID, name, role))
+		get[*lms.Enrollment](t)(s.courses.Enrolment.Enrol(ctx, ins, courseID, name, role))
 	}
 	enrol(s.course.ID, "ta", lms.CourseTA)
 	enrol(s.course.ID, "learner", lms.CourseLearner)
 	enrol(s.course.ID, "other", lms.CourseLearner)
-	other := get[*course.CourseView](t)(s.courses.CreateCourse(ctx, ins, course.CourseInput{Title: "Chemistry"}))
-	get[*course.CourseView](t)(s.courses.SetVisibility(ctx, ins, other.ID, lms.CoursePublished))
+	other := get[*course.CourseView](t)(s.courses.Courses.CreateCourse(ctx, ins, course.CourseInput{Title: "Chemistry"}))
+	get[*course.CourseView](t)(s.courses.Courses.SetVisibility(ctx, ins, other.ID, lms.CoursePublished))
 	enrol(other.ID, "outsider", lms.CourseLearner)
 
-	g1 := get[*lms.Group](t)(s.courses.CreateGroup(ctx, ins, &lms.Group{CourseID: s.course.ID, Name: "Team 1"}))
-	g2 := get[*lms.Group](t)(s.courses.CreateGroup(ctx, ins, &lms.Group{CourseID: s.course.ID, Name: "Team 2"}))
-	check(t, s.courses.AssignGroup(ctx, ins, s.course.ID, s.users["learner"].ID, g1.ID))
-	check(t, s.courses.AssignGroup(ctx, ins, s.course.ID, s.users["other"].ID, g2.ID))
-	rooms := get[[]*course.RoomView](t)(s.courses.ListRooms(ctx, ins, s.course.ID))
+	g1 := get[*lms.Group](t)(s.courses.Enrolment.CreateGroup(ctx, ins, &lms.Group{CourseID: s.course.ID, Name: "Team 1"}))
+	g2 := get[*lms.Group](t)(s.courses.Enrolment.CreateGroup(ctx, ins, &lms.Group{CourseID: s.course.ID, Name: "Team 2"}))
+	check(t, s.courses.Enrolment.AssignGroup(ctx, ins, s.course.ID, s.users["learner"].ID, g1.ID))
+	check(t, s.courses.Enrolment.AssignGroup(ctx, ins, s.course.ID, s.users["other"].ID, g2.ID))
+	rooms := get[[]*course.RoomView](t)(s.courses.Chat.ListRooms(ctx, ins, s.course.ID))
 	s.main = rooms[0].Room
-	s.groupRoom = get[*lms.Room](t)(s.courses.CreateRoom(ctx, ins, s.course.ID, "Team 1 room", g1.ID))
-	forum := get[[]*lms.Forum](t)(s.courses.ListForums(ctx, ins, s.course.ID))[0]
-	s.thread = get[*course.ThreadView](t)(s.courses.CreateThread(ctx, s.users["learner"], forum.ID, "Question", "How?"))
-	mod := get[*lms.Module](t)(s.courses.CreateModule(ctx, ins, s.course.ID, "Week 1"))
-	s.lesson = get[*lms.Lesson](t)(s.courses.CreateLesson(ctx, ins, mod.ID, course.LessonInput{Title: "Intro", BodyMD: "Hello"}))
+	s.groupRoom = get[*lms.Room](t)(s.courses.Chat.CreateRoom(ctx, ins, s.course.ID, "Team 1 room", g1.ID))
+	forum := get[[]*lms.Forum](t)(s.courses.Discussion.ListForums(ctx, ins, s.course.ID))[0]
+	s.thread = get[*course.ThreadView](t)(s.courses.Discussion.CreateThread(ctx, s.users["learner"], forum.ID, "Question", "How?"))
+	mod := get[*lms.Module](t)(s.courses.Content.CreateModule(ctx, ins, s.course.ID, "Week 1"))
+	s.lesson = get[*lms.Lesson](t)(s.courses.Content.CreateLesson(ctx, ins, mod.ID, course.LessonInput{Title: "Intro", BodyMD: "Hello"}))
 	return s
 }
 
 // as returns the hub identity of an actor as ServeHTTP builds it.
 func (s *site) as(name string) hub.Identity { return identity(s.users[name]) }
+
+// seconds is d as course.MuteInput's Seconds.
+func seconds(d time.Duration) *int { n := int(d / time.Second); return &n }

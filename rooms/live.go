@@ -64,9 +64,9 @@ func (l *Live) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := identity(u)
-	if s := auth.SessionFrom(r.Context()); s != nil {
+	if s := lms.SessionFrom(r.Context()); s != nil {
 		id.SessionID = sessionKey(s.ID)
-	} else if t := auth.APITokenFrom(r.Context()); t != nil {
+	} else if t := lms.APITokenFrom(r.Context()); t != nil {
 		id.SessionID = tokenKey(t.ID)
 	}
 	l.hub.ServeWS(w, r, id)

@@ -69,7 +69,7 @@ func TestRoomChatOverTheHub(t *testing.T) {
 	learner.Subscribe(topic, nil)
 	history := func() []*lms.Message {
 		t.Helper()
-		list, _, err := s.courses.History(t.Context(), s.users["ta"], lms.MessageFilter{RoomID: s.main.ID})
+		list, _, err := s.courses.Chat.History(t.Context(), s.users["ta"], lms.MessageFilter{RoomID: s.main.ID})
 		check(t, err)
 		return list
 	}
@@ -146,7 +146,7 @@ func TestProgressFeedOverTheHub(t *testing.T) {
 	t.Run("the instructor sees a learner complete a lesson", func(t *testing.T) {
 		ins := s.dial(t, "instructor")
 		ins.Subscribe(topic, nil)
-		_, err := s.courses.CompleteLesson(t.Context(), s.users["learner"], s.lesson.ID, true)
+		_, err := s.courses.Progress.CompleteLesson(t.Context(), s.users["learner"], s.lesson.ID, true)
 		check(t, err)
 		ev := event(t, ins.Pushes(topic, 1)[0])
 		if ev.Kind != course.EventProgress || ev.Progress == nil || ev.Progress.UserID != s.users["learner"].ID ||

@@ -22,22 +22,53 @@ type UserSource interface {
 	UserByID(ctx context.Context, id int64) (*lms.User, error)
 }
 
+// RoomChat is what the policy needs of room chat (course.Chat).
+type RoomChat interface {
+	RoomAccess(ctx context.Context, actor *lms.User, roomID int64) (*lms.Room, lms.CourseRole, bool, error)
+	SendMessage(ctx context.Context, actor *lms.User, in course.SendInput) (*course.Sent, error)
+}
+
+// Discussions is what the policy needs of discussion boards
+// (course.Discussion).
+type Discussions interface {
+	ForumAccess(ctx context.Context, actor *lms.User, forumID int64) (*lms.Forum, error)
+	ThreadAccess(ctx context.Context, actor *lms.User, threadID int64) (*lms.Thread, error)
+}
+
+// CourseAccess says who a caller is in a course (course.Loader).
+type CourseAccess interface {
+	Load(ctx context.Context, actor *lms.User, courseID int64, act lms.CourseAction) (*course.Access, error)
+}
+
+// PolicyParams are what NewPolicy needs.
+type PolicyParams struct {
+	Chat        RoomChat
+	Discussions Discussions
+	Access      CourseAccess
+	// Users loads the current state of an account; nil trusts the
+	// identity's snapshot of the user.
+	Users UserSource
+	Log   zerolog.Logger
+}
+
 // Policy decides what a connection may do. It needs no hub, so it can be
 // built before the hub that enforces it. The zero Policy knows only the
 // personal and load topics; NewPolicy adds the course topics.
 type Policy struct {
-	courses *course.Service // nil: no course topics
-	users   UserSource      // nil: trust the identity's snapshot of the user
-	log     zerolog.Logger
+	chat   RoomChat     // nil: no course topics
+	boards Discussions  // nil: no course topics
+	access CourseAccess // nil: no course topics
+	users  UserSource   // nil: trust the identity's snapshot of the user
+	log    zerolog.Logger
 }
 
 // NewPolicy returns the policy for personal, load and course topics: rooms,
 // typing indicators, threads and course progress feeds. Every course
-// decision is made by courses as the connection's user, freshly loaded
-// from users (so a changed role, a removal from the course or a disabled
-// account counts at the next subscribe or publish).
-func NewPolicy(courses *course.Service, users UserSource, log zerolog.Logger) *Policy {
-	return &Policy{courses: courses, users: users, log: log}
+// decision is made by the course services as the connection's user,
+// freshly loaded from Users (so a changed role, a removal from the course
+// or a disabled account counts at the next subscribe or publish).
+func NewPolicy(p PolicyParams) *Policy {
+	return &Policy{chat: p.Chat, boards: p.Discussions, access: p.Access, users: p.Users, log: p.Log}
 }
 
 // Hooks returns the hub hooks that enforce the policy.
@@ -122,14 +153,14 @@ func (p *Policy) canSubscribe(ctx context.Context, id hub.Identity, topic string
 		// subscriber costs N² frames when a thousand load clients connect.
 		return hub.SubscribeOptions{Presence: strings.HasPrefix(topic, loadPresencePrefix)}, nil
 	}
-	if roomID, ok := typingRoom(topic); ok && p.courses != nil {
-		r, _, _, err := p.courses.RoomAccess(ctx, u, roomID)
+	if roomID, ok := typingRoom(topic); ok && p.chat != nil {
+		r, _, _, err := p.chat.RoomAccess(ctx, u, roomID)
 		if err != nil {
 			return hub.SubscribeOptions{}, err
 		}
 		return hub.SubscribeOptions{Scope: CourseScope(r.CourseID)}, nil
 	}
-	if !isFeed || p.courses == nil {
+	if !isFeed || p.chat == nil {
 		return hub.SubscribeOptions{}, lms.Errorf(lms.ENOTFOUND, "Unknown topic.")
 	}
 	courseID, presence, err := p.feedAccess(ctx, u, f)
@@ -144,19 +175,19 @@ func (p *Policy) canSubscribe(ctx context.Context, id hub.Identity, topic string
 func (p *Policy) feedAccess(ctx context.Context, u *lms.User, f lms.Feed) (courseID int64, presence bool, err error) {
 	switch f.Kind {
 	case lms.FeedRoom:
-		r, _, _, err := p.courses.RoomAccess(ctx, u, f.ID)
+		r, _, _, err := p.chat.RoomAccess(ctx, u, f.ID)
 		if err != nil {
 			return 0, false, err
 		}
 		return r.CourseID, true, nil
 	case lms.FeedThread:
-		t, err := p.courses.ThreadAccess(ctx, u, f.ID)
+		t, err := p.boards.ThreadAccess(ctx, u, f.ID)
 		if err != nil {
 			return 0, false, err
 		}
 		return t.CourseID, false, nil
 	case lms.FeedForum:
-		fo, err := p.courses.ForumAccess(ctx, u, f.ID)
+		fo, err := p.boards.ForumAccess(ctx, u, f.ID)
 		if err != nil {
 			return 0, false, err
 		}
@@ -169,16 +200,11 @@ func (p *Policy) feedAccess(ctx context.Context, u *lms.User, f lms.Feed) (cours
 // canFollowProgress lets those who may see every learner's progress
 // (view_grades) follow the course's live progress feed.
 func (p *Policy) canFollowProgress(ctx context.Context, u *lms.User, courseID int64) error {
-	v, err := p.courses.GetCourse(ctx, u, courseID)
-	if err != nil {
-		return err
+	_, err := p.access.Load(ctx, u, courseID, lms.ActViewGrades)
+	if lms.IsCode(err, lms.EFORBIDDEN) {
+		return lms.Errorf(lms.EFORBIDDEN, "Only the course staff follow its progress.")
 	}
-	for _, act := range v.Can {
-		if act == lms.ActViewGrades {
-			return nil
-		}
-	}
-	return lms.Errorf(lms.EFORBIDDEN, "Only the course staff follow its progress.")
+	return err
 }
 
 func (p *Policy) onPublish(ctx context.Context, req hub.PublishRequest) (hub.PublishResult, error) {
@@ -193,7 +219,7 @@ func (p *Policy) onPublish(ctx context.Context, req hub.PublishRequest) (hub.Pub
 	}
 	roomID, typing := typingRoom(req.Topic)
 	f, ok := TopicFeed(req.Topic)
-	if p.courses == nil || (!typing && (!ok || f.Kind != lms.FeedRoom)) {
+	if p.chat == nil || (!typing && (!ok || f.Kind != lms.FeedRoom)) {
 		return hub.PublishResult{}, lms.Errorf(lms.EFORBIDDEN, "You cannot publish on this topic.")
 	}
 	ctx, cancel := context.WithTimeout(ctx, hookTimeout)

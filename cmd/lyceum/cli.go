@@ -100,7 +100,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if *login == "" {
 			return nil, errors.New("-login is required")
 		}
-		return svc.UserByLogin(ctx, *login)
+		return svc.UserByLogin(ctx, op.actor, *login)
 	}
 	switch action {
 	case "create":
@@ -112,7 +112,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if *admin {
 			role = lms.SiteAdmin
 		}
-		u, err := svc.CreateUser(ctx, auth.NewUser{Email: *email, Username: *username, Name: *name, Password: pw, Role: role})
+		u, err := svc.CreateUser(ctx, op.actor, auth.NewUser{Email: *email, Username: *username, Name: *name, Password: pw, Role: role})
 		if err != nil {
 			return cliError(err)
 		}
@@ -126,7 +126,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if err != nil {
 			return err
 		}
-		if err := svc.ResetPassword(ctx, u.ID, pw); err != nil {
+		if err := svc.ResetPassword(ctx, op.actor, u.ID, pw); err != nil {
 			return cliError(err)
 		}
 		fmt.Fprintf(stdout, "password of %s changed; their sessions were signed out\n", u.Username)
@@ -139,7 +139,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if *off {
 			role = lms.SiteUser
 		}
-		if u, err = svc.UpdateUser(ctx, u.ID, auth.UserPatch{Role: &role}); err != nil {
+		if u, err = svc.UpdateUser(ctx, op.actor, u.ID, auth.UserPatch{Role: &role}); err != nil {
 			return cliError(err)
 		}
 		fmt.Fprintf(stdout, "%s is now %s\n", u.Username, u.Role)
@@ -148,7 +148,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if err != nil {
 			return cliError(err)
 		}
-		tok, _, err := svc.CreateAPIToken(lms.WithUser(ctx, u), *tokName, daysDuration(*days))
+		tok, _, err := svc.CreateAPIToken(ctx, u, *tokName, daysDuration(*days))
 		if err != nil {
 			return cliError(err)
 		}
@@ -159,11 +159,12 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 
 // operator is what an operator subcommand works with.
 type operator struct {
-	cfg  *Config
-	db   backend // the caller closes it
-	log  zerolog.Logger
-	auth *auth.Service
-	ctx  context.Context // acting as auth.Operator(), from the address "cli"
+	cfg   *Config
+	db    backend // the caller closes it
+	log   zerolog.Logger
+	auth  *auth.Service
+	ctx   context.Context // from the address "cli"
+	actor *lms.User       // auth.Operator(): who the command acts as
 }
 
 // openOperator loads the configuration (with fs's own flags), opens and
@@ -182,8 +183,8 @@ func openOperator(ctx context.Context, fs *flag.FlagSet, args []string, stderr i
 		db.Close()
 		return nil, err
 	}
-	ctx = lms.WithUser(auth.WithClient(ctx, auth.Client{IP: "cli"}), auth.Operator())
-	return &operator{cfg: cfg, db: db, log: log, auth: svc, ctx: ctx}, nil
+	ctx = lms.WithClient(ctx, lms.Client{IP: "cli"})
+	return &operator{cfg: cfg, db: db, log: log, auth: svc, ctx: ctx, actor: auth.Operator()}, nil
 }
 
 // cliError shows a user-visible error by its message and field.

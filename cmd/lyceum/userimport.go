@@ -62,7 +62,7 @@ func userImportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, 
 			bar.update(p.Stage, p.Done, p.Total)
 		}
 	}
-	rep, err := imports.Import(op.ctx, in, o)
+	rep, err := imports.Import(op.ctx, op.actor, in, o)
 	bar.done()
 	if err != nil {
 		return cliError(err)

@@ -30,8 +30,8 @@ const (
 const setupLinkPrefix = "setup link: "
 
 // newCourses builds the course rules with uploads under the data directory.
-func newCourses(cfg *Config, db backend, ann course.Announcer, log zerolog.Logger) (*course.Service, error) {
-	svc, err := course.New(course.Params{
+func newCourses(cfg *Config, db backend, ann course.Announcer, log zerolog.Logger) (*course.Services, error) {
+	svc, err := course.NewServices(course.Params{
 		Store:     db,
 		Logger:    log.With().Str("component", "course").Logger(),
 		Announcer: ann,
@@ -58,7 +58,8 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h.SetHooks(rooms.NewPolicy(courses, n.db, n.log.With().Str("component", "rooms").Logger()).Hooks())
+	h.SetHooks(rooms.NewPolicy(rooms.PolicyParams{Chat: courses.Chat, Discussions: courses.Discussion,
+		Access: courses.Access, Users: n.db, Log: n.log.With().Str("component", "rooms").Logger()}).Hooks())
 	live := rooms.NewLive(h, n.log.With().Str("component", "rooms").Logger())
 	svc, err := auth.New(ctx, auth.Params{Store: n.db, Logger: n.log.With().Str("component", "auth").Logger(), Events: live})
 	if err != nil {
@@ -99,7 +100,6 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	}
 	a, err := api.New(api.Params{
 		Auth:           svc,
-		Store:          n.db,
 		Logger:         n.log,
 		PublicURL:      n.cfg.PublicURL,
 		SecureCookies:  strings.HasPrefix(n.cfg.PublicURL, "https://"),
@@ -116,7 +116,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		return nil, err
 	}
 	n.every(ctx, uploadSweepInterval, func(ctx context.Context) {
-		if k, err := courses.SweepUploads(ctx); err != nil {
+		if k, err := courses.Uploads.SweepUploads(ctx); err != nil {
 			n.log.Warn().Err(err).Msg("sweeping unreferenced uploads")
 		} else if k > 0 {
 			n.log.Info().Int("uploads", k).Msg("removed unreferenced uploads")

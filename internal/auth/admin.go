@@ -18,8 +18,8 @@ import (
 const adminLockKey = "admin_change_lock"
 
 // User returns a user by id (any signed-in caller).
-func (s *Service) User(ctx context.Context, id int64) (*lms.User, error) {
-	if _, err := RequireUser(ctx); err != nil {
+func (s *Service) User(ctx context.Context, actor *lms.User, id int64) (*lms.User, error) {
+	if _, err := RequireUser(actor); err != nil {
 		return nil, err
 	}
 	u, err := s.store.UserByID(ctx, id)
@@ -30,8 +30,8 @@ func (s *Service) User(ctx context.Context, id int64) (*lms.User, error) {
 }
 
 // ListUsers returns users matching f and the total count (administrators only).
-func (s *Service) ListUsers(ctx context.Context, f lms.UserFilter) ([]*lms.User, int, error) {
-	if _, err := RequireAdmin(ctx); err != nil {
+func (s *Service) ListUsers(ctx context.Context, actor *lms.User, f lms.UserFilter) ([]*lms.User, int, error) {
+	if _, err := RequireAdmin(actor); err != nil {
 		return nil, 0, err
 	}
 	if len(f.Query) > MaxEmailBytes {
@@ -41,8 +41,8 @@ func (s *Service) ListUsers(ctx context.Context, f lms.UserFilter) ([]*lms.User,
 }
 
 // CreateUser creates an account (administrators only).
-func (s *Service) CreateUser(ctx context.Context, nu NewUser) (*lms.User, error) {
-	if _, err := RequireAdmin(ctx); err != nil {
+func (s *Service) CreateUser(ctx context.Context, actor *lms.User, nu NewUser) (*lms.User, error) {
+	if _, err := RequireAdmin(actor); err != nil {
 		return nil, err
 	}
 	u, err := nu.clean()
@@ -56,7 +56,7 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (*lms.User, error)
 		if err := s.createUser(ctx, tx, u); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, nil, lms.AuditUserCreate, userTarget(u.ID), u.Username+" as "+string(u.Role))
+		return s.audit(ctx, tx, actor, lms.AuditUserCreate, userTarget(u.ID), u.Username+" as "+string(u.Role))
 	})
 	if err != nil {
 		return nil, err
@@ -74,8 +74,8 @@ type UserPatch struct {
 // UpdateUser changes a user's name, role or disabled flag (administrators
 // only). The last enabled administrator cannot be demoted or disabled
 // (ECONFLICT). Disabling a user revokes their sessions.
-func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (*lms.User, error) {
-	if _, err := RequireAdmin(ctx); err != nil {
+func (s *Service) UpdateUser(ctx context.Context, actor *lms.User, id int64, p UserPatch) (*lms.User, error) {
+	if _, err := RequireAdmin(actor); err != nil {
 		return nil, err
 	}
 	var name string
@@ -140,7 +140,7 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, p UserPatch) (*lms.U
 			case lms.AuditUserUpdate:
 				detail = "name"
 			}
-			if err := s.audit(ctx, tx, nil, a, userTarget(u.ID), detail); err != nil {
+			if err := s.audit(ctx, tx, actor, a, userTarget(u.ID), detail); err != nil {
 				return err
 			}
 		}
@@ -169,8 +169,8 @@ func (s *Service) checkNotLastAdmin(ctx context.Context, tx store.Store) error {
 
 // DeleteUser removes a user (administrators only); not yourself and not the
 // last enabled administrator (ECONFLICT).
-func (s *Service) DeleteUser(ctx context.Context, id int64) error {
-	me, err := RequireAdmin(ctx)
+func (s *Service) DeleteUser(ctx context.Context, actor *lms.User, id int64) error {
+	me, err := RequireAdmin(actor)
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func (s *Service) DeleteUser(ctx context.Context, id int64) error {
 		if err := tx.DeleteUser(ctx, id); err != nil {
 			return fmt.Errorf("auth: delete user: %w", err)
 		}
-		return s.audit(ctx, tx, nil, lms.AuditUserDelete, userTarget(id), u.Username)
+		return s.audit(ctx, tx, actor, lms.AuditUserDelete, userTarget(id), u.Username)
 	})
 	if err == nil {
 		s.events.SessionsRevoked(ctx, id, nil)
@@ -211,8 +211,8 @@ type ProfilePatch struct {
 }
 
 // UpdateProfile changes the caller's name, email or username.
-func (s *Service) UpdateProfile(ctx context.Context, p ProfilePatch) (*lms.User, error) {
-	me, err := RequireUser(ctx)
+func (s *Service) UpdateProfile(ctx context.Context, actor *lms.User, p ProfilePatch) (*lms.User, error) {
+	me, err := RequireUser(actor)
 	if err != nil {
 		return nil, err
 	}
@@ -267,7 +267,7 @@ func (s *Service) UpdateProfile(ctx context.Context, p ProfilePatch) (*lms.User,
 			}
 			return fmt.Errorf("auth: update profile: %w", err)
 		}
-		return s.audit(ctx, tx, nil, lms.AuditUserUpdate, userTarget(u.ID), strings.Join(changed, ","))
+		return s.audit(ctx, tx, actor, lms.AuditUserUpdate, userTarget(u.ID), strings.Join(changed, ","))
 	})
 	if err == nil {
 		s.events.UserChanged(ctx, out)
@@ -277,8 +277,8 @@ func (s *Service) UpdateProfile(ctx context.Context, p ProfilePatch) (*lms.User,
 
 // SetAvatar records the caller's avatar file (a path relative to the data
 // directory; "" removes it) and returns the updated user.
-func (s *Service) SetAvatar(ctx context.Context, path string) (*lms.User, error) {
-	me, err := RequireUser(ctx)
+func (s *Service) SetAvatar(ctx context.Context, actor *lms.User, path string) (*lms.User, error) {
+	me, err := RequireUser(actor)
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +293,7 @@ func (s *Service) SetAvatar(ctx context.Context, path string) (*lms.User, error)
 			return fmt.Errorf("auth: set avatar: %w", err)
 		}
 		out = u
-		return s.audit(ctx, tx, nil, lms.AuditUserUpdate, userTarget(u.ID), "avatar")
+		return s.audit(ctx, tx, actor, lms.AuditUserUpdate, userTarget(u.ID), "avatar")
 	})
 	if err == nil {
 		s.events.UserChanged(ctx, out)
@@ -307,8 +307,8 @@ func (s *Service) Settings(ctx context.Context) (lms.Settings, error) {
 }
 
 // PutSettings validates and saves the site settings (administrators only).
-func (s *Service) PutSettings(ctx context.Context, set lms.Settings) (lms.Settings, error) {
-	if _, err := RequireAdmin(ctx); err != nil {
+func (s *Service) PutSettings(ctx context.Context, actor *lms.User, set lms.Settings) (lms.Settings, error) {
+	if _, err := RequireAdmin(actor); err != nil {
 		return lms.Settings{}, err
 	}
 	var err error
@@ -334,14 +334,14 @@ func (s *Service) PutSettings(ctx context.Context, set lms.Settings) (lms.Settin
 		if err := tx.PutSettings(ctx, set); err != nil {
 			return fmt.Errorf("auth: put settings: %w", err)
 		}
-		return s.audit(ctx, tx, nil, lms.AuditSettingsChange, "settings", string(detail))
+		return s.audit(ctx, tx, actor, lms.AuditSettingsChange, "settings", string(detail))
 	})
 	return set, err
 }
 
 // ListAudit returns audit entries newest first (administrators only).
-func (s *Service) ListAudit(ctx context.Context, f lms.AuditFilter) ([]*lms.AuditEntry, error) {
-	if _, err := RequireAdmin(ctx); err != nil {
+func (s *Service) ListAudit(ctx context.Context, actor *lms.User, f lms.AuditFilter) ([]*lms.AuditEntry, error) {
+	if _, err := RequireAdmin(actor); err != nil {
 		return nil, err
 	}
 	return s.store.ListAudit(ctx, f)

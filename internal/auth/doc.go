@@ -5,10 +5,11 @@
 // rate limits with exponential back-off counted in the shared store (so they
 // hold on every node) and device tokens that let a browser which signed in
 // before through an account lockout, administrator user management with
-// last-admin protection, and the audit entries every state change appends. It speaks HTTP nowhere: the
-// web layer calls Service and maps the *lms.Error codes it returns.
+// last-admin protection, and the audit entries every state change appends.
+// It speaks HTTP nowhere: the web layer calls Service and maps the *lms.Error codes it returns.
 //
-// The caller (signed-in user) of a method is taken from the context
-// (lms.UserFrom) and the client's address and user agent from
-// auth.ClientFrom; the web layer puts both there.
+// Every method that acts for someone takes the acting user explicitly (the
+// argument after ctx), as every service of Lyceum does; the client's
+// address and user agent come from the context (lms.ClientFrom), where the
+// web layer puts them.
 package auth

@@ -28,17 +28,3 @@ type noEvents struct{}
 func (noEvents) SessionsRevoked(context.Context, int64, []int64) {}
 func (noEvents) TokenRevoked(context.Context, int64, int64)      {}
 func (noEvents) UserChanged(context.Context, *lms.User)          {}
-
-type apiTokenKey struct{}
-
-// WithAPIToken returns a context carrying the API token the caller
-// authenticated with.
-func WithAPIToken(ctx context.Context, t *lms.APIToken) context.Context {
-	return context.WithValue(ctx, apiTokenKey{}, t)
-}
-
-// APITokenFrom returns the caller's API token, or nil (anonymous or session).
-func APITokenFrom(ctx context.Context) *lms.APIToken {
-	t, _ := ctx.Value(apiTokenKey{}).(*lms.APIToken)
-	return t
-}

@@ -63,7 +63,7 @@ func newEnvWith(t testing.TB, st store.Store, rl RateLimitParams) *env {
 
 // ctxAs returns a context whose caller is u, from 192.0.2.1.
 func ctxAs(t testing.TB, u *lms.User) context.Context {
-	ctx := WithClient(t.Context(), Client{IP: "192.0.2.1", UserAgent: "test"})
+	ctx := lms.WithClient(t.Context(), lms.Client{IP: "192.0.2.1", UserAgent: "test"})
 	if u != nil {
 		ctx = lms.WithUser(ctx, u)
 	}
@@ -88,7 +88,7 @@ func (e *env) setupAdmin(t testing.TB) *lms.User {
 // addUser creates a user through the admin API.
 func (e *env) addUser(t testing.TB, admin *lms.User, username string, role lms.SiteRole) *lms.User {
 	t.Helper()
-	u, err := e.svc.CreateUser(ctxAs(t, admin), NewUser{Email: username + "@example.org", Username: username,
+	u, err := e.svc.CreateUser(ctxAs(t, admin), lms.UserFrom(ctxAs(t, admin)), NewUser{Email: username + "@example.org", Username: username,
 		Name: "User " + username, Password: testPassword, Role: role})
 	if err != nil {
 		t.Fatalf("CreateUser %s: %v", username, err)

@@ -14,7 +14,7 @@ func TestLogin(t *testing.T) {
 	admin := e.setupAdmin(t)
 	off := e.addUser(t, admin, "off", lms.SiteUser)
 	disabled := true
-	_, err := e.svc.UpdateUser(ctxAs(t, admin), off.ID, UserPatch{Disabled: &disabled})
+	_, err := e.svc.UpdateUser(ctxAs(t, admin), lms.UserFrom(ctxAs(t, admin)), off.ID, UserPatch{Disabled: &disabled})
 	noErr(t, err)
 
 	for _, tc := range []struct {
@@ -130,7 +130,7 @@ func TestLoginIPLimitCoversManyAccounts(t *testing.T) {
 	}
 	_, _, err := e.svc.Login(ctxAs(t, nil), "admin", testPassword)
 	wantCode(t, err, lms.ERATELIMIT)
-	other := WithClient(t.Context(), Client{IP: "198.51.100.7"})
+	other := lms.WithClient(t.Context(), lms.Client{IP: "198.51.100.7"})
 	_, _, err = e.svc.Login(other, "admin", testPassword)
 	noErr(t, err)
 }

@@ -16,8 +16,8 @@ func Operator() *lms.User {
 }
 
 // UserByLogin finds a user by email or username (administrators only).
-func (s *Service) UserByLogin(ctx context.Context, login string) (*lms.User, error) {
-	if _, err := RequireAdmin(ctx); err != nil {
+func (s *Service) UserByLogin(ctx context.Context, actor *lms.User, login string) (*lms.User, error) {
+	if _, err := RequireAdmin(actor); err != nil {
 		return nil, err
 	}
 	u, err := s.store.UserByLogin(ctx, strings.TrimSpace(login))
@@ -30,8 +30,8 @@ func (s *Service) UserByLogin(ctx context.Context, login string) (*lms.User, err
 // ResetPassword sets a user's password without knowing the old one
 // (administrators only, e.g. the operator's `lyceum user set-password`).
 // All of the user's sessions are revoked.
-func (s *Service) ResetPassword(ctx context.Context, id int64, password string) error {
-	if _, err := RequireAdmin(ctx); err != nil {
+func (s *Service) ResetPassword(ctx context.Context, actor *lms.User, id int64, password string) error {
+	if _, err := RequireAdmin(actor); err != nil {
 		return err
 	}
 	if err := ValidatePassword("password", password); err != nil {
@@ -51,7 +51,7 @@ func (s *Service) ResetPassword(ctx context.Context, id int64, password string) 
 		if _, err := tx.DeleteUserSessions(ctx, u.ID, 0); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, nil, lms.AuditPasswordChange, userTarget(u.ID), "reset by an administrator")
+		return s.audit(ctx, tx, actor, lms.AuditPasswordChange, userTarget(u.ID), "reset by an administrator")
 	})
 	if err == nil {
 		s.events.SessionsRevoked(ctx, id, nil)

@@ -125,6 +125,6 @@ func (s *Service) UsePasswordLink(ctx context.Context, token, password string) (
 
 // Audit appends an audit entry by the caller in ctx through st (the
 // caller's transaction), for services built on this one (the user import).
-func (s *Service) Audit(ctx context.Context, st store.Store, action, target, detail string) error {
-	return s.audit(ctx, st, nil, action, target, detail)
+func (s *Service) Audit(ctx context.Context, actor *lms.User, st store.Store, action, target, detail string) error {
+	return s.audit(ctx, st, actor, action, target, detail)
 }

@@ -101,42 +101,6 @@ func (s *Service) SessionAbsoluteTTL() time.Duration { return s.absoluteTTL }
 // Hasher returns the service's password hasher (e.g. for the CLI).
 func (s *Service) Hasher() *Hasher { return s.hasher }
 
-// Client describes where a call comes from; IP and UserAgent are recorded
-// in sessions and audit entries.
-type Client struct {
-	IP        string
-	UserAgent string
-	// Device is the device token the browser presented (its device cookie),
-	// "" for none; only Login reads it.
-	Device string
-}
-
-type clientKey struct{}
-type sessionKey struct{}
-
-// WithClient returns a context carrying c.
-func WithClient(ctx context.Context, c Client) context.Context {
-	return context.WithValue(ctx, clientKey{}, c)
-}
-
-// ClientFrom returns the Client in ctx (zero if none).
-func ClientFrom(ctx context.Context) Client {
-	c, _ := ctx.Value(clientKey{}).(Client)
-	return c
-}
-
-// WithSession returns a context carrying the session the caller signed in
-// with (used to keep it when revoking the others).
-func WithSession(ctx context.Context, sess *lms.Session) context.Context {
-	return context.WithValue(ctx, sessionKey{}, sess)
-}
-
-// SessionFrom returns the caller's session, or nil (anonymous or API token).
-func SessionFrom(ctx context.Context) *lms.Session {
-	sess, _ := ctx.Value(sessionKey{}).(*lms.Session)
-	return sess
-}
-
 // randomToken returns tokenBytes of crypto randomness, base64url encoded.
 func randomToken() string {
 	b := make([]byte, tokenBytes)
@@ -150,18 +114,15 @@ func HashToken(token string) []byte {
 	return h[:]
 }
 
-// audit appends an entry; the actor is the caller in ctx unless actor is
-// given. Failures are returned (state changes and their audit entries are
-// written in one transaction where possible).
+// audit appends an entry by actor (nil: the system). Failures are
+// returned (state changes and their audit entries are written in one
+// transaction where possible).
 func (s *Service) audit(ctx context.Context, st store.Store, actor *lms.User, action, target, detail string) error {
-	if actor == nil {
-		actor = lms.UserFrom(ctx)
-	}
 	e := &lms.AuditEntry{
 		At:     s.now().UTC(),
 		Action: action,
 		Target: target,
-		IP:     ClientFrom(ctx).IP,
+		IP:     lms.ClientFrom(ctx).IP,
 		Detail: detail,
 	}
 	if actor != nil {
@@ -180,7 +141,7 @@ func userTarget(id int64) string { return fmt.Sprintf("user:%d", id) }
 func (s *Service) newSession(ctx context.Context, st store.Store, u *lms.User) (string, *lms.Session, error) {
 	token := randomToken()
 	now := s.now().UTC()
-	c := ClientFrom(ctx)
+	c := lms.ClientFrom(ctx)
 	sess := &lms.Session{
 		UserID:     u.ID,
 		TokenHash:  HashToken(token),

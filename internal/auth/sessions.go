@@ -27,7 +27,7 @@ func errInvalidSession() error {
 // RetryAfterSeconds on every node. Every attempt is audited. It returns
 // the user and the session token.
 func (s *Service) Login(ctx context.Context, login, password string) (*lms.User, string, error) {
-	c := ClientFrom(ctx)
+	c := lms.ClientFrom(ctx)
 	login = strings.TrimSpace(login)
 	now := s.now()
 	var u *lms.User
@@ -112,7 +112,7 @@ type loginKeys struct {
 	deviceLimit  int
 }
 
-func (s *Service) loginKeys(ctx context.Context, c Client, login string, u *lms.User, now time.Time) (loginKeys, error) {
+func (s *Service) loginKeys(ctx context.Context, c lms.Client, login string, u *lms.User, now time.Time) (loginKeys, error) {
 	k := loginKeys{account: "acct:" + strings.ToLower(login), ip: "ip:" + c.IP}
 	if u == nil || c.Device == "" {
 		return k, nil
@@ -224,8 +224,8 @@ func (s *Service) AuthenticateSession(ctx context.Context, token string) (*lms.U
 }
 
 // ListSessions returns the caller's sessions, newest first.
-func (s *Service) ListSessions(ctx context.Context) ([]*lms.Session, error) {
-	me, err := RequireUser(ctx)
+func (s *Service) ListSessions(ctx context.Context, actor *lms.User) ([]*lms.Session, error) {
+	me, err := RequireUser(actor)
 	if err != nil {
 		return nil, err
 	}
@@ -233,8 +233,8 @@ func (s *Service) ListSessions(ctx context.Context) ([]*lms.Session, error) {
 }
 
 // RevokeSession ends one of the caller's sessions (ENOTFOUND if not theirs).
-func (s *Service) RevokeSession(ctx context.Context, id int64) (err error) {
-	me, err := RequireUser(ctx)
+func (s *Service) RevokeSession(ctx context.Context, actor *lms.User, id int64) (err error) {
+	me, err := RequireUser(actor)
 	if err != nil {
 		return err
 	}
@@ -250,15 +250,15 @@ func (s *Service) RevokeSession(ctx context.Context, id int64) (err error) {
 			}
 			return fmt.Errorf("auth: revoke session: %w", err)
 		}
-		return s.audit(ctx, tx, nil, lms.AuditLogout, fmt.Sprintf("session:%d", id), "revoked")
+		return s.audit(ctx, tx, actor, lms.AuditLogout, fmt.Sprintf("session:%d", id), "revoked")
 	})
 }
 
 // ChangePassword checks the caller's current password, sets the new one and
 // revokes all the caller's other sessions (all of them when the caller used
 // an API token).
-func (s *Service) ChangePassword(ctx context.Context, current, next string) error {
-	me, err := RequireUser(ctx)
+func (s *Service) ChangePassword(ctx context.Context, actor *lms.User, current, next string) error {
+	me, err := RequireUser(actor)
 	if err != nil {
 		return err
 	}
@@ -281,7 +281,7 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 		return err
 	}
 	var keep int64
-	if sess := SessionFrom(ctx); sess != nil {
+	if sess := lms.SessionFrom(ctx); sess != nil {
 		keep = sess.ID
 	}
 	var revoked []int64
@@ -304,7 +304,7 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 			return fmt.Errorf("auth: revoke sessions: %w", err)
 		}
 		revoked = ids
-		return s.audit(ctx, tx, nil, lms.AuditPasswordChange, userTarget(me.ID),
+		return s.audit(ctx, tx, actor, lms.AuditPasswordChange, userTarget(me.ID),
 			fmt.Sprintf("%d other sessions revoked", len(revoked)))
 	})
 }

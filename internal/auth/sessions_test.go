@@ -81,12 +81,12 @@ func TestLogoutAndRevoke(t *testing.T) {
 	t.Run("revoking another session by id works", func(t *testing.T) {
 		_, sessB, err := e.svc.AuthenticateSession(t.Context(), tokB)
 		noErr(t, err)
-		ss, err := e.svc.ListSessions(ctxAs(t, admin))
+		ss, err := e.svc.ListSessions(ctxAs(t, admin), lms.UserFrom(ctxAs(t, admin)))
 		noErr(t, err)
 		if len(ss) < 2 {
 			t.Fatalf("ListSessions = %d sessions, want >= 2", len(ss))
 		}
-		noErr(t, e.svc.RevokeSession(ctxAs(t, admin), sessB.ID))
+		noErr(t, e.svc.RevokeSession(ctxAs(t, admin), lms.UserFrom(ctxAs(t, admin)), sessB.ID))
 		_, _, err = e.svc.AuthenticateSession(t.Context(), tokB)
 		wantCode(t, err, lms.EUNAUTHORIZED)
 	})
@@ -96,7 +96,7 @@ func TestLogoutAndRevoke(t *testing.T) {
 		noErr(t, err)
 		_, sess, err := e.svc.AuthenticateSession(t.Context(), tok)
 		noErr(t, err)
-		wantCode(t, e.svc.RevokeSession(ctxAs(t, admin), sess.ID), lms.ENOTFOUND)
+		wantCode(t, e.svc.RevokeSession(ctxAs(t, admin), lms.UserFrom(ctxAs(t, admin)), sess.ID), lms.ENOTFOUND)
 		_ = other
 	})
 	t.Run("disabled users' sessions stop working", func(t *testing.T) {
@@ -104,7 +104,7 @@ func TestLogoutAndRevoke(t *testing.T) {
 		_, tok, err := e.svc.Login(ctxAs(t, nil), "soon", testPassword)
 		noErr(t, err)
 		off := true
-		_, err = e.svc.UpdateUser(ctxAs(t, admin), u.ID, UserPatch{Disabled: &off})
+		_, err = e.svc.UpdateUser(ctxAs(t, admin), lms.UserFrom(ctxAs(t, admin)), u.ID, UserPatch{Disabled: &off})
 		noErr(t, err)
 		_, _, err = e.svc.AuthenticateSession(t.Context(), tok)
 		wantCode(t, err, lms.EUNAUTHORIZED)
@@ -123,17 +123,17 @@ func TestChangePassword(t *testing.T) {
 	noErr(t, err)
 	u, sessA, err := e.svc.AuthenticateSession(t.Context(), tokA)
 	noErr(t, err)
-	ctx := WithSession(ctxAs(t, u), sessA)
+	ctx := lms.WithSession(ctxAs(t, u), sessA)
 
 	t.Run("wrong current password is refused", func(t *testing.T) {
-		err := e.svc.ChangePassword(ctx, "not it at all", "a brand new password")
+		err := e.svc.ChangePassword(ctx, lms.UserFrom(ctx), "not it at all", "a brand new password")
 		wantCode(t, err, lms.EINVALID)
 	})
 	t.Run("too short a new password is refused", func(t *testing.T) {
-		wantCode(t, e.svc.ChangePassword(ctx, testPassword, "short"), lms.EINVALID)
+		wantCode(t, e.svc.ChangePassword(ctx, lms.UserFrom(ctx), testPassword, "short"), lms.EINVALID)
 	})
 	t.Run("change keeps this session and revokes the others", func(t *testing.T) {
-		noErr(t, e.svc.ChangePassword(ctx, testPassword, "a brand new password"))
+		noErr(t, e.svc.ChangePassword(ctx, lms.UserFrom(ctx), testPassword, "a brand new password"))
 		_, _, err := e.svc.AuthenticateSession(t.Context(), tokA)
 		noErr(t, err)
 		_, _, err = e.svc.AuthenticateSession(t.Context(), tokB)
@@ -155,7 +155,7 @@ func TestAPITokens(t *testing.T) {
 	admin := e.setupAdmin(t)
 	ctx := ctxAs(t, admin)
 
-	tok, meta, err := e.svc.CreateAPIToken(ctx, "ci", 0)
+	tok, meta, err := e.svc.CreateAPIToken(ctx, lms.UserFrom(ctx), "ci", 0)
 	noErr(t, err)
 	if len(tok) < 40 || tok[:4] != APITokenPrefix || meta.Prefix != tok[:12] || !meta.ExpiresAt.IsZero() {
 		t.Fatalf("CreateAPIToken = %q, %+v", tok, meta)
@@ -168,7 +168,7 @@ func TestAPITokens(t *testing.T) {
 		}
 	})
 	t.Run("the list shows it", func(t *testing.T) {
-		ts, err := e.svc.ListAPITokens(ctx)
+		ts, err := e.svc.ListAPITokens(ctx, lms.UserFrom(ctx))
 		noErr(t, err)
 		if len(ts) != 1 || ts[0].Name != "ci" {
 			t.Fatalf("ListAPITokens = %+v", ts)
@@ -181,13 +181,13 @@ func TestAPITokens(t *testing.T) {
 		}
 	})
 	t.Run("revoked tokens are unauthorized", func(t *testing.T) {
-		noErr(t, e.svc.RevokeAPIToken(ctx, meta.ID))
+		noErr(t, e.svc.RevokeAPIToken(ctx, lms.UserFrom(ctx), meta.ID))
 		_, _, err := e.svc.AuthenticateToken(t.Context(), tok)
 		wantCode(t, err, lms.EUNAUTHORIZED)
-		wantCode(t, e.svc.RevokeAPIToken(ctx, meta.ID), lms.ENOTFOUND)
+		wantCode(t, e.svc.RevokeAPIToken(ctx, lms.UserFrom(ctx), meta.ID), lms.ENOTFOUND)
 	})
 	t.Run("tokens expire", func(t *testing.T) {
-		tok, _, err := e.svc.CreateAPIToken(ctx, "short", 24*time.Hour)
+		tok, _, err := e.svc.CreateAPIToken(ctx, lms.UserFrom(ctx), "short", 24*time.Hour)
 		noErr(t, err)
 		e.clock.Advance(24*time.Hour - time.Second)
 		_, _, err = e.svc.AuthenticateToken(t.Context(), tok)
@@ -197,7 +197,7 @@ func TestAPITokens(t *testing.T) {
 		wantCode(t, err, lms.EUNAUTHORIZED)
 	})
 	t.Run("anonymous callers cannot create tokens", func(t *testing.T) {
-		_, _, err := e.svc.CreateAPIToken(ctxAs(t, nil), "x", 0)
+		_, _, err := e.svc.CreateAPIToken(ctxAs(t, nil), lms.UserFrom(ctxAs(t, nil)), "x", 0)
 		wantCode(t, err, lms.EUNAUTHORIZED)
 	})
 	acts := e.auditActions(t)

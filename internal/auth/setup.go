@@ -163,8 +163,8 @@ func (s *Service) Signup(ctx context.Context, nu NewUser) (*lms.User, string, er
 
 // CreateInvite lets an administrator invite email with role; ttl <= 0 means
 // DefaultInviteTTL. It returns the token (shown once, in the invitation URL).
-func (s *Service) CreateInvite(ctx context.Context, email string, role lms.SiteRole, ttl time.Duration) (string, *lms.Invite, error) {
-	if _, err := RequireAdmin(ctx); err != nil {
+func (s *Service) CreateInvite(ctx context.Context, actor *lms.User, email string, role lms.SiteRole, ttl time.Duration) (string, *lms.Invite, error) {
+	if _, err := RequireAdmin(actor); err != nil {
 		return "", nil, err
 	}
 	email, err := CleanEmail(email)
@@ -188,13 +188,13 @@ func (s *Service) CreateInvite(ctx context.Context, email string, role lms.SiteR
 	}
 	token := randomToken()
 	now := s.now().UTC()
-	inv := &lms.Invite{Email: email, Role: role, TokenHash: HashToken(token), CreatedBy: lms.UserFrom(ctx).ID,
+	inv := &lms.Invite{Email: email, Role: role, TokenHash: HashToken(token), CreatedBy: actor.ID,
 		CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	err = s.store.InTx(ctx, func(tx store.Store) error {
 		if err := tx.CreateInvite(ctx, inv); err != nil {
 			return fmt.Errorf("auth: create invite: %w", err)
 		}
-		return s.audit(ctx, tx, nil, lms.AuditInviteCreate, fmt.Sprintf("invite:%d", inv.ID), email+" as "+string(role))
+		return s.audit(ctx, tx, actor, lms.AuditInviteCreate, fmt.Sprintf("invite:%d", inv.ID), email+" as "+string(role))
 	})
 	if err != nil {
 		return "", nil, err
@@ -203,16 +203,16 @@ func (s *Service) CreateInvite(ctx context.Context, email string, role lms.SiteR
 }
 
 // ListInvites returns all invitations (administrators only).
-func (s *Service) ListInvites(ctx context.Context) ([]*lms.Invite, error) {
-	if _, err := RequireAdmin(ctx); err != nil {
+func (s *Service) ListInvites(ctx context.Context, actor *lms.User) ([]*lms.Invite, error) {
+	if _, err := RequireAdmin(actor); err != nil {
 		return nil, err
 	}
 	return s.store.ListInvites(ctx)
 }
 
 // RevokeInvite deletes an invitation (administrators only).
-func (s *Service) RevokeInvite(ctx context.Context, id int64) error {
-	if _, err := RequireAdmin(ctx); err != nil {
+func (s *Service) RevokeInvite(ctx context.Context, actor *lms.User, id int64) error {
+	if _, err := RequireAdmin(actor); err != nil {
 		return err
 	}
 	return s.store.InTx(ctx, func(tx store.Store) error {
@@ -222,7 +222,7 @@ func (s *Service) RevokeInvite(ctx context.Context, id int64) error {
 			}
 			return fmt.Errorf("auth: revoke invite: %w", err)
 		}
-		return s.audit(ctx, tx, nil, lms.AuditInviteRevoke, fmt.Sprintf("invite:%d", id), "")
+		return s.audit(ctx, tx, actor, lms.AuditInviteRevoke, fmt.Sprintf("invite:%d", id), "")
 	})
 }
 

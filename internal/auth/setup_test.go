@@ -106,7 +106,7 @@ func TestSignupPolicies(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, RateLimitParams{})
 			admin := e.setupAdmin(t)
-			_, err := e.svc.PutSettings(ctxAs(t, admin), lms.Settings{SiteName: "S", SignupPolicy: tc.policy, SignupDomain: tc.domain})
+			_, err := e.svc.PutSettings(ctxAs(t, admin), lms.UserFrom(ctxAs(t, admin)), lms.Settings{SiteName: "S", SignupPolicy: tc.policy, SignupDomain: tc.domain})
 			noErr(t, err)
 			u, tok, err := e.svc.Signup(ctxAs(t, nil), NewUser{Email: tc.email, Username: "pat", Name: "Pat", Password: testPassword})
 			if tc.want != "" {
@@ -127,7 +127,7 @@ func TestSignupPolicies(t *testing.T) {
 func TestSignupDuplicateIsConflict(t *testing.T) {
 	e := newEnv(t, RateLimitParams{})
 	admin := e.setupAdmin(t)
-	_, err := e.svc.PutSettings(ctxAs(t, admin), lms.Settings{SiteName: "S", SignupPolicy: lms.SignupOpen})
+	_, err := e.svc.PutSettings(ctxAs(t, admin), lms.UserFrom(ctxAs(t, admin)), lms.Settings{SiteName: "S", SignupPolicy: lms.SignupOpen})
 	noErr(t, err)
 	_, _, err = e.svc.Signup(ctxAs(t, nil), NewUser{Email: "ADMIN@example.org", Username: "other", Name: "O", Password: testPassword})
 	wantCode(t, err, lms.ECONFLICT)
@@ -140,14 +140,14 @@ func TestInvites(t *testing.T) {
 	admin := e.setupAdmin(t)
 	actx := ctxAs(t, admin)
 
-	tok, inv, err := e.svc.CreateInvite(actx, "new@example.org", lms.SiteAdmin, 0)
+	tok, inv, err := e.svc.CreateInvite(actx, lms.UserFrom(actx), "new@example.org", lms.SiteAdmin, 0)
 	noErr(t, err)
 	if inv.ExpiresAt.Sub(inv.CreatedAt) != DefaultInviteTTL {
 		t.Fatalf("invite lives %v, want %v", inv.ExpiresAt.Sub(inv.CreatedAt), DefaultInviteTTL)
 	}
 	t.Run("plain users may not invite", func(t *testing.T) {
 		user := e.addUser(t, admin, "plain", lms.SiteUser)
-		_, _, err := e.svc.CreateInvite(ctxAs(t, user), "x@example.org", "", 0)
+		_, _, err := e.svc.CreateInvite(ctxAs(t, user), lms.UserFrom(ctxAs(t, user)), "x@example.org", "", 0)
 		wantCode(t, err, lms.EFORBIDDEN)
 	})
 	t.Run("lookup finds the open invite", func(t *testing.T) {
@@ -174,16 +174,16 @@ func TestInvites(t *testing.T) {
 		wantCode(t, err, lms.ENOTFOUND)
 	})
 	t.Run("an expired invite is not found", func(t *testing.T) {
-		tok2, _, err := e.svc.CreateInvite(actx, "late@example.org", "", time.Hour)
+		tok2, _, err := e.svc.CreateInvite(actx, lms.UserFrom(actx), "late@example.org", "", time.Hour)
 		noErr(t, err)
 		e.clock.Advance(time.Hour)
 		_, err = e.svc.LookupInvite(t.Context(), tok2)
 		wantCode(t, err, lms.ENOTFOUND)
 	})
 	t.Run("revoked invites are gone", func(t *testing.T) {
-		tok3, inv3, err := e.svc.CreateInvite(actx, "gone@example.org", "", 0)
+		tok3, inv3, err := e.svc.CreateInvite(actx, lms.UserFrom(actx), "gone@example.org", "", 0)
 		noErr(t, err)
-		noErr(t, e.svc.RevokeInvite(actx, inv3.ID))
+		noErr(t, e.svc.RevokeInvite(actx, lms.UserFrom(actx), inv3.ID))
 		_, err = e.svc.LookupInvite(t.Context(), tok3)
 		wantCode(t, err, lms.ENOTFOUND)
 	})

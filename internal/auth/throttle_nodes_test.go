@@ -58,7 +58,7 @@ func TestLoginLimitsAreSiteWide(t *testing.T) {
 			wantCode(t, err, lms.ERATELIMIT)
 		})
 		t.Run("an unknown name is limited the same way, and every attempt is audited", func(t *testing.T) {
-			other := WithClient(t.Context(), Client{IP: "198.51.100.20"})
+			other := lms.WithClient(t.Context(), lms.Client{IP: "198.51.100.20"})
 			for i := range DefaultAccountFailures {
 				_, _, err := []*env{a, b}[i%2].svc.Login(other, "ghost", "wrong-password")
 				wantCode(t, err, lms.EUNAUTHORIZED)
@@ -138,8 +138,8 @@ func TestDeviceTokenGetsThroughAnAccountLockout(t *testing.T) {
 		noErr(t, err)
 		device, err := a.svc.DeviceToken(home, u.ID) // set as a cookie by the web layer
 		noErr(t, err)
-		trusted := WithClient(t.Context(), Client{IP: "192.0.2.1", Device: device})
-		attacker := WithClient(t.Context(), Client{IP: "203.0.113.9"})
+		trusted := lms.WithClient(t.Context(), lms.Client{IP: "192.0.2.1", Device: device})
+		attacker := lms.WithClient(t.Context(), lms.Client{IP: "203.0.113.9"})
 		for range DefaultAccountFailures {
 			_, _, err := b.svc.Login(attacker, "admin", "guess")
 			wantCode(t, err, lms.EUNAUTHORIZED)
@@ -174,7 +174,7 @@ func TestDeviceTokenGetsThroughAnAccountLockout(t *testing.T) {
 				"a token from another key": foreignDevice,
 				"garbage":                  "1.2.3",
 			} {
-				_, _, err := b.svc.Login(WithClient(t.Context(), Client{Device: tok}), "admin", testPassword)
+				_, _, err := b.svc.Login(lms.WithClient(t.Context(), lms.Client{Device: tok}), "admin", testPassword)
 				if !lms.IsCode(err, lms.ERATELIMIT) {
 					t.Errorf("%s: error %v, want rate_limited", name, err)
 				}

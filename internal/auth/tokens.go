@@ -22,8 +22,8 @@ const (
 // CreateAPIToken creates a personal access token for the caller. ttl <= 0
 // means it never expires. The token is returned once and stored only as a
 // hash.
-func (s *Service) CreateAPIToken(ctx context.Context, name string, ttl time.Duration) (string, *lms.APIToken, error) {
-	me, err := RequireUser(ctx)
+func (s *Service) CreateAPIToken(ctx context.Context, actor *lms.User, name string, ttl time.Duration) (string, *lms.APIToken, error) {
+	me, err := RequireUser(actor)
 	if err != nil {
 		return "", nil, err
 	}
@@ -57,7 +57,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, name string, ttl time.Dura
 		if err := tx.CreateAPIToken(ctx, t); err != nil {
 			return fmt.Errorf("auth: create token: %w", err)
 		}
-		return s.audit(ctx, tx, nil, lms.AuditTokenCreate, fmt.Sprintf("token:%d", t.ID), name)
+		return s.audit(ctx, tx, actor, lms.AuditTokenCreate, fmt.Sprintf("token:%d", t.ID), name)
 	})
 	if err != nil {
 		return "", nil, err
@@ -66,8 +66,8 @@ func (s *Service) CreateAPIToken(ctx context.Context, name string, ttl time.Dura
 }
 
 // ListAPITokens returns the caller's tokens.
-func (s *Service) ListAPITokens(ctx context.Context) ([]*lms.APIToken, error) {
-	me, err := RequireUser(ctx)
+func (s *Service) ListAPITokens(ctx context.Context, actor *lms.User) ([]*lms.APIToken, error) {
+	me, err := RequireUser(actor)
 	if err != nil {
 		return nil, err
 	}
@@ -75,8 +75,8 @@ func (s *Service) ListAPITokens(ctx context.Context) ([]*lms.APIToken, error) {
 }
 
 // RevokeAPIToken deletes one of the caller's tokens (ENOTFOUND if not theirs).
-func (s *Service) RevokeAPIToken(ctx context.Context, id int64) (err error) {
-	me, err := RequireUser(ctx)
+func (s *Service) RevokeAPIToken(ctx context.Context, actor *lms.User, id int64) (err error) {
+	me, err := RequireUser(actor)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (s *Service) RevokeAPIToken(ctx context.Context, id int64) (err error) {
 			}
 			return fmt.Errorf("auth: revoke token: %w", err)
 		}
-		return s.audit(ctx, tx, nil, lms.AuditTokenRevoke, fmt.Sprintf("token:%d", id), "")
+		return s.audit(ctx, tx, actor, lms.AuditTokenRevoke, fmt.Sprintf("token:%d", id), "")
 	})
 }
 

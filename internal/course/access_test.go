@@ -12,7 +12,7 @@ func TestThreadAccess(t *testing.T) {
 		"learner": "", "ta": "", "instructor": "", "admin": ""}
 	for _, name := range actors {
 		t.Run(name+" gets "+orOK(want[name]), func(t *testing.T) {
-			th, err := f.svc.ThreadAccess(t.Context(), f.as(name), f.thread.Thread.ID)
+			th, err := f.svc.Discussion.ThreadAccess(t.Context(), f.as(name), f.thread.Thread.ID)
 			wantCode(t, err, want[name])
 			if err == nil && th.ID != f.thread.Thread.ID {
 				t.Errorf("thread %d, want %d", th.ID, f.thread.Thread.ID)
@@ -20,16 +20,16 @@ func TestThreadAccess(t *testing.T) {
 		})
 	}
 	t.Run("a missing thread is not found", func(t *testing.T) {
-		_, err := f.svc.ThreadAccess(t.Context(), f.as("admin"), f.thread.Thread.ID+1000)
+		_, err := f.svc.Discussion.ThreadAccess(t.Context(), f.as("admin"), f.thread.Thread.ID+1000)
 		wantCode(t, err, lms.ENOTFOUND)
 	})
 	t.Run("checking access does not mark the thread read", func(t *testing.T) {
-		list, _, err := f.svc.ListThreads(t.Context(), f.as("instructor"), f.forum.ID, 10, 0)
+		list, _, err := f.svc.Discussion.ListThreads(t.Context(), f.as("instructor"), f.forum.ID, 10, 0)
 		ok(t, err)
 		before := list[0].Unread
-		_, err = f.svc.ThreadAccess(t.Context(), f.as("instructor"), f.thread.Thread.ID)
+		_, err = f.svc.Discussion.ThreadAccess(t.Context(), f.as("instructor"), f.thread.Thread.ID)
 		ok(t, err)
-		list, _, err = f.svc.ListThreads(t.Context(), f.as("instructor"), f.forum.ID, 10, 0)
+		list, _, err = f.svc.Discussion.ListThreads(t.Context(), f.as("instructor"), f.forum.ID, 10, 0)
 		ok(t, err)
 		if list[0].Unread != before {
 			t.Errorf("unread %v, want %v", list[0].Unread, before)

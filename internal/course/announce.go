@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
-	"github.com/lyceumhq/lyceum/internal/store"
 )
 
 // Announcer delivers stored announcements live (rooms.Relay over the hub).
@@ -16,9 +15,21 @@ type Announcer interface {
 	Announce(ctx context.Context, a *lms.Announcement) (lms.FeedPosition, error)
 }
 
-// change collects the announcements of one stored change (see apply).
+// change collects the announcements and audit entries of one stored
+// change (see apply).
 type change struct {
-	list []*lms.Announcement
+	list   []*lms.Announcement
+	audits []*lms.AuditEntry
+}
+
+// audit records, in the change's transaction, that actor did action to
+// target: the one line each audited course action adds.
+func (c *change) audit(actor *lms.User, action, target, detail string) {
+	e := &lms.AuditEntry{Action: action, Target: target, Detail: detail}
+	if actor != nil {
+		e.ActorID, e.ActorName = actor.ID, actor.Username
+	}
+	c.audits = append(c.audits, e)
 }
 
 // announce announces ev on the feed (kind, id) once the change is stored.
@@ -40,26 +51,38 @@ func (c *change) add(kind lms.FeedKind, id int64, v any) {
 	c.list = append(c.list, &lms.Announcement{Feed: lms.Feed{Kind: kind, ID: id}, Data: data})
 }
 
-// apply stores one change and announces it: fn runs with a Service bound
-// to one transaction (every store call it makes is in it) and records what
-// to announce in ch; the announcements go into the outbox in the same
-// transaction, so a stored change is never left unannounced (durable first,
-// then live), and are handed to the Announcer after the commit. It returns
-// where each announcement landed, in order (nil entries: not delivered
-// yet; the relay will).
-func (s *Service) apply(ctx context.Context, fn func(tx *Service, ch *change) error) ([]*lms.FeedPosition, error) {
+// txStore is what apply needs of a service's store S.
+type txStore[S any] interface {
+	InTx(ctx context.Context, fn func(S) error) error
+	AppendOutbox(ctx context.Context, a *lms.Announcement) error
+	AppendAudit(ctx context.Context, e *lms.AuditEntry) error
+}
+
+// apply stores one change and announces it: fn runs with the service T
+// bound (by bind) to one transaction of st, so every store call it makes is
+// in it, and records what to announce in ch; the announcements go into the
+// outbox in the same transaction, so a stored change is never left
+// unannounced (durable first, then live), and are handed to the Announcer
+// after the commit. It returns where each announcement landed, in order (nil
+// entries: not delivered yet; the relay will). Each service wraps it in an
+// apply method of its own.
+func apply[S txStore[S], T any](ctx context.Context, c *core, st S, bind func(S) T, fn func(tx T, ch *change) error) ([]*lms.FeedPosition, error) {
 	ch := &change{}
-	err := s.store.InTx(ctx, func(st store.Store) error {
-		tx := *s
-		tx.store = st
-		if err := fn(&tx, ch); err != nil {
+	err := st.InTx(ctx, func(tx S) error {
+		if err := fn(bind(tx), ch); err != nil {
 			return err
 		}
-		if s.ann == nil {
+		for _, e := range ch.audits {
+			e.At, e.IP = c.now().UTC(), lms.ClientFrom(ctx).IP
+			if err := tx.AppendAudit(ctx, e); err != nil {
+				return err
+			}
+		}
+		if c.ann == nil {
 			return nil // nobody would relay them (tests without a live layer)
 		}
 		for _, a := range ch.list {
-			if err := st.AppendOutbox(ctx, a); err != nil {
+			if err := tx.AppendOutbox(ctx, a); err != nil {
 				return err
 			}
 		}
@@ -68,13 +91,13 @@ func (s *Service) apply(ctx context.Context, fn func(tx *Service, ch *change) er
 	if err != nil {
 		return nil, err
 	}
-	return s.deliver(ctx, ch.list), nil
+	return c.deliver(ctx, ch.list), nil
 }
 
 // deliver hands stored announcements to the Announcer now. A failure is
 // logged, not returned: the change is stored and its announcement stays in
 // the outbox for the relay.
-func (s *Service) deliver(ctx context.Context, list []*lms.Announcement) []*lms.FeedPosition {
+func (s *core) deliver(ctx context.Context, list []*lms.Announcement) []*lms.FeedPosition {
 	out := make([]*lms.FeedPosition, len(list))
 	if s.ann == nil {
 		return out

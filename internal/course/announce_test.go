@@ -22,7 +22,7 @@ func (f *fixture) pending() []*lms.Announcement {
 func TestAStoredChangeIsInTheOutboxWithItsAnnouncement(t *testing.T) {
 	f := newFixture(t)
 	before := len(f.pending())
-	sent := must(f.svc.SendMessage(t.Context(), f.as("learner"), SendInput{RoomID: f.room.ID, Body: "stored", IdemKey: "o1"})).get(t)
+	sent := must(f.svc.Chat.SendMessage(t.Context(), f.as("learner"), SendInput{RoomID: f.room.ID, Body: "stored", IdemKey: "o1"})).get(t)
 	list := f.pending()
 	if len(list) != before+1 {
 		t.Fatalf("%d announcements pending, want %d", len(list), before+1)
@@ -45,14 +45,14 @@ func TestAnUndeliveredAnnouncementStaysForTheRelay(t *testing.T) {
 	f := newFixture(t)
 	f.pub.fail = errors.New("broker down")
 	before := len(f.pending())
-	sent := must(f.svc.SendMessage(t.Context(), f.as("learner"), SendInput{RoomID: f.room.ID, Body: "later", IdemKey: "o2"})).get(t)
+	sent := must(f.svc.Chat.SendMessage(t.Context(), f.as("learner"), SendInput{RoomID: f.room.ID, Body: "later", IdemKey: "o2"})).get(t)
 	if !sent.Created || sent.Position != nil {
 		t.Fatalf("sent %+v: want stored, without a live position", sent)
 	}
 	if n := len(f.pending()); n != before+1 {
 		t.Fatalf("%d announcements pending, want %d", n, before+1)
 	}
-	msgs, _, err := f.svc.History(t.Context(), f.as("ta"), lms.MessageFilter{RoomID: f.room.ID})
+	msgs, _, err := f.svc.Chat.History(t.Context(), f.as("ta"), lms.MessageFilter{RoomID: f.room.ID})
 	ok(t, err)
 	if msgs[len(msgs)-1].ID != sent.Message.ID {
 		t.Fatalf("the message is not in the history")
@@ -62,9 +62,9 @@ func TestAnUndeliveredAnnouncementStaysForTheRelay(t *testing.T) {
 func TestAFailedChangeAnnouncesNothing(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	ok(t, f.svc.DeleteMessage(ctx, f.as("learner"), f.message.ID))
+	ok(t, f.svc.Chat.DeleteMessage(ctx, f.as("learner"), f.message.ID))
 	before, delivered := len(f.pending()), len(f.pub.on(lms.FeedRoom, f.room.ID))
-	_, err := f.svc.EditMessage(ctx, f.as("learner"), f.message.ID, "edit a tombstone")
+	_, err := f.svc.Chat.EditMessage(ctx, f.as("learner"), f.message.ID, "edit a tombstone")
 	wantCode(t, err, lms.ENOTFOUND)
 	if n := len(f.pending()); n != before {
 		t.Fatalf("%d announcements pending, want %d", n, before)
@@ -81,43 +81,43 @@ func TestAccessChangesAreAnnounced(t *testing.T) {
 		users func(f *fixture) []int64 // whose access changed (0: everyone's)
 	}{
 		{"a member is removed", func(ctx context.Context, f *fixture) error {
-			return f.svc.RemoveMember(ctx, f.as("instructor"), f.a.ID, f.as("learner").ID)
+			return f.svc.Enrolment.RemoveMember(ctx, f.as("instructor"), f.a.ID, f.as("learner").ID)
 		}, func(f *fixture) []int64 { return []int64{f.as("learner").ID} }},
 		{"a member leaves", func(ctx context.Context, f *fixture) error {
-			return f.svc.Unenrol(ctx, f.as("ta"), f.a.ID)
+			return f.svc.Enrolment.Unenrol(ctx, f.as("ta"), f.a.ID)
 		}, func(f *fixture) []int64 { return []int64{f.as("ta").ID} }},
 		{"a TA is demoted", func(ctx context.Context, f *fixture) error {
-			_, err := f.svc.SetRole(ctx, f.as("instructor"), f.a.ID, f.as("ta").ID, lms.CourseLearner)
+			_, err := f.svc.Enrolment.SetRole(ctx, f.as("instructor"), f.a.ID, f.as("ta").ID, lms.CourseLearner)
 			return err
 		}, func(f *fixture) []int64 { return []int64{f.as("ta").ID} }},
 		{"a member is enrolled again with another role", func(ctx context.Context, f *fixture) error {
-			_, err := f.svc.Enrol(ctx, f.as("instructor"), f.a.ID, "ta", lms.CourseLearner)
+			_, err := f.svc.Enrolment.Enrol(ctx, f.as("instructor"), f.a.ID, "ta", lms.CourseLearner)
 			return err
 		}, func(f *fixture) []int64 { return []int64{f.as("ta").ID} }},
 		{"a member is moved to a group", func(ctx context.Context, f *fixture) error {
-			return f.svc.AssignGroup(ctx, f.as("instructor"), f.a.ID, f.as("learner").ID, f.group.ID)
+			return f.svc.Enrolment.AssignGroup(ctx, f.as("instructor"), f.a.ID, f.as("learner").ID, f.group.ID)
 		}, func(f *fixture) []int64 { return []int64{f.as("learner").ID} }},
 		{"a learner joins a group", func(ctx context.Context, f *fixture) error {
-			return f.svc.JoinGroup(ctx, f.as("learner"), f.a.ID, f.group.ID)
+			return f.svc.Enrolment.JoinGroup(ctx, f.as("learner"), f.a.ID, f.group.ID)
 		}, func(f *fixture) []int64 { return []int64{f.as("learner").ID} }},
 		{"a group is deleted", func(ctx context.Context, f *fixture) error {
-			return f.svc.DeleteGroup(ctx, f.as("instructor"), f.group.ID)
+			return f.svc.Enrolment.DeleteGroup(ctx, f.as("instructor"), f.group.ID)
 		}, func(*fixture) []int64 { return []int64{0} }},
 		{"the course goes back to draft", func(ctx context.Context, f *fixture) error {
-			_, err := f.svc.SetVisibility(ctx, f.as("instructor"), f.a.ID, lms.CourseDraft)
+			_, err := f.svc.Courses.SetVisibility(ctx, f.as("instructor"), f.a.ID, lms.CourseDraft)
 			return err
 		}, func(*fixture) []int64 { return []int64{0} }},
 		{"a room is deleted", func(ctx context.Context, f *fixture) error {
-			return f.svc.DeleteRoom(ctx, f.as("instructor"), f.extra.ID)
+			return f.svc.Chat.DeleteRoom(ctx, f.as("instructor"), f.extra.ID)
 		}, func(*fixture) []int64 { return []int64{0} }},
 		{"a thread is deleted", func(ctx context.Context, f *fixture) error {
-			return f.svc.DeleteThread(ctx, f.as("ta"), f.thread.Thread.ID)
+			return f.svc.Discussion.DeleteThread(ctx, f.as("ta"), f.thread.Thread.ID)
 		}, func(*fixture) []int64 { return []int64{0} }},
 		{"a forum is deleted", func(ctx context.Context, f *fixture) error {
-			return f.svc.DeleteForum(ctx, f.as("instructor"), f.forum.ID)
+			return f.svc.Discussion.DeleteForum(ctx, f.as("instructor"), f.forum.ID)
 		}, func(*fixture) []int64 { return []int64{0} }},
 		{"the course is deleted", func(ctx context.Context, f *fixture) error {
-			return f.svc.DeleteCourse(ctx, f.as("instructor"), f.a.ID)
+			return f.svc.Courses.DeleteCourse(ctx, f.as("instructor"), f.a.ID)
 		}, func(*fixture) []int64 { return []int64{0} }},
 	}
 	for _, tc := range cases {
@@ -131,7 +131,7 @@ func TestAccessChangesAreAnnounced(t *testing.T) {
 	}
 	t.Run("a new member needs no re-check", func(t *testing.T) {
 		f := newFixture(t)
-		must(f.svc.Enrol(t.Context(), f.as("instructor"), f.a.ID, "newbie", lms.CourseLearner)).get(t)
+		must(f.svc.Enrolment.Enrol(t.Context(), f.as("instructor"), f.a.ID, "newbie", lms.CourseLearner)).get(t)
 		if got := f.pub.accessChanges(f.a.ID); len(got) != 0 {
 			t.Fatalf("access changes %v, want none", got)
 		}

@@ -11,7 +11,6 @@ import (
 	"unicode"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
-	"github.com/lyceumhq/lyceum/internal/store"
 )
 
 // summaryChars bounds the part of a course's description a catalogue card
@@ -52,7 +51,7 @@ func JoinCoverURL(code string) string { return "/api/v1/join/" + url.PathEscape(
 // Catalog returns a page of the catalogue (published, listed courses
 // matching f) as cards with the caller's own status, and the total. Any
 // signed-in person may browse it.
-func (s *Service) Catalog(ctx context.Context, actor *lms.User, f lms.CatalogFilter) ([]*CatalogCard, int, error) {
+func (s *Courses) Catalog(ctx context.Context, actor *lms.User, f lms.CatalogFilter) ([]*CatalogCard, int, error) {
 	if err := requireUser(actor); err != nil {
 		return nil, 0, err
 	}
@@ -68,7 +67,7 @@ func (s *Service) Catalog(ctx context.Context, actor *lms.User, f lms.CatalogFil
 }
 
 // cards builds the cards of courses for actor: two queries for the page.
-func (s *Service) cards(ctx context.Context, actor *lms.User, list []*lms.Course) ([]*CatalogCard, error) {
+func (s *Courses) cards(ctx context.Context, actor *lms.User, list []*lms.Course) ([]*CatalogCard, error) {
 	ids := make([]int64, len(list))
 	for i, c := range list {
 		ids[i] = c.ID
@@ -121,7 +120,7 @@ func summary(desc string) string {
 // SetCatalog lists or unlists the course and sets how people enrol
 // themselves from the catalogue (manage_course). A listed course shows
 // in the catalogue only while it is published.
-func (s *Service) SetCatalog(ctx context.Context, actor *lms.User, courseID int64, cs CatalogSettings) (*CourseView, error) {
+func (s *Courses) SetCatalog(ctx context.Context, actor *lms.User, courseID int64, cs CatalogSettings) (*CourseView, error) {
 	a, err := s.load(ctx, actor, courseID, lms.ActManageCourse)
 	if err != nil {
 		return nil, err
@@ -129,97 +128,10 @@ func (s *Service) SetCatalog(ctx context.Context, actor *lms.User, courseID int6
 	if !cs.EnrolMode.Valid() {
 		return nil, lms.FieldError("enrol_mode", "The enrolment mode must be open, approval or closed.")
 	}
-	a.Course.Listed, a.Course.EnrolMode = cs.Listed, cs.EnrolMode
-	if err := s.store.UpdateCourse(ctx, a.Course); err != nil {
+	if err := s.patch(ctx, a, lms.CoursePatch{Listed: &cs.Listed, EnrolMode: &cs.EnrolMode}); err != nil {
 		return nil, err
 	}
 	return a.view(), nil
-}
-
-// EnrolSelf enrols the caller in a course from the catalogue, as the course
-// decides: open enrols at once (active), approval files a request (pending;
-// the instructors are notified), closed is EFORBIDDEN (join by code or
-// invitation). Someone who is enrolled already, or has asked already, gets
-// their enrolment back unchanged. A course that is not in the catalogue is
-// ENOTFOUND, like any course the caller is not in.
-func (s *Service) EnrolSelf(ctx context.Context, actor *lms.User, courseID int64) (*lms.Enrollment, error) {
-	if err := requireUser(actor); err != nil {
-		return nil, err
-	}
-	var (
-		c       *lms.Course
-		e       *lms.Enrollment
-		created bool
-	)
-	err := s.store.InTx(ctx, func(tx store.Store) error {
-		var err error
-		if c, err = tx.CourseByID(ctx, courseID); err != nil {
-			return hideMissing(err, "course")
-		}
-		if e, err = tx.EnrollmentOf(ctx, courseID, actor.ID); err == nil || !lms.IsCode(err, lms.ENOTFOUND) {
-			return err
-		}
-		switch {
-		case !c.InCatalog():
-			return errCourseNotFound()
-		case c.Enrolment() == lms.EnrolClosed:
-			return lms.Errorf(lms.EFORBIDDEN, "This course takes new people by invitation or join code only.")
-		}
-		e = &lms.Enrollment{CourseID: courseID, UserID: actor.ID, Role: lms.CourseLearner, Status: lms.EnrollActive}
-		if c.Enrolment() == lms.EnrolApproval {
-			e.Status = lms.EnrollPending
-		}
-		created = true
-		return tx.PutEnrollment(ctx, e)
-	})
-	if err != nil {
-		return nil, err
-	}
-	e.Username, e.Name = actor.Username, actor.Name
-	if created && e.Status == lms.EnrollPending {
-		s.notifyStaff(ctx, c.ID, lms.NotifyJoinRequest, map[string]any{"course_id": c.ID, "user_id": actor.ID,
-			"username": actor.Username, "name": actor.Name, "course_title": c.Title})
-	}
-	return e, nil
-}
-
-// DeclineEnrollment turns down a pending request to join (manage_people):
-// the request is removed and its author notified; they may ask again.
-// Declining an active member is ECONFLICT (remove them instead).
-func (s *Service) DeclineEnrollment(ctx context.Context, actor *lms.User, courseID, userID int64) error {
-	a, err := s.load(ctx, actor, courseID, lms.ActManagePeople)
-	if err != nil {
-		return err
-	}
-	err = s.store.InTx(ctx, func(tx store.Store) error {
-		e, err := tx.EnrollmentOf(ctx, courseID, userID)
-		if err != nil {
-			return hideMissing(err, "enrollment")
-		}
-		if e.Status != lms.EnrollPending {
-			return lms.Errorf(lms.ECONFLICT, "This person is a member already; remove them instead.")
-		}
-		return tx.DeleteEnrollment(ctx, courseID, userID)
-	})
-	if err != nil {
-		return err
-	}
-	s.notify(ctx, userID, lms.NotifyJoinDeclined, map[string]any{"course_id": courseID, "course_title": a.Course.Title})
-	return nil
-}
-
-// openJoinCode finds the course a join code opens now; a wrong, disabled
-// or expired code, or a course that is not published, is ENOTFOUND with
-// one message, so codes cannot be probed.
-func (s *Service) openJoinCode(ctx context.Context, code string) (*lms.Course, error) {
-	c, err := s.store.CourseByJoinCode(ctx, strings.TrimSpace(code))
-	if err != nil || !c.JoinOpen(s.now()) {
-		if err == nil || lms.IsCode(err, lms.ENOTFOUND) {
-			return nil, lms.Errorf(lms.ENOTFOUND, "This join code is not valid.")
-		}
-		return nil, err
-	}
-	return c, nil
 }
 
 // JoinPreview shows a signed-in person the course a join code opens, as a
@@ -227,11 +139,11 @@ func (s *Service) openJoinCode(ctx context.Context, code string) (*lms.Course, e
 // EnrolMode says whether joining with the code needs approval and
 // CoverURL serves the cover to holders of the code. Errors are those of
 // JoinByCode.
-func (s *Service) JoinPreview(ctx context.Context, actor *lms.User, code string) (*CatalogCard, error) {
+func (s *Courses) JoinPreview(ctx context.Context, actor *lms.User, code string) (*CatalogCard, error) {
 	if err := requireUser(actor); err != nil {
 		return nil, err
 	}
-	c, err := s.openJoinCode(ctx, code)
+	c, err := openJoinCode(ctx, s.store, s.now(), code)
 	if err != nil {
 		return nil, err
 	}
@@ -253,11 +165,11 @@ func (s *Service) JoinPreview(ctx context.Context, actor *lms.User, code string)
 // JoinCover opens the cover image of the course a join code opens, for a
 // signed-in holder of the code (ENOTFOUND when the code is not valid or
 // the course has no image cover). The caller closes the file.
-func (s *Service) JoinCover(ctx context.Context, actor *lms.User, code string) (*lms.Upload, *os.File, error) {
+func (s *Courses) JoinCover(ctx context.Context, actor *lms.User, code string) (*lms.Upload, *os.File, error) {
 	if err := requireUser(actor); err != nil {
 		return nil, nil, err
 	}
-	c, err := s.openJoinCode(ctx, code)
+	c, err := openJoinCode(ctx, s.store, s.now(), code)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -269,12 +181,12 @@ func (s *Service) JoinCover(ctx context.Context, actor *lms.User, code string) (
 	if err != nil {
 		return nil, nil, err
 	}
-	return s.openUploadFile(u)
+	return s.uploads.openUploadFile(u)
 }
 
 // coverUpload returns the upload when it is an image (what a cover may
 // show to people outside the course); anything else is ENOTFOUND.
-func (s *Service) coverUpload(ctx context.Context, uploadID int64) (*lms.Upload, error) {
+func (s *Courses) coverUpload(ctx context.Context, uploadID int64) (*lms.Upload, error) {
 	u, err := s.store.UploadByID(ctx, uploadID)
 	if err != nil {
 		return nil, hideMissing(err, "upload")
@@ -288,7 +200,7 @@ func (s *Service) coverUpload(ctx context.Context, uploadID int64) (*lms.Upload,
 // coverVisible checks that actor may see the cover of the course (the
 // upload referenced as "course:<id>"): members may, and so may anyone
 // signed in while the course is in the catalogue and the upload an image.
-func (s *Service) coverVisible(ctx context.Context, actor *lms.User, courseID, uploadID int64) error {
+func (s *Courses) coverVisible(ctx context.Context, actor *lms.User, courseID, uploadID int64) error {
 	_, err := s.load(ctx, actor, courseID, lms.ActViewContent)
 	if !lms.IsCode(err, lms.ENOTFOUND) {
 		return err

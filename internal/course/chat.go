@@ -2,12 +2,37 @@ package course
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
+
+// Chat owns persistent room chat: rooms and their audiences, messages,
+// reactions, read markers and mutes.
+type Chat struct {
+	core
+	store      ChatStore
+	notes      Notifier
+	uploads    *Uploads
+	editWindow time.Duration
+}
+
+// NewChat returns the Chat service; editWindow is how long authors may
+// edit their messages (zero: DefaultEditWindow).
+func NewChat(b Base, st ChatStore, notes Notifier, uploads *Uploads, editWindow time.Duration) *Chat {
+	if editWindow <= 0 {
+		editWindow = DefaultEditWindow
+	}
+	return &Chat{core: newCore(b), store: st, notes: notes, uploads: uploads, editWindow: editWindow}
+}
+
+// apply runs fn in one transaction and announces what it records.
+func (s *Chat) apply(ctx context.Context, fn func(tx *Chat, ch *change) error) ([]*lms.FeedPosition, error) {
+	return apply(ctx, &s.core, s.store, func(st ChatStore) *Chat { t := *s; t.store = st; return &t }, fn)
+}
 
 // RoomView is a room with the caller's unread count.
 type RoomView struct {
@@ -36,7 +61,7 @@ type SeenBy struct {
 
 // room loads a room and checks the caller may be in it: a member of the
 // course, and of the room's group unless they moderate.
-func (s *Service) room(ctx context.Context, actor *lms.User, roomID int64, act lms.CourseAction) (*lms.Room, *Access, error) {
+func (s *Chat) room(ctx context.Context, actor *lms.User, roomID int64, act lms.CourseAction) (*lms.Room, *Access, error) {
 	if err := requireUser(actor); err != nil {
 		return nil, nil, err
 	}
@@ -63,7 +88,7 @@ func (a *Access) inRoom(r *lms.Room) bool {
 // caller's course role ("" for an administrator outside the course) and
 // whether they moderate it: what the live layer checks before subscribing a
 // connection to the room's topic.
-func (s *Service) RoomAccess(ctx context.Context, actor *lms.User, roomID int64) (*lms.Room, lms.CourseRole, bool, error) {
+func (s *Chat) RoomAccess(ctx context.Context, actor *lms.User, roomID int64) (*lms.Room, lms.CourseRole, bool, error) {
 	r, a, err := s.room(ctx, actor, roomID, lms.ActViewContent)
 	if err != nil {
 		return nil, "", false, err
@@ -81,7 +106,7 @@ type RoomVisit struct {
 
 // VisitRoom returns the room with the caller's role and read position, for
 // the "new messages" divider (view_content); one access check.
-func (s *Service) VisitRoom(ctx context.Context, actor *lms.User, roomID int64) (*RoomVisit, error) {
+func (s *Chat) VisitRoom(ctx context.Context, actor *lms.User, roomID int64) (*RoomVisit, error) {
 	r, a, err := s.room(ctx, actor, roomID, lms.ActViewContent)
 	if err != nil {
 		return nil, err
@@ -101,7 +126,7 @@ func (s *Service) VisitRoom(ctx context.Context, actor *lms.User, roomID int64) 
 
 // CreateRoom adds a room to the course, optionally restricted to a group
 // (edit_content).
-func (s *Service) CreateRoom(ctx context.Context, actor *lms.User, courseID int64, name string, groupID int64) (*lms.Room, error) {
+func (s *Chat) CreateRoom(ctx context.Context, actor *lms.User, courseID int64, name string, groupID int64) (*lms.Room, error) {
 	if _, err := s.load(ctx, actor, courseID, lms.ActEditContent); err != nil {
 		return nil, err
 	}
@@ -118,7 +143,7 @@ func (s *Service) CreateRoom(ctx context.Context, actor *lms.User, courseID int6
 }
 
 // RenameRoom renames a room (edit_content).
-func (s *Service) RenameRoom(ctx context.Context, actor *lms.User, roomID int64, name string) (*lms.Room, error) {
+func (s *Chat) RenameRoom(ctx context.Context, actor *lms.User, roomID int64, name string) (*lms.Room, error) {
 	r, _, err := s.room(ctx, actor, roomID, lms.ActEditContent)
 	if err != nil {
 		return nil, err
@@ -132,7 +157,7 @@ func (s *Service) RenameRoom(ctx context.Context, actor *lms.User, roomID int64,
 
 // DeleteRoom deletes a room and its history (edit_content); the main room
 // stays (EINVALID).
-func (s *Service) DeleteRoom(ctx context.Context, actor *lms.User, roomID int64) error {
+func (s *Chat) DeleteRoom(ctx context.Context, actor *lms.User, roomID int64) error {
 	r, _, err := s.room(ctx, actor, roomID, lms.ActEditContent)
 	if err != nil {
 		return err
@@ -140,8 +165,9 @@ func (s *Service) DeleteRoom(ctx context.Context, actor *lms.User, roomID int64)
 	if r.Main {
 		return lms.Errorf(lms.EINVALID, "The main room cannot be deleted.")
 	}
-	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+	_, err = s.apply(ctx, func(tx *Chat, ch *change) error {
 		ch.accessChanged(r.CourseID, 0) // its subscribers lose it
+		ch.audit(actor, lms.AuditContentDelete, fmt.Sprintf("room:%d", roomID), r.Name)
 		return tx.store.DeleteRoom(ctx, roomID)
 	})
 	return err
@@ -149,7 +175,7 @@ func (s *Service) DeleteRoom(ctx context.Context, actor *lms.User, roomID int64)
 
 // ListRooms lists the rooms of the course the caller may see, with unread
 // counts.
-func (s *Service) ListRooms(ctx context.Context, actor *lms.User, courseID int64) ([]*RoomView, error) {
+func (s *Chat) ListRooms(ctx context.Context, actor *lms.User, courseID int64) ([]*RoomView, error) {
 	a, err := s.load(ctx, actor, courseID, lms.ActViewContent)
 	if err != nil {
 		return nil, err
@@ -191,7 +217,7 @@ type Sent struct {
 // SendMessage stores a chat message and announces it on the room's feed.
 // Success means "stored": the announcement is in the outbox with it, so
 // every subscriber gets it, now or once the broker is back.
-func (s *Service) SendMessage(ctx context.Context, actor *lms.User, in SendInput) (*Sent, error) {
+func (s *Chat) SendMessage(ctx context.Context, actor *lms.User, in SendInput) (*Sent, error) {
 	r, a, err := s.room(ctx, actor, in.RoomID, lms.ActViewContent)
 	if err != nil {
 		return nil, err
@@ -226,14 +252,14 @@ func (s *Service) SendMessage(ctx context.Context, actor *lms.User, in SendInput
 		}
 	}
 	if in.UploadID != 0 {
-		if err := s.attachable(ctx, actor, a, in.UploadID); err != nil {
+		if err := s.uploads.attachable(ctx, actor, a, in.UploadID); err != nil {
 			return nil, err
 		}
 	}
 	m := &lms.Message{RoomID: r.ID, AuthorID: actor.ID, Body: in.Body, ReplyTo: in.ReplyTo, UploadID: in.UploadID,
 		IdemKey: in.IdemKey, CreatedAt: now}
 	out := &Sent{Message: m}
-	pos, err := s.apply(ctx, func(tx *Service, ch *change) error {
+	pos, err := s.apply(ctx, func(tx *Chat, ch *change) error {
 		created, err := tx.store.InsertMessage(ctx, m)
 		if err != nil || !created {
 			return err
@@ -256,7 +282,7 @@ func (s *Service) SendMessage(ctx context.Context, actor *lms.User, in SendInput
 		return out, nil
 	}
 	out.Position = pos[0]
-	s.mention(ctx, a, m.Body, map[string]any{"room_id": r.ID, "message_id": m.ID, "room": r.Name})
+	s.notes.Mention(ctx, a, m.Body, map[string]any{"room_id": r.ID, "message_id": m.ID, "room": r.Name})
 	return out, nil
 }
 
@@ -264,7 +290,7 @@ func (s *Service) SendMessage(ctx context.Context, actor *lms.User, in SendInput
 func messageRef(id int64) string { return "message:" + strconv.FormatInt(id, 10) }
 
 // message loads a message, its room and the caller's access.
-func (s *Service) message(ctx context.Context, actor *lms.User, messageID int64) (*lms.Message, *lms.Room, *Access, error) {
+func (s *Chat) message(ctx context.Context, actor *lms.User, messageID int64) (*lms.Message, *lms.Room, *Access, error) {
 	if err := requireUser(actor); err != nil {
 		return nil, nil, nil, err
 	}
@@ -280,7 +306,7 @@ func (s *Service) message(ctx context.Context, actor *lms.User, messageID int64)
 }
 
 // EditMessage changes the caller's own message.
-func (s *Service) EditMessage(ctx context.Context, actor *lms.User, messageID int64, body string) (*lms.Message, error) {
+func (s *Chat) EditMessage(ctx context.Context, actor *lms.User, messageID int64, body string) (*lms.Message, error) {
 	m, r, a, err := s.message(ctx, actor, messageID)
 	if err != nil {
 		return nil, err
@@ -298,7 +324,7 @@ func (s *Service) EditMessage(ctx context.Context, actor *lms.User, messageID in
 		return nil, lms.FieldError("body", "The message is empty.")
 	}
 	now := s.now()
-	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+	_, err = s.apply(ctx, func(tx *Chat, ch *change) error {
 		if err := tx.store.EditMessage(ctx, m.ID, body, now); err != nil {
 			return hideMissing(err, "message")
 		}
@@ -314,7 +340,7 @@ func (s *Service) EditMessage(ctx context.Context, actor *lms.User, messageID in
 
 // DeleteMessage turns a message into a tombstone (its author, or a
 // moderator for anyone's).
-func (s *Service) DeleteMessage(ctx context.Context, actor *lms.User, messageID int64) error {
+func (s *Chat) DeleteMessage(ctx context.Context, actor *lms.User, messageID int64) error {
 	m, r, a, err := s.message(ctx, actor, messageID)
 	if err != nil {
 		return err
@@ -323,7 +349,10 @@ func (s *Service) DeleteMessage(ctx context.Context, actor *lms.User, messageID 
 		return lms.Errorf(lms.EFORBIDDEN, "Only the author or a moderator may delete a message.")
 	}
 	now := s.now()
-	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+	_, err = s.apply(ctx, func(tx *Chat, ch *change) error {
+		if m.AuthorID != actor.ID {
+			ch.audit(actor, lms.AuditModeratorDelete, messageRef(m.ID), fmt.Sprintf("by user %d", m.AuthorID))
+		}
 		if err := tx.store.TombstoneMessage(ctx, m.ID, actor.ID, now); err != nil {
 			return hideMissing(err, "message")
 		}
@@ -341,7 +370,7 @@ func (s *Service) DeleteMessage(ctx context.Context, actor *lms.User, messageID 
 
 // History returns a page of the room's messages, oldest first (see
 // lms.MessageFilter), with their reactions.
-func (s *Service) History(ctx context.Context, actor *lms.User, f lms.MessageFilter) ([]*lms.Message, []*lms.Reaction, error) {
+func (s *Chat) History(ctx context.Context, actor *lms.User, f lms.MessageFilter) ([]*lms.Message, []*lms.Reaction, error) {
 	if _, _, err := s.room(ctx, actor, f.RoomID, lms.ActViewContent); err != nil {
 		return nil, nil, err
 	}
@@ -362,13 +391,13 @@ func (s *Service) History(ctx context.Context, actor *lms.User, f lms.MessageFil
 
 // MarkRoomRead moves the caller's read position forward and announces it
 // (for "seen by").
-func (s *Service) MarkRoomRead(ctx context.Context, actor *lms.User, roomID, lastReadID int64) (*lms.ReadState, error) {
+func (s *Chat) MarkRoomRead(ctx context.Context, actor *lms.User, roomID, lastReadID int64) (*lms.ReadState, error) {
 	r, _, err := s.room(ctx, actor, roomID, lms.ActViewContent)
 	if err != nil {
 		return nil, err
 	}
 	var st *lms.ReadState
-	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+	_, err = s.apply(ctx, func(tx *Chat, ch *change) error {
 		st, err = tx.store.MarkRoomRead(ctx, actor.ID, roomID, lastReadID, s.now())
 		if err != nil {
 			return err
@@ -384,7 +413,7 @@ func (s *Service) MarkRoomRead(ctx context.Context, actor *lms.User, roomID, las
 
 // MessageSeenBy tells a message's author, or a moderator, how many of the
 // room's members have read it and who.
-func (s *Service) MessageSeenBy(ctx context.Context, actor *lms.User, messageID int64) (*SeenBy, error) {
+func (s *Chat) MessageSeenBy(ctx context.Context, actor *lms.User, messageID int64) (*SeenBy, error) {
 	m, r, a, err := s.message(ctx, actor, messageID)
 	if err != nil {
 		return nil, err
@@ -423,16 +452,47 @@ func (s *Service) MessageSeenBy(ctx context.Context, actor *lms.User, messageID 
 	return out, nil
 }
 
-// MuteInRoom stops a member posting in the room for d (moderate); d <= 0
-// lifts the mute. Staff cannot be muted.
-func (s *Service) MuteInRoom(ctx context.Context, actor *lms.User, roomID, userID int64, d time.Duration) error {
+// The rules of mutes: how long one lasts unless the moderator says, and at
+// most.
+const (
+	DefaultMutePeriod = 10 * time.Minute
+	MaxMuteDuration   = 7 * 24 * time.Hour
+)
+
+// MuteInput mutes a member of a room.
+type MuteInput struct {
+	UserID int64 `json:"user_id"`
+	// Seconds is how long the mute lasts: absent, DefaultMutePeriod; 0
+	// lifts the mute; at most MaxMuteDuration.
+	Seconds *int `json:"seconds,omitempty"`
+}
+
+// duration returns the mute's length, checked.
+func (in MuteInput) duration() (time.Duration, error) {
+	if in.Seconds == nil {
+		return DefaultMutePeriod, nil
+	}
+	if *in.Seconds < 0 {
+		return 0, lms.FieldError("seconds", "seconds must not be negative (0 lifts the mute).")
+	}
+	if d := time.Duration(*in.Seconds) * time.Second; d <= MaxMuteDuration {
+		return d, nil
+	}
+	return 0, lms.FieldError("seconds", "A mute lasts at most %d seconds.", int(MaxMuteDuration/time.Second))
+}
+
+// MuteInRoom stops a member posting in the room (moderate) for in's
+// duration; 0 lifts the mute. Staff cannot be muted.
+func (s *Chat) MuteInRoom(ctx context.Context, actor *lms.User, roomID int64, in MuteInput) error {
 	r, _, err := s.room(ctx, actor, roomID, lms.ActModerate)
 	if err != nil {
 		return err
 	}
-	if d > lms.MaxMuteDuration {
-		return lms.FieldError("duration", "A mute lasts at most %v.", lms.MaxMuteDuration)
+	d, err := in.duration()
+	if err != nil {
+		return err
 	}
+	userID := in.UserID
 	e, err := s.store.EnrollmentOf(ctx, r.CourseID, userID)
 	if err != nil {
 		return hideMissing(err, "member")
@@ -444,12 +504,16 @@ func (s *Service) MuteInRoom(ctx context.Context, actor *lms.User, roomID, userI
 	if d > 0 {
 		until = s.now().Add(d)
 	}
-	return s.store.MuteUser(ctx, roomID, userID, until)
+	_, err = s.apply(ctx, func(tx *Chat, ch *change) error {
+		ch.audit(actor, lms.AuditMute, fmt.Sprintf("room:%d/user:%d", roomID, userID), fmt.Sprintf("%d s", int(d/time.Second)))
+		return tx.store.MuteUser(ctx, roomID, userID, until)
+	})
+	return err
 }
 
 // ReactToMessage adds (or with remove, takes back) the caller's emoji on a
 // message.
-func (s *Service) ReactToMessage(ctx context.Context, actor *lms.User, messageID int64, emoji string, remove bool) error {
+func (s *Chat) ReactToMessage(ctx context.Context, actor *lms.User, messageID int64, emoji string, remove bool) error {
 	m, r, a, err := s.message(ctx, actor, messageID)
 	if err != nil {
 		return err
@@ -461,7 +525,7 @@ func (s *Service) ReactToMessage(ctx context.Context, actor *lms.User, messageID
 		return err
 	}
 	x := &lms.Reaction{TargetID: m.ID, UserID: actor.ID, Emoji: emoji}
-	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+	_, err = s.apply(ctx, func(tx *Chat, ch *change) error {
 		var err error
 		if remove {
 			err = tx.store.UnreactMessage(ctx, m.ID, actor.ID, emoji)
@@ -477,25 +541,9 @@ func (s *Service) ReactToMessage(ctx context.Context, actor *lms.User, messageID
 	return err
 }
 
-// ListNotifications returns the caller's notifications, newest first.
-func (s *Service) ListNotifications(ctx context.Context, actor *lms.User, unreadOnly bool, beforeID int64, limit int) ([]*lms.Notification, int, error) {
-	if err := requireUser(actor); err != nil {
-		return nil, 0, err
-	}
-	list, err := s.store.ListNotifications(ctx, lms.NotificationFilter{UserID: actor.ID, UnreadOnly: unreadOnly,
-		BeforeID: beforeID, Limit: limit})
-	if err != nil {
-		return nil, 0, err
-	}
-	unread, err := s.store.CountUnreadNotifications(ctx, actor.ID)
-	return list, unread, err
-}
-
-// MarkNotificationsRead marks the caller's notifications up to upToID (0:
-// all) read and returns how many.
-func (s *Service) MarkNotificationsRead(ctx context.Context, actor *lms.User, upToID int64) (int, error) {
-	if err := requireUser(actor); err != nil {
-		return 0, err
-	}
-	return s.store.MarkNotificationsRead(ctx, actor.ID, upToID, s.now())
+// messageVisible reports whether actor may see the message (a reference
+// to an upload).
+func (s *Chat) messageVisible(ctx context.Context, actor *lms.User, messageID, _ int64) error {
+	_, _, _, err := s.message(ctx, actor, messageID)
+	return err
 }

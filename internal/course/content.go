@@ -8,8 +8,26 @@ import (
 	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
-	"github.com/lyceumhq/lyceum/internal/store"
 )
+
+// Content owns modules and lessons: Markdown rendered and sanitised at
+// save time, release rules, reordering, the outline and search.
+type Content struct {
+	core
+	store    ContentStore
+	uploads  *Uploads
+	progress *Progress
+}
+
+// NewContent returns the Content service.
+func NewContent(b Base, st ContentStore, uploads *Uploads, progress *Progress) *Content {
+	return &Content{core: newCore(b), store: st, uploads: uploads, progress: progress}
+}
+
+// apply runs fn in one transaction and announces what it records.
+func (s *Content) apply(ctx context.Context, fn func(tx *Content, ch *change) error) ([]*lms.FeedPosition, error) {
+	return apply(ctx, &s.core, s.store, func(st ContentStore) *Content { t := *s; t.store = st; return &t }, fn)
+}
 
 // LessonInput is what an editor saves of a lesson.
 type LessonInput struct {
@@ -50,7 +68,7 @@ type Outline struct {
 }
 
 // CreateModule appends a module to the course (edit_content).
-func (s *Service) CreateModule(ctx context.Context, actor *lms.User, courseID int64, title string) (*lms.Module, error) {
+func (s *Content) CreateModule(ctx context.Context, actor *lms.User, courseID int64, title string) (*lms.Module, error) {
 	if _, err := s.load(ctx, actor, courseID, lms.ActEditContent); err != nil {
 		return nil, err
 	}
@@ -65,7 +83,7 @@ func (s *Service) CreateModule(ctx context.Context, actor *lms.User, courseID in
 }
 
 // module loads a module and the caller's access to its course.
-func (s *Service) module(ctx context.Context, actor *lms.User, moduleID int64, act lms.CourseAction) (*lms.Module, *Access, error) {
+func (s *Content) module(ctx context.Context, actor *lms.User, moduleID int64, act lms.CourseAction) (*lms.Module, *Access, error) {
 	if err := requireUser(actor); err != nil {
 		return nil, nil, err
 	}
@@ -81,7 +99,7 @@ func (s *Service) module(ctx context.Context, actor *lms.User, moduleID int64, a
 }
 
 // RenameModule changes a module's title (edit_content).
-func (s *Service) RenameModule(ctx context.Context, actor *lms.User, moduleID int64, title string) (*lms.Module, error) {
+func (s *Content) RenameModule(ctx context.Context, actor *lms.User, moduleID int64, title string) (*lms.Module, error) {
 	m, _, err := s.module(ctx, actor, moduleID, lms.ActEditContent)
 	if err != nil {
 		return nil, err
@@ -95,7 +113,7 @@ func (s *Service) RenameModule(ctx context.Context, actor *lms.User, moduleID in
 
 // DeleteModule deletes a module with its lessons (edit_content); the
 // lessons' uploads lose those references.
-func (s *Service) DeleteModule(ctx context.Context, actor *lms.User, moduleID int64) error {
+func (s *Content) DeleteModule(ctx context.Context, actor *lms.User, moduleID int64) error {
 	m, _, err := s.module(ctx, actor, moduleID, lms.ActEditContent)
 	if err != nil {
 		return err
@@ -104,16 +122,18 @@ func (s *Service) DeleteModule(ctx context.Context, actor *lms.User, moduleID in
 	if err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(tx store.Store) error {
+	_, err = s.apply(ctx, func(tx *Content, ch *change) error {
 		for _, l := range lessons {
 			if l.ModuleID == m.ID {
-				if err := tx.SetUploadRefs(ctx, m.CourseID, lessonRef(l.ID), nil); err != nil {
+				if err := tx.store.SetUploadRefs(ctx, m.CourseID, lessonRef(l.ID), nil); err != nil {
 					return err
 				}
 			}
 		}
-		return tx.DeleteModule(ctx, m.ID)
+		ch.audit(actor, lms.AuditContentDelete, fmt.Sprintf("module:%d", m.ID), m.Title)
+		return tx.store.DeleteModule(ctx, m.ID)
 	})
+	return err
 }
 
 // lessonRef names a lesson as an upload reference.
@@ -136,7 +156,7 @@ func applyLessonInput(l *lms.Lesson, in LessonInput) error {
 
 // CreateLesson appends a lesson to a module (edit_content). The body is
 // rendered and sanitised now; uploads it links are referenced.
-func (s *Service) CreateLesson(ctx context.Context, actor *lms.User, moduleID int64, in LessonInput) (*lms.Lesson, error) {
+func (s *Content) CreateLesson(ctx context.Context, actor *lms.User, moduleID int64, in LessonInput) (*lms.Lesson, error) {
 	m, _, err := s.module(ctx, actor, moduleID, lms.ActEditContent)
 	if err != nil {
 		return nil, err
@@ -145,7 +165,7 @@ func (s *Service) CreateLesson(ctx context.Context, actor *lms.User, moduleID in
 	if err := applyLessonInput(l, in); err != nil {
 		return nil, err
 	}
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx ContentStore) error {
 		if err := tx.CreateLesson(ctx, l); err != nil {
 			return err
 		}
@@ -157,36 +177,16 @@ func (s *Service) CreateLesson(ctx context.Context, actor *lms.User, moduleID in
 	return l, nil
 }
 
-// lesson loads a lesson and the caller's access to its course. Learners do
-// not see drafts (ENOTFOUND).
-func (s *Service) lesson(ctx context.Context, actor *lms.User, lessonID int64, act lms.CourseAction) (*lms.Lesson, *Access, error) {
-	if err := requireUser(actor); err != nil {
-		return nil, nil, err
-	}
-	l, err := s.store.LessonByID(ctx, lessonID)
-	if err != nil {
-		return nil, nil, hideMissing(err, "lesson")
-	}
-	a, err := s.load(ctx, actor, l.CourseID, act)
-	if err != nil {
-		return nil, nil, hideMissing(err, "lesson")
-	}
-	if l.Draft && !a.Can(lms.ActViewDrafts) {
-		return nil, nil, lms.Errorf(lms.ENOTFOUND, "lesson not found")
-	}
-	return l, a, nil
-}
-
 // UpdateLesson saves a lesson (edit_content).
-func (s *Service) UpdateLesson(ctx context.Context, actor *lms.User, lessonID int64, in LessonInput) (*lms.Lesson, error) {
-	l, _, err := s.lesson(ctx, actor, lessonID, lms.ActEditContent)
+func (s *Content) UpdateLesson(ctx context.Context, actor *lms.User, lessonID int64, in LessonInput) (*lms.Lesson, error) {
+	l, _, err := loadLesson(ctx, &s.core, s.store, actor, lessonID, lms.ActEditContent)
 	if err != nil {
 		return nil, err
 	}
 	if err := applyLessonInput(l, in); err != nil {
 		return nil, err
 	}
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx ContentStore) error {
 		if err := tx.UpdateLesson(ctx, l); err != nil {
 			return err
 		}
@@ -200,23 +200,25 @@ func (s *Service) UpdateLesson(ctx context.Context, actor *lms.User, lessonID in
 
 // DeleteLesson deletes a lesson and its progress (edit_content); its
 // uploads lose the reference and are swept if nothing else uses them.
-func (s *Service) DeleteLesson(ctx context.Context, actor *lms.User, lessonID int64) error {
-	l, _, err := s.lesson(ctx, actor, lessonID, lms.ActEditContent)
+func (s *Content) DeleteLesson(ctx context.Context, actor *lms.User, lessonID int64) error {
+	l, _, err := loadLesson(ctx, &s.core, s.store, actor, lessonID, lms.ActEditContent)
 	if err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(tx store.Store) error {
-		if err := tx.SetUploadRefs(ctx, l.CourseID, lessonRef(l.ID), nil); err != nil {
+	_, err = s.apply(ctx, func(tx *Content, ch *change) error {
+		if err := tx.store.SetUploadRefs(ctx, l.CourseID, lessonRef(l.ID), nil); err != nil {
 			return err
 		}
-		return tx.DeleteLesson(ctx, l.ID)
+		ch.audit(actor, lms.AuditContentDelete, lessonRef(l.ID), l.Title)
+		return tx.store.DeleteLesson(ctx, l.ID)
 	})
+	return err
 }
 
 // Reorder applies a drag-and-drop layout of the whole course (edit_content).
 // A layout that does not name exactly the current modules and lessons is
 // stale: ECONFLICT, nothing changes.
-func (s *Service) Reorder(ctx context.Context, actor *lms.User, courseID int64, layout []lms.ModuleLayout) error {
+func (s *Content) Reorder(ctx context.Context, actor *lms.User, courseID int64, layout []lms.ModuleLayout) error {
 	if _, err := s.load(ctx, actor, courseID, lms.ActEditContent); err != nil {
 		return err
 	}
@@ -248,26 +250,8 @@ func release(lessons []*lms.Lesson, progress map[int64]*lms.LessonProgress, staf
 	return out
 }
 
-// states loads the course's lessons (without bodies) with their release
-// state and the caller's progress.
-func (s *Service) states(ctx context.Context, a *Access) ([]*LessonState, map[int64]*lms.LessonProgress, error) {
-	lessons, err := s.store.ListLessons(ctx, a.Course.ID, false)
-	if err != nil {
-		return nil, nil, err
-	}
-	rows, err := s.store.ListProgress(ctx, a.Course.ID, a.User.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	progress := map[int64]*lms.LessonProgress{}
-	for _, p := range rows {
-		progress[p.LessonID] = p
-	}
-	return release(lessons, progress, a.Can(lms.ActViewDrafts), s.now()), progress, nil
-}
-
 // Outline returns the course's modules and lessons as the caller sees them.
-func (s *Service) Outline(ctx context.Context, actor *lms.User, courseID int64) (*Outline, error) {
+func (s *Content) Outline(ctx context.Context, actor *lms.User, courseID int64) (*Outline, error) {
 	a, err := s.load(ctx, actor, courseID, lms.ActViewContent)
 	if err != nil {
 		return nil, err
@@ -276,7 +260,7 @@ func (s *Service) Outline(ctx context.Context, actor *lms.User, courseID int64) 
 	if err != nil {
 		return nil, err
 	}
-	states, progress, err := s.states(ctx, a)
+	states, progress, err := lessonStates(ctx, &s.core, s.store, a)
 	if err != nil {
 		return nil, err
 	}
@@ -299,12 +283,12 @@ func (s *Service) Outline(ctx context.Context, actor *lms.User, courseID int64) 
 // GetLesson returns a lesson with its body. For a learner it must be
 // released (EFORBIDDEN with the reason otherwise), and opening it is
 // recorded in their progress.
-func (s *Service) GetLesson(ctx context.Context, actor *lms.User, lessonID int64) (*LessonState, error) {
-	l, a, err := s.lesson(ctx, actor, lessonID, lms.ActViewContent)
+func (s *Content) GetLesson(ctx context.Context, actor *lms.User, lessonID int64) (*LessonState, error) {
+	l, a, err := loadLesson(ctx, &s.core, s.store, actor, lessonID, lms.ActViewContent)
 	if err != nil {
 		return nil, err
 	}
-	states, _, err := s.states(ctx, a)
+	states, _, err := lessonStates(ctx, &s.core, s.store, a)
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +301,7 @@ func (s *Service) GetLesson(ctx context.Context, actor *lms.User, lessonID int64
 		}
 		st.Lesson = l
 		if a.Role == lms.CourseLearner {
-			p, err := s.recordProgress(ctx, a, l, st.Progress, lms.ProgressUpdate{UserID: actor.ID, LessonID: l.ID,
+			p, err := s.progress.recordProgress(ctx, a, l, st.Progress, lms.ProgressUpdate{UserID: actor.ID, LessonID: l.ID,
 				At: s.now(), Complete: l.Rule() == lms.CompleteViewed})
 			if err != nil {
 				return nil, err
@@ -331,7 +315,7 @@ func (s *Service) GetLesson(ctx context.Context, actor *lms.User, lessonID int64
 
 // Search finds lessons of the course by title or text; drafts only for
 // those who may see them.
-func (s *Service) Search(ctx context.Context, actor *lms.User, courseID int64, query string, limit int) ([]*lms.Lesson, error) {
+func (s *Content) Search(ctx context.Context, actor *lms.User, courseID int64, query string, limit int) ([]*lms.Lesson, error) {
 	a, err := s.load(ctx, actor, courseID, lms.ActViewContent)
 	if err != nil {
 		return nil, err

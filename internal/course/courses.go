@@ -3,13 +3,31 @@ package course
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
-	"github.com/lyceumhq/lyceum/internal/store"
 )
+
+// Courses owns courses themselves: creating, listing, updating (by patch),
+// publishing, deleting, who may create them, and the catalogue.
+type Courses struct {
+	core
+	store   CoursesStore
+	uploads *Uploads
+}
+
+// NewCourses returns the Courses service.
+func NewCourses(b Base, st CoursesStore, uploads *Uploads) *Courses {
+	return &Courses{core: newCore(b), store: st, uploads: uploads}
+}
+
+// apply runs fn in one transaction and announces what it records.
+func (s *Courses) apply(ctx context.Context, fn func(tx *Courses, ch *change) error) ([]*lms.FeedPosition, error) {
+	return apply(ctx, &s.core, s.store, func(st CoursesStore) *Courses { t := *s; t.store = st; return &t }, fn)
+}
 
 // CreatorPolicy says who may create courses (a site setting).
 type CreatorPolicy string
@@ -65,7 +83,7 @@ func (a *Access) view() *CourseView {
 }
 
 // CreatorPolicy returns who may create courses.
-func (s *Service) CreatorPolicy(ctx context.Context) (CreatorPolicy, error) {
+func (s *Courses) CreatorPolicy(ctx context.Context) (CreatorPolicy, error) {
 	set, err := s.store.GetSettings(ctx)
 	switch {
 	case err != nil:
@@ -78,7 +96,7 @@ func (s *Service) CreatorPolicy(ctx context.Context) (CreatorPolicy, error) {
 }
 
 // SetCreatorPolicy changes who may create courses (administrators only).
-func (s *Service) SetCreatorPolicy(ctx context.Context, actor *lms.User, p CreatorPolicy) error {
+func (s *Courses) SetCreatorPolicy(ctx context.Context, actor *lms.User, p CreatorPolicy) error {
 	if err := requireUser(actor); err != nil {
 		return err
 	}
@@ -88,7 +106,7 @@ func (s *Service) SetCreatorPolicy(ctx context.Context, actor *lms.User, p Creat
 	if p != CreatorsAnyone && p != CreatorsAdmins {
 		return lms.FieldError("policy", "The policy must be anyone or admins.")
 	}
-	return s.store.InTx(ctx, func(tx store.Store) error {
+	return s.store.InTx(ctx, func(tx CoursesStore) error {
 		set, err := tx.GetSettings(ctx)
 		if err != nil {
 			return err
@@ -100,7 +118,7 @@ func (s *Service) SetCreatorPolicy(ctx context.Context, actor *lms.User, p Creat
 
 // CreateCourse creates a draft course with the caller as its instructor, a
 // main chat room and a general forum.
-func (s *Service) CreateCourse(ctx context.Context, actor *lms.User, in CourseInput) (*CourseView, error) {
+func (s *Courses) CreateCourse(ctx context.Context, actor *lms.User, in CourseInput) (*CourseView, error) {
 	if err := requireUser(actor); err != nil {
 		return nil, err
 	}
@@ -116,7 +134,7 @@ func (s *Service) CreateCourse(ctx context.Context, actor *lms.User, in CourseIn
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx CoursesStore) error {
 		if err := tx.CreateCourse(ctx, c); err != nil {
 			return err
 		}
@@ -145,7 +163,7 @@ func applyCourseInput(c *lms.Course, in CourseInput) {
 }
 
 // GetCourse returns the course as the caller sees it.
-func (s *Service) GetCourse(ctx context.Context, actor *lms.User, courseID int64) (*CourseView, error) {
+func (s *Courses) GetCourse(ctx context.Context, actor *lms.User, courseID int64) (*CourseView, error) {
 	a, err := s.load(ctx, actor, courseID, lms.ActViewContent)
 	if err != nil {
 		return nil, err
@@ -156,7 +174,7 @@ func (s *Service) GetCourse(ctx context.Context, actor *lms.User, courseID int64
 // ListCourses returns the courses the caller belongs to (administrators:
 // every course), each as the caller sees it. Learners do not see draft
 // courses; the total is reduced by the drafts hidden from this page only.
-func (s *Service) ListCourses(ctx context.Context, actor *lms.User, f lms.CourseFilter) ([]*CourseView, int, error) {
+func (s *Courses) ListCourses(ctx context.Context, actor *lms.User, f lms.CourseFilter) ([]*CourseView, int, error) {
 	if err := requireUser(actor); err != nil {
 		return nil, 0, err
 	}
@@ -186,59 +204,88 @@ func (s *Service) ListCourses(ctx context.Context, actor *lms.User, f lms.Course
 	return out, total, nil
 }
 
-// UpdateCourse saves the course's details (manage_course).
-func (s *Service) UpdateCourse(ctx context.Context, actor *lms.User, courseID int64, in CourseInput) (*CourseView, error) {
-	a, err := s.load(ctx, actor, courseID, lms.ActManageCourse)
+// UpdateCourse changes the fields p sets and nothing else, so two people
+// saving different fields at once both keep their change. Join settings
+// need manage_people, every other field manage_course. Hiding a course
+// (a visibility change) re-checks its members' live subscriptions.
+func (s *Courses) UpdateCourse(ctx context.Context, actor *lms.User, courseID int64, p lms.CoursePatch) (*CourseView, error) {
+	act := lms.ActManageCourse
+	if !p.Settings() {
+		act = lms.ActManagePeople
+	}
+	a, err := s.load(ctx, actor, courseID, act)
 	if err != nil {
 		return nil, err
 	}
-	applyCourseInput(a.Course, in)
-	if err := a.Course.Validate(); err != nil {
-		return nil, err
+	if p.Joins() && !a.Can(lms.ActManagePeople) {
+		return nil, errForbidden()
 	}
-	err = s.store.InTx(ctx, func(tx store.Store) error {
-		if err := tx.UpdateCourse(ctx, a.Course); err != nil {
-			return err
-		}
-		// The cover image is seen by everyone in the course and kept from the sweep.
-		return tx.SetUploadRefs(ctx, courseID, courseRef(courseID), uploadRefs(a.Course.CoverPath))
-	})
-	if err != nil {
+	if err := s.patch(ctx, a, p); err != nil {
 		return nil, err
 	}
 	return a.view(), nil
 }
 
-// courseRef names the course itself (its cover image) as an upload reference.
+// patch stores p over the course of a, checking the course that results,
+// and leaves the stored course in a.
+func (s *Courses) patch(ctx context.Context, a *Access, p lms.CoursePatch) error {
+	p.Trim()
+	if p.Empty() {
+		return nil
+	}
+	id := a.Course.ID
+	_, err := s.apply(ctx, func(tx *Courses, ch *change) error {
+		cur, err := tx.store.CourseByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		next := *cur
+		p.Apply(&next)
+		if err := next.Validate(); err != nil {
+			return err
+		}
+		stored, err := tx.store.PatchCourse(ctx, id, p)
+		if err != nil {
+			return err
+		}
+		if p.CoverPath != nil {
+			// The cover image is seen by everyone in the course and kept from the sweep.
+			if err := tx.store.SetUploadRefs(ctx, id, courseRef(id), uploadRefs(stored.CoverPath)); err != nil {
+				return err
+			}
+		}
+		if stored.Visibility != cur.Visibility {
+			ch.accessChanged(id, 0) // a hidden course is closed to its learners
+		}
+		ch.audit(a.User, lms.AuditCourseUpdate, courseRef(id), patchDetail(p))
+		a.Course = stored
+		return nil
+	})
+	return err
+}
+
+// patchDetail names the fields a patch changes, for the audit log.
+func patchDetail(p lms.CoursePatch) string {
+	b, _ := json.Marshal(p) // plain data
+	return string(b)
+}
+
 func courseRef(id int64) string { return "course:" + strconv.FormatInt(id, 10) }
 
-// SetVisibility publishes, archives or un-publishes the course (manage_course).
-func (s *Service) SetVisibility(ctx context.Context, actor *lms.User, courseID int64, v lms.CourseVisibility) (*CourseView, error) {
-	a, err := s.load(ctx, actor, courseID, lms.ActManageCourse)
-	if err != nil {
-		return nil, err
-	}
-	if !v.Valid() {
-		return nil, lms.FieldError("visibility", "The visibility must be draft, published or archived.")
-	}
-	a.Course.Visibility = v
-	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
-		ch.accessChanged(courseID, 0) // a hidden course is closed to its learners
-		return tx.store.UpdateCourse(ctx, a.Course)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return a.view(), nil
+// SetVisibility publishes, archives or un-publishes the course
+// (manage_course): UpdateCourse with only the visibility.
+func (s *Courses) SetVisibility(ctx context.Context, actor *lms.User, courseID int64, v lms.CourseVisibility) (*CourseView, error) {
+	return s.UpdateCourse(ctx, actor, courseID, lms.CoursePatch{Visibility: &v})
 }
 
 // DeleteCourse deletes the course and everything in it (manage_course).
-func (s *Service) DeleteCourse(ctx context.Context, actor *lms.User, courseID int64) error {
+func (s *Courses) DeleteCourse(ctx context.Context, actor *lms.User, courseID int64) error {
 	if _, err := s.load(ctx, actor, courseID, lms.ActManageCourse); err != nil {
 		return err
 	}
-	_, err := s.apply(ctx, func(tx *Service, ch *change) error {
+	_, err := s.apply(ctx, func(tx *Courses, ch *change) error {
 		ch.accessChanged(courseID, 0)
+		ch.audit(actor, lms.AuditCourseDelete, courseRef(courseID), "")
 		return tx.store.DeleteCourse(ctx, courseID)
 	})
 	return err
@@ -255,22 +302,22 @@ type JoinSettings struct {
 
 // ConfigureJoin sets the join code's settings, generating a code when there
 // is none or Regenerate is set (manage_people).
-func (s *Service) ConfigureJoin(ctx context.Context, actor *lms.User, courseID int64, js JoinSettings) (*CourseView, error) {
+func (s *Courses) ConfigureJoin(ctx context.Context, actor *lms.User, courseID int64, js JoinSettings) (*CourseView, error) {
 	a, err := s.load(ctx, actor, courseID, lms.ActManagePeople)
 	if err != nil {
 		return nil, err
 	}
-	c := a.Course
-	c.JoinEnabled, c.JoinExpiresAt, c.JoinNeedsApprove = js.Enabled, js.ExpiresAt, js.NeedsApproval
-	if c.JoinCode != "" && !js.Regenerate {
-		if err := s.store.UpdateCourse(ctx, c); err != nil {
+	p := lms.CoursePatch{JoinEnabled: &js.Enabled, JoinExpiresAt: &js.ExpiresAt, JoinNeedsApprove: &js.NeedsApproval}
+	if a.Course.JoinCode != "" && !js.Regenerate {
+		if err := s.patch(ctx, a, p); err != nil {
 			return nil, err
 		}
 		return a.view(), nil
 	}
 	for range joinCodeAttempts {
-		c.JoinCode = newJoinCode()
-		err = s.store.UpdateCourse(ctx, c)
+		code := newJoinCode()
+		p.JoinCode = &code
+		err = s.patch(ctx, a, p)
 		if !lms.IsCode(err, lms.ECONFLICT) {
 			break
 		}

@@ -2,11 +2,35 @@ package course
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
+
+// Discussion owns forums, threads and posts, with mentions and reactions.
+type Discussion struct {
+	core
+	store      DiscussionStore
+	notes      Notifier
+	editWindow time.Duration
+}
+
+// NewDiscussion returns the Discussion service; editWindow is how long
+// authors may edit their posts (zero: DefaultEditWindow).
+func NewDiscussion(b Base, st DiscussionStore, notes Notifier, editWindow time.Duration) *Discussion {
+	if editWindow <= 0 {
+		editWindow = DefaultEditWindow
+	}
+	return &Discussion{core: newCore(b), store: st, notes: notes, editWindow: editWindow}
+}
+
+// apply runs fn in one transaction and announces what it records.
+func (s *Discussion) apply(ctx context.Context, fn func(tx *Discussion, ch *change) error) ([]*lms.FeedPosition, error) {
+	return apply(ctx, &s.core, s.store, func(st DiscussionStore) *Discussion { t := *s; t.store = st; return &t }, fn)
+}
 
 // mentionPattern finds @username (usernames as auth allows them).
 var mentionPattern = regexp.MustCompile(`(?:^|[^\w@])@([A-Za-z0-9][A-Za-z0-9_.-]{1,39})`)
@@ -19,7 +43,7 @@ type ThreadView struct {
 }
 
 // CreateForum adds a forum to the course (edit_content).
-func (s *Service) CreateForum(ctx context.Context, actor *lms.User, f *lms.Forum) (*lms.Forum, error) {
+func (s *Discussion) CreateForum(ctx context.Context, actor *lms.User, f *lms.Forum) (*lms.Forum, error) {
 	if _, err := s.load(ctx, actor, f.CourseID, lms.ActEditContent); err != nil {
 		return nil, err
 	}
@@ -31,7 +55,7 @@ func (s *Service) CreateForum(ctx context.Context, actor *lms.User, f *lms.Forum
 }
 
 // forum loads a forum and the caller's access to its course.
-func (s *Service) forum(ctx context.Context, actor *lms.User, forumID int64, act lms.CourseAction) (*lms.Forum, *Access, error) {
+func (s *Discussion) forum(ctx context.Context, actor *lms.User, forumID int64, act lms.CourseAction) (*lms.Forum, *Access, error) {
 	if err := requireUser(actor); err != nil {
 		return nil, nil, err
 	}
@@ -44,7 +68,7 @@ func (s *Service) forum(ctx context.Context, actor *lms.User, forumID int64, act
 }
 
 // UpdateForum renames a forum (edit_content).
-func (s *Service) UpdateForum(ctx context.Context, actor *lms.User, forumID int64, title, description string) (*lms.Forum, error) {
+func (s *Discussion) UpdateForum(ctx context.Context, actor *lms.User, forumID int64, title, description string) (*lms.Forum, error) {
 	f, _, err := s.forum(ctx, actor, forumID, lms.ActEditContent)
 	if err != nil {
 		return nil, err
@@ -57,20 +81,21 @@ func (s *Service) UpdateForum(ctx context.Context, actor *lms.User, forumID int6
 }
 
 // DeleteForum deletes a forum with its threads (edit_content).
-func (s *Service) DeleteForum(ctx context.Context, actor *lms.User, forumID int64) error {
+func (s *Discussion) DeleteForum(ctx context.Context, actor *lms.User, forumID int64) error {
 	f, _, err := s.forum(ctx, actor, forumID, lms.ActEditContent)
 	if err != nil {
 		return err
 	}
-	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+	_, err = s.apply(ctx, func(tx *Discussion, ch *change) error {
 		ch.accessChanged(f.CourseID, 0) // its followers and those of its threads lose them
+		ch.audit(actor, lms.AuditContentDelete, fmt.Sprintf("forum:%d", forumID), f.Title)
 		return tx.store.DeleteForum(ctx, forumID)
 	})
 	return err
 }
 
 // ListForums lists the course's forums (any member).
-func (s *Service) ListForums(ctx context.Context, actor *lms.User, courseID int64) ([]*lms.Forum, error) {
+func (s *Discussion) ListForums(ctx context.Context, actor *lms.User, courseID int64) ([]*lms.Forum, error) {
 	if _, err := s.load(ctx, actor, courseID, lms.ActViewContent); err != nil {
 		return nil, err
 	}
@@ -94,7 +119,7 @@ func checkBody(md string) error {
 }
 
 // CreateThread opens a thread with its first post (any member).
-func (s *Service) CreateThread(ctx context.Context, actor *lms.User, forumID int64, title, bodyMD string) (*ThreadView, error) {
+func (s *Discussion) CreateThread(ctx context.Context, actor *lms.User, forumID int64, title, bodyMD string) (*ThreadView, error) {
 	_, a, err := s.forum(ctx, actor, forumID, lms.ActViewContent)
 	if err != nil {
 		return nil, err
@@ -113,7 +138,7 @@ func (s *Service) CreateThread(ctx context.Context, actor *lms.User, forumID int
 	}
 	p := &lms.Post{AuthorID: actor.ID, BodyMD: bodyMD, BodyHTML: RenderMarkdown(bodyMD), AuthorName: actor.Name,
 		AuthorUsername: actor.Username, CreatedAt: now}
-	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+	_, err = s.apply(ctx, func(tx *Discussion, ch *change) error {
 		if err := tx.store.CreateThread(ctx, t, p); err != nil {
 			return err
 		}
@@ -123,12 +148,12 @@ func (s *Service) CreateThread(ctx context.Context, actor *lms.User, forumID int
 	if err != nil {
 		return nil, err
 	}
-	s.mention(ctx, a, bodyMD, map[string]any{"thread_id": t.ID, "post_id": p.ID, "title": t.Title})
+	s.notes.Mention(ctx, a, bodyMD, map[string]any{"thread_id": t.ID, "post_id": p.ID, "title": t.Title})
 	return &ThreadView{Thread: t, Posts: []*lms.Post{p}, Reactions: []*lms.Reaction{}}, nil
 }
 
 // thread loads a thread and the caller's access to its course.
-func (s *Service) thread(ctx context.Context, actor *lms.User, threadID int64, act lms.CourseAction) (*lms.Thread, *Access, error) {
+func (s *Discussion) thread(ctx context.Context, actor *lms.User, threadID int64, act lms.CourseAction) (*lms.Thread, *Access, error) {
 	if err := requireUser(actor); err != nil {
 		return nil, nil, err
 	}
@@ -141,7 +166,7 @@ func (s *Service) thread(ctx context.Context, actor *lms.User, threadID int64, a
 }
 
 // ListThreads lists a forum's threads with the caller's unread markers.
-func (s *Service) ListThreads(ctx context.Context, actor *lms.User, forumID int64, limit, offset int) ([]*lms.Thread, int, error) {
+func (s *Discussion) ListThreads(ctx context.Context, actor *lms.User, forumID int64, limit, offset int) ([]*lms.Thread, int, error) {
 	if _, _, err := s.forum(ctx, actor, forumID, lms.ActViewContent); err != nil {
 		return nil, 0, err
 	}
@@ -149,7 +174,7 @@ func (s *Service) ListThreads(ctx context.Context, actor *lms.User, forumID int6
 }
 
 // GetThread returns a thread with its posts and marks it read.
-func (s *Service) GetThread(ctx context.Context, actor *lms.User, threadID int64) (*ThreadView, error) {
+func (s *Discussion) GetThread(ctx context.Context, actor *lms.User, threadID int64) (*ThreadView, error) {
 	t, _, err := s.thread(ctx, actor, threadID, lms.ActViewContent)
 	if err != nil {
 		return nil, err
@@ -172,7 +197,7 @@ func (s *Service) GetThread(ctx context.Context, actor *lms.User, threadID int64
 // parentID 0 replies to the thread; a reply deeper than lms.MaxPostDepth is
 // attached to its parent's parent. Mentions and the parent's author are
 // notified; the post is announced on the thread's topic.
-func (s *Service) Reply(ctx context.Context, actor *lms.User, threadID, parentID int64, bodyMD string) (*lms.Post, error) {
+func (s *Discussion) Reply(ctx context.Context, actor *lms.User, threadID, parentID int64, bodyMD string) (*lms.Post, error) {
 	t, a, err := s.thread(ctx, actor, threadID, lms.ActViewContent)
 	if err != nil {
 		return nil, err
@@ -204,7 +229,7 @@ func (s *Service) Reply(ctx context.Context, actor *lms.User, threadID, parentID
 	}
 	p := &lms.Post{ThreadID: threadID, ParentID: parentID, AuthorID: actor.ID, BodyMD: bodyMD,
 		BodyHTML: RenderMarkdown(bodyMD), AuthorName: actor.Name, AuthorUsername: actor.Username, CreatedAt: s.now()}
-	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+	_, err = s.apply(ctx, func(tx *Discussion, ch *change) error {
 		if err := tx.store.CreatePost(ctx, p, a.Staff()); err != nil {
 			return err
 		}
@@ -218,47 +243,15 @@ func (s *Service) Reply(ctx context.Context, actor *lms.User, threadID, parentID
 	}
 	payload := map[string]any{"thread_id": threadID, "post_id": p.ID, "title": t.Title, "by": actor.Username,
 		"by_name": actor.Name}
-	notified := s.mention(ctx, a, bodyMD, payload)
+	notified := s.notes.Mention(ctx, a, bodyMD, payload)
 	if parent != nil && parent.AuthorID != actor.ID && !notified[parent.AuthorID] {
-		s.notify(ctx, parent.AuthorID, lms.NotifyReply, payload)
+		s.notes.Notify(ctx, parent.AuthorID, lms.NotifyReply, payload)
 	}
 	return p, nil
 }
 
-// mention notifies the course's active members @mentioned in body (not
-// the author) and returns who was notified. Each name is looked up once
-// (logins match case-insensitively), however often it is mentioned.
-func (s *Service) mention(ctx context.Context, a *Access, body string, payload map[string]any) map[int64]bool {
-	notified := map[int64]bool{}
-	looked := map[string]bool{}
-	for _, m := range mentionPattern.FindAllStringSubmatch(body, -1) {
-		if len(notified) >= maxMentionsPerPost {
-			break
-		}
-		name := strings.ToLower(strings.TrimRight(m[1], "."))
-		if looked[name] {
-			continue
-		}
-		looked[name] = true
-		u, err := s.store.UserByLogin(ctx, name)
-		if err != nil || u.ID == a.User.ID || notified[u.ID] || !strings.EqualFold(u.Username, name) {
-			continue
-		}
-		if e, err := s.store.EnrollmentOf(ctx, a.Course.ID, u.ID); err != nil || e.Status != lms.EnrollActive {
-			continue
-		}
-		p := map[string]any{"course_id": a.Course.ID, "by": a.User.Username, "by_name": a.User.Name}
-		for k, v := range payload {
-			p[k] = v
-		}
-		s.notify(ctx, u.ID, lms.NotifyMention, p)
-		notified[u.ID] = true
-	}
-	return notified
-}
-
 // post loads a post, its thread and the caller's access.
-func (s *Service) post(ctx context.Context, actor *lms.User, postID int64) (*lms.Post, *lms.Thread, *Access, error) {
+func (s *Discussion) post(ctx context.Context, actor *lms.User, postID int64) (*lms.Post, *lms.Thread, *Access, error) {
 	if err := requireUser(actor); err != nil {
 		return nil, nil, nil, err
 	}
@@ -274,7 +267,7 @@ func (s *Service) post(ctx context.Context, actor *lms.User, postID int64) (*lms
 }
 
 // EditPost changes the caller's own post within the edit window.
-func (s *Service) EditPost(ctx context.Context, actor *lms.User, postID int64, bodyMD string) (*lms.Post, error) {
+func (s *Discussion) EditPost(ctx context.Context, actor *lms.User, postID int64, bodyMD string) (*lms.Post, error) {
 	p, t, a, err := s.post(ctx, actor, postID)
 	if err != nil {
 		return nil, err
@@ -296,7 +289,7 @@ func (s *Service) EditPost(ctx context.Context, actor *lms.User, postID int64, b
 		return nil, err
 	}
 	html := RenderMarkdown(bodyMD)
-	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+	_, err = s.apply(ctx, func(tx *Discussion, ch *change) error {
 		if err := tx.store.EditPost(ctx, postID, bodyMD, html, now); err != nil {
 			return hideMissing(err, "post")
 		}
@@ -311,7 +304,7 @@ func (s *Service) EditPost(ctx context.Context, actor *lms.User, postID int64, b
 }
 
 // DeletePost turns a post into a tombstone (its author or a moderator).
-func (s *Service) DeletePost(ctx context.Context, actor *lms.User, postID int64) error {
+func (s *Discussion) DeletePost(ctx context.Context, actor *lms.User, postID int64) error {
 	p, t, a, err := s.post(ctx, actor, postID)
 	if err != nil {
 		return err
@@ -320,7 +313,10 @@ func (s *Service) DeletePost(ctx context.Context, actor *lms.User, postID int64)
 		return lms.Errorf(lms.EFORBIDDEN, "Only the author or a moderator may delete a post.")
 	}
 	now := s.now()
-	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+	_, err = s.apply(ctx, func(tx *Discussion, ch *change) error {
+		if p.AuthorID != actor.ID {
+			ch.audit(actor, lms.AuditModeratorDelete, fmt.Sprintf("post:%d", postID), fmt.Sprintf("by user %d", p.AuthorID))
+		}
 		if err := tx.store.TombstonePost(ctx, postID, actor.ID, now); err != nil {
 			return hideMissing(err, "post")
 		}
@@ -338,7 +334,7 @@ type ThreadFlags struct {
 }
 
 // SetThreadFlags pins or locks a thread (moderate).
-func (s *Service) SetThreadFlags(ctx context.Context, actor *lms.User, threadID int64, f ThreadFlags) (*lms.Thread, error) {
+func (s *Discussion) SetThreadFlags(ctx context.Context, actor *lms.User, threadID int64, f ThreadFlags) (*lms.Thread, error) {
 	t, _, err := s.thread(ctx, actor, threadID, lms.ActModerate)
 	if err != nil {
 		return nil, err
@@ -354,7 +350,7 @@ func (s *Service) SetThreadFlags(ctx context.Context, actor *lms.User, threadID 
 
 // MarkAnswer marks a reply as the thread's answer, or clears it with
 // postID 0 (the thread's author or a moderator).
-func (s *Service) MarkAnswer(ctx context.Context, actor *lms.User, threadID, postID int64) (*lms.Thread, error) {
+func (s *Discussion) MarkAnswer(ctx context.Context, actor *lms.User, threadID, postID int64) (*lms.Thread, error) {
 	t, a, err := s.thread(ctx, actor, threadID, lms.ActViewContent)
 	if err != nil {
 		return nil, err
@@ -373,8 +369,8 @@ func (s *Service) MarkAnswer(ctx context.Context, actor *lms.User, threadID, pos
 }
 
 // updateThread saves the thread's flags and answer and announces them.
-func (s *Service) updateThread(ctx context.Context, t *lms.Thread) (*lms.Thread, error) {
-	_, err := s.apply(ctx, func(tx *Service, ch *change) error {
+func (s *Discussion) updateThread(ctx context.Context, t *lms.Thread) (*lms.Thread, error) {
+	_, err := s.apply(ctx, func(tx *Discussion, ch *change) error {
 		if err := tx.store.UpdateThread(ctx, t); err != nil {
 			return err
 		}
@@ -388,20 +384,21 @@ func (s *Service) updateThread(ctx context.Context, t *lms.Thread) (*lms.Thread,
 }
 
 // DeleteThread deletes a thread and its posts (moderate).
-func (s *Service) DeleteThread(ctx context.Context, actor *lms.User, threadID int64) error {
+func (s *Discussion) DeleteThread(ctx context.Context, actor *lms.User, threadID int64) error {
 	t, _, err := s.thread(ctx, actor, threadID, lms.ActModerate)
 	if err != nil {
 		return err
 	}
-	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+	_, err = s.apply(ctx, func(tx *Discussion, ch *change) error {
 		ch.accessChanged(t.CourseID, 0) // its followers lose it
+		ch.audit(actor, lms.AuditModeratorDelete, fmt.Sprintf("thread:%d", threadID), t.Title)
 		return tx.store.DeleteThread(ctx, threadID)
 	})
 	return err
 }
 
 // ReactToPost adds (or with remove, takes back) the caller's emoji on a post.
-func (s *Service) ReactToPost(ctx context.Context, actor *lms.User, postID int64, emoji string, remove bool) error {
+func (s *Discussion) ReactToPost(ctx context.Context, actor *lms.User, postID int64, emoji string, remove bool) error {
 	p, t, a, err := s.post(ctx, actor, postID)
 	if err != nil {
 		return err
@@ -413,7 +410,7 @@ func (s *Service) ReactToPost(ctx context.Context, actor *lms.User, postID int64
 		return err
 	}
 	r := &lms.Reaction{TargetID: p.ID, UserID: actor.ID, Emoji: emoji}
-	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+	_, err = s.apply(ctx, func(tx *Discussion, ch *change) error {
 		var err error
 		if remove {
 			err = tx.store.Unreact(ctx, p.ID, actor.ID, emoji)
@@ -427,4 +424,27 @@ func (s *Service) ReactToPost(ctx context.Context, actor *lms.User, postID int64
 		return nil
 	})
 	return err
+}
+
+// ForumAccess checks that actor may read the forum's threads (view_content)
+// and returns the forum: what the live layer checks before subscribing a
+// connection to the forum's topic. Errors are those of ListThreads.
+func (s *Discussion) ForumAccess(ctx context.Context, actor *lms.User, forumID int64) (*lms.Forum, error) {
+	f, _, err := s.forum(ctx, actor, forumID, lms.ActViewContent)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// ThreadAccess checks that actor may read the thread (a member of its
+// course, or an administrator) and returns it, without marking it read or
+// loading its posts: what the live layer checks before subscribing a
+// connection to the thread's topic. Errors are those of GetThread.
+func (s *Discussion) ThreadAccess(ctx context.Context, actor *lms.User, threadID int64) (*lms.Thread, error) {
+	t, _, err := s.thread(ctx, actor, threadID, lms.ActViewContent)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
 }

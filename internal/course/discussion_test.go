@@ -15,16 +15,16 @@ func TestLockedThreadRefusesLearnersAndStoresNothing(t *testing.T) {
 	ctx := t.Context()
 	yes := true
 	th := f.thread.Thread
-	must(f.svc.SetThreadFlags(ctx, f.as("ta"), th.ID, ThreadFlags{Locked: &yes})).get(t)
-	before := len(must(f.svc.GetThread(ctx, f.as("learner"), th.ID)).get(t).Posts)
-	_, err := f.svc.Reply(ctx, f.as("learner"), th.ID, 0, "let me in")
+	must(f.svc.Discussion.SetThreadFlags(ctx, f.as("ta"), th.ID, ThreadFlags{Locked: &yes})).get(t)
+	before := len(must(f.svc.Discussion.GetThread(ctx, f.as("learner"), th.ID)).get(t).Posts)
+	_, err := f.svc.Discussion.Reply(ctx, f.as("learner"), th.ID, 0, "let me in")
 	wantCode(t, err, lms.EFORBIDDEN)
-	_, err = f.svc.EditPost(ctx, f.as("learner"), f.thread.Posts[0].ID, "edited")
+	_, err = f.svc.Discussion.EditPost(ctx, f.as("learner"), f.thread.Posts[0].ID, "edited")
 	wantCode(t, err, lms.EFORBIDDEN)
-	if after := len(must(f.svc.GetThread(ctx, f.as("learner"), th.ID)).get(t).Posts); after != before {
+	if after := len(must(f.svc.Discussion.GetThread(ctx, f.as("learner"), th.ID)).get(t).Posts); after != before {
 		t.Fatalf("%d posts after a refused reply, want %d", after, before)
 	}
-	must(f.svc.Reply(ctx, f.as("instructor"), th.ID, 0, "Closing note")).get(t)
+	must(f.svc.Discussion.Reply(ctx, f.as("instructor"), th.ID, 0, "Closing note")).get(t)
 }
 
 func TestRepliesNestTwoLevelsAndNotify(t *testing.T) {
@@ -32,25 +32,25 @@ func TestRepliesNestTwoLevelsAndNotify(t *testing.T) {
 	ctx := t.Context()
 	th := f.thread.Thread
 	// f.reply (TA, depth 1) answers the learner's opening post.
-	deep := must(f.svc.Reply(ctx, f.as("learner"), th.ID, f.reply.ID, "Thanks @ta and @instructor!")).get(t)
+	deep := must(f.svc.Discussion.Reply(ctx, f.as("learner"), th.ID, f.reply.ID, "Thanks @ta and @instructor!")).get(t)
 	if deep.Depth != 2 {
 		t.Fatalf("depth = %d, want 2", deep.Depth)
 	}
-	top := must(f.svc.Reply(ctx, f.as("ta"), th.ID, 0, "A reply to the thread")).get(t)
+	top := must(f.svc.Discussion.Reply(ctx, f.as("ta"), th.ID, 0, "A reply to the thread")).get(t)
 	if top.Depth != 1 || top.ParentID == 0 {
 		t.Fatalf("a reply to the thread = %+v, want depth 1 under the opening post", top)
 	}
-	deeper := must(f.svc.Reply(ctx, f.as("instructor"), th.ID, deep.ID, "You're welcome")).get(t)
+	deeper := must(f.svc.Discussion.Reply(ctx, f.as("instructor"), th.ID, deep.ID, "You're welcome")).get(t)
 	if deeper.Depth != 2 || deeper.ParentID != f.reply.ID {
 		t.Fatalf("a reply to depth 2 = %+v, want attached to its parent at depth 2", deeper)
 	}
-	_, err := f.svc.Reply(ctx, f.as("learner"), th.ID, 9999, "x")
+	_, err := f.svc.Discussion.Reply(ctx, f.as("learner"), th.ID, 9999, "x")
 	wantCode(t, err, lms.EINVALID)
-	_, err = f.svc.Reply(ctx, f.as("learner"), th.ID, 0, "   ")
+	_, err = f.svc.Discussion.Reply(ctx, f.as("learner"), th.ID, 0, "   ")
 	wantCode(t, err, lms.EINVALID)
 
 	for _, who := range []string{"ta", "instructor"} {
-		list, _, err := f.svc.ListNotifications(ctx, f.as(who), true, 0, 10)
+		list, _, err := f.svc.Notifications.ListNotifications(ctx, f.as(who), true, 0, 10)
 		ok(t, err)
 		if len(list) == 0 || list[0].Kind != lms.NotifyMention {
 			t.Fatalf("%s's notifications = %+v, want a mention", who, list)
@@ -60,7 +60,7 @@ func TestRepliesNestTwoLevelsAndNotify(t *testing.T) {
 		}
 	}
 	// The learner is told about the instructor's reply to their post.
-	list, _, err := f.svc.ListNotifications(ctx, f.as("learner"), true, 0, 10)
+	list, _, err := f.svc.Notifications.ListNotifications(ctx, f.as("learner"), true, 0, 10)
 	ok(t, err)
 	if len(list) == 0 || list[0].Kind != lms.NotifyReply {
 		t.Fatalf("learner's notifications = %+v, want a reply", list)
@@ -73,7 +73,7 @@ func TestRepliesNestTwoLevelsAndNotify(t *testing.T) {
 	if len(evs) == 0 || evs[len(evs)-1].Kind != EventPostCreated || evs[len(evs)-1].Post.ThreadID != th.ID {
 		t.Fatalf("forum events after the replies = %+v", evs)
 	}
-	nt, err := f.svc.CreateThread(ctx, f.as("learner"), th.ForumID, "Another question", "Why?")
+	nt, err := f.svc.Discussion.CreateThread(ctx, f.as("learner"), th.ForumID, "Another question", "Why?")
 	ok(t, err)
 	evs = f.pub.on(lms.FeedForum, (th.ForumID))
 	if last := evs[len(evs)-1]; last.Kind != EventThreadCreated || last.Thread.ID != nt.Thread.ID {
@@ -84,9 +84,9 @@ func TestRepliesNestTwoLevelsAndNotify(t *testing.T) {
 func TestMentionsOnlyReachMembers(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	must(f.svc.Reply(ctx, f.as("learner"), f.thread.Thread.ID, 0, "@outsider @newbie @learner look")).get(t)
+	must(f.svc.Discussion.Reply(ctx, f.as("learner"), f.thread.Thread.ID, 0, "@outsider @newbie @learner look")).get(t)
 	for _, u := range []*lms.User{f.as("outsider"), f.newbie, f.as("learner")} {
-		list, _, err := f.svc.ListNotifications(ctx, u, false, 0, 10)
+		list, _, err := f.svc.Notifications.ListNotifications(ctx, u, false, 0, 10)
 		ok(t, err)
 		for _, n := range list {
 			if n.Kind == lms.NotifyMention {
@@ -101,7 +101,7 @@ func TestRepeatedMentionNotifiesOnce(t *testing.T) {
 	ctx := t.Context()
 	ta := f.as("ta")
 	mentions := func() int {
-		list, _, err := f.svc.ListNotifications(ctx, ta, false, 0, 50)
+		list, _, err := f.svc.Notifications.ListNotifications(ctx, ta, false, 0, 50)
 		ok(t, err)
 		n := 0
 		for _, x := range list {
@@ -112,7 +112,7 @@ func TestRepeatedMentionNotifiesOnce(t *testing.T) {
 		return n
 	}
 	before := mentions()
-	must(f.svc.Reply(ctx, f.as("learner"), f.thread.Thread.ID, 0, "@ta @TA and again @ta.")).get(t)
+	must(f.svc.Discussion.Reply(ctx, f.as("learner"), f.thread.Thread.ID, 0, "@ta @TA and again @ta.")).get(t)
 	if got := mentions() - before; got != 1 {
 		t.Fatalf("ta got %d mention notifications for one post, want 1", got)
 	}
@@ -123,26 +123,26 @@ func TestEditWindowAndTombstones(t *testing.T) {
 	ctx := t.Context()
 	learner := f.as("learner")
 	p := f.thread.Posts[0]
-	edited := must(f.svc.EditPost(ctx, learner, p.ID, "How do I <script>x()</script>?")).get(t)
+	edited := must(f.svc.Discussion.EditPost(ctx, learner, p.ID, "How do I <script>x()</script>?")).get(t)
 	if edited.EditedAt.IsZero() || strings.Contains(edited.BodyHTML, "<script") {
 		t.Fatalf("edited post = %+v", edited)
 	}
 	f.clock.Advance(DefaultEditWindow + time.Second)
-	_, err := f.svc.EditPost(ctx, learner, p.ID, "too late")
+	_, err := f.svc.Discussion.EditPost(ctx, learner, p.ID, "too late")
 	wantCode(t, err, lms.EFORBIDDEN)
-	ok(t, f.svc.DeletePost(ctx, f.as("ta"), p.ID))
-	wantCode(t, f.svc.DeletePost(ctx, learner, p.ID), lms.ENOTFOUND)
-	view := must(f.svc.GetThread(ctx, learner, f.thread.Thread.ID)).get(t)
+	ok(t, f.svc.Discussion.DeletePost(ctx, f.as("ta"), p.ID))
+	wantCode(t, f.svc.Discussion.DeletePost(ctx, learner, p.ID), lms.ENOTFOUND)
+	view := must(f.svc.Discussion.GetThread(ctx, learner, f.thread.Thread.ID)).get(t)
 	if !view.Posts[0].Deleted() || view.Posts[0].BodyMD != "" || len(view.Posts) != 2 {
 		t.Fatalf("after delete: %+v", view.Posts)
 	}
-	_, err = f.svc.MarkAnswer(ctx, learner, f.thread.Thread.ID, p.ID)
+	_, err = f.svc.Discussion.MarkAnswer(ctx, learner, f.thread.Thread.ID, p.ID)
 	wantCode(t, err, lms.EINVALID)
-	th := must(f.svc.MarkAnswer(ctx, learner, f.thread.Thread.ID, f.reply.ID)).get(t)
+	th := must(f.svc.Discussion.MarkAnswer(ctx, learner, f.thread.Thread.ID, f.reply.ID)).get(t)
 	if th.AnswerPostID != f.reply.ID {
 		t.Fatalf("answer = %d", th.AnswerPostID)
 	}
-	threads, _, err := f.svc.ListThreads(ctx, f.as("instructor"), f.forum.ID, 10, 0)
+	threads, _, err := f.svc.Discussion.ListThreads(ctx, f.as("instructor"), f.forum.ID, 10, 0)
 	ok(t, err)
 	if len(threads) != 1 || !threads[0].Unread {
 		t.Fatalf("instructor's threads = %+v, want one unread", threads)
@@ -154,9 +154,9 @@ func TestChatMessagesRules(t *testing.T) {
 	ctx := t.Context()
 	learner := f.as("learner")
 	in := SendInput{RoomID: f.room.ID, Body: "hello", IdemKey: "retry-1"}
-	s1, err := f.svc.SendMessage(ctx, learner, in)
+	s1, err := f.svc.Chat.SendMessage(ctx, learner, in)
 	ok(t, err)
-	s2, err := f.svc.SendMessage(ctx, learner, in)
+	s2, err := f.svc.Chat.SendMessage(ctx, learner, in)
 	ok(t, err)
 	m1, m2 := s1.Message, s2.Message
 	if !s1.Created || s2.Created || m1.ID != m2.ID {
@@ -174,61 +174,61 @@ func TestChatMessagesRules(t *testing.T) {
 	if created3 != 1 {
 		t.Fatalf("message announced %d times, want once", created3)
 	}
-	_, err = f.svc.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: strings.Repeat("é", lms.MaxMessageChars+1)})
+	_, err = f.svc.Chat.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: strings.Repeat("é", lms.MaxMessageChars+1)})
 	wantCode(t, err, lms.ETOOLARGE)
-	_, err = f.svc.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: " "})
+	_, err = f.svc.Chat.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: " "})
 	wantCode(t, err, lms.EINVALID)
-	_, err = f.svc.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "x", ReplyTo: 9999})
+	_, err = f.svc.Chat.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "x", ReplyTo: 9999})
 	wantCode(t, err, lms.EINVALID)
-	_, err = f.svc.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "x", IdemKey: strings.Repeat("k", 65)})
+	_, err = f.svc.Chat.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "x", IdemKey: strings.Repeat("k", 65)})
 	wantCode(t, err, lms.EINVALID)
-	must(f.svc.EditMessage(ctx, learner, m1.ID, "hello!")).get(t)
-	_, err = f.svc.EditMessage(ctx, f.as("ta"), m1.ID, "hijack")
+	must(f.svc.Chat.EditMessage(ctx, learner, m1.ID, "hello!")).get(t)
+	_, err = f.svc.Chat.EditMessage(ctx, f.as("ta"), m1.ID, "hijack")
 	wantCode(t, err, lms.EFORBIDDEN)
 
-	ok(t, f.svc.MuteInRoom(ctx, f.as("ta"), f.room.ID, learner.ID, time.Minute))
-	_, err = f.svc.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "muted?"})
+	ok(t, f.svc.Chat.MuteInRoom(ctx, f.as("ta"), f.room.ID, MuteInput{UserID: learner.ID, Seconds: seconds(time.Minute)}))
+	_, err = f.svc.Chat.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "muted?"})
 	wantCode(t, err, lms.EFORBIDDEN)
 	if e := err.(*lms.Error); e.RetryAfterSeconds <= 0 {
 		t.Fatalf("muted error without RetryAfterSeconds: %+v", e)
 	}
-	wantCode(t, f.svc.MuteInRoom(ctx, f.as("instructor"), f.room.ID, f.as("ta").ID, time.Minute), lms.EFORBIDDEN)
+	wantCode(t, f.svc.Chat.MuteInRoom(ctx, f.as("instructor"), f.room.ID, MuteInput{UserID: f.as("ta").ID, Seconds: seconds(time.Minute)}), lms.EFORBIDDEN)
 	f.clock.Advance(time.Minute + time.Second)
-	_, err = f.svc.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "back"})
+	_, err = f.svc.Chat.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "back"})
 	ok(t, err)
 
-	msgs, _, err := f.svc.History(ctx, f.as("ta"), lms.MessageFilter{RoomID: f.room.ID, Limit: 2})
+	msgs, _, err := f.svc.Chat.History(ctx, f.as("ta"), lms.MessageFilter{RoomID: f.room.ID, Limit: 2})
 	ok(t, err)
 	if len(msgs) != 2 || msgs[1].Body != "back" {
 		t.Fatalf("history = %+v", msgs)
 	}
-	older, _, err := f.svc.History(ctx, f.as("ta"), lms.MessageFilter{RoomID: f.room.ID, BeforeID: msgs[0].ID})
+	older, _, err := f.svc.Chat.History(ctx, f.as("ta"), lms.MessageFilter{RoomID: f.room.ID, BeforeID: msgs[0].ID})
 	ok(t, err)
 	if len(older) != 1 || older[0].ID != f.message.ID {
 		t.Fatalf("older = %+v", older)
 	}
 	// Unread, read state and "seen by".
-	rooms := must(f.svc.ListRooms(ctx, f.as("ta"), f.a.ID)).get(t)
+	rooms := must(f.svc.Chat.ListRooms(ctx, f.as("ta"), f.a.ID)).get(t)
 	if rooms[0].Unread != 3 {
 		t.Fatalf("TA's unread = %d, want 3", rooms[0].Unread)
 	}
-	must(f.svc.MarkRoomRead(ctx, f.as("ta"), f.room.ID, m1.ID)).get(t)
-	seen := must(f.svc.MessageSeenBy(ctx, learner, m1.ID)).get(t)
+	must(f.svc.Chat.MarkRoomRead(ctx, f.as("ta"), f.room.ID, m1.ID)).get(t)
+	seen := must(f.svc.Chat.MessageSeenBy(ctx, learner, m1.ID)).get(t)
 	if seen.Seen != 1 || seen.Members != 2 || seen.UserIDs[0] != f.as("ta").ID {
 		t.Fatalf("seen by = %+v, want the TA of 2", seen)
 	}
-	wantCode(t, f.svc.DeleteRoom(ctx, f.as("instructor"), f.room.ID), lms.EINVALID)
+	wantCode(t, f.svc.Chat.DeleteRoom(ctx, f.as("instructor"), f.room.ID), lms.EINVALID)
 }
 
 func TestArchivedCourseIsReadOnlyForLearners(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	must(f.svc.SetVisibility(ctx, f.as("instructor"), f.a.ID, lms.CourseArchived)).get(t)
-	_, err := f.svc.SendMessage(ctx, f.as("learner"), SendInput{RoomID: f.room.ID, Body: "hi"})
+	must(f.svc.Courses.SetVisibility(ctx, f.as("instructor"), f.a.ID, lms.CourseArchived)).get(t)
+	_, err := f.svc.Chat.SendMessage(ctx, f.as("learner"), SendInput{RoomID: f.room.ID, Body: "hi"})
 	wantCode(t, err, lms.EFORBIDDEN)
-	_, err = f.svc.Reply(ctx, f.as("learner"), f.thread.Thread.ID, 0, "hi")
+	_, err = f.svc.Discussion.Reply(ctx, f.as("learner"), f.thread.Thread.ID, 0, "hi")
 	wantCode(t, err, lms.EFORBIDDEN)
-	must(f.svc.GetLesson(ctx, f.as("learner"), f.lesson.ID)).get(t)
+	must(f.svc.Content.GetLesson(ctx, f.as("learner"), f.lesson.ID)).get(t)
 }
 
 // png is a minimal PNG header: enough for content sniffing.
@@ -238,27 +238,27 @@ func TestUploadsTypeSizeAccessAndSweep(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
 	ins, learner := f.as("instructor"), f.as("learner")
-	_, err := f.svc.SaveUpload(ctx, ins, f.a.ID, "evil.png", strings.NewReader("<html><script>x</script></html>"))
+	_, err := f.svc.Uploads.SaveUpload(ctx, ins, f.a.ID, "evil.png", strings.NewReader("<html><script>x</script></html>"))
 	wantCode(t, err, lms.EUNSUPPORTED)
-	_, err = f.svc.SaveUpload(ctx, ins, f.a.ID, "big.png", io.MultiReader(bytes.NewReader(png), bytes.NewReader(make([]byte, 2<<10))))
+	_, err = f.svc.Uploads.SaveUpload(ctx, ins, f.a.ID, "big.png", io.MultiReader(bytes.NewReader(png), bytes.NewReader(make([]byte, 2<<10))))
 	wantCode(t, err, lms.ETOOLARGE) // the fixture limits images to 1 KiB
-	_, err = f.svc.SaveUpload(ctx, ins, f.a.ID, "empty.txt", strings.NewReader(""))
+	_, err = f.svc.Uploads.SaveUpload(ctx, ins, f.a.ID, "empty.txt", strings.NewReader(""))
 	wantCode(t, err, lms.EINVALID)
 
-	up := must(f.svc.SaveUpload(ctx, ins, f.a.ID, "dot.png", bytes.NewReader(png))).get(t)
+	up := must(f.svc.Uploads.SaveUpload(ctx, ins, f.a.ID, "dot.png", bytes.NewReader(png))).get(t)
 	if up.ContentType != "image/png" || up.Size != int64(len(png)) {
 		t.Fatalf("upload = %+v", up)
 	}
-	again := must(f.svc.SaveUpload(ctx, learner, f.a.ID, "copy.png", bytes.NewReader(png))).get(t)
+	again := must(f.svc.Uploads.SaveUpload(ctx, learner, f.a.ID, "copy.png", bytes.NewReader(png))).get(t)
 	if again.ID != up.ID {
 		t.Fatal("the same content was stored twice")
 	}
 	// Not referenced yet: only the owner (and admins) may read it.
-	_, _, err = f.svc.OpenUpload(ctx, f.as("ta"), up.ID)
+	_, _, err = f.svc.Uploads.OpenUpload(ctx, f.as("ta"), up.ID)
 	wantCode(t, err, lms.ENOTFOUND)
-	must(f.svc.UpdateLesson(ctx, ins, f.lesson.ID, LessonInput{Title: "Intro",
+	must(f.svc.Content.UpdateLesson(ctx, ins, f.lesson.ID, LessonInput{Title: "Intro",
 		BodyMD: "![dot](" + UploadURL(up.ID) + ")"})).get(t)
-	_, file, err := f.svc.OpenUpload(ctx, learner, up.ID)
+	_, file, err := f.svc.Uploads.OpenUpload(ctx, learner, up.ID)
 	ok(t, err)
 	data, err := io.ReadAll(file)
 	_ = file.Close()
@@ -266,20 +266,20 @@ func TestUploadsTypeSizeAccessAndSweep(t *testing.T) {
 	if !bytes.Equal(data, png) {
 		t.Fatal("the stored file differs")
 	}
-	_, _, err = f.svc.OpenUpload(ctx, f.as("outsider"), up.ID)
+	_, _, err = f.svc.Uploads.OpenUpload(ctx, f.as("outsider"), up.ID)
 	wantCode(t, err, lms.ENOTFOUND)
 
 	// Deleting the lesson drops the reference; the sweep removes the file
 	// after the grace period, not before.
-	ok(t, f.svc.DeleteLesson(ctx, ins, f.lesson.ID))
-	if n := must(f.svc.SweepUploads(ctx)).get(t); n != 0 {
+	ok(t, f.svc.Content.DeleteLesson(ctx, ins, f.lesson.ID))
+	if n := must(f.svc.Uploads.SweepUploads(ctx)).get(t); n != 0 {
 		t.Fatalf("swept %d uploads inside the grace period", n)
 	}
 	f.clock.Advance(DefaultUploadGrace + time.Hour)
-	if n := must(f.svc.SweepUploads(ctx)).get(t); n != 1 {
+	if n := must(f.svc.Uploads.SweepUploads(ctx)).get(t); n != 1 {
 		t.Fatalf("swept %d uploads, want 1", n)
 	}
-	_, _, err = f.svc.OpenUpload(ctx, ins, up.ID)
+	_, _, err = f.svc.Uploads.OpenUpload(ctx, ins, up.ID)
 	wantCode(t, err, lms.ENOTFOUND)
 }
 
@@ -288,12 +288,40 @@ func TestCoverImageIsVisibleToMembersAndKept(t *testing.T) {
 	ctx := t.Context()
 	ins := f.as("instructor")
 	up := f.withCover(CourseInput{Title: "With a cover"})
-	_, file, err := f.svc.OpenUpload(ctx, f.as("learner"), up.ID)
+	_, file, err := f.svc.Uploads.OpenUpload(ctx, f.as("learner"), up.ID)
 	ok(t, err)
 	_ = file.Close()
-	_, _, err = f.svc.OpenUpload(ctx, f.as("outsider"), up.ID)
+	_, _, err = f.svc.Uploads.OpenUpload(ctx, f.as("outsider"), up.ID)
 	wantCode(t, err, lms.ENOTFOUND)
-	must(f.svc.UpdateCourse(ctx, ins, f.a.ID, CourseInput{Title: "No cover"})).get(t)
-	_, _, err = f.svc.OpenUpload(ctx, f.as("learner"), up.ID)
+	must(f.svc.Courses.UpdateCourse(ctx, ins, f.a.ID, details(CourseInput{Title: "No cover"}))).get(t)
+	_, _, err = f.svc.Uploads.OpenUpload(ctx, f.as("learner"), up.ID)
 	wantCode(t, err, lms.ENOTFOUND)
+}
+
+// TestMuteRules checks the mute rules the service alone decides: the
+// default length, the maximum, and that 0 lifts a mute.
+func TestMuteRules(t *testing.T) {
+	f := newFixture(t)
+	ctx, ta, learner := t.Context(), f.as("ta"), f.as("learner")
+	send := func() error {
+		_, err := f.svc.Chat.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "hi"})
+		return err
+	}
+	for _, bad := range []int{-1, int(MaxMuteDuration/time.Second) + 1} {
+		err := f.svc.Chat.MuteInRoom(ctx, ta, f.room.ID, MuteInput{UserID: learner.ID, Seconds: &bad})
+		wantCode(t, err, lms.EINVALID)
+		if e := err.(*lms.Error); e.Field != "seconds" {
+			t.Fatalf("mute for %d s: error field %q, want seconds", bad, e.Field)
+		}
+	}
+	ok(t, send())
+	ok(t, f.svc.Chat.MuteInRoom(ctx, ta, f.room.ID, MuteInput{UserID: learner.ID})) // the default length
+	f.clock.Advance(DefaultMutePeriod - time.Second)
+	wantCode(t, send(), lms.EFORBIDDEN)
+	f.clock.Advance(2 * time.Second)
+	ok(t, send())
+	ok(t, f.svc.Chat.MuteInRoom(ctx, ta, f.room.ID, MuteInput{UserID: learner.ID, Seconds: seconds(MaxMuteDuration)}))
+	wantCode(t, send(), lms.EFORBIDDEN)
+	ok(t, f.svc.Chat.MuteInRoom(ctx, ta, f.room.ID, MuteInput{UserID: learner.ID, Seconds: seconds(0)}))
+	ok(t, send())
 }

@@ -2,22 +2,40 @@ package course
 
 import (
 	"context"
-	"encoding/json"
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
-	"github.com/lyceumhq/lyceum/internal/store"
 )
+
+// Enrolment owns memberships: join codes, invitations, self-enrolment and
+// approvals, roles, removal, groups and CSV rosters.
+type Enrolment struct {
+	core
+	store EnrolmentStore
+	notes Notifier
+}
+
+// NewEnrolment returns the Enrolment service.
+func NewEnrolment(b Base, st EnrolmentStore, notes Notifier) *Enrolment {
+	return &Enrolment{core: newCore(b), store: st, notes: notes}
+}
+
+// apply runs fn in one transaction and announces what it records.
+func (s *Enrolment) apply(ctx context.Context, fn func(tx *Enrolment, ch *change) error) ([]*lms.FeedPosition, error) {
+	return apply(ctx, &s.core, s.store, func(st EnrolmentStore) *Enrolment { t := *s; t.store = st; return &t }, fn)
+}
 
 // JoinByCode enrols the caller with a join code: active at once, or
 // pending when the course needs approval. A member joining again gets their
 // enrolment back unchanged. A wrong, disabled or expired code is ENOTFOUND
 // (the same answer, so codes cannot be probed).
-func (s *Service) JoinByCode(ctx context.Context, actor *lms.User, code string) (*lms.Enrollment, error) {
+func (s *Enrolment) JoinByCode(ctx context.Context, actor *lms.User, code string) (*lms.Enrollment, error) {
 	if err := requireUser(actor); err != nil {
 		return nil, err
 	}
-	c, err := s.openJoinCode(ctx, code)
+	c, err := openJoinCode(ctx, s.store, s.now(), code)
 	if err != nil {
 		return nil, err
 	}
@@ -35,7 +53,7 @@ func (s *Service) JoinByCode(ctx context.Context, actor *lms.User, code string) 
 	}
 	e.Username, e.Name = actor.Username, actor.Name
 	if e.Status == lms.EnrollPending {
-		s.notifyStaff(ctx, c.ID, lms.NotifyJoinRequest, map[string]any{"course_id": c.ID, "user_id": actor.ID,
+		s.notes.NotifyStaff(ctx, c.ID, lms.NotifyJoinRequest, map[string]any{"course_id": c.ID, "user_id": actor.ID,
 			"username": actor.Username, "name": actor.Name, "course_title": c.Title})
 	}
 	return e, nil
@@ -44,7 +62,7 @@ func (s *Service) JoinByCode(ctx context.Context, actor *lms.User, code string) 
 // Enrol adds an existing user, found by email or username, to the course
 // with role (manage_people). Re-enrolling a member changes their role and
 // activates a pending enrolment.
-func (s *Service) Enrol(ctx context.Context, actor *lms.User, courseID int64, login string, role lms.CourseRole) (*lms.Enrollment, error) {
+func (s *Enrolment) Enrol(ctx context.Context, actor *lms.User, courseID int64, login string, role lms.CourseRole) (*lms.Enrollment, error) {
 	a, err := s.load(ctx, actor, courseID, lms.ActManagePeople)
 	if err != nil {
 		return nil, err
@@ -60,7 +78,7 @@ func (s *Service) Enrol(ctx context.Context, actor *lms.User, courseID int64, lo
 		return nil, err
 	}
 	e := &lms.Enrollment{CourseID: courseID, UserID: u.ID, Role: role, Status: lms.EnrollActive}
-	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+	_, err = s.apply(ctx, func(tx *Enrolment, ch *change) error {
 		if old, err := tx.store.EnrollmentOf(ctx, courseID, u.ID); err == nil {
 			e.GroupID = old.GroupID
 			if old.Role == lms.CourseInstructor && role != lms.CourseInstructor {
@@ -70,19 +88,20 @@ func (s *Service) Enrol(ctx context.Context, actor *lms.User, courseID int64, lo
 			}
 			ch.accessChanged(courseID, u.ID) // a role may have been taken away
 		}
+		ch.audit(actor, lms.AuditEnrol, memberRef(courseID, e.UserID), string(e.Role))
 		return tx.store.PutEnrollment(ctx, e)
 	})
 	if err != nil {
 		return nil, err
 	}
 	e.Username, e.Name = u.Username, u.Name
-	s.notify(ctx, u.ID, lms.NotifyEnrolled, map[string]any{"course_id": courseID, "course_title": a.Course.Title,
+	s.notes.Notify(ctx, u.ID, lms.NotifyEnrolled, map[string]any{"course_id": courseID, "course_title": a.Course.Title,
 		"role": role})
 	return e, nil
 }
 
 // ApproveEnrollment activates a pending enrolment (manage_people).
-func (s *Service) ApproveEnrollment(ctx context.Context, actor *lms.User, courseID, userID int64) (*lms.Enrollment, error) {
+func (s *Enrolment) ApproveEnrollment(ctx context.Context, actor *lms.User, courseID, userID int64) (*lms.Enrollment, error) {
 	a, err := s.load(ctx, actor, courseID, lms.ActManagePeople)
 	if err != nil {
 		return nil, err
@@ -95,17 +114,21 @@ func (s *Service) ApproveEnrollment(ctx context.Context, actor *lms.User, course
 		return e, nil
 	}
 	e.Status = lms.EnrollActive
-	if err := s.store.PutEnrollment(ctx, e); err != nil {
+	_, err = s.apply(ctx, func(tx *Enrolment, ch *change) error {
+		ch.audit(actor, lms.AuditEnrol, memberRef(courseID, userID), "approved")
+		return tx.store.PutEnrollment(ctx, e)
+	})
+	if err != nil {
 		return nil, err
 	}
-	s.notify(ctx, userID, lms.NotifyEnrolled, map[string]any{"course_id": courseID, "course_title": a.Course.Title,
+	s.notes.Notify(ctx, userID, lms.NotifyEnrolled, map[string]any{"course_id": courseID, "course_title": a.Course.Title,
 		"role": e.Role})
 	return e, nil
 }
 
 // SetRole changes a member's course role (manage_people). The last
 // instructor cannot be demoted (ECONFLICT).
-func (s *Service) SetRole(ctx context.Context, actor *lms.User, courseID, userID int64, role lms.CourseRole) (*lms.Enrollment, error) {
+func (s *Enrolment) SetRole(ctx context.Context, actor *lms.User, courseID, userID int64, role lms.CourseRole) (*lms.Enrollment, error) {
 	if _, err := s.load(ctx, actor, courseID, lms.ActManagePeople); err != nil {
 		return nil, err
 	}
@@ -113,7 +136,7 @@ func (s *Service) SetRole(ctx context.Context, actor *lms.User, courseID, userID
 		return nil, lms.FieldError("role", "The role must be instructor, ta or learner.")
 	}
 	var e *lms.Enrollment
-	_, err := s.apply(ctx, func(tx *Service, ch *change) error {
+	_, err := s.apply(ctx, func(tx *Enrolment, ch *change) error {
 		var err error
 		if e, err = tx.store.EnrollmentOf(ctx, courseID, userID); err != nil {
 			return hideMissing(err, "enrollment")
@@ -125,6 +148,7 @@ func (s *Service) SetRole(ctx context.Context, actor *lms.User, courseID, userID
 		}
 		e.Role = role
 		ch.accessChanged(courseID, userID)
+		ch.audit(actor, lms.AuditCourseRole, memberRef(courseID, userID), string(role))
 		return tx.store.PutEnrollment(ctx, e)
 	})
 	if err != nil {
@@ -135,23 +159,23 @@ func (s *Service) SetRole(ctx context.Context, actor *lms.User, courseID, userID
 
 // Unenrol removes the caller from the course. The last instructor cannot
 // leave (ECONFLICT). A pending joiner may withdraw.
-func (s *Service) Unenrol(ctx context.Context, actor *lms.User, courseID int64) error {
+func (s *Enrolment) Unenrol(ctx context.Context, actor *lms.User, courseID int64) error {
 	if err := requireUser(actor); err != nil {
 		return err
 	}
-	return s.removeMember(ctx, courseID, actor.ID)
+	return s.removeMember(ctx, actor, courseID, actor.ID)
 }
 
 // RemoveMember removes someone from the course (manage_people).
-func (s *Service) RemoveMember(ctx context.Context, actor *lms.User, courseID, userID int64) error {
+func (s *Enrolment) RemoveMember(ctx context.Context, actor *lms.User, courseID, userID int64) error {
 	if _, err := s.load(ctx, actor, courseID, lms.ActManagePeople); err != nil {
 		return err
 	}
-	return s.removeMember(ctx, courseID, userID)
+	return s.removeMember(ctx, actor, courseID, userID)
 }
 
-func (s *Service) removeMember(ctx context.Context, courseID, userID int64) error {
-	_, err := s.apply(ctx, func(tx *Service, ch *change) error {
+func (s *Enrolment) removeMember(ctx context.Context, actor *lms.User, courseID, userID int64) error {
+	_, err := s.apply(ctx, func(tx *Enrolment, ch *change) error {
 		e, err := tx.store.EnrollmentOf(ctx, courseID, userID)
 		if err != nil {
 			return hideMissing(err, "enrollment")
@@ -162,6 +186,7 @@ func (s *Service) removeMember(ctx context.Context, courseID, userID int64) erro
 			}
 		}
 		ch.accessChanged(courseID, userID)
+		ch.audit(actor, lms.AuditUnenrol, memberRef(courseID, userID), "")
 		return tx.store.DeleteEnrollment(ctx, courseID, userID)
 	})
 	return err
@@ -169,11 +194,11 @@ func (s *Service) removeMember(ctx context.Context, courseID, userID int64) erro
 
 // keepAnInstructor fails with ECONFLICT when the course has only one
 // active instructor (who is about to go).
-func (s *Service) keepAnInstructor(ctx context.Context, courseID int64) error {
+func (s *Enrolment) keepAnInstructor(ctx context.Context, courseID int64) error {
 	return keepAnInstructorTx(ctx, s.store, courseID)
 }
 
-func keepAnInstructorTx(ctx context.Context, st store.Store, courseID int64) error {
+func keepAnInstructorTx(ctx context.Context, st EnrolmentStore, courseID int64) error {
 	n, err := st.CountEnrollments(ctx, courseID, lms.EnrollActive)
 	if err != nil {
 		return err
@@ -186,7 +211,7 @@ func keepAnInstructorTx(ctx context.Context, st store.Store, courseID int64) err
 
 // ListMembers lists the course's members. Those who manage people see
 // every enrolment (pending too); other members see the active ones.
-func (s *Service) ListMembers(ctx context.Context, actor *lms.User, f lms.EnrollmentFilter) ([]*lms.Enrollment, int, error) {
+func (s *Enrolment) ListMembers(ctx context.Context, actor *lms.User, f lms.EnrollmentFilter) ([]*lms.Enrollment, int, error) {
 	a, err := s.load(ctx, actor, f.CourseID, lms.ActViewContent)
 	if err != nil {
 		return nil, 0, err
@@ -197,146 +222,98 @@ func (s *Service) ListMembers(ctx context.Context, actor *lms.User, f lms.Enroll
 	return s.store.ListEnrollments(ctx, f)
 }
 
-// CreateGroup adds a group to the course (manage_people).
-func (s *Service) CreateGroup(ctx context.Context, actor *lms.User, g *lms.Group) (*lms.Group, error) {
-	if _, err := s.load(ctx, actor, g.CourseID, lms.ActManagePeople); err != nil {
-		return nil, err
-	}
-	g.Name = strings.TrimSpace(g.Name)
-	if err := g.Validate(); err != nil {
-		return nil, err
-	}
-	if err := s.store.CreateGroup(ctx, g); err != nil {
-		return nil, err
-	}
-	return g, nil
-}
-
-// group loads a group and the caller's access to its course.
-func (s *Service) group(ctx context.Context, actor *lms.User, groupID int64, act lms.CourseAction) (*lms.Group, *Access, error) {
+// EnrolSelf enrols the caller in a course from the catalogue, as the course
+// decides: open enrols at once (active), approval files a request (pending;
+// the instructors are notified), closed is EFORBIDDEN (join by code or
+// invitation). Someone who is enrolled already, or has asked already, gets
+// their enrolment back unchanged. A course that is not in the catalogue is
+// ENOTFOUND, like any course the caller is not in.
+func (s *Enrolment) EnrolSelf(ctx context.Context, actor *lms.User, courseID int64) (*lms.Enrollment, error) {
 	if err := requireUser(actor); err != nil {
-		return nil, nil, err
-	}
-	g, err := s.store.GroupByID(ctx, groupID)
-	if err != nil {
-		return nil, nil, hideMissing(err, "group")
-	}
-	a, err := s.load(ctx, actor, g.CourseID, act)
-	if err != nil {
-		return nil, nil, hideMissing(err, "group")
-	}
-	return g, a, nil
-}
-
-// UpdateGroup renames a group and changes its self-select and size limit
-// (manage_people).
-func (s *Service) UpdateGroup(ctx context.Context, actor *lms.User, groupID int64, name string, selfSelect bool, maxSize int) (*lms.Group, error) {
-	g, _, err := s.group(ctx, actor, groupID, lms.ActManagePeople)
-	if err != nil {
 		return nil, err
 	}
-	g.Name, g.SelfSelect, g.MaxSize = strings.TrimSpace(name), selfSelect, maxSize
-	if err := g.Validate(); err != nil {
-		return nil, err
-	}
-	return g, s.store.UpdateGroup(ctx, g)
-}
-
-// DeleteGroup deletes a group (manage_people); its rooms go with it.
-func (s *Service) DeleteGroup(ctx context.Context, actor *lms.User, groupID int64) error {
-	g, _, err := s.group(ctx, actor, groupID, lms.ActManagePeople)
-	if err != nil {
-		return err
-	}
-	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
-		ch.accessChanged(g.CourseID, 0) // its members leave it and its rooms go
-		return tx.store.DeleteGroup(ctx, groupID)
-	})
-	return err
-}
-
-// ListGroups lists the course's groups (any member).
-func (s *Service) ListGroups(ctx context.Context, actor *lms.User, courseID int64) ([]*lms.Group, error) {
-	if _, err := s.load(ctx, actor, courseID, lms.ActViewContent); err != nil {
-		return nil, err
-	}
-	return s.store.ListGroups(ctx, courseID)
-}
-
-// AssignGroup puts a member into a group, or out of any with groupID 0
-// (manage_people). A full group is ECONFLICT.
-func (s *Service) AssignGroup(ctx context.Context, actor *lms.User, courseID, userID, groupID int64) error {
-	if _, err := s.load(ctx, actor, courseID, lms.ActManagePeople); err != nil {
-		return err
-	}
-	return s.setGroup(ctx, courseID, userID, groupID)
-}
-
-// JoinGroup puts the caller into a self-select group (leaving any other);
-// groupID 0 leaves the current group. A full group is ECONFLICT.
-func (s *Service) JoinGroup(ctx context.Context, actor *lms.User, courseID, groupID int64) error {
-	a, err := s.load(ctx, actor, courseID, lms.ActViewContent)
-	if err != nil {
-		return err
-	}
-	if a.Enrollment == nil {
-		return lms.Errorf(lms.EFORBIDDEN, "Only members may join groups.")
-	}
-	if groupID != 0 {
-		g, err := s.store.GroupByID(ctx, groupID)
-		if err != nil || g.CourseID != courseID {
-			return lms.Errorf(lms.ENOTFOUND, "group not found")
+	var (
+		c       *lms.Course
+		e       *lms.Enrollment
+		created bool
+	)
+	err := s.store.InTx(ctx, func(tx EnrolmentStore) error {
+		var err error
+		if c, err = tx.CourseByID(ctx, courseID); err != nil {
+			return hideMissing(err, "course")
 		}
-		if !g.SelfSelect && !a.Can(lms.ActManagePeople) {
-			return lms.Errorf(lms.EFORBIDDEN, "The instructor assigns this group.")
-		}
-	}
-	if err := a.Writable(); err != nil {
-		return err
-	}
-	return s.setGroup(ctx, courseID, actor.ID, groupID)
-}
-
-// setGroup moves a member into a group (0: none); they may lose the rooms
-// of the group they leave.
-func (s *Service) setGroup(ctx context.Context, courseID, userID, groupID int64) error {
-	_, err := s.apply(ctx, func(tx *Service, ch *change) error {
-		ch.accessChanged(courseID, userID)
-		return hideMissing(tx.store.SetEnrollmentGroup(ctx, courseID, userID, groupID), "group or member")
-	})
-	return err
-}
-
-// notify stores a notification for userID and announces it on their topic.
-// Failures are logged: a notification never fails the action behind it.
-func (s *Service) notify(ctx context.Context, userID int64, kind string, payload map[string]any) {
-	b, err := json.Marshal(payload)
-	if err != nil || len(b) > lms.MaxNotifyPayload {
-		s.log.Warn().Err(err).Str("kind", kind).Msg("notification payload dropped")
-		b = []byte("{}")
-	}
-	n := &lms.Notification{UserID: userID, Kind: kind, Payload: string(b), CreatedAt: s.now()}
-	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
-		if err := tx.store.CreateNotification(ctx, n); err != nil {
+		if e, err = tx.EnrollmentOf(ctx, courseID, actor.ID); err == nil || !lms.IsCode(err, lms.ENOTFOUND) {
 			return err
 		}
-		ch.announce(lms.FeedUser, userID, Event{Kind: EventNotification, Notification: n})
-		return nil
+		switch {
+		case !c.InCatalog():
+			return errCourseNotFound()
+		case c.Enrolment() == lms.EnrolClosed:
+			return lms.Errorf(lms.EFORBIDDEN, "This course takes new people by invitation or join code only.")
+		}
+		e = &lms.Enrollment{CourseID: courseID, UserID: actor.ID, Role: lms.CourseLearner, Status: lms.EnrollActive}
+		if c.Enrolment() == lms.EnrolApproval {
+			e.Status = lms.EnrollPending
+		}
+		created = true
+		return tx.PutEnrollment(ctx, e)
 	})
 	if err != nil {
-		s.log.Warn().Err(err).Int64("user", userID).Str("kind", kind).Msg("notification not stored")
+		return nil, err
 	}
+	e.Username, e.Name = actor.Username, actor.Name
+	if created && e.Status == lms.EnrollPending {
+		s.notes.NotifyStaff(ctx, c.ID, lms.NotifyJoinRequest, map[string]any{"course_id": c.ID, "user_id": actor.ID,
+			"username": actor.Username, "name": actor.Name, "course_title": c.Title})
+	}
+	return e, nil
 }
 
-// notifyStaff notifies every instructor of the course.
-func (s *Service) notifyStaff(ctx context.Context, courseID int64, kind string, payload map[string]any) {
-	list, _, err := s.store.ListEnrollments(ctx, lms.EnrollmentFilter{CourseID: courseID, Role: lms.CourseInstructor,
-		Status: lms.EnrollActive, Limit: lms.MaxPageSize})
+// DeclineEnrollment turns down a pending request to join (manage_people):
+// the request is removed and its author notified; they may ask again.
+// Declining an active member is ECONFLICT (remove them instead).
+func (s *Enrolment) DeclineEnrollment(ctx context.Context, actor *lms.User, courseID, userID int64) error {
+	a, err := s.load(ctx, actor, courseID, lms.ActManagePeople)
 	if err != nil {
-		s.log.Warn().Err(err).Int64("course", courseID).Msg("list instructors for a notification")
-		return
+		return err
 	}
-	for _, e := range list {
-		s.notify(ctx, e.UserID, kind, payload)
+	err = s.store.InTx(ctx, func(tx EnrolmentStore) error {
+		e, err := tx.EnrollmentOf(ctx, courseID, userID)
+		if err != nil {
+			return hideMissing(err, "enrollment")
+		}
+		if e.Status != lms.EnrollPending {
+			return lms.Errorf(lms.ECONFLICT, "This person is a member already; remove them instead.")
+		}
+		return tx.DeleteEnrollment(ctx, courseID, userID)
+	})
+	if err != nil {
+		return err
 	}
+	s.notes.Notify(ctx, userID, lms.NotifyJoinDeclined, map[string]any{"course_id": courseID, "course_title": a.Course.Title})
+	return nil
+}
+
+// joinCodes finds courses by join code.
+type joinCodes interface {
+	CourseByJoinCode(ctx context.Context, code string) (*lms.Course, error)
+}
+
+// openJoinCode finds the course a join code opens now; a wrong, disabled
+// or expired code, or a course that is not published, is ENOTFOUND with
+// one message, so codes cannot be probed.
+func openJoinCode(ctx context.Context, st joinCodes, now time.Time, code string) (*lms.Course, error) {
+	c, err := st.CourseByJoinCode(ctx, strings.TrimSpace(code))
+	if err != nil || !c.JoinOpen(now) {
+		if err == nil || lms.IsCode(err, lms.ENOTFOUND) {
+			return nil, lms.Errorf(lms.ENOTFOUND, "This join code is not valid.")
+		}
+		return nil, err
+	}
+	return c, nil
+}
+
+// memberRef names a membership in the audit log.
+func memberRef(courseID, userID int64) string {
+	return fmt.Sprintf("course:%d/user:%d", courseID, userID)
 }

@@ -94,7 +94,7 @@ func (c *clock) Advance(d time.Duration) {
 type fixture struct {
 	t       *testing.T
 	st      store.Store
-	svc     *Service
+	svc     *Services
 	pub     *fakeAnnouncer
 	clock   *clock
 	users   map[string]*lms.User // by actor name; "anonymous" is nil
@@ -117,11 +117,11 @@ var actors = []string{"anonymous", "outsider", "learner", "ta", "instructor", "a
 
 var t0 = time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
 
-// newService returns a Service over st with a fake publisher and clock.
-func newService(t *testing.T, st store.Store, dir string) (*Service, *fakeAnnouncer, *clock) {
+// newService returns the Services over st with a fake publisher and clock.
+func newService(t *testing.T, st store.Store, dir string) (*Services, *fakeAnnouncer, *clock) {
 	t.Helper()
 	pub, clk := &fakeAnnouncer{}, &clock{now: t0}
-	svc, err := New(Params{Store: st, Logger: zerolog.Nop(), Announcer: pub, Clock: clk.Now,
+	svc, err := NewServices(Params{Store: st, Logger: zerolog.Nop(), Announcer: pub, Clock: clk.Now,
 		Uploads: UploadParams{Dir: dir, Limits: map[string]int64{KindImage: 1 << 10}}})
 	if err != nil {
 		t.Fatalf("New: %v", err)
@@ -240,26 +240,26 @@ func buildFixture(t *testing.T, st store.Store) *fixture {
 	f.users["admin"] = mkUser(t, st, "admin", lms.SiteAdmin)
 	f.newbie = mkUser(t, st, "newbie", lms.SiteUser)
 	ins := f.users["instructor"]
-	f.a = must(svc.CreateCourse(ctx, ins, CourseInput{Title: "Course A", Code: "A1"})).get(t)
-	f.a = must(svc.SetVisibility(ctx, ins, f.a.ID, lms.CoursePublished)).get(t)
-	f.a = must(svc.ConfigureJoin(ctx, ins, f.a.ID, JoinSettings{Enabled: true})).get(t)
-	must(svc.Enrol(ctx, ins, f.a.ID, "ta", lms.CourseTA)).get(t)
-	must(svc.Enrol(ctx, ins, f.a.ID, "learner", lms.CourseLearner)).get(t)
-	f.b = must(svc.CreateCourse(ctx, ins, CourseInput{Title: "Course B"})).get(t)
-	f.b = must(svc.SetVisibility(ctx, ins, f.b.ID, lms.CoursePublished)).get(t)
-	must(svc.Enrol(ctx, ins, f.b.ID, "outsider", lms.CourseLearner)).get(t)
-	f.module = must(svc.CreateModule(ctx, ins, f.a.ID, "Week 1")).get(t)
-	f.lesson = must(svc.CreateLesson(ctx, ins, f.module.ID, LessonInput{Title: "Intro", BodyMD: "Hello"})).get(t)
-	f.draft = must(svc.CreateLesson(ctx, ins, f.module.ID, LessonInput{Title: "Draft", BodyMD: "WIP", Draft: true})).get(t)
-	f.group = must(svc.CreateGroup(ctx, ins, &lms.Group{CourseID: f.a.ID, Name: "Team", SelfSelect: true, MaxSize: 5})).get(t)
-	forums := must(svc.ListForums(ctx, ins, f.a.ID)).get(t)
+	f.a = must(svc.Courses.CreateCourse(ctx, ins, CourseInput{Title: "Course A", Code: "A1"})).get(t)
+	f.a = must(svc.Courses.SetVisibility(ctx, ins, f.a.ID, lms.CoursePublished)).get(t)
+	f.a = must(svc.Courses.ConfigureJoin(ctx, ins, f.a.ID, JoinSettings{Enabled: true})).get(t)
+	must(svc.Enrolment.Enrol(ctx, ins, f.a.ID, "ta", lms.CourseTA)).get(t)
+	must(svc.Enrolment.Enrol(ctx, ins, f.a.ID, "learner", lms.CourseLearner)).get(t)
+	f.b = must(svc.Courses.CreateCourse(ctx, ins, CourseInput{Title: "Course B"})).get(t)
+	f.b = must(svc.Courses.SetVisibility(ctx, ins, f.b.ID, lms.CoursePublished)).get(t)
+	must(svc.Enrolment.Enrol(ctx, ins, f.b.ID, "outsider", lms.CourseLearner)).get(t)
+	f.module = must(svc.Content.CreateModule(ctx, ins, f.a.ID, "Week 1")).get(t)
+	f.lesson = must(svc.Content.CreateLesson(ctx, ins, f.module.ID, LessonInput{Title: "Intro", BodyMD: "Hello"})).get(t)
+	f.draft = must(svc.Content.CreateLesson(ctx, ins, f.module.ID, LessonInput{Title: "Draft", BodyMD: "WIP", Draft: true})).get(t)
+	f.group = must(svc.Enrolment.CreateGroup(ctx, ins, &lms.Group{CourseID: f.a.ID, Name: "Team", SelfSelect: true, MaxSize: 5})).get(t)
+	forums := must(svc.Discussion.ListForums(ctx, ins, f.a.ID)).get(t)
 	f.forum = forums[0]
-	f.thread = must(svc.CreateThread(ctx, f.users["learner"], f.forum.ID, "Question", "How?")).get(t)
-	f.reply = must(svc.Reply(ctx, f.users["ta"], f.thread.Thread.ID, f.thread.Posts[0].ID, "Like this.")).get(t)
-	rooms := must(svc.ListRooms(ctx, ins, f.a.ID)).get(t)
+	f.thread = must(svc.Discussion.CreateThread(ctx, f.users["learner"], f.forum.ID, "Question", "How?")).get(t)
+	f.reply = must(svc.Discussion.Reply(ctx, f.users["ta"], f.thread.Thread.ID, f.thread.Posts[0].ID, "Like this.")).get(t)
+	rooms := must(svc.Chat.ListRooms(ctx, ins, f.a.ID)).get(t)
 	f.room = rooms[0].Room
-	f.extra = must(svc.CreateRoom(ctx, ins, f.a.ID, "Side room", 0)).get(t)
-	sent, err := svc.SendMessage(ctx, f.users["learner"], SendInput{RoomID: f.room.ID, Body: "hi all", IdemKey: "k0"})
+	f.extra = must(svc.Chat.CreateRoom(ctx, ins, f.a.ID, "Side room", 0)).get(t)
+	sent, err := svc.Chat.SendMessage(ctx, f.users["learner"], SendInput{RoomID: f.room.ID, Body: "hi all", IdemKey: "k0"})
 	ok(t, err)
 	f.message = sent.Message
 	return f
@@ -267,3 +267,12 @@ func buildFixture(t *testing.T, st store.Store) *fixture {
 
 // as returns the user for an actor name.
 func (f *fixture) as(name string) *lms.User { return f.users[name] }
+
+// details is the patch that saves in as the whole of a course's details.
+func details(in CourseInput) lms.CoursePatch {
+	return lms.CoursePatch{Title: &in.Title, Code: &in.Code, Description: &in.Description, CoverPath: &in.CoverPath,
+		StartsAt: &in.StartsAt, EndsAt: &in.EndsAt}
+}
+
+// seconds is d as MuteInput's Seconds.
+func seconds(d time.Duration) *int { n := int(d / time.Second); return &n }

@@ -20,22 +20,22 @@ func TestAuthorsCarryNameAndUsername(t *testing.T) {
 		}
 	}
 
-	sent, err := f.svc.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "hello @ta", IdemKey: "n1"})
+	sent, err := f.svc.Chat.SendMessage(ctx, learner, SendInput{RoomID: f.room.ID, Body: "hello @ta", IdemKey: "n1"})
 	ok(t, err)
 	want(t, "the sent message", sent.Message.AuthorName, sent.Message.AuthorUsername)
 	evs := f.pub.on(lms.FeedRoom, f.room.ID)
 	ev := evs[len(evs)-1].Message
 	want(t, "the announced message", ev.AuthorName, ev.AuthorUsername)
 
-	tv, err := f.svc.CreateThread(ctx, learner, f.thread.Thread.ForumID, "Names", "Who am I, @ta?")
+	tv, err := f.svc.Discussion.CreateThread(ctx, learner, f.thread.Thread.ForumID, "Names", "Who am I, @ta?")
 	ok(t, err)
 	want(t, "the new thread", tv.Thread.AuthorName, tv.Thread.AuthorUsername)
 	want(t, "its opening post", tv.Posts[0].AuthorName, tv.Posts[0].AuthorUsername)
-	p, err := f.svc.Reply(ctx, learner, tv.Thread.ID, 0, "Me.")
+	p, err := f.svc.Discussion.Reply(ctx, learner, tv.Thread.ID, 0, "Me.")
 	ok(t, err)
 	want(t, "the reply", p.AuthorName, p.AuthorUsername)
 
-	list, _, err := f.svc.ListNotifications(ctx, f.as("ta"), true, 0, 10)
+	list, _, err := f.svc.Notifications.ListNotifications(ctx, f.as("ta"), true, 0, 10)
 	ok(t, err)
 	if len(list) == 0 {
 		t.Fatal("the TA was not notified of the mentions")

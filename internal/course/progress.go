@@ -11,6 +11,34 @@ import (
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
 
+// Progress owns learner progress: heartbeats, completion rules decided by
+// the server, course progress and the instructor's report.
+type Progress struct {
+	core
+	store        ProgressStore
+	videos       VideoDurations
+	maxHeartbeat time.Duration
+}
+
+// VideoDurations reads how long a lesson's uploaded video is.
+type VideoDurations interface {
+	LessonVideoDuration(ctx context.Context, l *lms.Lesson) (time.Duration, bool)
+}
+
+// NewProgress returns the Progress service; maxHeartbeat bounds the time
+// one heartbeat adds (zero: DefaultMaxHeartbeat).
+func NewProgress(b Base, st ProgressStore, videos VideoDurations, maxHeartbeat time.Duration) *Progress {
+	if maxHeartbeat <= 0 {
+		maxHeartbeat = DefaultMaxHeartbeat
+	}
+	return &Progress{core: newCore(b), store: st, videos: videos, maxHeartbeat: maxHeartbeat}
+}
+
+// apply runs fn in one transaction and announces what it records.
+func (s *Progress) apply(ctx context.Context, fn func(tx *Progress, ch *change) error) ([]*lms.FeedPosition, error) {
+	return apply(ctx, &s.core, s.store, func(st ProgressStore) *Progress { t := *s; t.store = st; return &t }, fn)
+}
+
 // summarize sums one learner's progress over the visible lessons.
 func summarize(courseID, userID int64, states []*LessonState, progress map[int64]*lms.LessonProgress) *lms.CourseProgress {
 	cp := &lms.CourseProgress{CourseID: courseID, UserID: userID, Total: len(states)}
@@ -36,15 +64,15 @@ func summarize(courseID, userID int64, states []*LessonState, progress map[int64
 // active member and the lesson released to them. It also returns the
 // caller's progress in the lesson (nil when never opened), read with the
 // release state, so callers need not load it again.
-func (s *Service) learnerLesson(ctx context.Context, actor *lms.User, lessonID int64) (*lms.Lesson, *Access, *lms.LessonProgress, error) {
-	l, a, err := s.lesson(ctx, actor, lessonID, lms.ActViewContent)
+func (s *Progress) learnerLesson(ctx context.Context, actor *lms.User, lessonID int64) (*lms.Lesson, *Access, *lms.LessonProgress, error) {
+	l, a, err := loadLesson(ctx, &s.core, s.store, actor, lessonID, lms.ActViewContent)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	if a.Enrollment == nil {
 		return nil, nil, nil, lms.Errorf(lms.EFORBIDDEN, "Only members of the course record progress.")
 	}
-	states, progress, err := s.states(ctx, a)
+	states, progress, err := lessonStates(ctx, &s.core, s.store, a)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -58,7 +86,7 @@ func (s *Service) learnerLesson(ctx context.Context, actor *lms.User, lessonID i
 
 // Heartbeat adds the time the caller spent on a lesson page; see
 // HeartbeatVideo.
-func (s *Service) Heartbeat(ctx context.Context, actor *lms.User, lessonID int64, seconds int) (*lms.LessonProgress, error) {
+func (s *Progress) Heartbeat(ctx context.Context, actor *lms.User, lessonID int64, seconds int) (*lms.LessonProgress, error) {
 	return s.HeartbeatVideo(ctx, actor, lessonID, seconds, 0)
 }
 
@@ -70,7 +98,7 @@ func (s *Service) Heartbeat(ctx context.Context, actor *lms.User, lessonID int64
 // the video rule completes once it reaches the lesson's percentage. When
 // the lesson's video is an uploaded MP4, the server knows its length and
 // caps the position by the time that passed (see boundVideoPercent).
-func (s *Service) HeartbeatVideo(ctx context.Context, actor *lms.User, lessonID int64, seconds, videoPercent int) (*lms.LessonProgress, error) {
+func (s *Progress) HeartbeatVideo(ctx context.Context, actor *lms.User, lessonID int64, seconds, videoPercent int) (*lms.LessonProgress, error) {
 	l, a, prev, err := s.learnerLesson(ctx, actor, lessonID)
 	if err != nil {
 		return nil, err
@@ -87,7 +115,7 @@ func (s *Service) HeartbeatVideo(ctx context.Context, actor *lms.User, lessonID 
 		add = min(add, max(now.Sub(prev.LastSeenAt)+heartbeatSlack, 0))
 	}
 	if l.Rule() == lms.CompleteVideo && videoPercent > 0 {
-		if d, ok := s.lessonVideoDuration(ctx, l); ok {
+		if d, ok := s.videos.LessonVideoDuration(ctx, l); ok {
 			videoPercent = boundVideoPercent(videoPercent, prev, now, d)
 		}
 	}
@@ -104,16 +132,16 @@ func (s *Service) HeartbeatVideo(ctx context.Context, actor *lms.User, lessonID 
 // recordProgress applies u and announces the new progress on the course's
 // progress topic, with the learner's course summary when u completed the
 // lesson (prev is the progress before, nil when never opened).
-func (s *Service) recordProgress(ctx context.Context, a *Access, l *lms.Lesson, prev *lms.LessonProgress, u lms.ProgressUpdate) (*lms.LessonProgress, error) {
+func (s *Progress) recordProgress(ctx context.Context, a *Access, l *lms.Lesson, prev *lms.LessonProgress, u lms.ProgressUpdate) (*lms.LessonProgress, error) {
 	var p *lms.LessonProgress
-	_, err := s.apply(ctx, func(tx *Service, ch *change) error {
+	_, err := s.apply(ctx, func(tx *Progress, ch *change) error {
 		var err error
 		if p, err = tx.store.UpdateProgress(ctx, u); err != nil {
 			return err
 		}
 		ev := Event{Kind: EventProgress, CourseID: l.CourseID, Progress: p}
 		if p.Completed() != prev.Completed() {
-			states, progress, err := tx.states(ctx, a)
+			states, progress, err := lessonStates(ctx, &tx.core, tx.store, a)
 			if err != nil {
 				return err
 			}
@@ -132,7 +160,7 @@ func (s *Service) recordProgress(ctx context.Context, a *Access, l *lms.Lesson, 
 // false) and announces it on the course's progress topic. Only lessons
 // with the manual rule are marked by hand: the others complete by their
 // rule (EFORBIDDEN).
-func (s *Service) CompleteLesson(ctx context.Context, actor *lms.User, lessonID int64, done bool) (*lms.LessonProgress, error) {
+func (s *Progress) CompleteLesson(ctx context.Context, actor *lms.User, lessonID int64, done bool) (*lms.LessonProgress, error) {
 	l, a, _, err := s.learnerLesson(ctx, actor, lessonID)
 	if err != nil {
 		return nil, err
@@ -145,14 +173,14 @@ func (s *Service) CompleteLesson(ctx context.Context, actor *lms.User, lessonID 
 			"This lesson is completed automatically when you watch %d %% of its video.", l.CompletionPercent)
 	}
 	var p *lms.LessonProgress
-	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+	_, err = s.apply(ctx, func(tx *Progress, ch *change) error {
 		var err error
 		p, err = tx.store.UpdateProgress(ctx, lms.ProgressUpdate{UserID: actor.ID, LessonID: l.ID, At: s.now(),
 			Complete: done, Uncomplete: !done})
 		if err != nil {
 			return err
 		}
-		states, progress, err := tx.states(ctx, a)
+		states, progress, err := lessonStates(ctx, &tx.core, tx.store, a)
 		if err != nil {
 			return err
 		}
@@ -168,7 +196,7 @@ func (s *Service) CompleteLesson(ctx context.Context, actor *lms.User, lessonID 
 
 // CourseProgress returns one learner's progress in the course: the
 // caller's own, or anyone's for those who may view grades.
-func (s *Service) CourseProgress(ctx context.Context, actor *lms.User, courseID, userID int64) (*lms.CourseProgress, error) {
+func (s *Progress) CourseProgress(ctx context.Context, actor *lms.User, courseID, userID int64) (*lms.CourseProgress, error) {
 	a, err := s.load(ctx, actor, courseID, lms.ActViewContent)
 	if err != nil {
 		return nil, err
@@ -217,7 +245,7 @@ type LessonRate struct {
 }
 
 // ProgressReport returns every active learner's progress (view_grades).
-func (s *Service) ProgressReport(ctx context.Context, actor *lms.User, courseID int64) (*ProgressReport, error) {
+func (s *Progress) ProgressReport(ctx context.Context, actor *lms.User, courseID int64) (*ProgressReport, error) {
 	if _, err := s.load(ctx, actor, courseID, lms.ActViewGrades); err != nil {
 		return nil, err
 	}
@@ -283,7 +311,7 @@ func (s *Service) ProgressReport(ctx context.Context, actor *lms.User, courseID 
 // WriteProgressCSV writes the report as CSV (view_grades): one row per
 // learner, one column per lesson with the completion time (RFC 3339),
 // "opened" or empty.
-func (s *Service) WriteProgressCSV(ctx context.Context, actor *lms.User, courseID int64, w io.Writer) error {
+func (s *Progress) WriteProgressCSV(ctx context.Context, actor *lms.User, courseID int64, w io.Writer) error {
 	rep, err := s.ProgressReport(ctx, actor, courseID)
 	if err != nil {
 		return err

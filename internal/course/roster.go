@@ -53,7 +53,7 @@ type RosterReport struct {
 // true the valid rows are written in one transaction and the bad rows are
 // reported and skipped. A malformed file (no header, not CSV, too large) is
 // an error for the whole file.
-func (s *Service) ImportRoster(ctx context.Context, actor *lms.User, courseID int64, r io.Reader, apply bool) (*RosterReport, error) {
+func (s *Enrolment) ImportRoster(ctx context.Context, actor *lms.User, courseID int64, r io.Reader, apply bool) (*RosterReport, error) {
 	if _, err := s.load(ctx, actor, courseID, lms.ActManagePeople); err != nil {
 		return nil, err
 	}
@@ -91,7 +91,8 @@ func (s *Service) ImportRoster(ctx context.Context, actor *lms.User, courseID in
 	if !apply {
 		return rep, nil
 	}
-	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
+	_, err = s.apply(ctx, func(tx *Enrolment, ch *change) error {
+		ch.audit(actor, lms.AuditEnrol, courseRef(courseID), fmt.Sprintf("roster: %d rows", len(rep.Rows)))
 		for _, row := range rep.Rows {
 			if row.Outcome != RowEnrol && row.Outcome != RowUpdate {
 				continue
@@ -115,7 +116,7 @@ func (s *Service) ImportRoster(ctx context.Context, actor *lms.User, courseID in
 }
 
 // checkRosterRow resolves the row's user and group and decides its outcome.
-func (s *Service) checkRosterRow(ctx context.Context, courseID int64, row *RosterRow, groups map[string]int64, seen map[int64]int) {
+func (s *Enrolment) checkRosterRow(ctx context.Context, courseID int64, row *RosterRow, groups map[string]int64, seen map[int64]int) {
 	fail := func(format string, args ...any) {
 		row.Outcome, row.Reason = RowError, fmt.Sprintf(format, args...)
 	}

@@ -13,10 +13,34 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
+
+// Uploads owns stored files: one content-addressed store on disk, who may
+// read each file, and the sweep of files nothing references.
+type Uploads struct {
+	core
+	store     UploadsStore
+	uploads   UploadParams
+	durations *sync.Map // upload id -> time.Duration of its MP4 (0: none), see LessonVideoDuration
+	// readers check, per kind of reference ("course", "lesson",
+	// "message"), that the caller may see the thing that references an
+	// upload; set once by NewServices before use.
+	readers map[string]RefReader
+}
+
+// RefReader reports (a nil error) whether actor may see the thing id that
+// references uploadID: a course's cover, a lesson, a message.
+type RefReader func(ctx context.Context, actor *lms.User, id, uploadID int64) error
+
+// NewUploads returns the Uploads service; zero fields of p take the
+// defaults.
+func NewUploads(b Base, st UploadsStore, p UploadParams) *Uploads {
+	return &Uploads{core: newCore(b), store: st, uploads: p.withDefaults(), durations: &sync.Map{}}
+}
 
 // Upload kinds, each with its own size limit.
 const (
@@ -80,7 +104,7 @@ func (p UploadParams) withDefaults() UploadParams {
 // it is stored once under its SHA-256 (the same content uploaded twice is
 // one file). The upload is swept unless a lesson or message references it
 // within the grace period.
-func (s *Service) SaveUpload(ctx context.Context, actor *lms.User, courseID int64, name string, r io.Reader) (*lms.Upload, error) {
+func (s *Uploads) SaveUpload(ctx context.Context, actor *lms.User, courseID int64, name string, r io.Reader) (*lms.Upload, error) {
 	a, err := s.load(ctx, actor, courseID, lms.ActViewContent)
 	if err != nil {
 		return nil, err
@@ -158,7 +182,7 @@ func (s *Service) SaveUpload(ctx context.Context, actor *lms.User, courseID int6
 // OpenUpload opens an upload for reading (the HTTP layer serves it with
 // http.ServeContent for range requests). The caller must be its owner or
 // able to see a lesson or message that references it; otherwise ENOTFOUND.
-func (s *Service) OpenUpload(ctx context.Context, actor *lms.User, uploadID int64) (*lms.Upload, *os.File, error) {
+func (s *Uploads) OpenUpload(ctx context.Context, actor *lms.User, uploadID int64) (*lms.Upload, *os.File, error) {
 	if err := requireUser(actor); err != nil {
 		return nil, nil, err
 	}
@@ -179,7 +203,7 @@ func (s *Service) OpenUpload(ctx context.Context, actor *lms.User, uploadID int6
 }
 
 // openUploadFile opens an upload's file (the caller checked who may see it).
-func (s *Service) openUploadFile(u *lms.Upload) (*lms.Upload, *os.File, error) {
+func (s *Uploads) openUploadFile(u *lms.Upload) (*lms.Upload, *os.File, error) {
 	if s.uploads.Dir == "" {
 		return nil, nil, lms.Errorf(lms.EUNAVAILABLE, "Uploads are not configured on this site.")
 	}
@@ -195,7 +219,7 @@ func (s *Service) openUploadFile(u *lms.Upload) (*lms.Upload, *os.File, error) {
 
 // canSeeUpload reports whether a lesson or message the caller can see
 // references the upload.
-func (s *Service) canSeeUpload(ctx context.Context, actor *lms.User, uploadID int64) (bool, error) {
+func (s *Uploads) canSeeUpload(ctx context.Context, actor *lms.User, uploadID int64) (bool, error) {
 	refs, err := s.store.UploadRefs(ctx, uploadID)
 	if err != nil {
 		return false, err
@@ -206,16 +230,11 @@ func (s *Service) canSeeUpload(ctx context.Context, actor *lms.User, uploadID in
 		if err != nil {
 			continue
 		}
-		switch kind {
-		case "course": // the cover image
-			err = s.coverVisible(ctx, actor, id, uploadID)
-		case "lesson":
-			_, _, err = s.lesson(ctx, actor, id, lms.ActViewContent)
-		case "message":
-			_, _, _, err = s.message(ctx, actor, id)
-		default:
+		check, ok := s.readers[kind]
+		if !ok {
 			continue
 		}
+		err = check(ctx, actor, id, uploadID)
 		switch {
 		case err == nil:
 			return true, nil
@@ -228,7 +247,7 @@ func (s *Service) canSeeUpload(ctx context.Context, actor *lms.User, uploadID in
 
 // attachable checks that the caller may attach the upload to a message:
 // their own upload, or any for staff.
-func (s *Service) attachable(ctx context.Context, actor *lms.User, a *Access, uploadID int64) error {
+func (s *Uploads) attachable(ctx context.Context, actor *lms.User, a *Access, uploadID int64) error {
 	u, err := s.store.UploadByID(ctx, uploadID)
 	if err != nil || (u.OwnerID != actor.ID && !a.Staff()) {
 		if err != nil && !lms.IsCode(err, lms.ENOTFOUND) {
@@ -241,7 +260,7 @@ func (s *Service) attachable(ctx context.Context, actor *lms.User, a *Access, up
 
 // SweepUploads deletes uploads nothing has referenced for the grace period
 // (their rows and files) and returns how many. Run it periodically.
-func (s *Service) SweepUploads(ctx context.Context) (int, error) {
+func (s *Uploads) SweepUploads(ctx context.Context) (int, error) {
 	if s.uploads.Dir == "" {
 		return 0, nil
 	}

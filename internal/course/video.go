@@ -95,10 +95,10 @@ func findBox(r io.ReadSeeker, from, to int64, typ string) (payload, size int64, 
 	return 0, 0, errNoDuration
 }
 
-// lessonVideoDuration returns the duration of the first uploaded MP4 the
+// LessonVideoDuration returns the duration of the first uploaded MP4 the
 // lesson links, when there is one (false for linked videos hosted
 // elsewhere and other formats). Durations are cached: uploads never change.
-func (s *Service) lessonVideoDuration(ctx context.Context, l *lms.Lesson) (time.Duration, bool) {
+func (s *Uploads) LessonVideoDuration(ctx context.Context, l *lms.Lesson) (time.Duration, bool) {
 	if s.uploads.Dir == "" {
 		return 0, false
 	}

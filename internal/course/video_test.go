@@ -66,26 +66,26 @@ func TestUploadedVideoPositionIsBoundByTime(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
 	ins, learner := f.as("instructor"), f.as("learner")
-	up := must(f.svc.SaveUpload(ctx, ins, f.a.ID, "talk.mp4", bytes.NewReader(testMP4(0, 1000, 100_000)))).get(t)
+	up := must(f.svc.Uploads.SaveUpload(ctx, ins, f.a.ID, "talk.mp4", bytes.NewReader(testMP4(0, 1000, 100_000)))).get(t)
 	if up.ContentType != "video/mp4" {
 		t.Fatalf("the test video was sniffed as %q", up.ContentType)
 	}
-	must(f.svc.UpdateLesson(ctx, ins, f.lesson.ID, LessonInput{Title: "Talk", CompletionRule: lms.CompleteVideo,
+	must(f.svc.Content.UpdateLesson(ctx, ins, f.lesson.ID, LessonInput{Title: "Talk", CompletionRule: lms.CompleteVideo,
 		CompletionPercent: 80, BodyMD: fmt.Sprintf("Watch this:\n\n![talk](%s%d)", UploadURLPrefix, up.ID)})).get(t)
 
-	must(f.svc.GetLesson(ctx, learner, f.lesson.ID)).get(t) // opens it
-	p := must(f.svc.HeartbeatVideo(ctx, learner, f.lesson.ID, 0, 100)).get(t)
+	must(f.svc.Content.GetLesson(ctx, learner, f.lesson.ID)).get(t) // opens it
+	p := must(f.svc.Progress.HeartbeatVideo(ctx, learner, f.lesson.ID, 0, 100)).get(t)
 	if p.Completed() || p.VideoPercent > 15 {
 		t.Fatalf("right after opening, a claim of 100 %% kept %d %% (completed %v); want at most the slack", p.VideoPercent, p.Completed())
 	}
 	f.clock.Advance(20 * time.Second) // 20 s at 2x: at most 40 % more (+ slack)
-	p = must(f.svc.HeartbeatVideo(ctx, learner, f.lesson.ID, 20, 100)).get(t)
+	p = must(f.svc.Progress.HeartbeatVideo(ctx, learner, f.lesson.ID, 20, 100)).get(t)
 	if p.Completed() || p.VideoPercent > 60 {
 		t.Fatalf("after 20 s, kept %d %% (completed %v)", p.VideoPercent, p.Completed())
 	}
 	for range 8 { // watching on: 10 s of real time per heartbeat, the position as the player says
 		f.clock.Advance(10 * time.Second)
-		p = must(f.svc.HeartbeatVideo(ctx, learner, f.lesson.ID, 10, min(p.VideoPercent+10, 100))).get(t)
+		p = must(f.svc.Progress.HeartbeatVideo(ctx, learner, f.lesson.ID, 10, min(p.VideoPercent+10, 100))).get(t)
 	}
 	if !p.Completed() {
 		t.Fatalf("after watching for real: %+v, want completed", p)

@@ -15,7 +15,7 @@ func build(ctx context.Context, p Params, users map[string]*lms.User) (*lms.Cour
 	cs, ins := p.Courses, users[InstructorUsername]
 	learner := func(i int) *lms.User { return users[LearnerUsername(i)] }
 
-	v, err := cs.CreateCourse(ctx, ins, course.CourseInput{Title: CourseTitle, Code: CourseCode,
+	v, err := cs.Courses.CreateCourse(ctx, ins, course.CourseInput{Title: CourseTitle, Code: CourseCode,
 		Description: "A first look at the night sky: what we see, why it moves, and how light carries the news. " +
 			"This is Lyceum's demo course; explore it as the instructor, the teaching assistant or a learner."})
 	if err != nil {
@@ -23,11 +23,11 @@ func build(ctx context.Context, p Params, users map[string]*lms.User) (*lms.Cour
 			InstructorUsername, err)
 	}
 	id := v.ID
-	if _, err := cs.Enrol(ctx, ins, id, TAUsername, lms.CourseTA); err != nil {
+	if _, err := cs.Enrolment.Enrol(ctx, ins, id, TAUsername, lms.CourseTA); err != nil {
 		return nil, fmt.Errorf("enrol the TA: %w", err)
 	}
 	for i := 1; i <= learnerCount; i++ {
-		if _, err := cs.Enrol(ctx, ins, id, LearnerUsername(i), lms.CourseLearner); err != nil {
+		if _, err := cs.Enrolment.Enrol(ctx, ins, id, LearnerUsername(i), lms.CourseLearner); err != nil {
 			return nil, fmt.Errorf("enrol a learner: %w", err)
 		}
 	}
@@ -36,10 +36,10 @@ func build(ctx context.Context, p Params, users map[string]*lms.User) (*lms.Cour
 	if err != nil {
 		return nil, err
 	}
-	if _, err := cs.SetVisibility(ctx, ins, id, lms.CoursePublished); err != nil {
+	if _, err := cs.Courses.SetVisibility(ctx, ins, id, lms.CoursePublished); err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
 	}
-	if v, err = cs.ConfigureJoin(ctx, ins, id, course.JoinSettings{Enabled: true}); err != nil {
+	if v, err = cs.Courses.ConfigureJoin(ctx, ins, id, course.JoinSettings{Enabled: true}); err != nil {
 		return nil, fmt.Errorf("join code: %w", err)
 	}
 
@@ -51,15 +51,15 @@ func build(ctx context.Context, p Params, users map[string]*lms.User) (*lms.Cour
 	}{{1, 2}, {2, 1}}
 	for _, pr := range progress {
 		for _, l := range lessons[:pr.lessons] {
-			if _, err := cs.Heartbeat(ctx, learner(pr.who), l.ID, 30); err != nil {
+			if _, err := cs.Progress.Heartbeat(ctx, learner(pr.who), l.ID, 30); err != nil {
 				return nil, fmt.Errorf("heartbeat: %w", err)
 			}
-			if _, err := cs.CompleteLesson(ctx, learner(pr.who), l.ID, true); err != nil {
+			if _, err := cs.Progress.CompleteLesson(ctx, learner(pr.who), l.ID, true); err != nil {
 				return nil, fmt.Errorf("complete a lesson: %w", err)
 			}
 		}
 	}
-	if _, err := cs.Heartbeat(ctx, learner(3), lessons[0].ID, 20); err != nil {
+	if _, err := cs.Progress.Heartbeat(ctx, learner(3), lessons[0].ID, 20); err != nil {
 		return nil, fmt.Errorf("heartbeat: %w", err)
 	}
 
@@ -103,12 +103,12 @@ func buildLessons(ctx context.Context, p Params, ins *lms.User, courseID int64) 
 	}
 	var out []*lms.Lesson
 	for _, m := range modules {
-		mod, err := cs.CreateModule(ctx, ins, courseID, m.title)
+		mod, err := cs.Content.CreateModule(ctx, ins, courseID, m.title)
 		if err != nil {
 			return nil, fmt.Errorf("create a module: %w", err)
 		}
 		for _, in := range m.lessons {
-			l, err := cs.CreateLesson(ctx, ins, mod.ID, in)
+			l, err := cs.Content.CreateLesson(ctx, ins, mod.ID, in)
 			if err != nil {
 				return nil, fmt.Errorf("create lesson %q: %w", in.Title, err)
 			}
@@ -121,7 +121,7 @@ func buildLessons(ctx context.Context, p Params, ins *lms.User, courseID int64) 
 // upload stores a file for the course and returns its URL, or "" when the
 // site stores no uploads (the lessons then say so instead).
 func upload(ctx context.Context, p Params, ins *lms.User, courseID int64, name string, data []byte) (string, error) {
-	u, err := p.Courses.SaveUpload(ctx, ins, courseID, name, bytes.NewReader(data))
+	u, err := p.Courses.Uploads.SaveUpload(ctx, ins, courseID, name, bytes.NewReader(data))
 	if lms.IsCode(err, lms.EUNAVAILABLE) {
 		p.Log.Warn().Str("file", name).Msg("uploads are disabled: the demo lesson goes without its file")
 		return "", nil
@@ -135,11 +135,11 @@ func upload(ctx context.Context, p Params, ins *lms.User, courseID int64, name s
 // buildDiscussion opens a thread in the course's forum with nested replies.
 func buildDiscussion(ctx context.Context, p Params, users map[string]*lms.User, courseID int64) error {
 	cs := p.Courses
-	forums, err := cs.ListForums(ctx, users[InstructorUsername], courseID)
+	forums, err := cs.Discussion.ListForums(ctx, users[InstructorUsername], courseID)
 	if err != nil || len(forums) == 0 {
 		return fmt.Errorf("find the forum: %w (%d forums)", err, len(forums))
 	}
-	th, err := cs.CreateThread(ctx, users[LearnerUsername(1)], forums[0].ID, "Why does the Moon look bigger near the horizon?",
+	th, err := cs.Discussion.CreateThread(ctx, users[LearnerUsername(1)], forums[0].ID, "Why does the Moon look bigger near the horizon?",
 		"Last night the full Moon looked **huge** when it rose, and normal a few hours later. "+
 			"Is it closer when it rises?")
 	if err != nil {
@@ -147,26 +147,26 @@ func buildDiscussion(ctx context.Context, p Params, users map[string]*lms.User, 
 	}
 	first := th.Posts[0].ID
 	tid := th.Thread.ID
-	ta, err := cs.Reply(ctx, users[TAUsername], tid, first,
+	ta, err := cs.Discussion.Reply(ctx, users[TAUsername], tid, first,
 		"Great question! It is not closer: measure it against your thumb at arm's length at moonrise and "+
 			"again later, and you will find the same size. It is the *Moon illusion*, a trick of perception.")
 	if err != nil {
 		return fmt.Errorf("reply: %w", err)
 	}
-	if _, err := cs.Reply(ctx, users[LearnerUsername(2)], tid, ta.ID,
+	if _, err := cs.Discussion.Reply(ctx, users[LearnerUsername(2)], tid, ta.ID,
 		"I tried the thumb trick: same size! @"+LearnerUsername(1)+" you should try it too."); err != nil {
 		return fmt.Errorf("reply: %w", err)
 	}
-	answer, err := cs.Reply(ctx, users[InstructorUsername], tid, first,
+	answer, err := cs.Discussion.Reply(ctx, users[InstructorUsername], tid, first,
 		"To add to the TA's answer: at moonrise the Moon is actually about one Earth radius *farther* "+
 			"from you than when it is overhead, so it is very slightly smaller. We will come back to this in week 2.")
 	if err != nil {
 		return fmt.Errorf("reply: %w", err)
 	}
-	if _, err := cs.MarkAnswer(ctx, users[InstructorUsername], tid, ta.ID); err != nil {
+	if _, err := cs.Discussion.MarkAnswer(ctx, users[InstructorUsername], tid, ta.ID); err != nil {
 		return fmt.Errorf("mark the answer: %w", err)
 	}
-	if err := cs.ReactToPost(ctx, users[LearnerUsername(1)], answer.ID, "👍", false); err != nil {
+	if err := cs.Discussion.ReactToPost(ctx, users[LearnerUsername(1)], answer.ID, "👍", false); err != nil {
 		return fmt.Errorf("react: %w", err)
 	}
 	return nil
@@ -191,7 +191,7 @@ var chatHistory = []struct{ who, body string }{
 // buildChat fills the course's main room.
 func buildChat(ctx context.Context, p Params, users map[string]*lms.User, courseID int64) error {
 	cs := p.Courses
-	rooms, err := cs.ListRooms(ctx, users[InstructorUsername], courseID)
+	rooms, err := cs.Chat.ListRooms(ctx, users[InstructorUsername], courseID)
 	if err != nil || len(rooms) == 0 {
 		return fmt.Errorf("find the main room: %w (%d rooms)", err, len(rooms))
 	}
@@ -203,7 +203,7 @@ func buildChat(ctx context.Context, p Params, users map[string]*lms.User, course
 	}
 	var last *lms.Message
 	for i, m := range chatHistory {
-		sent, err := cs.SendMessage(ctx, users[m.who], course.SendInput{RoomID: room.ID, Body: m.body,
+		sent, err := cs.Chat.SendMessage(ctx, users[m.who], course.SendInput{RoomID: room.ID, Body: m.body,
 			IdemKey: fmt.Sprintf("demo-%d", i+1)})
 		if err != nil {
 			return fmt.Errorf("send a message: %w", err)
@@ -213,7 +213,7 @@ func buildChat(ctx context.Context, p Params, users map[string]*lms.User, course
 	// Everyone but learner 4 has read the room (for the unread counts and
 	// "seen by").
 	for _, name := range []string{InstructorUsername, TAUsername, LearnerUsername(1), LearnerUsername(2), LearnerUsername(3)} {
-		if _, err := cs.MarkRoomRead(ctx, users[name], room.ID, last.ID); err != nil {
+		if _, err := cs.Chat.MarkRoomRead(ctx, users[name], room.ID, last.ID); err != nil {
 			return fmt.Errorf("mark the room read: %w", err)
 		}
 	}

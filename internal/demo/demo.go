@@ -60,7 +60,7 @@ type Params struct {
 	// Courses creates the course content. Build it without a Publisher
 	// (or with one wired to a running hub): seeding announces its changes
 	// through it.
-	Courses *course.Service
+	Courses *course.Services
 	Store   store.Store
 	Log     zerolog.Logger
 }
@@ -211,7 +211,7 @@ func demoCourse(ctx context.Context, p Params, users map[string]*lms.User) (*lms
 
 // dropLeftovers deletes demo courses an interrupted run left half built.
 func dropLeftovers(ctx context.Context, p Params, ins *lms.User) error {
-	list, _, err := p.Courses.ListCourses(ctx, ins, lms.CourseFilter{MemberID: ins.ID, Query: CourseCode, Limit: lms.MaxPageSize})
+	list, _, err := p.Courses.Courses.ListCourses(ctx, ins, lms.CourseFilter{MemberID: ins.ID, Query: CourseCode, Limit: lms.MaxPageSize})
 	if err != nil {
 		return fmt.Errorf("demo: list the instructor's courses: %w", err)
 	}
@@ -219,7 +219,7 @@ func dropLeftovers(ctx context.Context, p Params, ins *lms.User) error {
 		if c.Code != CourseCode || c.CreatedBy != ins.ID {
 			continue
 		}
-		if err := p.Courses.DeleteCourse(ctx, ins, c.ID); err != nil {
+		if err := p.Courses.Courses.DeleteCourse(ctx, ins, c.ID); err != nil {
 			return fmt.Errorf("demo: delete a half-built demo course: %w", err)
 		}
 		p.Log.Warn().Int64("course_id", c.ID).Msg("deleted a half-built demo course")

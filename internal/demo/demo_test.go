@@ -21,7 +21,7 @@ import (
 type env struct {
 	st      store.Store
 	auth    *auth.Service
-	courses *course.Service
+	courses *course.Services
 	uploads string // the upload directory; "" disables uploads
 }
 
@@ -36,7 +36,7 @@ func newEnv(t *testing.T, uploads bool) *env {
 	if err != nil {
 		t.Fatalf("auth.New: %v", err)
 	}
-	e.courses, err = course.New(course.Params{Store: e.st, Logger: zerolog.Nop(), Uploads: course.UploadParams{Dir: e.uploads}})
+	e.courses, err = course.NewServices(course.Params{Store: e.st, Logger: zerolog.Nop(), Uploads: course.UploadParams{Dir: e.uploads}})
 	if err != nil {
 		t.Fatalf("course.New: %v", err)
 	}
@@ -71,10 +71,10 @@ func (e *env) counts(t *testing.T, acc Accounts) counts {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, c.Courses, err = e.courses.ListCourses(ctx, ins, lms.CourseFilter{MemberID: ins.ID}); err != nil {
+	if _, c.Courses, err = e.courses.Courses.ListCourses(ctx, ins, lms.CourseFilter{MemberID: ins.ID}); err != nil {
 		t.Fatal(err)
 	}
-	out, err := e.courses.Outline(ctx, ins, acc.CourseID)
+	out, err := e.courses.Content.Outline(ctx, ins, acc.CourseID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,32 +82,32 @@ func (e *env) counts(t *testing.T, acc Accounts) counts {
 	for _, m := range out.Modules {
 		c.Lessons += len(m.Lessons)
 	}
-	rooms, err := e.courses.ListRooms(ctx, ins, acc.CourseID)
+	rooms, err := e.courses.Chat.ListRooms(ctx, ins, acc.CourseID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs, _, err := e.courses.History(ctx, ins, lms.MessageFilter{RoomID: rooms[0].ID, Limit: lms.MaxPageSize})
+	msgs, _, err := e.courses.Chat.History(ctx, ins, lms.MessageFilter{RoomID: rooms[0].ID, Limit: lms.MaxPageSize})
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.Messages = len(msgs)
-	forums, err := e.courses.ListForums(ctx, ins, acc.CourseID)
+	forums, err := e.courses.Discussion.ListForums(ctx, ins, acc.CourseID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	threads, total, err := e.courses.ListThreads(ctx, ins, forums[0].ID, 10, 0)
+	threads, total, err := e.courses.Discussion.ListThreads(ctx, ins, forums[0].ID, 10, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c.Threads = total
 	for _, th := range threads {
-		v, err := e.courses.GetThread(ctx, ins, th.ID)
+		v, err := e.courses.Discussion.GetThread(ctx, ins, th.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		c.Posts += len(v.Posts)
 	}
-	rep, err := e.courses.ProgressReport(ctx, ins, acc.CourseID)
+	rep, err := e.courses.Progress.ProgressReport(ctx, ins, acc.CourseID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func (e *env) counts(t *testing.T, acc Accounts) counts {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lr, err := e.courses.ListRooms(ctx, last, acc.CourseID)
+	lr, err := e.courses.Chat.ListRooms(ctx, last, acc.CourseID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,20 +162,20 @@ func TestSeedIsIdempotent(t *testing.T) {
 		if err := e.st.CreateUser(t.Context(), u); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.courses.JoinByCode(t.Context(), u, second.JoinCode); err != nil {
+		if _, err := e.courses.Enrolment.JoinByCode(t.Context(), u, second.JoinCode); err != nil {
 			t.Fatalf("join with %q: %v", second.JoinCode, err)
 		}
 	})
 	t.Run("the lessons embed the picture and the video", func(t *testing.T) {
 		ins, _ := e.st.UserByLogin(t.Context(), InstructorUsername)
-		out, err := e.courses.Outline(t.Context(), ins, second.CourseID)
+		out, err := e.courses.Content.Outline(t.Context(), ins, second.CourseID)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var html strings.Builder
 		for _, m := range out.Modules {
 			for _, l := range m.Lessons {
-				st, err := e.courses.GetLesson(t.Context(), ins, l.ID)
+				st, err := e.courses.Content.GetLesson(t.Context(), ins, l.ID)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -23,6 +23,16 @@ const (
 	AuditSettingsChange = "settings.change"
 	AuditTokenCreate    = "token.create"
 	AuditTokenRevoke    = "token.revoke"
+
+	// Course actions (internal/course).
+	AuditCourseUpdate    = "course.update"           // settings, visibility, catalogue, join settings
+	AuditCourseDelete    = "course.delete"           // the course and everything in it
+	AuditEnrol           = "course.enrol"            // someone enrolled (or approved) by staff, or a roster
+	AuditUnenrol         = "course.unenrol"          // a member removed, or who left
+	AuditCourseRole      = "course.role"             // a member's course role changed
+	AuditContentDelete   = "course.content_delete"   // a module, lesson, forum, room or group deleted
+	AuditModeratorDelete = "course.moderator_delete" // staff deleted someone else's post, thread or message
+	AuditMute            = "course.mute"             // a member muted (or unmuted) in a room
 )
 
 // AuditEntry records who did what, when, and from where.

@@ -7,11 +7,9 @@ import (
 
 // Chat limits.
 const (
-	MaxMessageChars   = 4000 // a chat message's length limit
-	MaxIdemKeyBytes   = 64   // a client-generated idempotency key
-	MainRoomName      = "Main room"
-	MaxMuteDuration   = 7 * 24 * time.Hour
-	DefaultMutePeriod = 10 * time.Minute
+	MaxMessageChars = 4000 // a chat message's length limit
+	MaxIdemKeyBytes = 64   // a client-generated idempotency key
+	MainRoomName    = "Main room"
 )
 
 // Room is a course's persistent chat room.

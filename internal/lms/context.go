@@ -2,11 +2,20 @@ package lms
 
 import "context"
 
+// The context carries what the transport learned about a request: the
+// signed-in user (for the transport's own use: services take the acting
+// user as an explicit argument, see docs/architecture.md), where the
+// request comes from, the session or API token it authenticated with, and
+// a request id for logs. Every context helper of Lyceum is in this file.
+
 type ctxKey int
 
 const (
 	userKey ctxKey = iota
 	requestIDKey
+	clientKey
+	sessionKey
+	apiTokenKey
 )
 
 // WithUser returns a context carrying the signed-in user.
@@ -29,4 +38,49 @@ func WithRequestID(ctx context.Context, id string) context.Context {
 func RequestIDFrom(ctx context.Context) string {
 	id, _ := ctx.Value(requestIDKey).(string)
 	return id
+}
+
+// Client describes where a call comes from; IP and UserAgent are recorded
+// in sessions and audit entries.
+type Client struct {
+	IP        string
+	UserAgent string
+	// Device is the device token the browser presented (its device cookie),
+	// "" for none; only Login reads it.
+	Device string
+}
+
+// WithClient returns a context carrying c.
+func WithClient(ctx context.Context, c Client) context.Context {
+	return context.WithValue(ctx, clientKey, c)
+}
+
+// ClientFrom returns the Client in ctx (zero if none).
+func ClientFrom(ctx context.Context) Client {
+	c, _ := ctx.Value(clientKey).(Client)
+	return c
+}
+
+// WithSession returns a context carrying the session the caller signed in
+// with (used to keep it when revoking the others).
+func WithSession(ctx context.Context, sess *Session) context.Context {
+	return context.WithValue(ctx, sessionKey, sess)
+}
+
+// SessionFrom returns the caller's session, or nil (anonymous or API token).
+func SessionFrom(ctx context.Context) *Session {
+	sess, _ := ctx.Value(sessionKey).(*Session)
+	return sess
+}
+
+// WithAPIToken returns a context carrying the API token the caller
+// authenticated with.
+func WithAPIToken(ctx context.Context, t *APIToken) context.Context {
+	return context.WithValue(ctx, apiTokenKey, t)
+}
+
+// APITokenFrom returns the caller's API token, or nil (anonymous or session).
+func APITokenFrom(ctx context.Context) *APIToken {
+	t, _ := ctx.Value(apiTokenKey).(*APIToken)
+	return t
 }

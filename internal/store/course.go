@@ -21,6 +21,10 @@ type Courses interface {
 	// UpdateCourse saves every field of c but ID, CreatedBy and CreatedAt,
 	// and sets UpdatedAt.
 	UpdateCourse(ctx context.Context, c *lms.Course) error
+	// PatchCourse saves only the fields p sets (and UpdatedAt) and returns
+	// the course as stored (ENOTFOUND if none; ECONFLICT for a join code
+	// taken by another course).
+	PatchCourse(ctx context.Context, id int64, p lms.CoursePatch) (*lms.Course, error)
 	// DeleteCourse removes the course and everything in it.
 	DeleteCourse(ctx context.Context, id int64) error
 	// ListCourses returns the matching courses ordered by id and the total.

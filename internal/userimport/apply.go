@@ -17,7 +17,7 @@ import (
 // logged one by one, which would double the writes of a large file). Passwords
 // are hashed before the transaction starts, so it is not held open for the
 // hashing. Any store failure rolls back everything.
-func (s *Service) apply(ctx context.Context, rep *Report, o Options) error {
+func (s *Service) apply(ctx context.Context, actor *lms.User, rep *Report, o Options) error {
 	var toHash []*account
 	for _, row := range rep.Rows {
 		if row.Action == ActionCreate && row.acct.password != "" {
@@ -39,13 +39,13 @@ func (s *Service) apply(ctx context.Context, rep *Report, o Options) error {
 			if row.Action == ActionError {
 				continue
 			}
-			if err := s.applyRow(ctx, tx, row); err != nil {
+			if err := s.applyRow(ctx, actor, tx, row); err != nil {
 				return err
 			}
 			done++
 			o.report(StageSave, done, total)
 		}
-		return s.auth.Audit(ctx, tx, lms.AuditUserImport, "users", detail)
+		return s.auth.Audit(ctx, actor, tx, lms.AuditUserImport, "users", detail)
 	})
 	if err != nil {
 		return err
@@ -64,7 +64,7 @@ func (s *Service) apply(ctx context.Context, rep *Report, o Options) error {
 }
 
 // applyRow writes one row inside the import's transaction.
-func (s *Service) applyRow(ctx context.Context, tx store.Store, row *Row) error {
+func (s *Service) applyRow(ctx context.Context, actor *lms.User, tx store.Store, row *Row) error {
 	a := row.acct
 	switch row.Account {
 	case "create":
@@ -80,7 +80,7 @@ func (s *Service) applyRow(ctx context.Context, tx store.Store, row *Row) error 
 			if err := tx.UpdateUser(ctx, a.user); err != nil {
 				return fmt.Errorf("userimport: line %d: update user: %w", row.Line, err)
 			}
-			if err := s.auth.Audit(ctx, tx, lms.AuditUserUpdate, fmt.Sprintf("user:%d", a.user.ID), "name (import)"); err != nil {
+			if err := s.auth.Audit(ctx, actor, tx, lms.AuditUserUpdate, fmt.Sprintf("user:%d", a.user.ID), "name (import)"); err != nil {
 				return err
 			}
 		}

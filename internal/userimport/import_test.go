@@ -246,7 +246,7 @@ func TestImportRefusesWholeFiles(t *testing.T) {
 			case "anonymous users":
 				ctx = t.Context()
 			}
-			_, err := e.svc.Import(ctx, strings.NewReader(c.text), o)
+			_, err := e.svc.Import(ctx, lms.UserFrom(ctx), strings.NewReader(c.text), o)
 			if lms.ErrorCode(err) != c.code || !strings.Contains(lms.ErrorMessage(err), c.words) {
 				t.Fatalf("error = %v, want %s with %q", err, c.code, c.words)
 			}

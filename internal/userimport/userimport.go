@@ -159,8 +159,8 @@ func New(p Params) (*Service, error) {
 // that cannot be read as a whole (empty, too large, no such columns) is an
 // error; problems of single rows are in the report, and then nothing is
 // written unless o.ValidOnly.
-func (s *Service) Import(ctx context.Context, r io.Reader, o Options) (*Report, error) {
-	if _, err := auth.RequireAdmin(ctx); err != nil {
+func (s *Service) Import(ctx context.Context, actor *lms.User, r io.Reader, o Options) (*Report, error) {
+	if _, err := auth.RequireAdmin(actor); err != nil {
 		return nil, err
 	}
 	switch o.Existing {
@@ -194,7 +194,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, o Options) (*Report, 
 		rep.Message = "Nothing to import: " + rep.summary(true)
 		return rep, nil
 	}
-	if err := s.apply(ctx, rep, o); err != nil {
+	if err := s.apply(ctx, actor, rep, o); err != nil {
 		return nil, err
 	}
 	rep.Applied = true

@@ -56,13 +56,13 @@ func (e *env) newCourse(t *testing.T, title string) *lms.Course {
 
 // adminCtx is a context whose caller is the administrator.
 func (e *env) adminCtx(t *testing.T) context.Context {
-	return lms.WithUser(auth.WithClient(t.Context(), auth.Client{IP: "192.0.2.1"}), e.admin)
+	return lms.WithUser(lms.WithClient(t.Context(), lms.Client{IP: "192.0.2.1"}), e.admin)
 }
 
 // run imports text as the administrator.
 func (e *env) run(t *testing.T, text string, o Options) *Report {
 	t.Helper()
-	rep, err := e.svc.Import(e.adminCtx(t), strings.NewReader(text), o)
+	rep, err := e.svc.Import(e.adminCtx(t), lms.UserFrom(e.adminCtx(t)), strings.NewReader(text), o)
 	noErr(t, err)
 	return rep
 }

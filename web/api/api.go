@@ -19,7 +19,6 @@ import (
 	"github.com/lyceumhq/lyceum/internal/auth"
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
-	"github.com/lyceumhq/lyceum/internal/store"
 	"github.com/lyceumhq/lyceum/internal/userimport"
 )
 
@@ -38,7 +37,6 @@ const DeviceCookie = "lyceum_device"
 // Params are the dependencies of the API.
 type Params struct {
 	Auth   *auth.Service
-	Store  store.Store
 	Logger zerolog.Logger
 	// PublicURL is the site's external URL (e.g. https://lyceum.example.org);
 	// its origin is trusted for state-changing requests and it prefixes
@@ -58,7 +56,7 @@ type Params struct {
 	// Courses serves the course routes (courses, people, content, uploads,
 	// progress, discussion, rooms, notifications); nil: not mounted, and
 	// GET /me/courses answers an empty list.
-	Courses *course.Service
+	Courses *course.Services
 	// MaxUploadBytes bounds an upload request's body (zero:
 	// DefaultMaxUploadBytes); the per-type limits are course.UploadParams'.
 	MaxUploadBytes int64
@@ -73,7 +71,6 @@ type Params struct {
 // API is the HTTP face of Lyceum.
 type API struct {
 	auth      *auth.Service
-	store     store.Store
 	log       zerolog.Logger
 	publicURL string
 	secure    bool
@@ -82,7 +79,7 @@ type API struct {
 	ws        http.Handler
 	metrics   *Metrics
 	ipHeader  string
-	courses   *course.Service
+	courses   *course.Services
 	imports   *userimport.Service
 	maxUpload int64
 
@@ -94,15 +91,14 @@ type API struct {
 
 // New builds the API and its handler chain.
 func New(p Params) (*API, error) {
-	if p.Auth == nil || p.Store == nil {
-		return nil, errors.New("api: Params.Auth and Params.Store are required")
+	if p.Auth == nil {
+		return nil, errors.New("api: Params.Auth is required")
 	}
 	if p.DataDir == "" {
 		return nil, errors.New("api: Params.DataDir is required")
 	}
 	a := &API{
 		auth:      p.Auth,
-		store:     p.Store,
 		log:       p.Logger,
 		publicURL: strings.TrimRight(p.PublicURL, "/"),
 		secure:    p.SecureCookies,
@@ -246,13 +242,13 @@ func (a *API) authenticate(r *http.Request) (*lms.User, *lms.Session, *lms.APITo
 // withCaller puts the user and their session or API token into ctx.
 func withCaller(ctx context.Context, u *lms.User, sess *lms.Session, tok *lms.APIToken) context.Context {
 	if tok != nil {
-		ctx = auth.WithAPIToken(ctx, tok)
+		ctx = lms.WithAPIToken(ctx, tok)
 	}
 	if u != nil {
 		ctx = lms.WithUser(ctx, u)
 	}
 	if sess != nil {
-		ctx = auth.WithSession(ctx, sess)
+		ctx = lms.WithSession(ctx, sess)
 	}
 	return ctx
 }

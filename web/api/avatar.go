@@ -61,7 +61,7 @@ func (a *API) putAvatar(w http.ResponseWriter, r *http.Request) error {
 	if err := a.writeFileAtomic(rel, body); err != nil {
 		return err
 	}
-	u, err := a.auth.SetAvatar(r.Context(), rel)
+	u, err := a.auth.SetAvatar(r.Context(), caller(r), rel)
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func (a *API) writeFileAtomic(rel string, data []byte) error {
 
 func (a *API) deleteAvatar(w http.ResponseWriter, r *http.Request) error {
 	// The content-addressed file may be shared with another user, so it stays.
-	u, err := a.auth.SetAvatar(r.Context(), "")
+	u, err := a.auth.SetAvatar(r.Context(), caller(r), "")
 	if err != nil {
 		return err
 	}
@@ -117,7 +117,7 @@ func (a *API) getAvatar(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u, err := a.auth.User(r.Context(), id)
+	u, err := a.auth.User(r.Context(), caller(r), id)
 	if err != nil {
 		return err
 	}

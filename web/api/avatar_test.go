@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lyceumhq/lyceum/internal/store"
 )
 
 func pngBytes(t testing.TB) []byte {
@@ -37,7 +39,7 @@ func (e *tenv) putRaw(t testing.TB, c client, path string, body []byte, ctype st
 
 func TestAvatar(t *testing.T) {
 	var dataDir string
-	e := newEnv(t, func(p *Params) { dataDir = p.DataDir })
+	e := newEnv(t, func(p *Params, _ store.Store) { dataDir = p.DataDir })
 	admin := e.setup(t)
 	img := pngBytes(t)
 

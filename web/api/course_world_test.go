@@ -23,7 +23,7 @@ var dotPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00
 // cenv is an API with the course routes over a real store.
 type cenv struct {
 	*tenv
-	courses   *course.Service
+	courses   *course.Services
 	uploadDir string
 }
 
@@ -33,12 +33,12 @@ const testUploadLimit = 64 << 10
 func newCourseEnvWith(t testing.TB, st store.Store) *cenv {
 	t.Helper()
 	dir := t.TempDir()
-	svc, err := course.New(course.Params{Store: st, Logger: zerolog.Nop(),
+	svc, err := course.NewServices(course.Params{Store: st, Logger: zerolog.Nop(),
 		Uploads: course.UploadParams{Dir: dir, Limits: map[string]int64{course.KindImage: testUploadLimit}}})
 	if err != nil {
 		t.Fatalf("course.New: %v", err)
 	}
-	e := newEnvWith(t, st, func(p *Params) { p.Courses = svc; p.MaxUploadBytes = 4 * testUploadLimit })
+	e := newEnvWith(t, st, func(p *Params, _ store.Store) { p.Courses = svc; p.MaxUploadBytes = 4 * testUploadLimit })
 	return &cenv{tenv: e, courses: svc, uploadDir: dir}
 }
 
@@ -168,32 +168,32 @@ func newWorld(t testing.TB, e *cenv) *world {
 	s := e.courses
 	inst := w.people[roleInstructor].u
 	w.a = w.newCourse(inst, "Course A")
-	w.module = try(s.CreateModule(ctx, inst, w.a.ID, "Week 1")).must(t)
-	w.upload = try(s.SaveUpload(ctx, inst, w.a.ID, "dot.png", bytes.NewReader(dotPNG))).must(t)
-	w.lesson = try(s.CreateLesson(ctx, inst, w.module.ID, course.LessonInput{Title: "Intro",
+	w.module = try(s.Content.CreateModule(ctx, inst, w.a.ID, "Week 1")).must(t)
+	w.upload = try(s.Uploads.SaveUpload(ctx, inst, w.a.ID, "dot.png", bytes.NewReader(dotPNG))).must(t)
+	w.lesson = try(s.Content.CreateLesson(ctx, inst, w.module.ID, course.LessonInput{Title: "Intro",
 		BodyMD: "Hello ![dot](" + course.UploadURL(w.upload.ID) + ")"})).must(t)
-	w.draft = try(s.CreateLesson(ctx, inst, w.module.ID, course.LessonInput{Title: "Secret", BodyMD: "draft", Draft: true})).must(t)
-	w.forum = try(s.ListForums(ctx, inst, w.a.ID)).must(t)[0]
+	w.draft = try(s.Content.CreateLesson(ctx, inst, w.module.ID, course.LessonInput{Title: "Secret", BodyMD: "draft", Draft: true})).must(t)
+	w.forum = try(s.Discussion.ListForums(ctx, inst, w.a.ID)).must(t)[0]
 	learner := w.people[roleLearner].u
-	tv := try(s.CreateThread(ctx, learner, w.forum.ID, "Question", "How?")).must(t)
+	tv := try(s.Discussion.CreateThread(ctx, learner, w.forum.ID, "Question", "How?")).must(t)
 	w.thread = tv.Thread
-	w.reply = try(s.Reply(ctx, w.people[roleTA].u, w.thread.ID, tv.Posts[0].ID, "Like this.")).must(t)
-	w.room = try(s.ListRooms(ctx, inst, w.a.ID)).must(t)[0].Room
+	w.reply = try(s.Discussion.Reply(ctx, w.people[roleTA].u, w.thread.ID, tv.Posts[0].ID, "Like this.")).must(t)
+	w.room = try(s.Chat.ListRooms(ctx, inst, w.a.ID)).must(t)[0].Room
 	w.message = w.newMessage(learner, w.room.ID)
-	w.group = try(s.CreateGroup(ctx, inst, &lms.Group{CourseID: w.a.ID, Name: "Team 1", SelfSelect: true})).must(t)
+	w.group = try(s.Enrolment.CreateGroup(ctx, inst, &lms.Group{CourseID: w.a.ID, Name: "Team 1", SelfSelect: true})).must(t)
 
 	binst := w.bInstructor.u
 	w.b = w.newCourseWith(binst, "Course B", map[*lms.User]lms.CourseRole{w.bLearner.u: lms.CourseLearner})
-	w.bModule = try(s.CreateModule(ctx, binst, w.b.ID, "B week")).must(t)
-	w.bUpload = try(s.SaveUpload(ctx, binst, w.b.ID, "b.txt", bytes.NewReader([]byte("course b secret file")))).must(t)
-	w.bLesson = try(s.CreateLesson(ctx, binst, w.bModule.ID, course.LessonInput{Title: "B lesson",
+	w.bModule = try(s.Content.CreateModule(ctx, binst, w.b.ID, "B week")).must(t)
+	w.bUpload = try(s.Uploads.SaveUpload(ctx, binst, w.b.ID, "b.txt", bytes.NewReader([]byte("course b secret file")))).must(t)
+	w.bLesson = try(s.Content.CreateLesson(ctx, binst, w.bModule.ID, course.LessonInput{Title: "B lesson",
 		BodyMD: "[file](" + course.UploadURL(w.bUpload.ID) + ")"})).must(t)
-	w.bForum = try(s.ListForums(ctx, binst, w.b.ID)).must(t)[0]
-	btv := try(s.CreateThread(ctx, w.bLearner.u, w.bForum.ID, "B question", "B body")).must(t)
+	w.bForum = try(s.Discussion.ListForums(ctx, binst, w.b.ID)).must(t)[0]
+	btv := try(s.Discussion.CreateThread(ctx, w.bLearner.u, w.bForum.ID, "B question", "B body")).must(t)
 	w.bThread, w.bPost = btv.Thread, btv.Posts[0]
-	w.bRoom = try(s.ListRooms(ctx, binst, w.b.ID)).must(t)[0].Room
+	w.bRoom = try(s.Chat.ListRooms(ctx, binst, w.b.ID)).must(t)[0].Room
 	w.bMessage = w.newMessage(w.bLearner.u, w.bRoom.ID)
-	w.bGroup = try(s.CreateGroup(ctx, binst, &lms.Group{CourseID: w.b.ID, Name: "B team", SelfSelect: true})).must(t)
+	w.bGroup = try(s.Enrolment.CreateGroup(ctx, binst, &lms.Group{CourseID: w.b.ID, Name: "B team", SelfSelect: true})).must(t)
 	return w
 }
 
@@ -208,19 +208,19 @@ func (w *world) newCourse(inst *lms.User, title string) *course.CourseView {
 func (w *world) newCourseWith(inst *lms.User, title string, members map[*lms.User]lms.CourseRole) *course.CourseView {
 	w.t.Helper()
 	ctx, s := w.t.Context(), w.e.courses
-	c := try(s.CreateCourse(ctx, inst, course.CourseInput{Title: title})).must(w.t)
+	c := try(s.Courses.CreateCourse(ctx, inst, course.CourseInput{Title: title})).must(w.t)
 	for u, role := range members {
-		try(s.Enrol(ctx, inst, c.ID, u.Username, role)).must(w.t)
+		try(s.Enrolment.Enrol(ctx, inst, c.ID, u.Username, role)).must(w.t)
 	}
-	try(s.SetVisibility(ctx, inst, c.ID, lms.CoursePublished)).must(w.t)
-	c = try(s.ConfigureJoin(ctx, inst, c.ID, course.JoinSettings{Enabled: true})).must(w.t)
+	try(s.Courses.SetVisibility(ctx, inst, c.ID, lms.CoursePublished)).must(w.t)
+	c = try(s.Courses.ConfigureJoin(ctx, inst, c.ID, course.JoinSettings{Enabled: true})).must(w.t)
 	return c
 }
 
 func (w *world) newMessage(u *lms.User, roomID int64) *lms.Message {
 	w.t.Helper()
 	w.seq++
-	sent, err := w.e.courses.SendMessage(w.t.Context(), u, course.SendInput{RoomID: roomID,
+	sent, err := w.e.courses.Chat.SendMessage(w.t.Context(), u, course.SendInput{RoomID: roomID,
 		Body: "message " + strconv.Itoa(w.seq)})
 	if err != nil {
 		w.t.Fatal(err)
@@ -246,7 +246,7 @@ func (w *world) freshMember(pending bool) *lms.User {
 // layout is course A's current layout.
 func (w *world) layout() LayoutRequest {
 	w.t.Helper()
-	o := try(w.e.courses.Outline(w.t.Context(), w.people[roleInstructor].u, w.a.ID)).must(w.t)
+	o := try(w.e.courses.Content.Outline(w.t.Context(), w.people[roleInstructor].u, w.a.ID)).must(w.t)
 	req := LayoutRequest{Modules: []lms.ModuleLayout{}}
 	for _, m := range o.Modules {
 		ml := lms.ModuleLayout{ModuleID: m.ID, LessonIDs: []int64{}}

@@ -15,7 +15,7 @@ func (a *API) getUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	users, total, err := a.auth.ListUsers(r.Context(), lms.UserFilter{Query: r.URL.Query().Get("q"), Limit: limit,
+	users, total, err := a.auth.ListUsers(r.Context(), caller(r), lms.UserFilter{Query: r.URL.Query().Get("q"), Limit: limit,
 		Offset: offset})
 	if err != nil {
 		return err
@@ -29,7 +29,7 @@ func (a *API) postUser(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	u, err := a.auth.CreateUser(r.Context(), auth.NewUser{Email: req.Email, Username: req.Username, Name: req.Name,
+	u, err := a.auth.CreateUser(r.Context(), caller(r), auth.NewUser{Email: req.Email, Username: req.Username, Name: req.Name,
 		Password: req.Password, Role: req.Role})
 	if err != nil {
 		return err
@@ -46,7 +46,7 @@ func (a *API) patchUser(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	u, err := a.auth.UpdateUser(r.Context(), id, auth.UserPatch{Name: req.Name, Role: req.Role, Disabled: req.Disabled})
+	u, err := a.auth.UpdateUser(r.Context(), caller(r), id, auth.UserPatch{Name: req.Name, Role: req.Role, Disabled: req.Disabled})
 	if err != nil {
 		return err
 	}
@@ -58,14 +58,14 @@ func (a *API) deleteUser(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.auth.DeleteUser(r.Context(), id); err != nil {
+	if err := a.auth.DeleteUser(r.Context(), caller(r), id); err != nil {
 		return err
 	}
 	return noContent(w)
 }
 
 func (a *API) getInvites(w http.ResponseWriter, r *http.Request) error {
-	invs, err := a.auth.ListInvites(r.Context())
+	invs, err := a.auth.ListInvites(r.Context(), caller(r))
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func (a *API) postInvite(w http.ResponseWriter, r *http.Request) error {
 	if req.ExpiresInHours < 0 || req.ExpiresInHours > maxHours {
 		return lms.FieldError("expires_in_hours", "expires_in_hours must be from 1 to %d.", maxHours)
 	}
-	token, inv, err := a.auth.CreateInvite(r.Context(), req.Email, req.Role, time.Duration(req.ExpiresInHours)*time.Hour)
+	token, inv, err := a.auth.CreateInvite(r.Context(), caller(r), req.Email, req.Role, time.Duration(req.ExpiresInHours)*time.Hour)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (a *API) deleteInvite(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.auth.RevokeInvite(r.Context(), id); err != nil {
+	if err := a.auth.RevokeInvite(r.Context(), caller(r), id); err != nil {
 		return err
 	}
 	return noContent(w)
@@ -120,7 +120,7 @@ func (a *API) putSettings(w http.ResponseWriter, r *http.Request) error {
 		}
 		creators = cur.CourseCreators
 	}
-	set, err := a.auth.PutSettings(r.Context(), lms.Settings{SiteName: req.SiteName, SignupPolicy: req.SignupPolicy,
+	set, err := a.auth.PutSettings(r.Context(), caller(r), lms.Settings{SiteName: req.SiteName, SignupPolicy: req.SignupPolicy,
 		SignupDomain: req.SignupDomain, CourseCreators: creators})
 	if err != nil {
 		return err
@@ -157,7 +157,7 @@ func (a *API) getAudit(w http.ResponseWriter, r *http.Request) error {
 			return lms.FieldError("actor_id", "actor_id must be a user id.")
 		}
 	}
-	entries, err := a.auth.ListAudit(r.Context(), f)
+	entries, err := a.auth.ListAudit(r.Context(), caller(r), f)
 	if err != nil {
 		return err
 	}

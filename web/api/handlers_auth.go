@@ -100,9 +100,9 @@ func (a *API) postLogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	if c, err := r.Cookie(DeviceCookie); err == nil {
-		client := auth.ClientFrom(ctx)
+		client := lms.ClientFrom(ctx)
 		client.Device = c.Value
-		ctx = auth.WithClient(ctx, client)
+		ctx = lms.WithClient(ctx, client)
 	}
 	u, token, err := a.auth.Login(ctx, req.Login, req.Password)
 	if err != nil {

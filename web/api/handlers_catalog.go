@@ -36,7 +36,7 @@ func (a *API) getCatalog(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, total, err := a.courses.Catalog(r.Context(), caller(r),
+	list, total, err := a.courses.Courses.Catalog(r.Context(), caller(r),
 		lms.CatalogFilter{Query: r.URL.Query().Get("q"), Limit: limit, Offset: offset})
 	if err != nil {
 		return err
@@ -45,19 +45,19 @@ func (a *API) getCatalog(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) putCatalog(w http.ResponseWriter, r *http.Request) error {
-	return onIDBody(w, r, http.StatusOK, a.courses.SetCatalog)
+	return onIDBody(w, r, http.StatusOK, a.courses.Courses.SetCatalog)
 }
 
 func (a *API) postEnrolSelf(w http.ResponseWriter, r *http.Request) error {
-	return onIDJSON(w, r, a.courses.EnrolSelf)
+	return onIDJSON(w, r, a.courses.Enrolment.EnrolSelf)
 }
 
 func (a *API) postDecline(w http.ResponseWriter, r *http.Request) error {
-	return onMember(w, r, a.courses.DeclineEnrollment)
+	return onMember(w, r, a.courses.Enrolment.DeclineEnrollment)
 }
 
 func (a *API) getJoinPreview(w http.ResponseWriter, r *http.Request) error {
-	card, err := a.courses.JoinPreview(r.Context(), caller(r), r.PathValue("code"))
+	card, err := a.courses.Courses.JoinPreview(r.Context(), caller(r), r.PathValue("code"))
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func (a *API) getJoinPreview(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getJoinCover(w http.ResponseWriter, r *http.Request) error {
-	u, f, err := a.courses.JoinCover(r.Context(), caller(r), r.PathValue("code"))
+	u, f, err := a.courses.Courses.JoinCover(r.Context(), caller(r), r.PathValue("code"))
 	return serveUpload(w, r, u, f, err)
 }
 

@@ -10,7 +10,7 @@ import (
 )
 
 func (a *API) getOutline(w http.ResponseWriter, r *http.Request) error {
-	return onIDJSON(w, r, a.courses.Outline)
+	return onIDJSON(w, r, a.courses.Content.Outline)
 }
 
 // putLayout reorders the course and answers the new outline. A layout
@@ -32,7 +32,7 @@ func (a *API) putLayout(w http.ResponseWriter, r *http.Request) error {
 			req.Modules[i].LessonIDs = []int64{}
 		}
 	}
-	if err := a.courses.Reorder(r.Context(), caller(r), id, req.Modules); err != nil {
+	if err := a.courses.Content.Reorder(r.Context(), caller(r), id, req.Modules); err != nil {
 		return err
 	}
 	return a.getOutline(w, r)
@@ -47,7 +47,7 @@ func (a *API) getSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ls, err := a.courses.Search(r.Context(), caller(r), id, r.URL.Query().Get("q"), limit)
+	ls, err := a.courses.Content.Search(r.Context(), caller(r), id, r.URL.Query().Get("q"), limit)
 	if err != nil {
 		return err
 	}
@@ -56,34 +56,34 @@ func (a *API) getSearch(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) postModule(w http.ResponseWriter, r *http.Request) error {
 	return onIDBody(w, r, http.StatusCreated, func(ctx context.Context, u *lms.User, id int64, req TitleRequest) (*lms.Module, error) {
-		return a.courses.CreateModule(ctx, u, id, req.Title)
+		return a.courses.Content.CreateModule(ctx, u, id, req.Title)
 	})
 }
 
 func (a *API) patchModule(w http.ResponseWriter, r *http.Request) error {
 	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, req TitleRequest) (*lms.Module, error) {
-		return a.courses.RenameModule(ctx, u, id, req.Title)
+		return a.courses.Content.RenameModule(ctx, u, id, req.Title)
 	})
 }
 
 func (a *API) deleteModule(w http.ResponseWriter, r *http.Request) error {
-	return onID(w, r, a.courses.DeleteModule)
+	return onID(w, r, a.courses.Content.DeleteModule)
 }
 
 func (a *API) postLesson(w http.ResponseWriter, r *http.Request) error {
-	return onIDBody(w, r, http.StatusCreated, a.courses.CreateLesson)
+	return onIDBody(w, r, http.StatusCreated, a.courses.Content.CreateLesson)
 }
 
 func (a *API) getLesson(w http.ResponseWriter, r *http.Request) error {
-	return onIDJSON(w, r, a.courses.GetLesson)
+	return onIDJSON(w, r, a.courses.Content.GetLesson)
 }
 
 func (a *API) putLesson(w http.ResponseWriter, r *http.Request) error {
-	return onIDBody(w, r, http.StatusOK, a.courses.UpdateLesson)
+	return onIDBody(w, r, http.StatusOK, a.courses.Content.UpdateLesson)
 }
 
 func (a *API) deleteLesson(w http.ResponseWriter, r *http.Request) error {
-	return onID(w, r, a.courses.DeleteLesson)
+	return onID(w, r, a.courses.Content.DeleteLesson)
 }
 
 // postMarkdownPreview renders Markdown exactly as a saved lesson or post

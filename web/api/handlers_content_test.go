@@ -94,7 +94,7 @@ func TestReorder(t *testing.T) {
 	})
 	t.Run("a stale layout is a conflict and moves nothing", func(t *testing.T) {
 		// Someone else adds a lesson after the client loaded the outline.
-		try(e.courses.CreateLesson(t.Context(), w.people[roleInstructor].u, w.module.ID, course.LessonInput{Title: "New"})).must(t)
+		try(e.courses.Content.CreateLesson(t.Context(), w.people[roleInstructor].u, w.module.ID, course.LessonInput{Title: "New"})).must(t)
 		before := w.layout()
 		stale := LayoutRequest{Modules: []lms.ModuleLayout{{ModuleID: seen.Modules[0].ModuleID,
 			LessonIDs: []int64{seen.Modules[0].LessonIDs[1], seen.Modules[0].LessonIDs[0]}}}}

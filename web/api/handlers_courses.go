@@ -120,7 +120,7 @@ func (a *API) getCourses(w http.ResponseWriter, r *http.Request) error {
 		return lms.FieldError("visibility", "The visibility must be draft, published or archived.")
 	}
 	u := caller(r)
-	list, total, err := a.courses.ListCourses(r.Context(), u, lms.CourseFilter{Visibility: vis, Query: q.Get("q"),
+	list, total, err := a.courses.Courses.ListCourses(r.Context(), u, lms.CourseFilter{Visibility: vis, Query: q.Get("q"),
 		Limit: limit, Offset: offset})
 	if err != nil {
 		return err
@@ -135,7 +135,7 @@ func (a *API) getCourses(w http.ResponseWriter, r *http.Request) error {
 
 // canCreate reports whether u may create courses (the site's creator policy).
 func (a *API) canCreate(ctx context.Context, u *lms.User) (bool, error) {
-	policy, err := a.courses.CreatorPolicy(ctx)
+	policy, err := a.courses.Courses.CreatorPolicy(ctx)
 	if err != nil {
 		return false, err
 	}
@@ -147,7 +147,7 @@ func (a *API) postCourse(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	v, err := a.courses.CreateCourse(r.Context(), caller(r), in)
+	v, err := a.courses.Courses.CreateCourse(r.Context(), caller(r), in)
 	if err != nil {
 		return err
 	}
@@ -155,56 +155,25 @@ func (a *API) postCourse(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getCourse(w http.ResponseWriter, r *http.Request) error {
-	return onIDJSON(w, r, a.courses.GetCourse)
+	return onIDJSON(w, r, a.courses.Courses.GetCourse)
 }
 
 func (a *API) patchCourse(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var p CoursePatch
-	if err := decodeJSON(w, r, &p); err != nil {
-		return err
-	}
-	cur, err := a.courses.GetCourse(r.Context(), caller(r), id)
-	if err != nil {
-		return err
-	}
-	in := course.CourseInput{Title: cur.Title, Code: cur.Code, Description: cur.Description, CoverPath: cur.CoverPath,
-		StartsAt: cur.StartsAt, EndsAt: cur.EndsAt}
-	set(&in.Title, p.Title)
-	set(&in.Code, p.Code)
-	set(&in.Description, p.Description)
-	set(&in.CoverPath, p.CoverPath)
-	set(&in.StartsAt, p.StartsAt)
-	set(&in.EndsAt, p.EndsAt)
-	v, err := a.courses.UpdateCourse(r.Context(), caller(r), id, in)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, v)
-}
-
-// set copies *src into *dst when src is present.
-func set[T any](dst *T, src *T) {
-	if src != nil {
-		*dst = *src
-	}
+	return onIDBody(w, r, http.StatusOK, a.courses.Courses.UpdateCourse)
 }
 
 func (a *API) deleteCourse(w http.ResponseWriter, r *http.Request) error {
-	return onID(w, r, a.courses.DeleteCourse)
+	return onID(w, r, a.courses.Courses.DeleteCourse)
 }
 
 func (a *API) postVisibility(w http.ResponseWriter, r *http.Request) error {
 	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, req VisibilityRequest) (*course.CourseView, error) {
-		return a.courses.SetVisibility(ctx, u, id, req.Visibility)
+		return a.courses.Courses.SetVisibility(ctx, u, id, req.Visibility)
 	})
 }
 
 func (a *API) putJoin(w http.ResponseWriter, r *http.Request) error {
-	return onIDBody(w, r, http.StatusOK, a.courses.ConfigureJoin)
+	return onIDBody(w, r, http.StatusOK, a.courses.Courses.ConfigureJoin)
 }
 
 func (a *API) postJoin(w http.ResponseWriter, r *http.Request) error {
@@ -212,7 +181,7 @@ func (a *API) postJoin(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	e, err := a.courses.JoinByCode(r.Context(), caller(r), req.Code)
+	e, err := a.courses.Enrolment.JoinByCode(r.Context(), caller(r), req.Code)
 	if err != nil {
 		return err
 	}
@@ -220,7 +189,7 @@ func (a *API) postJoin(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getCourseSettings(w http.ResponseWriter, r *http.Request) error {
-	p, err := a.courses.CreatorPolicy(r.Context())
+	p, err := a.courses.Courses.CreatorPolicy(r.Context())
 	if err != nil {
 		return err
 	}
@@ -235,7 +204,7 @@ func (a *API) putCourseSettings(w http.ResponseWriter, r *http.Request) error {
 	if req.Creators != course.CreatorsAnyone && req.Creators != course.CreatorsAdmins {
 		return lms.FieldError("creators", "creators must be anyone or admins.")
 	}
-	if err := a.courses.SetCreatorPolicy(r.Context(), caller(r), req.Creators); err != nil {
+	if err := a.courses.Courses.SetCreatorPolicy(r.Context(), caller(r), req.Creators); err != nil {
 		return err
 	}
 	return a.getCourseSettings(w, r)
@@ -250,7 +219,7 @@ func (a *API) getMyCourses(w http.ResponseWriter, r *http.Request) error {
 		return writeJSON(w, http.StatusOK, out)
 	}
 	ctx, u := r.Context(), caller(r)
-	list, _, err := a.courses.ListCourses(ctx, u, lms.CourseFilter{MemberID: u.ID, Limit: myCoursesLimit})
+	list, _, err := a.courses.Courses.ListCourses(ctx, u, lms.CourseFilter{MemberID: u.ID, Limit: myCoursesLimit})
 	if err != nil {
 		return err
 	}
@@ -258,11 +227,11 @@ func (a *API) getMyCourses(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, c := range list {
-		p, err := a.courses.CourseProgress(ctx, u, c.ID, u.ID)
+		p, err := a.courses.Progress.CourseProgress(ctx, u, c.ID, u.ID)
 		if err != nil {
 			return err
 		}
-		rooms, err := a.courses.ListRooms(ctx, u, c.ID)
+		rooms, err := a.courses.Chat.ListRooms(ctx, u, c.ID)
 		if err != nil {
 			return err
 		}

@@ -13,7 +13,7 @@ func (a *API) getForums(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	fs, err := a.courses.ListForums(r.Context(), caller(r), id)
+	fs, err := a.courses.Discussion.ListForums(r.Context(), caller(r), id)
 	if err != nil {
 		return err
 	}
@@ -22,18 +22,18 @@ func (a *API) getForums(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) postForum(w http.ResponseWriter, r *http.Request) error {
 	return onIDBody(w, r, http.StatusCreated, func(ctx context.Context, u *lms.User, id int64, req ForumRequest) (*lms.Forum, error) {
-		return a.courses.CreateForum(ctx, u, &lms.Forum{CourseID: id, Title: req.Title, Description: req.Description})
+		return a.courses.Discussion.CreateForum(ctx, u, &lms.Forum{CourseID: id, Title: req.Title, Description: req.Description})
 	})
 }
 
 func (a *API) putForum(w http.ResponseWriter, r *http.Request) error {
 	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, req ForumRequest) (*lms.Forum, error) {
-		return a.courses.UpdateForum(ctx, u, id, req.Title, req.Description)
+		return a.courses.Discussion.UpdateForum(ctx, u, id, req.Title, req.Description)
 	})
 }
 
 func (a *API) deleteForum(w http.ResponseWriter, r *http.Request) error {
-	return onID(w, r, a.courses.DeleteForum)
+	return onID(w, r, a.courses.Discussion.DeleteForum)
 }
 
 func (a *API) getThreads(w http.ResponseWriter, r *http.Request) error {
@@ -45,7 +45,7 @@ func (a *API) getThreads(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ts, total, err := a.courses.ListThreads(r.Context(), caller(r), id, limit, offset)
+	ts, total, err := a.courses.Discussion.ListThreads(r.Context(), caller(r), id, limit, offset)
 	if err != nil {
 		return err
 	}
@@ -54,44 +54,44 @@ func (a *API) getThreads(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) postThread(w http.ResponseWriter, r *http.Request) error {
 	return onIDBody(w, r, http.StatusCreated, func(ctx context.Context, u *lms.User, id int64, req NewThreadRequest) (*course.ThreadView, error) {
-		return a.courses.CreateThread(ctx, u, id, req.Title, req.BodyMD)
+		return a.courses.Discussion.CreateThread(ctx, u, id, req.Title, req.BodyMD)
 	})
 }
 
 func (a *API) getThread(w http.ResponseWriter, r *http.Request) error {
-	return onIDJSON(w, r, a.courses.GetThread)
+	return onIDJSON(w, r, a.courses.Discussion.GetThread)
 }
 
 func (a *API) patchThread(w http.ResponseWriter, r *http.Request) error {
-	return onIDBody(w, r, http.StatusOK, a.courses.SetThreadFlags)
+	return onIDBody(w, r, http.StatusOK, a.courses.Discussion.SetThreadFlags)
 }
 
 func (a *API) deleteThread(w http.ResponseWriter, r *http.Request) error {
-	return onID(w, r, a.courses.DeleteThread)
+	return onID(w, r, a.courses.Discussion.DeleteThread)
 }
 
 func (a *API) postAnswer(w http.ResponseWriter, r *http.Request) error {
 	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, req AnswerRequest) (*lms.Thread, error) {
-		return a.courses.MarkAnswer(ctx, u, id, req.PostID)
+		return a.courses.Discussion.MarkAnswer(ctx, u, id, req.PostID)
 	})
 }
 
 func (a *API) postReply(w http.ResponseWriter, r *http.Request) error {
 	return onIDBody(w, r, http.StatusCreated, func(ctx context.Context, u *lms.User, id int64, req ReplyRequest) (*lms.Post, error) {
-		return a.courses.Reply(ctx, u, id, req.ParentID, req.BodyMD)
+		return a.courses.Discussion.Reply(ctx, u, id, req.ParentID, req.BodyMD)
 	})
 }
 
 func (a *API) patchPost(w http.ResponseWriter, r *http.Request) error {
 	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, req PostEditRequest) (*lms.Post, error) {
-		return a.courses.EditPost(ctx, u, id, req.BodyMD)
+		return a.courses.Discussion.EditPost(ctx, u, id, req.BodyMD)
 	})
 }
 
 func (a *API) deletePost(w http.ResponseWriter, r *http.Request) error {
-	return onID(w, r, a.courses.DeletePost)
+	return onID(w, r, a.courses.Discussion.DeletePost)
 }
 
 func (a *API) postPostReaction(w http.ResponseWriter, r *http.Request) error {
-	return react(w, r, a.courses.ReactToPost)
+	return react(w, r, a.courses.Discussion.ReactToPost)
 }

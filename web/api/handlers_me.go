@@ -9,7 +9,7 @@ import (
 )
 
 func (a *API) getMe(w http.ResponseWriter, r *http.Request) error {
-	return writeJSON(w, http.StatusOK, toUser(lms.UserFrom(r.Context())))
+	return writeJSON(w, http.StatusOK, toUser(caller(r)))
 }
 
 func (a *API) patchMe(w http.ResponseWriter, r *http.Request) error {
@@ -17,7 +17,7 @@ func (a *API) patchMe(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	u, err := a.auth.UpdateProfile(r.Context(), auth.ProfilePatch{Name: req.Name, Email: req.Email, Username: req.Username})
+	u, err := a.auth.UpdateProfile(r.Context(), caller(r), auth.ProfilePatch{Name: req.Name, Email: req.Email, Username: req.Username})
 	if err != nil {
 		return err
 	}
@@ -29,19 +29,19 @@ func (a *API) postPassword(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if err := a.auth.ChangePassword(r.Context(), req.CurrentPassword, req.NewPassword); err != nil {
+	if err := a.auth.ChangePassword(r.Context(), caller(r), req.CurrentPassword, req.NewPassword); err != nil {
 		return err
 	}
 	return noContent(w)
 }
 
 func (a *API) getSessions(w http.ResponseWriter, r *http.Request) error {
-	ss, err := a.auth.ListSessions(r.Context())
+	ss, err := a.auth.ListSessions(r.Context(), caller(r))
 	if err != nil {
 		return err
 	}
 	var current int64
-	if cur := auth.SessionFrom(r.Context()); cur != nil {
+	if cur := lms.SessionFrom(r.Context()); cur != nil {
 		current = cur.ID
 	}
 	out := SessionList{Items: make([]Session, 0, len(ss))}
@@ -57,17 +57,17 @@ func (a *API) deleteSession(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.auth.RevokeSession(r.Context(), id); err != nil {
+	if err := a.auth.RevokeSession(r.Context(), caller(r), id); err != nil {
 		return err
 	}
-	if cur := auth.SessionFrom(r.Context()); cur != nil && cur.ID == id {
+	if cur := lms.SessionFrom(r.Context()); cur != nil && cur.ID == id {
 		a.clearSessionCookie(w, r)
 	}
 	return noContent(w)
 }
 
 func (a *API) getTokens(w http.ResponseWriter, r *http.Request) error {
-	ts, err := a.auth.ListAPITokens(r.Context())
+	ts, err := a.auth.ListAPITokens(r.Context(), caller(r))
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func (a *API) postToken(w http.ResponseWriter, r *http.Request) error {
 		return lms.FieldError("expires_in_days", "expires_in_days must be from 1 to %d (or absent for no expiry).",
 			auth.MaxAPITokenTTLDays)
 	}
-	token, t, err := a.auth.CreateAPIToken(r.Context(), req.Name, time.Duration(req.ExpiresInDays)*24*time.Hour)
+	token, t, err := a.auth.CreateAPIToken(r.Context(), caller(r), req.Name, time.Duration(req.ExpiresInDays)*24*time.Hour)
 	if err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ func (a *API) deleteToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.auth.RevokeAPIToken(r.Context(), id); err != nil {
+	if err := a.auth.RevokeAPIToken(r.Context(), caller(r), id); err != nil {
 		return err
 	}
 	return noContent(w)

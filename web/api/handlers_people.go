@@ -50,7 +50,7 @@ func (a *API) getMembers(w http.ResponseWriter, r *http.Request) error {
 			return lms.FieldError("group_id", "group_id must be a group's id.")
 		}
 	}
-	list, total, err := a.courses.ListMembers(r.Context(), caller(r), f)
+	list, total, err := a.courses.Enrolment.ListMembers(r.Context(), caller(r), f)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (a *API) postMember(w http.ResponseWriter, r *http.Request) error {
 		if req.Role == "" {
 			req.Role = lms.CourseLearner
 		}
-		return a.courses.Enrol(ctx, u, id, req.Login, req.Role)
+		return a.courses.Enrolment.Enrol(ctx, u, id, req.Login, req.Role)
 	})
 }
 
@@ -76,7 +76,7 @@ func (a *API) patchMember(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	e, err := a.courses.SetRole(r.Context(), caller(r), courseID, userID, req.Role)
+	e, err := a.courses.Enrolment.SetRole(r.Context(), caller(r), courseID, userID, req.Role)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (a *API) patchMember(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteMember(w http.ResponseWriter, r *http.Request) error {
-	return onMember(w, r, a.courses.RemoveMember)
+	return onMember(w, r, a.courses.Enrolment.RemoveMember)
 }
 
 func (a *API) postApprove(w http.ResponseWriter, r *http.Request) error {
@@ -92,7 +92,7 @@ func (a *API) postApprove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := a.courses.ApproveEnrollment(r.Context(), caller(r), courseID, userID)
+	e, err := a.courses.Enrolment.ApproveEnrollment(r.Context(), caller(r), courseID, userID)
 	if err != nil {
 		return err
 	}
@@ -108,14 +108,14 @@ func (a *API) putMemberGroup(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if err := a.courses.AssignGroup(r.Context(), caller(r), courseID, userID, req.GroupID); err != nil {
+	if err := a.courses.Enrolment.AssignGroup(r.Context(), caller(r), courseID, userID, req.GroupID); err != nil {
 		return err
 	}
 	return noContent(w)
 }
 
 func (a *API) postLeave(w http.ResponseWriter, r *http.Request) error {
-	return onID(w, r, a.courses.Unenrol)
+	return onID(w, r, a.courses.Enrolment.Unenrol)
 }
 
 // postRoster imports a CSV roster sent as the raw body (text/csv or
@@ -130,7 +130,7 @@ func (a *API) postRoster(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rep, err := a.courses.ImportRoster(r.Context(), caller(r), id, body, apply)
+	rep, err := a.courses.Enrolment.ImportRoster(r.Context(), caller(r), id, body, apply)
 	if err != nil {
 		return err
 	}
@@ -191,7 +191,7 @@ func (a *API) getGroups(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	gs, err := a.courses.ListGroups(r.Context(), caller(r), id)
+	gs, err := a.courses.Enrolment.ListGroups(r.Context(), caller(r), id)
 	if err != nil {
 		return err
 	}
@@ -200,19 +200,19 @@ func (a *API) getGroups(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) postGroup(w http.ResponseWriter, r *http.Request) error {
 	return onIDBody(w, r, http.StatusCreated, func(ctx context.Context, u *lms.User, id int64, req GroupRequest) (*lms.Group, error) {
-		return a.courses.CreateGroup(ctx, u, &lms.Group{CourseID: id, Name: req.Name, SelfSelect: req.SelfSelect,
+		return a.courses.Enrolment.CreateGroup(ctx, u, &lms.Group{CourseID: id, Name: req.Name, SelfSelect: req.SelfSelect,
 			MaxSize: req.MaxSize})
 	})
 }
 
 func (a *API) putGroup(w http.ResponseWriter, r *http.Request) error {
 	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, req GroupRequest) (*lms.Group, error) {
-		return a.courses.UpdateGroup(ctx, u, id, req.Name, req.SelfSelect, req.MaxSize)
+		return a.courses.Enrolment.UpdateGroup(ctx, u, id, req.Name, req.SelfSelect, req.MaxSize)
 	})
 }
 
 func (a *API) deleteGroup(w http.ResponseWriter, r *http.Request) error {
-	return onID(w, r, a.courses.DeleteGroup)
+	return onID(w, r, a.courses.Enrolment.DeleteGroup)
 }
 
 func (a *API) putMyGroup(w http.ResponseWriter, r *http.Request) error {
@@ -224,7 +224,7 @@ func (a *API) putMyGroup(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if err := a.courses.JoinGroup(r.Context(), caller(r), id, req.GroupID); err != nil {
+	if err := a.courses.Enrolment.JoinGroup(r.Context(), caller(r), id, req.GroupID); err != nil {
 		return err
 	}
 	return noContent(w)

@@ -103,7 +103,7 @@ func permRows(w *world) []permRow {
 			[roleCount]int{s401, s404, sNone, sNone, sNone, s403}},
 		{"PUT /api/v1/groups/{id}", withBody("/api/v1/groups/"+id(w.group.ID), GroupRequest{Name: "Team 1", SelfSelect: true}), editorOK},
 		{"DELETE /api/v1/groups/{id}", func(w *world, _ int) (string, any) {
-			g := try(s.CreateGroup(ctx, inst, &lms.Group{CourseID: w.a.ID, Name: "Doomed"})).must(w.t)
+			g := try(s.Enrolment.CreateGroup(ctx, inst, &lms.Group{CourseID: w.a.ID, Name: "Doomed"})).must(w.t)
 			return "/api/v1/groups/" + id(g.ID), nil
 		}, editorNone},
 
@@ -114,7 +114,7 @@ func permRows(w *world) []permRow {
 		{"POST /api/v1/courses/{id}/modules", withBody(A+"/modules", TitleRequest{Title: "Week 2"}), editorNew},
 		{"PATCH /api/v1/modules/{id}", withBody("/api/v1/modules/"+id(w.module.ID), TitleRequest{Title: "Week 1"}), editorOK},
 		{"DELETE /api/v1/modules/{id}", func(w *world, _ int) (string, any) {
-			m := try(s.CreateModule(ctx, inst, w.a.ID, "Doomed")).must(w.t)
+			m := try(s.Content.CreateModule(ctx, inst, w.a.ID, "Doomed")).must(w.t)
 			return "/api/v1/modules/" + id(m.ID), nil
 		}, editorNone},
 		{"POST /api/v1/modules/{id}/lessons", withBody("/api/v1/modules/"+id(w.module.ID)+"/lessons", course.LessonInput{Title: "More", Draft: true}), editorNew},
@@ -122,7 +122,7 @@ func permRows(w *world) []permRow {
 		{"PUT /api/v1/lessons/{id}", withBody("/api/v1/lessons/"+id(w.lesson.ID), course.LessonInput{Title: "Intro",
 			BodyMD: "Hello ![dot](" + course.UploadURL(w.upload.ID) + ")"}), editorOK},
 		{"DELETE /api/v1/lessons/{id}", func(w *world, _ int) (string, any) {
-			l := try(s.CreateLesson(ctx, inst, w.module.ID, course.LessonInput{Title: "Doomed"})).must(w.t)
+			l := try(s.Content.CreateLesson(ctx, inst, w.module.ID, course.LessonInput{Title: "Doomed"})).must(w.t)
 			return "/api/v1/lessons/" + id(l.ID), nil
 		}, editorNone},
 		{"POST /api/v1/markdown/preview", withBody("/api/v1/markdown/preview", MarkdownRequest{Markdown: "*hi*"}), anySigned},
@@ -145,7 +145,7 @@ func permRows(w *world) []permRow {
 		{"POST /api/v1/courses/{id}/forums", withBody(A+"/forums", ForumRequest{Title: "Off topic"}), editorNew},
 		{"PUT /api/v1/forums/{id}", withBody("/api/v1/forums/"+id(w.forum.ID), ForumRequest{Title: "General"}), editorOK},
 		{"DELETE /api/v1/forums/{id}", func(w *world, _ int) (string, any) {
-			f := try(s.CreateForum(ctx, inst, &lms.Forum{CourseID: w.a.ID, Title: "Doomed"})).must(w.t)
+			f := try(s.Discussion.CreateForum(ctx, inst, &lms.Forum{CourseID: w.a.ID, Title: "Doomed"})).must(w.t)
 			return "/api/v1/forums/" + id(f.ID), nil
 		}, editorNone},
 		{"GET /api/v1/forums/{id}/threads", p("/api/v1/forums/" + id(w.forum.ID) + "/threads"), anyMember},
@@ -153,7 +153,7 @@ func permRows(w *world) []permRow {
 		{"GET /api/v1/threads/{id}", p("/api/v1/threads/" + id(w.thread.ID)), anyMember},
 		{"PATCH /api/v1/threads/{id}", withBody("/api/v1/threads/"+id(w.thread.ID), course.ThreadFlags{Pinned: new(true)}), staffOK},
 		{"DELETE /api/v1/threads/{id}", func(w *world, _ int) (string, any) {
-			tv := try(s.CreateThread(ctx, learner, w.forum.ID, "Doomed", "x")).must(w.t)
+			tv := try(s.Discussion.CreateThread(ctx, learner, w.forum.ID, "Doomed", "x")).must(w.t)
 			return "/api/v1/threads/" + id(tv.Thread.ID), nil
 		}, staffNone},
 		{"POST /api/v1/threads/{id}/answer", withBody("/api/v1/threads/"+id(w.thread.ID)+"/answer", AnswerRequest{PostID: w.reply.ID}), anyMember},
@@ -161,7 +161,7 @@ func permRows(w *world) []permRow {
 		{"PATCH /api/v1/posts/{id}", withBody("/api/v1/posts/"+id(w.reply.ID), PostEditRequest{BodyMD: "Like this!"}),
 			[roleCount]int{s401, s404, s403, sOK, s403, s403}},
 		{"DELETE /api/v1/posts/{id}", func(w *world, _ int) (string, any) {
-			p := try(s.Reply(ctx, learner, w.thread.ID, 0, "doomed")).must(w.t)
+			p := try(s.Discussion.Reply(ctx, learner, w.thread.ID, 0, "doomed")).must(w.t)
 			return "/api/v1/posts/" + id(p.ID), nil
 		}, memberNone},
 		{"POST /api/v1/posts/{id}/reactions", withBody("/api/v1/posts/"+id(w.reply.ID)+"/reactions", ReactionRequest{Emoji: "👍"}), memberNone},
@@ -172,7 +172,7 @@ func permRows(w *world) []permRow {
 		{"GET /api/v1/rooms/{id}", p("/api/v1/rooms/" + id(w.room.ID)), anyMember},
 		{"PATCH /api/v1/rooms/{id}", withBody("/api/v1/rooms/"+id(w.room.ID), RoomRenameRequest{Name: lms.MainRoomName}), editorOK},
 		{"DELETE /api/v1/rooms/{id}", func(w *world, _ int) (string, any) {
-			r := try(s.CreateRoom(ctx, inst, w.a.ID, "Doomed", 0)).must(w.t)
+			r := try(s.Chat.CreateRoom(ctx, inst, w.a.ID, "Doomed", 0)).must(w.t)
 			return "/api/v1/rooms/" + id(r.ID), nil
 		}, editorNone},
 		{"GET /api/v1/rooms/{id}/messages", p("/api/v1/rooms/" + id(w.room.ID) + "/messages"), anyMember},
@@ -196,7 +196,7 @@ func permRows(w *world) []permRow {
 		{"PUT /api/v1/courses/{id}/catalogue", withBody(A+"/catalogue", course.CatalogSettings{EnrolMode: lms.EnrolClosed}), editorOK},
 		{"POST /api/v1/courses/{id}/enrol", func(w *world, _ int) (string, any) {
 			c := w.newCourse(inst, "Open to all")
-			try(s.SetCatalog(ctx, inst, c.ID, course.CatalogSettings{Listed: true, EnrolMode: lms.EnrolOpen})).must(w.t)
+			try(s.Courses.SetCatalog(ctx, inst, c.ID, course.CatalogSettings{Listed: true, EnrolMode: lms.EnrolOpen})).must(w.t)
 			return "/api/v1/courses/" + id(c.ID) + "/enrol", nil
 		}, anySigned},
 		{"POST /api/v1/courses/{id}/members/{user_id}/decline", func(w *world, _ int) (string, any) {
@@ -204,8 +204,8 @@ func permRows(w *world) []permRow {
 		}, editorNone},
 		{"GET /api/v1/join/{code}", p("/api/v1/join/" + w.a.JoinCode), anySigned},
 		{"GET /api/v1/join/{code}/cover", func(w *world, _ int) (string, any) {
-			try(s.UpdateCourse(ctx, inst, w.a.ID, course.CourseInput{Title: "Course A",
-				CoverPath: course.UploadURL(w.upload.ID)})).must(w.t)
+			cover := course.UploadURL(w.upload.ID)
+			try(s.Courses.UpdateCourse(ctx, inst, w.a.ID, lms.CoursePatch{CoverPath: &cover})).must(w.t)
 			return "/api/v1/join/" + w.a.JoinCode + "/cover", nil
 		}, anySigned},
 	}

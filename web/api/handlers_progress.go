@@ -11,7 +11,7 @@ import (
 
 func (a *API) postHeartbeat(w http.ResponseWriter, r *http.Request) error {
 	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, req HeartbeatRequest) (*lms.LessonProgress, error) {
-		return a.courses.HeartbeatVideo(ctx, u, id, req.Seconds, req.VideoPercent)
+		return a.courses.Progress.HeartbeatVideo(ctx, u, id, req.Seconds, req.VideoPercent)
 	})
 }
 
@@ -27,7 +27,7 @@ func (a *API) postComplete(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	p, err := a.courses.CompleteLesson(r.Context(), caller(r), id, req.Done)
+	p, err := a.courses.Progress.CompleteLesson(r.Context(), caller(r), id, req.Done)
 	if err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func (a *API) getProgress(w http.ResponseWriter, r *http.Request) error {
 			return lms.FieldError("user_id", "user_id must be a user's id.")
 		}
 	}
-	p, err := a.courses.CourseProgress(r.Context(), u, id, userID)
+	p, err := a.courses.Progress.CourseProgress(r.Context(), u, id, userID)
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func (a *API) getProgress(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getProgressReport(w http.ResponseWriter, r *http.Request) error {
-	return onIDJSON(w, r, a.courses.ProgressReport)
+	return onIDJSON(w, r, a.courses.Progress.ProgressReport)
 }
 
 // getProgressCSV writes the report as a CSV download. It is built in
@@ -65,7 +65,7 @@ func (a *API) getProgressCSV(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := a.courses.WriteProgressCSV(r.Context(), caller(r), id, &buf); err != nil {
+	if err := a.courses.Progress.WriteProgressCSV(r.Context(), caller(r), id, &buf); err != nil {
 		return err
 	}
 	h := w.Header()

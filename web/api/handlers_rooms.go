@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
@@ -24,7 +23,7 @@ func (a *API) getRooms(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rooms, err := a.courses.ListRooms(r.Context(), caller(r), id)
+	rooms, err := a.courses.Chat.ListRooms(r.Context(), caller(r), id)
 	if err != nil {
 		return err
 	}
@@ -33,7 +32,7 @@ func (a *API) getRooms(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) postRoom(w http.ResponseWriter, r *http.Request) error {
 	return onIDBody(w, r, http.StatusCreated, func(ctx context.Context, u *lms.User, id int64, req RoomRequest) (*lms.Room, error) {
-		return a.courses.CreateRoom(ctx, u, id, req.Name, req.GroupID)
+		return a.courses.Chat.CreateRoom(ctx, u, id, req.Name, req.GroupID)
 	})
 }
 
@@ -42,7 +41,7 @@ func (a *API) getRoom(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v, err := a.courses.VisitRoom(r.Context(), caller(r), id)
+	v, err := a.courses.Chat.VisitRoom(r.Context(), caller(r), id)
 	if err != nil {
 		return err
 	}
@@ -51,12 +50,12 @@ func (a *API) getRoom(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) patchRoom(w http.ResponseWriter, r *http.Request) error {
 	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, req RoomRenameRequest) (*lms.Room, error) {
-		return a.courses.RenameRoom(ctx, u, id, req.Name)
+		return a.courses.Chat.RenameRoom(ctx, u, id, req.Name)
 	})
 }
 
 func (a *API) deleteRoom(w http.ResponseWriter, r *http.Request) error {
-	return onID(w, r, a.courses.DeleteRoom)
+	return onID(w, r, a.courses.Chat.DeleteRoom)
 }
 
 // queryID parses an optional positive id query parameter (0 when absent).
@@ -98,7 +97,7 @@ func (a *API) getMessages(w http.ResponseWriter, r *http.Request) error {
 	}
 	want := f.Limit
 	f.Limit++
-	msgs, reactions, err := a.courses.History(r.Context(), caller(r), f)
+	msgs, reactions, err := a.courses.Chat.History(r.Context(), caller(r), f)
 	if err != nil {
 		return err
 	}
@@ -143,7 +142,7 @@ func (a *API) postMessage(w http.ResponseWriter, r *http.Request) error {
 	case key == "":
 		key = req.Key
 	}
-	sent, err := a.courses.SendMessage(r.Context(), caller(r), course.SendInput{RoomID: id, Body: req.Body,
+	sent, err := a.courses.Chat.SendMessage(r.Context(), caller(r), course.SendInput{RoomID: id, Body: req.Body,
 		ReplyTo: req.ReplyTo, UploadID: req.UploadID, IdemKey: key})
 	if err != nil {
 		return err
@@ -157,7 +156,7 @@ func (a *API) postMessage(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) putRead(w http.ResponseWriter, r *http.Request) error {
 	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, req ReadRequest) (*lms.ReadState, error) {
-		return a.courses.MarkRoomRead(ctx, u, id, req.LastReadID)
+		return a.courses.Chat.MarkRoomRead(ctx, u, id, req.LastReadID)
 	})
 }
 
@@ -170,17 +169,7 @@ func (a *API) postMute(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	d := lms.DefaultMutePeriod
-	if req.Seconds != nil {
-		if *req.Seconds < 0 {
-			return lms.FieldError("seconds", "seconds must not be negative (0 lifts the mute).")
-		}
-		d = time.Duration(*req.Seconds) * time.Second
-	}
-	if d > lms.MaxMuteDuration {
-		return lms.FieldError("seconds", "A mute lasts at most %d seconds.", int(lms.MaxMuteDuration/time.Second))
-	}
-	if err := a.courses.MuteInRoom(r.Context(), caller(r), id, req.UserID, d); err != nil {
+	if err := a.courses.Chat.MuteInRoom(r.Context(), caller(r), id, req); err != nil {
 		return err
 	}
 	return noContent(w)
@@ -188,20 +177,20 @@ func (a *API) postMute(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) patchMessage(w http.ResponseWriter, r *http.Request) error {
 	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, req MessageEditRequest) (*lms.Message, error) {
-		return a.courses.EditMessage(ctx, u, id, req.Body)
+		return a.courses.Chat.EditMessage(ctx, u, id, req.Body)
 	})
 }
 
 func (a *API) deleteMessage(w http.ResponseWriter, r *http.Request) error {
-	return onID(w, r, a.courses.DeleteMessage)
+	return onID(w, r, a.courses.Chat.DeleteMessage)
 }
 
 func (a *API) postMessageReaction(w http.ResponseWriter, r *http.Request) error {
-	return react(w, r, a.courses.ReactToMessage)
+	return react(w, r, a.courses.Chat.ReactToMessage)
 }
 
 func (a *API) getSeenBy(w http.ResponseWriter, r *http.Request) error {
-	return onIDJSON(w, r, a.courses.MessageSeenBy)
+	return onIDJSON(w, r, a.courses.Chat.MessageSeenBy)
 }
 
 // getNotifications pages by id: next_cursor names the oldest id shown.
@@ -215,7 +204,7 @@ func (a *API) getNotifications(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	unreadOnly := queryFlag(r, "unread")
-	list, unread, err := a.courses.ListNotifications(r.Context(), caller(r), unreadOnly, before, limit)
+	list, unread, err := a.courses.Notifications.ListNotifications(r.Context(), caller(r), unreadOnly, before, limit)
 	if err != nil {
 		return err
 	}
@@ -236,7 +225,7 @@ func (a *API) postNotificationsRead(w http.ResponseWriter, r *http.Request) erro
 	if req.UpToID < 0 {
 		return lms.FieldError("up_to_id", "up_to_id must not be negative.")
 	}
-	n, err := a.courses.MarkNotificationsRead(r.Context(), caller(r), req.UpToID)
+	n, err := a.courses.Notifications.MarkNotificationsRead(r.Context(), caller(r), req.UpToID)
 	if err != nil {
 		return err
 	}

@@ -32,10 +32,10 @@ func (a *API) postUpload(w http.ResponseWriter, r *http.Request) error {
 		if name == "" {
 			name = fname
 		}
-		u, err := a.courses.SaveUpload(r.Context(), caller(r), id, name, part)
+		u, err := a.courses.Uploads.SaveUpload(r.Context(), caller(r), id, name, part)
 		return a.uploaded(w, u, err)
 	}
-	u, err := a.courses.SaveUpload(r.Context(), caller(r), id, name, body)
+	u, err := a.courses.Uploads.SaveUpload(r.Context(), caller(r), id, name, body)
 	return a.uploaded(w, u, err)
 }
 
@@ -59,7 +59,7 @@ func (a *API) getUpload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u, f, err := a.courses.OpenUpload(r.Context(), caller(r), id)
+	u, f, err := a.courses.Uploads.OpenUpload(r.Context(), caller(r), id)
 	return serveUpload(w, r, u, f, err)
 }
 

@@ -72,7 +72,7 @@ func (a *API) postUserImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rep, err := a.imports.Import(r.Context(), body, userimport.Options{DryRun: queryFlag(r, "dry_run"),
+	rep, err := a.imports.Import(r.Context(), caller(r), body, userimport.Options{DryRun: queryFlag(r, "dry_run"),
 		ValidOnly: queryFlag(r, "valid_only"), Existing: r.URL.Query().Get("existing")})
 	if err != nil {
 		return err

@@ -11,13 +11,14 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/store"
 	"github.com/lyceumhq/lyceum/internal/userimport"
 )
 
 // withUserImport mounts the user import.
 func withUserImport(t testing.TB) envOption {
-	return func(p *Params) {
-		svc, err := userimport.New(userimport.Params{Store: p.Store, Auth: p.Auth, Logger: zerolog.Nop(),
+	return func(p *Params, st store.Store) {
+		svc, err := userimport.New(userimport.Params{Store: st, Auth: p.Auth, Logger: zerolog.Nop(),
 			PublicURL: p.PublicURL})
 		if err != nil {
 			t.Fatal(err)

@@ -45,7 +45,7 @@ type tenv struct {
 	clock *testClock
 }
 
-type envOption func(*Params)
+type envOption func(*Params, store.Store)
 
 func newEnvWith(t testing.TB, st store.Store, opts ...envOption) *tenv {
 	t.Helper()
@@ -55,9 +55,9 @@ func newEnvWith(t testing.TB, st store.Store, opts ...envOption) *tenv {
 	if err != nil {
 		t.Fatalf("auth.New: %v", err)
 	}
-	p := Params{Auth: svc, Store: st, Logger: zerolog.Nop(), PublicURL: testPublicURL, DataDir: t.TempDir()}
+	p := Params{Auth: svc, Logger: zerolog.Nop(), PublicURL: testPublicURL, DataDir: t.TempDir()}
 	for _, o := range opts {
-		o(&p)
+		o(&p, st)
 	}
 	a, err := New(p)
 	if err != nil {

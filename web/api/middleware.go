@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lyceumhq/lyceum/internal/auth"
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
 
@@ -76,7 +75,7 @@ func (a *API) requestID(next http.Handler) http.Handler {
 		}
 		w.Header().Set("X-Request-ID", id)
 		ctx := lms.WithRequestID(r.Context(), id)
-		ctx = auth.WithClient(ctx, auth.Client{IP: a.clientIP(r), UserAgent: r.UserAgent()})
+		ctx = lms.WithClient(ctx, lms.Client{IP: a.clientIP(r), UserAgent: r.UserAgent()})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

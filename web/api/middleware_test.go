@@ -11,6 +11,8 @@ import (
 	"github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
+
+	"github.com/lyceumhq/lyceum/internal/store"
 )
 
 // syncBuffer is a goroutine-safe log sink.
@@ -38,7 +40,7 @@ func TestRequestLogAndMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	var logs syncBuffer
-	e := newEnv(t, func(p *Params) {
+	e := newEnv(t, func(p *Params, _ store.Store) {
 		p.Metrics = m
 		p.Logger = zerolog.New(&logs)
 	})
@@ -103,7 +105,7 @@ func TestWebSocketUpgradePassesTheChain(t *testing.T) {
 		_ = c.Write(r.Context(), websocket.MessageText, []byte("hello "+u.Username))
 		_ = c.Close(websocket.StatusNormalClosure, "")
 	})
-	e = newEnv(t, func(p *Params) { p.WS = ws })
+	e = newEnv(t, func(p *Params, _ store.Store) { p.WS = ws })
 	admin := e.setup(t)
 	srv := httptest.NewServer(e.api.Handler())
 	defer srv.Close()

@@ -5,10 +5,12 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/lyceumhq/lyceum/internal/store"
 )
 
 func TestOpenAPICoversTheRouteTable(t *testing.T) {
-	e := newEnv(t, func(p *Params) { p.WS = http.NotFoundHandler() })
+	e := newEnv(t, func(p *Params, _ store.Store) { p.WS = http.NotFoundHandler() })
 	r := e.do(t, anon, "GET", "/api/v1/openapi.json", nil).want(t, 200)
 	var doc struct {
 		OpenAPI string                                `json:"openapi"`

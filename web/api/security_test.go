@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/lyceumhq/lyceum/internal/store"
 )
 
 // concretePath fills the wildcards of a route path.
@@ -12,7 +14,7 @@ func concretePath(p string) string {
 }
 
 func TestEveryProtectedRouteChecksPermission(t *testing.T) {
-	e := newEnv(t, func(p *Params) { p.WS = http.NotFoundHandler() })
+	e := newEnv(t, func(p *Params, _ store.Store) { p.WS = http.NotFoundHandler() })
 	admin := e.setup(t)
 	plain := e.addUser(t, admin, "plain")
 	checked := 0
@@ -149,7 +151,7 @@ func TestCrossOriginStateChangesAreRefused(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
-	e := newEnv(t, func(p *Params) {
+	e := newEnv(t, func(p *Params, _ store.Store) {
 		p.App = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("<html>")) })
 	})
 	for _, path := range []string{"/api/v1/site", "/api/v1/nope", "/", "/admin/users"} {
@@ -189,7 +191,7 @@ func TestRequestIDs(t *testing.T) {
 }
 
 func TestPanicsBecome500Problems(t *testing.T) {
-	e := newEnv(t, func(p *Params) {
+	e := newEnv(t, func(p *Params, _ store.Store) {
 		p.App = http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom: secret detail") })
 	})
 	r := e.do(t, anon, "GET", "/some/page", nil).want(t, 500)
@@ -262,7 +264,7 @@ func TestDeviceCookieGetsThroughALockout(t *testing.T) {
 }
 
 func TestSecureCookies(t *testing.T) {
-	e := newEnv(t, func(p *Params) { p.SecureCookies = true })
+	e := newEnv(t, func(p *Params, _ store.Store) { p.SecureCookies = true })
 	tok, _, err := e.svc.EnsureSetupToken(t.Context())
 	if err != nil {
 		t.Fatal(err)

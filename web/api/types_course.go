@@ -1,8 +1,6 @@
 package api
 
 import (
-	"time"
-
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
@@ -23,15 +21,9 @@ type CatalogList struct {
 	NextCursor string                `json:"next_cursor,omitempty"`
 }
 
-// CoursePatch changes a course's details; absent fields stay.
-type CoursePatch struct {
-	Title       *string    `json:"title,omitempty"`
-	Code        *string    `json:"code,omitempty"`
-	Description *string    `json:"description,omitempty"`
-	CoverPath   *string    `json:"cover_path,omitempty"`
-	StartsAt    *time.Time `json:"starts_at,omitempty"`
-	EndsAt      *time.Time `json:"ends_at,omitempty"`
-}
+// CoursePatch changes some of a course's fields (details, visibility,
+// catalogue and join settings); absent fields stay as stored.
+type CoursePatch = lms.CoursePatch
 
 // VisibilityRequest publishes, archives or un-publishes a course.
 type VisibilityRequest struct {
@@ -226,11 +218,8 @@ type ReadRequest struct {
 	LastReadID int64 `json:"last_read_id"`
 }
 
-// MuteRequest mutes a member for seconds (absent: lms.DefaultMutePeriod; 0 lifts).
-type MuteRequest struct {
-	UserID  int64 `json:"user_id"`
-	Seconds *int  `json:"seconds,omitempty"`
-}
+// MuteRequest mutes a member for seconds (absent: course.DefaultMutePeriod; 0 lifts).
+type MuteRequest = course.MuteInput
 
 // NotificationList is a page of the caller's notifications, newest first.
 type NotificationList struct {

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/store"
@@ -114,6 +115,54 @@ func (s *DB) UpdateCourse(ctx context.Context, c *lms.Course) error {
 	c.UpdatedAt = updated
 	normalizeCourse(c)
 	return nil
+}
+
+// PatchCourse saves only the fields p sets and returns the stored course.
+func (s *DB) PatchCourse(ctx context.Context, id int64, p lms.CoursePatch) (*lms.Course, error) {
+	var (
+		a    args
+		sets []string
+	)
+	col := func(name string, v any) { sets = append(sets, name+" = "+a.add(v)) }
+	str := func(name string, v *string) {
+		if v != nil {
+			col(name, *v)
+		}
+	}
+	at := func(name string, v *time.Time) {
+		if v != nil {
+			col(name, toMS(*v))
+		}
+	}
+	flag := func(name string, v *bool) {
+		if v != nil {
+			col(name, boolInt(*v))
+		}
+	}
+	str("title", p.Title)
+	str("code", p.Code)
+	str("description", p.Description)
+	str("cover_path", p.CoverPath)
+	if p.Visibility != nil {
+		col("visibility", string(*p.Visibility))
+	}
+	at("starts_at", p.StartsAt)
+	at("ends_at", p.EndsAt)
+	flag("listed", p.Listed)
+	if p.EnrolMode != nil {
+		col("enrol_mode", string(*p.EnrolMode))
+	}
+	if p.JoinCode != nil {
+		col("join_code", nullText(*p.JoinCode))
+	}
+	flag("join_enabled", p.JoinEnabled)
+	at("join_expires_at", p.JoinExpiresAt)
+	flag("join_approval", p.JoinNeedsApprove)
+	col("updated_at", toMS(normalize(s.now())))
+	if err := s.execOne(ctx, "course", `UPDATE courses SET `+strings.Join(sets, ", ")+` WHERE id = `+a.add(id), a...); err != nil {
+		return nil, err
+	}
+	return s.CourseByID(ctx, id)
 }
 
 // DeleteCourse removes the course; everything in it goes by ON DELETE CASCADE.

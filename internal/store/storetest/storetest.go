@@ -30,6 +30,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"login_throttle", throttleTests},
 		{"tx", txTests},
 		{"courses", courseTests},
+		{"course_patch", coursePatchTests},
 		{"catalog", catalogTests},
 		{"enrollments", enrollmentTests},
 		{"content", contentTests},

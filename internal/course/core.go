@@ -14,14 +14,11 @@ package course
 
 import (
 	"context"
-	"fmt"
-	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
-	"github.com/lyceumhq/lyceum/internal/store"
 )
 
 // Tunables.
@@ -69,55 +66,6 @@ const (
 	EventNotification   = "notification"    // a new notification for the user
 )
 
-// Params are a Service's dependencies and settings.
-type Params struct {
-	Store  store.Store
-	Logger zerolog.Logger
-	// Announcer delivers stored changes live; nil announces nothing
-	// (and leaves nothing in the outbox).
-	Announcer Announcer
-	// Clock returns the current time; nil means time.Now.
-	Clock func() time.Time
-	// EditWindow is how long authors may edit their posts (zero: DefaultEditWindow).
-	EditWindow time.Duration
-	// MaxHeartbeat bounds the time one heartbeat adds (zero: DefaultMaxHeartbeat).
-	MaxHeartbeat time.Duration
-	// Uploads configures stored files; zero fields take the defaults.
-	Uploads UploadParams
-}
-
-// Service implements the course rules.
-type Service struct {
-	store        store.Store
-	log          zerolog.Logger
-	ann          Announcer
-	now          func() time.Time
-	editWindow   time.Duration
-	maxHeartbeat time.Duration
-	uploads      UploadParams
-	access       *Loader
-	durations    *sync.Map // upload id -> time.Duration of its MP4 (0: none), see lessonVideoDuration
-}
-
-// New returns a Service.
-func New(p Params) (*Service, error) {
-	if p.Store == nil {
-		return nil, fmt.Errorf("course: Params.Store is nil")
-	}
-	s := &Service{store: p.Store, log: p.Logger, ann: p.Announcer, now: p.Clock,
-		editWindow: p.EditWindow, maxHeartbeat: p.MaxHeartbeat, uploads: p.Uploads.withDefaults(), durations: &sync.Map{}, access: NewLoader(p.Store)}
-	if s.now == nil {
-		s.now = time.Now
-	}
-	if s.editWindow <= 0 {
-		s.editWindow = DefaultEditWindow
-	}
-	if s.maxHeartbeat <= 0 {
-		s.maxHeartbeat = DefaultMaxHeartbeat
-	}
-	return s, nil
-}
-
 // requireUser returns EUNAUTHORIZED for anonymous or disabled callers.
 func requireUser(u *lms.User) error {
 	if u == nil || u.Disabled || u.ID == 0 {
@@ -132,9 +80,37 @@ func errCourseNotFound() error { return lms.Errorf(lms.ENOTFOUND, "course not fo
 // errForbidden is what members without the right get.
 func errForbidden() error { return lms.Errorf(lms.EFORBIDDEN, "You may not do this in this course.") }
 
+// Base is what every course service shares; NewServices builds it once.
+type Base struct {
+	Logger zerolog.Logger
+	// Announcer delivers stored changes live; nil announces nothing
+	// (and leaves nothing in the outbox).
+	Announcer Announcer
+	// Clock returns the current time; nil means time.Now.
+	Clock func() time.Time
+	// Access answers who a caller is in a course.
+	Access *Loader
+}
+
+// core is Base as the services hold it.
+type core struct {
+	log    zerolog.Logger
+	ann    Announcer
+	now    func() time.Time
+	access *Loader
+}
+
+func newCore(b Base) core {
+	c := core{log: b.Logger, ann: b.Announcer, now: b.Clock, access: b.Access}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	return c
+}
+
 // load checks that u may do act in the course and returns the access.
-func (s *Service) load(ctx context.Context, u *lms.User, courseID int64, act lms.CourseAction) (*Access, error) {
-	return s.access.Load(ctx, u, courseID, act)
+func (c *core) load(ctx context.Context, u *lms.User, courseID int64, act lms.CourseAction) (*Access, error) {
+	return c.access.Load(ctx, u, courseID, act)
 }
 
 // hideMissing turns ENOTFOUND of a thing inside a course into the same

@@ -1,0 +1,128 @@
+package course
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"github.com/lyceumhq/lyceum/internal/lms"
+)
+
+// Notifications owns in-app notifications: storing them, announcing them
+// on the person's topic, listing them and marking them read.
+type Notifications struct {
+	core
+	store NotificationsStore
+}
+
+// NewNotifications returns the Notifications service.
+func NewNotifications(b Base, st NotificationsStore) *Notifications {
+	return &Notifications{core: newCore(b), store: st}
+}
+
+// Notifier is how the other services notify people.
+type Notifier interface {
+	// Notify stores a notification for userID and announces it; a failure
+	// is logged, never returned (the change it reports is stored already).
+	Notify(ctx context.Context, userID int64, kind string, payload map[string]any)
+	// NotifyStaff notifies every instructor of the course.
+	NotifyStaff(ctx context.Context, courseID int64, kind string, payload map[string]any)
+	// Mention notifies the members of a's course named as @username in
+	// body (at most maxMentionsPerPost, never the author) and returns who
+	// was notified.
+	Mention(ctx context.Context, a *Access, body string, payload map[string]any) map[int64]bool
+}
+
+// apply runs fn in one transaction and announces what it records.
+func (s *Notifications) apply(ctx context.Context, fn func(tx *Notifications, ch *change) error) ([]*lms.FeedPosition, error) {
+	return apply(ctx, &s.core, s.store, func(st NotificationsStore) *Notifications { t := *s; t.store = st; return &t }, fn)
+}
+
+// Notify stores a notification for userID and announces it on their topic.
+// Failures are logged: a notification never fails the action behind it.
+func (s *Notifications) Notify(ctx context.Context, userID int64, kind string, payload map[string]any) {
+	b, err := json.Marshal(payload)
+	if err != nil || len(b) > lms.MaxNotifyPayload {
+		s.log.Warn().Err(err).Str("kind", kind).Msg("notification payload dropped")
+		b = []byte("{}")
+	}
+	n := &lms.Notification{UserID: userID, Kind: kind, Payload: string(b), CreatedAt: s.now()}
+	_, err = s.apply(ctx, func(tx *Notifications, ch *change) error {
+		if err := tx.store.CreateNotification(ctx, n); err != nil {
+			return err
+		}
+		ch.announce(lms.FeedUser, userID, Event{Kind: EventNotification, Notification: n})
+		return nil
+	})
+	if err != nil {
+		s.log.Warn().Err(err).Int64("user", userID).Str("kind", kind).Msg("notification not stored")
+	}
+}
+
+// NotifyStaff notifies every instructor of the course.
+func (s *Notifications) NotifyStaff(ctx context.Context, courseID int64, kind string, payload map[string]any) {
+	list, _, err := s.store.ListEnrollments(ctx, lms.EnrollmentFilter{CourseID: courseID, Role: lms.CourseInstructor,
+		Status: lms.EnrollActive, Limit: lms.MaxPageSize})
+	if err != nil {
+		s.log.Warn().Err(err).Int64("course", courseID).Msg("list instructors for a notification")
+		return
+	}
+	for _, e := range list {
+		s.Notify(ctx, e.UserID, kind, payload)
+	}
+}
+
+// ListNotifications returns the caller's notifications, newest first.
+func (s *Notifications) ListNotifications(ctx context.Context, actor *lms.User, unreadOnly bool, beforeID int64, limit int) ([]*lms.Notification, int, error) {
+	if err := requireUser(actor); err != nil {
+		return nil, 0, err
+	}
+	list, err := s.store.ListNotifications(ctx, lms.NotificationFilter{UserID: actor.ID, UnreadOnly: unreadOnly,
+		BeforeID: beforeID, Limit: limit})
+	if err != nil {
+		return nil, 0, err
+	}
+	unread, err := s.store.CountUnreadNotifications(ctx, actor.ID)
+	return list, unread, err
+}
+
+// MarkNotificationsRead marks the caller's notifications up to upToID (0:
+// all) read and returns how many.
+func (s *Notifications) MarkNotificationsRead(ctx context.Context, actor *lms.User, upToID int64) (int, error) {
+	if err := requireUser(actor); err != nil {
+		return 0, err
+	}
+	return s.store.MarkNotificationsRead(ctx, actor.ID, upToID, s.now())
+}
+
+// Mention notifies the course's active members @mentioned in body (not
+// the author) and returns who was notified. Each name is looked up once
+// (logins match case-insensitively), however often it is mentioned.
+func (s *Notifications) Mention(ctx context.Context, a *Access, body string, payload map[string]any) map[int64]bool {
+	notified := map[int64]bool{}
+	looked := map[string]bool{}
+	for _, m := range mentionPattern.FindAllStringSubmatch(body, -1) {
+		if len(notified) >= maxMentionsPerPost {
+			break
+		}
+		name := strings.ToLower(strings.TrimRight(m[1], "."))
+		if looked[name] {
+			continue
+		}
+		looked[name] = true
+		u, err := s.store.UserByLogin(ctx, name)
+		if err != nil || u.ID == a.User.ID || notified[u.ID] || !strings.EqualFold(u.Username, name) {
+			continue
+		}
+		if e, err := s.store.EnrollmentOf(ctx, a.Course.ID, u.ID); err != nil || e.Status != lms.EnrollActive {
+			continue
+		}
+		p := map[string]any{"course_id": a.Course.ID, "by": a.User.Username, "by_name": a.User.Name}
+		for k, v := range payload {
+			p[k] = v
+		}
+		s.Notify(ctx, u.ID, lms.NotifyMention, p)
+		notified[u.ID] = true
+	}
+	return notified
+}
