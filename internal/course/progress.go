@@ -143,6 +143,8 @@ func (s *Service) CompleteLesson(ctx context.Context, actor *lms.User, lessonID 
 	case lms.CompleteVideo:
 		return nil, lms.Errorf(lms.EFORBIDDEN,
 			"This lesson is completed automatically when you watch %d %% of its video.", l.CompletionPercent)
+	case lms.CompleteQuizPassed:
+		return nil, lms.Errorf(lms.EFORBIDDEN, "This lesson is completed automatically when you pass its quiz.")
 	}
 	var p *lms.LessonProgress
 	_, err = s.apply(ctx, func(tx *Service, ch *change) error {
