@@ -15,7 +15,9 @@ import (
 )
 
 // autoSubmitKey is the job key of an attempt's auto-submission.
-func autoSubmitKey(attemptID int64) string { return "assess.autosubmit:" + strconv.FormatInt(attemptID, 10) }
+func autoSubmitKey(attemptID int64) string {
+	return "assess.autosubmit:" + strconv.FormatInt(attemptID, 10)
+}
 
 // attemptJob is the payload of JobAutoSubmit.
 type attemptJob struct {
@@ -95,7 +97,7 @@ func (s *Service) startOnce(ctx context.Context, actor *lms.User, q, rules *lms.
 	for _, sl := range slots {
 		att.MaxPoints += sl.MaxPoints
 	}
-	err = s.store.InTx(ctx, func(tx Data) error {
+	err = s.tx(ctx, func(tx Data) error {
 		if err := tx.CreateAttempt(ctx, att, slots); err != nil {
 			return err
 		}
@@ -250,7 +252,7 @@ func (s *Service) slotEdit(ctx context.Context, actor *lms.User, attemptID int64
 		return nil, s.refuseClosed(ctx, att.ID)
 	}
 	var out *SlotView
-	err = s.store.InTx(ctx, func(tx Data) error {
+	err = s.tx(ctx, func(tx Data) error {
 		ok, err := tx.TouchOpenAttempt(ctx, att.ID, now)
 		if err != nil {
 			return err

@@ -97,7 +97,7 @@ func (s *Service) DeleteCategory(ctx context.Context, actor *lms.User, id int64)
 	if _, _, err := s.category(ctx, actor, id, actEditBank); err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(tx Data) error {
+	return s.tx(ctx, func(tx Data) error {
 		nq, nsub, err := tx.CountCategoryContents(ctx, id)
 		if err != nil {
 			return err
@@ -192,7 +192,7 @@ func (s *Service) UpdateQuestion(ctx context.Context, actor *lms.User, id int64,
 	if err := validQuestion(&q); err != nil {
 		return nil, err
 	}
-	err = s.store.InTx(ctx, func(tx Data) error {
+	err = s.tx(ctx, func(tx Data) error {
 		latest, err := tx.LatestQuestion(ctx, cur.FamilyID)
 		if err != nil {
 			return hide(err, "question")
@@ -230,7 +230,7 @@ func (s *Service) DeleteQuestion(ctx context.Context, actor *lms.User, id int64)
 	if err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(tx Data) error {
+	return s.tx(ctx, func(tx Data) error {
 		used, err := tx.QuestionFamilyInUse(ctx, q.FamilyID)
 		if err != nil {
 			return err

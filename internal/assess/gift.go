@@ -73,7 +73,7 @@ func (s *Service) ImportGIFT(ctx context.Context, actor *lms.User, categoryID in
 		return plan, lms.Errorf(lms.EINVALID, "%d questions cannot be imported (the first at line %d: %s); nothing was imported.",
 			len(plan.Skipped), plan.Skipped[0].Line, plan.Skipped[0].Reason)
 	}
-	err = s.store.InTx(ctx, func(tx Data) error {
+	err = s.tx(ctx, func(tx Data) error {
 		cats, err := tx.ListCategories(ctx, cat.CourseID)
 		if err != nil {
 			return err

@@ -151,7 +151,7 @@ func (s *Service) finish(ctx context.Context, attemptID int64, auto bool) (*lms.
 		won  bool
 	)
 	now := s.clock()
-	err := s.store.InTx(ctx, func(tx Data) error {
+	err := s.tx(ctx, func(tx Data) error {
 		var err error
 		if won, err = tx.CloseAttempt(ctx, attemptID, now, auto); err != nil {
 			return err
@@ -337,7 +337,7 @@ func (s *Service) GradeSlot(ctx context.Context, actor *lms.User, attemptID int6
 	if len(comment) > lms.MaxQuestionTextBytes {
 		return nil, &lms.Error{Code: lms.ETOOLARGE, Field: "comment", Message: "The comment is too long."}
 	}
-	err = s.store.InTx(ctx, func(tx Data) error {
+	err = s.tx(ctx, func(tx Data) error {
 		items, err := s.items(ctx, tx, att)
 		if err != nil {
 			return err

@@ -40,7 +40,7 @@ func (s *Service) Regrade(ctx context.Context, actor *lms.User, quizID int64, dr
 	}
 	rep := &RegradeReport{DryRun: dryRun, Changes: []RegradeChange{}}
 	users := map[int64]bool{}
-	err = s.store.InTx(ctx, func(tx Data) error {
+	err = s.tx(ctx, func(tx Data) error {
 		list, err := tx.ListAttempts(ctx, lms.AttemptFilter{QuizID: q.ID, State: lms.AttemptSubmitted})
 		if err != nil {
 			return err

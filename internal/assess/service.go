@@ -191,3 +191,12 @@ func hide(err error, what string) error {
 	}
 	return err
 }
+
+// tx runs fn in a transaction once the seed key is loaded (loading it
+// inside would wait on the transaction's own lock with SQLite).
+func (s *Service) tx(ctx context.Context, fn func(Data) error) error {
+	if _, err := s.seedKey(ctx); err != nil {
+		return err
+	}
+	return s.store.InTx(ctx, fn)
+}
