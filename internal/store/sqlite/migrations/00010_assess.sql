@@ -7,6 +7,14 @@
 -- what queries select on. Keep in step with the PostgreSQL file.
 
 -- +goose Up
+-- The quiz_passed lesson completion rule: the CHECK of 00003 is replaced by
+-- a new column (SQLite cannot alter a CHECK in place).
+ALTER TABLE lessons ADD COLUMN completion_rule_v2 TEXT NOT NULL DEFAULT 'manual'
+    CHECK (completion_rule_v2 IN ('manual', 'viewed', 'video', 'quiz_passed'));
+UPDATE lessons SET completion_rule_v2 = completion_rule;
+ALTER TABLE lessons DROP COLUMN completion_rule;
+ALTER TABLE lessons RENAME COLUMN completion_rule_v2 TO completion_rule;
+
 CREATE TABLE question_categories (
     id         INTEGER PRIMARY KEY AUTOINCREMENT,
     course_id  INTEGER NOT NULL REFERENCES courses (id) ON DELETE CASCADE,
@@ -104,6 +112,11 @@ CREATE TABLE attempt_slots (
 CREATE INDEX attempt_slots_question_idx ON attempt_slots (question_id);
 
 -- +goose Down
+ALTER TABLE lessons ADD COLUMN completion_rule_v1 TEXT NOT NULL DEFAULT 'manual'
+    CHECK (completion_rule_v1 IN ('manual', 'viewed', 'video'));
+UPDATE lessons SET completion_rule_v1 = CASE WHEN completion_rule = 'quiz_passed' THEN 'manual' ELSE completion_rule END;
+ALTER TABLE lessons DROP COLUMN completion_rule;
+ALTER TABLE lessons RENAME COLUMN completion_rule_v1 TO completion_rule;
 DROP TABLE attempt_slots;
 DROP TABLE attempts;
 DROP TABLE quiz_overrides;
