@@ -9,6 +9,7 @@ import (
 
 	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/question"
+	"github.com/lyceumhq/lyceum/internal/store/storetest"
 )
 
 // everyType returns one valid question of every type.
@@ -137,7 +138,11 @@ func TestDeadlineRefusesAnswersAndTheJobSubmits(t *testing.T) {
 }
 
 func TestTwoTabsSubmittingAtOnceCountOnce(t *testing.T) {
-	f := newFixture(t)
+	t.Run("sqlite", func(t *testing.T) { twoTabs(t, newFixture(t)) })
+	t.Run("postgres", func(t *testing.T) { twoTabs(t, newFixtureOn(t, storetest.Postgres(t))) })
+}
+
+func twoTabs(t *testing.T, f *fixture) {
 	ctx := t.Context()
 	q := f.add(tf("one", true))
 	qz := f.quiz(func(q *lms.Quiz) { q.TimeLimitSeconds = 600 }, q)

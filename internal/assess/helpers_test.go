@@ -110,9 +110,12 @@ type fixture struct {
 
 var t0 = time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T) *fixture { return newFixtureOn(t, storetest.SQLite(t)) }
+
+// newFixtureOn is newFixture over the store st.
+func newFixtureOn(t *testing.T, st store.Store) *fixture {
 	t.Helper()
-	f := &fixture{t: t, st: storetest.SQLite(t), clock: &clock{now: t0},
+	f := &fixture{t: t, st: st, clock: &clock{now: t0},
 		jobs: &fakeJobs{jobs: map[string]job{}, cancels: map[string]int{}}, book: &fakeGradebook{}}
 	ctx := t.Context()
 	mk := func(name string, role lms.SiteRole) *lms.User {
