@@ -171,6 +171,8 @@ func (s *Progress) CompleteLesson(ctx context.Context, actor *lms.User, lessonID
 	case lms.CompleteVideo:
 		return nil, lms.Errorf(lms.EFORBIDDEN,
 			"This lesson is completed automatically when you watch %d %% of its video.", l.CompletionPercent)
+	case lms.CompleteQuizPassed:
+		return nil, lms.Errorf(lms.EFORBIDDEN, "This lesson is completed automatically when you pass its quiz.")
 	}
 	var p *lms.LessonProgress
 	_, err = s.apply(ctx, func(tx *Progress, ch *change) error {

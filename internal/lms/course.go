@@ -196,6 +196,9 @@ const (
 	CompleteManual CompletionRule = "manual" // the learner marks it complete
 	CompleteViewed CompletionRule = "viewed" // completed when the learner opens it
 	CompleteVideo  CompletionRule = "video"  // completed when the learner watched CompletionPercent % of its video
+	// CompleteQuizPassed completes the lesson when the learner passes the
+	// quiz standing at its place (lms.Quiz.LessonID).
+	CompleteQuizPassed CompletionRule = "quiz_passed"
 )
 
 // Rule returns the lesson's completion rule, CompleteManual when unset.
@@ -212,7 +215,7 @@ func (l *Lesson) Validate() error {
 		return err
 	}
 	switch l.Rule() {
-	case CompleteManual, CompleteViewed:
+	case CompleteManual, CompleteViewed, CompleteQuizPassed:
 		if l.CompletionPercent != 0 {
 			return FieldError("completion_percent", "A percentage only goes with the video completion rule.")
 		}
@@ -221,7 +224,7 @@ func (l *Lesson) Validate() error {
 			return FieldError("completion_percent", "The percentage of the video to watch must be between 1 and 100.")
 		}
 	default:
-		return FieldError("completion_rule", "The completion rule must be manual, viewed or video.")
+		return FieldError("completion_rule", "The completion rule must be manual, viewed, video or quiz_passed.")
 	}
 	if len(l.BodyMD) > MaxBodyBytes {
 		return &Error{Code: ETOOLARGE, Field: "body", Message: "The lesson text is too long."}

@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"rooms", roomTests},
 		{"notifications", notificationTests},
 		{"outbox", outboxTests},
+		{"assess", assessTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
