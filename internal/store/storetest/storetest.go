@@ -39,6 +39,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"rooms", roomTests},
 		{"notifications", notificationTests},
 		{"outbox", outboxTests},
+		{"assignments", assignmentTests},
+		{"gradebook", gradebookTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
