@@ -12,6 +12,7 @@ const (
 	MaxLetterGrades    = 30  // letters in one scale
 	MaxReasonChars     = 500 // an override's reason
 	MaxCategoryWeight  = 1000
+	maxLetterChars     = 20 // a letter of a scale ("A-", "Distinction")
 )
 
 // GradeCategory groups a course's graded items (e.g. "Homework" 40 %).
@@ -154,7 +155,7 @@ func (s *GradebookSettings) Validate() error {
 	}
 	seen := map[string]bool{}
 	for _, l := range s.Scale {
-		if err := CheckText("scale", l.Letter, 10, true); err != nil {
+		if err := CheckText("scale", l.Letter, maxLetterChars, true); err != nil {
 			return err
 		}
 		if math.IsNaN(l.Min) || l.Min < 0 || l.Min > 100 {
