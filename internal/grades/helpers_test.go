@@ -116,12 +116,21 @@ func wantCode(t *testing.T, err error, code string) {
 	}
 }
 
-func must[T any](t *testing.T, v T, err error) T {
+// result is a value and its error, for must(f()).of(t).
+type result[T any] struct {
+	v   T
+	err error
+}
+
+func must[T any](v T, err error) result[T] { return result[T]{v, err} }
+
+// of returns the value, failing t on the error.
+func (r result[T]) of(t *testing.T) T {
 	t.Helper()
-	if err != nil {
-		t.Fatal(err)
+	if r.err != nil {
+		t.Fatal(r.err)
 	}
-	return v
+	return r.v
 }
 
 func ptr[T any](v T) *T { return &v }
