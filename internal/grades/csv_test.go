@@ -162,4 +162,3 @@ func TestGradebookPermissions(t *testing.T) {
 		}
 	}
 }
-
