@@ -59,45 +59,59 @@ func scanGradeItem(sc scanner) (*lms.GradeItem, error) {
 }
 
 // EnsureGradeItem returns the item of (CourseID, Source, SourceID),
-// creating it when there is none; see store.Gradebook.
+// creating it when there is none; see store.Gradebook. Concurrent first
+// reports of one item create it once: the insert does nothing on a
+// conflict and the stored item is read instead.
 func (s *DB) EnsureGradeItem(ctx context.Context, it *lms.GradeItem) (bool, error) {
 	created := false
 	err := s.tx(ctx, func(tx *DB) error {
-		if it.Source != lms.GradeManual {
-			got, err := scanGradeItem(tx.q.QueryRowContext(ctx, `SELECT `+gradeItemCols+` FROM grade_items
-				WHERE course_id = $1 AND source = $2 AND source_id = $3`, it.CourseID, string(it.Source), it.SourceID))
-			if err == nil {
-				if got.Title != it.Title || got.MaxPoints != it.MaxPoints {
-					got.Title, got.MaxPoints = it.Title, it.MaxPoints
-					if err := tx.UpdateGradeItem(ctx, got); err != nil {
-						return err
-					}
-				}
-				*it = *got
-				return nil
-			}
-			if !errors.Is(err, sql.ErrNoRows) {
-				return tx.wrap(err, "get grade item")
-			}
-		}
 		now := normalize(tx.now())
 		if !it.CreatedAt.IsZero() {
 			now = normalize(it.CreatedAt)
 		}
-		err := tx.q.QueryRowContext(ctx, `INSERT INTO grade_items (course_id, source, source_id, title, max_points,
-			category_id, hidden, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		rows, err := tx.q.QueryContext(ctx, `INSERT INTO grade_items (course_id, source, source_id, title, max_points,
+			category_id, hidden, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT (course_id, source, source_id) DO NOTHING RETURNING id`,
 			it.CourseID, string(it.Source), it.SourceID, it.Title, it.MaxPoints, nullID(it.CategoryID),
-			boolInt(it.Hidden), toMS(now)).Scan(&it.ID)
+			boolInt(it.Hidden), toMS(now))
 		if err != nil {
 			return tx.wrapFK(err, "create grade item", "course")
 		}
-		if it.Source == lms.GradeManual {
-			it.SourceID = it.ID
-			if _, err := tx.q.ExecContext(ctx, `UPDATE grade_items SET source_id = id WHERE id = $1`, it.ID); err != nil {
-				return tx.wrap(err, "create grade item")
+		var id int64
+		if rows.Next() {
+			err = rows.Scan(&id)
+		}
+		if cerr := rows.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = rows.Err()
+		}
+		if err != nil {
+			return tx.wrapFK(err, "create grade item", "course")
+		}
+		if id != 0 {
+			it.ID, it.CreatedAt, created = id, now, true
+			if it.Source == lms.GradeManual {
+				it.SourceID = it.ID
+				if _, err := tx.q.ExecContext(ctx, `UPDATE grade_items SET source_id = id WHERE id = $1`, it.ID); err != nil {
+					return tx.wrap(err, "create grade item")
+				}
+			}
+			return nil
+		}
+		got, err := scanGradeItem(tx.q.QueryRowContext(ctx, `SELECT `+gradeItemCols+` FROM grade_items
+			WHERE course_id = $1 AND source = $2 AND source_id = $3`, it.CourseID, string(it.Source), it.SourceID))
+		if err != nil {
+			return tx.wrap(err, "get grade item")
+		}
+		if got.Title != it.Title || got.MaxPoints != it.MaxPoints {
+			got.Title, got.MaxPoints = it.Title, it.MaxPoints
+			if err := tx.UpdateGradeItem(ctx, got); err != nil {
+				return err
 			}
 		}
-		it.CreatedAt, created = now, true
+		*it = *got
 		return nil
 	})
 	return created, err

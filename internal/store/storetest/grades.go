@@ -171,6 +171,42 @@ var gradebookTests = map[string]func(*testing.T, store.Store){
 		noErr(t, s.DeleteGradeItem(ctx, m2.ID), "DeleteGradeItem")
 		wantCode(t, s.DeleteGradeItem(ctx, m2.ID), lms.ENOTFOUND)
 	},
+	"concurrent first reports of one item create it once": func(t *testing.T, s store.Store) {
+		ctx := ctxOf(t)
+		alice := newUser(t, s, "alice")
+		c := newCourse(t, s, "C", alice.ID)
+		var wg sync.WaitGroup
+		got := make(chan int64, 8)
+		for range 8 {
+			wg.Go(func() {
+				it := &lms.GradeItem{CourseID: c.ID, Source: lms.GradeQuiz, SourceID: 4, Title: "Q", MaxPoints: 3}
+				err := s.InTx(ctx, func(tx store.Store) error {
+					if _, err := tx.EnsureGradeItem(ctx, it); err != nil {
+						return err
+					}
+					_, err := tx.ReportGrade(ctx, &lms.Grade{ItemID: it.ID, UserID: alice.ID, Points: 2})
+					return err
+				})
+				if err != nil {
+					t.Errorf("ensure and report: %v", err)
+				}
+				got <- it.ID
+			})
+		}
+		wg.Wait()
+		close(got)
+		first := <-got
+		for id := range got {
+			if id != first {
+				t.Fatalf("items %d and %d for one source", first, id)
+			}
+		}
+		items, err := s.ListGradeItems(ctx, c.ID)
+		noErr(t, err, "ListGradeItems")
+		if len(items) != 1 {
+			t.Fatalf("%d items", len(items))
+		}
+	},
 	"a reported grade is idempotent and keeps overrides and excuses": func(t *testing.T, s store.Store) {
 		ctx := ctxOf(t)
 		alice, bob := newUser(t, s, "alice"), newUser(t, s, "bob")
