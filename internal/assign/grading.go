@@ -118,18 +118,8 @@ func (s *Service) table(ctx context.Context, a *lms.Assignment) ([]Row, error) {
 // learners returns the course's active learners (of one group, or all
 // with groupID 0).
 func learners(ctx context.Context, st Store, courseID, groupID int64) ([]*lms.Enrollment, error) {
-	var out []*lms.Enrollment
-	for {
-		page, total, err := st.ListEnrollments(ctx, lms.EnrollmentFilter{CourseID: courseID, Role: lms.CourseLearner,
-			Status: lms.EnrollActive, GroupID: groupID, Limit: lms.MaxPageSize, Offset: len(out)})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-		if len(page) == 0 || len(out) >= total {
-			return out, nil
-		}
-	}
+	return course.AllEnrollments(ctx, st, lms.EnrollmentFilter{CourseID: courseID, Role: lms.CourseLearner,
+		Status: lms.EnrollActive, GroupID: groupID})
 }
 
 // Marking is a grader's verdict on a submission.

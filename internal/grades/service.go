@@ -135,18 +135,8 @@ func (s *Service) item(ctx context.Context, actor *lms.User, itemID int64, act l
 
 // learners returns the course's active learners ordered by user id.
 func learners(ctx context.Context, st Store, courseID int64) ([]*lms.Enrollment, error) {
-	var out []*lms.Enrollment
-	for {
-		page, total, err := st.ListEnrollments(ctx, lms.EnrollmentFilter{CourseID: courseID, Role: lms.CourseLearner,
-			Status: lms.EnrollActive, Limit: lms.MaxPageSize, Offset: len(out)})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page...)
-		if len(page) == 0 || len(out) >= total {
-			return out, nil
-		}
-	}
+	return course.AllEnrollments(ctx, st, lms.EnrollmentFilter{CourseID: courseID, Role: lms.CourseLearner,
+		Status: lms.EnrollActive})
 }
 
 // isLearner reports whether userID is an active learner of the course.
