@@ -176,6 +176,19 @@ func TestRubricScoreAndReleaseOneByOne(t *testing.T) {
 	if m := must(f.svc.MySubmission(ctx, f.as("learner2"), a.ID)).of(t); m.Submission.Graded || m.Submission.RubricLevels != nil {
 		t.Fatalf("learner2 sees an unreleased grade: %+v", m.Submission)
 	}
+	// A gradebook that lost the reports gets them back, once each.
+	items := must(f.st.ListGradeItems(ctx, f.course.ID)).of(t)
+	if err := f.st.DeleteGradeItem(ctx, items[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := must(f.svc.Resync(ctx, f.as("ta"), a.ID)).of(t); n != 2 {
+		t.Fatalf("resynced %d", n)
+	}
+	must(f.svc.Resync(ctx, f.as("ta"), a.ID)).of(t)
+	book := must(f.book.Book(ctx, f.as("ta"), f.course.ID)).of(t)
+	if len(book.Items) != 1 || len(book.Rows[0].Grades) != 1 || len(book.Rows[1].Grades) != 1 {
+		t.Fatalf("after resync: %d items, rows %+v", len(book.Items), book.Rows)
+	}
 	entries := must(f.st.ListAudit(ctx, lms.AuditFilter{Action: lms.AuditSubmissionGrade})).of(t)
 	if len(entries) != 2 || entries[1].ActorID != f.as("ta").ID {
 		t.Fatalf("audit: %+v", entries)

@@ -269,6 +269,31 @@ func (s *Service) Release(ctx context.Context, actor *lms.User, id int64, submis
 	return released, nil
 }
 
+// Resync sends every graded submission's grade to the gradebook again
+// (ActGrade) and returns how many it sent: for a report that failed after
+// the grade was stored (reports are idempotent, so nothing doubles).
+func (s *Service) Resync(ctx context.Context, actor *lms.User, id int64) (int, error) {
+	a, _, err := s.assignment(ctx, actor, id, lms.ActGrade)
+	if err != nil {
+		return 0, err
+	}
+	subs, err := s.store.ListSubmissions(ctx, a.ID)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, sub := range subs {
+		if !sub.Graded {
+			continue
+		}
+		if err := s.report(ctx, a, sub); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
 // report sends a graded submission's grade to the gradebook for its learner
 // or every current member of its group. Reports are idempotent: grading or
 // releasing again re-sends them.

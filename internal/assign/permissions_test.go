@@ -62,6 +62,9 @@ var permCases = []permCase{
 	{"release", graders, func(ctx context.Context, f *fixture, u *lms.User, a *lms.Assignment, _ *lms.Submission) error {
 		return errOnly(f.svc.Release(ctx, u, a.ID, nil))
 	}},
+	{"resync", graders, func(ctx context.Context, f *fixture, u *lms.User, a *lms.Assignment, _ *lms.Submission) error {
+		return errOnly(f.svc.Resync(ctx, u, a.ID))
+	}},
 	{"download all", graders, func(ctx context.Context, f *fixture, u *lms.User, a *lms.Assignment, _ *lms.Submission) error {
 		return f.svc.DownloadAll(ctx, u, a.ID, &bytes.Buffer{})
 	}},
