@@ -153,6 +153,8 @@ type Store interface {
 	Notifications
 	Outbox
 	Assess
+	Assignments
+	Gradebook
 	// InTx runs fn with a Store bound to one transaction; fn's error rolls back.
 	InTx(ctx context.Context, fn func(Store) error) error
 	// Ping checks the database is reachable (for /readyz).

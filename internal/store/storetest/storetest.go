@@ -41,6 +41,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"notifications", notificationTests},
 		{"outbox", outboxTests},
 		{"assess", assessTests},
+		{"assignments", assignmentTests},
+		{"gradebook", gradebookTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
