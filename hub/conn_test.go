@@ -31,7 +31,7 @@ func TestSlowSubscriberIsDisconnectedOthersKeepReceiving(t *testing.T) {
 	slow := hubtest.DialURL(t, n.URL+"?user=slow", false)
 	// Subscribe without reading anything back.
 	slow.Send(`{"type":"subscribe","id":1,"topic":"course:slow"}`)
-	time.Sleep(50 * time.Millisecond)
+	pollSubscribed(t, n, topic)
 
 	payload := strings.Repeat("x", 16<<10)
 	var pushes []hubtest.Frame
@@ -250,7 +250,7 @@ func TestWriteTimeoutEndsAStuckConnection(t *testing.T) {
 	const topic = "course:stuck"
 	stuck := hubtest.DialURL(t, n.URL+"?user=stuck", false)
 	stuck.Send(`{"type":"subscribe","id":1,"topic":"` + topic + `"}`)
-	time.Sleep(50 * time.Millisecond)
+	pollSubscribed(t, n, topic)
 
 	// 7.5 MiB: more than the socket buffers of both ends hold (the sender's
 	// is at most 4 MiB here, the receiver's stays small while nobody reads),
@@ -262,10 +262,18 @@ func TestWriteTimeoutEndsAStuckConnection(t *testing.T) {
 			t.Fatalf("publish %d: %v", i, err)
 		}
 	}
-	time.Sleep(time.Second) // > WriteTimeout plus the watchdog's period
+	// The client reads nothing until the server gave up on the write and
+	// closed the socket (the connection left the hub) ...
+	deadline := time.Now().Add(hubtest.WaitTimeout)
+	for hub.Connections(n.Hub) > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the stuck connection is still open %v after the publications", hubtest.WaitTimeout)
+		}
+		time.Sleep(5 * time.Millisecond) // polling real I/O
+	}
 
-	// The server gave up on the write and closed the socket: reading what
-	// is buffered ends in an error well before everything was delivered.
+	// ... so reading what is buffered ends in an error well before
+	// everything was delivered.
 	ctx, cancel := context.WithTimeout(context.Background(), hubtest.WaitTimeout)
 	defer cancel()
 	received := 0
@@ -343,7 +351,7 @@ func TestSlowConsumerGetsTheCloseCode(t *testing.T) {
 			if tc.cfg.PingTimeout > 0 && overflowed.After(connected.Add(tc.cfg.PingTimeout)) {
 				t.Fatalf("filling the socket buffers took %v, more than PingTimeout: the scenario did not happen", overflowed.Sub(connected))
 			}
-			time.Sleep(time.Until(tc.readAt(connected, overflowed)))
+			time.Sleep(time.Until(tc.readAt(connected, overflowed))) // when the client reads again (the scenario)
 
 			// Reading the ~6 MiB backlog can take long under the race detector
 			// on a busy machine; the close frame is on its way behind it.
