@@ -264,13 +264,7 @@ func TestWriteTimeoutEndsAStuckConnection(t *testing.T) {
 	}
 	// The client reads nothing until the server gave up on the write and
 	// closed the socket (the connection left the hub) ...
-	deadline := time.Now().Add(hubtest.WaitTimeout)
-	for hub.Connections(n.Hub) > 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("the stuck connection is still open %v after the publications", hubtest.WaitTimeout)
-		}
-		time.Sleep(5 * time.Millisecond) // polling real I/O
-	}
+	pollUntil(t, "close of the stuck connection by the server", func() bool { return hub.Connections(n.Hub) == 0 })
 
 	// ... so reading what is buffered ends in an error well before
 	// everything was delivered.
@@ -366,10 +360,17 @@ func TestSlowConsumerGetsTheCloseCode(t *testing.T) {
 // does not read cannot see its ack).
 func pollSubscribed(t *testing.T, n *hubtest.Node, topic string) {
 	t.Helper()
+	pollUntil(t, "a subscriber on "+topic, func() bool { return hub.LiveSubscribers(n.Hub, topic) > 0 })
+}
+
+// pollUntil polls cond (real I/O) until it holds, for at most
+// hubtest.WaitTimeout.
+func pollUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
 	deadline := time.Now().Add(hubtest.WaitTimeout)
-	for hub.LiveSubscribers(n.Hub, topic) == 0 {
+	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("nobody subscribed to %s within %v", topic, hubtest.WaitTimeout)
+			t.Fatalf("no %s within %v", what, hubtest.WaitTimeout)
 		}
 		time.Sleep(5 * time.Millisecond) // polling real I/O
 	}
