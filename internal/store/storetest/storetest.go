@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"rooms", roomTests},
 		{"notifications", notificationTests},
 		{"outbox", outboxTests},
+		{"jobs", jobTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
