@@ -31,10 +31,6 @@ type Job struct {
 // unless its key is scheduled anew).
 func (j *Job) Failed() bool { return !j.FailedAt.IsZero() }
 
-// Running reports whether a runner holds an unexpired claim on the job at
-// now.
-func (j *Job) Running(now time.Time) bool { return j.LockedBy != "" && now.Before(j.LockedUntil) }
-
 // Job key and kind limits.
 const (
 	MaxJobKindLen = 100 // bytes
