@@ -20,8 +20,8 @@ func newJob(t *testing.T, s store.Store, kind, key string, runAt time.Time) *lms
 	return j
 }
 
-// claim claims up to limit jobs of kinds at now for worker, with a one-minute lease.
-func claim(t *testing.T, s store.Store, now time.Time, worker string, limit int, kinds ...string) []*lms.Job {
+// claimJobs claims up to limit jobs of kinds at now for worker, with a one-minute lease.
+func claimJobs(t *testing.T, s store.Store, now time.Time, worker string, limit int, kinds ...string) []*lms.Job {
 	t.Helper()
 	got, err := s.ClaimDueJobs(ctxOf(t), store.JobClaim{Now: now, Worker: worker, Lease: time.Minute, Kinds: kinds,
 		Limit: limit})
@@ -59,7 +59,7 @@ var jobTests = map[string]func(*testing.T, store.Store){
 	"scheduling a key again replaces the job, keeps its id and revives a failed one": func(t *testing.T, s store.Store) {
 		ctx := ctxOf(t)
 		first := newJob(t, s, "mail", "k", base)
-		got := claim(t, s, base, "w1", 10, "mail")
+		got := claimJobs(t, s, base, "w1", 10, "mail")
 		noErr(t, s.FailJob(ctx, got[0], "smtp down", base.Add(time.Second)), "FailJob")
 		again := &lms.Job{Kind: "remind", Key: "k", Payload: []byte(`{"v":2}`), RunAt: base.Add(2 * time.Hour)}
 		noErr(t, s.ScheduleJob(ctx, again, base.Add(time.Minute)), "ScheduleJob again")
@@ -67,17 +67,17 @@ var jobTests = map[string]func(*testing.T, store.Store){
 			CreatedAt: base, UpdatedAt: base.Add(time.Minute)}
 		diff(t, "returned", again, want)
 		diff(t, "stored", jobByKey(t, s, "k"), want)
-		if got := claim(t, s, base.Add(time.Hour), "w1", 10, "mail", "remind"); len(got) != 0 {
+		if got := claimJobs(t, s, base.Add(time.Hour), "w1", 10, "mail", "remind"); len(got) != 0 {
 			t.Fatalf("claimed %v before the new time", jobKeys(got))
 		}
-		if got := claim(t, s, base.Add(2*time.Hour), "w1", 10, "remind"); len(got) != 1 {
+		if got := claimJobs(t, s, base.Add(2*time.Hour), "w1", 10, "remind"); len(got) != 1 {
 			t.Fatalf("claimed %v at the new time, want the revived job", jobKeys(got))
 		}
 	},
 	"a running job is not replaced until its lease runs out": func(t *testing.T, s store.Store) {
 		ctx := ctxOf(t)
 		newJob(t, s, "mail", "k", base)
-		held := claim(t, s, base, "w1", 10, "mail")[0]
+		held := claimJobs(t, s, base, "w1", 10, "mail")[0]
 		again := &lms.Job{Kind: "mail", Key: "k", Payload: []byte(`{}`), RunAt: base.Add(time.Hour)}
 		wantCode(t, s.ScheduleJob(ctx, again, base.Add(30*time.Second)), lms.ECONFLICT)
 		if again.ID != 0 {
@@ -99,7 +99,7 @@ var jobTests = map[string]func(*testing.T, store.Store){
 		noErr(t, s.CancelJob(ctx, "k"), "CancelJob again")
 		_, err := s.JobByKey(ctx, "k")
 		wantCode(t, err, lms.ENOTFOUND)
-		diff(t, "claimed", jobKeys(claim(t, s, base, "w", 10, "mail")), []string{"other"})
+		diff(t, "claimed", jobKeys(claimJobs(t, s, base, "w", 10, "mail")), []string{"other"})
 	},
 	"due jobs are claimed earliest first, up to the limit, of the given kinds only": func(t *testing.T, s store.Store) {
 		newJob(t, s, "mail", "late", base.Add(3*time.Second))
@@ -108,10 +108,10 @@ var jobTests = map[string]func(*testing.T, store.Store){
 		newJob(t, s, "mail", "future", base.Add(time.Hour))
 		newJob(t, s, "other", "other", base)
 		now := base.Add(10 * time.Second)
-		if got := claim(t, s, now, "w", 10); len(got) != 0 {
+		if got := claimJobs(t, s, now, "w", 10); len(got) != 0 {
 			t.Fatalf("no kinds claimed %v", jobKeys(got))
 		}
-		got := claim(t, s, now, "w", 2, "mail")
+		got := claimJobs(t, s, now, "w", 2, "mail")
 		diff(t, "first claim", jobKeys(got), []string{"early", "mid"})
 		for _, j := range got {
 			if j.LockedBy != "w" || !j.LockedUntil.Equal(now.Add(time.Minute)) || j.Attempts != 1 || !j.UpdatedAt.Equal(now) {
@@ -119,20 +119,20 @@ var jobTests = map[string]func(*testing.T, store.Store){
 			}
 			diff(t, "stored claim", jobByKey(t, s, j.Key), j)
 		}
-		diff(t, "second claim", jobKeys(claim(t, s, now, "w2", 10, "mail")), []string{"late"})
-		if got := claim(t, s, now, "w3", 10, "mail"); len(got) != 0 {
+		diff(t, "second claim", jobKeys(claimJobs(t, s, now, "w2", 10, "mail")), []string{"late"})
+		if got := claimJobs(t, s, now, "w3", 10, "mail"); len(got) != 0 {
 			t.Fatalf("claimed %v again while their leases hold", jobKeys(got))
 		}
 	},
 	"an expired lease makes the job claimable again and fences the old claim": func(t *testing.T, s store.Store) {
 		ctx := ctxOf(t)
 		newJob(t, s, "mail", "k", base)
-		old := claim(t, s, base, "dead", 10, "mail")[0]
-		if got := claim(t, s, base.Add(59*time.Second), "w", 10, "mail"); len(got) != 0 {
+		old := claimJobs(t, s, base, "dead", 10, "mail")[0]
+		if got := claimJobs(t, s, base.Add(59*time.Second), "w", 10, "mail"); len(got) != 0 {
 			t.Fatalf("claimed %v before the lease ran out", jobKeys(got))
 		}
 		now := base.Add(time.Minute)
-		taken := claim(t, s, now, "w", 10, "mail")
+		taken := claimJobs(t, s, now, "w", 10, "mail")
 		if len(taken) != 1 || taken[0].LockedBy != "w" || taken[0].Attempts != 2 {
 			t.Fatalf("after the lease: %+v, want the job taken by w on attempt 2", taken)
 		}
@@ -147,7 +147,7 @@ var jobTests = map[string]func(*testing.T, store.Store){
 		for _, k := range []string{"ok", "retry", "fail"} {
 			newJob(t, s, "mail", k, base)
 		}
-		got := claim(t, s, base, "w", 10, "mail")
+		got := claimJobs(t, s, base, "w", 10, "mail")
 		byKey := map[string]*lms.Job{}
 		for _, j := range got {
 			byKey[j.Key] = j
@@ -167,7 +167,7 @@ var jobTests = map[string]func(*testing.T, store.Store){
 			f.Attempts != 1 {
 			t.Fatalf("failed job %+v", f)
 		}
-		diff(t, "claimable later", jobKeys(claim(t, s, base.Add(24*time.Hour), "w", 10, "mail")), []string{"retry"})
+		diff(t, "claimable later", jobKeys(claimJobs(t, s, base.Add(24*time.Hour), "w", 10, "mail")), []string{"retry"})
 	},
 	"a job scheduled in a rolled-back transaction is gone, in a committed one it is due": func(t *testing.T, s store.Store) {
 		ctx := ctxOf(t)
@@ -185,7 +185,7 @@ var jobTests = map[string]func(*testing.T, store.Store){
 			_, err := tx.JobByKey(ctx, "kept")
 			return err
 		}), "InTx")
-		diff(t, "claimed", jobKeys(claim(t, s, base, "w", 10, "mail")), []string{"kept"})
+		diff(t, "claimed", jobKeys(claimJobs(t, s, base, "w", 10, "mail")), []string{"kept"})
 	},
 	"concurrent claimers never get the same job": func(t *testing.T, s store.Store) {
 		const jobs, claimers = 300, 12
