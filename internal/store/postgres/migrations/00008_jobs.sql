@@ -3,8 +3,9 @@
 -- claimed by a runner when run_at has come (locked_by and locked_until
 -- hold the claim: a lease that expires makes the job claimable again),
 -- deleted when it succeeds, and kept with failed_at and last_error when it
--- has failed for good. Times are unix milliseconds, 0 = unset. Keep in step
--- with the SQLite file.
+-- has failed for good; the run_at index leaves failed jobs out, so however
+-- many are kept, a poll reads only live ones. Times are unix milliseconds,
+-- 0 = unset. Keep in step with the SQLite file.
 
 -- +goose Up
 CREATE TABLE jobs (
@@ -22,7 +23,7 @@ CREATE TABLE jobs (
     updated_at   BIGINT  NOT NULL
 );
 CREATE UNIQUE INDEX jobs_key_idx ON jobs (key);
-CREATE INDEX jobs_run_at_idx ON jobs (run_at);
+CREATE INDEX jobs_run_at_idx ON jobs (run_at) WHERE failed_at = 0;
 
 -- +goose Down
 DROP TABLE jobs;
