@@ -54,6 +54,10 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		return nil, err
 	}
 	relay := n.startRelay(ctx, h)
+	jobRunner, err := n.newJobRunner() // services register their job kinds on it; it starts last
+	if err != nil {
+		return nil, err
+	}
 	courses, err := newCourses(n.cfg, n.db, relay, n.log)
 	if err != nil {
 		return nil, err
@@ -134,6 +138,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 			n.log.Info().Int("counters", k).Msg("pruned failed sign-in counters")
 		}
 	})
+	n.startJobs(ctx, jobRunner)
 	return a.Handler(), nil
 }
 
