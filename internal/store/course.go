@@ -127,7 +127,8 @@ type Uploads interface {
 	// repeat changes nothing.
 	AddUploadOwner(ctx context.Context, uploadID, userID int64) error
 	// UploadUsableBy reports whether userID uploaded the file or a ref
-	// within courseID (when not 0) uses it already.
+	// within courseID (when not 0) uses it already; a link to no upload
+	// (none has the id) gives nothing away and is usable.
 	UploadUsableBy(ctx context.Context, uploadID, userID, courseID int64) (bool, error)
 	// UploadRefs returns the refs pointing at the upload, sorted.
 	UploadRefs(ctx context.Context, uploadID int64) ([]string, error)

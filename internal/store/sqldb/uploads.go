@@ -87,7 +87,8 @@ func (s *DB) AddUploadOwner(ctx context.Context, uploadID, userID int64) error {
 // it already.
 func (s *DB) UploadUsableBy(ctx context.Context, uploadID, userID, courseID int64) (bool, error) {
 	var ok bool
-	err := s.q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM upload_owners WHERE upload_id = $1 AND user_id = $2)
+	err := s.q.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM uploads WHERE id = $1)
+		OR EXISTS (SELECT 1 FROM upload_owners WHERE upload_id = $1 AND user_id = $2)
 		OR EXISTS (SELECT 1 FROM upload_refs WHERE upload_id = $1 AND course_id = $3 AND $3 <> 0)`,
 		uploadID, userID, courseID).Scan(&ok)
 	if err != nil {
