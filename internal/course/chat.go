@@ -528,6 +528,7 @@ func (s *Chat) ReactToMessage(ctx context.Context, actor *lms.User, messageID in
 	_, err = s.apply(ctx, func(tx *Chat, ch *change) error {
 		var err error
 		if remove {
+			x.CreatedAt = s.now().UTC().Truncate(time.Millisecond)
 			err = tx.store.UnreactMessage(ctx, m.ID, actor.ID, emoji)
 		} else {
 			err = tx.store.ReactMessage(ctx, x)

@@ -169,6 +169,9 @@ func (s *Content) CreateLesson(ctx context.Context, actor *lms.User, moduleID in
 		if err := tx.CreateLesson(ctx, l); err != nil {
 			return err
 		}
+		if err := usableUploads(ctx, tx, actor, l.CourseID, "body_md", uploadRefs(l.BodyMD)); err != nil {
+			return err
+		}
 		return tx.SetUploadRefs(ctx, l.CourseID, lessonRef(l.ID), uploadRefs(l.BodyMD))
 	})
 	if err != nil {
@@ -188,6 +191,9 @@ func (s *Content) UpdateLesson(ctx context.Context, actor *lms.User, lessonID in
 	}
 	err = s.store.InTx(ctx, func(tx ContentStore) error {
 		if err := tx.UpdateLesson(ctx, l); err != nil {
+			return err
+		}
+		if err := usableUploads(ctx, tx, actor, l.CourseID, "body_md", uploadRefs(l.BodyMD)); err != nil {
 			return err
 		}
 		return tx.SetUploadRefs(ctx, l.CourseID, lessonRef(l.ID), uploadRefs(l.BodyMD))

@@ -413,6 +413,7 @@ func (s *Discussion) ReactToPost(ctx context.Context, actor *lms.User, postID in
 	_, err = s.apply(ctx, func(tx *Discussion, ch *change) error {
 		var err error
 		if remove {
+			r.CreatedAt = s.now().UTC().Truncate(time.Millisecond)
 			err = tx.store.Unreact(ctx, p.ID, actor.ID, emoji)
 		} else {
 			err = tx.store.React(ctx, r)

@@ -64,6 +64,10 @@ type CoursesStore interface {
 	// e.ActorName (when empty: the actor's username). The name is stored
 	// with the entry so it outlives the user.
 	AppendAudit(ctx context.Context, e *lms.AuditEntry) error
+	// UploadUsableBy reports whether userID uploaded the file or a ref
+	// within courseID (when not 0) uses it already; a link to no upload
+	// (none has the id) gives nothing away and is usable.
+	UploadUsableBy(ctx context.Context, uploadID, userID, courseID int64) (bool, error)
 }
 
 // EnrolmentStore is the storage the Enrolment service uses (memberships, join codes, self-enrolment, groups and rosters): the backends
@@ -210,6 +214,10 @@ type ContentStore interface {
 	// e.ActorName (when empty: the actor's username). The name is stored
 	// with the entry so it outlives the user.
 	AppendAudit(ctx context.Context, e *lms.AuditEntry) error
+	// UploadUsableBy reports whether userID uploaded the file or a ref
+	// within courseID (when not 0) uses it already; a link to no upload
+	// (none has the id) gives nothing away and is usable.
+	UploadUsableBy(ctx context.Context, uploadID, userID, courseID int64) (bool, error)
 }
 
 // ProgressStore is the storage the Progress service uses (learner progress): the backends
@@ -419,4 +427,11 @@ type UploadsStore interface {
 	// ListProgress returns the progress rows of a course ordered by user id
 	// then lesson id; userID 0 means every learner.
 	ListProgress(ctx context.Context, courseID, userID int64) ([]*lms.LessonProgress, error)
+	// UploadUsableBy reports whether userID uploaded the file or a ref
+	// within courseID (when not 0) uses it already; a link to no upload
+	// (none has the id) gives nothing away and is usable.
+	UploadUsableBy(ctx context.Context, uploadID, userID, courseID int64) (bool, error)
+	// AddUploadOwner records that userID uploaded the file (again); a
+	// repeat changes nothing.
+	AddUploadOwner(ctx context.Context, uploadID, userID int64) error
 }

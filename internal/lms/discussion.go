@@ -91,6 +91,8 @@ type Reaction struct {
 	TargetID  int64     `json:"target_id"` // post or message id
 	UserID    int64     `json:"user_id"`
 	Emoji     string    `json:"emoji"`
+	// CreatedAt is when the reaction was added; in a removal event, when
+	// it was removed.
 	CreatedAt time.Time `json:"created_at"`
 }
 
