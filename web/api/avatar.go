@@ -21,7 +21,9 @@ const avatarMaxAge = 365 * 24 * time.Hour
 
 // errNoUploads answers the avatar routes on a site without the course
 // services.
-func errNoUploads() error { return lms.Errorf(lms.EUNAVAILABLE, "Uploads are not configured on this site.") }
+func errNoUploads() error {
+	return lms.Errorf(lms.EUNAVAILABLE, "Uploads are not configured on this site.")
+}
 
 func (a *API) putAvatar(w http.ResponseWriter, r *http.Request) error {
 	if a.courses == nil {
