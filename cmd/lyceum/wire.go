@@ -107,7 +107,6 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		Logger:         n.log,
 		PublicURL:      n.cfg.PublicURL,
 		SecureCookies:  strings.HasPrefix(n.cfg.PublicURL, "https://"),
-		DataDir:        n.cfg.DataDir,
 		App:            app.Handler(),
 		WS:             live,
 		Courses:        courses,
@@ -117,6 +116,9 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		ClientIPHeader: ipHeader,
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := importLegacyAvatars(ctx, n.db, courses.Uploads, svc, n.cfg.DataDir, n.log); err != nil {
 		return nil, err
 	}
 	n.every(ctx, uploadSweepInterval, func(ctx context.Context) {

@@ -434,4 +434,8 @@ type UploadsStore interface {
 	// AddUploadOwner records that userID uploaded the file (again); a
 	// repeat changes nothing.
 	AddUploadOwner(ctx context.Context, uploadID, userID int64) error
+	// SetUploadRefs makes ref (e.g. "lesson:12") reference exactly uploadIDs
+	// within courseID (0: in no course, e.g. "avatar:3"); unknown ids are
+	// ignored. An empty list drops ref.
+	SetUploadRefs(ctx context.Context, courseID int64, ref string, uploadIDs []int64) error
 }

@@ -119,6 +119,21 @@ func (s *Uploads) SaveUpload(ctx context.Context, actor *lms.User, courseID int6
 	if err := lms.CheckText("name", name, lms.MaxTitleChars, false); err != nil {
 		return nil, err
 	}
+	return s.put(ctx, actor, name, r, func(ctype string) (string, int64, error) {
+		kind, ok := allowedTypes[ctype]
+		if !ok {
+			return "", 0, &lms.Error{Code: lms.EUNSUPPORTED, Field: "file",
+				Message: "This type of file is not allowed: use an image, video, audio, PDF, ZIP or text file."}
+		}
+		return kind, s.uploads.Limits[kind], nil
+	})
+}
+
+// put stores the file read from r once per content (the caller checked who
+// may upload) and records actor as one of its owners; accept says, from the
+// sniffed content type, what kind of file it is and how large it may be.
+func (s *Uploads) put(ctx context.Context, actor *lms.User, name string, r io.Reader,
+	accept func(ctype string) (kind string, limit int64, err error)) (*lms.Upload, error) {
 	head := make([]byte, sniffBytes)
 	n, err := io.ReadFull(r, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
@@ -129,12 +144,10 @@ func (s *Uploads) SaveUpload(ctx context.Context, actor *lms.User, courseID int6
 		return nil, lms.FieldError("file", "The file is empty.")
 	}
 	ctype := http.DetectContentType(head)
-	kind, ok := allowedTypes[ctype]
-	if !ok {
-		return nil, &lms.Error{Code: lms.EUNSUPPORTED, Field: "file",
-			Message: "This type of file is not allowed: use an image, video, audio, PDF, ZIP or text file."}
+	kind, limit, err := accept(ctype)
+	if err != nil {
+		return nil, err
 	}
-	limit := s.uploads.Limits[kind]
 	tmpDir := filepath.Join(s.uploads.Dir, "tmp")
 	if err := os.MkdirAll(tmpDir, uploadDirPerm); err != nil {
 		return nil, fmt.Errorf("create upload dir: %w", err)
@@ -192,7 +205,11 @@ func (s *Uploads) OpenUpload(ctx context.Context, actor *lms.User, uploadID int6
 	if err != nil {
 		return nil, nil, hideMissing(err, "upload")
 	}
-	if u.OwnerID != actor.ID && !actor.IsAdmin() {
+	owner, err := s.store.UploadUsableBy(ctx, u.ID, actor.ID, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !owner && !actor.IsAdmin() {
 		ok, err := s.canSeeUpload(ctx, actor, u.ID)
 		if err != nil {
 			return nil, nil, err
