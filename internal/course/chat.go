@@ -23,10 +23,7 @@ type Chat struct {
 // NewChat returns the Chat service; editWindow is how long authors may
 // edit their messages (zero: DefaultEditWindow).
 func NewChat(b Base, st ChatStore, notes Notifier, uploads *Uploads, editWindow time.Duration) *Chat {
-	if editWindow <= 0 {
-		editWindow = DefaultEditWindow
-	}
-	return &Chat{core: newCore(b), store: st, notes: notes, uploads: uploads, editWindow: editWindow}
+	return &Chat{core: newCore(b), store: st, notes: notes, uploads: uploads, editWindow: orDefault(editWindow, DefaultEditWindow)}
 }
 
 // apply runs fn in one transaction and announces what it records.

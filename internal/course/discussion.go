@@ -21,10 +21,7 @@ type Discussion struct {
 // NewDiscussion returns the Discussion service; editWindow is how long
 // authors may edit their posts (zero: DefaultEditWindow).
 func NewDiscussion(b Base, st DiscussionStore, notes Notifier, editWindow time.Duration) *Discussion {
-	if editWindow <= 0 {
-		editWindow = DefaultEditWindow
-	}
-	return &Discussion{core: newCore(b), store: st, notes: notes, editWindow: editWindow}
+	return &Discussion{core: newCore(b), store: st, notes: notes, editWindow: orDefault(editWindow, DefaultEditWindow)}
 }
 
 // apply runs fn in one transaction and announces what it records.
