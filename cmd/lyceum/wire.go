@@ -62,8 +62,13 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h.SetHooks(rooms.NewPolicy(rooms.PolicyParams{Chat: courses.Chat, Discussions: courses.Discussion,
-		Access: courses.Access, Users: n.db, Log: n.log.With().Str("component", "rooms").Logger()}).Hooks())
+	policy := rooms.NewPolicy(rooms.PolicyParams{Chat: courses.Chat, Discussions: courses.Discussion,
+		Access: courses.Access, Users: n.db, Log: n.log.With().Str("component", "rooms").Logger()})
+	video, err := n.startVideo(h, policy)
+	if err != nil {
+		return nil, err
+	}
+	h.SetHooks(video.Hooks(policy.Hooks()))
 	live := rooms.NewLive(h, n.log.With().Str("component", "rooms").Logger())
 	svc, err := auth.New(ctx, auth.Params{Store: n.db, Logger: n.log.With().Str("component", "auth").Logger(), Events: live})
 	if err != nil {
