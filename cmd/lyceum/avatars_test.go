@@ -13,6 +13,7 @@ import (
 	"github.com/lyceumhq/lyceum/internal/auth"
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/store"
 	"github.com/lyceumhq/lyceum/internal/store/storetest"
 )
 
@@ -22,7 +23,7 @@ import (
 func TestLegacyAvatarsMoveIntoTheUploadStore(t *testing.T) {
 	ctx, dir := t.Context(), t.TempDir()
 	st := storetest.SQLite(t)
-	svc, err := auth.New(ctx, auth.Params{Store: st, Logger: zerolog.Nop(), Hash: auth.CheapHashParams()})
+	svc, err := auth.New(ctx, auth.Params{Store: store.Scope[auth.Store](st), Logger: zerolog.Nop(), Hash: auth.CheapHashParams()})
 	if err != nil {
 		t.Fatal(err)
 	}

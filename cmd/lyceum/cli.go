@@ -14,6 +14,7 @@ import (
 
 	"github.com/lyceumhq/lyceum/internal/auth"
 	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/store"
 )
 
 // cliFlags returns a flag set for an operator subcommand; the configuration
@@ -178,7 +179,7 @@ func openOperator(ctx context.Context, fs *flag.FlagSet, args []string, stderr i
 		db.Close()
 		return nil, fmt.Errorf("migrating the database: %w", err)
 	}
-	svc, err := auth.New(ctx, auth.Params{Store: db, Logger: log})
+	svc, err := auth.New(ctx, auth.Params{Store: store.Scope[auth.Store](db), Logger: log})
 	if err != nil {
 		db.Close()
 		return nil, err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lyceumhq/lyceum/internal/auth"
 	"github.com/lyceumhq/lyceum/internal/demo"
+	"github.com/lyceumhq/lyceum/internal/store"
 )
 
 // demoCmd seeds the demo site ("lyceum demo seed"): accounts, a course with
@@ -28,7 +29,7 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if err := db.Migrate(ctx); err != nil {
 		return fmt.Errorf("migrating the database: %w", err)
 	}
-	svc, err := auth.New(ctx, auth.Params{Store: db, Logger: log})
+	svc, err := auth.New(ctx, auth.Params{Store: store.Scope[auth.Store](db), Logger: log})
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/lyceumhq/lyceum/internal/auth"
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/demo"
+	"github.com/lyceumhq/lyceum/internal/store"
 	"github.com/lyceumhq/lyceum/internal/userimport"
 	"github.com/lyceumhq/lyceum/rooms"
 	"github.com/lyceumhq/lyceum/web/api"
@@ -70,7 +71,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	}
 	h.SetHooks(video.Hooks(policy.Hooks()))
 	live := rooms.NewLive(h, n.log.With().Str("component", "rooms").Logger())
-	svc, err := auth.New(ctx, auth.Params{Store: n.db, Logger: n.log.With().Str("component", "auth").Logger(), Events: live})
+	svc, err := auth.New(ctx, auth.Params{Store: store.Scope[auth.Store](n.db), Logger: n.log.With().Str("component", "auth").Logger(), Events: live})
 	if err != nil {
 		return nil, fmt.Errorf("auth: %w", err)
 	}

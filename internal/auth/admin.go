@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
-	"github.com/lyceumhq/lyceum/internal/store"
 )
 
 // adminLockKey is a named value every change that may remove an
@@ -52,7 +51,7 @@ func (s *Service) CreateUser(ctx context.Context, actor *lms.User, nu NewUser) (
 	if err := s.setPassword(ctx, u, nu.Password); err != nil {
 		return nil, err
 	}
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx Store) error {
 		if err := s.createUser(ctx, tx, u); err != nil {
 			return err
 		}
@@ -89,7 +88,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor *lms.User, id int64, p U
 		return nil, lms.FieldError("role", "The role must be admin or user.")
 	}
 	var out *lms.User
-	err := s.store.InTx(ctx, func(tx store.Store) error {
+	err := s.store.InTx(ctx, func(tx Store) error {
 		if err := tx.PutValue(ctx, adminLockKey, s.now().UTC().Format(time.RFC3339Nano)); err != nil {
 			return fmt.Errorf("auth: admin lock: %w", err)
 		}
@@ -156,7 +155,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor *lms.User, id int64, p U
 	return out, err
 }
 
-func (s *Service) checkNotLastAdmin(ctx context.Context, tx store.Store) error {
+func (s *Service) checkNotLastAdmin(ctx context.Context, tx Store) error {
 	n, err := tx.CountAdmins(ctx)
 	if err != nil {
 		return fmt.Errorf("auth: count admins: %w", err)
@@ -177,7 +176,7 @@ func (s *Service) DeleteUser(ctx context.Context, actor *lms.User, id int64) err
 	if me.ID == id {
 		return lms.Errorf(lms.ECONFLICT, "You cannot delete your own account.")
 	}
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx Store) error {
 		if err := tx.PutValue(ctx, adminLockKey, s.now().UTC().Format(time.RFC3339Nano)); err != nil {
 			return fmt.Errorf("auth: admin lock: %w", err)
 		}
@@ -233,7 +232,7 @@ func (s *Service) UpdateProfile(ctx context.Context, actor *lms.User, p ProfileP
 		}
 	}
 	var out *lms.User
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx Store) error {
 		u, err := tx.UserByID(ctx, me.ID)
 		if err != nil {
 			return fmt.Errorf("auth: update profile: %w", err)
@@ -283,7 +282,7 @@ func (s *Service) SetAvatar(ctx context.Context, actor *lms.User, path string) (
 		return nil, err
 	}
 	var out *lms.User
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx Store) error {
 		u, err := tx.UserByID(ctx, me.ID)
 		if err != nil {
 			return fmt.Errorf("auth: set avatar: %w", err)
@@ -330,7 +329,7 @@ func (s *Service) PutSettings(ctx context.Context, actor *lms.User, set lms.Sett
 	}
 	set.UpdatedAt = s.now().UTC()
 	detail, _ := json.Marshal(set)
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx Store) error {
 		if err := tx.PutSettings(ctx, set); err != nil {
 			return fmt.Errorf("auth: put settings: %w", err)
 		}

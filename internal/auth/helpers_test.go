@@ -53,7 +53,7 @@ func backends(t *testing.T, fn func(t *testing.T, e *env)) {
 func newEnvWith(t testing.TB, st store.Store, rl RateLimitParams) *env {
 	t.Helper()
 	clock := &testClock{now: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-	svc, err := New(t.Context(), Params{Store: st, Logger: zerolog.Nop(), Clock: clock.Now,
+	svc, err := New(t.Context(), Params{Store: store.Scope[Store](st), Logger: zerolog.Nop(), Clock: clock.Now,
 		Hash: CheapHashParams(), RateLimit: rl})
 	if err != nil {
 		t.Fatalf("New: %v", err)

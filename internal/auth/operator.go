@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
-	"github.com/lyceumhq/lyceum/internal/store"
 )
 
 // Operator is the acting user of the `lyceum` command line: a site
@@ -37,7 +36,7 @@ func (s *Service) ResetPassword(ctx context.Context, actor *lms.User, id int64, 
 	if err := ValidatePassword("password", password); err != nil {
 		return err
 	}
-	err := s.store.InTx(ctx, func(tx store.Store) error {
+	err := s.store.InTx(ctx, func(tx Store) error {
 		u, err := tx.UserByID(ctx, id)
 		if err != nil {
 			return err

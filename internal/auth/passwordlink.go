@@ -24,7 +24,7 @@ const (
 // IssuePasswordLink creates a one-time link token for the user (replacing
 // any earlier one) through st, which may be the caller's transaction. The
 // token is "<user id>.<random>"; the web app's page is /set-password/<token>.
-func (s *Service) IssuePasswordLink(ctx context.Context, st store.Store, userID int64) (string, error) {
+func (s *Service) IssuePasswordLink(ctx context.Context, st store.Settings, userID int64) (string, error) {
 	token := strconv.FormatInt(userID, 10) + "." + randomToken()
 	v := hex.EncodeToString(HashToken(token)) + "." + strconv.FormatInt(s.now().Add(PasswordLinkTTL).UnixMilli(), 10)
 	if err := st.PutValue(ctx, passwordLinkKeyPrefix+strconv.FormatInt(userID, 10), v); err != nil {
@@ -39,7 +39,7 @@ func errBadPasswordLink() error {
 }
 
 // passwordLink checks token and returns its user and stored value.
-func (s *Service) passwordLink(ctx context.Context, st store.Store, token string) (*lms.User, string, time.Time, error) {
+func (s *Service) passwordLink(ctx context.Context, st Store, token string) (*lms.User, string, time.Time, error) {
 	idText, _, ok := strings.Cut(token, ".")
 	id, err := strconv.ParseInt(idText, 10, 64)
 	if !ok || err != nil || id <= 0 || len(token) > 2*tokenBytes+len(idText)+1 {
@@ -93,7 +93,7 @@ func (s *Service) UsePasswordLink(ctx context.Context, token, password string) (
 		out  *lms.User
 		sess string
 	)
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx Store) error {
 		u, v, _, err := s.passwordLink(ctx, tx, token)
 		if err != nil {
 			return err
@@ -125,6 +125,6 @@ func (s *Service) UsePasswordLink(ctx context.Context, token, password string) (
 
 // Audit appends an audit entry by the caller in ctx through st (the
 // caller's transaction), for services built on this one (the user import).
-func (s *Service) Audit(ctx context.Context, actor *lms.User, st store.Store, action, target, detail string) error {
+func (s *Service) Audit(ctx context.Context, actor *lms.User, st store.Audit, action, target, detail string) error {
 	return s.audit(ctx, st, actor, action, target, detail)
 }

@@ -23,9 +23,24 @@ const (
 	tokenBytes                = 32                  // random bytes in session, setup, invite and API tokens
 )
 
+// Store is the storage the auth service uses: accounts, sessions, API
+// tokens, invitations, settings, the audit log and the sign-in throttle
+// (store.Scope[Store] gives one from a store.Store).
+type Store interface {
+	store.Users
+	store.Sessions
+	store.APITokens
+	store.Invites
+	store.Settings
+	store.Audit
+	store.LoginThrottle
+	// InTx runs fn with the store bound to one transaction; fn's error rolls back.
+	InTx(ctx context.Context, fn func(Store) error) error
+}
+
 // Params are the dependencies and settings of a Service.
 type Params struct {
-	Store  store.Store
+	Store  Store
 	Logger zerolog.Logger
 	// Clock returns the current time; nil means time.Now.
 	Clock func() time.Time
@@ -43,9 +58,9 @@ type Params struct {
 	Events Events
 }
 
-// Service implements Lyceum's account rules over a store.Store.
+// Service implements Lyceum's account rules over a Store.
 type Service struct {
-	store       store.Store
+	store       Store
 	log         zerolog.Logger
 	now         func() time.Time
 	idleTTL     time.Duration
@@ -117,7 +132,7 @@ func HashToken(token string) []byte {
 // audit appends an entry by actor (nil: the system). Failures are
 // returned (state changes and their audit entries are written in one
 // transaction where possible).
-func (s *Service) audit(ctx context.Context, st store.Store, actor *lms.User, action, target, detail string) error {
+func (s *Service) audit(ctx context.Context, st store.Audit, actor *lms.User, action, target, detail string) error {
 	e := &lms.AuditEntry{
 		At:     s.now().UTC(),
 		Action: action,
@@ -138,7 +153,7 @@ func (s *Service) audit(ctx context.Context, st store.Store, actor *lms.User, ac
 func userTarget(id int64) string { return fmt.Sprintf("user:%d", id) }
 
 // newSession creates a session for u in st and returns its token.
-func (s *Service) newSession(ctx context.Context, st store.Store, u *lms.User) (string, *lms.Session, error) {
+func (s *Service) newSession(ctx context.Context, st Store, u *lms.User) (string, *lms.Session, error) {
 	token := randomToken()
 	now := s.now().UTC()
 	c := lms.ClientFrom(ctx)
@@ -170,3 +185,6 @@ func truncate(s string, n int) string {
 }
 
 func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
+
+// Every backend implements Store: checked at compile time.
+var _ Store = store.Scoped[Store]{}

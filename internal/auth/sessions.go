@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
-	"github.com/lyceumhq/lyceum/internal/store"
 )
 
 var errBadLogin = lms.Errorf(lms.EUNAUTHORIZED, "Invalid login or password.")
@@ -84,7 +83,7 @@ func (s *Service) Login(ctx context.Context, login, password string) (*lms.User,
 		return nil, "", err
 	}
 	var token string
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx Store) error {
 		var err error
 		if token, _, err = s.newSession(ctx, tx, u); err != nil {
 			return err
@@ -171,7 +170,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	if err != nil {
 		return fmt.Errorf("auth: logout: %w", err)
 	}
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx Store) error {
 		if err := tx.DeleteSession(ctx, sess.UserID, sess.ID); err != nil && !lms.IsCode(err, lms.ENOTFOUND) {
 			return fmt.Errorf("auth: logout: %w", err)
 		}
@@ -243,7 +242,7 @@ func (s *Service) RevokeSession(ctx context.Context, actor *lms.User, id int64) 
 			s.events.SessionsRevoked(ctx, me.ID, []int64{id})
 		}
 	}()
-	return s.store.InTx(ctx, func(tx store.Store) error {
+	return s.store.InTx(ctx, func(tx Store) error {
 		if err := tx.DeleteSession(ctx, me.ID, id); err != nil {
 			if lms.IsCode(err, lms.ENOTFOUND) {
 				return lms.Errorf(lms.ENOTFOUND, "Session not found.")
@@ -290,7 +289,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor *lms.User, current, 
 			s.events.SessionsRevoked(ctx, me.ID, revoked)
 		}
 	}()
-	return s.store.InTx(ctx, func(tx store.Store) error {
+	return s.store.InTx(ctx, func(tx Store) error {
 		u, err := tx.UserByID(ctx, me.ID)
 		if err != nil {
 			return fmt.Errorf("auth: change password: %w", err)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
-	"github.com/lyceumhq/lyceum/internal/store"
 )
 
 // setupTokenKey names the stored hash of the one-time setup token.
@@ -64,7 +63,7 @@ func (s *Service) Setup(ctx context.Context, token string, nu NewUser) (*lms.Use
 		return nil, "", err
 	}
 	var sessToken string
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx Store) error {
 		ok, err := tx.DeleteValueIf(ctx, setupTokenKey, hex.EncodeToString(HashToken(token)))
 		if err != nil {
 			return fmt.Errorf("auth: consume setup token: %w", err)
@@ -89,7 +88,7 @@ func (s *Service) Setup(ctx context.Context, token string, nu NewUser) (*lms.Use
 // createAndSignIn creates u inside tx, audits action by u (on target, or on
 // u itself when target is ""), and starts a session; it returns the
 // session token.
-func (s *Service) createAndSignIn(ctx context.Context, tx store.Store, u *lms.User, action, target, detail string) (string, error) {
+func (s *Service) createAndSignIn(ctx context.Context, tx Store, u *lms.User, action, target, detail string) (string, error) {
 	if err := s.createUser(ctx, tx, u); err != nil {
 		return "", err
 	}
@@ -106,7 +105,7 @@ func (s *Service) createAndSignIn(ctx context.Context, tx store.Store, u *lms.Us
 }
 
 // createUser inserts u, naming the taken field on conflicts.
-func (s *Service) createUser(ctx context.Context, st store.Store, u *lms.User) error {
+func (s *Service) createUser(ctx context.Context, st Store, u *lms.User) error {
 	if _, err := st.UserByLogin(ctx, u.Email); err == nil {
 		return &lms.Error{Code: lms.ECONFLICT, Field: "email", Message: "This email address is already registered."}
 	}
@@ -151,7 +150,7 @@ func (s *Service) Signup(ctx context.Context, nu NewUser) (*lms.User, string, er
 		return nil, "", err
 	}
 	var token string
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx Store) error {
 		token, err = s.createAndSignIn(ctx, tx, u, lms.AuditSignup, "", "")
 		return err
 	})
@@ -190,7 +189,7 @@ func (s *Service) CreateInvite(ctx context.Context, actor *lms.User, email strin
 	now := s.now().UTC()
 	inv := &lms.Invite{Email: email, Role: role, TokenHash: HashToken(token), CreatedBy: actor.ID,
 		CreatedAt: now, ExpiresAt: now.Add(ttl)}
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx Store) error {
 		if err := tx.CreateInvite(ctx, inv); err != nil {
 			return fmt.Errorf("auth: create invite: %w", err)
 		}
@@ -215,7 +214,7 @@ func (s *Service) RevokeInvite(ctx context.Context, actor *lms.User, id int64) e
 	if _, err := RequireAdmin(actor); err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(tx store.Store) error {
+	return s.store.InTx(ctx, func(tx Store) error {
 		if err := tx.DeleteInvite(ctx, id); err != nil {
 			if lms.IsCode(err, lms.ENOTFOUND) {
 				return lms.Errorf(lms.ENOTFOUND, "Invitation not found.")
@@ -232,7 +231,7 @@ func (s *Service) LookupInvite(ctx context.Context, token string) (*lms.Invite, 
 	return s.lookupInvite(ctx, s.store, token)
 }
 
-func (s *Service) lookupInvite(ctx context.Context, st store.Store, token string) (*lms.Invite, error) {
+func (s *Service) lookupInvite(ctx context.Context, st Store, token string) (*lms.Invite, error) {
 	notFound := lms.Errorf(lms.ENOTFOUND, "This invitation is unknown, expired or already used.")
 	if token == "" || len(token) > 2*tokenBytes {
 		return nil, notFound
@@ -266,7 +265,7 @@ func (s *Service) AcceptInvite(ctx context.Context, token string, nu NewUser) (*
 		return nil, "", err
 	}
 	var sessToken string
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx Store) error {
 		inv, err := s.lookupInvite(ctx, tx, token)
 		if err != nil {
 			return err

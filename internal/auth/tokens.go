@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
-	"github.com/lyceumhq/lyceum/internal/store"
 )
 
 // API token rules.
@@ -53,7 +52,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor *lms.User, name stri
 	if ttl > 0 {
 		t.ExpiresAt = now.Add(ttl)
 	}
-	err = s.store.InTx(ctx, func(tx store.Store) error {
+	err = s.store.InTx(ctx, func(tx Store) error {
 		if err := tx.CreateAPIToken(ctx, t); err != nil {
 			return fmt.Errorf("auth: create token: %w", err)
 		}
@@ -85,7 +84,7 @@ func (s *Service) RevokeAPIToken(ctx context.Context, actor *lms.User, id int64)
 			s.events.TokenRevoked(ctx, me.ID, id)
 		}
 	}()
-	return s.store.InTx(ctx, func(tx store.Store) error {
+	return s.store.InTx(ctx, func(tx Store) error {
 		if err := tx.DeleteAPIToken(ctx, me.ID, id); err != nil {
 			if lms.IsCode(err, lms.ENOTFOUND) {
 				return lms.Errorf(lms.ENOTFOUND, "API token not found.")

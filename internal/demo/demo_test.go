@@ -32,7 +32,7 @@ func newEnv(t *testing.T, uploads bool) *env {
 		e.uploads = t.TempDir()
 	}
 	var err error
-	e.auth, err = auth.New(t.Context(), auth.Params{Store: e.st, Logger: zerolog.Nop(), Hash: auth.CheapHashParams()})
+	e.auth, err = auth.New(t.Context(), auth.Params{Store: store.Scope[auth.Store](e.st), Logger: zerolog.Nop(), Hash: auth.CheapHashParams()})
 	if err != nil {
 		t.Fatalf("auth.New: %v", err)
 	}

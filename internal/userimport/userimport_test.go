@@ -32,7 +32,7 @@ func newEnv(t *testing.T) *env {
 
 func newEnvWith(t *testing.T, st store.Store) *env {
 	t.Helper()
-	a, err := auth.New(t.Context(), auth.Params{Store: st, Logger: zerolog.Nop(), Hash: auth.CheapHashParams()})
+	a, err := auth.New(t.Context(), auth.Params{Store: store.Scope[auth.Store](st), Logger: zerolog.Nop(), Hash: auth.CheapHashParams()})
 	noErr(t, err)
 	svc, err := New(Params{Store: st, Auth: a, Logger: zerolog.Nop(), PublicURL: "https://lyceum.example.org/"})
 	noErr(t, err)

@@ -50,7 +50,7 @@ type envOption func(*Params, store.Store)
 func newEnvWith(t testing.TB, st store.Store, opts ...envOption) *tenv {
 	t.Helper()
 	clock := &testClock{now: time.Now().UTC()}
-	svc, err := auth.New(t.Context(), auth.Params{Store: st, Logger: zerolog.Nop(), Clock: clock.Now,
+	svc, err := auth.New(t.Context(), auth.Params{Store: store.Scope[auth.Store](st), Logger: zerolog.Nop(), Clock: clock.Now,
 		Hash: auth.CheapHashParams()})
 	if err != nil {
 		t.Fatalf("auth.New: %v", err)
