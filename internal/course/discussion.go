@@ -94,12 +94,12 @@ func (s *Discussion) DeleteForum(ctx context.Context, actor *lms.User, forumID i
 	return err
 }
 
-// ListForums lists the course's forums (any member).
-func (s *Discussion) ListForums(ctx context.Context, actor *lms.User, courseID int64) ([]*lms.Forum, error) {
+// ListForums lists a page of the course's forums (any member).
+func (s *Discussion) ListForums(ctx context.Context, actor *lms.User, courseID int64, p lms.Page) ([]*lms.Forum, error) {
 	if _, err := s.load(ctx, actor, courseID, lms.ActViewContent); err != nil {
 		return nil, err
 	}
-	return s.store.ListForums(ctx, courseID)
+	return s.store.ListForums(ctx, courseID, p)
 }
 
 // checkBody validates a post's Markdown.

@@ -276,8 +276,8 @@ type DiscussionStore interface {
 	EnrollmentOf(ctx context.Context, courseID, userID int64) (*lms.Enrollment, error)
 	// ForumByID returns the forum (ENOTFOUND if none).
 	ForumByID(ctx context.Context, id int64) (*lms.Forum, error)
-	// ListForums returns a course's forums ordered by id.
-	ListForums(ctx context.Context, courseID int64) ([]*lms.Forum, error)
+	// ListForums returns a page of a course's forums ordered by id.
+	ListForums(ctx context.Context, courseID int64, p lms.Page) ([]*lms.Forum, error)
 	// ListPosts returns a thread's posts in id order (tombstones included).
 	ListPosts(ctx context.Context, threadID int64) ([]*lms.Post, error)
 	// ListThreads returns a forum's threads (pinned first, then latest

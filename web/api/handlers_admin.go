@@ -65,11 +65,16 @@ func (a *API) deleteUser(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getInvites(w http.ResponseWriter, r *http.Request) error {
-	invs, err := a.auth.ListInvites(r.Context(), caller(r))
+	p, err := listPage(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, InviteList{Items: orEmpty(invs)})
+	invs, err := a.auth.ListInvites(r.Context(), caller(r), withNext(p))
+	if err != nil {
+		return err
+	}
+	invs, next := cutPage(p, invs)
+	return writeJSON(w, http.StatusOK, InviteList{Items: invs, NextCursor: next})
 }
 
 func (a *API) postInvite(w http.ResponseWriter, r *http.Request) error {

@@ -13,9 +13,6 @@ import (
 // plus room for multipart framing.
 const DefaultMaxUploadBytes = course.DefaultVideoLimit + 1<<20
 
-// myCoursesLimit bounds the dashboard's course list.
-const myCoursesLimit = lms.MaxPageSize
-
 // caller is the signed-in user of r (nil for anonymous).
 func caller(r *http.Request) *lms.User { return lms.UserFrom(r.Context()) }
 
@@ -214,15 +211,20 @@ func (a *API) putCourseSettings(w http.ResponseWriter, r *http.Request) error {
 // administrators) with their progress and unread chat messages, and
 // whether the caller may create courses (for the empty dashboard).
 func (a *API) getMyCourses(w http.ResponseWriter, r *http.Request) error {
+	limit, offset, err := offsetPage(r)
+	if err != nil {
+		return err
+	}
 	out := MyCourseList{Items: []MyCourse{}}
 	if a.courses == nil {
 		return writeJSON(w, http.StatusOK, out)
 	}
 	ctx, u := r.Context(), caller(r)
-	list, _, err := a.courses.Courses.ListCourses(ctx, u, lms.CourseFilter{MemberID: u.ID, Limit: myCoursesLimit})
+	list, total, err := a.courses.Courses.ListCourses(ctx, u, lms.CourseFilter{MemberID: u.ID, Limit: limit, Offset: offset})
 	if err != nil {
 		return err
 	}
+	out.NextCursor = nextOffset(offset, len(list), total)
 	if out.CanCreate, err = a.canCreate(ctx, u); err != nil {
 		return err
 	}

@@ -13,11 +13,16 @@ func (a *API) getForums(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	fs, err := a.courses.Discussion.ListForums(r.Context(), caller(r), id)
+	p, err := listPage(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, ForumList{Items: orEmpty(fs)})
+	fs, err := a.courses.Discussion.ListForums(r.Context(), caller(r), id, withNext(p))
+	if err != nil {
+		return err
+	}
+	fs, next := cutPage(p, fs)
+	return writeJSON(w, http.StatusOK, ForumList{Items: fs, NextCursor: next})
 }
 
 func (a *API) postForum(w http.ResponseWriter, r *http.Request) error {

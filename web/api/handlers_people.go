@@ -191,11 +191,16 @@ func (a *API) getGroups(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p, err := listPage(r)
+	if err != nil {
+		return err
+	}
 	gs, err := a.courses.Enrolment.ListGroups(r.Context(), caller(r), id)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, GroupList{Items: orEmpty(gs)})
+	gs, next := slicePage(p, gs)
+	return writeJSON(w, http.StatusOK, GroupList{Items: gs, NextCursor: next})
 }
 
 func (a *API) postGroup(w http.ResponseWriter, r *http.Request) error {

@@ -23,11 +23,16 @@ func (a *API) getRooms(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p, err := listPage(r)
+	if err != nil {
+		return err
+	}
 	rooms, err := a.courses.Chat.ListRooms(r.Context(), caller(r), id)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, RoomList{Items: orEmpty(rooms)})
+	rooms, next := slicePage(p, rooms)
+	return writeJSON(w, http.StatusOK, RoomList{Items: rooms, NextCursor: next})
 }
 
 func (a *API) postRoom(w http.ResponseWriter, r *http.Request) error {

@@ -51,6 +51,8 @@ type route struct {
 	Handler  func(http.ResponseWriter, *http.Request) error
 }
 
+// pageParams are the query parameters of every list that can grow
+// (docs/api.md, "Pagination").
 var pageParams = []queryParam{
 	{"limit", "integer", "page size, 1..200 (default 50)"},
 	{"cursor", "string", "next_cursor of the previous page"},
@@ -94,17 +96,20 @@ func (a *API) routeTable() []route {
 		{Method: "GET", Path: p + "/users/{id}/avatar", Summary: "A user's avatar image", Auth: authUser,
 			RespType: "image/*", Status: 200, Handler: a.getAvatar},
 		{Method: "GET", Path: p + "/me/sessions", Summary: "Your signed-in sessions", Auth: authUser,
-			Resp: SessionList{}, Status: 200, Handler: a.getSessions},
+			Resp: SessionList{}, Status: 200, Handler: a.getSessions,
+			Query: pageParams},
 		{Method: "DELETE", Path: p + "/me/sessions/{id}", Summary: "Revoke one of your sessions", Auth: authUser,
 			Status: 204, Handler: a.deleteSession},
 		{Method: "GET", Path: p + "/me/tokens", Summary: "Your API tokens", Auth: authUser,
-			Resp: APITokenList{}, Status: 200, Handler: a.getTokens},
+			Resp: APITokenList{}, Status: 200, Handler: a.getTokens,
+			Query: pageParams},
 		{Method: "POST", Path: p + "/me/tokens", Summary: "Create an API token (shown once)", Auth: authUser,
 			Req: CreateTokenRequest{}, Resp: CreatedToken{}, Status: 201, Handler: a.postToken},
 		{Method: "DELETE", Path: p + "/me/tokens/{id}", Summary: "Revoke an API token", Auth: authUser,
 			Status: 204, Handler: a.deleteToken},
 		{Method: "GET", Path: p + "/me/courses", Summary: "Your courses with your progress and unread messages", Auth: authUser,
-			Resp: MyCourseList{}, Status: 200, Handler: a.getMyCourses},
+			Resp: MyCourseList{}, Status: 200, Handler: a.getMyCourses,
+			Query: pageParams},
 
 		{Method: "GET", Path: p + "/admin/users", Summary: "List users", Auth: authAdmin,
 			Resp: UserList{}, Status: 200, Handler: a.getUsers,
@@ -116,7 +121,8 @@ func (a *API) routeTable() []route {
 		{Method: "DELETE", Path: p + "/admin/users/{id}", Summary: "Delete a user", Auth: authAdmin,
 			Status: 204, Handler: a.deleteUser},
 		{Method: "GET", Path: p + "/admin/invites", Summary: "List invitations", Auth: authAdmin,
-			Resp: InviteList{}, Status: 200, Handler: a.getInvites},
+			Resp: InviteList{}, Status: 200, Handler: a.getInvites,
+			Query: pageParams},
 		{Method: "POST", Path: p + "/admin/invites", Summary: "Invite someone by email", Auth: authAdmin,
 			Req: CreateInviteRequest{}, Resp: CreatedInvite{}, Status: 201, Handler: a.postInvite},
 		{Method: "DELETE", Path: p + "/admin/invites/{id}", Summary: "Revoke an invitation", Auth: authAdmin,
@@ -203,7 +209,8 @@ func (a *API) courseRoutes() []route {
 			ReqType: "text/csv", Resp: course.RosterReport{}, Status: 200, Handler: a.postRoster,
 			Query: []queryParam{{"apply", "string", "1 to apply; otherwise a preview"}}},
 		{Method: "GET", Path: c + "/groups", Summary: "A course's groups", Auth: authUser,
-			Resp: GroupList{}, Status: 200, Handler: a.getGroups},
+			Resp: GroupList{}, Status: 200, Handler: a.getGroups,
+			Query: pageParams},
 		{Method: "POST", Path: c + "/groups", Summary: "Create a group", Auth: authUser,
 			Req: GroupRequest{}, Resp: lms.Group{}, Status: 201, Handler: a.postGroup},
 		{Method: "PUT", Path: c + "/my-group", Summary: "Join a self-select group (0: leave)", Auth: authUser,
@@ -260,7 +267,8 @@ func (a *API) courseRoutes() []route {
 
 		// Discussion.
 		{Method: "GET", Path: c + "/forums", Summary: "A course's forums", Auth: authUser,
-			Resp: ForumList{}, Status: 200, Handler: a.getForums},
+			Resp: ForumList{}, Status: 200, Handler: a.getForums,
+			Query: pageParams},
 		{Method: "POST", Path: c + "/forums", Summary: "Add a forum", Auth: authUser,
 			Req: ForumRequest{}, Resp: lms.Forum{}, Status: 201, Handler: a.postForum},
 		{Method: "PUT", Path: p + "/forums/{id}", Summary: "Change a forum", Auth: authUser,
@@ -290,7 +298,8 @@ func (a *API) courseRoutes() []route {
 
 		// Rooms.
 		{Method: "GET", Path: c + "/rooms", Summary: "The rooms you may see, with unread counts", Auth: authUser,
-			Resp: RoomList{}, Status: 200, Handler: a.getRooms},
+			Resp: RoomList{}, Status: 200, Handler: a.getRooms,
+			Query: pageParams},
 		{Method: "POST", Path: c + "/rooms", Summary: "Add a room", Auth: authUser,
 			Req: RoomRequest{}, Resp: lms.Room{}, Status: 201, Handler: a.postRoom},
 		{Method: "GET", Path: p + "/rooms/{id}", Summary: "A room and your standing in it", Auth: authUser,

@@ -70,9 +70,10 @@ type GroupRequest struct {
 	MaxSize    int    `json:"max_size"`
 }
 
-// GroupList lists a course's groups.
+// GroupList is a page of a course's groups.
 type GroupList struct {
-	Items []*lms.Group `json:"items"`
+	Items      []*lms.Group `json:"items"`
+	NextCursor string       `json:"next_cursor,omitempty"`
 }
 
 // TitleRequest names a module.
@@ -125,9 +126,10 @@ type ForumRequest struct {
 	Description string `json:"description,omitempty"`
 }
 
-// ForumList lists a course's forums.
+// ForumList is a page of a course's forums.
 type ForumList struct {
-	Items []*lms.Forum `json:"items"`
+	Items      []*lms.Forum `json:"items"`
+	NextCursor string       `json:"next_cursor,omitempty"`
 }
 
 // ThreadList is a page of a forum's threads.
@@ -176,9 +178,10 @@ type RoomRenameRequest struct {
 	Name string `json:"name"`
 }
 
-// RoomList lists the rooms the caller may see.
+// RoomList is a page of the rooms the caller may see.
 type RoomList struct {
-	Items []*course.RoomView `json:"items"`
+	Items      []*course.RoomView `json:"items"`
+	NextCursor string             `json:"next_cursor,omitempty"`
 }
 
 // RoomInfo is a room with the caller's standing in it.

@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"uploads", uploadTests},
 		{"progress", progressTests},
 		{"discussions", discussionTests},
+		{"pages", pageTests},
 		{"rooms", roomTests},
 		{"notifications", notificationTests},
 		{"outbox", outboxTests},

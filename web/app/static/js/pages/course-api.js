@@ -1,12 +1,12 @@
 // The course API calls the course pages make, in one place (docs/api.md,
 // sections "Courses" to "Progress").
-import { api, get, post, put, patch, del, query, BASE } from "../api.js";
+import { api, get, getAll, post, put, patch, del, query, BASE } from "../api.js";
 
 const c = (id, rest = "") => `/courses/${id}${rest}`;
 
 // Courses.
 export const listCourses = (params, signal) => get(`/courses${query(params)}`, { signal });
-export const myCourses = (signal) => get("/me/courses", { signal });
+export const myCourses = (signal) => getAll("/me/courses", { signal });
 export const createCourse = (body) => post("/courses", body);
 export const getCourse = (id, signal) => get(c(id), { signal });
 export const updateCourse = (id, body) => patch(c(id), body);
@@ -35,7 +35,7 @@ export const importRoster = (id, file, apply) => api("POST", c(id, `/roster${app
   { body: file, contentType: "text/csv" });
 
 // Groups.
-export const listGroups = (id, signal) => get(c(id, "/groups"), { signal });
+export const listGroups = (id, signal) => getAll(c(id, "/groups"), { signal });
 export const createGroup = (id, body) => post(c(id, "/groups"), body);
 export const updateGroup = (gid, body) => put(`/groups/${gid}`, body);
 export const deleteGroup = (gid) => del(`/groups/${gid}`);

@@ -1,10 +1,10 @@
 // The API calls of the discussion, room (chat) and notification pages, in
 // one place (docs/api.md, sections "Discussion", "Rooms (chat)" and
 // "Notifications"), plus the live topics they follow.
-import { api, get, post, put, patch, del, query } from "../api.js";
+import { api, get, getAll, post, put, patch, del, query } from "../api.js";
 
 // Discussion.
-export const listForums = (courseID, signal) => get(`/courses/${courseID}/forums`, { signal });
+export const listForums = (courseID, signal) => getAll(`/courses/${courseID}/forums`, { signal });
 export const createForum = (courseID, body) => post(`/courses/${courseID}/forums`, body);
 export const listThreads = (forumID, params, signal) => get(`/forums/${forumID}/threads${query(params)}`, { signal });
 export const createThread = (forumID, title, bodyMD) => post(`/forums/${forumID}/threads`, { title, body_md: bodyMD });
@@ -20,7 +20,7 @@ export const reactToPost = (postID, emoji, remove) => post(`/posts/${postID}/rea
 export const previewMarkdown = (markdown, signal) => post("/markdown/preview", { markdown }, { signal });
 
 // Rooms.
-export const listRooms = (courseID, signal) => get(`/courses/${courseID}/rooms`, { signal });
+export const listRooms = (courseID, signal) => getAll(`/courses/${courseID}/rooms`, { signal });
 export const createRoom = (courseID, name, groupID) =>
   post(`/courses/${courseID}/rooms`, groupID ? { name, group_id: groupID } : { name });
 export const getRoom = (roomID, signal) => get(`/rooms/${roomID}`, { signal });
@@ -40,7 +40,7 @@ export const uploadFile = (courseID, file) => api("POST", `/courses/${courseID}/
 
 // People.
 export const listMembers = (courseID, signal) => get(`/courses/${courseID}/members${query({ limit: 200 })}`, { signal });
-export const listGroups = (courseID, signal) => get(`/courses/${courseID}/groups`, { signal });
+export const listGroups = (courseID, signal) => getAll(`/courses/${courseID}/groups`, { signal });
 
 // Notifications.
 export const listNotifications = (params, signal) => get(`/me/notifications${query(params)}`, { signal });
