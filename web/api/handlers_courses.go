@@ -66,6 +66,19 @@ func react(w http.ResponseWriter, r *http.Request, action func(context.Context, 
 	return noContent(w)
 }
 
+// unreact takes back the caller's {emoji} reaction on the {id} in the path
+// (posts and messages alike).
+func unreact(w http.ResponseWriter, r *http.Request, action func(context.Context, *lms.User, int64, string, bool) error) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := action(r.Context(), caller(r), id, r.PathValue("emoji"), true); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
 // onIDJSON runs fetch on the {id} in the path as the caller and answers 200
 // with its result: the shape of the "get X" routes.
 func onIDJSON[T any](w http.ResponseWriter, r *http.Request, fetch func(context.Context, *lms.User, int64) (T, error)) error {
@@ -198,10 +211,26 @@ func (a *API) putCourseSettings(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if req.Creators != course.CreatorsAnyone && req.Creators != course.CreatorsAdmins {
+	return a.setCreators(w, r, req.Creators)
+}
+
+func (a *API) patchCourseSettings(w http.ResponseWriter, r *http.Request) error {
+	var req CourseSettingsPatch
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if req.Creators == nil {
+		return a.getCourseSettings(w, r)
+	}
+	return a.setCreators(w, r, *req.Creators)
+}
+
+// setCreators sets who may create courses and answers the course settings.
+func (a *API) setCreators(w http.ResponseWriter, r *http.Request, p course.CreatorPolicy) error {
+	if p != course.CreatorsAnyone && p != course.CreatorsAdmins {
 		return lms.FieldError("creators", "creators must be anyone or admins.")
 	}
-	if err := a.courses.Courses.SetCreatorPolicy(r.Context(), caller(r), req.Creators); err != nil {
+	if err := a.courses.Courses.SetCreatorPolicy(r.Context(), caller(r), p); err != nil {
 		return err
 	}
 	return a.getCourseSettings(w, r)

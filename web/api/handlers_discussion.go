@@ -31,6 +31,10 @@ func (a *API) postForum(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
+func (a *API) patchForum(w http.ResponseWriter, r *http.Request) error {
+	return onIDBody(w, r, http.StatusOK, a.courses.Discussion.PatchForum)
+}
+
 func (a *API) putForum(w http.ResponseWriter, r *http.Request) error {
 	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, req ForumRequest) (*lms.Forum, error) {
 		return a.courses.Discussion.UpdateForum(ctx, u, id, req.Title, req.Description)
@@ -68,7 +72,7 @@ func (a *API) getThread(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) patchThread(w http.ResponseWriter, r *http.Request) error {
-	return onIDBody(w, r, http.StatusOK, a.courses.Discussion.SetThreadFlags)
+	return onIDBody(w, r, http.StatusOK, a.courses.Discussion.UpdateThread)
 }
 
 func (a *API) deleteThread(w http.ResponseWriter, r *http.Request) error {
@@ -99,4 +103,8 @@ func (a *API) deletePost(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) postPostReaction(w http.ResponseWriter, r *http.Request) error {
 	return react(w, r, a.courses.Discussion.ReactToPost)
+}
+
+func (a *API) deletePostReaction(w http.ResponseWriter, r *http.Request) error {
+	return unreact(w, r, a.courses.Discussion.ReactToPost)
 }

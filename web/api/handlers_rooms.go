@@ -194,6 +194,18 @@ func (a *API) postMessageReaction(w http.ResponseWriter, r *http.Request) error 
 	return react(w, r, a.courses.Chat.ReactToMessage)
 }
 
+func (a *API) deleteMessageReaction(w http.ResponseWriter, r *http.Request) error {
+	return unreact(w, r, a.courses.Chat.ReactToMessage)
+}
+
+// deleteMute lifts the {user_id} member's mute in the {id} room.
+func (a *API) deleteMute(w http.ResponseWriter, r *http.Request) error {
+	return onMember(w, r, func(ctx context.Context, u *lms.User, roomID, userID int64) error {
+		lift := 0
+		return a.courses.Chat.MuteInRoom(ctx, u, roomID, MuteRequest{UserID: userID, Seconds: &lift})
+	})
+}
+
 func (a *API) getSeenBy(w http.ResponseWriter, r *http.Request) error {
 	return onIDJSON(w, r, a.courses.Chat.MessageSeenBy)
 }

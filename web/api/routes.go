@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"github.com/lyceumhq/lyceum/internal/auth"
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/userimport"
@@ -49,6 +50,10 @@ type route struct {
 	Status   int // success status
 	Query    []queryParam
 	Handler  func(http.ResponseWriter, *http.Request) error
+	// Deprecated names the route that replaces this one ("PATCH /api/v1/...").
+	// A deprecated route still answers for this release (the browser app
+	// no longer uses it) and is marked deprecated in the OpenAPI document.
+	Deprecated string
 }
 
 // pageParams are the query parameters of every list that can grow
@@ -129,8 +134,11 @@ func (a *API) routeTable() []route {
 			Status: 204, Handler: a.deleteInvite},
 		{Method: "GET", Path: p + "/admin/settings", Summary: "Site settings", Auth: authAdmin,
 			Resp: SettingsBody{}, Status: 200, Handler: a.getSettings},
-		{Method: "PUT", Path: p + "/admin/settings", Summary: "Change the site settings", Auth: authAdmin,
-			Req: SettingsBody{}, Resp: SettingsBody{}, Status: 200, Handler: a.putSettings},
+		{Method: "PATCH", Path: p + "/admin/settings", Summary: "Change some of the site settings", Auth: authAdmin,
+			Req: auth.SettingsPatch{}, Resp: SettingsBody{}, Status: 200, Handler: a.patchSettings},
+		{Method: "PUT", Path: p + "/admin/settings", Summary: "Replace the site settings", Auth: authAdmin,
+			Req: SettingsBody{}, Resp: SettingsBody{}, Status: 200, Handler: a.putSettings,
+			Deprecated: "PATCH " + p + "/admin/settings"},
 		{Method: "GET", Path: p + "/admin/audit", Summary: "The audit log, newest first", Auth: authAdmin,
 			Resp: AuditList{}, Status: 200, Handler: a.getAudit,
 			Query: append([]queryParam{{"action", "string", "exact action or a prefix ending in '.'"},
@@ -178,15 +186,20 @@ func (a *API) courseRoutes() []route {
 		{Method: "DELETE", Path: c, Summary: "Delete a course and everything in it", Auth: authUser,
 			Status: 204, Handler: a.deleteCourse},
 		{Method: "POST", Path: c + "/visibility", Summary: "Publish, archive or un-publish a course", Auth: authUser,
-			Req: VisibilityRequest{}, Resp: course.CourseView{}, Status: 200, Handler: a.postVisibility},
+			Req: VisibilityRequest{}, Resp: course.CourseView{}, Status: 200, Handler: a.postVisibility,
+			Deprecated: "PATCH " + c},
 		{Method: "PUT", Path: c + "/join", Summary: "Configure the join code", Auth: authUser,
-			Req: course.JoinSettings{}, Resp: course.CourseView{}, Status: 200, Handler: a.putJoin},
+			Req: course.JoinSettings{}, Resp: course.CourseView{}, Status: 200, Handler: a.putJoin,
+			Deprecated: "PATCH " + c},
 		{Method: "POST", Path: p + "/join", Summary: "Join a course with its join code", Auth: authUser,
 			Req: JoinRequest{}, Resp: lms.Enrollment{}, Status: 200, Handler: a.postJoin},
 		{Method: "GET", Path: p + "/admin/course-settings", Summary: "Who may create courses", Auth: authAdmin,
 			Resp: CourseSettingsBody{}, Status: 200, Handler: a.getCourseSettings},
+		{Method: "PATCH", Path: p + "/admin/course-settings", Summary: "Set who may create courses", Auth: authAdmin,
+			Req: CourseSettingsPatch{}, Resp: CourseSettingsBody{}, Status: 200, Handler: a.patchCourseSettings},
 		{Method: "PUT", Path: p + "/admin/course-settings", Summary: "Set who may create courses", Auth: authAdmin,
-			Req: CourseSettingsBody{}, Resp: CourseSettingsBody{}, Status: 200, Handler: a.putCourseSettings},
+			Req: CourseSettingsBody{}, Resp: CourseSettingsBody{}, Status: 200, Handler: a.putCourseSettings,
+			Deprecated: "PATCH " + p + "/admin/course-settings"},
 
 		// People and groups.
 		{Method: "GET", Path: c + "/members", Summary: "A course's members", Auth: authUser,
@@ -195,14 +208,14 @@ func (a *API) courseRoutes() []route {
 				{"status", "string", "active or pending"}, {"group_id", "integer", "only this group"}}, pageParams...)},
 		{Method: "POST", Path: c + "/members", Summary: "Enrol an existing user", Auth: authUser,
 			Req: EnrolRequest{}, Resp: lms.Enrollment{}, Status: 201, Handler: a.postMember},
-		{Method: "PATCH", Path: c + "/members/{user_id}", Summary: "Change a member's role", Auth: authUser,
-			Req: RoleRequest{}, Resp: lms.Enrollment{}, Status: 200, Handler: a.patchMember},
+		{Method: "PATCH", Path: c + "/members/{user_id}", Summary: "Change a member's role or group", Auth: authUser,
+			Req: course.MemberPatch{}, Resp: lms.Enrollment{}, Status: 200, Handler: a.patchMember},
 		{Method: "DELETE", Path: c + "/members/{user_id}", Summary: "Remove a member", Auth: authUser,
 			Status: 204, Handler: a.deleteMember},
 		{Method: "POST", Path: c + "/members/{user_id}/approve", Summary: "Approve a pending join", Auth: authUser,
 			Resp: lms.Enrollment{}, Status: 200, Handler: a.postApprove},
 		{Method: "PUT", Path: c + "/members/{user_id}/group", Summary: "Put a member into a group (0: none)", Auth: authUser,
-			Req: GroupChoice{}, Status: 204, Handler: a.putMemberGroup},
+			Req: GroupChoice{}, Status: 204, Handler: a.putMemberGroup, Deprecated: "PATCH " + c + "/members/{user_id}"},
 		{Method: "POST", Path: c + "/leave", Summary: "Leave a course", Auth: authUser,
 			Status: 204, Handler: a.postLeave},
 		{Method: "POST", Path: c + "/roster", Summary: "Import a CSV roster (preview unless apply=1)", Auth: authUser,
@@ -213,10 +226,14 @@ func (a *API) courseRoutes() []route {
 			Query: pageParams},
 		{Method: "POST", Path: c + "/groups", Summary: "Create a group", Auth: authUser,
 			Req: GroupRequest{}, Resp: lms.Group{}, Status: 201, Handler: a.postGroup},
-		{Method: "PUT", Path: c + "/my-group", Summary: "Join a self-select group (0: leave)", Auth: authUser,
+		{Method: "PATCH", Path: c + "/my-group", Summary: "Join a self-select group (0: leave)", Auth: authUser,
 			Req: GroupChoice{}, Status: 204, Handler: a.putMyGroup},
+		{Method: "PUT", Path: c + "/my-group", Summary: "Join a self-select group (0: leave)", Auth: authUser,
+			Req: GroupChoice{}, Status: 204, Handler: a.putMyGroup, Deprecated: "PATCH " + c + "/my-group"},
+		{Method: "PATCH", Path: p + "/groups/{id}", Summary: "Change a group", Auth: authUser,
+			Req: course.GroupPatch{}, Resp: lms.Group{}, Status: 200, Handler: a.patchGroup},
 		{Method: "PUT", Path: p + "/groups/{id}", Summary: "Change a group", Auth: authUser,
-			Req: GroupRequest{}, Resp: lms.Group{}, Status: 200, Handler: a.putGroup},
+			Req: GroupRequest{}, Resp: lms.Group{}, Status: 200, Handler: a.putGroup, Deprecated: "PATCH " + p + "/groups/{id}"},
 		{Method: "DELETE", Path: p + "/groups/{id}", Summary: "Delete a group", Auth: authUser,
 			Status: 204, Handler: a.deleteGroup},
 
@@ -238,8 +255,10 @@ func (a *API) courseRoutes() []route {
 			Req: course.LessonInput{}, Resp: lms.Lesson{}, Status: 201, Handler: a.postLesson},
 		{Method: "GET", Path: p + "/lessons/{id}", Summary: "A lesson with its body (records that you opened it)", Auth: authUser,
 			Resp: course.LessonState{}, Status: 200, Handler: a.getLesson},
+		{Method: "PATCH", Path: p + "/lessons/{id}", Summary: "Change a lesson", Auth: authUser,
+			Req: course.LessonPatch{}, Resp: lms.Lesson{}, Status: 200, Handler: a.patchLesson},
 		{Method: "PUT", Path: p + "/lessons/{id}", Summary: "Save a lesson", Auth: authUser,
-			Req: course.LessonInput{}, Resp: lms.Lesson{}, Status: 200, Handler: a.putLesson},
+			Req: course.LessonInput{}, Resp: lms.Lesson{}, Status: 200, Handler: a.putLesson, Deprecated: "PATCH " + p + "/lessons/{id}"},
 		{Method: "DELETE", Path: p + "/lessons/{id}", Summary: "Delete a lesson", Auth: authUser,
 			Status: 204, Handler: a.deleteLesson},
 		{Method: "POST", Path: p + "/markdown/preview", Summary: "Render Markdown as lessons and posts are rendered", Auth: authUser,
@@ -271,8 +290,10 @@ func (a *API) courseRoutes() []route {
 			Query: pageParams},
 		{Method: "POST", Path: c + "/forums", Summary: "Add a forum", Auth: authUser,
 			Req: ForumRequest{}, Resp: lms.Forum{}, Status: 201, Handler: a.postForum},
+		{Method: "PATCH", Path: p + "/forums/{id}", Summary: "Change a forum", Auth: authUser,
+			Req: course.ForumPatch{}, Resp: lms.Forum{}, Status: 200, Handler: a.patchForum},
 		{Method: "PUT", Path: p + "/forums/{id}", Summary: "Change a forum", Auth: authUser,
-			Req: ForumRequest{}, Resp: lms.Forum{}, Status: 200, Handler: a.putForum},
+			Req: ForumRequest{}, Resp: lms.Forum{}, Status: 200, Handler: a.putForum, Deprecated: "PATCH " + p + "/forums/{id}"},
 		{Method: "DELETE", Path: p + "/forums/{id}", Summary: "Delete a forum", Auth: authUser,
 			Status: 204, Handler: a.deleteForum},
 		{Method: "GET", Path: p + "/forums/{id}/threads", Summary: "A forum's threads", Auth: authUser,
@@ -281,12 +302,12 @@ func (a *API) courseRoutes() []route {
 			Req: NewThreadRequest{}, Resp: course.ThreadView{}, Status: 201, Handler: a.postThread},
 		{Method: "GET", Path: p + "/threads/{id}", Summary: "A thread with its posts (marks it read)", Auth: authUser,
 			Resp: course.ThreadView{}, Status: 200, Handler: a.getThread},
-		{Method: "PATCH", Path: p + "/threads/{id}", Summary: "Pin or lock a thread", Auth: authUser,
-			Req: course.ThreadFlags{}, Resp: lms.Thread{}, Status: 200, Handler: a.patchThread},
+		{Method: "PATCH", Path: p + "/threads/{id}", Summary: "Pin or lock a thread (moderators) or mark its answer", Auth: authUser,
+			Req: course.ThreadPatch{}, Resp: lms.Thread{}, Status: 200, Handler: a.patchThread},
 		{Method: "DELETE", Path: p + "/threads/{id}", Summary: "Delete a thread", Auth: authUser,
 			Status: 204, Handler: a.deleteThread},
 		{Method: "POST", Path: p + "/threads/{id}/answer", Summary: "Mark a reply as the answer (0 clears)", Auth: authUser,
-			Req: AnswerRequest{}, Resp: lms.Thread{}, Status: 200, Handler: a.postAnswer},
+			Req: AnswerRequest{}, Resp: lms.Thread{}, Status: 200, Handler: a.postAnswer, Deprecated: "PATCH " + p + "/threads/{id}"},
 		{Method: "POST", Path: p + "/threads/{id}/posts", Summary: "Reply in a thread", Auth: authUser,
 			Req: ReplyRequest{}, Resp: lms.Post{}, Status: 201, Handler: a.postReply},
 		{Method: "PATCH", Path: p + "/posts/{id}", Summary: "Edit your post", Auth: authUser,
@@ -295,6 +316,8 @@ func (a *API) courseRoutes() []route {
 			Status: 204, Handler: a.deletePost},
 		{Method: "POST", Path: p + "/posts/{id}/reactions", Summary: "React to a post", Auth: authUser,
 			Req: ReactionRequest{}, Status: 204, Handler: a.postPostReaction},
+		{Method: "DELETE", Path: p + "/posts/{id}/reactions/{emoji}", Summary: "Take back your reaction to a post", Auth: authUser,
+			Status: 204, Handler: a.deletePostReaction},
 
 		// Rooms.
 		{Method: "GET", Path: c + "/rooms", Summary: "The rooms you may see, with unread counts", Auth: authUser,
@@ -314,16 +337,22 @@ func (a *API) courseRoutes() []route {
 				{"after", "integer", "messages newer than this id"}, {"limit", "integer", "1..100 (default 50)"}}},
 		{Method: "POST", Path: p + "/rooms/{id}/messages", Summary: "Send a message (201 stored, 200 seen key)", Auth: authUser,
 			Req: SendMessageRequest{}, Resp: lms.Message{}, Status: 201, Handler: a.postMessage},
-		{Method: "PUT", Path: p + "/rooms/{id}/read", Summary: "Move your read position", Auth: authUser,
+		{Method: "PATCH", Path: p + "/rooms/{id}/read", Summary: "Move your read position", Auth: authUser,
 			Req: ReadRequest{}, Resp: lms.ReadState{}, Status: 200, Handler: a.putRead},
+		{Method: "PUT", Path: p + "/rooms/{id}/read", Summary: "Move your read position", Auth: authUser,
+			Req: ReadRequest{}, Resp: lms.ReadState{}, Status: 200, Handler: a.putRead, Deprecated: "PATCH " + p + "/rooms/{id}/read"},
 		{Method: "POST", Path: p + "/rooms/{id}/mutes", Summary: "Mute a member for a while (0 lifts)", Auth: authUser,
 			Req: MuteRequest{}, Status: 204, Handler: a.postMute},
+		{Method: "DELETE", Path: p + "/rooms/{id}/mutes/{user_id}", Summary: "Lift a member's mute", Auth: authUser,
+			Status: 204, Handler: a.deleteMute},
 		{Method: "PATCH", Path: p + "/messages/{id}", Summary: "Edit your message", Auth: authUser,
 			Req: MessageEditRequest{}, Resp: lms.Message{}, Status: 200, Handler: a.patchMessage},
 		{Method: "DELETE", Path: p + "/messages/{id}", Summary: "Delete a message (tombstone)", Auth: authUser,
 			Status: 204, Handler: a.deleteMessage},
 		{Method: "POST", Path: p + "/messages/{id}/reactions", Summary: "React to a message", Auth: authUser,
 			Req: ReactionRequest{}, Status: 204, Handler: a.postMessageReaction},
+		{Method: "DELETE", Path: p + "/messages/{id}/reactions/{emoji}", Summary: "Take back your reaction to a message", Auth: authUser,
+			Status: 204, Handler: a.deleteMessageReaction},
 		{Method: "GET", Path: p + "/messages/{id}/seen", Summary: "Who has read a message", Auth: authUser,
 			Resp: course.SeenBy{}, Status: 200, Handler: a.getSeenBy},
 

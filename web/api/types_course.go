@@ -40,6 +40,11 @@ type CourseSettingsBody struct {
 	Creators course.CreatorPolicy `json:"creators"`
 }
 
+// CourseSettingsPatch changes some of the site's course settings.
+type CourseSettingsPatch struct {
+	Creators *course.CreatorPolicy `json:"creators,omitempty"`
+}
+
 // EnrollmentList is a page of a course's members.
 type EnrollmentList struct {
 	Items      []*lms.Enrollment `json:"items"`
@@ -161,7 +166,8 @@ type AnswerRequest struct {
 	PostID int64 `json:"post_id"`
 }
 
-// ReactionRequest adds (or with remove, takes back) an emoji.
+// ReactionRequest adds an emoji reaction. Remove is deprecated: take a
+// reaction back with DELETE .../reactions/{emoji}.
 type ReactionRequest struct {
 	Emoji  string `json:"emoji"`
 	Remove bool   `json:"remove,omitempty"`
