@@ -170,7 +170,7 @@ type AnswerRequest struct {
 // reaction back with DELETE .../reactions/{emoji}.
 type ReactionRequest struct {
 	Emoji  string `json:"emoji"`
-	Remove bool   `json:"remove,omitempty"`
+	Remove bool   `json:"remove,omitempty" deprecated:"take a reaction back with DELETE .../reactions/{emoji}"`
 }
 
 // RoomRequest creates a room, optionally for one group.
