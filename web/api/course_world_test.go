@@ -30,7 +30,7 @@ type cenv struct {
 // testUploadLimit is the image size limit in the test environment.
 const testUploadLimit = 64 << 10
 
-func newCourseEnvWith(t testing.TB, st store.Store) *cenv {
+func newCourseEnvWith(t testing.TB, st store.Store, opts ...envOption) *cenv {
 	t.Helper()
 	dir := t.TempDir()
 	svc, err := course.NewServices(course.Params{Store: st, Logger: zerolog.Nop(),
@@ -38,7 +38,10 @@ func newCourseEnvWith(t testing.TB, st store.Store) *cenv {
 	if err != nil {
 		t.Fatalf("course.New: %v", err)
 	}
-	e := newEnvWith(t, st, func(p *Params, _ store.Store) { p.Courses = svc; p.MaxUploadBytes = 4 * testUploadLimit })
+	e := newEnvWith(t, st, append([]envOption{func(p *Params, _ store.Store) {
+		p.Courses = svc
+		p.MaxUploadBytes = 4 * testUploadLimit
+	}}, opts...)...)
 	return &cenv{tenv: e, courses: svc, uploadDir: dir}
 }
 
