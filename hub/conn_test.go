@@ -31,7 +31,7 @@ func TestSlowSubscriberIsDisconnectedOthersKeepReceiving(t *testing.T) {
 	slow := hubtest.DialURL(t, n.URL+"?user=slow", false)
 	// Subscribe without reading anything back.
 	slow.Send(`{"type":"subscribe","id":1,"topic":"course:slow"}`)
-	time.Sleep(50 * time.Millisecond)
+	pollSubscribed(t, n, topic)
 
 	payload := strings.Repeat("x", 16<<10)
 	var pushes []hubtest.Frame
@@ -250,7 +250,7 @@ func TestWriteTimeoutEndsAStuckConnection(t *testing.T) {
 	const topic = "course:stuck"
 	stuck := hubtest.DialURL(t, n.URL+"?user=stuck", false)
 	stuck.Send(`{"type":"subscribe","id":1,"topic":"` + topic + `"}`)
-	time.Sleep(50 * time.Millisecond)
+	pollSubscribed(t, n, topic)
 
 	// 7.5 MiB: more than the socket buffers of both ends hold (the sender's
 	// is at most 4 MiB here, the receiver's stays small while nobody reads),
@@ -262,10 +262,12 @@ func TestWriteTimeoutEndsAStuckConnection(t *testing.T) {
 			t.Fatalf("publish %d: %v", i, err)
 		}
 	}
-	time.Sleep(time.Second) // > WriteTimeout plus the watchdog's period
+	// The client reads nothing until the server gave up on the write and
+	// closed the socket (the connection left the hub) ...
+	pollUntil(t, "close of the stuck connection by the server", func() bool { return hub.Connections(n.Hub) == 0 })
 
-	// The server gave up on the write and closed the socket: reading what
-	// is buffered ends in an error well before everything was delivered.
+	// ... so reading what is buffered ends in an error well before
+	// everything was delivered.
 	ctx, cancel := context.WithTimeout(context.Background(), hubtest.WaitTimeout)
 	defer cancel()
 	received := 0
@@ -343,7 +345,7 @@ func TestSlowConsumerGetsTheCloseCode(t *testing.T) {
 			if tc.cfg.PingTimeout > 0 && overflowed.After(connected.Add(tc.cfg.PingTimeout)) {
 				t.Fatalf("filling the socket buffers took %v, more than PingTimeout: the scenario did not happen", overflowed.Sub(connected))
 			}
-			time.Sleep(time.Until(tc.readAt(connected, overflowed)))
+			time.Sleep(time.Until(tc.readAt(connected, overflowed))) // when the client reads again (the scenario)
 
 			// Reading the ~6 MiB backlog can take long under the race detector
 			// on a busy machine; the close frame is on its way behind it.
@@ -358,10 +360,17 @@ func TestSlowConsumerGetsTheCloseCode(t *testing.T) {
 // does not read cannot see its ack).
 func pollSubscribed(t *testing.T, n *hubtest.Node, topic string) {
 	t.Helper()
+	pollUntil(t, "a subscriber on "+topic, func() bool { return hub.LiveSubscribers(n.Hub, topic) > 0 })
+}
+
+// pollUntil polls cond (real I/O) until it holds, for at most
+// hubtest.WaitTimeout.
+func pollUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
 	deadline := time.Now().Add(hubtest.WaitTimeout)
-	for hub.LiveSubscribers(n.Hub, topic) == 0 {
+	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("nobody subscribed to %s within %v", topic, hubtest.WaitTimeout)
+			t.Fatalf("no %s within %v", what, hubtest.WaitTimeout)
 		}
 		time.Sleep(5 * time.Millisecond) // polling real I/O
 	}

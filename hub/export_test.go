@@ -18,3 +18,12 @@ func LiveSubscribers(h *Hub, topic string) int {
 	}
 	return n
 }
+
+// Connections reports how many connections the hub holds (a connection
+// leaves once its socket is closed and its goroutines ended), for tests
+// whose clients do not read.
+func Connections(h *Hub) int {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return len(h.conns)
+}

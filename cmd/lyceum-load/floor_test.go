@@ -29,7 +29,7 @@ func TestFloorWriterAndReader(t *testing.T) {
 		if rerr = run(ctx, []string{"floor", "-role", "reader", "-addr", addr, "-n", "5"}, &rout, &rout); rerr == nil {
 			break
 		}
-		time.Sleep(20 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond) // polling real I/O (at most 100 tries)
 	}
 	if rerr != nil {
 		t.Fatalf("reader: %v", rerr)

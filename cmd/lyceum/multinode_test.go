@@ -83,7 +83,7 @@ func TestMultiNode(t *testing.T) {
 			if time.Now().After(deadline) {
 				t.Fatalf("presence on a node shows %d connections, want %d: %+v", got, want, f.Presence)
 			}
-			time.Sleep(100 * time.Millisecond)
+			time.Sleep(100 * time.Millisecond) // polling real I/O: presence converges through Redis
 		}
 	}
 	for _, cs := range clients {

@@ -171,7 +171,7 @@ func TestStoredMessagesSurviveARedisOutageAndANodeDeath(t *testing.T) {
 			if send(i) {
 				queued++
 			}
-			time.Sleep(outageLength / 20)
+			time.Sleep(outageLength / 20) // the scenario: sends spread over the outage, not an ordering wait
 		}
 		proxyA.Restore()
 		proxyB.Restore()

@@ -54,12 +54,21 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		return nil, err
 	}
 	relay := n.startRelay(ctx, h)
+	jobRunner, err := n.newJobRunner() // services register their job kinds on it; it starts last
+	if err != nil {
+		return nil, err
+	}
 	courses, err := newCourses(n.cfg, n.db, relay, n.log)
 	if err != nil {
 		return nil, err
 	}
-	h.SetHooks(rooms.NewPolicy(rooms.PolicyParams{Chat: courses.Chat, Discussions: courses.Discussion,
-		Access: courses.Access, Users: n.db, Log: n.log.With().Str("component", "rooms").Logger()}).Hooks())
+	policy := rooms.NewPolicy(rooms.PolicyParams{Chat: courses.Chat, Discussions: courses.Discussion,
+		Access: courses.Access, Users: n.db, Log: n.log.With().Str("component", "rooms").Logger()})
+	video, err := n.startVideo(h, policy)
+	if err != nil {
+		return nil, err
+	}
+	h.SetHooks(video.Hooks(policy.Hooks()))
 	live := rooms.NewLive(h, n.log.With().Str("component", "rooms").Logger())
 	svc, err := auth.New(ctx, auth.Params{Store: n.db, Logger: n.log.With().Str("component", "auth").Logger(), Events: live})
 	if err != nil {
@@ -103,7 +112,6 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		Logger:         n.log,
 		PublicURL:      n.cfg.PublicURL,
 		SecureCookies:  strings.HasPrefix(n.cfg.PublicURL, "https://"),
-		DataDir:        n.cfg.DataDir,
 		App:            app.Handler(),
 		WS:             live,
 		Courses:        courses,
@@ -113,6 +121,9 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		ClientIPHeader: ipHeader,
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := importLegacyAvatars(ctx, n.db, courses.Uploads, svc, n.cfg.DataDir, n.log); err != nil {
 		return nil, err
 	}
 	n.every(ctx, uploadSweepInterval, func(ctx context.Context) {
@@ -134,6 +145,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 			n.log.Info().Int("counters", k).Msg("pruned failed sign-in counters")
 		}
 	})
+	n.startJobs(ctx, jobRunner)
 	return a.Handler(), nil
 }
 

@@ -46,8 +46,9 @@ const (
 	uniqueViolationCode = "23505"
 )
 
-// dialect tells sqldb how PostgreSQL reports a unique violation.
-var dialect = sqldb.Dialect{Name: "postgres", UniqueViolation: uniqueViolation}
+// dialect tells sqldb how PostgreSQL reports a unique violation and how
+// concurrent job claimers skip each other's rows.
+var dialect = sqldb.Dialect{Name: "postgres", UniqueViolation: uniqueViolation, SkipLocked: "FOR UPDATE SKIP LOCKED"}
 
 // DB is store.Store over PostgreSQL.
 type DB struct {

@@ -26,6 +26,11 @@ type Dialect struct {
 	// and, if so, returns text naming the violated constraint (the index
 	// name, or the driver's message when it carries no name).
 	UniqueViolation func(err error) (constraint string, ok bool)
+	// SkipLocked ends the SELECT that picks jobs to claim: "FOR UPDATE SKIP
+	// LOCKED" on PostgreSQL, so concurrent claimers pass over each other's
+	// rows instead of waiting; "" on SQLite, whose one writer at a time
+	// already makes each claim atomic.
+	SkipLocked string
 }
 
 // querier is what *sql.DB and *sql.Tx have in common.

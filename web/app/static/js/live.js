@@ -2,7 +2,7 @@
 // protocol is docs/protocol.md). Pages use:
 //
 //   const off = live.subscribe("user:7", (data, push) => ..., { onReset });
-//   await live.publish("room:3", { text: "hi" });   // resolves to the ack
+//   await live.publish("room:3", { type: "message", body: "hi" });   // resolves to the ack
 //
 // The module keeps, per topic, the position (epoch, offset) of the last
 // push it handed out and resubscribes with `since` after every reconnect,

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/lyceumhq/lyceum/internal/jobs"
+)
+
+// newJobRunner builds this node's runner of durable scheduled jobs. Services
+// that handle a kind of job register it on the runner (runner.Register)
+// before startJobs; services that schedule jobs take a
+// jobs.NewScheduler(n.db, nil), or its In(tx) inside a transaction.
+func (n *node) newJobRunner() (*jobs.Runner, error) {
+	suffix := make([]byte, 4)
+	_, _ = rand.Read(suffix) // crypto/rand.Read never fails
+	r, err := jobs.New(jobs.Params{
+		Store: n.db,
+		// The node id names the runner in claims; the suffix keeps a
+		// restarted node from passing for its previous run.
+		Worker:     n.cfg.NodeID + "-" + hex.EncodeToString(suffix),
+		Logger:     n.log,
+		Registerer: n.reg,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	return r, nil
+}
+
+// startJobs runs r until the node shuts down. Its shutdown comes before
+// the relay's, the hub's and the database's (shutdowns run in reverse), and
+// lets running jobs finish (bounded by jobs.DefaultDrainTimeout).
+func (n *node) startJobs(ctx context.Context, r *jobs.Runner) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := r.Run(ctx); err != nil {
+			n.log.Error().Err(err).Msg("job runner")
+		}
+	}()
+	n.log.Debug().Str("worker", r.Worker()).Msg("job runner started")
+	n.shutdowns = append(n.shutdowns, func(context.Context) { cancel(); <-done })
+}
