@@ -96,7 +96,7 @@ func newSiteWith(t *testing.T, st store.Store, ann course.Announcer) *site {
 	rooms := get[[]*course.RoomView](t)(s.courses.Chat.ListRooms(ctx, ins, s.course.ID))
 	s.main = rooms[0].Room
 	s.groupRoom = get[*lms.Room](t)(s.courses.Chat.CreateRoom(ctx, ins, s.course.ID, "Team 1 room", g1.ID))
-	forum := get[[]*lms.Forum](t)(s.courses.Discussion.ListForums(ctx, ins, s.course.ID))[0]
+	forum := get[[]*lms.Forum](t)(s.courses.Discussion.ListForums(ctx, ins, s.course.ID, lms.Page{}))[0]
 	s.thread = get[*course.ThreadView](t)(s.courses.Discussion.CreateThread(ctx, s.users["learner"], forum.ID, "Question", "How?"))
 	mod := get[*lms.Module](t)(s.courses.Content.CreateModule(ctx, ins, s.course.ID, "Week 1"))
 	s.lesson = get[*lms.Lesson](t)(s.courses.Content.CreateLesson(ctx, ins, mod.ID, course.LessonInput{Title: "Intro", BodyMD: "Hello"}))

@@ -46,6 +46,9 @@ type apiDoc struct {
 }
 
 type apiOperation struct {
+	// Deprecated routes answer for one more release; the app must not use them.
+	Deprecated  bool   `json:"deprecated"`
+	Description string `json:"description"`
 	RequestBody *struct {
 		Content map[string]struct {
 			Schema *jsonSchema `json:"schema"`
@@ -299,6 +302,9 @@ func (rec *apiRecorder) verify(t *testing.T) {
 		if !ok {
 			t.Errorf("the app sent %s %s, a route the API does not have", r.method, r.path)
 			continue
+		}
+		if op.Deprecated {
+			t.Errorf("the app sent %s %s, a deprecated route (%s): %s", r.method, r.path, pattern, op.Description)
 		}
 		if !r.json {
 			continue

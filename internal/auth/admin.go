@@ -305,11 +305,65 @@ func (s *Service) Settings(ctx context.Context) (lms.Settings, error) {
 	return s.store.GetSettings(ctx)
 }
 
+// SettingsPatch changes some of the site settings; nil fields stay as
+// stored.
+type SettingsPatch struct {
+	SiteName     *string           `json:"site_name,omitempty"`
+	SignupPolicy *lms.SignupPolicy `json:"signup_policy,omitempty"`
+	SignupDomain *string           `json:"signup_domain,omitempty"`
+	// CourseCreators is lms.CreatorsAnyone or lms.CreatorsAdmins.
+	CourseCreators *string `json:"course_creators,omitempty"`
+}
+
+// PatchSettings changes the settings p sets, reading and writing them in
+// one transaction (administrators only).
+func (s *Service) PatchSettings(ctx context.Context, actor *lms.User, p SettingsPatch) (lms.Settings, error) {
+	if _, err := RequireAdmin(actor); err != nil {
+		return lms.Settings{}, err
+	}
+	var out lms.Settings
+	err := s.store.InTx(ctx, func(tx Store) error {
+		set, err := tx.GetSettings(ctx)
+		if err != nil {
+			return fmt.Errorf("auth: get settings: %w", err)
+		}
+		for _, f := range []struct{ dst, src *string }{{&set.SiteName, p.SiteName}, {&set.SignupDomain, p.SignupDomain},
+			{&set.CourseCreators, p.CourseCreators}} {
+			if f.src != nil {
+				*f.dst = *f.src
+			}
+		}
+		if p.SignupPolicy != nil {
+			set.SignupPolicy = *p.SignupPolicy
+		}
+		out, err = s.saveSettings(ctx, tx, actor, set)
+		return err
+	})
+	if err != nil {
+		return lms.Settings{}, err
+	}
+	return out, nil
+}
+
 // PutSettings validates and saves the site settings (administrators only).
 func (s *Service) PutSettings(ctx context.Context, actor *lms.User, set lms.Settings) (lms.Settings, error) {
 	if _, err := RequireAdmin(actor); err != nil {
 		return lms.Settings{}, err
 	}
+	var out lms.Settings
+	err := s.store.InTx(ctx, func(tx Store) error {
+		var err error
+		out, err = s.saveSettings(ctx, tx, actor, set)
+		return err
+	})
+	if err != nil {
+		return lms.Settings{}, err
+	}
+	return out, nil
+}
+
+// saveSettings validates set and saves it in tx with its audit entry.
+func (s *Service) saveSettings(ctx context.Context, tx Store, actor *lms.User, set lms.Settings) (lms.Settings, error) {
 	var err error
 	if set.SiteName, err = CleanName("site_name", set.SiteName); err != nil {
 		return lms.Settings{}, err
@@ -329,13 +383,10 @@ func (s *Service) PutSettings(ctx context.Context, actor *lms.User, set lms.Sett
 	}
 	set.UpdatedAt = s.now().UTC()
 	detail, _ := json.Marshal(set)
-	err = s.store.InTx(ctx, func(tx Store) error {
-		if err := tx.PutSettings(ctx, set); err != nil {
-			return fmt.Errorf("auth: put settings: %w", err)
-		}
-		return s.audit(ctx, tx, actor, lms.AuditSettingsChange, "settings", string(detail))
-	})
-	return set, err
+	if err := tx.PutSettings(ctx, set); err != nil {
+		return lms.Settings{}, fmt.Errorf("auth: put settings: %w", err)
+	}
+	return set, s.audit(ctx, tx, actor, lms.AuditSettingsChange, "settings", string(detail))
 }
 
 // ListAudit returns audit entries newest first (administrators only).

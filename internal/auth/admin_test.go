@@ -77,7 +77,7 @@ func TestAdminMethodsCheckPermissions(t *testing.T) {
 		},
 		"DeleteUser": func(u *lms.User) error { return e.svc.DeleteUser(ctxAs(t, u), lms.UserFrom(ctxAs(t, u)), admin.ID) },
 		"ListInvites": func(u *lms.User) error {
-			_, err := e.svc.ListInvites(ctxAs(t, u), lms.UserFrom(ctxAs(t, u)))
+			_, err := e.svc.ListInvites(ctxAs(t, u), lms.UserFrom(ctxAs(t, u)), lms.Page{})
 			return err
 		},
 		"RevokeInvite": func(u *lms.User) error { return e.svc.RevokeInvite(ctxAs(t, u), lms.UserFrom(ctxAs(t, u)), 1) },

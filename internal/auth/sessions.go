@@ -222,13 +222,13 @@ func (s *Service) AuthenticateSession(ctx context.Context, token string) (*lms.U
 	return u, sess, nil
 }
 
-// ListSessions returns the caller's sessions, newest first.
-func (s *Service) ListSessions(ctx context.Context, actor *lms.User) ([]*lms.Session, error) {
+// ListSessions returns a page of the caller's sessions, newest first.
+func (s *Service) ListSessions(ctx context.Context, actor *lms.User, p lms.Page) ([]*lms.Session, error) {
 	me, err := RequireUser(actor)
 	if err != nil {
 		return nil, err
 	}
-	return s.store.ListSessions(ctx, me.ID)
+	return s.store.ListSessions(ctx, me.ID, p)
 }
 
 // RevokeSession ends one of the caller's sessions (ENOTFOUND if not theirs).

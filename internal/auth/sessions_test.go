@@ -81,7 +81,7 @@ func TestLogoutAndRevoke(t *testing.T) {
 	t.Run("revoking another session by id works", func(t *testing.T) {
 		_, sessB, err := e.svc.AuthenticateSession(t.Context(), tokB)
 		noErr(t, err)
-		ss, err := e.svc.ListSessions(ctxAs(t, admin), lms.UserFrom(ctxAs(t, admin)))
+		ss, err := e.svc.ListSessions(ctxAs(t, admin), lms.UserFrom(ctxAs(t, admin)), lms.Page{})
 		noErr(t, err)
 		if len(ss) < 2 {
 			t.Fatalf("ListSessions = %d sessions, want >= 2", len(ss))
@@ -168,7 +168,7 @@ func TestAPITokens(t *testing.T) {
 		}
 	})
 	t.Run("the list shows it", func(t *testing.T) {
-		ts, err := e.svc.ListAPITokens(ctx, lms.UserFrom(ctx))
+		ts, err := e.svc.ListAPITokens(ctx, lms.UserFrom(ctx), lms.Page{})
 		noErr(t, err)
 		if len(ts) != 1 || ts[0].Name != "ci" {
 			t.Fatalf("ListAPITokens = %+v", ts)

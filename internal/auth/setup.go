@@ -201,12 +201,13 @@ func (s *Service) CreateInvite(ctx context.Context, actor *lms.User, email strin
 	return token, inv, nil
 }
 
-// ListInvites returns all invitations (administrators only).
-func (s *Service) ListInvites(ctx context.Context, actor *lms.User) ([]*lms.Invite, error) {
+// ListInvites returns a page of the invitations, newest first
+// (administrators only).
+func (s *Service) ListInvites(ctx context.Context, actor *lms.User, p lms.Page) ([]*lms.Invite, error) {
 	if _, err := RequireAdmin(actor); err != nil {
 		return nil, err
 	}
-	return s.store.ListInvites(ctx)
+	return s.store.ListInvites(ctx, p)
 }
 
 // RevokeInvite deletes an invitation (administrators only).

@@ -33,7 +33,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor *lms.User, name stri
 	if ttl > MaxAPITokenTTLDays*24*time.Hour {
 		return "", nil, lms.FieldError("expires_in_days", "Tokens may live at most %d days.", MaxAPITokenTTLDays)
 	}
-	existing, err := s.store.ListAPITokens(ctx, me.ID)
+	existing, err := s.store.ListAPITokens(ctx, me.ID, lms.Page{Limit: maxAPITokensPerUser})
 	if err != nil {
 		return "", nil, fmt.Errorf("auth: list tokens: %w", err)
 	}
@@ -64,13 +64,13 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor *lms.User, name stri
 	return token, t, nil
 }
 
-// ListAPITokens returns the caller's tokens.
-func (s *Service) ListAPITokens(ctx context.Context, actor *lms.User) ([]*lms.APIToken, error) {
+// ListAPITokens returns a page of the caller's tokens, newest first.
+func (s *Service) ListAPITokens(ctx context.Context, actor *lms.User, p lms.Page) ([]*lms.APIToken, error) {
 	me, err := RequireUser(actor)
 	if err != nil {
 		return nil, err
 	}
-	return s.store.ListAPITokens(ctx, me.ID)
+	return s.store.ListAPITokens(ctx, me.ID, p)
 }
 
 // RevokeAPIToken deletes one of the caller's tokens (ENOTFOUND if not theirs).

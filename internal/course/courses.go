@@ -208,9 +208,12 @@ func (s *Courses) ListCourses(ctx context.Context, actor *lms.User, f lms.Course
 }
 
 // UpdateCourse changes the fields p sets and nothing else, so two people
-// saving different fields at once both keep their change. Join settings
-// need manage_people, every other field manage_course. Hiding a course
-// (a visibility change) re-checks its members' live subscriptions.
+// saving different fields at once both keep their change: details,
+// visibility, catalogue settings and join settings are all fields of the
+// one patch. Join settings need manage_people, every other field
+// manage_course. A join code is generated when p enables joins on a course
+// without one, or asks for a new one. Hiding a course (a visibility
+// change) re-checks its members' live subscriptions.
 func (s *Courses) UpdateCourse(ctx context.Context, actor *lms.User, courseID int64, p lms.CoursePatch) (*CourseView, error) {
 	act := lms.ActManageCourse
 	if !p.Settings() {
@@ -223,7 +226,25 @@ func (s *Courses) UpdateCourse(ctx context.Context, actor *lms.User, courseID in
 	if p.Joins() && !a.Can(lms.ActManagePeople) {
 		return nil, errForbidden()
 	}
-	if err := s.patch(ctx, a, p); err != nil {
+	if p.EnrolMode != nil && !p.EnrolMode.Valid() {
+		return nil, lms.FieldError("enrol_mode", "The enrolment mode must be open, approval or closed.")
+	}
+	newCode := p.RegenerateJoinCode || (p.JoinEnabled != nil && *p.JoinEnabled && a.Course.JoinCode == "")
+	if !newCode {
+		if err := s.patch(ctx, a, p); err != nil {
+			return nil, err
+		}
+		return a.view(), nil
+	}
+	for range joinCodeAttempts {
+		code := newJoinCode()
+		p.JoinCode = &code
+		err = s.patch(ctx, a, p)
+		if !lms.IsCode(err, lms.ECONFLICT) {
+			break
+		}
+	}
+	if err != nil {
 		return nil, err
 	}
 	return a.view(), nil
@@ -306,32 +327,16 @@ type JoinSettings struct {
 	Regenerate bool `json:"regenerate"`
 }
 
-// ConfigureJoin sets the join code's settings, generating a code when there
-// is none or Regenerate is set (manage_people).
+// ConfigureJoin sets all of the join code's settings (manage_people):
+// UpdateCourse with the join fields. A code is generated when there is
+// none (even while joins stay disabled) or Regenerate is set.
 func (s *Courses) ConfigureJoin(ctx context.Context, actor *lms.User, courseID int64, js JoinSettings) (*CourseView, error) {
 	a, err := s.load(ctx, actor, courseID, lms.ActManagePeople)
 	if err != nil {
 		return nil, err
 	}
-	p := lms.CoursePatch{JoinEnabled: &js.Enabled, JoinExpiresAt: &js.ExpiresAt, JoinNeedsApprove: &js.NeedsApproval}
-	if a.Course.JoinCode != "" && !js.Regenerate {
-		if err := s.patch(ctx, a, p); err != nil {
-			return nil, err
-		}
-		return a.view(), nil
-	}
-	for range joinCodeAttempts {
-		code := newJoinCode()
-		p.JoinCode = &code
-		err = s.patch(ctx, a, p)
-		if !lms.IsCode(err, lms.ECONFLICT) {
-			break
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	return a.view(), nil
+	return s.UpdateCourse(ctx, actor, courseID, lms.CoursePatch{JoinEnabled: &js.Enabled, JoinExpiresAt: &js.ExpiresAt,
+		JoinNeedsApprove: &js.NeedsApproval, RegenerateJoinCode: js.Regenerate || a.Course.JoinCode == ""})
 }
 
 // joinCodeAlphabet avoids characters people confuse (0/O, 1/I/L).

@@ -58,15 +58,7 @@ func (s *Discussion) forum(ctx context.Context, actor *lms.User, forumID int64, 
 
 // UpdateForum renames a forum (edit_content).
 func (s *Discussion) UpdateForum(ctx context.Context, actor *lms.User, forumID int64, title, description string) (*lms.Forum, error) {
-	f, _, err := s.forum(ctx, actor, forumID, lms.ActEditContent)
-	if err != nil {
-		return nil, err
-	}
-	f.Title, f.Description = strings.TrimSpace(title), description
-	if err := f.Validate(); err != nil {
-		return nil, err
-	}
-	return f, s.store.UpdateForum(ctx, f)
+	return s.PatchForum(ctx, actor, forumID, ForumPatch{Title: &title, Description: &description})
 }
 
 // DeleteForum deletes a forum with its threads (edit_content).
@@ -83,12 +75,12 @@ func (s *Discussion) DeleteForum(ctx context.Context, actor *lms.User, forumID i
 	return err
 }
 
-// ListForums lists the course's forums (any member).
-func (s *Discussion) ListForums(ctx context.Context, actor *lms.User, courseID int64) ([]*lms.Forum, error) {
+// ListForums lists a page of the course's forums (any member).
+func (s *Discussion) ListForums(ctx context.Context, actor *lms.User, courseID int64, p lms.Page) ([]*lms.Forum, error) {
 	if _, err := s.load(ctx, actor, courseID, lms.ActViewContent); err != nil {
 		return nil, err
 	}
-	return s.store.ListForums(ctx, courseID)
+	return s.store.ListForums(ctx, courseID, p)
 }
 
 // checkBody validates a post's Markdown.
@@ -314,39 +306,17 @@ type ThreadFlags struct {
 	Locked *bool `json:"locked,omitempty"`
 }
 
-// SetThreadFlags pins or locks a thread (moderate).
+// SetThreadFlags pins or locks a thread (moderate): UpdateThread with the
+// flags.
 func (s *Discussion) SetThreadFlags(ctx context.Context, actor *lms.User, threadID int64, f ThreadFlags) (*lms.Thread, error) {
-	t, _, err := s.thread(ctx, actor, threadID, lms.ActModerate)
-	if err != nil {
-		return nil, err
-	}
-	if f.Pinned != nil {
-		t.Pinned = *f.Pinned
-	}
-	if f.Locked != nil {
-		t.Locked = *f.Locked
-	}
-	return s.updateThread(ctx, t)
+	return s.UpdateThread(ctx, actor, threadID, ThreadPatch{Pinned: f.Pinned, Locked: f.Locked})
 }
 
 // MarkAnswer marks a reply as the thread's answer, or clears it with
-// postID 0 (the thread's author or a moderator).
+// postID 0 (the thread's author or a moderator): UpdateThread with the
+// answer.
 func (s *Discussion) MarkAnswer(ctx context.Context, actor *lms.User, threadID, postID int64) (*lms.Thread, error) {
-	t, a, err := s.thread(ctx, actor, threadID, lms.ActViewContent)
-	if err != nil {
-		return nil, err
-	}
-	if t.AuthorID != actor.ID && !a.Staff() {
-		return nil, lms.Errorf(lms.EFORBIDDEN, "Only the thread's author or a moderator may mark the answer.")
-	}
-	if postID != 0 {
-		p, err := s.store.PostByID(ctx, postID)
-		if err != nil || p.ThreadID != threadID || p.Depth == 0 || p.Deleted() {
-			return nil, lms.FieldError("post_id", "The answer must be a reply in this thread.")
-		}
-	}
-	t.AnswerPostID = postID
-	return s.updateThread(ctx, t)
+	return s.UpdateThread(ctx, actor, threadID, ThreadPatch{AnswerPostID: &postID})
 }
 
 // updateThread saves the thread's flags and answer and announces them.

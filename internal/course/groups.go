@@ -31,15 +31,7 @@ func (s *Enrolment) group(ctx context.Context, actor *lms.User, groupID int64, a
 // UpdateGroup renames a group and changes its self-select and size limit
 // (manage_people).
 func (s *Enrolment) UpdateGroup(ctx context.Context, actor *lms.User, groupID int64, name string, selfSelect bool, maxSize int) (*lms.Group, error) {
-	g, _, err := s.group(ctx, actor, groupID, lms.ActManagePeople)
-	if err != nil {
-		return nil, err
-	}
-	g.Name, g.SelfSelect, g.MaxSize = strings.TrimSpace(name), selfSelect, maxSize
-	if err := g.Validate(); err != nil {
-		return nil, err
-	}
-	return g, s.store.UpdateGroup(ctx, g)
+	return s.PatchGroup(ctx, actor, groupID, GroupPatch{Name: &name, SelfSelect: &selfSelect, MaxSize: &maxSize})
 }
 
 // DeleteGroup deletes a group (manage_people); its rooms go with it.

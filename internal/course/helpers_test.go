@@ -252,7 +252,7 @@ func buildFixture(t *testing.T, st store.Store) *fixture {
 	f.lesson = must(svc.Content.CreateLesson(ctx, ins, f.module.ID, LessonInput{Title: "Intro", BodyMD: "Hello"})).get(t)
 	f.draft = must(svc.Content.CreateLesson(ctx, ins, f.module.ID, LessonInput{Title: "Draft", BodyMD: "WIP", Draft: true})).get(t)
 	f.group = must(svc.Enrolment.CreateGroup(ctx, ins, &lms.Group{CourseID: f.a.ID, Name: "Team", SelfSelect: true, MaxSize: 5})).get(t)
-	forums := must(svc.Discussion.ListForums(ctx, ins, f.a.ID)).get(t)
+	forums := must(svc.Discussion.ListForums(ctx, ins, f.a.ID, lms.Page{})).get(t)
 	f.forum = forums[0]
 	f.thread = must(svc.Discussion.CreateThread(ctx, f.users["learner"], f.forum.ID, "Question", "How?")).get(t)
 	f.reply = must(svc.Discussion.Reply(ctx, f.users["ta"], f.thread.Thread.ID, f.thread.Posts[0].ID, "Like this.")).get(t)

@@ -146,7 +146,7 @@ var permCases = []permCase{
 		return f.svc.Discussion.DeleteForum(ctx, u, f.forum.ID)
 	}},
 	{"list forums", members, nil, func(ctx context.Context, f *fixture, u *lms.User) error {
-		return errOnly(f.svc.Discussion.ListForums(ctx, u, f.a.ID))
+		return errOnly(f.svc.Discussion.ListForums(ctx, u, f.a.ID, lms.Page{}))
 	}},
 	{"list threads", members, nil, func(ctx context.Context, f *fixture, u *lms.User) error {
 		return errOnly2(f.svc.Discussion.ListThreads(ctx, u, f.forum.ID, 10, 0))

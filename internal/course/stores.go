@@ -206,8 +206,8 @@ type DiscussionStore interface {
 	EditPost(ctx context.Context, id int64, bodyMD, bodyHTML string, at time.Time) error
 	// ForumByID returns the forum (ENOTFOUND if none).
 	ForumByID(ctx context.Context, id int64) (*lms.Forum, error)
-	// ListForums returns a course's forums ordered by id.
-	ListForums(ctx context.Context, courseID int64) ([]*lms.Forum, error)
+	// ListForums returns a page of a course's forums ordered by id.
+	ListForums(ctx context.Context, courseID int64, p lms.Page) ([]*lms.Forum, error)
 	// ListPosts returns a thread's posts in id order (tombstones included).
 	ListPosts(ctx context.Context, threadID int64) ([]*lms.Post, error)
 	// ListThreads returns a forum's threads (pinned first, then latest

@@ -135,7 +135,7 @@ func upload(ctx context.Context, p Params, ins *lms.User, courseID int64, name s
 // buildDiscussion opens a thread in the course's forum with nested replies.
 func buildDiscussion(ctx context.Context, p Params, users map[string]*lms.User, courseID int64) error {
 	cs := p.Courses
-	forums, err := cs.Discussion.ListForums(ctx, users[InstructorUsername], courseID)
+	forums, err := cs.Discussion.ListForums(ctx, users[InstructorUsername], courseID, lms.Page{})
 	if err != nil || len(forums) == 0 {
 		return fmt.Errorf("find the forum: %w (%d forums)", err, len(forums))
 	}

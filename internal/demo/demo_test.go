@@ -91,7 +91,7 @@ func (e *env) counts(t *testing.T, acc Accounts) counts {
 		t.Fatal(err)
 	}
 	c.Messages = len(msgs)
-	forums, err := e.courses.Discussion.ListForums(ctx, ins, acc.CourseID)
+	forums, err := e.courses.Discussion.ListForums(ctx, ins, acc.CourseID, lms.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,10 @@ type CoursePatch struct {
 	JoinExpiresAt    *time.Time `json:"join_expires_at,omitempty"`
 	JoinNeedsApprove *bool      `json:"join_needs_approval,omitempty"`
 	JoinCode         *string    `json:"-"`
+	// RegenerateJoinCode asks for a new join code (the old one stops
+	// working); the server sets JoinCode. Enabling joins on a course that
+	// has no code yet also makes one.
+	RegenerateJoinCode bool `json:"regenerate_join_code,omitempty"`
 }
 
 // Empty reports whether p changes nothing.
@@ -32,14 +36,15 @@ func (p CoursePatch) Empty() bool { return p == CoursePatch{} }
 
 // Joins reports whether p changes join settings (manage_people).
 func (p CoursePatch) Joins() bool {
-	return p.JoinEnabled != nil || p.JoinExpiresAt != nil || p.JoinNeedsApprove != nil || p.JoinCode != nil
+	return p.JoinEnabled != nil || p.JoinExpiresAt != nil || p.JoinNeedsApprove != nil || p.JoinCode != nil ||
+		p.RegenerateJoinCode
 }
 
 // Settings reports whether p changes anything but join settings
 // (manage_course).
 func (p CoursePatch) Settings() bool {
 	q := p
-	q.JoinEnabled, q.JoinExpiresAt, q.JoinNeedsApprove, q.JoinCode = nil, nil, nil, nil
+	q.JoinEnabled, q.JoinExpiresAt, q.JoinNeedsApprove, q.JoinCode, q.RegenerateJoinCode = nil, nil, nil, nil, false
 	return !q.Empty()
 }
 
@@ -54,23 +59,23 @@ func (p *CoursePatch) Trim() {
 
 // Apply sets the fields p sets on c.
 func (p CoursePatch) Apply(c *Course) {
-	setTo(&c.Title, p.Title)
-	setTo(&c.Code, p.Code)
-	setTo(&c.Description, p.Description)
-	setTo(&c.CoverPath, p.CoverPath)
-	setTo(&c.Visibility, p.Visibility)
-	setTo(&c.StartsAt, p.StartsAt)
-	setTo(&c.EndsAt, p.EndsAt)
-	setTo(&c.Listed, p.Listed)
-	setTo(&c.EnrolMode, p.EnrolMode)
-	setTo(&c.JoinEnabled, p.JoinEnabled)
-	setTo(&c.JoinExpiresAt, p.JoinExpiresAt)
-	setTo(&c.JoinNeedsApprove, p.JoinNeedsApprove)
-	setTo(&c.JoinCode, p.JoinCode)
+	SetTo(&c.Title, p.Title)
+	SetTo(&c.Code, p.Code)
+	SetTo(&c.Description, p.Description)
+	SetTo(&c.CoverPath, p.CoverPath)
+	SetTo(&c.Visibility, p.Visibility)
+	SetTo(&c.StartsAt, p.StartsAt)
+	SetTo(&c.EndsAt, p.EndsAt)
+	SetTo(&c.Listed, p.Listed)
+	SetTo(&c.EnrolMode, p.EnrolMode)
+	SetTo(&c.JoinEnabled, p.JoinEnabled)
+	SetTo(&c.JoinExpiresAt, p.JoinExpiresAt)
+	SetTo(&c.JoinNeedsApprove, p.JoinNeedsApprove)
+	SetTo(&c.JoinCode, p.JoinCode)
 }
 
-// setTo copies *src into *dst when src is set.
-func setTo[T any](dst *T, src *T) {
+// SetTo copies *src into *dst when src is set.
+func SetTo[T any](dst *T, src *T) {
 	if src != nil {
 		*dst = *src
 	}

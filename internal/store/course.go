@@ -163,8 +163,8 @@ type Discussions interface {
 	UpdateForum(ctx context.Context, f *lms.Forum) error
 	// DeleteForum removes the forum with its threads and posts.
 	DeleteForum(ctx context.Context, id int64) error
-	// ListForums returns a course's forums ordered by id.
-	ListForums(ctx context.Context, courseID int64) ([]*lms.Forum, error)
+	// ListForums returns a page of a course's forums ordered by id.
+	ListForums(ctx context.Context, courseID int64, p lms.Page) ([]*lms.Forum, error)
 
 	// CreateThread inserts t and its opening post first atomically, and sets
 	// their IDs, t.CourseID (from the forum; ENOTFOUND if none), CreatedAt

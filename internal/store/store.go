@@ -59,9 +59,8 @@ type Sessions interface {
 	SessionByTokenHash(ctx context.Context, hash []byte) (*lms.Session, error)
 	// TouchSession sets LastSeenAt.
 	TouchSession(ctx context.Context, id int64, at time.Time) error
-	// ListSessions returns a user's sessions, newest first (at most
-	// lms.MaxPageSize).
-	ListSessions(ctx context.Context, userID int64) ([]*lms.Session, error)
+	// ListSessions returns a page of a user's sessions, newest first.
+	ListSessions(ctx context.Context, userID int64, p lms.Page) ([]*lms.Session, error)
 	// DeleteSession removes one session of a user (ENOTFOUND if it is not theirs).
 	DeleteSession(ctx context.Context, userID, id int64) error
 	// DeleteUserSessions removes all of a user's sessions except exceptID (0: all)
@@ -79,9 +78,8 @@ type APITokens interface {
 	// APITokenByHash returns the token (ENOTFOUND if none); expiry is the
 	// caller's to check.
 	APITokenByHash(ctx context.Context, hash []byte) (*lms.APIToken, error)
-	// ListAPITokens returns a user's tokens, newest first (at most
-	// lms.MaxPageSize).
-	ListAPITokens(ctx context.Context, userID int64) ([]*lms.APIToken, error)
+	// ListAPITokens returns a page of a user's tokens, newest first.
+	ListAPITokens(ctx context.Context, userID int64, p lms.Page) ([]*lms.APIToken, error)
 	// DeleteAPIToken removes one token of a user (ENOTFOUND if it is not theirs).
 	DeleteAPIToken(ctx context.Context, userID, id int64) error
 	// TouchAPIToken sets LastUsedAt (ENOTFOUND if the token is gone).
@@ -94,8 +92,8 @@ type Invites interface {
 	CreateInvite(ctx context.Context, inv *lms.Invite) error
 	// InviteByHash returns the invite (ENOTFOUND if none).
 	InviteByHash(ctx context.Context, hash []byte) (*lms.Invite, error)
-	// ListInvites returns the invites, newest first (at most lms.MaxPageSize).
-	ListInvites(ctx context.Context) ([]*lms.Invite, error)
+	// ListInvites returns a page of the invites, newest first.
+	ListInvites(ctx context.Context, p lms.Page) ([]*lms.Invite, error)
 	// DeleteInvite removes an invite (ENOTFOUND if none).
 	DeleteInvite(ctx context.Context, id int64) error
 	// AcceptInvite marks the invite accepted; ECONFLICT if it already was.

@@ -30,7 +30,7 @@ type cenv struct {
 // testUploadLimit is the image size limit in the test environment.
 const testUploadLimit = 64 << 10
 
-func newCourseEnvWith(t testing.TB, st store.Store) *cenv {
+func newCourseEnvWith(t testing.TB, st store.Store, opts ...envOption) *cenv {
 	t.Helper()
 	dir := t.TempDir()
 	svc, err := course.NewServices(course.Params{Store: st, Logger: zerolog.Nop(),
@@ -38,7 +38,10 @@ func newCourseEnvWith(t testing.TB, st store.Store) *cenv {
 	if err != nil {
 		t.Fatalf("course.New: %v", err)
 	}
-	e := newEnvWith(t, st, func(p *Params, _ store.Store) { p.Courses = svc; p.MaxUploadBytes = 4 * testUploadLimit })
+	e := newEnvWith(t, st, append([]envOption{func(p *Params, _ store.Store) {
+		p.Courses = svc
+		p.MaxUploadBytes = 4 * testUploadLimit
+	}}, opts...)...)
 	return &cenv{tenv: e, courses: svc, uploadDir: dir}
 }
 
@@ -173,7 +176,7 @@ func newWorld(t testing.TB, e *cenv) *world {
 	w.lesson = try(s.Content.CreateLesson(ctx, inst, w.module.ID, course.LessonInput{Title: "Intro",
 		BodyMD: "Hello ![dot](" + course.UploadURL(w.upload.ID) + ")"})).must(t)
 	w.draft = try(s.Content.CreateLesson(ctx, inst, w.module.ID, course.LessonInput{Title: "Secret", BodyMD: "draft", Draft: true})).must(t)
-	w.forum = try(s.Discussion.ListForums(ctx, inst, w.a.ID)).must(t)[0]
+	w.forum = try(s.Discussion.ListForums(ctx, inst, w.a.ID, lms.Page{})).must(t)[0]
 	learner := w.people[roleLearner].u
 	tv := try(s.Discussion.CreateThread(ctx, learner, w.forum.ID, "Question", "How?")).must(t)
 	w.thread = tv.Thread
@@ -188,7 +191,7 @@ func newWorld(t testing.TB, e *cenv) *world {
 	w.bUpload = try(s.Uploads.SaveUpload(ctx, binst, w.b.ID, "b.txt", bytes.NewReader([]byte("course b secret file")))).must(t)
 	w.bLesson = try(s.Content.CreateLesson(ctx, binst, w.bModule.ID, course.LessonInput{Title: "B lesson",
 		BodyMD: "[file](" + course.UploadURL(w.bUpload.ID) + ")"})).must(t)
-	w.bForum = try(s.Discussion.ListForums(ctx, binst, w.b.ID)).must(t)[0]
+	w.bForum = try(s.Discussion.ListForums(ctx, binst, w.b.ID, lms.Page{})).must(t)[0]
 	btv := try(s.Discussion.CreateThread(ctx, w.bLearner.u, w.bForum.ID, "B question", "B body")).must(t)
 	w.bThread, w.bPost = btv.Thread, btv.Posts[0]
 	w.bRoom = try(s.Chat.ListRooms(ctx, binst, w.b.ID)).must(t)[0].Room

@@ -65,11 +65,16 @@ func (a *API) deleteUser(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getInvites(w http.ResponseWriter, r *http.Request) error {
-	invs, err := a.auth.ListInvites(r.Context(), caller(r))
+	p, err := listPage(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, InviteList{Items: orEmpty(invs)})
+	invs, err := a.auth.ListInvites(r.Context(), caller(r), withNext(p))
+	if err != nil {
+		return err
+	}
+	invs, next := cutPage(p, invs)
+	return writeJSON(w, http.StatusOK, InviteList{Items: invs, NextCursor: next})
 }
 
 func (a *API) postInvite(w http.ResponseWriter, r *http.Request) error {
@@ -107,21 +112,31 @@ func (a *API) getSettings(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, settingsBody(set))
 }
 
+func (a *API) patchSettings(w http.ResponseWriter, r *http.Request) error {
+	var req auth.SettingsPatch
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	set, err := a.auth.PatchSettings(r.Context(), caller(r), req)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, settingsBody(set))
+}
+
+// putSettings replaces the settings (deprecated: PATCH); without
+// course_creators who may create courses is kept.
 func (a *API) putSettings(w http.ResponseWriter, r *http.Request) error {
 	var req SettingsBody
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	creators := string(req.CourseCreators)
-	if creators == "" {
-		cur, err := a.auth.Settings(r.Context())
-		if err != nil {
-			return err
-		}
-		creators = cur.CourseCreators
+	p := auth.SettingsPatch{SiteName: &req.SiteName, SignupPolicy: &req.SignupPolicy, SignupDomain: &req.SignupDomain}
+	if req.CourseCreators != "" {
+		creators := string(req.CourseCreators)
+		p.CourseCreators = &creators
 	}
-	set, err := a.auth.PutSettings(r.Context(), caller(r), lms.Settings{SiteName: req.SiteName, SignupPolicy: req.SignupPolicy,
-		SignupDomain: req.SignupDomain, CourseCreators: creators})
+	set, err := a.auth.PatchSettings(r.Context(), caller(r), p)
 	if err != nil {
 		return err
 	}

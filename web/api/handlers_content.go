@@ -78,6 +78,10 @@ func (a *API) getLesson(w http.ResponseWriter, r *http.Request) error {
 	return onIDJSON(w, r, a.courses.Content.GetLesson)
 }
 
+func (a *API) patchLesson(w http.ResponseWriter, r *http.Request) error {
+	return onIDBody(w, r, http.StatusOK, a.courses.Content.PatchLesson)
+}
+
 func (a *API) putLesson(w http.ResponseWriter, r *http.Request) error {
 	return onIDBody(w, r, http.StatusOK, a.courses.Content.UpdateLesson)
 }

@@ -13,9 +13,6 @@ import (
 // plus room for multipart framing.
 const DefaultMaxUploadBytes = course.DefaultVideoLimit + 1<<20
 
-// myCoursesLimit bounds the dashboard's course list.
-const myCoursesLimit = lms.MaxPageSize
-
 // caller is the signed-in user of r (nil for anonymous).
 func caller(r *http.Request) *lms.User { return lms.UserFrom(r.Context()) }
 
@@ -64,6 +61,19 @@ func react(w http.ResponseWriter, r *http.Request, action func(context.Context, 
 		return err
 	}
 	if err := action(r.Context(), caller(r), id, req.Emoji, req.Remove); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+// unreact takes back the caller's {emoji} reaction on the {id} in the path
+// (posts and messages alike).
+func unreact(w http.ResponseWriter, r *http.Request, action func(context.Context, *lms.User, int64, string, bool) error) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := action(r.Context(), caller(r), id, r.PathValue("emoji"), true); err != nil {
 		return err
 	}
 	return noContent(w)
@@ -201,10 +211,26 @@ func (a *API) putCourseSettings(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	if req.Creators != course.CreatorsAnyone && req.Creators != course.CreatorsAdmins {
+	return a.setCreators(w, r, req.Creators)
+}
+
+func (a *API) patchCourseSettings(w http.ResponseWriter, r *http.Request) error {
+	var req CourseSettingsPatch
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if req.Creators == nil {
+		return a.getCourseSettings(w, r)
+	}
+	return a.setCreators(w, r, *req.Creators)
+}
+
+// setCreators sets who may create courses and answers the course settings.
+func (a *API) setCreators(w http.ResponseWriter, r *http.Request, p course.CreatorPolicy) error {
+	if p != course.CreatorsAnyone && p != course.CreatorsAdmins {
 		return lms.FieldError("creators", "creators must be anyone or admins.")
 	}
-	if err := a.courses.Courses.SetCreatorPolicy(r.Context(), caller(r), req.Creators); err != nil {
+	if err := a.courses.Courses.SetCreatorPolicy(r.Context(), caller(r), p); err != nil {
 		return err
 	}
 	return a.getCourseSettings(w, r)
@@ -214,15 +240,20 @@ func (a *API) putCourseSettings(w http.ResponseWriter, r *http.Request) error {
 // administrators) with their progress and unread chat messages, and
 // whether the caller may create courses (for the empty dashboard).
 func (a *API) getMyCourses(w http.ResponseWriter, r *http.Request) error {
+	limit, offset, err := offsetPage(r)
+	if err != nil {
+		return err
+	}
 	out := MyCourseList{Items: []MyCourse{}}
 	if a.courses == nil {
 		return writeJSON(w, http.StatusOK, out)
 	}
 	ctx, u := r.Context(), caller(r)
-	list, _, err := a.courses.Courses.ListCourses(ctx, u, lms.CourseFilter{MemberID: u.ID, Limit: myCoursesLimit})
+	list, total, err := a.courses.Courses.ListCourses(ctx, u, lms.CourseFilter{MemberID: u.ID, Limit: limit, Offset: offset})
 	if err != nil {
 		return err
 	}
+	out.NextCursor = nextOffset(offset, len(list), total)
 	if out.CanCreate, err = a.canCreate(ctx, u); err != nil {
 		return err
 	}

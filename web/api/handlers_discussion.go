@@ -13,17 +13,26 @@ func (a *API) getForums(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	fs, err := a.courses.Discussion.ListForums(r.Context(), caller(r), id)
+	p, err := listPage(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, ForumList{Items: orEmpty(fs)})
+	fs, err := a.courses.Discussion.ListForums(r.Context(), caller(r), id, withNext(p))
+	if err != nil {
+		return err
+	}
+	fs, next := cutPage(p, fs)
+	return writeJSON(w, http.StatusOK, ForumList{Items: fs, NextCursor: next})
 }
 
 func (a *API) postForum(w http.ResponseWriter, r *http.Request) error {
 	return onIDBody(w, r, http.StatusCreated, func(ctx context.Context, u *lms.User, id int64, req ForumRequest) (*lms.Forum, error) {
 		return a.courses.Discussion.CreateForum(ctx, u, &lms.Forum{CourseID: id, Title: req.Title, Description: req.Description})
 	})
+}
+
+func (a *API) patchForum(w http.ResponseWriter, r *http.Request) error {
+	return onIDBody(w, r, http.StatusOK, a.courses.Discussion.PatchForum)
 }
 
 func (a *API) putForum(w http.ResponseWriter, r *http.Request) error {
@@ -63,7 +72,7 @@ func (a *API) getThread(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) patchThread(w http.ResponseWriter, r *http.Request) error {
-	return onIDBody(w, r, http.StatusOK, a.courses.Discussion.SetThreadFlags)
+	return onIDBody(w, r, http.StatusOK, a.courses.Discussion.UpdateThread)
 }
 
 func (a *API) deleteThread(w http.ResponseWriter, r *http.Request) error {
@@ -94,4 +103,8 @@ func (a *API) deletePost(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) postPostReaction(w http.ResponseWriter, r *http.Request) error {
 	return react(w, r, a.courses.Discussion.ReactToPost)
+}
+
+func (a *API) deletePostReaction(w http.ResponseWriter, r *http.Request) error {
+	return unreact(w, r, a.courses.Discussion.ReactToPost)
 }

@@ -36,15 +36,20 @@ func (a *API) postPassword(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getSessions(w http.ResponseWriter, r *http.Request) error {
-	ss, err := a.auth.ListSessions(r.Context(), caller(r))
+	p, err := listPage(r)
 	if err != nil {
 		return err
 	}
+	ss, err := a.auth.ListSessions(r.Context(), caller(r), withNext(p))
+	if err != nil {
+		return err
+	}
+	ss, next := cutPage(p, ss)
 	var current int64
 	if cur := lms.SessionFrom(r.Context()); cur != nil {
 		current = cur.ID
 	}
-	out := SessionList{Items: make([]Session, 0, len(ss))}
+	out := SessionList{Items: make([]Session, 0, len(ss)), NextCursor: next}
 	for _, s := range ss {
 		out.Items = append(out.Items, Session{ID: s.ID, CreatedAt: s.CreatedAt, LastSeenAt: s.LastSeenAt,
 			ExpiresAt: s.ExpiresAt, IP: s.IP, UserAgent: s.UserAgent, Current: s.ID == current})
@@ -67,11 +72,16 @@ func (a *API) deleteSession(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getTokens(w http.ResponseWriter, r *http.Request) error {
-	ts, err := a.auth.ListAPITokens(r.Context(), caller(r))
+	p, err := listPage(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, APITokenList{Items: orEmpty(ts)})
+	ts, err := a.auth.ListAPITokens(r.Context(), caller(r), withNext(p))
+	if err != nil {
+		return err
+	}
+	ts, next := cutPage(p, ts)
+	return writeJSON(w, http.StatusOK, APITokenList{Items: ts, NextCursor: next})
 }
 
 func (a *API) postToken(w http.ResponseWriter, r *http.Request) error {

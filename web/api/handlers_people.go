@@ -72,11 +72,11 @@ func (a *API) patchMember(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var req RoleRequest
+	var req course.MemberPatch
 	if err := decodeJSON(w, r, &req); err != nil {
 		return err
 	}
-	e, err := a.courses.Enrolment.SetRole(r.Context(), caller(r), courseID, userID, req.Role)
+	e, err := a.courses.Enrolment.PatchMember(r.Context(), caller(r), courseID, userID, req)
 	if err != nil {
 		return err
 	}
@@ -191,11 +191,16 @@ func (a *API) getGroups(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p, err := listPage(r)
+	if err != nil {
+		return err
+	}
 	gs, err := a.courses.Enrolment.ListGroups(r.Context(), caller(r), id)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, GroupList{Items: orEmpty(gs)})
+	gs, next := slicePage(p, gs)
+	return writeJSON(w, http.StatusOK, GroupList{Items: gs, NextCursor: next})
 }
 
 func (a *API) postGroup(w http.ResponseWriter, r *http.Request) error {
@@ -203,6 +208,10 @@ func (a *API) postGroup(w http.ResponseWriter, r *http.Request) error {
 		return a.courses.Enrolment.CreateGroup(ctx, u, &lms.Group{CourseID: id, Name: req.Name, SelfSelect: req.SelfSelect,
 			MaxSize: req.MaxSize})
 	})
+}
+
+func (a *API) patchGroup(w http.ResponseWriter, r *http.Request) error {
+	return onIDBody(w, r, http.StatusOK, a.courses.Enrolment.PatchGroup)
 }
 
 func (a *API) putGroup(w http.ResponseWriter, r *http.Request) error {

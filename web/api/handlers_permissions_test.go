@@ -48,6 +48,9 @@ var (
 	memberNew  = [roleCount]int{s401, s404, sNew, sNew, sNew, sNew}
 )
 
+// thumbsUp is 👍 escaped for a path.
+const thumbsUp = "%F0%9F%91%8D"
+
 func p(path string) func(*world, int) (string, any) {
 	return func(*world, int) (string, any) { return path, nil }
 }
@@ -79,6 +82,8 @@ func permRows(w *world) []permRow {
 		}, anySigned},
 		{"GET /api/v1/admin/course-settings", p("/api/v1/admin/course-settings"),
 			[roleCount]int{s401, s403, s403, s403, s403, sOK}},
+		{"PATCH /api/v1/admin/course-settings", withBody("/api/v1/admin/course-settings", CourseSettingsPatch{Creators: new(course.CreatorsAnyone)}),
+			[roleCount]int{s401, s403, s403, s403, s403, sOK}},
 		{"PUT /api/v1/admin/course-settings", withBody("/api/v1/admin/course-settings", CourseSettingsBody{Creators: course.CreatorsAnyone}),
 			[roleCount]int{s401, s403, s403, s403, s403, sOK}},
 
@@ -99,6 +104,9 @@ func permRows(w *world) []permRow {
 		{"POST /api/v1/courses/{id}/roster", withBody(A+"/roster", rawBody{"text/csv", []byte("login,role\nvictim,learner\nnobody,learner\n")}), editorOK},
 		{"GET /api/v1/courses/{id}/groups", p(A + "/groups"), anyMember},
 		{"POST /api/v1/courses/{id}/groups", withBody(A+"/groups", GroupRequest{Name: "Team", MaxSize: 3}), editorNew},
+		{"PATCH /api/v1/courses/{id}/my-group", withBody(A+"/my-group", GroupChoice{GroupID: w.group.ID}),
+			[roleCount]int{s401, s404, sNone, sNone, sNone, s403}},
+		{"PATCH /api/v1/groups/{id}", withBody("/api/v1/groups/"+id(w.group.ID), course.GroupPatch{Name: new("Team 1")}), editorOK},
 		{"PUT /api/v1/courses/{id}/my-group", withBody(A+"/my-group", GroupChoice{GroupID: w.group.ID}),
 			[roleCount]int{s401, s404, sNone, sNone, sNone, s403}},
 		{"PUT /api/v1/groups/{id}", withBody("/api/v1/groups/"+id(w.group.ID), GroupRequest{Name: "Team 1", SelfSelect: true}), editorOK},
@@ -119,6 +127,7 @@ func permRows(w *world) []permRow {
 		}, editorNone},
 		{"POST /api/v1/modules/{id}/lessons", withBody("/api/v1/modules/"+id(w.module.ID)+"/lessons", course.LessonInput{Title: "More", Draft: true}), editorNew},
 		{"GET /api/v1/lessons/{id}", p("/api/v1/lessons/" + id(w.lesson.ID)), anyMember},
+		{"PATCH /api/v1/lessons/{id}", withBody("/api/v1/lessons/"+id(w.lesson.ID), course.LessonPatch{Title: new("Intro")}), editorOK},
 		{"PUT /api/v1/lessons/{id}", withBody("/api/v1/lessons/"+id(w.lesson.ID), course.LessonInput{Title: "Intro",
 			BodyMD: "Hello ![dot](" + course.UploadURL(w.upload.ID) + ")"}), editorOK},
 		{"DELETE /api/v1/lessons/{id}", func(w *world, _ int) (string, any) {
@@ -143,6 +152,7 @@ func permRows(w *world) []permRow {
 		// Discussion.
 		{"GET /api/v1/courses/{id}/forums", p(A + "/forums"), anyMember},
 		{"POST /api/v1/courses/{id}/forums", withBody(A+"/forums", ForumRequest{Title: "Off topic"}), editorNew},
+		{"PATCH /api/v1/forums/{id}", withBody("/api/v1/forums/"+id(w.forum.ID), course.ForumPatch{Title: new("General")}), editorOK},
 		{"PUT /api/v1/forums/{id}", withBody("/api/v1/forums/"+id(w.forum.ID), ForumRequest{Title: "General"}), editorOK},
 		{"DELETE /api/v1/forums/{id}", func(w *world, _ int) (string, any) {
 			f := try(s.Discussion.CreateForum(ctx, inst, &lms.Forum{CourseID: w.a.ID, Title: "Doomed"})).must(w.t)
@@ -151,7 +161,7 @@ func permRows(w *world) []permRow {
 		{"GET /api/v1/forums/{id}/threads", p("/api/v1/forums/" + id(w.forum.ID) + "/threads"), anyMember},
 		{"POST /api/v1/forums/{id}/threads", withBody("/api/v1/forums/"+id(w.forum.ID)+"/threads", NewThreadRequest{Title: "T", BodyMD: "b"}), memberNew},
 		{"GET /api/v1/threads/{id}", p("/api/v1/threads/" + id(w.thread.ID)), anyMember},
-		{"PATCH /api/v1/threads/{id}", withBody("/api/v1/threads/"+id(w.thread.ID), course.ThreadFlags{Pinned: new(true)}), staffOK},
+		{"PATCH /api/v1/threads/{id}", withBody("/api/v1/threads/"+id(w.thread.ID), course.ThreadPatch{Pinned: new(true)}), staffOK},
 		{"DELETE /api/v1/threads/{id}", func(w *world, _ int) (string, any) {
 			tv := try(s.Discussion.CreateThread(ctx, learner, w.forum.ID, "Doomed", "x")).must(w.t)
 			return "/api/v1/threads/" + id(tv.Thread.ID), nil
@@ -165,6 +175,10 @@ func permRows(w *world) []permRow {
 			return "/api/v1/posts/" + id(p.ID), nil
 		}, memberNone},
 		{"POST /api/v1/posts/{id}/reactions", withBody("/api/v1/posts/"+id(w.reply.ID)+"/reactions", ReactionRequest{Emoji: "👍"}), memberNone},
+		{"DELETE /api/v1/posts/{id}/reactions/{emoji}", func(w *world, role int) (string, any) {
+			_ = s.Discussion.ReactToPost(ctx, w.people[role].u, w.reply.ID, "👍", false) // refused for outsiders
+			return "/api/v1/posts/" + id(w.reply.ID) + "/reactions/" + thumbsUp, nil
+		}, memberNone},
 
 		// Rooms.
 		{"GET /api/v1/courses/{id}/rooms", p(A + "/rooms"), anyMember},
@@ -177,6 +191,8 @@ func permRows(w *world) []permRow {
 		}, editorNone},
 		{"GET /api/v1/rooms/{id}/messages", p("/api/v1/rooms/" + id(w.room.ID) + "/messages"), anyMember},
 		{"POST /api/v1/rooms/{id}/messages", withBody("/api/v1/rooms/"+id(w.room.ID)+"/messages", SendMessageRequest{Body: "hi"}), memberNew},
+		{"PATCH /api/v1/rooms/{id}/read", withBody("/api/v1/rooms/"+id(w.room.ID)+"/read", ReadRequest{LastReadID: w.message.ID}), anyMember},
+		{"DELETE /api/v1/rooms/{id}/mutes/{user_id}", p("/api/v1/rooms/" + id(w.room.ID) + "/mutes/" + id(w.victim.u.ID)), staffNone},
 		{"PUT /api/v1/rooms/{id}/read", withBody("/api/v1/rooms/"+id(w.room.ID)+"/read", ReadRequest{LastReadID: w.message.ID}), anyMember},
 		{"POST /api/v1/rooms/{id}/mutes", withBody("/api/v1/rooms/"+id(w.room.ID)+"/mutes", MuteRequest{UserID: w.victim.u.ID, Seconds: new(0)}), staffNone},
 		{"PATCH /api/v1/messages/{id}", withBody("/api/v1/messages/"+id(w.message.ID), MessageEditRequest{Body: "edited"}),
@@ -185,6 +201,10 @@ func permRows(w *world) []permRow {
 			return "/api/v1/messages/" + id(w.newMessage(learner, w.room.ID).ID), nil
 		}, memberNone},
 		{"POST /api/v1/messages/{id}/reactions", withBody("/api/v1/messages/"+id(w.message.ID)+"/reactions", ReactionRequest{Emoji: "🎉"}), memberNone},
+		{"DELETE /api/v1/messages/{id}/reactions/{emoji}", func(w *world, role int) (string, any) {
+			_ = s.Chat.ReactToMessage(ctx, w.people[role].u, w.message.ID, "👍", false) // refused for outsiders
+			return "/api/v1/messages/" + id(w.message.ID) + "/reactions/" + thumbsUp, nil
+		}, memberNone},
 		{"GET /api/v1/messages/{id}/seen", p("/api/v1/messages/" + id(w.message.ID) + "/seen"), anyMember},
 
 		// Notifications.
@@ -294,6 +314,8 @@ func TestCoursesAreIsolated(t *testing.T) {
 					segs[i] = id(bIDs[segs[i-1]])
 				case "{user_id}":
 					segs[i] = id(w.bLearner.u.ID)
+				case "{emoji}":
+					segs[i] = thumbsUp
 				}
 			}
 			path := Prefix + "/" + strings.Join(segs, "/")

@@ -23,11 +23,16 @@ func (a *API) getRooms(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p, err := listPage(r)
+	if err != nil {
+		return err
+	}
 	rooms, err := a.courses.Chat.ListRooms(r.Context(), caller(r), id)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, RoomList{Items: orEmpty(rooms)})
+	rooms, next := slicePage(p, rooms)
+	return writeJSON(w, http.StatusOK, RoomList{Items: rooms, NextCursor: next})
 }
 
 func (a *API) postRoom(w http.ResponseWriter, r *http.Request) error {
@@ -187,6 +192,18 @@ func (a *API) deleteMessage(w http.ResponseWriter, r *http.Request) error {
 
 func (a *API) postMessageReaction(w http.ResponseWriter, r *http.Request) error {
 	return react(w, r, a.courses.Chat.ReactToMessage)
+}
+
+func (a *API) deleteMessageReaction(w http.ResponseWriter, r *http.Request) error {
+	return unreact(w, r, a.courses.Chat.ReactToMessage)
+}
+
+// deleteMute lifts the {user_id} member's mute in the {id} room.
+func (a *API) deleteMute(w http.ResponseWriter, r *http.Request) error {
+	return onMember(w, r, func(ctx context.Context, u *lms.User, roomID, userID int64) error {
+		lift := 0
+		return a.courses.Chat.MuteInRoom(ctx, u, roomID, MuteRequest{UserID: userID, Seconds: &lift})
+	})
 }
 
 func (a *API) getSeenBy(w http.ResponseWriter, r *http.Request) error {

@@ -47,6 +47,10 @@ func (a *API) operation(g *schemaGen, rt route, problemRef map[string]any) map[s
 		"operationId": operationID(rt),
 		"tags":        []string{tagOf(rt)},
 	}
+	if rt.Deprecated != "" {
+		op["deprecated"] = true
+		op["description"] = "Deprecated: use " + rt.Deprecated + " (this route answers for this release only)."
+	}
 	if rt.Auth != authPublic {
 		op["security"] = []any{map[string]any{"cookieAuth": []string{}}, map[string]any{"bearerAuth": []string{}}}
 		op["x-lyceum-auth"] = rt.Auth.String()

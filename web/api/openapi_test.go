@@ -24,8 +24,21 @@ func TestOpenAPICoversTheRouteTable(t *testing.T) {
 		t.Fatalf("openapi = %q", doc.OpenAPI)
 	}
 	for _, rt := range e.api.routes {
-		if _, ok := doc.Paths[rt.Path][strings.ToLower(rt.Method)]; !ok {
+		raw, ok := doc.Paths[rt.Path][strings.ToLower(rt.Method)]
+		if !ok {
 			t.Errorf("%s %s is missing from the document", rt.Method, rt.Path)
+			continue
+		}
+		var op struct {
+			Deprecated  bool   `json:"deprecated"`
+			Description string `json:"description"`
+		}
+		if err := json.Unmarshal(raw, &op); err != nil {
+			t.Fatal(err)
+		}
+		if op.Deprecated != (rt.Deprecated != "") || !strings.Contains(op.Description, rt.Deprecated) {
+			t.Errorf("%s %s: deprecated %v (%q), want %v naming %q", rt.Method, rt.Path, op.Deprecated, op.Description,
+				rt.Deprecated != "", rt.Deprecated)
 		}
 	}
 	if _, ok := doc.Paths["/api/v1/ws"]["get"]; !ok {

@@ -123,7 +123,12 @@ func (g *schemaGen) fields(t reflect.Type, props map[string]any, required *[]str
 		if name == "" {
 			name = f.Name
 		}
-		props[name] = g.schema(f.Type)
+		s := g.schema(f.Type) // a fresh map
+		if why := f.Tag.Get("deprecated"); why != "" {
+			// A field kept for one more release; the tag says what replaces it.
+			s["deprecated"], s["description"] = true, "Deprecated: "+why
+		}
+		props[name] = s
 		optional := f.Type.Kind() == reflect.Pointer
 		for _, o := range strings.Split(opts, ",") {
 			if o == "omitempty" || o == "omitzero" {

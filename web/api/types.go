@@ -124,14 +124,16 @@ type Session struct {
 	Current    bool      `json:"current"`
 }
 
-// SessionList lists the caller's sessions.
+// SessionList is a page of the caller's sessions, newest first.
 type SessionList struct {
-	Items []Session `json:"items"`
+	Items      []Session `json:"items"`
+	NextCursor string    `json:"next_cursor,omitempty"`
 }
 
-// APITokenList lists the caller's API tokens.
+// APITokenList is a page of the caller's API tokens, newest first.
 type APITokenList struct {
-	Items []*lms.APIToken `json:"items"`
+	Items      []*lms.APIToken `json:"items"`
+	NextCursor string          `json:"next_cursor,omitempty"`
 }
 
 // CreateTokenRequest creates an API token; without expires_in_days it never expires.
@@ -154,9 +156,10 @@ type MyCourse struct {
 	Unread   int                 `json:"unread"` // unread messages over the rooms the caller may see
 }
 
-// MyCourseList lists the caller's own courses.
+// MyCourseList is a page of the caller's own courses.
 type MyCourseList struct {
-	Items []MyCourse `json:"items"`
+	Items      []MyCourse `json:"items"`
+	NextCursor string     `json:"next_cursor,omitempty"`
 	// CanCreate says whether the caller may create courses (a site setting).
 	CanCreate bool `json:"can_create"`
 }
@@ -184,9 +187,10 @@ type UpdateUserRequest struct {
 	Disabled *bool         `json:"disabled,omitempty"`
 }
 
-// InviteList lists invitations.
+// InviteList is a page of the invitations, newest first.
 type InviteList struct {
-	Items []*lms.Invite `json:"items"`
+	Items      []*lms.Invite `json:"items"`
+	NextCursor string        `json:"next_cursor,omitempty"`
 }
 
 // CreateInviteRequest invites someone by email; the invitation is valid for

@@ -40,6 +40,11 @@ type CourseSettingsBody struct {
 	Creators course.CreatorPolicy `json:"creators"`
 }
 
+// CourseSettingsPatch changes some of the site's course settings.
+type CourseSettingsPatch struct {
+	Creators *course.CreatorPolicy `json:"creators,omitempty"`
+}
+
 // EnrollmentList is a page of a course's members.
 type EnrollmentList struct {
 	Items      []*lms.Enrollment `json:"items"`
@@ -70,9 +75,10 @@ type GroupRequest struct {
 	MaxSize    int    `json:"max_size"`
 }
 
-// GroupList lists a course's groups.
+// GroupList is a page of a course's groups.
 type GroupList struct {
-	Items []*lms.Group `json:"items"`
+	Items      []*lms.Group `json:"items"`
+	NextCursor string       `json:"next_cursor,omitempty"`
 }
 
 // TitleRequest names a module.
@@ -125,9 +131,10 @@ type ForumRequest struct {
 	Description string `json:"description,omitempty"`
 }
 
-// ForumList lists a course's forums.
+// ForumList is a page of a course's forums.
 type ForumList struct {
-	Items []*lms.Forum `json:"items"`
+	Items      []*lms.Forum `json:"items"`
+	NextCursor string       `json:"next_cursor,omitempty"`
 }
 
 // ThreadList is a page of a forum's threads.
@@ -159,10 +166,11 @@ type AnswerRequest struct {
 	PostID int64 `json:"post_id"`
 }
 
-// ReactionRequest adds (or with remove, takes back) an emoji.
+// ReactionRequest adds an emoji reaction. Remove is deprecated: take a
+// reaction back with DELETE .../reactions/{emoji}.
 type ReactionRequest struct {
 	Emoji  string `json:"emoji"`
-	Remove bool   `json:"remove,omitempty"`
+	Remove bool   `json:"remove,omitempty" deprecated:"take a reaction back with DELETE .../reactions/{emoji}"`
 }
 
 // RoomRequest creates a room, optionally for one group.
@@ -176,9 +184,10 @@ type RoomRenameRequest struct {
 	Name string `json:"name"`
 }
 
-// RoomList lists the rooms the caller may see.
+// RoomList is a page of the rooms the caller may see.
 type RoomList struct {
-	Items []*course.RoomView `json:"items"`
+	Items      []*course.RoomView `json:"items"`
+	NextCursor string             `json:"next_cursor,omitempty"`
 }
 
 // RoomInfo is a room with the caller's standing in it.

@@ -57,10 +57,11 @@ func (s *DB) DeleteForum(ctx context.Context, id int64) error {
 	return s.execOne(ctx, "forum", `DELETE FROM forums WHERE id = $1`, id)
 }
 
-// ListForums returns a course's forums ordered by id.
-func (s *DB) ListForums(ctx context.Context, courseID int64) ([]*lms.Forum, error) {
+// ListForums returns a page of a course's forums ordered by id.
+func (s *DB) ListForums(ctx context.Context, courseID int64, p lms.Page) ([]*lms.Forum, error) {
+	limit, offset := p.Rows()
 	return queryList(ctx, s, "list forums", scanForum,
-		`SELECT `+forumCols+` FROM forums WHERE course_id = $1 ORDER BY id`, courseID)
+		`SELECT `+forumCols+` FROM forums WHERE course_id = $1 ORDER BY id LIMIT $2 OFFSET $3`, courseID, limit, offset)
 }
 
 const threadCols = `t.id, t.forum_id, t.course_id, t.author_id, t.title, t.pinned, t.locked, t.answer_post_id,

@@ -54,10 +54,11 @@ func (s *DB) InviteByHash(ctx context.Context, hash []byte) (*lms.Invite, error)
 	return inv, nil
 }
 
-// ListInvites returns the invites newest first, at most lms.MaxPageSize.
-func (s *DB) ListInvites(ctx context.Context) ([]*lms.Invite, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT `+inviteCols+` FROM invites ORDER BY id DESC LIMIT $1`,
-		lms.MaxPageSize)
+// ListInvites returns a page of the invites, newest first.
+func (s *DB) ListInvites(ctx context.Context, p lms.Page) ([]*lms.Invite, error) {
+	limit, offset := p.Rows()
+	rows, err := s.q.QueryContext(ctx, `SELECT `+inviteCols+` FROM invites ORDER BY id DESC LIMIT $1 OFFSET $2`,
+		limit, offset)
 	if err != nil {
 		return nil, s.wrap(err, "list invites")
 	}

@@ -61,11 +61,11 @@ func (s *DB) TouchSession(ctx context.Context, id int64, at time.Time) error {
 	return s.execOne(ctx, "session", `UPDATE sessions SET last_seen_at = $1 WHERE id = $2`, toMS(at), id)
 }
 
-// ListSessions returns a user's sessions, newest first, at most
-// lms.MaxPageSize of them.
-func (s *DB) ListSessions(ctx context.Context, userID int64) ([]*lms.Session, error) {
+// ListSessions returns a page of a user's sessions, newest first.
+func (s *DB) ListSessions(ctx context.Context, userID int64, p lms.Page) ([]*lms.Session, error) {
+	limit, offset := p.Rows()
 	rows, err := s.q.QueryContext(ctx, `SELECT `+sessionCols+` FROM sessions WHERE user_id = $1
-		ORDER BY created_at DESC, id DESC LIMIT $2`, userID, lms.MaxPageSize)
+		ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`, userID, limit, offset)
 	if err != nil {
 		return nil, s.wrap(err, "list sessions")
 	}
@@ -171,11 +171,11 @@ func (s *DB) APITokenByHash(ctx context.Context, hash []byte) (*lms.APIToken, er
 	return t, nil
 }
 
-// ListAPITokens returns a user's tokens, newest first, at most
-// lms.MaxPageSize of them.
-func (s *DB) ListAPITokens(ctx context.Context, userID int64) ([]*lms.APIToken, error) {
+// ListAPITokens returns a page of a user's tokens, newest first.
+func (s *DB) ListAPITokens(ctx context.Context, userID int64, p lms.Page) ([]*lms.APIToken, error) {
+	limit, offset := p.Rows()
 	rows, err := s.q.QueryContext(ctx, `SELECT `+tokenCols+` FROM api_tokens WHERE user_id = $1
-		ORDER BY id DESC LIMIT $2`, userID, lms.MaxPageSize)
+		ORDER BY id DESC LIMIT $2 OFFSET $3`, userID, limit, offset)
 	if err != nil {
 		return nil, s.wrap(err, "list API tokens")
 	}

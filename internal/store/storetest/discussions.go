@@ -47,7 +47,7 @@ var discussionTests = map[string]func(*testing.T, store.Store){
 		diff(t, "forum", got, f)
 		f.Title, f.Description = "Q&A", "Questions"
 		noErr(t, s.UpdateForum(ctx, f), "UpdateForum")
-		list, err := s.ListForums(ctx, c.ID)
+		list, err := s.ListForums(ctx, c.ID, lms.Page{})
 		noErr(t, err, "ListForums")
 		diff(t, "forums", list, []*lms.Forum{f})
 		noErr(t, s.DeleteForum(ctx, f.ID), "DeleteForum")

@@ -54,10 +54,10 @@ var sessionTests = map[string]func(*testing.T, store.Store){
 		old := newSession(t, s, u.ID, "1", base)
 		newer := newSession(t, s, u.ID, "2", base.Add(time.Hour))
 		newSession(t, s, other.ID, "3", base.Add(2*time.Hour))
-		got, err := s.ListSessions(ctx, u.ID)
+		got, err := s.ListSessions(ctx, u.ID, lms.Page{})
 		noErr(t, err, "ListSessions")
 		diff(t, "sessions", got, []*lms.Session{newer, old})
-		got, err = s.ListSessions(ctx, 9999)
+		got, err = s.ListSessions(ctx, 9999, lms.Page{})
 		noErr(t, err, "ListSessions of nobody")
 		if got == nil || len(got) != 0 {
 			t.Fatalf("ListSessions of nobody = %v, want an empty list", got)
@@ -86,7 +86,7 @@ var sessionTests = map[string]func(*testing.T, store.Store){
 		removed, err := s.DeleteUserSessions(ctx, u.ID, cur.ID)
 		noErr(t, err, "DeleteUserSessions")
 		diff(t, "removed", removed, []int64{a.ID, c.ID})
-		left, err := s.ListSessions(ctx, u.ID)
+		left, err := s.ListSessions(ctx, u.ID, lms.Page{})
 		noErr(t, err, "ListSessions")
 		diff(t, "left", ids(left, sessionID), []int64{cur.ID})
 		removed, err = s.DeleteUserSessions(ctx, u.ID, 0)
@@ -116,7 +116,7 @@ var sessionTests = map[string]func(*testing.T, store.Store){
 		if n != 2 {
 			t.Fatalf("DeleteExpiredSessions removed %d, want 2", n)
 		}
-		left, err := s.ListSessions(ctx, u.ID)
+		left, err := s.ListSessions(ctx, u.ID, lms.Page{})
 		noErr(t, err, "ListSessions")
 		diff(t, "left", ids(left, sessionID), []int64{live.ID})
 	},
@@ -139,7 +139,7 @@ var tokenTests = map[string]func(*testing.T, store.Store){
 		diff(t, "token", got, t2)
 		noErr(t, s.TouchAPIToken(ctx, t1.ID, base), "TouchAPIToken")
 		t1.LastUsedAt = base
-		list, err := s.ListAPITokens(ctx, u.ID)
+		list, err := s.ListAPITokens(ctx, u.ID, lms.Page{})
 		noErr(t, err, "ListAPITokens")
 		diff(t, "tokens", list, []*lms.APIToken{t2, t1})
 		noErr(t, s.DeleteAPIToken(ctx, u.ID, t2.ID), "DeleteAPIToken")
@@ -157,7 +157,7 @@ var tokenTests = map[string]func(*testing.T, store.Store){
 		_, err = s.APITokenByHash(ctx, []byte("nope"))
 		wantCode(t, err, lms.ENOTFOUND)
 		wantCode(t, s.TouchAPIToken(ctx, 9999, base), lms.ENOTFOUND)
-		list, err := s.ListAPITokens(ctx, u.ID)
+		list, err := s.ListAPITokens(ctx, u.ID, lms.Page{})
 		noErr(t, err, "ListAPITokens")
 		if list == nil || len(list) != 0 {
 			t.Fatalf("ListAPITokens of a user without tokens = %v, want empty", list)

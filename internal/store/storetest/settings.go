@@ -26,7 +26,7 @@ var inviteTests = map[string]func(*testing.T, store.Store){
 		got, err := s.InviteByHash(ctx, []byte("ia"))
 		noErr(t, err, "InviteByHash")
 		diff(t, "invite", got, a)
-		list, err := s.ListInvites(ctx)
+		list, err := s.ListInvites(ctx, lms.Page{})
 		noErr(t, err, "ListInvites")
 		diff(t, "invites", list, []*lms.Invite{b, a})
 		noErr(t, s.DeleteInvite(ctx, a.ID), "DeleteInvite")

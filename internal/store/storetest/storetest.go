@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"upload_owners", uploadOwnerTests},
 		{"progress", progressTests},
 		{"discussions", discussionTests},
+		{"pages", pageTests},
 		{"rooms", roomTests},
 		{"notifications", notificationTests},
 		{"outbox", outboxTests},

@@ -117,3 +117,25 @@ export function query(params) {
   const s = q.toString();
   return s ? `?${s}` : "";
 }
+
+/** maxPageSize is the largest ?limit= a list takes (lms.MaxPageSize). */
+export const maxPageSize = 200;
+
+/**
+ * getAll reads every page of a paged list (docs/api.md, "Pagination"):
+ * it follows next_cursor and resolves to the first page's answer with the
+ * items of all pages. For the short lists the app shows whole (forums,
+ * rooms, groups, sessions, tokens, invites, your courses).
+ */
+export async function getAll(path, opts) {
+  const sep = path.includes("?") ? "&" : "?";
+  const first = await get(`${path}${sep}limit=${maxPageSize}`, opts);
+  let next = first.next_cursor;
+  while (next) {
+    const page = await get(`${path}${sep}limit=${maxPageSize}&cursor=${encodeURIComponent(next)}`, opts);
+    first.items = first.items.concat(page.items);
+    next = page.next_cursor;
+  }
+  delete first.next_cursor;
+  return first;
+}

@@ -1,6 +1,6 @@
 // /admin/settings: site name, sign-up policy and the allowed email domain.
 import { html, useState } from "../html.js";
-import { get, put } from "../api.js";
+import { get, patch } from "../api.js";
 import { useApp } from "../session.js";
 import { useAction, formValues, Field, FormError, Submit } from "../forms.js";
 import { useTitle, useLoad, PageTitle, Section, Loading, ErrorState } from "../ui.js";
@@ -14,7 +14,7 @@ function SettingsForm({ settings, onSaved }) {
   async function onSubmit(e) {
     e.preventDefault();
     const v = formValues(e.currentTarget);
-    const saved = await run(() => put("/admin/settings", {
+    const saved = await run(() => patch("/admin/settings", {
       site_name: v.site_name.trim(),
       signup_policy: v.signup_policy,
       signup_domain: v.signup_domain.trim().replace(/^@/, ""),

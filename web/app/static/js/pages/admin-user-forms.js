@@ -1,7 +1,7 @@
 // Admin users page pieces: the create-user form, the invite form (shows
 // the link to copy) and the list of invitations.
 import { html, useState } from "../html.js";
-import { get, post, del, errorMessage } from "../api.js";
+import { get, getAll, post, del, errorMessage } from "../api.js";
 import { useAction, formValues, Field, FormError, Submit } from "../forms.js";
 import { Section, Loading, ErrorState, Time, Badge, CopyButton, useLoad } from "../ui.js";
 import { when } from "../format.js";
@@ -106,7 +106,7 @@ function inviteState(inv) {
 }
 
 export function InvitesList({ version }) {
-  const invites = useLoad((signal) => get("/admin/invites", { signal }), [version]);
+  const invites = useLoad((signal) => getAll("/admin/invites", { signal }), [version]);
   async function revoke(inv) {
     const ok = await confirm({
       title: `Revoke the invitation for ${inv.email}?`,

@@ -1,24 +1,31 @@
 // The course API calls the course pages make, in one place (docs/api.md,
 // sections "Courses" to "Progress").
-import { api, get, post, put, patch, del, query, BASE } from "../api.js";
+import { api, get, getAll, post, put, patch, del, query, BASE } from "../api.js";
 
 const c = (id, rest = "") => `/courses/${id}${rest}`;
 
+/** noTime clears an optional time in a PATCH body (the zero time: none). */
+const noTime = "0001-01-01T00:00:00Z";
+
 // Courses.
 export const listCourses = (params, signal) => get(`/courses${query(params)}`, { signal });
-export const myCourses = (signal) => get("/me/courses", { signal });
+export const myCourses = (signal) => getAll("/me/courses", { signal });
 export const createCourse = (body) => post("/courses", body);
 export const getCourse = (id, signal) => get(c(id), { signal });
 export const updateCourse = (id, body) => patch(c(id), body);
-export const setVisibility = (id, visibility) => post(c(id, "/visibility"), { visibility });
+export const setVisibility = (id, visibility) => patch(c(id), { visibility });
 export const deleteCourse = (id) => del(c(id));
-export const configureJoin = (id, body) => put(c(id, "/join"), body);
+/** configureJoin sets all the join settings: they are fields of the course's PATCH. */
+export const configureJoin = (id, { enabled, needs_approval, expires_at, regenerate }) => patch(c(id), {
+  join_enabled: !!enabled, join_needs_approval: !!needs_approval, join_expires_at: expires_at || noTime,
+  ...(regenerate ? { regenerate_join_code: true } : {}),
+});
 export const joinCourse = (code) => post("/join", { code });
 export const leaveCourse = (id) => post(c(id, "/leave"));
 
 // Catalogue (docs/api.md, section "Catalogue").
 export const listCatalogue = (params, signal) => get(`/catalogue${query(params)}`, { signal });
-export const setCatalogue = (id, body) => put(c(id, "/catalogue"), body);
+export const setCatalogue = (id, body) => patch(c(id), body);
 export const enrolSelf = (id) => post(c(id, "/enrol"));
 /** joinPreview is the card of the course a join code opens (404 for a wrong code). */
 export const joinPreview = (code, signal) => get(`/join/${encodeURIComponent(code)}`, { signal });
@@ -35,12 +42,12 @@ export const importRoster = (id, file, apply) => api("POST", c(id, `/roster${app
   { body: file, contentType: "text/csv" });
 
 // Groups.
-export const listGroups = (id, signal) => get(c(id, "/groups"), { signal });
+export const listGroups = (id, signal) => getAll(c(id, "/groups"), { signal });
 export const createGroup = (id, body) => post(c(id, "/groups"), body);
-export const updateGroup = (gid, body) => put(`/groups/${gid}`, body);
+export const updateGroup = (gid, body) => patch(`/groups/${gid}`, body);
 export const deleteGroup = (gid) => del(`/groups/${gid}`);
-export const assignGroup = (id, userID, groupID) => put(c(id, `/members/${userID}/group`), { group_id: groupID });
-export const joinGroup = (id, groupID) => put(c(id, "/my-group"), { group_id: groupID });
+export const assignGroup = (id, userID, groupID) => patch(c(id, `/members/${userID}`), { group_id: groupID });
+export const joinGroup = (id, groupID) => patch(c(id, "/my-group"), { group_id: groupID });
 
 // Content.
 export const getOutline = (id, signal) => get(c(id, "/outline"), { signal });
@@ -49,7 +56,8 @@ export const renameModule = (mid, title) => patch(`/modules/${mid}`, { title });
 export const deleteModule = (mid) => del(`/modules/${mid}`);
 export const createLesson = (mid, body) => post(`/modules/${mid}/lessons`, body);
 export const getLesson = (lid, signal) => get(`/lessons/${lid}`, { signal });
-export const updateLesson = (lid, body) => put(`/lessons/${lid}`, body);
+/** updateLesson saves the whole lesson form: a release date left out is cleared. */
+export const updateLesson = (lid, body) => patch(`/lessons/${lid}`, { available_from: noTime, ...body });
 export const deleteLesson = (lid) => del(`/lessons/${lid}`);
 /** reorder sends the whole layout [{module_id, lesson_ids}]; resolves to the new Outline. */
 export const reorder = (id, layout) => put(c(id, "/layout"), { modules: layout });

@@ -1,6 +1,6 @@
 // Profile sections: change password, and the list of signed-in sessions.
 import { html } from "../html.js";
-import { get, post, del, errorMessage } from "../api.js";
+import { getAll, post, del, errorMessage } from "../api.js";
 import { useAction, formValues, Field, FormError, Submit } from "../forms.js";
 import { Section, Loading, ErrorState, EmptyState, Time, Badge, useLoad } from "../ui.js";
 import { describeAgent } from "../format.js";
@@ -47,7 +47,7 @@ export function PasswordSection({ username, onChanged }) {
 }
 
 export function SessionsSection({ version }) {
-  const sessions = useLoad((signal) => get("/me/sessions", { signal }), [version]);
+  const sessions = useLoad((signal) => getAll("/me/sessions", { signal }), [version]);
 
   async function revoke(s) {
     const ok = await confirm({

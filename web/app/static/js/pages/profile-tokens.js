@@ -1,6 +1,6 @@
 // Profile section: personal API tokens (create, shown once; list; revoke).
 import { html, useState } from "../html.js";
-import { get, post, del, errorMessage } from "../api.js";
+import { getAll, post, del, errorMessage } from "../api.js";
 import { useAction, formValues, Field, FormError, Submit } from "../forms.js";
 import { Section, Loading, ErrorState, Time, CopyButton, useLoad } from "../ui.js";
 import { confirm } from "../confirm.js";
@@ -22,7 +22,7 @@ function NewToken({ created, onDone }) {
 }
 
 export function TokensSection() {
-  const tokens = useLoad((signal) => get("/me/tokens", { signal }), []);
+  const tokens = useLoad((signal) => getAll("/me/tokens", { signal }), []);
   const [created, setCreated] = useState(null);
   const { pending, error, run } = useAction();
 
