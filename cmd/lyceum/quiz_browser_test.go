@@ -136,8 +136,25 @@ func TestBrowserQuizJourney(t *testing.T) {
 	do(t, lin, "submit", chromedp.Click(chromedp.CSS(`[data-testid=submit-attempt]`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=attempt-review]`)))
 	screenshot(t, lin, "review")
-	if got := len(strings.Fields(textOf(t, lin, `[data-testid=attempt-review]`))); got == 0 {
-		t.Error("the review is empty")
+	if score := textOf(t, lin, `[data-testid=review-score]`); !strings.HasPrefix(score, "1 / 4") && !strings.HasPrefix(score, "2 / 4") {
+		t.Errorf("the review's score is %q, want 1 or 2 of 4 (two answered, the first checked right or wrong)", score)
 	}
+	if n, err := chromedp.Run(lin, chromedp.Evaluate[int](`document.querySelectorAll('[data-testid=review-question] [data-testid=right-answer]').length`)); err != nil || n != 4 {
+		t.Errorf("the review shows %d right answers, want 4 (%v)", n, err)
+	}
+	// The grade reached the gradebook and the learner was told on their
+	// personal topic.
+	do(t, lin, "the learner is told the grade is available", chromedp.Navigate(n.url+"/notifications"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-kind="grade.available"]`)))
+	if got := textOf(t, lin, `[data-kind="grade.available"]`); !strings.Contains(got, "Your grade for “Unit 1 check” is available") {
+		t.Errorf("the notification says %q", got)
+	}
+	do(t, inst, "the instructor opens the statistics", chromedp.Click(chromedp.CSS(`[data-testid=quiz-stats-link]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=score-chart]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=stats-question]`)))
+	if sum := textOf(t, inst, `[data-testid=stats-summary]`); !strings.HasPrefix(sum, "1 finished attempt by 1 learner") {
+		t.Errorf("the statistics say %q", sum)
+	}
+	screenshot(t, inst, "statistics")
 	checkWalked(t, inst, lin)
 }

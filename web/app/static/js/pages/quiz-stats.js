@@ -7,7 +7,7 @@ import { html, useState } from "../html.js";
 import { useLoad, Loading, ErrorState, Badge } from "../ui.js";
 import { useAction, FormError } from "../forms.js";
 import { toast } from "../toast.js";
-import { fullTime } from "../format.js";
+import { fullTime, plural } from "../format.js";
 import { CourseFrame, can } from "./course-common.js";
 import { getQuiz, quizStats, listAttempts, regrade, responsesCSVURL, attemptPath, quizPath, typeLabels } from "./quiz-api.js";
 
@@ -74,8 +74,8 @@ function Stats({ course, qid }) {
     <div class="stats-grid">
       <section class="card section">
         <h2>Scores</h2>
-        <p data-testid="stats-summary">${stats.attempts} finished ${stats.attempts === 1 ? "attempt" : "attempts"} by ${stats.learners}
-          ${stats.learners === 1 ? "learner" : "learners"} · average ${Math.round(stats.mean_percent)} % · average time ${secs(stats.average_seconds)}</p>
+        <p data-testid="stats-summary">${`${plural(stats.attempts, "finished attempt")} by ${plural(stats.learners, "learner")}`}
+          ${` · average ${Math.round(stats.mean_percent)} % · average time ${secs(stats.average_seconds)}`}</p>
         <${Histogram} counts=${stats.distribution} />
         <p><a class="btn btn-small" href=${responsesCSVURL(quiz.id)} download data-testid="responses-csv">Download the responses (CSV)</a></p>
       </section>
