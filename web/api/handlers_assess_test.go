@@ -1,6 +1,7 @@
 package api
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 
@@ -27,11 +28,9 @@ func TestGIFTImportPreviewThenConfirm(t *testing.T) {
 	if len(plan.NewCategories) != 1 || plan.NewCategories[0] != "Maths" {
 		t.Errorf("new categories %q, want Maths", plan.NewCategories)
 	}
-	r := e.raw(t, inst, "POST", cat+"/gift", "text/plain", src)
-	if r.Code < 400 {
-		t.Fatalf("an import with a broken question: status %d, want a refusal", r.Code)
+	if p := e.raw(t, inst, "POST", cat+"/gift", "text/plain", src).want(t, http.StatusBadRequest).problem(t); !strings.Contains(p.Detail, "line 3") {
+		t.Errorf("the refusal says %q, want the line", p.Detail)
 	}
-	r.problem(t)
 	if n := decode[QuestionList](t, e.do(t, inst, "GET", "/api/v1/courses/"+id(w.a.ID)+"/questions", nil).want(t, sOK)).Total; n != before {
 		t.Fatalf("refused import created %d questions", n-before)
 	}
@@ -73,7 +72,7 @@ func TestAttemptThroughTheAPI(t *testing.T) {
 	yes := true
 	e.do(t, lc, "PUT", at+"/slots/0/answer", SlotAnswerRequest{Response: lms.Response{Bool: &yes}}).want(t, sOK)
 	// Bad input: a question not in the attempt, the wrong shape, a huge answer.
-	e.do(t, lc, "PUT", at+"/slots/9/answer", SlotAnswerRequest{Response: lms.Response{Bool: &yes}}).problem(t)
+	e.do(t, lc, "PUT", at+"/slots/9/answer", SlotAnswerRequest{Response: lms.Response{Bool: &yes}}).want(t, http.StatusBadRequest)
 	if r := e.do(t, lc, "PUT", at+"/slots/1/answer", SlotAnswerRequest{Response: lms.Response{Text: strings.Repeat("x", 10<<10)}}); r.Code < 400 {
 		t.Errorf("a 10 kB text answer to a true/false question: status %d, want a refusal", r.Code)
 	}
