@@ -164,35 +164,5 @@ func TestQuizPermissions(t *testing.T) {
 	t.Parallel()
 	e := newCourseEnv(t)
 	w := newQuizWorld(t, e)
-	byRoute := map[string]permRow{}
-	for _, r := range quizPermRows(w) {
-		if _, dup := byRoute[r.route]; dup {
-			t.Errorf("two rows for %s", r.route)
-		}
-		byRoute[r.route] = r
-	}
-	for _, rt := range e.api.assessRoutes() {
-		key := rt.Method + " " + rt.Path
-		row, ok := byRoute[key]
-		if !ok {
-			t.Errorf("no permission row for %s: add one to quizPermRows", key)
-			continue
-		}
-		delete(byRoute, key)
-		t.Run(key, func(t *testing.T) {
-			for role := range roleCount {
-				path, body := row.req(w.world, role)
-				r := w.send(t, rt.Method, path, body, w.people[role].c)
-				if r.Code != row.want[role] {
-					t.Errorf("%s: status %d, want %d; body %s", roleNames[role], r.Code, row.want[role], r.Body)
-				}
-				if r.Code >= 400 {
-					r.problem(t)
-				}
-			}
-		})
-	}
-	for key := range byRoute {
-		t.Errorf("row %s matches no route", key)
-	}
+	runPermTable(t, w.world, e.api.assessRoutes(), quizPermRows(w))
 }
