@@ -2,6 +2,7 @@ package api
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/lyceumhq/lyceum/internal/assess"
@@ -165,4 +166,61 @@ func TestQuizPermissions(t *testing.T) {
 	e := newCourseEnv(t)
 	w := newQuizWorld(t, e)
 	runPermTable(t, w.world, e.api.assessRoutes(), quizPermRows(w))
+}
+
+// TestQuizRoutesAreIsolated calls every assessment route that names an
+// object as a learner of course A with the ids of course B's bank, quiz,
+// override and attempt: every answer is 404.
+func TestQuizRoutesAreIsolated(t *testing.T) {
+	t.Parallel()
+	e := newCourseEnv(t)
+	w := newQuizWorld(t, e)
+	ctx, s := t.Context(), e.assess
+	binst, blearner := w.bInstructor.u, w.bLearner.u
+	bcat := &lms.QuestionCategory{CourseID: w.b.ID, Name: "B unit"}
+	try(0, s.CreateCategory(ctx, binst, bcat)).must(t)
+	bq := tfQuestion(bcat.ID, "B claim", true)
+	try(0, s.CreateQuestion(ctx, binst, bq)).must(t)
+	bquiz := &lms.Quiz{CourseID: w.b.ID, Title: "B quiz", GradingMethod: lms.GradeHighest, Behaviour: lms.BehaviourImmediate,
+		Slots: []lms.QuizSlot{{FamilyID: bq.FamilyID}}}
+	try(0, s.CreateQuiz(ctx, binst, bquiz)).must(t)
+	bo := &lms.QuizOverride{QuizID: bquiz.ID, UserID: blearner.ID, Attempts: 2}
+	try(0, s.PutOverride(ctx, binst, bo)).must(t)
+	ba := try(s.StartAttempt(ctx, blearner, bquiz.ID, "")).must(t)
+
+	ids := map[string]int64{"courses": w.b.ID, "question-categories": bcat.ID, "questions": bq.ID, "quizzes": bquiz.ID,
+		"attempts": ba.Attempt.ID}
+	rows := map[string]permRow{}
+	for _, r := range quizPermRows(w) {
+		rows[r.route] = r
+	}
+	learner := w.people[roleLearner].c
+	for _, rt := range e.api.assessRoutes() {
+		if !strings.Contains(rt.Path, "{id}") {
+			continue
+		}
+		key := rt.Method + " " + rt.Path
+		t.Run(key, func(t *testing.T) {
+			_, body := rows[key].req(w.world, roleLearner)
+			segs := strings.Split(strings.TrimPrefix(rt.Path, Prefix+"/"), "/")
+			for i, seg := range segs {
+				switch seg {
+				case "{id}":
+					segs[i] = id(ids[segs[i-1]])
+				case "{oid}":
+					segs[i] = id(bo.ID)
+				case "{slot}":
+					segs[i] = "0"
+				}
+			}
+			r := w.send(t, rt.Method, Prefix+"/"+strings.Join(segs, "/"), body, learner)
+			if r.Code != s404 {
+				t.Fatalf("status %d, want 404; body %s", r.Code, r.Body)
+			}
+			r.problem(t)
+		})
+	}
+	if v := try(s.Attempt(ctx, blearner, ba.Attempt.ID)).must(t); v.Slots[0].Response != nil || v.Attempt.State != lms.AttemptOpen {
+		t.Errorf("course B's attempt changed: %+v", v.Attempt)
+	}
 }
