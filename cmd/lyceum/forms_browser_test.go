@@ -56,6 +56,11 @@ var formWalks = map[string]string{
 
 	"catalogue-form":    "TestBrowserCatalogueSettingsSearchAndEnrol",
 	"set-password-form": "TestBrowserUserImport/desktop",
+
+	"category-form":   "TestBrowserQuizJourney",
+	"question-form":   "TestBrowserQuizJourney",
+	"quiz-form":       "TestBrowserQuizJourney",
+	"start-quiz-form": "TestBrowserQuizJourney",
 }
 
 // appForms reads the app's sources and returns every form's data-testid

@@ -7,6 +7,7 @@
 //	lyceum migrate [apply|status]    apply or list database migrations
 //	lyceum user create|set-password|set-admin|token|import ...
 //	lyceum gift parse FILE           print a GIFT file's questions as JSON lines
+//	lyceum import gift -course ID [-category PATH] FILE   import GIFT into a question bank
 //	lyceum version
 package main
 
@@ -91,6 +92,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return demoCmd(ctx, args, stdout, stderr, getenv)
 	case "gift":
 		return giftCmd(args, stdin, stdout, stderr)
+	case "import":
+		return importCmd(ctx, args, stdin, stdout, stderr, getenv)
 	case "version":
 		fmt.Fprintln(stdout, versionString())
 		return nil
@@ -117,6 +120,8 @@ Usage:
                                          create accounts (and enrolments) from a CSV file ('-': stdin)
   lyceum demo seed                       create the demo site (idempotent); or: lyceum serve -demo
   lyceum gift parse FILE                 print a GIFT file's questions as JSON lines (docs/gift.md)
+  lyceum import gift -course ID [-category PATH] [-dry-run] [-valid-only] FILE
+                                         import a GIFT file into a course's question bank ('-': stdin)
   lyceum version
 
 Every command takes the configuration flags of 'serve' that concern it (e.g.

@@ -100,6 +100,16 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Assessments report grades to the gradebook; both run jobs on the
+	// node's runner (registered before it starts, below).
+	book, err := n.newGrades(courses)
+	if err != nil {
+		return nil, err
+	}
+	quizzes, err := n.newAssess(courses, book, jobRunner)
+	if err != nil {
+		return nil, err
+	}
 	metrics, err := api.NewMetrics(n.reg)
 	if err != nil {
 		return nil, err
@@ -117,6 +127,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		WS:             live,
 		Courses:        courses,
 		UserImport:     imports,
+		Assess:         quizzes,
 		MaxUploadBytes: maxUploadRequest(n.cfg.UploadLimits),
 		Metrics:        metrics,
 		ClientIPHeader: ipHeader,

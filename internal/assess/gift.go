@@ -61,6 +61,14 @@ func (s *Service) PreviewGIFT(ctx context.Context, actor *lms.User, categoryID i
 // one transaction. When some questions cannot be imported nothing is,
 // unless onlyValid: then the others are.
 func (s *Service) ImportGIFT(ctx context.Context, actor *lms.User, categoryID int64, src []byte, onlyValid bool) (*ImportPlan, error) {
+	return s.ImportGIFTProgress(ctx, actor, categoryID, src, onlyValid, nil)
+}
+
+// ImportGIFTProgress is ImportGIFT calling progress (when not nil) after
+// each question it writes with how many of how many are written (the
+// transaction commits after the last).
+func (s *Service) ImportGIFTProgress(ctx context.Context, actor *lms.User, categoryID int64, src []byte, onlyValid bool,
+	progress func(done, total int)) (*ImportPlan, error) {
 	cat, _, err := s.category(ctx, actor, categoryID, actEditBank)
 	if err != nil {
 		return nil, err
@@ -87,6 +95,9 @@ func (s *Service) ImportGIFT(ctx context.Context, actor *lms.User, categoryID in
 			q.CategoryID, q.CreatedBy = id, actor.ID
 			if err := tx.CreateQuestion(ctx, q); err != nil {
 				return err
+			}
+			if progress != nil {
+				progress(i+1, len(plan.questions))
 			}
 		}
 		return nil

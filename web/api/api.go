@@ -16,6 +16,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/lyceumhq/lyceum/internal/assess"
 	"github.com/lyceumhq/lyceum/internal/auth"
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
@@ -60,6 +61,9 @@ type Params struct {
 	MaxUploadBytes int64
 	// UserImport serves POST /admin/users/import (nil: not mounted).
 	UserImport *userimport.Service
+	// Assess serves the question bank, quiz and attempt routes (nil: not
+	// mounted; they also need Courses).
+	Assess *assess.Service
 	// ClientIPHeader, when set (e.g. "X-Forwarded-For" or "X-Real-IP"), is
 	// trusted for the client address: set it only behind a proxy that
 	// overwrites it. For X-Forwarded-For the last entry is used.
@@ -78,6 +82,7 @@ type API struct {
 	ipHeader  string
 	courses   *course.Services
 	imports   *userimport.Service
+	assess    *assess.Service
 	maxUpload int64
 
 	routes  []route
@@ -102,6 +107,7 @@ func New(p Params) (*API, error) {
 		ipHeader:  p.ClientIPHeader,
 		courses:   p.Courses,
 		imports:   p.UserImport,
+		assess:    p.Assess,
 		maxUpload: p.MaxUploadBytes,
 		mux:       http.NewServeMux(),
 	}

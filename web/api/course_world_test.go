@@ -10,6 +10,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/lyceumhq/lyceum/internal/assess"
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/store"
@@ -24,6 +25,7 @@ var dotPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00
 type cenv struct {
 	*tenv
 	courses   *course.Services
+	assess    *assess.Service
 	uploadDir string
 }
 
@@ -38,11 +40,14 @@ func newCourseEnvWith(t testing.TB, st store.Store, opts ...envOption) *cenv {
 	if err != nil {
 		t.Fatalf("course.New: %v", err)
 	}
+	quizzes, err := assess.New(assess.Params{Store: assess.FromStore(st), Access: svc.Access, Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatalf("assess.New: %v", err)
+	}
 	e := newEnvWith(t, st, append([]envOption{func(p *Params, _ store.Store) {
-		p.Courses = svc
-		p.MaxUploadBytes = 4 * testUploadLimit
+		p.Courses, p.Assess, p.MaxUploadBytes = svc, quizzes, 4*testUploadLimit
 	}}, opts...)...)
-	return &cenv{tenv: e, courses: svc, uploadDir: dir}
+	return &cenv{tenv: e, courses: svc, assess: quizzes, uploadDir: dir}
 }
 
 func newCourseEnv(t testing.TB) *cenv {

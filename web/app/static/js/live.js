@@ -39,6 +39,7 @@ const retryableCodes = new Set(["unavailable", "insufficient_state", "rate_limit
 let ws = null; // the current WebSocket, or null
 let running = false; // between start() and stop()
 let ready = false; // the hello frame arrived on ws
+let clockOffset = null; // server clock minus ours, in ms, from the last hello's time (null: no hello yet)
 let handlers = {}; // start() options: {onRevoked}
 let attempt = 0; // failed connections in a row (for the back-off)
 let connectedAt = 0;
@@ -278,6 +279,7 @@ function onFrame(f) {
   switch (f.type) {
     case "hello": // first frame: we are connected; resume everything
       ready = true;
+      if (f.time && !Number.isNaN(Date.parse(f.time))) clockOffset = Date.parse(f.time) - Date.now();
       connectedAt = Date.now();
       pingSentAt = 0;
       pingIntervalMs = f.ping_interval_ms || pingIntervalMs;
@@ -413,4 +415,13 @@ function newKey() {
 }
 
 /** live bundles the API for `import { live } from "./live.js"`. */
+/**
+ * serverClockOffset is the server's clock minus this browser's, in ms, as
+ * the hub's hello said (null before the first hello): countdowns to server
+ * deadlines add it to Date.now().
+ */
+export function serverClockOffset() {
+  return clockOffset;
+}
+
 export const live = { start, stop, subscribe, publish, status: liveStatus };

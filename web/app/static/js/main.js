@@ -41,6 +41,13 @@ const routes = [
   { path: "/courses/:id/lessons/:lid", access: "user", load: () => import("./pages/lesson-view.js") },
   { path: "/courses/:id/lessons/:lid/edit", access: "user", load: () => import("./pages/lesson-edit.js") },
   { path: "/courses/:id/modules/:mid/lessons/new", access: "user", load: () => import("./pages/lesson-edit.js") },
+  // Assessments ("/quizzes/new" before "/quizzes/:qid").
+  { path: "/courses/:id/questions", access: "user", load: () => import("./pages/question-bank.js") },
+  { path: "/courses/:id/quizzes/new", access: "user", load: () => import("./pages/quiz-edit.js") },
+  { path: "/courses/:id/quizzes/:qid", access: "user", load: () => import("./pages/quiz-start.js") },
+  { path: "/courses/:id/quizzes/:qid/edit", access: "user", load: () => import("./pages/quiz-edit.js") },
+  { path: "/courses/:id/quizzes/:qid/stats", access: "user", load: () => import("./pages/quiz-stats.js") },
+  { path: "/courses/:id/attempts/:aid", access: "user", load: () => import("./pages/quiz-attempt.js") },
   { path: "/join", access: "user", load: () => import("./pages/join.js") },
   { path: "/join/:code", access: "user", load: () => import("./pages/join.js") },
 ];

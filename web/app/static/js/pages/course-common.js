@@ -101,6 +101,7 @@ export function tabsFor(course) {
     ["rooms", "Rooms", coursePath(id, "rooms")],
   ];
   if (isStaff(course)) tabs.push(["people", "People", coursePath(id, "people")]);
+  if (isStaff(course)) tabs.push(["questions", "Questions", coursePath(id, "questions")]);
   if (can(course, "view_grades")) tabs.push(["progress", "Progress", coursePath(id, "progress")]);
   if (can(course, "manage_course")) tabs.push(["settings", "Settings", coursePath(id, "settings")]);
   return tabs;

@@ -14,10 +14,11 @@ import {
 } from "./course-common.js";
 import { OutlineEditor } from "./course-outline-edit.js";
 import { GroupChoice, LeaveCourse } from "./course-membership.js";
+import { listQuizzes, quizPath } from "./quiz-api.js";
 
 const searchDelayMs = 300;
 
-function LessonRow({ courseID, lesson, staff, index }) {
+function LessonRow({ courseID, lesson, staff, index, quiz }) {
   const done = isDone(lesson);
   const state = lesson.locked ? "locked" : done ? "done" : "todo";
   const label = lesson.locked ? "Locked" : done ? "Completed" : "Not completed";
@@ -32,9 +33,11 @@ function LessonRow({ courseID, lesson, staff, index }) {
         ${lesson.locked
           ? html`<span class="lesson-title-locked">${lesson.title}</span>
               <div class="muted small" data-testid="locked-reason">${humanizeTimes(lesson.locked_reason)}</div>`
-          : html`<a href=${lessonPath(courseID, lesson.id)} class="lesson-link">${lesson.title}</a>`}
+          : html`<a href=${quiz ? quizPath(courseID, quiz.id) : lessonPath(courseID, lesson.id)} class="lesson-link"
+                 data-testid=${quiz ? "quiz-link" : undefined}>${lesson.title}</a>`}
       </div>
       <span class="lesson-badges">
+        ${quiz && html`<${Badge} kind="accent">Quiz<//>`}
         ${staff && lesson.draft && html`<${Badge}>Draft<//>`}
         ${staff && lesson.requires_previous && html`<${Badge}>After previous<//>`}
         ${staff && lesson.available_from && html`<${Badge}>Scheduled<//>`}
@@ -42,7 +45,7 @@ function LessonRow({ courseID, lesson, staff, index }) {
     </li>`;
 }
 
-function Outline({ outline, staff }) {
+function Outline({ outline, staff, quizzes }) {
   const learner = outline.course.role === "learner";
   const id = outline.course.id;
   if (outline.modules.length === 0 || lessonCount(outline) === 0) {
@@ -64,7 +67,7 @@ function Outline({ outline, staff }) {
             ? html`<p class="muted small">No lessons in this module yet.</p>`
             : html`<ol class="lesson-list">
                 ${m.lessons.map((l) => html`<${LessonRow} key=${l.id} courseID=${id} lesson=${l} staff=${staff}
-                    index=${++n} />`)}</ol>`}
+                    index=${++n} quiz=${quizzes[l.id]} />`)}</ol>`}
         </li>`)}
     </ol>`;
 }
@@ -121,6 +124,9 @@ export default function CoursePage({ params }) {
   const { site } = useApp();
   const id = params.id;
   const outline = useLoad((signal) => getOutline(id, signal), [id]);
+  // Quizzes stand at lessons: the outline links those lessons to their quiz.
+  const quizzes = useLoad((signal) => listQuizzes(id, signal).then(
+    (r) => Object.fromEntries(r.items.filter((q) => q.lesson_id).map((q) => [q.lesson_id, q])), () => ({})), [id]);
   const [editing, setEditing] = useState(false);
   const o = outline.data;
   useTitle(o ? o.course.title : "Course", site);
@@ -132,6 +138,7 @@ export default function CoursePage({ params }) {
   const c = o.course;
   const editor = can(c, "edit_content");
   const actions = editor && html`
+    <a class="btn" href=${`/courses/${c.id}/quizzes/new`} data-testid="new-quiz">New quiz</a>
     <button type="button" class=${editing ? "btn btn-primary" : "btn"} aria-pressed=${editing ? "true" : "false"}
             onClick=${() => setEditing(!editing)} data-testid="edit-outline">
       ${editing ? "Done editing" : "Edit outline"}</button>`;
@@ -148,7 +155,7 @@ export default function CoursePage({ params }) {
         <div class="course-main">
           ${editing
             ? html`<${OutlineEditor} outline=${o} setOutline=${outline.setData} reload=${outline.reload} />`
-            : html`<${Outline} outline=${o} staff=${isStaff(c)} />`}
+            : html`<${Outline} outline=${o} staff=${isStaff(c)} quizzes=${quizzes.data || {}} />`}
         </div>
         <${Aside} outline=${o} reload=${outline.reload} />
       </div>
