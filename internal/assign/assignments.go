@@ -70,7 +70,7 @@ func (s *Service) Create(ctx context.Context, actor *lms.User, courseID int64, i
 		if err := st.CreateAssignment(ctx, a); err != nil {
 			return err
 		}
-		return s.files.SetUploadRefs(ctx, courseID, ref("assignment", a.ID), a.Attachments)
+		return s.refsIn(st).SetUploadRefs(ctx, courseID, ref("assignment", a.ID), a.Attachments)
 	})
 	if err != nil {
 		return nil, err
