@@ -62,6 +62,10 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	gr, err := n.newGrading(courses, h) // registers its upload readers: before serving anyone
+	if err != nil {
+		return nil, err
+	}
 	h.SetHooks(rooms.NewPolicy(rooms.PolicyParams{Chat: courses.Chat, Discussions: courses.Discussion,
 		Access: courses.Access, Users: n.db, Log: n.log.With().Str("component", "rooms").Logger()}).Hooks())
 	live := rooms.NewLive(h, n.log.With().Str("component", "rooms").Logger())
@@ -112,6 +116,8 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		WS:             live,
 		Courses:        courses,
 		UserImport:     imports,
+		Assign:         gr.assign,
+		Grades:         gr.book,
 		MaxUploadBytes: maxUploadRequest(n.cfg.UploadLimits),
 		Metrics:        metrics,
 		ClientIPHeader: ipHeader,

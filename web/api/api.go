@@ -16,8 +16,10 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/lyceumhq/lyceum/internal/assign"
 	"github.com/lyceumhq/lyceum/internal/auth"
 	"github.com/lyceumhq/lyceum/internal/course"
+	"github.com/lyceumhq/lyceum/internal/grades"
 	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/userimport"
 )
@@ -62,6 +64,10 @@ type Params struct {
 	MaxUploadBytes int64
 	// UserImport serves POST /admin/users/import (nil: not mounted).
 	UserImport *userimport.Service
+	// Assign and Grades serve the assignment and gradebook routes (both
+	// needed; nil: not mounted).
+	Assign *assign.Service
+	Grades *grades.Service
 	// ClientIPHeader, when set (e.g. "X-Forwarded-For" or "X-Real-IP"), is
 	// trusted for the client address: set it only behind a proxy that
 	// overwrites it. For X-Forwarded-For the last entry is used.
@@ -81,6 +87,8 @@ type API struct {
 	ipHeader  string
 	courses   *course.Services
 	imports   *userimport.Service
+	assign    *assign.Service
+	grades    *grades.Service
 	maxUpload int64
 
 	routes  []route
@@ -109,6 +117,8 @@ func New(p Params) (*API, error) {
 		ipHeader:  p.ClientIPHeader,
 		courses:   p.Courses,
 		imports:   p.UserImport,
+		assign:    p.Assign,
+		grades:    p.Grades,
 		maxUpload: p.MaxUploadBytes,
 		mux:       http.NewServeMux(),
 	}
