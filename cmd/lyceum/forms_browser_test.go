@@ -54,8 +54,14 @@ var formWalks = map[string]string{
 	"new-room-form":   "TestBrowserFormsDiscussion",
 	"composer":        "TestBrowserFormsDiscussion",
 
-	"catalogue-form":    "TestBrowserCatalogueSettingsSearchAndEnrol",
-	"set-password-form": "TestBrowserUserImport/desktop",
+	"catalogue-form": "TestBrowserCatalogueSettingsSearchAndEnrol",
+
+	"assignment-form":     "TestBrowserAssignmentsAndGradebook",
+	"submission-form":     "TestBrowserAssignmentsAndGradebook",
+	"grade-form":          "TestBrowserAssignmentsAndGradebook",
+	"grade-override-form": "TestBrowserAssignmentsAndGradebook",
+	"grade-import-form":   "TestBrowserAssignmentsAndGradebook",
+	"set-password-form":   "TestBrowserUserImport/desktop",
 }
 
 // appForms reads the app's sources and returns every form's data-testid

@@ -41,6 +41,13 @@ const routes = [
   { path: "/courses/:id/lessons/:lid", access: "user", load: () => import("./pages/lesson-view.js") },
   { path: "/courses/:id/lessons/:lid/edit", access: "user", load: () => import("./pages/lesson-edit.js") },
   { path: "/courses/:id/modules/:mid/lessons/new", access: "user", load: () => import("./pages/lesson-edit.js") },
+  // Assignments and grades ("new" before ":aid").
+  { path: "/courses/:id/assignments", access: "user", load: () => import("./pages/assignments.js") },
+  { path: "/courses/:id/assignments/new", access: "user", load: () => import("./pages/assignment-edit.js") },
+  { path: "/courses/:id/assignments/:aid", access: "user", load: () => import("./pages/assignment-view.js") },
+  { path: "/courses/:id/assignments/:aid/edit", access: "user", load: () => import("./pages/assignment-edit.js") },
+  { path: "/courses/:id/assignments/:aid/submissions", access: "user", load: () => import("./pages/assignment-grading.js") },
+  { path: "/courses/:id/grades", access: "user", load: () => import("./pages/gradebook.js") },
   { path: "/join", access: "user", load: () => import("./pages/join.js") },
   { path: "/join/:code", access: "user", load: () => import("./pages/join.js") },
 ];

@@ -62,6 +62,9 @@ export function describeNotification(n) {
     case "join_request":
       return { text: `${p.name || p.username || "Someone"} asks to join ${p.course_title || "your course"}`,
         href: course ? `/courses/${course}/people` : "", p };
+    case "grade":
+      return { text: `Your grade for ${quoted(p.title)} is available`,
+        href: course ? (p.source === "assignment" && p.source_id ? `/courses/${course}/assignments/${p.source_id}` : `/courses/${course}/grades`) : "", p };
     default:
       return { text: "You have a new notification", href: "", p };
   }
