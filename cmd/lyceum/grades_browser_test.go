@@ -144,5 +144,7 @@ func TestBrowserAssignmentsAndGradebook(t *testing.T) {
 	screenshot(t, book, "import-preview")
 	do(t, book, "import the valid rows", chromedp.Click(chromedp.CSS(`[data-testid=import-apply]`), chromedp.NodeVisible))
 	waitJS(t, book, "the imported grade shows", someTextJS(fmt.Sprintf(`%s[data-item-id="%d"]`, cell, manual.ID), "4"))
+	do(t, book, "look at it on a phone", chromedp.EmulateViewport(360, 740, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+	screenshot(t, book, "gradebook-360")
 	checkWalked(t, inst, lin, book)
 }

@@ -8,6 +8,7 @@ import { live } from "../live.js";
 import { useLoad, Loading, ErrorState, EmptyState, Section, Badge } from "../ui.js";
 import { FormError, Submit, useAction } from "../forms.js";
 import { toast } from "../toast.js";
+import { plural } from "../format.js";
 import { CourseFrame, can } from "./course-common.js";
 import { getGradebook, myGrades, editGrade, gradebookCSVURL, importGrades, gradebookTopic, points } from "./grades-api.js";
 
@@ -66,7 +67,7 @@ function ImportForm({ course, onDone }) {
   async function apply() {
     const rep = await run(() => importGrades(course.id, file, { validOnly: true, release: true }));
     if (!rep) return;
-    toast(`Imported ${rep.changes} grades`, "success");
+    toast(`Imported ${plural(rep.changes, "grade")}`, "success");
     setPreview(null);
     setFile(null);
     onDone();
@@ -79,7 +80,7 @@ function ImportForm({ course, onDone }) {
             onChange=${(e) => { setFile(e.currentTarget.files[0] || null); setPreview(null); }} /></div>
       <div class="actions"><${Submit} pending=${pending} pendingLabel="Checking…">Preview<//></div>
       ${preview && html`<div data-testid="import-preview">
-        <p>${preview.changes} grades would change; ${preview.errors} rows have problems.</p>
+        <p>${plural(preview.changes, "grade")} would change; ${plural(preview.errors, "row")} with problems.</p>
         ${preview.errors > 0 && html`<ul class="alert alert-warning" data-testid="import-problems">${preview.rows.filter((r) => r.problems)
           .map((r) => html`<li key=${r.line}>Line ${r.line}${r.login ? ` (${r.login})` : ""}: ${r.problems.map((p) => `${p.column ? `${p.column}: ` : ""}${p.reason}`).join("; ")}</li>`)}</ul>`}
         <button type="button" class="btn btn-primary" data-testid="import-apply" disabled=${pending || preview.changes === 0}
@@ -109,7 +110,7 @@ function Book({ course }) {
   return html`
     <div data-testid="gradebook" data-updates=${updates}>
       <${Section} id="book" title="Gradebook" actions=${csv}
-          description=${`${b.rows.length} learners · ${b.items.length} graded items · ${b.settings.mode === "points" ? "total points" : "weighted categories"}. Updates live; * marks an override.`}>
+          description=${`${plural(b.rows.length, "learner")} · ${plural(b.items.length, "graded item")} · ${b.settings.mode === "points" ? "total points" : "weighted categories"}. Updates live; * marks an override.`}>
         ${b.rows.length === 0 || b.items.length === 0
           ? html`<${EmptyState} title=${b.items.length === 0 ? "Nothing graded yet" : "No learners yet"} testid="gradebook-empty">
               <p>Grades appear here as assignments and quizzes are graded.</p><//>`
