@@ -78,6 +78,16 @@ func TestUploadReaders(t *testing.T) {
 	must(svc.Update(ctx, f.as("instructor"), a.ID, Input{Title: "Essay", MaxPoints: 10, Files: true, DueAt: t0,
 		Attachments: []int64{brief}, Draft: true})).of(t)
 	check("draft attachment", brief, map[string]bool{"learner": false, "ta": true})
+
+	// Deleting the assignment lets go of every file it referenced.
+	if err := svc.Delete(ctx, f.as("instructor"), a.ID); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{brief, mine, other, notes} {
+		if refs := must(f.st.UploadRefs(ctx, id)).of(t); len(refs) != 0 {
+			t.Errorf("upload %d is still referenced by %v", id, refs)
+		}
+	}
 }
 
 func TestRegisterReaderRefusesDuplicates(t *testing.T) {
