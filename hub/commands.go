@@ -167,6 +167,9 @@ func (c *conn) dropSubscription(s *subscription, removedFromTopic bool) bool {
 		cancel()
 	}
 	h.releaseTopic(s.t)
+	if f := h.hookSet().Unsubscribed; f != nil {
+		f(c.ident, s.t.name)
+	}
 	return true
 }
 

@@ -72,6 +72,15 @@ type Hooks struct {
 	// (e.g. lms.ErrorCode and lms.ErrorMessage). When nil, *Error values keep
 	// their code and anything else becomes "internal".
 	ErrorInfo func(err error) (code, message string)
+	// Unsubscribed, when set, is told that a subscription of this node
+	// ended, whatever the reason (unsubscribe, access lost at a re-check,
+	// the connection closed), e.g. to end what the subscription stood for.
+	// It runs on the hub's goroutines and must return quickly.
+	Unsubscribed func(id Identity, topic string)
+	// Control, when set, receives the application messages any node sent
+	// with Hub.SendControl (this node's own included). It runs on the
+	// broker's delivery goroutine and must not block.
+	Control func(data json.RawMessage)
 }
 
 // Error codes the hub itself sends in error frames.

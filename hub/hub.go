@@ -299,16 +299,18 @@ func (h *Hub) presenceEvent(name, typ string, info ClientInfo) {
 const (
 	opDisconnect = "disconnect" // close matching connections
 	opRecheck    = "recheck"    // re-check matching subscriptions (see Recheck)
+	opApp        = "app"        // an application message for Hooks.Control (see SendControl)
 )
 
 // controlMessage is a node-wide command carried by Broker.PublishControl.
 type controlMessage struct {
-	Op        string `json:"op"`
-	UserID    string `json:"user,omitempty"`
-	SessionID string `json:"session,omitempty"`
-	Scope     string `json:"scope,omitempty"`
-	Code      int    `json:"code,omitempty"`
-	Reason    string `json:"reason,omitempty"`
+	Op        string          `json:"op"`
+	UserID    string          `json:"user,omitempty"`
+	SessionID string          `json:"session,omitempty"`
+	Scope     string          `json:"scope,omitempty"`
+	Code      int             `json:"code,omitempty"`
+	Reason    string          `json:"reason,omitempty"`
+	Data      json.RawMessage `json:"data,omitempty"`
 }
 
 // HandleControl implements BrokerHandler.
@@ -323,9 +325,30 @@ func (h *Hub) HandleControl(data []byte) {
 		h.closeSession(msg.UserID, msg.SessionID, websocket.StatusCode(msg.Code), msg.Reason)
 	case opRecheck:
 		h.rechecks.add(recheckKey{userID: msg.UserID, scope: msg.Scope})
+	case opApp:
+		if f := h.hookSet().Control; f != nil {
+			f(msg.Data)
+		}
 	default:
 		h.log.Warn().Bytes("data", data).Msg("ignoring unknown control message")
 	}
+}
+
+// SendControl delivers data (JSON) to Hooks.Control on every node, this
+// one included, e.g. to route a request to the node that owns something.
+// Control messages are not stored: a node that is down misses them.
+func (h *Hub) SendControl(ctx context.Context, data json.RawMessage) error {
+	msg, err := json.Marshal(controlMessage{Op: opApp, Data: data})
+	if err != nil {
+		return Errorf(CodeInvalid, "control data is not valid JSON")
+	}
+	bctx, cancel := h.brokerCtx(ctx)
+	defer cancel()
+	if err := h.broker.PublishControl(bctx, msg); err != nil {
+		h.m.brokerErrors.WithLabelValues("control").Inc()
+		return fmt.Errorf("hub: send control: %w", wrapUnavailable(err))
+	}
+	return nil
 }
 
 // closeSession closes this node's connections of userID opened with

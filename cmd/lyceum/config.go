@@ -37,6 +37,7 @@ type Config struct {
 	NodeID          string           // this node's name in logs, metrics and presence
 	Demo            bool             // seed the demo site at start
 	UploadLimits    map[string]int64 // upload size limits per kind (image, video, audio, document) in bytes
+	Video           VideoConfig      // live video: ICE and limits (config_video.go)
 
 	publicURLDerived bool // PublicURL was derived from Addr (and follows the real port)
 }
@@ -54,7 +55,7 @@ func settings() []setting {
 	str := func(dst func(*Config) *string) func(*Config, string) error {
 		return func(c *Config, v string) error { *dst(c) = v; return nil }
 	}
-	return []setting{
+	return append([]setting{
 		{"LYCEUM_ADDR", "addr", "localhost:8080", "HTTP listen address (host:port)", func(c *Config, v string) error {
 			if _, _, err := net.SplitHostPort(v); err != nil {
 				return fmt.Errorf("want host:port, e.g. :8080 or 0.0.0.0:8080")
@@ -147,7 +148,7 @@ func settings() []setting {
 			c.UploadLimits = limits
 			return nil
 		}},
-	}
+	}, videoSettings()...)
 }
 
 // loadConfig reads the environment (getenv) and then the flags in args. A bad

@@ -8,6 +8,7 @@ import (
 	"github.com/lyceumhq/lyceum/hub"
 	"github.com/lyceumhq/lyceum/hub/redisbroker"
 	"github.com/lyceumhq/lyceum/rooms"
+	"github.com/lyceumhq/lyceum/signaling"
 )
 
 // startHub builds the broker (Redis when configured, in-process otherwise)
@@ -60,4 +61,22 @@ func (n *node) startRelay(ctx context.Context, h *hub.Hub) *rooms.Relay {
 	}()
 	n.shutdowns = append(n.shutdowns, func(context.Context) { cancel(); <-done })
 	return relay
+}
+
+// startVideo starts the live video layer (its SFU on the configured ICE
+// settings); it closes before the hub at shutdown.
+func (n *node) startVideo(h *hub.Hub, policy *rooms.Policy) (*rooms.Video, error) {
+	v, err := rooms.NewVideo(rooms.VideoParams{Hub: h, Policy: policy, Store: n.db, NodeID: n.cfg.NodeID,
+		Signaling: signaling.Config{ICE: n.cfg.Video.ICE, MaxParticipants: n.cfg.Video.MaxParticipants,
+			MaxPublishers: n.cfg.Video.MaxPublishers},
+		Log: n.log.With().Str("component", "video").Logger()})
+	if err != nil {
+		return nil, fmt.Errorf("live video: %w", err)
+	}
+	n.shutdowns = append(n.shutdowns, func(ctx context.Context) {
+		if err := v.Close(ctx); err != nil {
+			n.log.Warn().Err(err).Msg("live video sessions did not close in time")
+		}
+	})
+	return v, nil
 }

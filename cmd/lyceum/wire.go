@@ -66,8 +66,13 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h.SetHooks(rooms.NewPolicy(rooms.PolicyParams{Chat: courses.Chat, Discussions: courses.Discussion,
-		Access: courses.Access, Users: n.db, Log: n.log.With().Str("component", "rooms").Logger()}).Hooks())
+	policy := rooms.NewPolicy(rooms.PolicyParams{Chat: courses.Chat, Discussions: courses.Discussion,
+		Access: courses.Access, Users: n.db, Log: n.log.With().Str("component", "rooms").Logger()})
+	video, err := n.startVideo(h, policy)
+	if err != nil {
+		return nil, err
+	}
+	h.SetHooks(video.Hooks(policy.Hooks()))
 	live := rooms.NewLive(h, n.log.With().Str("component", "rooms").Logger())
 	svc, err := auth.New(ctx, auth.Params{Store: n.db, Logger: n.log.With().Str("component", "auth").Logger(), Events: live})
 	if err != nil {
@@ -111,7 +116,6 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		Logger:         n.log,
 		PublicURL:      n.cfg.PublicURL,
 		SecureCookies:  strings.HasPrefix(n.cfg.PublicURL, "https://"),
-		DataDir:        n.cfg.DataDir,
 		App:            app.Handler(),
 		WS:             live,
 		Courses:        courses,
@@ -123,6 +127,9 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		ClientIPHeader: ipHeader,
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := importLegacyAvatars(ctx, n.db, courses.Uploads, svc, n.cfg.DataDir, n.log); err != nil {
 		return nil, err
 	}
 	n.every(ctx, uploadSweepInterval, func(ctx context.Context) {

@@ -74,3 +74,24 @@ func (l *Loader) Load(ctx context.Context, u *lms.User, courseID int64, act lms.
 	}
 	return a, nil
 }
+
+// loadInCourse loads the thing id with get (what names it in errors) and
+// checks that actor may do act in its course (courseOf): the first step of
+// every method on something inside a course. A missing thing and an
+// outsider get the same ENOTFOUND, so ids cannot be probed.
+func loadInCourse[T any](ctx context.Context, c *core, actor *lms.User, id int64, act lms.CourseAction, what string,
+	get func(context.Context, int64) (T, error), courseOf func(T) int64) (T, *Access, error) {
+	var zero T
+	if err := requireUser(actor); err != nil {
+		return zero, nil, err
+	}
+	v, err := get(ctx, id)
+	if err != nil {
+		return zero, nil, hideMissing(err, what)
+	}
+	a, err := c.load(ctx, actor, courseOf(v), act)
+	if err != nil {
+		return zero, nil, hideMissing(err, what)
+	}
+	return v, a, nil
+}

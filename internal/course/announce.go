@@ -3,6 +3,7 @@ package course
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
@@ -114,4 +115,33 @@ func (s *core) deliver(ctx context.Context, list []*lms.Announcement) []*lms.Fee
 		out[i] = &pos
 	}
 	return out
+}
+
+// react stores a's caller's reaction on a post or message (or with remove,
+// takes it back) with add or take, and announces it on feed. A removal
+// event carries when it was removed.
+func react[S txStore[S]](ctx context.Context, c *core, st S, a *Access, feed lms.Feed, targetID int64, emoji string,
+	remove bool, add func(S, context.Context, *lms.Reaction) error, take func(S, context.Context, int64, int64, string) error) error {
+	if err := lms.CheckEmoji(emoji); err != nil {
+		return err
+	}
+	if err := a.Writable(); err != nil {
+		return err
+	}
+	x := &lms.Reaction{TargetID: targetID, UserID: a.User.ID, Emoji: emoji}
+	_, err := apply(ctx, c, st, func(tx S) S { return tx }, func(tx S, ch *change) error {
+		var err error
+		if remove {
+			x.CreatedAt = c.now().UTC().Truncate(time.Millisecond)
+			err = take(tx, ctx, targetID, a.User.ID, emoji)
+		} else {
+			err = add(tx, ctx, x)
+		}
+		if err != nil {
+			return err
+		}
+		ch.announce(feed.Kind, feed.ID, Event{Kind: EventReaction, CourseID: a.Course.ID, Reaction: x, Removed: remove})
+		return nil
+	})
+	return err
 }

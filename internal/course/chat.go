@@ -23,10 +23,7 @@ type Chat struct {
 // NewChat returns the Chat service; editWindow is how long authors may
 // edit their messages (zero: DefaultEditWindow).
 func NewChat(b Base, st ChatStore, notes Notifier, uploads *Uploads, editWindow time.Duration) *Chat {
-	if editWindow <= 0 {
-		editWindow = DefaultEditWindow
-	}
-	return &Chat{core: newCore(b), store: st, notes: notes, uploads: uploads, editWindow: editWindow}
+	return &Chat{core: newCore(b), store: st, notes: notes, uploads: uploads, editWindow: orDefault(editWindow, DefaultEditWindow)}
 }
 
 // apply runs fn in one transaction and announces what it records.
@@ -62,16 +59,9 @@ type SeenBy struct {
 // room loads a room and checks the caller may be in it: a member of the
 // course, and of the room's group unless they moderate.
 func (s *Chat) room(ctx context.Context, actor *lms.User, roomID int64, act lms.CourseAction) (*lms.Room, *Access, error) {
-	if err := requireUser(actor); err != nil {
+	r, a, err := loadInCourse(ctx, &s.core, actor, roomID, act, "room", s.store.RoomByID, func(r *lms.Room) int64 { return r.CourseID })
+	if err != nil {
 		return nil, nil, err
-	}
-	r, err := s.store.RoomByID(ctx, roomID)
-	if err != nil {
-		return nil, nil, hideMissing(err, "room")
-	}
-	a, err := s.load(ctx, actor, r.CourseID, act)
-	if err != nil {
-		return nil, nil, hideMissing(err, "room")
 	}
 	if !a.inRoom(r) {
 		return nil, nil, lms.Errorf(lms.ENOTFOUND, "room not found")
@@ -518,27 +508,8 @@ func (s *Chat) ReactToMessage(ctx context.Context, actor *lms.User, messageID in
 	if err != nil {
 		return err
 	}
-	if err := lms.CheckEmoji(emoji); err != nil {
-		return err
-	}
-	if err := a.Writable(); err != nil {
-		return err
-	}
-	x := &lms.Reaction{TargetID: m.ID, UserID: actor.ID, Emoji: emoji}
-	_, err = s.apply(ctx, func(tx *Chat, ch *change) error {
-		var err error
-		if remove {
-			err = tx.store.UnreactMessage(ctx, m.ID, actor.ID, emoji)
-		} else {
-			err = tx.store.ReactMessage(ctx, x)
-		}
-		if err != nil {
-			return err
-		}
-		ch.announce(lms.FeedRoom, r.ID, Event{Kind: EventReaction, CourseID: r.CourseID, Reaction: x, Removed: remove})
-		return nil
-	})
-	return err
+	return react(ctx, &s.core, s.store, a, lms.Feed{Kind: lms.FeedRoom, ID: r.ID}, m.ID, emoji, remove,
+		ChatStore.ReactMessage, ChatStore.UnreactMessage)
 }
 
 // messageVisible reports whether actor may see the message (a reference

@@ -84,18 +84,7 @@ func (s *Content) CreateModule(ctx context.Context, actor *lms.User, courseID in
 
 // module loads a module and the caller's access to its course.
 func (s *Content) module(ctx context.Context, actor *lms.User, moduleID int64, act lms.CourseAction) (*lms.Module, *Access, error) {
-	if err := requireUser(actor); err != nil {
-		return nil, nil, err
-	}
-	m, err := s.store.ModuleByID(ctx, moduleID)
-	if err != nil {
-		return nil, nil, hideMissing(err, "module")
-	}
-	a, err := s.load(ctx, actor, m.CourseID, act)
-	if err != nil {
-		return nil, nil, hideMissing(err, "module")
-	}
-	return m, a, nil
+	return loadInCourse(ctx, &s.core, actor, moduleID, act, "module", s.store.ModuleByID, func(m *lms.Module) int64 { return m.CourseID })
 }
 
 // RenameModule changes a module's title (edit_content).
@@ -161,20 +150,7 @@ func (s *Content) CreateLesson(ctx context.Context, actor *lms.User, moduleID in
 	if err != nil {
 		return nil, err
 	}
-	l := &lms.Lesson{ModuleID: m.ID}
-	if err := applyLessonInput(l, in); err != nil {
-		return nil, err
-	}
-	err = s.store.InTx(ctx, func(tx ContentStore) error {
-		if err := tx.CreateLesson(ctx, l); err != nil {
-			return err
-		}
-		return tx.SetUploadRefs(ctx, l.CourseID, lessonRef(l.ID), uploadRefs(l.BodyMD))
-	})
-	if err != nil {
-		return nil, err
-	}
-	return l, nil
+	return s.saveLesson(ctx, actor, &lms.Lesson{ModuleID: m.ID}, in, ContentStore.CreateLesson)
 }
 
 // UpdateLesson saves a lesson (edit_content).
@@ -183,11 +159,22 @@ func (s *Content) UpdateLesson(ctx context.Context, actor *lms.User, lessonID in
 	if err != nil {
 		return nil, err
 	}
+	return s.saveLesson(ctx, actor, l, in, ContentStore.UpdateLesson)
+}
+
+// saveLesson applies in to l and stores it with save, in one transaction
+// with the references to the uploads its body links (which actor must be
+// allowed to use).
+func (s *Content) saveLesson(ctx context.Context, actor *lms.User, l *lms.Lesson, in LessonInput,
+	save func(ContentStore, context.Context, *lms.Lesson) error) (*lms.Lesson, error) {
 	if err := applyLessonInput(l, in); err != nil {
 		return nil, err
 	}
-	err = s.store.InTx(ctx, func(tx ContentStore) error {
-		if err := tx.UpdateLesson(ctx, l); err != nil {
+	err := s.store.InTx(ctx, func(tx ContentStore) error {
+		if err := save(tx, ctx, l); err != nil {
+			return err
+		}
+		if err := usableUploads(ctx, tx, actor, l.CourseID, "body_md", uploadRefs(l.BodyMD)); err != nil {
 			return err
 		}
 		return tx.SetUploadRefs(ctx, l.CourseID, lessonRef(l.ID), uploadRefs(l.BodyMD))

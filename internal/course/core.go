@@ -121,3 +121,11 @@ func hideMissing(err error, what string) error {
 	}
 	return err
 }
+
+// orDefault returns d, or def when d is not positive.
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}

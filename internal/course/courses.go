@@ -145,6 +145,9 @@ func (s *Courses) CreateCourse(ctx context.Context, actor *lms.User, in CourseIn
 		if err := tx.CreateRoom(ctx, &lms.Room{CourseID: c.ID, Name: lms.MainRoomName, Main: true}); err != nil {
 			return err
 		}
+		if err := usableUploads(ctx, tx, actor, c.ID, "cover_path", uploadRefs(c.CoverPath)); err != nil {
+			return err
+		}
 		if err := tx.SetUploadRefs(ctx, c.ID, courseRef(c.ID), uploadRefs(c.CoverPath)); err != nil {
 			return err
 		}
@@ -249,6 +252,9 @@ func (s *Courses) patch(ctx context.Context, a *Access, p lms.CoursePatch) error
 			return err
 		}
 		if p.CoverPath != nil {
+			if err := usableUploads(ctx, tx.store, a.User, id, "cover_path", uploadRefs(stored.CoverPath)); err != nil {
+				return err
+			}
 			// The cover image is seen by everyone in the course and kept from the sweep.
 			if err := tx.store.SetUploadRefs(ctx, id, courseRef(id), uploadRefs(stored.CoverPath)); err != nil {
 				return err

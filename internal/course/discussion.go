@@ -21,10 +21,7 @@ type Discussion struct {
 // NewDiscussion returns the Discussion service; editWindow is how long
 // authors may edit their posts (zero: DefaultEditWindow).
 func NewDiscussion(b Base, st DiscussionStore, notes Notifier, editWindow time.Duration) *Discussion {
-	if editWindow <= 0 {
-		editWindow = DefaultEditWindow
-	}
-	return &Discussion{core: newCore(b), store: st, notes: notes, editWindow: editWindow}
+	return &Discussion{core: newCore(b), store: st, notes: notes, editWindow: orDefault(editWindow, DefaultEditWindow)}
 }
 
 // apply runs fn in one transaction and announces what it records.
@@ -56,15 +53,7 @@ func (s *Discussion) CreateForum(ctx context.Context, actor *lms.User, f *lms.Fo
 
 // forum loads a forum and the caller's access to its course.
 func (s *Discussion) forum(ctx context.Context, actor *lms.User, forumID int64, act lms.CourseAction) (*lms.Forum, *Access, error) {
-	if err := requireUser(actor); err != nil {
-		return nil, nil, err
-	}
-	f, err := s.store.ForumByID(ctx, forumID)
-	if err != nil {
-		return nil, nil, hideMissing(err, "forum")
-	}
-	a, err := s.load(ctx, actor, f.CourseID, act)
-	return f, a, hideMissing(err, "forum")
+	return loadInCourse(ctx, &s.core, actor, forumID, act, "forum", s.store.ForumByID, func(f *lms.Forum) int64 { return f.CourseID })
 }
 
 // UpdateForum renames a forum (edit_content).
@@ -154,15 +143,7 @@ func (s *Discussion) CreateThread(ctx context.Context, actor *lms.User, forumID 
 
 // thread loads a thread and the caller's access to its course.
 func (s *Discussion) thread(ctx context.Context, actor *lms.User, threadID int64, act lms.CourseAction) (*lms.Thread, *Access, error) {
-	if err := requireUser(actor); err != nil {
-		return nil, nil, err
-	}
-	t, err := s.store.ThreadByID(ctx, threadID)
-	if err != nil {
-		return nil, nil, hideMissing(err, "thread")
-	}
-	a, err := s.load(ctx, actor, t.CourseID, act)
-	return t, a, hideMissing(err, "thread")
+	return loadInCourse(ctx, &s.core, actor, threadID, act, "thread", s.store.ThreadByID, func(t *lms.Thread) int64 { return t.CourseID })
 }
 
 // ListThreads lists a forum's threads with the caller's unread markers.
@@ -403,27 +384,8 @@ func (s *Discussion) ReactToPost(ctx context.Context, actor *lms.User, postID in
 	if err != nil {
 		return err
 	}
-	if err := lms.CheckEmoji(emoji); err != nil {
-		return err
-	}
-	if err := a.Writable(); err != nil {
-		return err
-	}
-	r := &lms.Reaction{TargetID: p.ID, UserID: actor.ID, Emoji: emoji}
-	_, err = s.apply(ctx, func(tx *Discussion, ch *change) error {
-		var err error
-		if remove {
-			err = tx.store.Unreact(ctx, p.ID, actor.ID, emoji)
-		} else {
-			err = tx.store.React(ctx, r)
-		}
-		if err != nil {
-			return err
-		}
-		ch.announce(lms.FeedThread, t.ID, Event{Kind: EventReaction, CourseID: t.CourseID, Reaction: r, Removed: remove})
-		return nil
-	})
-	return err
+	return react(ctx, &s.core, s.store, a, lms.Feed{Kind: lms.FeedThread, ID: t.ID}, p.ID, emoji, remove,
+		DiscussionStore.React, DiscussionStore.Unreact)
 }
 
 // ForumAccess checks that actor may read the forum's threads (view_content)

@@ -25,18 +25,7 @@ func (s *Enrolment) CreateGroup(ctx context.Context, actor *lms.User, g *lms.Gro
 
 // group loads a group and the caller's access to its course.
 func (s *Enrolment) group(ctx context.Context, actor *lms.User, groupID int64, act lms.CourseAction) (*lms.Group, *Access, error) {
-	if err := requireUser(actor); err != nil {
-		return nil, nil, err
-	}
-	g, err := s.store.GroupByID(ctx, groupID)
-	if err != nil {
-		return nil, nil, hideMissing(err, "group")
-	}
-	a, err := s.load(ctx, actor, g.CourseID, act)
-	if err != nil {
-		return nil, nil, hideMissing(err, "group")
-	}
-	return g, a, nil
+	return loadInCourse(ctx, &s.core, actor, groupID, act, "group", s.store.GroupByID, func(g *lms.Group) int64 { return g.CourseID })
 }
 
 // UpdateGroup renames a group and changes its self-select and size limit

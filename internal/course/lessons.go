@@ -9,16 +9,9 @@ import (
 // lesson loads a lesson and the caller's access to its course. Learners do
 // not see drafts (ENOTFOUND).
 func loadLesson(ctx context.Context, c *core, st lessonStore, actor *lms.User, lessonID int64, act lms.CourseAction) (*lms.Lesson, *Access, error) {
-	if err := requireUser(actor); err != nil {
+	l, a, err := loadInCourse(ctx, c, actor, lessonID, act, "lesson", st.LessonByID, func(l *lms.Lesson) int64 { return l.CourseID })
+	if err != nil {
 		return nil, nil, err
-	}
-	l, err := st.LessonByID(ctx, lessonID)
-	if err != nil {
-		return nil, nil, hideMissing(err, "lesson")
-	}
-	a, err := c.load(ctx, actor, l.CourseID, act)
-	if err != nil {
-		return nil, nil, hideMissing(err, "lesson")
 	}
 	if l.Draft && !a.Can(lms.ActViewDrafts) {
 		return nil, nil, lms.Errorf(lms.ENOTFOUND, "lesson not found")

@@ -28,10 +28,7 @@ type VideoDurations interface {
 // NewProgress returns the Progress service; maxHeartbeat bounds the time
 // one heartbeat adds (zero: DefaultMaxHeartbeat).
 func NewProgress(b Base, st ProgressStore, videos VideoDurations, maxHeartbeat time.Duration) *Progress {
-	if maxHeartbeat <= 0 {
-		maxHeartbeat = DefaultMaxHeartbeat
-	}
-	return &Progress{core: newCore(b), store: st, videos: videos, maxHeartbeat: maxHeartbeat}
+	return &Progress{core: newCore(b), store: st, videos: videos, maxHeartbeat: orDefault(maxHeartbeat, DefaultMaxHeartbeat)}
 }
 
 // apply runs fn in one transaction and announces what it records.

@@ -61,6 +61,7 @@ func NewServices(p Params) (*Services, error) {
 		"course":  s.Courses.coverVisible,
 		"lesson":  s.Content.lessonVisible,
 		"message": s.Chat.messageVisible,
+		"avatar":  avatarVisible,
 	}
 	return s, nil
 }

@@ -10,12 +10,10 @@ import (
 // CoursesStore is the storage the Courses service uses (creating, listing, updating and deleting courses, and the catalogue): the backends
 // implement it; a test may hand-write a fake.
 type CoursesStore interface {
+	changeStore
+	usableStore
 	// InTx runs fn with the store bound to one transaction; fn's error rolls back.
 	InTx(ctx context.Context, fn func(CoursesStore) error) error
-	// AppendOutbox inserts a and sets a.ID (and CreatedAt when zero).
-	AppendOutbox(ctx context.Context, a *lms.Announcement) error
-	// CourseByID returns the course (ENOTFOUND if none).
-	CourseByID(ctx context.Context, id int64) (*lms.Course, error)
 	// CourseInstructors returns the active instructors of the given courses
 	// ordered by course id, then user id, with Username and Name.
 	CourseInstructors(ctx context.Context, courseIDs []int64) ([]*lms.Enrollment, error)
@@ -29,9 +27,6 @@ type CoursesStore interface {
 	CreateRoom(ctx context.Context, r *lms.Room) error
 	// DeleteCourse removes the course and everything in it.
 	DeleteCourse(ctx context.Context, id int64) error
-	// EnrollmentOf returns the user's enrolment in the course (ENOTFOUND if
-	// none), with Username and Name.
-	EnrollmentOf(ctx context.Context, courseID, userID int64) (*lms.Enrollment, error)
 	// GetSettings returns the saved settings, or lms.DefaultSettings().
 	GetSettings(ctx context.Context) (lms.Settings, error)
 	// ListCatalog returns the published, listed courses matching f (see
@@ -60,24 +55,17 @@ type CoursesStore interface {
 	// the course as stored (ENOTFOUND if none; ECONFLICT for a join code
 	// taken by another course).
 	PatchCourse(ctx context.Context, id int64, p lms.CoursePatch) (*lms.Course, error)
-	// AppendAudit inserts e and sets e.ID, e.At (when zero) and
-	// e.ActorName (when empty: the actor's username). The name is stored
-	// with the entry so it outlives the user.
-	AppendAudit(ctx context.Context, e *lms.AuditEntry) error
 }
 
 // EnrolmentStore is the storage the Enrolment service uses (memberships, join codes, self-enrolment, groups and rosters): the backends
 // implement it; a test may hand-write a fake.
 type EnrolmentStore interface {
+	changeStore
 	// InTx runs fn with the store bound to one transaction; fn's error rolls back.
 	InTx(ctx context.Context, fn func(EnrolmentStore) error) error
-	// AppendOutbox inserts a and sets a.ID (and CreatedAt when zero).
-	AppendOutbox(ctx context.Context, a *lms.Announcement) error
 	// CountEnrollments returns the number of enrolments per role with the
 	// given status in the course.
 	CountEnrollments(ctx context.Context, courseID int64, status lms.EnrollmentStatus) (map[lms.CourseRole]int, error)
-	// CourseByID returns the course (ENOTFOUND if none).
-	CourseByID(ctx context.Context, id int64) (*lms.Course, error)
 	// CourseByJoinCode finds a course by its join code, case-insensitively
 	// (ENOTFOUND if none), whether or not joining is open.
 	CourseByJoinCode(ctx context.Context, code string) (*lms.Course, error)
@@ -89,9 +77,6 @@ type EnrolmentStore interface {
 	// DeleteGroup removes the group; its members become group-less and
 	// rooms restricted to it are deleted.
 	DeleteGroup(ctx context.Context, id int64) error
-	// EnrollmentOf returns the user's enrolment in the course (ENOTFOUND if
-	// none), with Username and Name.
-	EnrollmentOf(ctx context.Context, courseID, userID int64) (*lms.Enrollment, error)
 	// GroupByID returns the group with its member count (ENOTFOUND if none).
 	GroupByID(ctx context.Context, id int64) (*lms.Group, error)
 	// ListEnrollments returns the matching enrolments ordered by user id,
@@ -112,28 +97,18 @@ type EnrolmentStore interface {
 	UpdateGroup(ctx context.Context, g *lms.Group) error
 	// UserByLogin finds a user by email or username, case-insensitively.
 	UserByLogin(ctx context.Context, login string) (*lms.User, error)
-	// AppendAudit inserts e and sets e.ID, e.At (when zero) and
-	// e.ActorName (when empty: the actor's username). The name is stored
-	// with the entry so it outlives the user.
-	AppendAudit(ctx context.Context, e *lms.AuditEntry) error
 }
 
 // NotificationsStore is the storage the Notifications service uses (in-app notifications): the backends
 // implement it; a test may hand-write a fake.
 type NotificationsStore interface {
+	changeStore
 	// InTx runs fn with the store bound to one transaction; fn's error rolls back.
 	InTx(ctx context.Context, fn func(NotificationsStore) error) error
-	// AppendOutbox inserts a and sets a.ID (and CreatedAt when zero).
-	AppendOutbox(ctx context.Context, a *lms.Announcement) error
 	// CountUnreadNotifications returns how many are unread.
 	CountUnreadNotifications(ctx context.Context, userID int64) (int, error)
-	// CourseByID returns the course (ENOTFOUND if none).
-	CourseByID(ctx context.Context, id int64) (*lms.Course, error)
 	// CreateNotification inserts n and sets n.ID (and CreatedAt when zero).
 	CreateNotification(ctx context.Context, n *lms.Notification) error
-	// EnrollmentOf returns the user's enrolment in the course (ENOTFOUND if
-	// none), with Username and Name.
-	EnrollmentOf(ctx context.Context, courseID, userID int64) (*lms.Enrollment, error)
 	// ListEnrollments returns the matching enrolments ordered by user id,
 	// with Username and Name, and the total.
 	ListEnrollments(ctx context.Context, f lms.EnrollmentFilter) ([]*lms.Enrollment, int, error)
@@ -144,21 +119,16 @@ type NotificationsStore interface {
 	MarkNotificationsRead(ctx context.Context, userID, upToID int64, at time.Time) (int, error)
 	// UserByLogin finds a user by email or username, case-insensitively.
 	UserByLogin(ctx context.Context, login string) (*lms.User, error)
-	// AppendAudit inserts e and sets e.ID, e.At (when zero) and
-	// e.ActorName (when empty: the actor's username). The name is stored
-	// with the entry so it outlives the user.
-	AppendAudit(ctx context.Context, e *lms.AuditEntry) error
 }
 
 // ContentStore is the storage the Content service uses (modules and lessons): the backends
 // implement it; a test may hand-write a fake.
 type ContentStore interface {
+	changeStore
+	lessonStore
+	usableStore
 	// InTx runs fn with the store bound to one transaction; fn's error rolls back.
 	InTx(ctx context.Context, fn func(ContentStore) error) error
-	// AppendOutbox inserts a and sets a.ID (and CreatedAt when zero).
-	AppendOutbox(ctx context.Context, a *lms.Announcement) error
-	// CourseByID returns the course (ENOTFOUND if none).
-	CourseByID(ctx context.Context, id int64) (*lms.Course, error)
 	// CreateLesson inserts l at the end of its module, sets l.ID, CourseID
 	// (from the module; ENOTFOUND if there is none), Position, CreatedAt
 	// and UpdatedAt.
@@ -170,20 +140,8 @@ type ContentStore interface {
 	DeleteLesson(ctx context.Context, id int64) error
 	// DeleteModule removes the module and its lessons (and their progress).
 	DeleteModule(ctx context.Context, id int64) error
-	// EnrollmentOf returns the user's enrolment in the course (ENOTFOUND if
-	// none), with Username and Name.
-	EnrollmentOf(ctx context.Context, courseID, userID int64) (*lms.Enrollment, error)
-	// LessonByID returns the lesson (ENOTFOUND if none).
-	LessonByID(ctx context.Context, id int64) (*lms.Lesson, error)
-	// ListLessons returns a course's lessons in course order (module
-	// position, then lesson position). withBody false leaves BodyMD and
-	// BodyHTML empty.
-	ListLessons(ctx context.Context, courseID int64, withBody bool) ([]*lms.Lesson, error)
 	// ListModules returns a course's modules in order.
 	ListModules(ctx context.Context, courseID int64) ([]*lms.Module, error)
-	// ListProgress returns the progress rows of a course ordered by user id
-	// then lesson id; userID 0 means every learner.
-	ListProgress(ctx context.Context, courseID, userID int64) ([]*lms.LessonProgress, error)
 	// ModuleByID returns the module (ENOTFOUND if none).
 	ModuleByID(ctx context.Context, id int64) (*lms.Module, error)
 	// ReorderCourse applies a drag-and-drop layout atomically: layout must
@@ -206,54 +164,29 @@ type ContentStore interface {
 	UpdateModule(ctx context.Context, m *lms.Module) error
 	// UploadByID returns the upload (ENOTFOUND if none).
 	UploadByID(ctx context.Context, id int64) (*lms.Upload, error)
-	// AppendAudit inserts e and sets e.ID, e.At (when zero) and
-	// e.ActorName (when empty: the actor's username). The name is stored
-	// with the entry so it outlives the user.
-	AppendAudit(ctx context.Context, e *lms.AuditEntry) error
 }
 
 // ProgressStore is the storage the Progress service uses (learner progress): the backends
 // implement it; a test may hand-write a fake.
 type ProgressStore interface {
+	changeStore
+	lessonStore
 	// InTx runs fn with the store bound to one transaction; fn's error rolls back.
 	InTx(ctx context.Context, fn func(ProgressStore) error) error
-	// AppendOutbox inserts a and sets a.ID (and CreatedAt when zero).
-	AppendOutbox(ctx context.Context, a *lms.Announcement) error
-	// CourseByID returns the course (ENOTFOUND if none).
-	CourseByID(ctx context.Context, id int64) (*lms.Course, error)
-	// EnrollmentOf returns the user's enrolment in the course (ENOTFOUND if
-	// none), with Username and Name.
-	EnrollmentOf(ctx context.Context, courseID, userID int64) (*lms.Enrollment, error)
 	// ListEnrollments returns the matching enrolments ordered by user id,
 	// with Username and Name, and the total.
 	ListEnrollments(ctx context.Context, f lms.EnrollmentFilter) ([]*lms.Enrollment, int, error)
-	// ListLessons returns a course's lessons in course order (module
-	// position, then lesson position). withBody false leaves BodyMD and
-	// BodyHTML empty.
-	ListLessons(ctx context.Context, courseID int64, withBody bool) ([]*lms.Lesson, error)
-	// ListProgress returns the progress rows of a course ordered by user id
-	// then lesson id; userID 0 means every learner.
-	ListProgress(ctx context.Context, courseID, userID int64) ([]*lms.LessonProgress, error)
 	// UpdateProgress applies u atomically (creating the row if needed) and
 	// returns the result. ENOTFOUND if the lesson or user does not exist.
 	UpdateProgress(ctx context.Context, u lms.ProgressUpdate) (*lms.LessonProgress, error)
-	// LessonByID returns the lesson (ENOTFOUND if none).
-	LessonByID(ctx context.Context, id int64) (*lms.Lesson, error)
-	// AppendAudit inserts e and sets e.ID, e.At (when zero) and
-	// e.ActorName (when empty: the actor's username). The name is stored
-	// with the entry so it outlives the user.
-	AppendAudit(ctx context.Context, e *lms.AuditEntry) error
 }
 
 // DiscussionStore is the storage the Discussion service uses (forums, threads and posts): the backends
 // implement it; a test may hand-write a fake.
 type DiscussionStore interface {
+	changeStore
 	// InTx runs fn with the store bound to one transaction; fn's error rolls back.
 	InTx(ctx context.Context, fn func(DiscussionStore) error) error
-	// AppendOutbox inserts a and sets a.ID (and CreatedAt when zero).
-	AppendOutbox(ctx context.Context, a *lms.Announcement) error
-	// CourseByID returns the course (ENOTFOUND if none).
-	CourseByID(ctx context.Context, id int64) (*lms.Course, error)
 	// CreateForum inserts f and sets f.ID and CreatedAt.
 	CreateForum(ctx context.Context, f *lms.Forum) error
 	// CreatePost inserts p into its thread, sets p.ID, Depth (parent's + 1)
@@ -271,9 +204,6 @@ type DiscussionStore interface {
 	DeleteThread(ctx context.Context, id int64) error
 	// EditPost saves BodyMD and BodyHTML and sets EditedAt to at.
 	EditPost(ctx context.Context, id int64, bodyMD, bodyHTML string, at time.Time) error
-	// EnrollmentOf returns the user's enrolment in the course (ENOTFOUND if
-	// none), with Username and Name.
-	EnrollmentOf(ctx context.Context, courseID, userID int64) (*lms.Enrollment, error)
 	// ForumByID returns the forum (ENOTFOUND if none).
 	ForumByID(ctx context.Context, id int64) (*lms.Forum, error)
 	// ListForums returns a course's forums ordered by id.
@@ -306,21 +236,14 @@ type DiscussionStore interface {
 	UpdateThread(ctx context.Context, t *lms.Thread) error
 	// UserByLogin finds a user by email or username, case-insensitively.
 	UserByLogin(ctx context.Context, login string) (*lms.User, error)
-	// AppendAudit inserts e and sets e.ID, e.At (when zero) and
-	// e.ActorName (when empty: the actor's username). The name is stored
-	// with the entry so it outlives the user.
-	AppendAudit(ctx context.Context, e *lms.AuditEntry) error
 }
 
 // ChatStore is the storage the Chat service uses (room chat): the backends
 // implement it; a test may hand-write a fake.
 type ChatStore interface {
+	changeStore
 	// InTx runs fn with the store bound to one transaction; fn's error rolls back.
 	InTx(ctx context.Context, fn func(ChatStore) error) error
-	// AppendOutbox inserts a and sets a.ID (and CreatedAt when zero).
-	AppendOutbox(ctx context.Context, a *lms.Announcement) error
-	// CourseByID returns the course (ENOTFOUND if none).
-	CourseByID(ctx context.Context, id int64) (*lms.Course, error)
 	// CreateRoom inserts r and sets r.ID and CreatedAt. A second main room
 	// in a course is ECONFLICT.
 	CreateRoom(ctx context.Context, r *lms.Room) error
@@ -329,9 +252,6 @@ type ChatStore interface {
 	// EditMessage replaces the body and sets EditedAt (ENOTFOUND for a
 	// missing or deleted message).
 	EditMessage(ctx context.Context, id int64, body string, at time.Time) error
-	// EnrollmentOf returns the user's enrolment in the course (ENOTFOUND if
-	// none), with Username and Name.
-	EnrollmentOf(ctx context.Context, courseID, userID int64) (*lms.Enrollment, error)
 	// GroupByID returns the group with its member count (ENOTFOUND if none).
 	GroupByID(ctx context.Context, id int64) (*lms.Group, error)
 	// InsertMessage stores m and sets m.ID and CreatedAt (when zero) and
@@ -377,15 +297,13 @@ type ChatStore interface {
 	UnreadCounts(ctx context.Context, userID int64, roomIDs []int64) ([]lms.RoomUnread, error)
 	// UpdateRoom saves Name and GroupID.
 	UpdateRoom(ctx context.Context, r *lms.Room) error
-	// AppendAudit inserts e and sets e.ID, e.At (when zero) and
-	// e.ActorName (when empty: the actor's username). The name is stored
-	// with the entry so it outlives the user.
-	AppendAudit(ctx context.Context, e *lms.AuditEntry) error
 }
 
 // UploadsStore is the storage the Uploads service uses (stored files): the backends
 // implement it; a test may hand-write a fake.
 type UploadsStore interface {
+	lessonStore
+	usableStore
 	// InTx runs fn with the store bound to one transaction; fn's error rolls back.
 	InTx(ctx context.Context, fn func(UploadsStore) error) error
 	// AppendOutbox inserts a and sets a.ID (and CreatedAt when zero).
@@ -410,13 +328,19 @@ type UploadsStore interface {
 	UploadByID(ctx context.Context, id int64) (*lms.Upload, error)
 	// UploadRefs returns the refs pointing at the upload, sorted.
 	UploadRefs(ctx context.Context, uploadID int64) ([]string, error)
-	// LessonByID returns the lesson (ENOTFOUND if none).
-	LessonByID(ctx context.Context, id int64) (*lms.Lesson, error)
-	// ListLessons returns a course's lessons in course order (module
-	// position, then lesson position). withBody false leaves BodyMD and
-	// BodyHTML empty.
-	ListLessons(ctx context.Context, courseID int64, withBody bool) ([]*lms.Lesson, error)
-	// ListProgress returns the progress rows of a course ordered by user id
-	// then lesson id; userID 0 means every learner.
-	ListProgress(ctx context.Context, courseID, userID int64) ([]*lms.LessonProgress, error)
+	// AddUploadOwner records that userID uploaded the file (again); a
+	// repeat changes nothing.
+	AddUploadOwner(ctx context.Context, uploadID, userID int64) error
+	// SetUploadRefs makes ref (e.g. "lesson:12") reference exactly uploadIDs
+	// within courseID (0: in no course, e.g. "avatar:3"); unknown ids are
+	// ignored. An empty list drops ref.
+	SetUploadRefs(ctx context.Context, courseID int64, ref string, uploadIDs []int64) error
+}
+
+// changeStore is what every service's changes need besides their own
+// tables: what the access loader reads, the outbox and the audit log.
+type changeStore interface {
+	AccessStore
+	AppendOutbox(ctx context.Context, a *lms.Announcement) error
+	AppendAudit(ctx context.Context, e *lms.AuditEntry) error
 }

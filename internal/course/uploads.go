@@ -138,6 +138,21 @@ func (s *Uploads) SaveUpload(ctx context.Context, actor *lms.User, courseID int6
 	if err := lms.CheckText("name", name, lms.MaxTitleChars, false); err != nil {
 		return nil, err
 	}
+	return s.put(ctx, actor, name, r, func(ctype string) (string, int64, error) {
+		kind, ok := allowedTypes[ctype]
+		if !ok {
+			return "", 0, &lms.Error{Code: lms.EUNSUPPORTED, Field: "file",
+				Message: "This type of file is not allowed: use an image, video, audio, PDF, ZIP or text file."}
+		}
+		return kind, s.uploads.Limits[kind], nil
+	})
+}
+
+// put stores the file read from r once per content (the caller checked who
+// may upload) and records actor as one of its owners; accept says, from the
+// sniffed content type, what kind of file it is and how large it may be.
+func (s *Uploads) put(ctx context.Context, actor *lms.User, name string, r io.Reader,
+	accept func(ctype string) (kind string, limit int64, err error)) (*lms.Upload, error) {
 	head := make([]byte, sniffBytes)
 	n, err := io.ReadFull(r, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
@@ -148,12 +163,10 @@ func (s *Uploads) SaveUpload(ctx context.Context, actor *lms.User, courseID int6
 		return nil, lms.FieldError("file", "The file is empty.")
 	}
 	ctype := http.DetectContentType(head)
-	kind, ok := allowedTypes[ctype]
-	if !ok {
-		return nil, &lms.Error{Code: lms.EUNSUPPORTED, Field: "file",
-			Message: "This type of file is not allowed: use an image, video, audio, PDF, ZIP or text file."}
+	kind, limit, err := accept(ctype)
+	if err != nil {
+		return nil, err
 	}
-	limit := s.uploads.Limits[kind]
 	tmpDir := filepath.Join(s.uploads.Dir, "tmp")
 	if err := os.MkdirAll(tmpDir, uploadDirPerm); err != nil {
 		return nil, fmt.Errorf("create upload dir: %w", err)
@@ -177,7 +190,7 @@ func (s *Uploads) SaveUpload(ctx context.Context, actor *lms.User, courseID int6
 	}
 	hash := hex.EncodeToString(h.Sum(nil))
 	if u, err := s.store.UploadByHash(ctx, hash); err == nil {
-		return u, nil
+		return u, s.store.AddUploadOwner(ctx, u.ID, actor.ID) // the same bytes, uploaded before
 	}
 	rel := filepath.Join(hash[:2], hash)
 	final := filepath.Join(s.uploads.Dir, rel)
@@ -190,12 +203,14 @@ func (s *Uploads) SaveUpload(ctx context.Context, actor *lms.User, courseID int6
 	u := &lms.Upload{Hash: hash, Path: rel, Name: name, ContentType: ctype, Size: size, OwnerID: actor.ID,
 		CreatedAt: s.now()}
 	if err := s.store.CreateUpload(ctx, u); err != nil {
-		if lms.IsCode(err, lms.ECONFLICT) { // the same content, uploaded concurrently
-			return s.store.UploadByHash(ctx, hash)
+		if !lms.IsCode(err, lms.ECONFLICT) {
+			return nil, err
 		}
-		return nil, err
+		if u, err = s.store.UploadByHash(ctx, hash); err != nil { // the same content, uploaded concurrently
+			return nil, err
+		}
 	}
-	return u, nil
+	return u, s.store.AddUploadOwner(ctx, u.ID, actor.ID)
 }
 
 // OpenUpload opens an upload for reading (the HTTP layer serves it with
@@ -209,7 +224,11 @@ func (s *Uploads) OpenUpload(ctx context.Context, actor *lms.User, uploadID int6
 	if err != nil {
 		return nil, nil, hideMissing(err, "upload")
 	}
-	if u.OwnerID != actor.ID && !actor.IsAdmin() {
+	owner, err := s.store.UploadUsableBy(ctx, u.ID, actor.ID, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !owner && !actor.IsAdmin() {
 		ok, err := s.canSeeUpload(ctx, actor, u.ID)
 		if err != nil {
 			return nil, nil, err
@@ -267,12 +286,39 @@ func (s *Uploads) canSeeUpload(ctx context.Context, actor *lms.User, uploadID in
 // attachable checks that the caller may attach the upload to a message:
 // their own upload, or any for staff.
 func (s *Uploads) attachable(ctx context.Context, actor *lms.User, a *Access, uploadID int64) error {
-	u, err := s.store.UploadByID(ctx, uploadID)
-	if err != nil || (u.OwnerID != actor.ID && !a.Staff()) {
-		if err != nil && !lms.IsCode(err, lms.ENOTFOUND) {
+	_, err := s.store.UploadByID(ctx, uploadID)
+	if err == nil {
+		err = usableUploads(ctx, s.store, actor, a.Course.ID, "upload_id", []int64{uploadID})
+	}
+	if lms.IsCode(err, lms.ENOTFOUND) || lms.IsCode(err, lms.EINVALID) {
+		return lms.FieldError("upload_id", "Upload the file first.")
+	}
+	return err
+}
+
+// usableStore answers whether someone may use an upload in a course.
+type usableStore interface {
+	UploadUsableBy(ctx context.Context, uploadID, userID, courseID int64) (bool, error)
+}
+
+// usableUploads checks that actor may use every upload in ids in the course
+// (a lesson's links, a cover, an attachment): they uploaded it, or the
+// course uses it already; administrators may use any. Without this, anyone
+// who may edit one course could make another course's file readable by
+// naming its id.
+func usableUploads(ctx context.Context, st usableStore, actor *lms.User, courseID int64, field string, ids []int64) error {
+	if actor.IsAdmin() {
+		return nil
+	}
+	for _, id := range ids {
+		ok, err := st.UploadUsableBy(ctx, id, actor.ID, courseID)
+		if err != nil {
 			return err
 		}
-		return lms.FieldError("upload_id", "Upload the file first.")
+		if !ok {
+			return lms.FieldError(field, "The file %s was not uploaded by you or used in this course: upload it here first.",
+				UploadURL(id))
+		}
 	}
 	return nil
 }

@@ -88,9 +88,11 @@ func (p *Post) Deleted() bool { return !p.DeletedAt.IsZero() }
 
 // Reaction is one person's emoji on a post or message.
 type Reaction struct {
-	TargetID  int64     `json:"target_id"` // post or message id
-	UserID    int64     `json:"user_id"`
-	Emoji     string    `json:"emoji"`
+	TargetID int64  `json:"target_id"` // post or message id
+	UserID   int64  `json:"user_id"`
+	Emoji    string `json:"emoji"`
+	// CreatedAt is when the reaction was added; in a removal event, when
+	// it was removed.
 	CreatedAt time.Time `json:"created_at"`
 }
 

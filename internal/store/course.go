@@ -120,8 +120,16 @@ type Uploads interface {
 	// UploadByHash returns the upload with the content hash (ENOTFOUND if none).
 	UploadByHash(ctx context.Context, hash string) (*lms.Upload, error)
 	// SetUploadRefs makes ref (e.g. "lesson:12") reference exactly uploadIDs
-	// within courseID; unknown ids are ignored. An empty list drops ref.
+	// within courseID (0: in no course, e.g. "avatar:3"); unknown ids are
+	// ignored. An empty list drops ref.
 	SetUploadRefs(ctx context.Context, courseID int64, ref string, uploadIDs []int64) error
+	// AddUploadOwner records that userID uploaded the file (again); a
+	// repeat changes nothing.
+	AddUploadOwner(ctx context.Context, uploadID, userID int64) error
+	// UploadUsableBy reports whether userID uploaded the file or a ref
+	// within courseID (when not 0) uses it already; a link to no upload
+	// (none has the id) gives nothing away and is usable.
+	UploadUsableBy(ctx context.Context, uploadID, userID, courseID int64) (bool, error)
 	// UploadRefs returns the refs pointing at the upload, sorted.
 	UploadRefs(ctx context.Context, uploadID int64) ([]string, error)
 	// UnreferencedUploads returns up to limit uploads created before

@@ -47,8 +47,6 @@ type Params struct {
 	// SecureCookies marks the session cookie Secure even on plain HTTP
 	// requests (set it when TLS ends at a proxy).
 	SecureCookies bool
-	// DataDir holds uploads (avatars under DataDir/avatars).
-	DataDir string
 	// App serves the browser app for every non-API path (nil: 404).
 	App http.Handler
 	// WS serves GET /api/v1/ws for signed-in users (nil: not mounted).
@@ -80,7 +78,6 @@ type API struct {
 	log       zerolog.Logger
 	publicURL string
 	secure    bool
-	dataDir   string
 	app       http.Handler
 	ws        http.Handler
 	metrics   *Metrics
@@ -102,15 +99,11 @@ func New(p Params) (*API, error) {
 	if p.Auth == nil {
 		return nil, errors.New("api: Params.Auth is required")
 	}
-	if p.DataDir == "" {
-		return nil, errors.New("api: Params.DataDir is required")
-	}
 	a := &API{
 		auth:      p.Auth,
 		log:       p.Logger,
 		publicURL: strings.TrimRight(p.PublicURL, "/"),
 		secure:    p.SecureCookies,
-		dataDir:   p.DataDir,
 		app:       p.App,
 		ws:        p.WS,
 		metrics:   p.Metrics,

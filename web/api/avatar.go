@@ -1,118 +1,71 @@
 package api
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"os"
-	"path"
-	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
 
-// Avatar rules.
-const (
-	maxAvatarBytes = 2 << 20 // 2 MiB
-	avatarDir      = "avatars"
-	avatarDirPerm  = 0o750
-	avatarFilePerm = 0o640
-	// avatarMaxAge: avatar URLs carry the content hash, so a response for a
-	// matching ?v= may be cached for a year.
-	avatarMaxAge = 365 * 24 * time.Hour
-)
+// avatarMaxAge: avatar URLs carry the picture's upload id (content-
+// addressed), so a response for a matching ?v= may be cached for a year.
+const avatarMaxAge = 365 * 24 * time.Hour
 
-// avatarTypes maps the sniffed content types we accept to file extensions.
-var avatarTypes = map[string]string{
-	"image/png":  "png",
-	"image/jpeg": "jpg",
-	"image/gif":  "gif",
-	"image/webp": "webp",
-}
+// Profile pictures are uploads (the course Uploads service stores, serves
+// and sweeps them); the account keeps the upload's URL.
 
-var avatarContentTypes = map[string]string{
-	".png": "image/png", ".jpg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp",
+// errNoUploads answers the avatar routes on a site without the course
+// services.
+func errNoUploads() error {
+	return lms.Errorf(lms.EUNAVAILABLE, "Uploads are not configured on this site.")
 }
 
 func (a *API) putAvatar(w http.ResponseWriter, r *http.Request) error {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAvatarBytes))
+	if a.courses == nil {
+		return errNoUploads()
+	}
+	body := http.MaxBytesReader(w, r.Body, course.MaxAvatarBytes+1)
+	up, err := a.courses.Uploads.SaveAvatar(r.Context(), caller(r), body)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return lms.Errorf(lms.ETOOLARGE, "The image must be at most %d bytes.", maxAvatarBytes)
+			return lms.Errorf(lms.ETOOLARGE, "The image must be at most %d bytes.", course.MaxAvatarBytes)
 		}
-		return lms.Errorf(lms.EINVALID, "The image could not be read.")
-	}
-	if len(body) == 0 {
-		return lms.Errorf(lms.EINVALID, "The request body is empty; send the image bytes.")
-	}
-	ext, ok := avatarTypes[http.DetectContentType(body)]
-	if !ok {
-		return lms.Errorf(lms.EUNSUPPORTED, "The avatar must be a PNG, JPEG, GIF or WebP image.")
-	}
-	sum := sha256.Sum256(body)
-	rel := path.Join(avatarDir, hex.EncodeToString(sum[:])+"."+ext)
-	if err := a.writeFileAtomic(rel, body); err != nil {
+		if e, ok := err.(*lms.Error); ok && e.Code == lms.EINVALID && e.Field == "file" {
+			return lms.Errorf(lms.EINVALID, "The request body is empty; send the image bytes.")
+		}
 		return err
 	}
-	u, err := a.auth.SetAvatar(r.Context(), caller(r), rel)
+	u, err := a.auth.SetAvatar(r.Context(), caller(r), course.UploadURL(up.ID))
 	if err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, toUser(u))
 }
 
-// writeFileAtomic writes data to DataDir/rel via a temporary file and rename,
-// so readers never see a partial image. Files are content-addressed, so an
-// existing file is left as is.
-func (a *API) writeFileAtomic(rel string, data []byte) error {
-	dst := filepath.Join(a.dataDir, filepath.FromSlash(rel))
-	if _, err := os.Stat(dst); err == nil {
-		return nil
-	}
-	dir := filepath.Dir(dst)
-	if err := os.MkdirAll(dir, avatarDirPerm); err != nil {
-		return fmt.Errorf("api: avatar dir: %w", err)
-	}
-	f, err := os.CreateTemp(dir, ".upload-*")
-	if err != nil {
-		return fmt.Errorf("api: avatar temp file: %w", err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after a successful rename
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("api: write avatar: %w", err)
-	}
-	if err := f.Chmod(avatarFilePerm); err != nil {
-		f.Close()
-		return fmt.Errorf("api: chmod avatar: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("api: close avatar: %w", err)
-	}
-	if err := os.Rename(tmp, dst); err != nil {
-		return fmt.Errorf("api: rename avatar: %w", err)
-	}
-	return nil
-}
-
 func (a *API) deleteAvatar(w http.ResponseWriter, r *http.Request) error {
-	// The content-addressed file may be shared with another user, so it stays.
+	if a.courses == nil {
+		return errNoUploads()
+	}
 	u, err := a.auth.SetAvatar(r.Context(), caller(r), "")
 	if err != nil {
+		return err
+	}
+	if err := a.courses.Uploads.DropAvatar(r.Context(), caller(r)); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, toUser(u))
 }
 
 func (a *API) getAvatar(w http.ResponseWriter, r *http.Request) error {
+	if a.courses == nil {
+		return errNoUploads()
+	}
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
@@ -121,28 +74,34 @@ func (a *API) getAvatar(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	notFound := lms.Errorf(lms.ENOTFOUND, "This user has no avatar.")
-	rel := u.AvatarPath
-	ctype, ok := avatarContentTypes[path.Ext(rel)]
-	if rel == "" || !ok || path.Dir(rel) != avatarDir || strings.Contains(path.Base(rel), "..") {
-		return notFound
+	uploadID, ok := avatarUpload(u.AvatarPath)
+	if !ok {
+		return lms.Errorf(lms.ENOTFOUND, "This user has no avatar.")
 	}
-	data, err := os.ReadFile(filepath.Join(a.dataDir, filepath.FromSlash(rel)))
-	if errors.Is(err, os.ErrNotExist) {
-		return notFound
-	}
+	up, f, err := a.courses.Uploads.OpenUpload(r.Context(), caller(r), uploadID)
 	if err != nil {
-		return fmt.Errorf("api: read avatar: %w", err)
+		return err
 	}
-	hash := strings.TrimSuffix(path.Base(rel), path.Ext(rel))
+	defer func() { _ = f.Close() }()
 	h := w.Header()
-	h.Set("Content-Type", ctype)
-	h.Set("ETag", `"`+hash+`"`)
-	if v := r.URL.Query().Get("v"); v != "" && strings.HasPrefix(hash, v) {
+	h.Set("Content-Type", up.ContentType)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("ETag", `"`+up.Hash+`"`)
+	if r.URL.Query().Get("v") == strconv.FormatInt(uploadID, 10) {
 		h.Set("Cache-Control", fmt.Sprintf("private, max-age=%d, immutable", int(avatarMaxAge.Seconds())))
 	} else {
 		h.Set("Cache-Control", "private, no-cache")
 	}
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(data))
+	http.ServeContent(w, r, "", time.Time{}, f)
 	return nil
+}
+
+// avatarUpload returns the upload id of an account's avatar path.
+func avatarUpload(p string) (int64, bool) {
+	rest, ok := strings.CutPrefix(p, course.UploadURLPrefix)
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(rest, 10, 64)
+	return id, err == nil && id > 0
 }

@@ -11,8 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/lyceumhq/lyceum/internal/store"
 )
 
 func pngBytes(t testing.TB) []byte {
@@ -38,8 +36,8 @@ func (e *tenv) putRaw(t testing.TB, c client, path string, body []byte, ctype st
 }
 
 func TestAvatar(t *testing.T) {
-	var dataDir string
-	e := newEnv(t, func(p *Params, _ store.Store) { dataDir = p.DataDir })
+	ce := newCourseEnv(t)
+	e := ce.tenv
 	admin := e.setup(t)
 	img := pngBytes(t)
 
@@ -59,14 +57,14 @@ func TestAvatar(t *testing.T) {
 		})
 	}
 	var me User
-	t.Run("a PNG is stored content-addressed", func(t *testing.T) {
+	t.Run("a PNG is stored content-addressed, as an upload", func(t *testing.T) {
 		e.putRaw(t, admin, "/api/v1/me/avatar", img, "application/octet-stream").want(t, 200).json(t, &me)
 		if !strings.HasPrefix(me.AvatarURL, "/api/v1/users/") {
 			t.Fatalf("avatar_url = %q", me.AvatarURL)
 		}
-		files, _ := filepath.Glob(filepath.Join(dataDir, "avatars", "*.png"))
+		files, _ := filepath.Glob(filepath.Join(ce.uploadDir, "*", "*"))
 		if len(files) != 1 {
-			t.Fatalf("avatar files = %v", files)
+			t.Fatalf("upload files = %v", files)
 		}
 		if got, _ := os.ReadFile(files[0]); !bytes.Equal(got, img) {
 			t.Fatal("stored bytes differ")

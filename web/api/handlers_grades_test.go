@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/lyceumhq/lyceum/internal/assign"
 	"github.com/lyceumhq/lyceum/internal/grades"
 	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/store"
 	"github.com/lyceumhq/lyceum/internal/store/storetest"
 )
 
@@ -40,13 +40,10 @@ func newGradeEnv(t testing.TB) *genv {
 	for kind, fn := range g.assign.Readers() {
 		g.courses.Uploads.RegisterReader(kind, fn)
 	}
-	// The API over the same auth service, now with both services.
-	a, err := New(Params{Auth: g.svc, Logger: zerolog.Nop(), PublicURL: testPublicURL, DataDir: filepath.Dir(g.uploadDir),
-		Courses: g.courses, Assign: g.assign, Grades: g.book, MaxUploadBytes: 4 * testUploadLimit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g.api = a
+	// The API again, now with both services.
+	g.tenv = newEnvWith(t, st, func(p *Params, _ store.Store) {
+		p.Courses, p.Assign, p.Grades, p.MaxUploadBytes = g.courses, g.assign, g.book, 4*testUploadLimit
+	})
 	return g
 }
 

@@ -55,7 +55,7 @@ func newEnvWith(t testing.TB, st store.Store, opts ...envOption) *tenv {
 	if err != nil {
 		t.Fatalf("auth.New: %v", err)
 	}
-	p := Params{Auth: svc, Logger: zerolog.Nop(), PublicURL: testPublicURL, DataDir: t.TempDir()}
+	p := Params{Auth: svc, Logger: zerolog.Nop(), PublicURL: testPublicURL}
 	for _, o := range opts {
 		o(&p, st)
 	}

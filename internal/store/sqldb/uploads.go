@@ -67,13 +67,34 @@ func (s *DB) SetUploadRefs(ctx context.Context, courseID int64, ref string, uplo
 		}
 		for _, id := range uploadIDs {
 			_, err := tx.q.ExecContext(ctx, `INSERT INTO upload_refs (upload_id, ref, course_id)
-				SELECT id, $2, $3 FROM uploads WHERE id = $1 ON CONFLICT (ref, upload_id) DO NOTHING`, id, ref, courseID)
+				SELECT id, $2, $3 FROM uploads WHERE id = $1 ON CONFLICT (ref, upload_id) DO NOTHING`, id, ref, nullID(courseID))
 			if err != nil {
 				return tx.wrapFK(err, "set upload refs", "course")
 			}
 		}
 		return nil
 	})
+}
+
+// AddUploadOwner records that userID uploaded the file.
+func (s *DB) AddUploadOwner(ctx context.Context, uploadID, userID int64) error {
+	_, err := s.q.ExecContext(ctx, `INSERT INTO upload_owners (upload_id, user_id) VALUES ($1, $2)
+		ON CONFLICT (upload_id, user_id) DO NOTHING`, uploadID, userID)
+	return s.wrapFK(err, "add upload owner", "upload")
+}
+
+// UploadUsableBy reports whether userID uploaded the file or courseID uses
+// it already.
+func (s *DB) UploadUsableBy(ctx context.Context, uploadID, userID, courseID int64) (bool, error) {
+	var ok bool
+	err := s.q.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM uploads WHERE id = $1)
+		OR EXISTS (SELECT 1 FROM upload_owners WHERE upload_id = $1 AND user_id = $2)
+		OR EXISTS (SELECT 1 FROM upload_refs WHERE upload_id = $1 AND course_id = $3 AND $3 <> 0)`,
+		uploadID, userID, courseID).Scan(&ok)
+	if err != nil {
+		return false, s.wrap(err, "check upload owner")
+	}
+	return ok, nil
 }
 
 // UploadRefs returns the refs pointing at the upload, sorted.

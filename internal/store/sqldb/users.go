@@ -121,7 +121,13 @@ func (s *DB) UpdateUser(ctx context.Context, u *lms.User) error {
 // DeleteUser removes the user; sessions and API tokens go with it (ON
 // DELETE CASCADE). Audit entries keep actor_id and the stored actor name.
 func (s *DB) DeleteUser(ctx context.Context, id int64) error {
-	return s.execOne(ctx, "user", `DELETE FROM users WHERE id = $1`, id)
+	return s.tx(ctx, func(tx *DB) error {
+		// The avatar belongs to no course, so no cascade drops its ref.
+		if _, err := tx.q.ExecContext(ctx, `DELETE FROM upload_refs WHERE ref = $1`, fmt.Sprintf("avatar:%d", id)); err != nil {
+			return tx.wrap(err, "delete user")
+		}
+		return tx.execOne(ctx, "user", `DELETE FROM users WHERE id = $1`, id)
+	})
 }
 
 // ListUsers returns the users matching f ordered by id, and the total number

@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"enrollments", enrollmentTests},
 		{"content", contentTests},
 		{"uploads", uploadTests},
+		{"upload_owners", uploadOwnerTests},
 		{"progress", progressTests},
 		{"discussions", discussionTests},
 		{"rooms", roomTests},
@@ -44,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"assignments", assignmentTests},
 		{"gradebook", gradebookTests},
 		{"jobs", jobTests},
+		{"video", videoTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
