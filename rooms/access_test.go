@@ -73,15 +73,29 @@ func TestLostAccessEndsLiveSubscriptions(t *testing.T) {
 			t.Fatalf("subscribing again: %+v, want not_found", reply)
 		}
 	})
-	t.Run("a demoted TA loses the progress feed and keeps the room", func(t *testing.T) {
+	t.Run("a demoted TA loses the progress and gradebook feeds and keeps the room", func(t *testing.T) {
 		s := newLiveSite(t)
 		ta := s.dial(t, "ta")
 		ta.Subscribe(ProgressTopic(s.course.ID), nil)
+		ta.Subscribe(GradebookTopic(s.course.ID), nil)
 		ta.Subscribe(RoomTopic(s.main.ID), nil)
 		start := time.Now()
 		_, err := s.courses.Enrolment.SetRole(ctx, ins(s), s.course.ID, s.users["ta"].ID, lms.CourseLearner)
 		check(t, err)
-		lostWithin(t, ta, ProgressTopic(s.course.ID), lms.EFORBIDDEN, start)
+		lost := map[string]bool{}
+		for len(lost) < 2 { // both feeds end, in either order
+			f := ta.Next()
+			if f.Type != hub.FrameUnsubscribed {
+				continue
+			}
+			if f.Code != lms.EFORBIDDEN || f.Topic != ProgressTopic(s.course.ID) && f.Topic != GradebookTopic(s.course.ID) {
+				t.Fatalf("unsubscribed from %s with %q, want the progress and gradebook feeds with forbidden", f.Topic, f.Code)
+			}
+			lost[f.Topic] = true
+		}
+		if d := time.Since(start); d > accessDeadline {
+			t.Errorf("unsubscribed after %v, want within %v", d, accessDeadline)
+		}
 		s.say(t, s.main.ID, "still here")
 		ta.Pushes(RoomTopic(s.main.ID), 1)
 	})

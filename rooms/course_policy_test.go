@@ -34,6 +34,8 @@ func TestCoursePolicySubscribe(t *testing.T) {
 			"other": lms.ENOTFOUND, "ta": "", "instructor": "", "admin": ""}, false},
 		{"course progress", ProgressTopic(s.course.ID), want{"outsider": lms.ENOTFOUND,
 			"learner": lms.EFORBIDDEN, "other": lms.EFORBIDDEN, "ta": "", "instructor": "", "admin": ""}, false},
+		{"gradebook", GradebookTopic(s.course.ID), want{"outsider": lms.ENOTFOUND,
+			"learner": lms.EFORBIDDEN, "other": lms.EFORBIDDEN, "ta": "", "instructor": "", "admin": ""}, false},
 		{"thread", ThreadTopic(s.thread.Thread.ID), all, false},
 		{"forum", ForumTopic(s.thread.Thread.ForumID), all, false},
 	}
@@ -61,6 +63,7 @@ func TestCoursePolicyRefusesUnknownTopics(t *testing.T) {
 		"room:0" + strings.TrimPrefix(RoomTopic(s.main.ID), "room:"), // a second name for the room
 		"room:+1", "room:", "room:x", "room:999999", "typing:999999", "thread:999999", "forum:999999", "forum:01",
 		"course:1", "course:1:grades", "course:x:progress", "lesson:1",
+		"gradebook:", "gradebook:01", "gradebook:999999",
 	} {
 		t.Run(topic+" is not found", func(t *testing.T) {
 			_, err := hooks.CanSubscribe(t.Context(), s.as("admin"), topic)
@@ -126,6 +129,7 @@ func TestCoursePolicyPublish(t *testing.T) {
 		{"a message on the typing topic", "learner", typing, msg, lms.EINVALID},
 		{"on a thread", "learner", ThreadTopic(s.thread.Thread.ID), msg, lms.EFORBIDDEN},
 		{"on course progress", "instructor", ProgressTopic(s.course.ID), `{"kind":"progress"}`, lms.EFORBIDDEN},
+		{"on the gradebook", "instructor", GradebookTopic(s.course.ID), `{"kind":"grade"}`, lms.EFORBIDDEN},
 		{"on a personal topic", "learner", UserTopic(s.users["learner"].ID), `{}`, lms.EFORBIDDEN},
 	}
 	for _, tc := range cases {

@@ -192,17 +192,20 @@ func (p *Policy) feedAccess(ctx context.Context, u *lms.User, f lms.Feed) (cours
 			return 0, false, err
 		}
 		return fo.CourseID, false, nil
+	case lms.FeedGradebook:
+		return f.ID, false, p.canViewGrades(ctx, u, f.ID, "Only the course staff follow its gradebook.")
 	default: // course progress
-		return f.ID, false, p.canFollowProgress(ctx, u, f.ID)
+		return f.ID, false, p.canViewGrades(ctx, u, f.ID, "Only the course staff follow its progress.")
 	}
 }
 
-// canFollowProgress lets those who may see every learner's progress
-// (view_grades) follow the course's live progress feed.
-func (p *Policy) canFollowProgress(ctx context.Context, u *lms.User, courseID int64) error {
+// canViewGrades lets those who may see every learner's progress and
+// grades (view_grades) follow the course's progress and gradebook feeds;
+// others get EFORBIDDEN with refusal.
+func (p *Policy) canViewGrades(ctx context.Context, u *lms.User, courseID int64, refusal string) error {
 	_, err := p.access.Load(ctx, u, courseID, lms.ActViewGrades)
 	if lms.IsCode(err, lms.EFORBIDDEN) {
-		return lms.Errorf(lms.EFORBIDDEN, "Only the course staff follow its progress.")
+		return lms.Errorf(lms.EFORBIDDEN, "%s", refusal)
 	}
 	return err
 }

@@ -20,6 +20,7 @@ const (
 	threadTopicPrefix  = "thread:"
 	forumTopicPrefix   = "forum:"
 	courseTopicPrefix  = "course:"
+	gradebookPrefix    = "gradebook:"
 	progressSuffix     = ":progress"
 )
 
@@ -38,6 +39,8 @@ func FeedTopic(f lms.Feed) (topic string, ok bool) {
 		return courseTopicPrefix + id + progressSuffix, true
 	case lms.FeedUser:
 		return userTopicPrefix + id, true
+	case lms.FeedGradebook:
+		return gradebookPrefix + id, true
 	}
 	return "", false
 }
@@ -51,7 +54,7 @@ func TopicFeed(topic string) (f lms.Feed, ok bool) {
 		kind   lms.FeedKind
 	}{
 		{roomTopicPrefix, lms.FeedRoom}, {threadTopicPrefix, lms.FeedThread}, {forumTopicPrefix, lms.FeedForum},
-		{courseTopicPrefix, lms.FeedProgress}, {userTopicPrefix, lms.FeedUser},
+		{courseTopicPrefix, lms.FeedProgress}, {userTopicPrefix, lms.FeedUser}, {gradebookPrefix, lms.FeedGradebook},
 	}
 	for _, p := range prefixes {
 		rest, found := strings.CutPrefix(topic, p.prefix)
@@ -99,6 +102,10 @@ func ForumTopic(forumID int64) string { return topic(lms.FeedForum, forumID) }
 
 // ProgressTopic is a course's live progress topic (staff).
 func ProgressTopic(courseID int64) string { return topic(lms.FeedProgress, courseID) }
+
+// GradebookTopic is a course's gradebook topic: a frame for every changed
+// grade, for staff with the gradebook open (view_grades).
+func GradebookTopic(courseID int64) string { return topic(lms.FeedGradebook, courseID) }
 
 // TypingTopic is the topic of a room's typing indicators (ephemeral: they
 // are not stored, so not a feed).

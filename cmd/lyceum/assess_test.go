@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"testing"
+
+	"github.com/lyceumhq/lyceum/internal/lms"
 )
 
 // TestNodeSubmitsAnAttemptAtItsDeadline: the assessment service is wired to
@@ -53,6 +55,6 @@ func TestNodeSubmitsAnAttemptAtItsDeadline(t *testing.T) {
 	}
 	eventually(t, "the learner is told the grade is available", func() bool {
 		lin.call("GET", "/me/notifications", nil, &notes)
-		return len(notes.Items) > 0 && notes.Items[0].Kind == "grade.available"
+		return len(notes.Items) > 0 && notes.Items[0].Kind == lms.NotifyGrade
 	})
 }

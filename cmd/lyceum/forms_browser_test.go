@@ -61,6 +61,12 @@ var formWalks = map[string]string{
 	"question-form":   "TestBrowserQuizJourney",
 	"quiz-form":       "TestBrowserQuizJourney",
 	"start-quiz-form": "TestBrowserQuizJourney",
+
+	"assignment-form":     "TestBrowserAssignmentsAndGradebook",
+	"submission-form":     "TestBrowserAssignmentsAndGradebook",
+	"grade-form":          "TestBrowserAssignmentsAndGradebook",
+	"grade-override-form": "TestBrowserAssignmentsAndGradebook",
+	"grade-import-form":   "TestBrowserAssignmentsAndGradebook",
 }
 
 // appForms reads the app's sources and returns every form's data-testid

@@ -51,6 +51,8 @@ func (r *protocolRun) topic(c *wireClient, doc string) string {
 		return rooms.ProgressTopic(r.w.courseID)
 	case lms.FeedUser:
 		return rooms.UserTopic(c.userID)
+	case lms.FeedGradebook:
+		return rooms.GradebookTopic(r.w.courseID)
 	}
 	r.t.Fatalf("no topic of kind %s in the test", f.Kind)
 	return ""
@@ -274,6 +276,18 @@ func TestProtocolDocExamples(t *testing.T) {
 	r.record("progress", staff.push(progress, "progress"))
 	lin.call("POST", fmt.Sprintf("/lessons/%d/complete", lesson.ID), map[string]bool{"done": true}, nil)
 	r.record("progress-completed", staff.push(progress, "progress"))
+
+	// The gradebook: a grade typed in and released.
+	r.accepted(staff, "subscribe-gradebook", nil)
+	var item struct{ ID int64 }
+	ada.call("POST", fmt.Sprintf("/courses/%d/gradebook/items", w.courseID), map[string]any{"title": "Oral exam", "max_points": 10}, &item)
+	ada.call("PATCH", fmt.Sprintf("/grade-items/%d/grades/%d", item.ID, learner.userID), map[string]any{"points": 8, "released": true}, nil)
+	r.record("gradebook-change", staff.push(rooms.GradebookTopic(w.courseID), "grade_changed"))
+	r.record("user-notification-grade", learner.take("the grade notification", func(f frame) bool {
+		d, _ := f["data"].(map[string]any)
+		n, _ := d["notification"].(map[string]any)
+		return f["type"] == hub.FramePush && f["topic"] == rooms.UserTopic(learner.userID) && n != nil && n["kind"] == "grade"
+	}))
 
 	// The personal topic: account changes.
 	personal := rooms.UserTopic(learner.userID)

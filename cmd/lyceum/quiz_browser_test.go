@@ -145,8 +145,8 @@ func TestBrowserQuizJourney(t *testing.T) {
 	// The grade reached the gradebook and the learner was told on their
 	// personal topic.
 	do(t, lin, "the learner is told the grade is available", chromedp.Navigate(n.url+"/notifications"),
-		chromedp.WaitVisible(chromedp.CSS(`[data-kind="grade.available"]`)))
-	if got := textOf(t, lin, `[data-kind="grade.available"]`); !strings.Contains(got, "Your grade for “Unit 1 check” is available") {
+		chromedp.WaitVisible(chromedp.CSS(`[data-kind="grade"]`)))
+	if got := textOf(t, lin, `[data-kind="grade"]`); !strings.Contains(got, "Your grade for “Unit 1 check” is available") {
 		t.Errorf("the notification says %q", got)
 	}
 	do(t, inst, "the instructor opens the statistics", chromedp.Click(chromedp.CSS(`[data-testid=quiz-stats-link]`), chromedp.NodeVisible),

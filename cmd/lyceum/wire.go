@@ -63,6 +63,10 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	gr, err := n.newGrading(courses, h) // registers its upload readers: before serving anyone
+	if err != nil {
+		return nil, err
+	}
 	policy := rooms.NewPolicy(rooms.PolicyParams{Chat: courses.Chat, Discussions: courses.Discussion,
 		Access: courses.Access, Users: n.db, Log: n.log.With().Str("component", "rooms").Logger()})
 	video, err := n.startVideo(h, policy)
@@ -100,13 +104,10 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Assessments report grades to the gradebook; both run jobs on the
-	// node's runner (registered before it starts, below).
-	book, err := n.newGrades(courses)
-	if err != nil {
-		return nil, err
-	}
-	quizzes, err := n.newAssess(courses, book, jobRunner)
+	// Assessments report grades to the one gradebook (which announces
+	// them); their jobs run on the node's runner (registered before it
+	// starts, below).
+	quizzes, err := n.newAssess(courses, gr.book, jobRunner)
 	if err != nil {
 		return nil, err
 	}
@@ -128,6 +129,8 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		Courses:        courses,
 		UserImport:     imports,
 		Assess:         quizzes,
+		Assign:         gr.assign,
+		Grades:         gr.book,
 		MaxUploadBytes: maxUploadRequest(n.cfg.UploadLimits),
 		Metrics:        metrics,
 		ClientIPHeader: ipHeader,

@@ -70,7 +70,7 @@ func (s *Service) Create(ctx context.Context, actor *lms.User, courseID int64, i
 		if err := st.CreateAssignment(ctx, a); err != nil {
 			return err
 		}
-		return s.files.SetUploadRefs(ctx, courseID, ref("assignment", a.ID), a.Attachments)
+		return s.refsIn(st).SetUploadRefs(ctx, courseID, ref("assignment", a.ID), a.Attachments)
 	})
 	if err != nil {
 		return nil, err
@@ -99,17 +99,34 @@ func (s *Service) Update(ctx context.Context, actor *lms.User, id int64, in Inpu
 	return a, nil
 }
 
-// Delete removes an assignment with its submissions (ActEditContent). Its
-// grades stay in the gradebook until the item is removed there.
+// Delete removes an assignment with its submissions (ActEditContent), and
+// the references to its attachments and to its submissions' and feedback
+// files. Its grades stay in the gradebook until the item is removed there.
 func (s *Service) Delete(ctx context.Context, actor *lms.User, id int64) error {
 	a, _, err := s.assignment(ctx, actor, id, lms.ActEditContent)
 	if err != nil {
 		return err
 	}
-	if err := s.store.DeleteAssignment(ctx, id); err != nil {
+	subs, err := s.store.ListSubmissions(ctx, id)
+	if err != nil {
 		return err
 	}
-	return s.files.SetUploadRefs(ctx, a.CourseID, ref("assignment", a.ID), nil)
+	// The files of its submissions and feedback are no longer referenced
+	// (the sweep removes them after its grace period).
+	return s.store.InTx(ctx, func(st Store) error {
+		if err := st.DeleteAssignment(ctx, id); err != nil {
+			return err
+		}
+		refs := s.refsIn(st)
+		for _, sub := range subs {
+			for _, kind := range []string{RefSubmission, RefFeedback} {
+				if err := refs.SetUploadRefs(ctx, a.CourseID, ref(kind, sub.ID), nil); err != nil {
+					return err
+				}
+			}
+		}
+		return refs.SetUploadRefs(ctx, a.CourseID, ref(RefAssignment, a.ID), nil)
+	})
 }
 
 // Get returns an assignment (members; drafts only to those who see drafts).

@@ -176,7 +176,7 @@ func (s *Service) Grade(ctx context.Context, actor *lms.User, submissionID int64
 		if sub.FeedbackFile != 0 {
 			feedback = []int64{sub.FeedbackFile}
 		}
-		if err := s.files.SetUploadRefs(ctx, a.CourseID, ref("feedback", sub.ID), feedback); err != nil {
+		if err := s.refsIn(st).SetUploadRefs(ctx, a.CourseID, ref("feedback", sub.ID), feedback); err != nil {
 			return err
 		}
 		detail, err := json.Marshal(map[string]any{"assignment": a.ID, "submission": sub.ID, "user": sub.UserID,

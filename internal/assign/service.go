@@ -84,6 +84,25 @@ type DirFiles struct {
 	Dir string
 }
 
+// refSetter records which uploads a thing references.
+type refSetter interface {
+	SetUploadRefs(ctx context.Context, courseID int64, ref string, uploadIDs []int64) error
+}
+
+// refsIn is where a change made in the transaction st records upload
+// references: with DirFiles the uploads live in the service's own store,
+// so they are written by st and commit with the change (writing them
+// through another connection while st holds the database would wait for
+// st forever on SQLite); other Files record them themselves.
+func (s *Service) refsIn(st Store) refSetter {
+	if _, same := s.files.(DirFiles); same {
+		if rs, ok := st.(refSetter); ok {
+			return rs
+		}
+	}
+	return s.files
+}
+
 // Open opens the upload's file under Dir.
 func (d DirFiles) Open(_ context.Context, u *lms.Upload) (io.ReadCloser, error) {
 	f, err := os.Open(filepath.Join(d.Dir, u.Path))

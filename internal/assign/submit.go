@@ -78,7 +78,7 @@ func (s *Service) Submit(ctx context.Context, actor *lms.User, id int64, w Work)
 		if _, err := st.SaveSubmission(ctx, sub, actor.ID, now); err != nil {
 			return err
 		}
-		return s.files.SetUploadRefs(ctx, a.CourseID, ref("submission", sub.ID), sub.Files)
+		return s.refsIn(st).SetUploadRefs(ctx, a.CourseID, ref("submission", sub.ID), sub.Files)
 	})
 	if err != nil {
 		return nil, err

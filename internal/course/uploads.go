@@ -27,14 +27,33 @@ type Uploads struct {
 	uploads   UploadParams
 	durations *sync.Map // upload id -> time.Duration of its MP4 (0: none), see LessonVideoDuration
 	// readers check, per kind of reference ("course", "lesson",
-	// "message"), that the caller may see the thing that references an
-	// upload; set once by NewServices before use.
+	// "message", and those registered with RegisterReader), that the
+	// caller may see the thing that references an upload; set by
+	// NewServices and RegisterReader before the uploads are served.
 	readers map[string]RefReader
 }
 
 // RefReader reports (a nil error) whether actor may see the thing id that
 // references uploadID: a course's cover, a lesson, a message.
 type RefReader func(ctx context.Context, actor *lms.User, id, uploadID int64) error
+
+// RegisterReader makes fn decide who may read uploads referenced as
+// "<kind>:<id>" by a service outside this package (e.g. assignments).
+// Register every reader after building the services and before serving
+// anyone: the readers are not guarded for concurrent change. Registering
+// a kind twice, or a nil fn, is a programming error and panics.
+func (s *Uploads) RegisterReader(kind string, fn RefReader) {
+	if fn == nil || kind == "" {
+		panic("course: RegisterReader needs a kind and a reader")
+	}
+	if _, dup := s.readers[kind]; dup {
+		panic("course: a reader for " + kind + " uploads is registered already")
+	}
+	if s.readers == nil {
+		s.readers = map[string]RefReader{}
+	}
+	s.readers[kind] = fn
+}
 
 // NewUploads returns the Uploads service; zero fields of p take the
 // defaults.

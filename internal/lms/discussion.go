@@ -110,6 +110,7 @@ const (
 	NotifyReply       = "reply"        // someone replied to the user's post
 	NotifyEnrolled    = "enrolled"     // the user was enrolled in a course
 	NotifyJoinRequest = "join_request" // someone asks to join a course the user teaches
+	NotifyGrade       = "grade"        // the user's grade on a graded item is available (or changed)
 )
 
 // Notification is an in-app notice for one user.

@@ -14,6 +14,9 @@ const (
 	FeedForum    FeedKind = "forum"    // a forum's new threads and posts, for its thread list (ID: the forum)
 	FeedProgress FeedKind = "progress" // a course's live learner progress, for its staff (ID: the course)
 	FeedUser     FeedKind = "user"     // a user's personal notifications (ID: the user)
+	// FeedGradebook is a course's changed grades, for staff who see every
+	// grade (ID: the course).
+	FeedGradebook FeedKind = "gradebook"
 	// FeedAccess is not followed by anyone: an announcement on it says
 	// that access to the course (ID) changed for one user (AccessChange),
 	// so the live layer re-checks the affected subscriptions on every node.

@@ -17,8 +17,10 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/lyceumhq/lyceum/internal/assess"
+	"github.com/lyceumhq/lyceum/internal/assign"
 	"github.com/lyceumhq/lyceum/internal/auth"
 	"github.com/lyceumhq/lyceum/internal/course"
+	"github.com/lyceumhq/lyceum/internal/grades"
 	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/userimport"
 )
@@ -64,6 +66,10 @@ type Params struct {
 	// Assess serves the question bank, quiz and attempt routes (nil: not
 	// mounted; they also need Courses).
 	Assess *assess.Service
+	// Assign and Grades serve the assignment and gradebook routes (both
+	// needed; nil: not mounted).
+	Assign *assign.Service
+	Grades *grades.Service
 	// ClientIPHeader, when set (e.g. "X-Forwarded-For" or "X-Real-IP"), is
 	// trusted for the client address: set it only behind a proxy that
 	// overwrites it. For X-Forwarded-For the last entry is used.
@@ -83,6 +89,8 @@ type API struct {
 	courses   *course.Services
 	imports   *userimport.Service
 	assess    *assess.Service
+	assign    *assign.Service
+	grades    *grades.Service
 	maxUpload int64
 
 	routes  []route
@@ -108,6 +116,8 @@ func New(p Params) (*API, error) {
 		courses:   p.Courses,
 		imports:   p.UserImport,
 		assess:    p.Assess,
+		assign:    p.Assign,
+		grades:    p.Grades,
 		maxUpload: p.MaxUploadBytes,
 		mux:       http.NewServeMux(),
 	}

@@ -48,6 +48,13 @@ const routes = [
   { path: "/courses/:id/quizzes/:qid/edit", access: "user", load: () => import("./pages/quiz-edit.js") },
   { path: "/courses/:id/quizzes/:qid/stats", access: "user", load: () => import("./pages/quiz-stats.js") },
   { path: "/courses/:id/attempts/:aid", access: "user", load: () => import("./pages/quiz-attempt.js") },
+  // Assignments and grades ("new" before ":aid").
+  { path: "/courses/:id/assignments", access: "user", load: () => import("./pages/assignments.js") },
+  { path: "/courses/:id/assignments/new", access: "user", load: () => import("./pages/assignment-edit.js") },
+  { path: "/courses/:id/assignments/:aid", access: "user", load: () => import("./pages/assignment-view.js") },
+  { path: "/courses/:id/assignments/:aid/edit", access: "user", load: () => import("./pages/assignment-edit.js") },
+  { path: "/courses/:id/assignments/:aid/submissions", access: "user", load: () => import("./pages/assignment-grading.js") },
+  { path: "/courses/:id/grades", access: "user", load: () => import("./pages/gradebook.js") },
   { path: "/join", access: "user", load: () => import("./pages/join.js") },
   { path: "/join/:code", access: "user", load: () => import("./pages/join.js") },
 ];

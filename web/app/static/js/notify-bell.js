@@ -62,9 +62,11 @@ export function describeNotification(n) {
     case "join_request":
       return { text: `${p.name || p.username || "Someone"} asks to join ${p.course_title || "your course"}`,
         href: course ? `/courses/${course}/people` : "", p };
-    case "grade.available":
+    case "grade": {
+      const page = { assignment: "assignments", quiz: "quizzes" }[p.source];
       return { text: `Your grade for ${quoted(p.title)} is available`,
-        href: course && p.source === "quiz" && p.source_id ? `/courses/${course}/quizzes/${p.source_id}` : "", p };
+        href: course ? (page && p.source_id ? `/courses/${course}/${page}/${p.source_id}` : `/courses/${course}/grades`) : "", p };
+    }
     default:
       return { text: "You have a new notification", href: "", p };
   }

@@ -99,6 +99,8 @@ export function tabsFor(course) {
     ["lessons", "Lessons", coursePath(id)],
     ["discussion", "Discussion", coursePath(id, "discussion")],
     ["rooms", "Rooms", coursePath(id, "rooms")],
+    ["assignments", "Assignments", coursePath(id, "assignments")],
+    ["grades", can(course, "view_grades") ? "Gradebook" : "My grades", coursePath(id, "grades")],
   ];
   if (isStaff(course)) tabs.push(["people", "People", coursePath(id, "people")]);
   if (isStaff(course)) tabs.push(["questions", "Questions", coursePath(id, "questions")]);

@@ -13,7 +13,7 @@ import { listNotifications, getThread, userTopic } from "./forum-api.js";
 import { Glyph } from "./forum-parts.js";
 
 const pageSize = 30;
-const kindIcons = { mention: "chat", reply: "reply", enrolled: "check", join_request: "users", join_declined: "x", "grade.available": "check" };
+const kindIcons = { mention: "chat", reply: "reply", enrolled: "check", join_request: "users", join_declined: "x", grade: "check" };
 
 function Item({ n }) {
   const d = describeNotification(n);

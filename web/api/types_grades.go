@@ -1,0 +1,55 @@
+package api
+
+import (
+	"github.com/lyceumhq/lyceum/internal/assign"
+	"github.com/lyceumhq/lyceum/internal/lms"
+)
+
+// AssignmentList is a course's assignments.
+type AssignmentList struct {
+	Items []*lms.Assignment `json:"items"`
+}
+
+// SubmissionTable is a page of the graders' table of an assignment.
+type SubmissionTable struct {
+	Items      []assign.Row `json:"items"`
+	Total      int          `json:"total"` // rows matching the filters
+	NextCursor string       `json:"next_cursor"`
+}
+
+// VersionList is every version of a submission, oldest first.
+type VersionList struct {
+	Items []*lms.SubmissionVersion `json:"items"`
+}
+
+// ReleaseRequest names the submissions whose grades to release; none
+// releases every graded one.
+type ReleaseRequest struct {
+	SubmissionIDs []int64 `json:"submission_ids"`
+}
+
+// SubmissionList is a list of submissions.
+type SubmissionList struct {
+	Items []*lms.Submission `json:"items"`
+}
+
+// ResyncResult says how many grades were sent to the gradebook again.
+type ResyncResult struct {
+	Sent int `json:"sent"`
+}
+
+// CategoryRequest is a grade category's fields (PATCH: only those sent
+// change).
+type CategoryRequest struct {
+	Name       string  `json:"name"`
+	Weight     float64 `json:"weight"`
+	DropLowest int     `json:"drop_lowest"`
+}
+
+// SettingsRequest is a course's gradebook settings (PATCH: only those sent
+// change).
+type SettingsRequest struct {
+	Mode                lms.GradebookMode `json:"mode"`
+	Scale               []lms.LetterGrade `json:"scale"`
+	UncategorisedWeight float64           `json:"uncategorised_weight"`
+}

@@ -1,0 +1,68 @@
+// The assignment and gradebook API calls (docs/api.md, sections
+// "Assignments" and "Gradebook"), and small helpers the pages share.
+import { api, get, post, put, patch, del, query, BASE } from "../api.js";
+
+const c = (id, rest = "") => `/courses/${id}${rest}`;
+const a = (aid, rest = "") => `/assignments/${aid}${rest}`;
+
+// Assignments.
+export const listAssignments = (id, signal) => get(c(id, "/assignments"), { signal });
+export const createAssignment = (id, body) => post(c(id, "/assignments"), body);
+export const getAssignment = (aid, signal) => get(a(aid), { signal });
+export const updateAssignment = (aid, body) => patch(a(aid), body);
+export const deleteAssignment = (aid) => del(a(aid));
+export const mySubmission = (aid, signal) => get(a(aid, "/mine"), { signal });
+export const submitWork = (aid, body) => post(a(aid, "/submission"), body);
+export const listSubmissions = (aid, params, signal) => get(a(aid, `/submissions${query(params)}`), { signal });
+export const gradeSubmission = (sid, body) => put(`/submissions/${sid}/grade`, body);
+export const releaseGrades = (aid, ids = []) => post(a(aid, "/release"), { submission_ids: ids });
+export const zipURL = (aid) => `${BASE}${a(aid, "/submissions.zip")}`;
+
+// Gradebook.
+export const getGradebook = (id, signal) => get(c(id, "/gradebook"), { signal });
+export const myGrades = (id, signal) => get(c(id, "/my-grades"), { signal });
+export const editGrade = (itemID, userID, body) => patch(`/grade-items/${itemID}/grades/${userID}`, body);
+export const gradebookCSVURL = (id) => `${BASE}${c(id, "/gradebook.csv")}`;
+/** importGrades sends a CSV file; dryRun asks for a preview only. */
+export const importGrades = (id, file, { dryRun, validOnly, release }) => api("POST",
+  c(id, `/gradebook/import${query({ dry_run: dryRun ? 1 : "", valid_only: validOnly ? 1 : "", release: release ? 1 : "" })}`),
+  { body: file, contentType: "text/csv" });
+export const gradebookTopic = (id) => `gradebook:${id}`;
+
+export const uploadURL = (uid) => `${BASE}/uploads/${uid}`;
+
+/**
+ * uploadWithProgress stores a file for the course (POST /courses/{id}/uploads)
+ * and reports progress (0..100) as it goes; resolves to the Upload.
+ */
+export function uploadWithProgress(courseID, file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", `${BASE}${c(courseID, `/uploads${query({ name: file.name })}`)}`);
+    xhr.setRequestHeader("Content-Type", file.type || "application/octet-stream");
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(Math.round((e.loaded * 100) / e.total)); };
+    xhr.onload = () => {
+      let body = {};
+      try { body = JSON.parse(xhr.responseText); } catch { body = {}; }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body);
+      else reject(Object.assign(new Error(body.detail || body.title || "Upload failed"), { status: xhr.status, problem: body }));
+    };
+    xhr.onerror = () => reject(new Error("The upload failed: check your connection."));
+    xhr.send(file);
+  });
+}
+
+/** points formats a number of points ("7.5"). */
+export const points = (n) => (Math.round((n || 0) * 100) / 100).toString();
+
+/** lateText says how late a duration in nanoseconds is ("2 h 5 min late"). */
+export function lateText(ns) {
+  const mins = Math.ceil((ns || 0) / 6e10);
+  if (mins <= 0) return "";
+  const d = Math.floor(mins / 1440), h = Math.floor((mins % 1440) / 60), m = mins % 60;
+  return `${[d && `${d} d`, h && `${h} h`, !d && m && `${m} min`].filter(Boolean).join(" ")} late`;
+}
+
+/** gradeOf is a submission's grade after the late penalty. */
+export const gradeOf = (s) => Math.max(0, (s.score || 0) - (s.penalty || 0));
