@@ -1,10 +1,13 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/lyceumhq/lyceum/internal/store/storetest"
 )
 
 // The API's conventions (docs/api.md, "Conventions"), checked against the
@@ -68,11 +71,35 @@ func hasQuery(rt route, name string) bool {
 	return false
 }
 
+// pendingRoutes are the assessment routes (issue 9) built before the
+// conventions held and not converted yet; each still breaks them (the test
+// fails once one does not, so the list only shrinks).
+var pendingRoutes = map[string]string{
+	"GET /api/v1/courses/{id}/question-categories":                  "unpaged list",
+	"PATCH /api/v1/questions/{id}":                                  "whole-object edit",
+	"GET /api/v1/courses/{id}/quizzes":                              "unpaged list",
+	"PATCH /api/v1/quizzes/{id}":                                    "whole-object edit",
+	"GET /api/v1/quizzes/{id}/overrides":                            "unpaged list",
+	"GET /api/v1/quizzes/{id}/attempts":                             "unpaged list",
+	"PUT /api/v1/attempts/{id}/slots/{slot}/answer":                 "PUT",
+	"PUT /api/v1/attempts/{id}/slots/{slot}/flag":                   "PUT",
+	"PATCH /api/v1/attempts/{id}/slots/{slot}":                      "required fields",
+	"GET /api/v1/courses/{id}/assignments":                          "unpaged list",
+	"PATCH /api/v1/assignments/{id}":                                "whole-object edit",
+	"GET /api/v1/submissions/{id}/versions":                         "unpaged list",
+	"PUT /api/v1/submissions/{id}/grade":                            "PUT",
+	"GET /api/v1/courses/{id}/gradebook":                            "unpaged list",
+	"PATCH /api/v1/courses/{id}/gradebook/settings":                 "whole-object edit",
+	"PATCH /api/v1/courses/{id}/gradebook/categories/{category_id}": "whole-object edit",
+	"PATCH /api/v1/grade-items/{id}":                                "whole-object edit",
+	"GET /api/v1/courses/{id}/my-grades":                            "unpaged list",
+}
+
 // TestRouteConventions walks the route table: updates are PATCH with a
 // partial body, removals DELETE, lists that can grow take cursor and limit
 // and answer next_cursor, and deprecated routes name their replacement.
 func TestRouteConventions(t *testing.T) {
-	e := newCourseEnv(t)
+	e := newCourseEnvWith(t, storetest.SQLite(t), withGrades(t))
 	byKey := map[string]route{}
 	for _, rt := range e.api.routes {
 		byKey[rt.Method+" "+rt.Path] = rt
@@ -80,48 +107,62 @@ func TestRouteConventions(t *testing.T) {
 	for _, rt := range e.api.routes {
 		key := rt.Method + " " + rt.Path
 		t.Run(key, func(t *testing.T) {
-			if rt.Deprecated != "" {
-				if _, ok := byKey[rt.Deprecated]; !ok {
-					t.Errorf("deprecated in favour of %q, which is not a route", rt.Deprecated)
+			var found []string
+			bad := func(format string, args ...any) { found = append(found, fmt.Sprintf(format, args...)) }
+			func() {
+				if rt.Deprecated != "" {
+					if _, ok := byKey[rt.Deprecated]; !ok {
+						bad("deprecated in favour of %q, which is not a route", rt.Deprecated)
+					}
+					return
 				}
-				return
-			}
-			if rt.Method == http.MethodPut && putRoutes[key] == "" {
-				t.Errorf("PUT: updates are PATCH with a partial body (or add the route to putRoutes with the reason)")
-			}
-			for _, w := range removalWords {
-				if strings.HasPrefix(rt.Summary, w) && rt.Method != http.MethodDelete {
-					t.Errorf("%q removes something: use DELETE", rt.Summary)
+				if rt.Method == http.MethodPut && putRoutes[key] == "" {
+					bad("PUT: updates are PATCH with a partial body (or add the route to putRoutes with the reason)")
 				}
-			}
-			if rt.Req != nil {
-				fields := fieldsOf(reflect.TypeOf(rt.Req))
-				if _, ok := fields["remove"]; ok {
-					t.Errorf("a remove flag in the body: removals are DELETE")
+				for _, w := range removalWords {
+					if strings.HasPrefix(rt.Summary, w) && rt.Method != http.MethodDelete {
+						bad("%q removes something: use DELETE", rt.Summary)
+					}
 				}
-				if rt.Method == http.MethodPatch && len(fields) > 1 {
-					for name, optional := range fields {
-						if !optional {
-							t.Errorf("PATCH body field %q is required: a partial body leaves out what it keeps", name)
+				if rt.Req != nil {
+					fields := fieldsOf(reflect.TypeOf(rt.Req))
+					if _, ok := fields["remove"]; ok {
+						bad("a remove flag in the body: removals are DELETE")
+					}
+					if rt.Method == http.MethodPatch && len(fields) > 1 {
+						for name, optional := range fields {
+							if !optional {
+								bad("PATCH body field %q is required: a partial body leaves out what it keeps", name)
+							}
 						}
 					}
 				}
-			}
-			if rt.Method != http.MethodGet || rt.Resp == nil {
+				if rt.Method != http.MethodGet || rt.Resp == nil {
+					return
+				}
+				resp := fieldsOf(reflect.TypeOf(rt.Resp))
+				if _, list := resp["items"]; !list {
+					return
+				}
+				if _, unpaged := unpagedLists[key]; unpaged {
+					return
+				}
+				if _, ok := resp["next_cursor"]; !ok {
+					bad("a list without next_cursor")
+				}
+				if !hasQuery(rt, "cursor") || !hasQuery(rt, "limit") {
+					bad("a list without the cursor and limit parameters")
+				}
+			}()
+			if reason, ok := pendingRoutes[key]; ok {
+				if len(found) == 0 {
+					t.Errorf("follows the conventions now: remove it from pendingRoutes")
+				}
+				t.Logf("pending (%s): %v", reason, found)
 				return
 			}
-			resp := fieldsOf(reflect.TypeOf(rt.Resp))
-			if _, list := resp["items"]; !list {
-				return
-			}
-			if _, unpaged := unpagedLists[key]; unpaged {
-				return
-			}
-			if _, ok := resp["next_cursor"]; !ok {
-				t.Errorf("a list without next_cursor")
-			}
-			if !hasQuery(rt, "cursor") || !hasQuery(rt, "limit") {
-				t.Errorf("a list without the cursor and limit parameters")
+			for _, f := range found {
+				t.Error(f)
 			}
 		})
 	}

@@ -21,7 +21,7 @@ var docRow = regexp.MustCompile("(?m)^\\| (GET|POST|PUT|PATCH|DELETE) \\| (/api/
 // "Deprecated routes" section only, and the document names no route the
 // server lacks, so the document cannot drift from the code.
 func TestAPIDocMatchesTheRouteTable(t *testing.T) {
-	e := newCourseEnvWith(t, storetest.SQLite(t), withUserImport(t),
+	e := newCourseEnvWith(t, storetest.SQLite(t), withUserImport(t), withGrades(t),
 		func(p *Params, _ store.Store) { p.WS = http.NotFoundHandler() })
 	b, err := os.ReadFile("../../docs/api.md")
 	if err != nil {

@@ -207,3 +207,20 @@ func TestGradeImportPreviewsThenApplies(t *testing.T) {
 		t.Fatalf("export %s %s", r.Header.Get("Content-Type"), r.Body)
 	}
 }
+
+// withGrades mounts the assignment and gradebook routes on a course
+// environment (after its course services are set).
+func withGrades(t testing.TB) envOption {
+	return func(p *Params, st store.Store) {
+		book, err := grades.New(grades.Params{Store: grades.FromStore(st), Access: p.Courses.Access, Logger: zerolog.Nop()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		work, err := assign.New(assign.Params{Store: assign.FromStore(st), Access: p.Courses.Access,
+			Files: assign.DirFiles{Uploads: st, Dir: t.TempDir()}, Gradebook: book, Logger: zerolog.Nop()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Assign, p.Grades = work, book
+	}
+}
