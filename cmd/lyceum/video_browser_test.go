@@ -136,4 +136,10 @@ func TestBrowserLiveClassroom(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(join)))
 	waitMedia(t, ada, "the instructor no longer lists the learner",
 		"!("+someTextJS(`[data-testid=live-participant]`, "Lin Learner")+")")
+
+	do(t, ada, "the instructor opens the course report", chromedp.Navigate(fmt.Sprintf("%s/courses/%d/progress", n.url, w.courseID)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=attendance-session]`)))
+	do(t, ada, "and the session's attendance", chromedp.Click(chromedp.CSS(`[data-testid=attendance-session] summary`), chromedp.NodeVisible))
+	waitJS(t, ada, "the learner's stay is listed", someTextJS(`[data-testid=attendance-row]`, "Lin Learner"))
+	screenshot(t, ada, "attendance")
 }
