@@ -47,6 +47,10 @@ func (r *sfuResult) summary(w io.Writer) {
 	fmt.Fprintf(w, "sfu: 1 publisher -> %d subscribers for %.0f s (all receiving after %.1f s)\n", r.Subscribers, r.Seconds, r.JoinSeconds)
 	fmt.Fprintf(w, "  packets %d on %d tracks, lost %d (%.3f %%), latency mean %.2f ms max %.2f ms, PLIs %d\n",
 		r.Packets, r.Tracks, r.Lost, r.LossPercent, r.MeanLatencyMS, r.MaxLatencyMS, r.PLIs)
+	if r.CPU.ServerCPUSeconds == 0 {
+		fmt.Fprintf(w, "  tool CPU %.1f %% (server CPU: pass -server-pid)\n", 100*r.CPU.ToolCPUUtil)
+		return
+	}
 	fmt.Fprintf(w, "  server CPU %.2f s (%.1f %% of a core), %.2f %% of a core per subscriber; tool CPU %.1f %%\n",
 		r.CPU.ServerCPUSeconds, 100*r.CPU.ServerCPUUtil, r.CPUPerSubPct, 100*r.CPU.ToolCPUUtil)
 }
