@@ -74,6 +74,9 @@ func waitMedia(t *testing.T, ctx context.Context, step, expr string) {
 
 const callStateJS = `window.__liveCall.state.get()`
 
+// smallPhone is the narrowest phone the live page is made for.
+var smallPhone = viewport{"small-phone", 360, 740, true}
+
 func TestBrowserLiveClassroom(t *testing.T) {
 	n := startTestNode(t, map[string]string{"LYCEUM_ICE_LOOPBACK": "true"})
 	w := newChatWorld(t, n)
@@ -89,7 +92,7 @@ func TestBrowserLiveClassroom(t *testing.T) {
 		`(() => { const s = `+callStateJS+`; return !!s.local.camera && !!s.local.microphone &&
 			s.tracks.filter((t) => t.participant === s.me.id && t.state === "live").length === 2; })()`)
 
-	lin := newMediaBrowser(t, phone)
+	lin := newMediaBrowser(t, smallPhone)
 	openAs(t, lin, n, "lin", chatLearnerPW, page, join)
 	do(t, lin, "the learner joins", chromedp.Click(chromedp.CSS(join), chromedp.NodeVisible))
 	clicked := time.Now()
