@@ -53,8 +53,9 @@ func freeAddr(t *testing.T) string {
 
 // startLyceum creates an administrator and a token with the operator
 // commands, then serves a fresh SQLite node; it returns the base URL and
-// the token. The node is stopped when the test ends.
-func startLyceum(t *testing.T, bin string) (string, string) {
+// the token. The node is stopped when the test ends; env adds KEY=VALUE
+// settings to the node's environment.
+func startLyceum(t *testing.T, bin string, env ...string) (string, string) {
 	t.Helper()
 	data := t.TempDir()
 	cli := func(stdin string, args ...string) string {
@@ -78,7 +79,7 @@ func startLyceum(t *testing.T, bin string) (string, string) {
 	addr := freeAddr(t)
 	var logs bytes.Buffer
 	cmd := exec.Command(bin, "serve", "-addr", addr, "-admin-addr", "off", "-data", data)
-	cmd.Env = append(os.Environ(), "LYCEUM_LOG_LEVEL=warn")
+	cmd.Env = append(append(os.Environ(), "LYCEUM_LOG_LEVEL=warn"), env...)
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -54,6 +54,12 @@ var (
 // API's request types when the test ends (contract_test.go).
 func newBrowser(t *testing.T, vp viewport) context.Context {
 	t.Helper()
+	return newBrowserWith(t, vp)
+}
+
+// newBrowserWith is newBrowser with more Chromium options (e.g. fake media devices).
+func newBrowserWith(t *testing.T, vp viewport, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath(t)),
 		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
@@ -64,6 +70,7 @@ func newBrowser(t *testing.T, vp viewport) context.Context {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(int(vp.width), int(vp.height)),
 	}
+	opts = append(opts, extra...)
 	ctx, cancel := context.WithTimeout(context.Background(), browserTimeout)
 	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
 	bctx, bcancel := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))

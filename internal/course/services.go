@@ -40,6 +40,7 @@ type Services struct {
 	Discussion    *Discussion
 	Chat          *Chat
 	Uploads       *Uploads
+	Attendance    *Attendance
 }
 
 // NewServices builds every course service over one store.
@@ -57,6 +58,7 @@ func NewServices(p Params) (*Services, error) {
 	s.Content = NewContent(b, store.Scope[ContentStore](p.Store), s.Uploads, s.Progress)
 	s.Discussion = NewDiscussion(b, store.Scope[DiscussionStore](p.Store), s.Notifications, p.EditWindow)
 	s.Chat = NewChat(b, store.Scope[ChatStore](p.Store), s.Notifications, s.Uploads, p.EditWindow)
+	s.Attendance = NewAttendance(b, store.Scope[AttendanceStore](p.Store))
 	s.Uploads.readers = map[string]RefReader{
 		"course":  s.Courses.coverVisible,
 		"lesson":  s.Content.lessonVisible,
@@ -76,4 +78,5 @@ var (
 	_ DiscussionStore    = store.Scoped[DiscussionStore]{}
 	_ ChatStore          = store.Scoped[ChatStore]{}
 	_ UploadsStore       = store.Scoped[UploadsStore]{}
+	_ AttendanceStore    = store.Scoped[AttendanceStore]{}
 )

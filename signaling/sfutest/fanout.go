@@ -16,6 +16,7 @@ type FanoutParams struct {
 	Subscribers int            // how many subscribers join
 	Publish     PublishOptions // what the publisher sends (video and audio when zero)
 	Duration    time.Duration  // how long to measure once every subscriber receives
+	Measuring   func()         // if set, called when the measurement starts (e.g. to sample CPU)
 }
 
 // FanoutResult is what the subscribers received during the measurement.
@@ -78,6 +79,9 @@ func Fanout(ctx context.Context, r *Router, api *webrtc.API, p FanoutParams) (Fa
 	}
 	res.Joined = time.Since(start)
 	before := Summarize(clients)
+	if p.Measuring != nil {
+		p.Measuring()
+	}
 	select {
 	case <-ctx.Done():
 		return res, ctx.Err()

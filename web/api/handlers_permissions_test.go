@@ -148,6 +148,8 @@ func permRows(w *world) []permRow {
 		{"GET /api/v1/courses/{id}/progress", p(A + "/progress"), anyMember},
 		{"GET /api/v1/courses/{id}/progress/report", p(A + "/progress/report"), staffOK},
 		{"GET /api/v1/courses/{id}/progress/report.csv", p(A + "/progress/report.csv"), staffOK},
+		{"GET /api/v1/courses/{id}/attendance", p(A + "/attendance"), staffOK},
+		{"GET /api/v1/courses/{id}/attendance.csv", p(A + "/attendance.csv"), staffOK},
 
 		// Discussion.
 		{"GET /api/v1/courses/{id}/forums", p(A + "/forums"), anyMember},

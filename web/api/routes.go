@@ -289,6 +289,10 @@ func (a *API) courseRoutes() []route {
 			Resp: course.ProgressReport{}, Status: 200, Handler: a.getProgressReport},
 		{Method: "GET", Path: c + "/progress/report.csv", Summary: "Every learner's progress as CSV", Auth: authUser,
 			RespType: "text/csv", Status: 200, Handler: a.getProgressCSV},
+		{Method: "GET", Path: c + "/attendance", Summary: "Who attended the course's live sessions (from, to: RFC 3339, optional)", Auth: authUser,
+			Resp: course.AttendanceReport{}, Status: 200, Handler: a.getAttendance},
+		{Method: "GET", Path: c + "/attendance.csv", Summary: "Live session attendance as CSV, one row per stay", Auth: authUser,
+			RespType: "text/csv", Status: 200, Handler: a.getAttendanceCSV},
 
 		// Discussion.
 		{Method: "GET", Path: c + "/forums", Summary: "A course's forums", Auth: authUser,

@@ -29,6 +29,7 @@ const routes = [
   { path: "/courses/:id/discussion/:threadId", access: "user", load: () => import("./pages/thread-view.js") },
   { path: "/courses/:id/rooms", access: "user", load: () => import("./pages/room-list.js") },
   { path: "/courses/:id/rooms/:roomId", access: "user", load: () => import("./pages/room-chat.js") },
+  { path: "/courses/:id/rooms/:roomId/live", access: "user", load: () => import("./pages/room-live.js") },
   // Courses, content, enrolment and progress ("/courses/new" before "/courses/:id").
   { path: "/courses", access: "user", load: () => import("./pages/course-list.js") },
   { path: "/catalogue", access: "user", load: () => import("./pages/catalogue.js") },

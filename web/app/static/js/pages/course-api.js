@@ -93,3 +93,5 @@ export const progressCSVURL = (id) => `${BASE}${c(id, "/progress/report.csv")}`;
 
 /** progressTopic is the hub topic of a course's live progress. */
 export const progressTopic = (id) => `course:${id}:progress`;
+export const attendanceReport = (id, signal) => get(c(id, "/attendance"), { signal });
+export const attendanceCSVURL = (id) => `${BASE}${c(id, "/attendance.csv")}`;

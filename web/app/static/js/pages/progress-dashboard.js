@@ -9,6 +9,7 @@ import { when, plural } from "../format.js";
 import { progressReport, progressCSVURL, progressTopic } from "./course-api.js";
 import { CourseFrame, ProgressBar, can, coursePath } from "./course-common.js";
 import { RateChart } from "./progress-chart.js";
+import { AttendanceReport } from "./attendance-report.js";
 
 const reloadDelayMs = 500; // coalesce reloads when many unknown pushes arrive at once
 
@@ -170,6 +171,6 @@ function Dashboard({ course }) {
 export default function ProgressPage({ params }) {
   return html`
     <${CourseFrame} id=${params.id} tab="progress" title="Progress" allow=${(c) => can(c, "view_grades")}>
-      ${(course) => html`<${Dashboard} course=${course} />`}
+      ${(course) => html`<${Dashboard} course=${course} /><${AttendanceReport} course=${course} />`}
     <//>`;
 }

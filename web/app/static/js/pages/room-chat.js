@@ -47,7 +47,7 @@ function TypingLine({ typing }) {
   return html`<div class="typing-line muted small" aria-live="polite" data-testid="typing">${text}</div>`;
 }
 
-function Chat({ course, info }) {
+export function Chat({ course, info }) {
   const { me } = useApp();
   const room = info.room;
   const members = useMembers(course.id);
@@ -193,6 +193,7 @@ function Chat({ course, info }) {
         <h2 class="chat-title" data-testid="room-name">${room.name}</h2>
         ${room.main && room.name !== "Main room" && html`<${Badge} kind="accent">Main room<//>`}
         ${room.group_id > 0 && html`<${Badge}>Group room<//>`}
+        <a class="btn btn-small btn-primary" href=${`/courses/${course.id}/rooms/${room.id}/live`} data-testid="room-live-link">Live classroom</a>
         <button type="button" class="btn btn-small presence-toggle" aria-expanded=${showPeople ? "true" : "false"}
                 aria-controls="room-people" data-testid="presence-count" onClick=${() => setShowPeople(!showPeople)}>
           <${Glyph} name="users" size=${16} /> ${here} here</button>
