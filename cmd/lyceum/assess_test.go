@@ -38,7 +38,7 @@ func TestNodeSubmitsAnAttemptAtItsDeadline(t *testing.T) {
 		} `json:"attempt"`
 	}
 	lin.call("POST", fmt.Sprintf("/quizzes/%d/attempts", quiz.ID), map[string]any{}, &att)
-	lin.call("PUT", fmt.Sprintf("/attempts/%d/slots/0/answer", att.Attempt.ID), map[string]any{"response": map[string]any{"bool": true}}, nil)
+	lin.call("PATCH", fmt.Sprintf("/attempts/%d/slots/0", att.Attempt.ID), map[string]any{"answer": map[string]any{"bool": true}}, nil)
 
 	id := att.Attempt.ID
 	eventually(t, "the server submits the attempt at its deadline", func() bool {

@@ -299,16 +299,22 @@ func decode(it *item, sent lms.Response) (lms.Response, error) {
 // in the attempt, and for a question already checked to its end.
 func (s *Service) SaveAnswer(ctx context.Context, actor *lms.User, attemptID int64, slot int, sent lms.Response) (*SlotView, error) {
 	return s.slotEdit(ctx, actor, attemptID, slot, func(sl *lms.AttemptSlot, it *item, q *lms.Quiz) error {
-		stored, err := decode(it, sent)
-		if err != nil {
-			return err
-		}
-		if done, err := finished(it, q); err != nil || done {
-			return cmpErr(err, lms.Errorf(lms.ECONFLICT, "This question is finished; its answer cannot change."))
-		}
-		sl.Response = &stored
-		return nil
+		return saveInto(sl, it, q, sent)
 	})
+}
+
+// saveInto stores the answer sent to the slot of a question that still
+// takes answers.
+func saveInto(sl *lms.AttemptSlot, it *item, q *lms.Quiz, sent lms.Response) error {
+	stored, err := decode(it, sent)
+	if err != nil {
+		return err
+	}
+	if done, err := finished(it, q); err != nil || done {
+		return cmpErr(err, lms.Errorf(lms.ECONFLICT, "This question is finished; its answer cannot change."))
+	}
+	sl.Response = &stored
+	return nil
 }
 
 // CheckAnswer submits a try at one question (immediate and interactive

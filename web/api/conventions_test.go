@@ -179,8 +179,9 @@ func TestRouteConventions(t *testing.T) {
 func TestListsCheckLimitAndCursor(t *testing.T) {
 	t.Parallel()
 	e := newCourseEnv(t)
-	w := newWorld(t, e)
-	ids := map[string]int64{"courses": w.a.ID, "forums": w.forum.ID, "rooms": w.room.ID, "threads": w.thread.ID}
+	w := newQuizWorld(t, e)
+	ids := map[string]int64{"courses": w.a.ID, "forums": w.forum.ID, "rooms": w.room.ID, "threads": w.thread.ID,
+		"quizzes": w.quiz.ID}
 	admin := w.people[roleAdmin].c
 	for _, rt := range e.api.routes {
 		if rt.Method != http.MethodGet || !hasQuery(rt, "cursor") || rt.Deprecated != "" {

@@ -108,8 +108,7 @@ func quizPermRows(w *quizWorld) []permRow {
 		{"PATCH /api/v1/questions/{id}", func(*world, int) (string, any) {
 			q := tfQuestion(w.cat.ID, "Editable", true)
 			try(0, s.CreateQuestion(ctx, inst, q)).must(w.t)
-			q.TextMD = "Edited?"
-			return "/api/v1/questions/" + id(q.ID), q
+			return "/api/v1/questions/" + id(q.ID), assess.QuestionPatch{TextMD: new("Edited?")}
 		}, editorOK},
 		{"DELETE /api/v1/questions/{id}", func(*world, int) (string, any) {
 			q := tfQuestion(w.cat.ID, "Doomed", true)
@@ -126,7 +125,7 @@ func quizPermRows(w *quizWorld) []permRow {
 			Behaviour: lms.BehaviourDeferred, Slots: []lms.QuizSlot{{CategoryID: w.cat.ID, Count: 2, Points: 1}}}), editorNew},
 		{"GET /api/v1/quizzes/{id}", p(qz), anyMember},
 		{"PATCH /api/v1/quizzes/{id}", func(*world, int) (string, any) {
-			return qz, try(s.GetQuiz(ctx, inst, w.quiz.ID)).must(w.t)
+			return qz, assess.QuizPatch{IntroMD: new("Read carefully.")}
 		}, editorOK},
 		{"DELETE /api/v1/quizzes/{id}", func(*world, int) (string, any) {
 			return "/api/v1/quizzes/" + id(w.newQuiz(lms.BehaviourDeferred, w.tf[0]).ID), nil
@@ -150,7 +149,7 @@ func quizPermRows(w *quizWorld) []permRow {
 		{"POST /api/v1/attempts/{id}/slots/{slot}/check", withBody(at+"/slots/1/check", SlotAnswerRequest{Response: lms.Response{Bool: &yes}}), learnerOK},
 		{"PUT /api/v1/attempts/{id}/slots/{slot}/flag", withBody(at+"/slots/2/flag", FlagRequest{Flagged: true}), learnerOK},
 		{"PATCH /api/v1/attempts/{id}/slots/{slot}", withBody("/api/v1/attempts/"+id(w.essayAttempt.Attempt.ID)+"/slots/0",
-			SlotGradeRequest{Points: 4, Comment: "Good."}), [roleCount]int{s401, s404, s404, sOK, sOK, sOK}},
+			assess.SlotPatch{Points: new(4.0), Comment: new("Good.")}), [roleCount]int{s401, s404, s404, sOK, sOK, sOK}},
 		{"POST /api/v1/attempts/{id}/submit", func(*world, int) (string, any) {
 			q := w.newQuiz(lms.BehaviourDeferred, w.tf[0])
 			a := try(s.StartAttempt(ctx, learner, q.ID, "")).must(w.t)

@@ -61,8 +61,7 @@ func TestAttemptThroughTheAPI(t *testing.T) {
 	inst := w.people[roleInstructor].c
 	q := w.newQuiz(lms.BehaviourDeferred, w.tf...)
 	q.Review.After = lms.ReviewOptions{Correctness: true, Marks: true, RightAnswer: true}
-	q.TimeLimitSeconds = 600
-	e.do(t, inst, "PATCH", "/api/v1/quizzes/"+id(q.ID), q).want(t, sOK)
+	e.do(t, inst, "PATCH", "/api/v1/quizzes/"+id(q.ID), assess.QuizPatch{Review: &q.Review, TimeLimitSeconds: new(600)}).want(t, sOK)
 
 	v := decode[assess.AttemptView](t, e.do(t, lc, "POST", "/api/v1/quizzes/"+id(q.ID)+"/attempts", StartAttemptRequest{}).want(t, sNew))
 	if v.Attempt.Deadline.IsZero() || v.Now.IsZero() || len(v.Slots) != 3 {
@@ -70,13 +69,13 @@ func TestAttemptThroughTheAPI(t *testing.T) {
 	}
 	at := "/api/v1/attempts/" + id(v.Attempt.ID)
 	yes := true
-	e.do(t, lc, "PUT", at+"/slots/0/answer", SlotAnswerRequest{Response: lms.Response{Bool: &yes}}).want(t, sOK)
+	e.do(t, lc, "PATCH", at+"/slots/0", assess.SlotPatch{Answer: &lms.Response{Bool: &yes}}).want(t, sOK)
 	// Bad input: a question not in the attempt, the wrong shape, a huge answer.
-	e.do(t, lc, "PUT", at+"/slots/9/answer", SlotAnswerRequest{Response: lms.Response{Bool: &yes}}).want(t, http.StatusBadRequest)
-	if r := e.do(t, lc, "PUT", at+"/slots/1/answer", SlotAnswerRequest{Response: lms.Response{Text: strings.Repeat("x", 10<<10)}}); r.Code < 400 {
+	e.do(t, lc, "PATCH", at+"/slots/9", assess.SlotPatch{Answer: &lms.Response{Bool: &yes}}).want(t, http.StatusBadRequest)
+	if r := e.do(t, lc, "PATCH", at+"/slots/1", assess.SlotPatch{Answer: &lms.Response{Text: strings.Repeat("x", 10<<10)}}); r.Code < 400 {
 		t.Errorf("a 10 kB text answer to a true/false question: status %d, want a refusal", r.Code)
 	}
-	e.do(t, lc, "PUT", at+"/slots/-1/answer", SlotAnswerRequest{}).want(t, s404)
+	e.do(t, lc, "PATCH", at+"/slots/-1", assess.SlotPatch{}).want(t, s404)
 
 	// A reload keeps the answer and gives nothing away.
 	r := e.do(t, lc, "GET", at, nil).want(t, sOK)
@@ -91,7 +90,7 @@ func TestAttemptThroughTheAPI(t *testing.T) {
 	}
 	// Another learner cannot read or answer it.
 	e.do(t, w.victim.c, "GET", at, nil).want(t, s404)
-	e.do(t, w.victim.c, "PUT", at+"/slots/1/answer", SlotAnswerRequest{Response: lms.Response{Bool: &yes}}).want(t, s404)
+	e.do(t, w.victim.c, "PATCH", at+"/slots/1", assess.SlotPatch{Answer: &lms.Response{Bool: &yes}}).want(t, s404)
 	e.do(t, w.victim.c, "POST", at+"/submit", nil).want(t, s404)
 
 	v = decode[assess.AttemptView](t, e.do(t, lc, "POST", at+"/submit", nil).want(t, sOK))

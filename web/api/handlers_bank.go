@@ -20,15 +20,11 @@ const maxGIFTRequest = assess.MaxGIFTBytes + 64<<10
 var giftMediaTypes = []string{"text/plain", "application/octet-stream", "text/x-gift"}
 
 func (a *API) getQuestionCategories(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	cs, next, err := pageByID(r, a.assess.ListCategories)
 	if err != nil {
 		return err
 	}
-	cs, err := a.assess.ListCategories(r.Context(), caller(r), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, QuestionCategoryList{Items: orEmpty(cs)})
+	return writeJSON(w, http.StatusOK, QuestionCategoryList{Items: cs, NextCursor: next})
 }
 
 func (a *API) postQuestionCategory(w http.ResponseWriter, r *http.Request) error {
@@ -144,9 +140,7 @@ func (a *API) getQuestion(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) patchQuestion(w http.ResponseWriter, r *http.Request) error {
-	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, q lms.Question) (*lms.Question, error) {
-		return a.assess.UpdateQuestion(ctx, u, id, &q)
-	})
+	return onIDBody(w, r, http.StatusOK, a.assess.PatchQuestion)
 }
 
 func (a *API) deleteQuestion(w http.ResponseWriter, r *http.Request) error {

@@ -11,15 +11,11 @@ import (
 )
 
 func (a *API) getQuizzes(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	qs, next, err := pageByID(r, a.assess.ListQuizzes)
 	if err != nil {
 		return err
 	}
-	qs, err := a.assess.ListQuizzes(r.Context(), caller(r), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, QuizList{Items: orEmpty(qs)})
+	return writeJSON(w, http.StatusOK, QuizList{Items: qs, NextCursor: next})
 }
 
 func (a *API) postQuiz(w http.ResponseWriter, r *http.Request) error {
@@ -40,12 +36,7 @@ func (a *API) getQuiz(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) patchQuiz(w http.ResponseWriter, r *http.Request) error {
-	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, q lms.Quiz) (*lms.Quiz, error) {
-		if q.Slots == nil {
-			q.Slots = []lms.QuizSlot{}
-		}
-		return a.assess.UpdateQuiz(ctx, u, id, &q)
-	})
+	return onIDBody(w, r, http.StatusOK, a.assess.PatchQuiz)
 }
 
 func (a *API) deleteQuiz(w http.ResponseWriter, r *http.Request) error {
@@ -53,15 +44,11 @@ func (a *API) deleteQuiz(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getOverrides(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	os, next, err := pageByID(r, a.assess.ListOverrides)
 	if err != nil {
 		return err
 	}
-	os, err := a.assess.ListOverrides(r.Context(), caller(r), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, OverrideList{Items: orEmpty(os)})
+	return writeJSON(w, http.StatusOK, OverrideList{Items: os, NextCursor: next})
 }
 
 func (a *API) postOverride(w http.ResponseWriter, r *http.Request) error {
@@ -129,19 +116,17 @@ func download(w http.ResponseWriter, ctype, name string, body []byte) error {
 }
 
 func (a *API) getAttempts(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
 	uid, err := queryInt64(r, "user_id")
 	if err != nil {
 		return err
 	}
-	as, err := a.assess.ListAttempts(r.Context(), caller(r), id, uid)
+	as, next, err := pageByID(r, func(ctx context.Context, u *lms.User, quizID int64) ([]*lms.Attempt, error) {
+		return a.assess.ListAttempts(ctx, u, quizID, uid)
+	})
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, AttemptList{Items: orEmpty(as)})
+	return writeJSON(w, http.StatusOK, AttemptList{Items: as, NextCursor: next})
 }
 
 func (a *API) postAttempt(w http.ResponseWriter, r *http.Request) error {
@@ -198,6 +183,8 @@ func onSlotBody[Req, Resp any](w http.ResponseWriter, r *http.Request,
 	return writeJSON(w, http.StatusOK, v)
 }
 
+// putSlotAnswer is the deprecated PUT .../answer: PATCH the slot with
+// {"answer"} instead.
 func (a *API) putSlotAnswer(w http.ResponseWriter, r *http.Request) error {
 	return onSlotBody(w, r, func(ctx context.Context, u *lms.User, id int64, slot int, req SlotAnswerRequest) (*assess.SlotView, error) {
 		return a.assess.SaveAnswer(ctx, u, id, slot, req.Response)
@@ -210,16 +197,16 @@ func (a *API) postSlotCheck(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
+// putSlotFlag is the deprecated PUT .../flag: PATCH the slot with
+// {"flagged"} instead.
 func (a *API) putSlotFlag(w http.ResponseWriter, r *http.Request) error {
 	return onSlotBody(w, r, func(ctx context.Context, u *lms.User, id int64, slot int, req FlagRequest) (*assess.SlotView, error) {
 		return a.assess.Flag(ctx, u, id, slot, req.Flagged)
 	})
 }
 
-func (a *API) patchSlotGrade(w http.ResponseWriter, r *http.Request) error {
-	return onSlotBody(w, r, func(ctx context.Context, u *lms.User, id int64, slot int, req SlotGradeRequest) (*lms.Attempt, error) {
-		return a.assess.GradeSlot(ctx, u, id, slot, req.Points, req.Comment)
-	})
+func (a *API) patchSlot(w http.ResponseWriter, r *http.Request) error {
+	return onSlotBody(w, r, a.assess.PatchSlot)
 }
 
 func (a *API) postSubmit(w http.ResponseWriter, r *http.Request) error {

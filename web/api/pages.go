@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
@@ -42,4 +43,25 @@ func slicePage[T any](p lms.Page, all []T) ([]T, string) {
 		return []T{}, ""
 	}
 	return cutPage(p, all[p.Offset:])
+}
+
+// pageByID runs list for the {id} in the path as the caller and returns
+// the page ?limit= and ?cursor= ask for, with its next_cursor: the shape
+// of the lists a service answers whole (a course's quizzes, a quiz's
+// attempts).
+func pageByID[T any](r *http.Request, list func(context.Context, *lms.User, int64) ([]T, error)) ([]T, string, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, "", err
+	}
+	p, err := listPage(r)
+	if err != nil {
+		return nil, "", err
+	}
+	all, err := list(r.Context(), caller(r), id)
+	if err != nil {
+		return nil, "", err
+	}
+	items, next := slicePage(p, all)
+	return items, next, nil
 }

@@ -6,7 +6,8 @@ import (
 
 // QuestionCategoryList is a course's question categories.
 type QuestionCategoryList struct {
-	Items []*lms.QuestionCategory `json:"items"`
+	Items      []*lms.QuestionCategory `json:"items"`
+	NextCursor string                  `json:"next_cursor,omitempty"`
 }
 
 // QuestionList is a page of a bank's current questions.
@@ -24,18 +25,21 @@ type MoveQuestionsRequest struct {
 
 // QuizList is a course's quizzes as the caller may see them.
 type QuizList struct {
-	Items []*lms.Quiz `json:"items"`
+	Items      []*lms.Quiz `json:"items"`
+	NextCursor string      `json:"next_cursor,omitempty"`
 }
 
 // OverrideList is a quiz's overrides.
 type OverrideList struct {
-	Items []*lms.QuizOverride `json:"items"`
+	Items      []*lms.QuizOverride `json:"items"`
+	NextCursor string              `json:"next_cursor,omitempty"`
 }
 
 // AttemptList is a quiz's attempts (the caller's, or with view_grades
 // everyone's), oldest first.
 type AttemptList struct {
-	Items []*lms.Attempt `json:"items"`
+	Items      []*lms.Attempt `json:"items"`
+	NextCursor string         `json:"next_cursor,omitempty"`
 }
 
 // StartAttemptRequest starts (or resumes) an attempt.
@@ -44,20 +48,16 @@ type StartAttemptRequest struct {
 }
 
 // SlotAnswerRequest is an answer to one question of an attempt, in the
-// presented ids the attempt's view gave.
+// presented ids the attempt's view gave: the body of the check route and
+// of the deprecated PUT .../answer.
 type SlotAnswerRequest struct {
 	Response lms.Response `json:"response"`
 }
 
-// FlagRequest flags or unflags a question of an attempt.
+// FlagRequest flags or unflags a question of an attempt (the deprecated
+// PUT .../flag; PATCH the slot with {"flagged"} instead).
 type FlagRequest struct {
 	Flagged bool `json:"flagged"`
-}
-
-// SlotGradeRequest grades one question of a submitted attempt by hand.
-type SlotGradeRequest struct {
-	Points  float64 `json:"points"`
-	Comment string  `json:"comment,omitempty"`
 }
 
 // RegradeRequest asks for a regrade of a quiz's attempts.
