@@ -102,6 +102,8 @@ func gradePermRows(w *gradeWorld) []permRow {
 		{"GET /api/v1/submissions/{id}/versions", p("/api/v1/submissions/" + id(w.sub.ID) + "/versions"), staffOK},
 		{"PUT /api/v1/submissions/{id}/grade", withBody("/api/v1/submissions/"+id(w.sub.ID)+"/grade",
 			assign.Marking{Score: new(9.0), FeedbackMD: "Good"}), staffOK},
+		{"PATCH /api/v1/submissions/{id}/grade", withBody("/api/v1/submissions/"+id(w.sub.ID)+"/grade",
+			assign.MarkingPatch{Score: new(8.0)}), staffOK},
 
 		{"GET /api/v1/courses/{id}/gradebook", p(A + "/gradebook"), staffOK},
 		{"GET /api/v1/courses/{id}/gradebook.csv", p(A + "/gradebook.csv"), staffOK},

@@ -16,13 +16,13 @@ func (a *API) gradeRoutes() []route {
 	return []route{
 		// Assignments.
 		{Method: "GET", Path: c + "/assignments", Summary: "A course's assignments (drafts for staff)", Auth: authUser,
-			Resp: AssignmentList{}, Status: 200, Handler: a.getAssignments},
+			Resp: AssignmentList{}, Status: 200, Handler: a.getAssignments, Query: pageParams},
 		{Method: "POST", Path: c + "/assignments", Summary: "Add an assignment", Auth: authUser,
 			Req: assign.Input{}, Resp: lms.Assignment{}, Status: 201, Handler: a.postAssignment},
 		{Method: "GET", Path: as, Summary: "An assignment", Auth: authUser,
 			Resp: lms.Assignment{}, Status: 200, Handler: a.getAssignment},
 		{Method: "PATCH", Path: as, Summary: "Change an assignment (the fields sent)", Auth: authUser,
-			Req: assign.Input{}, Resp: lms.Assignment{}, Status: 200, Handler: a.patchAssignment},
+			Req: assign.Patch{}, Resp: lms.Assignment{}, Status: 200, Handler: a.patchAssignment},
 		{Method: "DELETE", Path: as, Summary: "Delete an assignment and its submissions", Auth: authUser,
 			Status: 204, Handler: a.deleteAssignment},
 		{Method: "GET", Path: as + "/penalty", Summary: "What submitting now would cost (late penalty)", Auth: authUser,
@@ -43,9 +43,12 @@ func (a *API) gradeRoutes() []route {
 		{Method: "GET", Path: as + "/submissions.zip", Summary: "Every submission handed in, as one zip", Auth: authUser,
 			RespType: "application/zip", Status: 200, Handler: a.getSubmissionsZip},
 		{Method: "GET", Path: p + "/submissions/{id}/versions", Summary: "Every version of a submission", Auth: authUser,
-			Resp: VersionList{}, Status: 200, Handler: a.getVersions},
+			Resp: VersionList{}, Status: 200, Handler: a.getVersions, Query: pageParams},
 		{Method: "PUT", Path: p + "/submissions/{id}/grade", Summary: "Grade a submission (score or rubric, feedback)", Auth: authUser,
-			Req: assign.Marking{}, Resp: lms.Submission{}, Status: 200, Handler: a.putGrade},
+			Req: assign.Marking{}, Resp: lms.Submission{}, Status: 200, Handler: a.putGrade,
+			Deprecated: "PATCH " + p + "/submissions/{id}/grade"},
+		{Method: "PATCH", Path: p + "/submissions/{id}/grade", Summary: "Grade a submission or change its grading (the fields sent)", Auth: authUser,
+			Req: assign.MarkingPatch{}, Resp: lms.Submission{}, Status: 200, Handler: a.patchSubmissionGrade},
 
 		// Gradebook.
 		{Method: "GET", Path: c + "/gradebook", Summary: "The gradebook: every learner × item, with totals", Auth: authUser,

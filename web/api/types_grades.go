@@ -7,7 +7,8 @@ import (
 
 // AssignmentList is a course's assignments.
 type AssignmentList struct {
-	Items []*lms.Assignment `json:"items"`
+	Items      []*lms.Assignment `json:"items"`
+	NextCursor string            `json:"next_cursor,omitempty"`
 }
 
 // SubmissionTable is a page of the graders' table of an assignment.
@@ -19,7 +20,8 @@ type SubmissionTable struct {
 
 // VersionList is every version of a submission, oldest first.
 type VersionList struct {
-	Items []*lms.SubmissionVersion `json:"items"`
+	Items      []*lms.SubmissionVersion `json:"items"`
+	NextCursor string                   `json:"next_cursor,omitempty"`
 }
 
 // ReleaseRequest names the submissions whose grades to release; none

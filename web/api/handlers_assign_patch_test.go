@@ -1,0 +1,46 @@
+package api
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/lyceumhq/lyceum/internal/assign"
+	"github.com/lyceumhq/lyceum/internal/lms"
+)
+
+// TestAssignmentAndGradePatch: a PATCH of an assignment or of a
+// submission's grade changes the fields it names and keeps the others.
+func TestAssignmentAndGradePatch(t *testing.T) {
+	t.Parallel()
+	w := newGradeWorld(t)
+	e, inst := w.g, w.people[roleInstructor].c
+	as := "/api/v1/assignments/" + id(w.assignment.ID)
+
+	a := decode[lms.Assignment](t, e.do(t, inst, "PATCH", as, assign.Patch{InstructionsMD: new("Write *well*.")}).want(t, sOK))
+	if a.Title != "Essay" || a.MaxPoints != 10 || !a.OnlineText || a.InstructionsMD != "Write *well*." {
+		t.Errorf("patched instructions: %+v, want the title, points and online text kept", a)
+	}
+	rubric := &lms.Rubric{Criteria: []lms.RubricCriterion{{Title: "Style", Levels: []lms.RubricLevel{{Title: "Poor", Points: 0}, {Title: "Fine", Points: 6}}}}}
+	if a = decode[lms.Assignment](t, e.do(t, inst, "PATCH", as, assign.Patch{Rubric: rubric}).want(t, sOK)); a.Rubric == nil || a.MaxPoints != 6 {
+		t.Errorf("patched rubric: %+v, want a rubric worth 6", a)
+	}
+	if p := e.do(t, inst, "PATCH", as, assign.Patch{Rubric: rubric, NoRubric: true}).want(t, http.StatusBadRequest).problem(t); p.Field != "no_rubric" {
+		t.Errorf("rubric and no_rubric names %q", p.Field)
+	}
+	if a = decode[lms.Assignment](t, e.do(t, inst, "PATCH", as, assign.Patch{NoRubric: true, MaxPoints: new(10.0)}).want(t, sOK)); a.Rubric != nil || a.InstructionsMD != "Write *well*." {
+		t.Errorf("removed rubric: %+v", a)
+	}
+
+	grade := "/api/v1/submissions/" + id(w.sub.ID) + "/grade"
+	s := decode[lms.Submission](t, e.do(t, inst, "PATCH", grade, assign.MarkingPatch{FeedbackMD: new("Good.")}).want(t, sOK))
+	if !s.Graded || s.Score != 8 || s.FeedbackMD != "Good." || s.Released {
+		t.Errorf("feedback only: %+v, want the score 8 kept, unreleased", s)
+	}
+	s = decode[lms.Submission](t, e.do(t, inst, "PATCH", grade, assign.MarkingPatch{Score: new(9.0), Release: new(true)}).want(t, sOK))
+	if s.Score != 9 || s.FeedbackMD != "Good." || !s.Released {
+		t.Errorf("score and release: %+v, want 9, the feedback kept, released", s)
+	}
+	if p := e.do(t, inst, "PATCH", grade, assign.MarkingPatch{Score: new(11.0)}).want(t, http.StatusBadRequest).problem(t); p.Field != "score" {
+		t.Errorf("a score above the maximum names %q", p.Field)
+	}
+}
