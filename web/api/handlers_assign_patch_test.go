@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/lyceumhq/lyceum/internal/assign"
+	"github.com/lyceumhq/lyceum/internal/grades"
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
 
@@ -42,5 +43,39 @@ func TestAssignmentAndGradePatch(t *testing.T) {
 	}
 	if p := e.do(t, inst, "PATCH", grade, assign.MarkingPatch{Score: new(11.0)}).want(t, http.StatusBadRequest).problem(t); p.Field != "score" {
 		t.Errorf("a score above the maximum names %q", p.Field)
+	}
+}
+
+// TestGradebookPatches: a PATCH of the settings, a category or an item
+// changes the fields it names and keeps the others.
+func TestGradebookPatches(t *testing.T) {
+	t.Parallel()
+	w := newGradeWorld(t)
+	e, inst := w.g, w.people[roleInstructor].c
+	A := "/api/v1/courses/" + id(w.a.ID)
+
+	before := decode[lms.GradebookSettings](t, e.do(t, inst, "GET", A+"/gradebook/settings", nil).want(t, sOK))
+	set := decode[lms.GradebookSettings](t, e.do(t, inst, "PATCH", A+"/gradebook/settings", grades.SettingsPatch{UncategorisedWeight: new(25.0)}).want(t, sOK))
+	if set.UncategorisedWeight != 25 || set.Mode != before.Mode || len(set.Scale) != len(before.Scale) {
+		t.Errorf("settings after patching the weight: %+v, want the mode and scale of %+v", set, before)
+	}
+
+	cat := A + "/gradebook/categories/" + id(w.category.ID)
+	c := decode[lms.GradeCategory](t, e.do(t, inst, "PATCH", cat, grades.CategoryPatch{DropLowest: new(1)}).want(t, sOK))
+	if c.Name != "Homework" || c.Weight != 40 || c.DropLowest != 1 {
+		t.Errorf("category after patching drop_lowest: %+v, want Homework, 40, 1", c)
+	}
+	if p := e.do(t, inst, "PATCH", cat, grades.CategoryPatch{Name: new(" ")}).want(t, http.StatusBadRequest).problem(t); p.Field != "name" {
+		t.Errorf("a blank name names %q", p.Field)
+	}
+
+	item := "/api/v1/grade-items/" + id(w.item.ID)
+	it := decode[lms.GradeItem](t, e.do(t, inst, "PATCH", item, grades.ItemPatch{CategoryID: new(w.category.ID)}).want(t, sOK))
+	if it.Title != "Oral" || it.MaxPoints != 10 || it.CategoryID != w.category.ID || it.Hidden {
+		t.Errorf("item after patching its category: %+v", it)
+	}
+	it = decode[lms.GradeItem](t, e.do(t, inst, "PATCH", item, grades.ItemPatch{Hidden: new(true), CategoryID: new(int64(0))}).want(t, sOK))
+	if it.Title != "Oral" || it.CategoryID != 0 || !it.Hidden {
+		t.Errorf("item after hiding and uncategorising: %+v", it)
 	}
 }

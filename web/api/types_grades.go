@@ -40,18 +40,9 @@ type ResyncResult struct {
 	Sent int `json:"sent"`
 }
 
-// CategoryRequest is a grade category's fields (PATCH: only those sent
-// change).
+// CategoryRequest is a new grade category's fields.
 type CategoryRequest struct {
 	Name       string  `json:"name"`
 	Weight     float64 `json:"weight"`
 	DropLowest int     `json:"drop_lowest"`
-}
-
-// SettingsRequest is a course's gradebook settings (PATCH: only those sent
-// change).
-type SettingsRequest struct {
-	Mode                lms.GradebookMode `json:"mode"`
-	Scale               []lms.LetterGrade `json:"scale"`
-	UncategorisedWeight float64           `json:"uncategorised_weight"`
 }
