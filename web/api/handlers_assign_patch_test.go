@@ -79,3 +79,41 @@ func TestGradebookPatches(t *testing.T) {
 		t.Errorf("item after hiding and uncategorising: %+v", it)
 	}
 }
+
+// TestGradebookPages: the gradebook pages its learners, every page with
+// every item; the pages together are the whole book.
+func TestGradebookPages(t *testing.T) {
+	t.Parallel()
+	w := newGradeWorld(t)
+	e, inst := w.g, w.people[roleInstructor].c
+	A := "/api/v1/courses/" + id(w.a.ID)
+	ctx := t.Context()
+	w.freshMember(false)
+	w.freshMember(false)
+	whole := try(e.book.Book(ctx, w.people[roleInstructor].u, w.a.ID)).must(t)
+	if len(whole.Rows) < 3 {
+		t.Fatalf("the book has %d learners, want at least 3", len(whole.Rows))
+	}
+	var seen []int64
+	cursor := ""
+	for range len(whole.Rows) {
+		pg := decode[GradebookPage](t, e.do(t, inst, "GET", A+"/gradebook?limit=2&cursor="+cursor, nil).want(t, sOK))
+		if len(pg.Items) > 2 || len(pg.GradeItems) != len(whole.Items) || pg.Settings.CourseID != w.a.ID {
+			t.Fatalf("page: %d rows, %d grade items (want ≤ 2 and %d)", len(pg.Items), len(pg.GradeItems), len(whole.Items))
+		}
+		for _, r := range pg.Items {
+			seen = append(seen, r.UserID)
+		}
+		if cursor = pg.NextCursor; cursor == "" {
+			break
+		}
+	}
+	if len(seen) != len(whole.Rows) {
+		t.Fatalf("the pages hold %d learners, the book %d", len(seen), len(whole.Rows))
+	}
+	for i, r := range whole.Rows {
+		if seen[i] != r.UserID {
+			t.Errorf("row %d: user %d, the book has %d", i, seen[i], r.UserID)
+		}
+	}
+}

@@ -11,11 +11,31 @@ import (
 )
 
 func (a *API) getGradebook(w http.ResponseWriter, r *http.Request) error {
-	return onIDJSON(w, r, a.grades.Book)
+	return bookPage(w, r, a.grades.Book)
 }
 
 func (a *API) getMyGrades(w http.ResponseWriter, r *http.Request) error {
-	return onIDJSON(w, r, a.grades.MyGrades)
+	return bookPage(w, r, a.grades.MyGrades)
+}
+
+// bookPage answers the page of load's learners ?limit= and ?cursor= ask
+// for, with every item: the gradebook is built whole (the totals need
+// every grade), then cut.
+func bookPage(w http.ResponseWriter, r *http.Request, load func(context.Context, *lms.User, int64) (*grades.Book, error)) error {
+	var book *grades.Book
+	rows, next, err := pageByID(r, func(ctx context.Context, u *lms.User, id int64) ([]grades.Row, error) {
+		b, err := load(ctx, u, id)
+		if err != nil {
+			return nil, err
+		}
+		book = b
+		return b.Rows, nil
+	})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, GradebookPage{Settings: book.Settings, Categories: orEmpty(book.Categories),
+		GradeItems: orEmpty(book.Items), Items: rows, NextCursor: next})
 }
 
 func (a *API) getGradebookSettings(w http.ResponseWriter, r *http.Request) error {

@@ -52,7 +52,7 @@ func (a *API) gradeRoutes() []route {
 
 		// Gradebook.
 		{Method: "GET", Path: c + "/gradebook", Summary: "The gradebook: every learner × item, with totals", Auth: authUser,
-			Resp: grades.Book{}, Status: 200, Handler: a.getGradebook},
+			Resp: GradebookPage{}, Status: 200, Handler: a.getGradebook, Query: pageParams},
 		{Method: "GET", Path: c + "/gradebook.csv", Summary: "The gradebook as CSV", Auth: authUser,
 			RespType: "text/csv", Status: 200, Handler: a.getGradebookCSV},
 		{Method: "POST", Path: c + "/gradebook/import", Summary: "Import manual grades from CSV (a preview with dry_run=1)", Auth: authUser,
@@ -79,6 +79,6 @@ func (a *API) gradeRoutes() []route {
 		{Method: "PATCH", Path: p + "/grade-items/{id}/grades/{user_id}", Summary: "Grade, override (with a reason) or excuse a learner", Auth: authUser,
 			Req: grades.GradeEdit{}, Resp: lms.Grade{}, Status: 200, Handler: a.patchGrade},
 		{Method: "GET", Path: c + "/my-grades", Summary: "Your own gradebook row (released grades only)", Auth: authUser,
-			Resp: grades.Book{}, Status: 200, Handler: a.getMyGrades},
+			Resp: GradebookPage{}, Status: 200, Handler: a.getMyGrades, Query: pageParams},
 	}
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"github.com/lyceumhq/lyceum/internal/assign"
+	"github.com/lyceumhq/lyceum/internal/grades"
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
 
@@ -22,6 +23,17 @@ type SubmissionTable struct {
 type VersionList struct {
 	Items      []*lms.SubmissionVersion `json:"items"`
 	NextCursor string                   `json:"next_cursor,omitempty"`
+}
+
+// GradebookPage is a page of the gradebook's learners (a row each, as
+// grades.Row) with every grade item (its columns), the categories and the
+// settings: the learners are the list that grows.
+type GradebookPage struct {
+	Settings   lms.GradebookSettings `json:"settings"`
+	Categories []*lms.GradeCategory  `json:"categories"`
+	GradeItems []*lms.GradeItem      `json:"grade_items"`
+	Items      []grades.Row          `json:"items"`
+	NextCursor string                `json:"next_cursor,omitempty"`
 }
 
 // ReleaseRequest names the submissions whose grades to release; none

@@ -19,8 +19,9 @@ export const releaseGrades = (aid, ids = []) => post(a(aid, "/release"), { submi
 export const zipURL = (aid) => `${BASE}${a(aid, "/submissions.zip")}`;
 
 // Gradebook.
-export const getGradebook = (id, signal) => get(c(id, "/gradebook"), { signal });
-export const myGrades = (id, signal) => get(c(id, "/my-grades"), { signal });
+// A gradebook page: its learners' rows are "items", its columns "grade_items".
+export const getGradebook = (id, signal) => getAll(c(id, "/gradebook"), { signal });
+export const myGrades = (id, signal) => getAll(c(id, "/my-grades"), { signal });
 export const editGrade = (itemID, userID, body) => patch(`/grade-items/${itemID}/grades/${userID}`, body);
 export const gradebookCSVURL = (id) => `${BASE}${c(id, "/gradebook.csv")}`;
 /** importGrades sends a CSV file; dryRun asks for a preview only. */
