@@ -176,17 +176,22 @@ func TestListsCheckLimitAndCursor(t *testing.T) {
 			}
 		}
 		path := strings.Join(segs, "/")
-		t.Run(rt.Path, func(t *testing.T) {
-			for bad, field := range map[string]string{"limit=0": "limit", "limit=201": "limit", "limit=two": "limit",
-				"cursor=!!": "cursor", "cursor=YWJj": "cursor"} {
-				if p := e.do(t, admin, "GET", path+"?"+bad, nil).want(t, http.StatusBadRequest).problem(t); p.Field != field {
-					t.Errorf("%s: field %q, want %q", bad, p.Field, field)
-				}
-			}
-			page := decode[genericPage](t, e.do(t, admin, "GET", path+"?limit=1", nil).want(t, http.StatusOK))
-			if page.Items == nil || len(page.Items) > 1 {
-				t.Errorf("limit=1 answered %d items (nil: %v)", len(page.Items), page.Items == nil)
-			}
-		})
+		t.Run(rt.Path, func(t *testing.T) { checkPagedList(t, e.tenv, admin, path) })
+	}
+}
+
+// checkPagedList calls the paged list at path as c: a bad limit or cursor
+// is a 400 problem naming the field, and limit=1 answers at most one item.
+func checkPagedList(t *testing.T, e *tenv, c client, path string) {
+	t.Helper()
+	for bad, field := range map[string]string{"limit=0": "limit", "limit=201": "limit", "limit=two": "limit",
+		"cursor=!!": "cursor", "cursor=YWJj": "cursor"} {
+		if p := e.do(t, c, "GET", path+"?"+bad, nil).want(t, http.StatusBadRequest).problem(t); p.Field != field {
+			t.Errorf("%s: field %q, want %q", bad, p.Field, field)
+		}
+	}
+	page := decode[genericPage](t, e.do(t, c, "GET", path+"?limit=1", nil).want(t, http.StatusOK))
+	if page.Items == nil || len(page.Items) > 1 {
+		t.Errorf("limit=1 answered %d items (nil: %v)", len(page.Items), page.Items == nil)
 	}
 }

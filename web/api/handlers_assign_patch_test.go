@@ -117,3 +117,17 @@ func TestGradebookPages(t *testing.T) {
 		}
 	}
 }
+
+// TestGradeListsCheckLimitAndCursor: every paged list of the assignment and
+// gradebook routes checks limit and cursor as the conventions say.
+func TestGradeListsCheckLimitAndCursor(t *testing.T) {
+	t.Parallel()
+	w := newGradeWorld(t)
+	A := "/api/v1/courses/" + id(w.a.ID)
+	inst, learner := w.people[roleInstructor].c, w.people[roleLearner].c
+	for path, c := range map[string]client{A + "/assignments": inst, A + "/gradebook": inst, A + "/my-grades": learner,
+		"/api/v1/submissions/" + id(w.sub.ID) + "/versions": inst,
+		"/api/v1/assignments/" + id(w.assignment.ID) + "/submissions": inst} {
+		t.Run(path, func(t *testing.T) { checkPagedList(t, w.g.tenv, c, path) })
+	}
+}
