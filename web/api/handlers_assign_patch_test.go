@@ -126,7 +126,7 @@ func TestGradeListsCheckLimitAndCursor(t *testing.T) {
 	A := "/api/v1/courses/" + id(w.a.ID)
 	inst, learner := w.people[roleInstructor].c, w.people[roleLearner].c
 	for path, c := range map[string]client{A + "/assignments": inst, A + "/gradebook": inst, A + "/my-grades": learner,
-		"/api/v1/submissions/" + id(w.sub.ID) + "/versions": inst,
+		"/api/v1/submissions/" + id(w.sub.ID) + "/versions":           inst,
 		"/api/v1/assignments/" + id(w.assignment.ID) + "/submissions": inst} {
 		t.Run(path, func(t *testing.T) { checkPagedList(t, w.g.tenv, c, path) })
 	}
