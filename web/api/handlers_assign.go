@@ -10,10 +10,11 @@ import (
 )
 
 func (a *API) getAssignments(w http.ResponseWriter, r *http.Request) error {
-	return onIDJSON(w, r, func(ctx context.Context, u *lms.User, id int64) (AssignmentList, error) {
-		list, err := a.assign.List(ctx, u, id)
-		return AssignmentList{Items: orEmpty(list)}, err
-	})
+	list, next, err := pageByID(r, a.assign.List)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, AssignmentList{Items: list, NextCursor: next})
 }
 
 func (a *API) postAssignment(w http.ResponseWriter, r *http.Request) error {
@@ -24,23 +25,8 @@ func (a *API) getAssignment(w http.ResponseWriter, r *http.Request) error {
 	return onIDJSON(w, r, a.assign.Get)
 }
 
-// patchAssignment changes the fields the body names.
 func (a *API) patchAssignment(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	ctx, u := r.Context(), caller(r)
-	return patchJSON(w, r, func() (assign.Input, error) {
-		cur, err := a.assign.Get(ctx, u, id)
-		if err != nil {
-			return assign.Input{}, err
-		}
-		return assign.Input{Title: cur.Title, InstructionsMD: cur.InstructionsMD, Attachments: cur.Attachments,
-			DueAt: cur.DueAt, CutoffAt: cur.CutoffAt, Late: cur.Late, MaxPoints: cur.MaxPoints, OnlineText: cur.OnlineText,
-			Files: cur.Files, FileTypes: cur.FileTypes, MaxFileBytes: cur.MaxFileBytes, MaxFiles: cur.MaxFiles,
-			GroupMode: cur.GroupMode, Rubric: cur.Rubric, Draft: cur.Draft}, nil
-	}, func(in assign.Input) (*lms.Assignment, error) { return a.assign.Update(ctx, u, id, in) })
+	return onIDBody(w, r, http.StatusOK, a.assign.PatchAssignment)
 }
 
 func (a *API) deleteAssignment(w http.ResponseWriter, r *http.Request) error {
@@ -86,14 +72,21 @@ func (a *API) getSubmissions(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getVersions(w http.ResponseWriter, r *http.Request) error {
-	return onIDJSON(w, r, func(ctx context.Context, u *lms.User, id int64) (VersionList, error) {
-		list, err := a.assign.Versions(ctx, u, id)
-		return VersionList{Items: orEmpty(list)}, err
-	})
+	list, next, err := pageByID(r, a.assign.Versions)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, VersionList{Items: list, NextCursor: next})
 }
 
+// putGrade is the deprecated PUT .../grade, the whole marking: PATCH
+// .../grade with the fields to change instead.
 func (a *API) putGrade(w http.ResponseWriter, r *http.Request) error {
 	return onIDBody(w, r, http.StatusOK, a.assign.Grade)
+}
+
+func (a *API) patchSubmissionGrade(w http.ResponseWriter, r *http.Request) error {
+	return onIDBody(w, r, http.StatusOK, a.assign.PatchGrade)
 }
 
 func (a *API) postRelease(w http.ResponseWriter, r *http.Request) error {

@@ -11,49 +11,39 @@ import (
 )
 
 func (a *API) getGradebook(w http.ResponseWriter, r *http.Request) error {
-	return onIDJSON(w, r, a.grades.Book)
+	return bookPage(w, r, a.grades.Book)
 }
 
 func (a *API) getMyGrades(w http.ResponseWriter, r *http.Request) error {
-	return onIDJSON(w, r, a.grades.MyGrades)
+	return bookPage(w, r, a.grades.MyGrades)
+}
+
+// bookPage answers the page of load's learners ?limit= and ?cursor= ask
+// for, with every item: the gradebook is built whole (the totals need
+// every grade), then cut.
+func bookPage(w http.ResponseWriter, r *http.Request, load func(context.Context, *lms.User, int64) (*grades.Book, error)) error {
+	var book *grades.Book
+	rows, next, err := pageByID(r, func(ctx context.Context, u *lms.User, id int64) ([]grades.Row, error) {
+		b, err := load(ctx, u, id)
+		if err != nil {
+			return nil, err
+		}
+		book = b
+		return b.Rows, nil
+	})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, GradebookPage{Settings: book.Settings, Categories: orEmpty(book.Categories),
+		GradeItems: orEmpty(book.Items), Items: rows, NextCursor: next})
 }
 
 func (a *API) getGradebookSettings(w http.ResponseWriter, r *http.Request) error {
 	return onIDJSON(w, r, a.grades.Settings)
 }
 
-// patchJSON answers a PATCH: the body is decoded over cur, the fields as
-// they are (so the fields it leaves out keep their value), and save stores
-// the result.
-func patchJSON[Req, Resp any](w http.ResponseWriter, r *http.Request, cur func() (Req, error), save func(Req) (Resp, error)) error {
-	req, err := cur()
-	if err != nil {
-		return err
-	}
-	if err := decodeJSON(w, r, &req); err != nil {
-		return err
-	}
-	v, err := save(req)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, v)
-}
-
-// patchGradebookSettings changes the settings the body names.
 func (a *API) patchGradebookSettings(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	ctx, u := r.Context(), caller(r)
-	return patchJSON(w, r, func() (SettingsRequest, error) {
-		cur, err := a.grades.Settings(ctx, u, id)
-		return SettingsRequest{Mode: cur.Mode, Scale: cur.Scale, UncategorisedWeight: cur.UncategorisedWeight}, err
-	}, func(req SettingsRequest) (lms.GradebookSettings, error) {
-		return a.grades.PutSettings(ctx, u, id, lms.GradebookSettings{CourseID: id, Mode: req.Mode, Scale: req.Scale,
-			UncategorisedWeight: req.UncategorisedWeight})
-	})
+	return onIDBody(w, r, http.StatusOK, a.grades.PatchSettings)
 }
 
 func (a *API) postCategory(w http.ResponseWriter, r *http.Request) error {
@@ -62,26 +52,13 @@ func (a *API) postCategory(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// patchCategory changes the category fields the body names.
 func (a *API) patchCategory(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
 	catID, err := pathID(r, "category_id")
 	if err != nil {
 		return err
 	}
-	ctx, u := r.Context(), caller(r)
-	return patchJSON(w, r, func() (CategoryRequest, error) {
-		cur, err := a.grades.Category(ctx, u, id, catID)
-		if err != nil {
-			return CategoryRequest{}, err
-		}
-		return CategoryRequest{Name: cur.Name, Weight: cur.Weight, DropLowest: cur.DropLowest}, nil
-	}, func(req CategoryRequest) (*lms.GradeCategory, error) {
-		return a.grades.SaveCategory(ctx, u, id, lms.GradeCategory{ID: catID, Name: req.Name, Weight: req.Weight,
-			DropLowest: req.DropLowest})
+	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, p grades.CategoryPatch) (*lms.GradeCategory, error) {
+		return a.grades.PatchCategory(ctx, u, id, catID, p)
 	})
 }
 
@@ -104,20 +81,8 @@ func (a *API) postGradeItem(w http.ResponseWriter, r *http.Request) error {
 	return onIDBody(w, r, http.StatusCreated, a.grades.CreateItem)
 }
 
-// patchGradeItem changes the item fields the body names.
 func (a *API) patchGradeItem(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	ctx, u := r.Context(), caller(r)
-	return patchJSON(w, r, func() (grades.ItemInput, error) {
-		cur, err := a.grades.Item(ctx, u, id)
-		if err != nil {
-			return grades.ItemInput{}, err
-		}
-		return grades.ItemInput{Title: cur.Title, MaxPoints: cur.MaxPoints, CategoryID: cur.CategoryID, Hidden: cur.Hidden}, nil
-	}, func(in grades.ItemInput) (*lms.GradeItem, error) { return a.grades.UpdateItem(ctx, u, id, in) })
+	return onIDBody(w, r, http.StatusOK, a.grades.PatchItem)
 }
 
 func (a *API) deleteGradeItem(w http.ResponseWriter, r *http.Request) error {

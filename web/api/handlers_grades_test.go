@@ -102,6 +102,8 @@ func gradePermRows(w *gradeWorld) []permRow {
 		{"GET /api/v1/submissions/{id}/versions", p("/api/v1/submissions/" + id(w.sub.ID) + "/versions"), staffOK},
 		{"PUT /api/v1/submissions/{id}/grade", withBody("/api/v1/submissions/"+id(w.sub.ID)+"/grade",
 			assign.Marking{Score: new(9.0), FeedbackMD: "Good"}), staffOK},
+		{"PATCH /api/v1/submissions/{id}/grade", withBody("/api/v1/submissions/"+id(w.sub.ID)+"/grade",
+			assign.MarkingPatch{Score: new(8.0)}), staffOK},
 
 		{"GET /api/v1/courses/{id}/gradebook", p(A + "/gradebook"), staffOK},
 		{"GET /api/v1/courses/{id}/gradebook.csv", p(A + "/gradebook.csv"), staffOK},
@@ -198,8 +200,8 @@ func TestGradeImportPreviewsThenApplies(t *testing.T) {
 	if !rep.Applied || rep.Changes != 1 {
 		t.Fatalf("import %+v", rep)
 	}
-	mine := decode[grades.Book](t, w.e.do(t, w.people[roleLearner].c, "GET", A+"/my-grades", nil).want(t, sOK))
-	if len(mine.Rows) != 1 || mine.Rows[0].Grades[w.item.ID] == nil || mine.Rows[0].Grades[w.item.ID].Points != 7 {
+	mine := decode[GradebookPage](t, w.e.do(t, w.people[roleLearner].c, "GET", A+"/my-grades", nil).want(t, sOK))
+	if len(mine.Items) != 1 || mine.Items[0].Grades[w.item.ID] == nil || mine.Items[0].Grades[w.item.ID].Points != 7 {
 		t.Fatalf("my grades %+v", mine)
 	}
 	r := w.e.do(t, inst, "GET", A+"/gradebook.csv", nil).want(t, sOK)

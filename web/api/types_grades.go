@@ -2,12 +2,14 @@ package api
 
 import (
 	"github.com/lyceumhq/lyceum/internal/assign"
+	"github.com/lyceumhq/lyceum/internal/grades"
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
 
 // AssignmentList is a course's assignments.
 type AssignmentList struct {
-	Items []*lms.Assignment `json:"items"`
+	Items      []*lms.Assignment `json:"items"`
+	NextCursor string            `json:"next_cursor,omitempty"`
 }
 
 // SubmissionTable is a page of the graders' table of an assignment.
@@ -19,7 +21,19 @@ type SubmissionTable struct {
 
 // VersionList is every version of a submission, oldest first.
 type VersionList struct {
-	Items []*lms.SubmissionVersion `json:"items"`
+	Items      []*lms.SubmissionVersion `json:"items"`
+	NextCursor string                   `json:"next_cursor,omitempty"`
+}
+
+// GradebookPage is a page of the gradebook's learners (a row each, as
+// grades.Row) with every grade item (its columns), the categories and the
+// settings: the learners are the list that grows.
+type GradebookPage struct {
+	Settings   lms.GradebookSettings `json:"settings"`
+	Categories []*lms.GradeCategory  `json:"categories"`
+	GradeItems []*lms.GradeItem      `json:"grade_items"`
+	Items      []grades.Row          `json:"items"`
+	NextCursor string                `json:"next_cursor,omitempty"`
 }
 
 // ReleaseRequest names the submissions whose grades to release; none
@@ -38,18 +52,9 @@ type ResyncResult struct {
 	Sent int `json:"sent"`
 }
 
-// CategoryRequest is a grade category's fields (PATCH: only those sent
-// change).
+// CategoryRequest is a new grade category's fields.
 type CategoryRequest struct {
 	Name       string  `json:"name"`
 	Weight     float64 `json:"weight"`
 	DropLowest int     `json:"drop_lowest"`
-}
-
-// SettingsRequest is a course's gradebook settings (PATCH: only those sent
-// change).
-type SettingsRequest struct {
-	Mode                lms.GradebookMode `json:"mode"`
-	Scale               []lms.LetterGrade `json:"scale"`
-	UncategorisedWeight float64           `json:"uncategorised_weight"`
 }

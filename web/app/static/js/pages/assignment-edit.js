@@ -68,6 +68,11 @@ function Editor({ course, a }) {
   async function onSubmit(e) {
     e.preventDefault();
     const body = inputOf(formValues(e.currentTarget), rows);
+    if (a && !body.rubric) {
+      // A PATCH keeps what it leaves out: a rubric is removed by name.
+      delete body.rubric;
+      body.no_rubric = true;
+    }
     const saved = await run(() => (a ? updateAssignment(a.id, body) : createAssignment(course.id, body)));
     if (!saved) return;
     toast(a ? "Assignment saved" : "Assignment created", "success");

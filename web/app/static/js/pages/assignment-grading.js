@@ -59,7 +59,7 @@ function Grader({ course, a, row, onSaved, onMove, pos, count }) {
     const body = { feedback_md: f.elements.feedback_md.value, release: f.elements.release.checked };
     if (a.rubric) body.rubric_levels = levels;
     else body.score = Number(f.elements.score.value);
-    if (feedbackFile) body.feedback_file = feedbackFile;
+    body.feedback_file = feedbackFile || 0; // 0 removes the one the last grading had
     const saved = await run(() => gradeSubmission(s.id, body));
     if (!saved) return;
     toast(`Graded ${row.name}`, "success");

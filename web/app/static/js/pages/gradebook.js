@@ -110,19 +110,19 @@ function Book({ course }) {
   return html`
     <div data-testid="gradebook" data-updates=${updates}>
       <${Section} id="book" title="Gradebook" actions=${csv}
-          description=${`${plural(b.rows.length, "learner")} · ${plural(b.items.length, "graded item")} · ${b.settings.mode === "points" ? "total points" : "weighted categories"}. Updates live; * marks an override.`}>
-        ${b.rows.length === 0 || b.items.length === 0
-          ? html`<${EmptyState} title=${b.items.length === 0 ? "Nothing graded yet" : "No learners yet"} testid="gradebook-empty">
+          description=${`${plural(b.items.length, "learner")} · ${plural(b.grade_items.length, "graded item")} · ${b.settings.mode === "points" ? "total points" : "weighted categories"}. Updates live; * marks an override.`}>
+        ${b.items.length === 0 || b.grade_items.length === 0
+          ? html`<${EmptyState} title=${b.grade_items.length === 0 ? "Nothing graded yet" : "No learners yet"} testid="gradebook-empty">
               <p>Grades appear here as assignments and quizzes are graded.</p><//>`
           : html`<div class="table-scroll gradebook-scroll"><table class="table gradebook-table" data-testid="gradebook-table">
             <caption class="visually-hidden">Grades by learner and item</caption>
             <thead><tr><th scope="col" class="sticky-col">Learner</th>
-              ${b.items.map((it) => html`<th key=${it.id} scope="col" data-item-id=${it.id}>${it.title}
+              ${b.grade_items.map((it) => html`<th key=${it.id} scope="col" data-item-id=${it.id}>${it.title}
                 <span class="muted small block">/ ${points(it.max_points)}${it.hidden ? " · hidden" : ""}</span></th>`)}
               <th scope="col">Total</th><th scope="col">Letter</th></tr></thead>
-            <tbody>${b.rows.map((r) => html`<tr key=${r.user_id} data-testid="gradebook-row" data-username=${r.username}>
+            <tbody>${b.items.map((r) => html`<tr key=${r.user_id} data-testid="gradebook-row" data-username=${r.username}>
               <th scope="row" class="sticky-col">${r.name || r.username}<span class="muted small block">@${r.username}</span></th>
-              ${b.items.map((it) => {
+              ${b.grade_items.map((it) => {
                 const g = r.grades[it.id];
                 return html`<td key=${it.id} data-item-id=${it.id} data-testid="grade-cell">
                   <button type="button" class="link-button" onClick=${() => setEdit({ item: it, row: r })}
@@ -145,8 +145,8 @@ function Mine({ course }) {
   const b = book.data;
   if (book.loading && !b) return html`<${Loading} label="Loading your grades…" />`;
   if (book.error && !b) return html`<${ErrorState} error=${book.error} onRetry=${book.reload} />`;
-  const row = b.rows[0];
-  if (!row || b.items.length === 0) {
+  const row = b.items[0];
+  if (!row || b.grade_items.length === 0) {
     return html`<${EmptyState} title="No grades yet" testid="my-grades-empty"><p>Your grades appear here once they are released.</p><//>`;
   }
   return html`
@@ -154,7 +154,7 @@ function Mine({ course }) {
         description=${html`Total <strong data-testid="my-total">${percent(row.totals)}</strong>${row.totals.counted && row.totals.letter ? html` · <${Badge} kind="success">${row.totals.letter}<//>` : ""}`}>
       <table class="table" data-testid="my-grades-table"><caption class="visually-hidden">Your grades</caption>
         <thead><tr><th scope="col">Item</th><th scope="col">Grade</th><th scope="col">Out of</th></tr></thead>
-        <tbody>${b.items.map((it) => html`<tr key=${it.id} data-testid="my-grade-row" data-item-id=${it.id}>
+        <tbody>${b.grade_items.map((it) => html`<tr key=${it.id} data-testid="my-grade-row" data-item-id=${it.id}>
           <th scope="row">${it.title}</th><td>${cellText(row.grades[it.id])}</td><td>${points(it.max_points)}</td></tr>`)}</tbody>
       </table>
     <//>`;

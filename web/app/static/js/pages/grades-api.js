@@ -1,12 +1,12 @@
 // The assignment and gradebook API calls (docs/api.md, sections
 // "Assignments" and "Gradebook"), and small helpers the pages share.
-import { api, get, post, put, patch, del, query, BASE } from "../api.js";
+import { api, get, getAll, post, patch, del, query, BASE } from "../api.js";
 
 const c = (id, rest = "") => `/courses/${id}${rest}`;
 const a = (aid, rest = "") => `/assignments/${aid}${rest}`;
 
 // Assignments.
-export const listAssignments = (id, signal) => get(c(id, "/assignments"), { signal });
+export const listAssignments = (id, signal) => getAll(c(id, "/assignments"), { signal });
 export const createAssignment = (id, body) => post(c(id, "/assignments"), body);
 export const getAssignment = (aid, signal) => get(a(aid), { signal });
 export const updateAssignment = (aid, body) => patch(a(aid), body);
@@ -14,13 +14,14 @@ export const deleteAssignment = (aid) => del(a(aid));
 export const mySubmission = (aid, signal) => get(a(aid, "/mine"), { signal });
 export const submitWork = (aid, body) => post(a(aid, "/submission"), body);
 export const listSubmissions = (aid, params, signal) => get(a(aid, `/submissions${query(params)}`), { signal });
-export const gradeSubmission = (sid, body) => put(`/submissions/${sid}/grade`, body);
+export const gradeSubmission = (sid, body) => patch(`/submissions/${sid}/grade`, body);
 export const releaseGrades = (aid, ids = []) => post(a(aid, "/release"), { submission_ids: ids });
 export const zipURL = (aid) => `${BASE}${a(aid, "/submissions.zip")}`;
 
 // Gradebook.
-export const getGradebook = (id, signal) => get(c(id, "/gradebook"), { signal });
-export const myGrades = (id, signal) => get(c(id, "/my-grades"), { signal });
+// A gradebook page: its learners' rows are "items", its columns "grade_items".
+export const getGradebook = (id, signal) => getAll(c(id, "/gradebook"), { signal });
+export const myGrades = (id, signal) => getAll(c(id, "/my-grades"), { signal });
 export const editGrade = (itemID, userID, body) => patch(`/grade-items/${itemID}/grades/${userID}`, body);
 export const gradebookCSVURL = (id) => `${BASE}${c(id, "/gradebook.csv")}`;
 /** importGrades sends a CSV file; dryRun asks for a preview only. */
