@@ -115,8 +115,7 @@ type chatOptions struct {
 	interval time.Duration
 	duration time.Duration
 	drain    time.Duration
-	keep     bool
-	pids     []int
+	fixtureFlags
 }
 
 func parseChatFlags(c *common, args []string) (*chatOptions, error) {
@@ -133,14 +132,12 @@ func parseChatFlags(c *common, args []string) (*chatOptions, error) {
 	fs.DurationVar(&o.interval, "interval", defaultChatInterval, "time between one connection's messages")
 	fs.DurationVar(&o.duration, "duration", defaultChatDuration, "how long to send")
 	fs.DurationVar(&o.drain, "drain", defaultChatDrain, "longest wait for answers and pushes after the last send")
-	fs.BoolVar(&o.keep, "keep", false, "keep the course and the accounts (default: deleted after the check)")
-	pidList := fs.String("server-pid", "", "server process ids (comma-separated) whose CPU time to report")
+	o.define(fs)
 	if err := c.parse(fs, args); err != nil {
 		return nil, err
 	}
-	var err error
-	if o.pids, err = parsePids(*pidList); err != nil {
-		return nil, fmt.Errorf("-server-pid: %w", err)
+	if err := o.parsed(); err != nil {
+		return nil, err
 	}
 	o.urls = []string{c.baseURL}
 	if *urls != "" {
@@ -192,21 +189,10 @@ func runChat(ctx context.Context, c *common, args []string) (result, error) {
 	}
 	admin := newAPIClient(c.baseURL, c.token)
 	run := runID()
-	setupStart := time.Now()
-	say := func(s string) {
-		if !c.quiet {
-			fmt.Fprintf(c.stderr, "[setup %5.1fs] %s\n", time.Since(setupStart).Seconds(), s)
-		}
-	}
+	say, setupStart := c.setupLog()
 	fx, err := setupChat(ctx, admin, run, o.rooms, o.members, say)
 	if !o.keep && fx != nil {
-		defer func() {
-			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-			defer cancel()
-			if err := cleanupChat(cctx, admin, fx); err != nil {
-				fmt.Fprintf(c.stderr, "warning: cleaning up: %v\n", err)
-			}
-		}()
+		defer c.cleanupFixture(ctx, admin, fx, time.Minute)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("setup: %w", err)

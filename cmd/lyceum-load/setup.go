@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -114,19 +115,11 @@ type chatFixture struct {
 // token made by signing in. progress is called after each step.
 func setupChat(ctx context.Context, admin *apiClient, run string, nRooms, nMembers int, progress func(string)) (*chatFixture, error) {
 	fx := &chatFixture{}
-	var course struct {
-		ID int64 `json:"id"`
+	var err error
+	if fx.CourseID, err = createCourse(ctx, admin, "Load chat "+run, "LOAD-"+run); err != nil {
+		return fx, err
 	}
-	if _, err := admin.call(ctx, http.MethodPost, "/api/v1/courses",
-		map[string]string{"title": "Load chat " + run, "code": "LOAD-" + run}, &course, http.StatusCreated); err != nil {
-		return nil, fmt.Errorf("creating the course: %w", err)
-	}
-	fx.CourseID = course.ID
-	coursePath := "/api/v1/courses/" + strconv.FormatInt(course.ID, 10)
-	if _, err := admin.call(ctx, http.MethodPost, coursePath+"/visibility",
-		map[string]string{"visibility": "published"}, nil, http.StatusOK); err != nil {
-		return fx, fmt.Errorf("publishing the course: %w", err)
-	}
+	coursePath := "/api/v1/courses/" + strconv.FormatInt(fx.CourseID, 10)
 	var rooms struct {
 		Items []chatRoom `json:"items"`
 	}
@@ -150,8 +143,76 @@ func setupChat(ctx context.Context, admin *apiClient, run string, nRooms, nMembe
 		fx.Rooms = append(fx.Rooms, r)
 	}
 	progress(fmt.Sprintf("course %d with %d rooms", fx.CourseID, len(fx.Rooms)))
+	fx.Members, err = enrolMembers(ctx, admin, coursePath, run, nMembers, progress)
+	return fx, err
+}
 
-	fx.Members = make([]chatMember, nMembers)
+// fixtureFlags are the flags of the modes that set up a course through the
+// API: whether to keep it, and the server processes to measure.
+type fixtureFlags struct {
+	keep    bool
+	pids    []int
+	pidList *string
+}
+
+// define adds -keep and -server-pid to fs.
+func (f *fixtureFlags) define(fs *flag.FlagSet) {
+	fs.BoolVar(&f.keep, "keep", false, "keep the course and the accounts (default: deleted after the check)")
+	f.pidList = fs.String("server-pid", "", "server process ids (comma-separated) whose CPU time to report")
+}
+
+// parsed reads -server-pid once the flags are parsed.
+func (f *fixtureFlags) parsed() (err error) {
+	if f.pids, err = parsePids(*f.pidList); err != nil {
+		return fmt.Errorf("-server-pid: %w", err)
+	}
+	return nil
+}
+
+// setupLog returns a function printing a setup step on stderr (unless
+// -quiet) with the time since the returned start.
+func (c *common) setupLog() (say func(string), start time.Time) {
+	start = time.Now()
+	return func(s string) {
+		if !c.quiet {
+			fmt.Fprintf(c.stderr, "[setup %5.1fs] %s\n", time.Since(start).Seconds(), s)
+		}
+	}, start
+}
+
+// cleanupFixture deletes what setup made (see cleanupChat), warning on stderr
+// when it cannot; it runs even after ctx is cancelled, for at most limit.
+func (c *common) cleanupFixture(ctx context.Context, admin *apiClient, fx *chatFixture, limit time.Duration) {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), limit)
+	defer cancel()
+	if err := cleanupChat(cctx, admin, fx); err != nil {
+		fmt.Fprintf(c.stderr, "warning: cleaning up: %v\n", err)
+	}
+}
+
+// createCourse creates a course and publishes it; it returns its id (0 when
+// the course could not be created).
+func createCourse(ctx context.Context, admin *apiClient, title, code string) (int64, error) {
+	var course struct {
+		ID int64 `json:"id"`
+	}
+	if _, err := admin.call(ctx, http.MethodPost, "/api/v1/courses",
+		map[string]string{"title": title, "code": code}, &course, http.StatusCreated); err != nil {
+		return 0, fmt.Errorf("creating the course: %w", err)
+	}
+	if _, err := admin.call(ctx, http.MethodPost, "/api/v1/courses/"+strconv.FormatInt(course.ID, 10)+"/visibility",
+		map[string]string{"visibility": "published"}, nil, http.StatusOK); err != nil {
+		return course.ID, fmt.Errorf("publishing the course: %w", err)
+	}
+	return course.ID, nil
+}
+
+// enrolMembers creates n learner accounts in the course at coursePath,
+// setupConcurrency at a time, each with its own API token (see
+// setupMember). The accounts made are returned even on error (zero IDs
+// where one failed) so they can be deleted.
+func enrolMembers(ctx context.Context, admin *apiClient, coursePath, run string, n int, progress func(string)) ([]chatMember, error) {
+	members := make([]chatMember, n)
 	var (
 		wg    sync.WaitGroup
 		done  atomic.Int64
@@ -159,7 +220,7 @@ func setupChat(ctx context.Context, admin *apiClient, run string, nRooms, nMembe
 		errs  []error
 	)
 	sem := make(chan struct{}, setupConcurrency)
-	for i := range nMembers {
+	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -172,17 +233,17 @@ func setupChat(ctx context.Context, admin *apiClient, run string, nRooms, nMembe
 				errMu.Unlock()
 				return
 			}
-			fx.Members[i] = m
-			if n := done.Add(1); n%10 == 0 || int(n) == nMembers {
-				progress(fmt.Sprintf("%d/%d members enrolled with tokens", n, nMembers))
+			members[i] = m
+			if k := done.Add(1); k%10 == 0 || int(k) == n {
+				progress(fmt.Sprintf("%d/%d members enrolled with tokens", k, n))
 			}
 		}()
 	}
 	wg.Wait()
 	if len(errs) > 0 {
-		return fx, fmt.Errorf("%d of %d members failed: %w", len(errs), nMembers, errs[0])
+		return members, fmt.Errorf("%d of %d members failed: %w", len(errs), n, errs[0])
 	}
-	return fx, nil
+	return members, nil
 }
 
 // setupMember creates one learner account, enrols it, signs in as it and
