@@ -166,8 +166,16 @@ func (s *DB) PatchCourse(ctx context.Context, id int64, p lms.CoursePatch) (*lms
 }
 
 // DeleteCourse removes the course; everything in it goes by ON DELETE CASCADE.
+// The attempts go first: their slots name the course's questions, and
+// PostgreSQL checks that reference while it cascades the questions, before
+// the attempts' own cascade has removed the slots.
 func (s *DB) DeleteCourse(ctx context.Context, id int64) error {
-	return s.execOne(ctx, "course", `DELETE FROM courses WHERE id = $1`, id)
+	return s.tx(ctx, func(tx *DB) error {
+		if _, err := tx.q.ExecContext(ctx, `DELETE FROM attempts WHERE course_id = $1`, id); err != nil {
+			return tx.wrap(err, "delete course")
+		}
+		return tx.execOne(ctx, "course", `DELETE FROM courses WHERE id = $1`, id)
+	})
 }
 
 // ListCourses returns the courses matching f ordered by id, and the total.

@@ -53,6 +53,16 @@ func startAttempt(t *testing.T, s store.Store, qz *lms.Quiz, u *lms.User, n int,
 }
 
 var assessTests = map[string]func(*testing.T, store.Store){
+	"a course with quiz attempts is deleted with everything in it": func(t *testing.T, s store.Store) {
+		ctx := ctxOf(t)
+		u, l := newUser(t, s, "ann"), newUser(t, s, "lea")
+		c := newCourse(t, s, "C", u.ID)
+		q := newTF(t, s, newCategory(t, s, c, 0, "A"), "Sun", "text")
+		a, _ := startAttempt(t, s, newQuizOf(t, s, c, q), l, 1, base.Add(time.Minute), q)
+		noErr(t, s.DeleteCourse(ctx, c.ID), "DeleteCourse")
+		_, err := s.AttemptByID(ctx, a.ID)
+		wantCode(t, err, lms.ENOTFOUND)
+	},
 	"categories nest, list by course and count their contents": func(t *testing.T, s store.Store) {
 		ctx := ctxOf(t)
 		u := newUser(t, s, "ann")
