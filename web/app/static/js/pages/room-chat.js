@@ -190,6 +190,8 @@ export function Chat({ course, info }) {
     <div class="chat" data-testid="chat" data-room-id=${room.id}>
       <div class="chat-head">
         <a class="back-link" href=${`/courses/${course.id}/rooms`}>← Rooms</a>
+        <a class="skip-link" href=${`#composer-${room.id}`} data-testid="skip-to-composer"
+           onClick=${(e) => { e.preventDefault(); focusComposer(); }}>Skip to the message box</a>
         <h2 class="chat-title" data-testid="room-name">${room.name}</h2>
         ${room.main && room.name !== "Main room" && html`<${Badge} kind="accent">Main room<//>`}
         ${room.group_id > 0 && html`<${Badge}>Group room<//>`}
@@ -208,8 +210,6 @@ export function Chat({ course, info }) {
             ${errorMessage(chat.liveError)}</p>`)}
       <div class="chat-body">
         <div class="chat-main">
-          <a class="skip-link" href=${`#composer-${room.id}`} data-testid="skip-to-composer"
-             onClick=${(e) => { e.preventDefault(); focusComposer(); }}>Skip to the message box</a>
           <div class="chat-log" ref=${logRef} onScroll=${onScroll} role="log" aria-live="polite"
                aria-label=${`Messages in ${room.name}`} aria-busy=${chat.status === "loading" ? "true" : "false"}>
             ${log}
