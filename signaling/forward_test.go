@@ -135,12 +135,17 @@ func TestSimulcastLayerChosenPerSubscriber(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "the medium layer at low", func() bool { return low.Received()[idLow].Layer == 1 })
+	// The track's layer list reaches the subscriber in an update of its own,
+	// after the layers' first packets: wait for it, bounded.
 	ti := trackOf(high, "teacher", signaling.SourceCamera)
-	for _, info := range high.Tracks() {
-		if info.ID == ti && len(info.Layers) != 3 {
-			t.Errorf("track layers %v, want 3", info.Layers)
+	waitFor(t, "the track to list its 3 layers", func() bool {
+		for _, info := range high.Tracks() {
+			if info.ID == ti {
+				return len(info.Layers) == 3
+			}
 		}
-	}
+		return false
+	})
 	if st := high.Received()[idHigh]; st.Lost > st.Packets/10 {
 		t.Errorf("lost %d of %d packets across layer switches", st.Lost, st.Packets)
 	}

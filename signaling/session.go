@@ -265,6 +265,7 @@ func (sess *liveSession) onRemoteTrack(p *participant, remote *webrtc.TrackRemot
 	if t != nil && remote.RID() != "" && t.state != trackEnded {
 		sess.addLayerLocked(t, remote, recv)
 		sess.mu.Unlock()
+		sess.broadcastTracks() // the subscribers learn the track's new layer
 		return
 	}
 	if sess.openTracksLocked(p) >= sess.srv.cfg.MaxTracksPerParticipant {
