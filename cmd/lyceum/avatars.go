@@ -15,6 +15,10 @@ import (
 	"github.com/lyceumhq/lyceum/internal/store"
 )
 
+// avatarsMovedKey is the setting that records that the legacy avatars were
+// moved, so later starts skip the scan of every account.
+const avatarsMovedKey = "avatars_moved_to_uploads"
+
 // legacyAvatarDir is where releases before avatars became uploads kept
 // profile pictures (DATA_DIR/avatars/<sha256>.<ext>).
 const legacyAvatarDir = "avatars"
@@ -24,8 +28,14 @@ const legacyAvatarDir = "avatars"
 // DATA_DIR/avatars gets the same picture as an upload. A missing file
 // leaves the account without a picture (logged). Nothing is deleted from
 // DATA_DIR/avatars.
-func importLegacyAvatars(ctx context.Context, users store.Users, uploads *course.Uploads, svc *auth.Service,
+func importLegacyAvatars(ctx context.Context, st legacyAvatarStore, uploads *course.Uploads, svc *auth.Service,
 	dataDir string, log zerolog.Logger) error {
+	if _, err := st.GetValue(ctx, avatarsMovedKey); err == nil {
+		return nil // done at an earlier start
+	} else if !lms.IsCode(err, lms.ENOTFOUND) {
+		return err
+	}
+	users := st
 	moved := 0
 	for offset := 0; ; {
 		list, _, err := users.ListUsers(ctx, lms.UserFilter{Limit: lms.MaxPageSize, Offset: offset})
@@ -53,7 +63,13 @@ func importLegacyAvatars(ctx context.Context, users store.Users, uploads *course
 	if moved > 0 {
 		log.Info().Int("avatars", moved).Msg("moved profile pictures into the upload store")
 	}
-	return nil
+	return st.PutValue(ctx, avatarsMovedKey, "1")
+}
+
+// legacyAvatarStore is what importLegacyAvatars reads and records.
+type legacyAvatarStore interface {
+	store.Users
+	store.Settings
 }
 
 func importAvatar(ctx context.Context, u *lms.User, uploads *course.Uploads, svc *auth.Service, file string) error {

@@ -59,11 +59,9 @@ func NewServices(p Params) (*Services, error) {
 	s.Discussion = NewDiscussion(b, store.Scope[DiscussionStore](p.Store), s.Notifications, p.EditWindow)
 	s.Chat = NewChat(b, store.Scope[ChatStore](p.Store), s.Notifications, s.Uploads, p.EditWindow)
 	s.Attendance = NewAttendance(b, store.Scope[AttendanceStore](p.Store))
-	s.Uploads.readers = map[string]RefReader{
-		"course":  s.Courses.coverVisible,
-		"lesson":  s.Content.lessonVisible,
-		"message": s.Chat.messageVisible,
-		"avatar":  avatarVisible,
+	for kind, fn := range map[string]RefReader{"course": s.Courses.coverVisible, "lesson": s.Content.lessonVisible,
+		"message": s.Chat.messageVisible, avatarKind: avatarVisible} {
+		s.Uploads.RegisterReader(kind, fn)
 	}
 	return s, nil
 }
