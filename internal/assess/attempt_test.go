@@ -119,7 +119,7 @@ func TestDeadlineRefusesAnswersAndTheJobSubmits(t *testing.T) {
 	_, err := f.svc.SaveAnswer(ctx, f.learner, att.Attempt.ID, 0, f.right(att, 0))
 	must(t, err)
 	wantCode(t, f.svc.HandleJob(ctx, j.Kind, j.Payload), lms.EUNAVAILABLE) // not due yet
-	f.clock.Add(time.Minute)
+	f.clock.Advance(time.Minute)
 	_, err = f.svc.SaveAnswer(ctx, f.learner, att.Attempt.ID, 1, f.right(att, 1))
 	wantCode(t, err, lms.EFORBIDDEN)
 	// No browser: the job runs on a new service instance (another node, or after a restart).

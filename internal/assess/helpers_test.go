@@ -13,25 +13,11 @@ import (
 	"github.com/lyceumhq/lyceum/internal/question"
 	"github.com/lyceumhq/lyceum/internal/store"
 	"github.com/lyceumhq/lyceum/internal/store/storetest"
+	"github.com/lyceumhq/lyceum/internal/testenv"
 )
 
-// clock is an injected clock tests move by hand.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time // guarded by mu
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// clock is the shared settable test clock.
+type clock = testenv.Clock
 
 // job is one scheduled job of the fake scheduler.
 type job struct {
@@ -115,7 +101,7 @@ func newFixture(t *testing.T) *fixture { return newFixtureOn(t, storetest.SQLite
 // newFixtureOn is newFixture over the store st.
 func newFixtureOn(t *testing.T, st store.Store) *fixture {
 	t.Helper()
-	f := &fixture{t: t, st: st, clock: &clock{now: t0},
+	f := &fixture{t: t, st: st, clock: testenv.NewClock(t0),
 		jobs: &fakeJobs{jobs: map[string]job{}, cancels: map[string]int{}}, book: &fakeGradebook{}}
 	ctx := t.Context()
 	mk := func(name string, role lms.SiteRole) *lms.User {

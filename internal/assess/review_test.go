@@ -61,7 +61,7 @@ func TestReviewFollowsTheOptions(t *testing.T) {
 	}
 	_, err = f.svc.Attempt(ctx, f.learner2, att.Attempt.ID)
 	wantCode(t, err, lms.ENOTFOUND)
-	f.clock.Add(time.Hour)
+	f.clock.Advance(time.Hour)
 	closed, err := f.svc.Attempt(ctx, f.learner, att.Attempt.ID)
 	must(t, err)
 	rev := closed.Slots[0].Review

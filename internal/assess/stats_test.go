@@ -23,7 +23,7 @@ func TestStatsAndResponsesCSV(t *testing.T) {
 		_, err := f.svc.SaveAnswer(ctx, f.learner, a.Attempt.ID, slot, f.right(a, slot))
 		must(t, err)
 	}
-	f.clock.Add(90 * time.Second)
+	f.clock.Advance(90 * time.Second)
 	_, err := f.svc.Submit(ctx, f.learner, a.Attempt.ID)
 	must(t, err)
 
@@ -33,7 +33,7 @@ func TestStatsAndResponsesCSV(t *testing.T) {
 	no := false
 	_, err = f.svc.SaveAnswer(ctx, f.learner2, b.Attempt.ID, 1, lms.Response{Bool: &no})
 	must(t, err)
-	f.clock.Add(30 * time.Second)
+	f.clock.Advance(30 * time.Second)
 	_, err = f.svc.Submit(ctx, f.learner2, b.Attempt.ID)
 	must(t, err)
 

@@ -18,6 +18,7 @@ import (
 	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/store"
 	"github.com/lyceumhq/lyceum/internal/store/storetest"
+	"github.com/lyceumhq/lyceum/internal/testenv"
 )
 
 // fakeFiles keeps uploads in memory and records references.
@@ -72,23 +73,8 @@ func (f *fakeFiles) refsOf(ref string) []int64 {
 	return f.refs[ref]
 }
 
-// clock is a settable test clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time // guarded by mu
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
+// clock is the shared settable test clock.
+type clock = testenv.Clock
 
 var t0 = time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
 
@@ -112,7 +98,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := t.Context()
 	st := storetest.SQLite(t)
-	f := &fixture{st: st, files: newFakeFiles(), clock: &clock{now: t0.Add(-48 * time.Hour)}, users: map[string]*lms.User{}}
+	f := &fixture{st: st, files: newFakeFiles(), clock: testenv.NewClock(t0.Add(-48 * time.Hour)), users: map[string]*lms.User{}}
 	for _, n := range []string{"outsider", "learner", "learner2", "learner3", "ta", "instructor", "admin"} {
 		role := lms.SiteUser
 		if n == "admin" {

@@ -15,6 +15,7 @@ import (
 	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/store"
 	"github.com/lyceumhq/lyceum/internal/store/sqlite"
+	"github.com/lyceumhq/lyceum/internal/testenv"
 )
 
 // fakeAnnouncer records announcements as a live layer would receive them.
@@ -70,23 +71,8 @@ func (p *fakeAnnouncer) accessChanges(courseID int64) []int64 {
 	return out
 }
 
-// clock is a settable test clock.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time // guarded by mu
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// clock is the shared settable test clock.
+type clock = testenv.Clock
 
 // fixture is a site with course A (instructor, TA, learner; published,
 // with content, a forum thread and chat) and course B with its own learner
@@ -120,7 +106,7 @@ var t0 = time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
 // newService returns the Services over st with a fake publisher and clock.
 func newService(t *testing.T, st store.Store, dir string) (*Services, *fakeAnnouncer, *clock) {
 	t.Helper()
-	pub, clk := &fakeAnnouncer{}, &clock{now: t0}
+	pub, clk := &fakeAnnouncer{}, testenv.NewClock(t0)
 	svc, err := NewServices(Params{Store: st, Logger: zerolog.Nop(), Announcer: pub, Clock: clk.Now,
 		Uploads: UploadParams{Dir: dir, Limits: map[string]int64{KindImage: 1 << 10}}})
 	if err != nil {
