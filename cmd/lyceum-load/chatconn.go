@@ -271,20 +271,21 @@ func (c *chatConn) handlePush(line []byte, now time.Time) {
 		c.st.other.Add(1)
 		return
 	}
+	// The counters are updated before the id is recorded: drainChat ends
+	// when every id is recorded, and the run reads the counters then.
+	member, sentNS, ok := parseChatBody(m.Body)
+	switch {
+	case !ok:
+		c.st.other.Add(1)
+	case member == c.member:
+		c.st.selfPushes.Add(1)
+	default:
+		c.st.delivered.Add(1)
+		c.st.latency.Record(c.idx, now.Sub(time.Unix(0, sentNS)))
+	}
 	c.mu.Lock()
 	c.got[m.ID]++
 	c.mu.Unlock()
-	member, sentNS, ok := parseChatBody(m.Body)
-	if !ok {
-		c.st.other.Add(1)
-		return
-	}
-	if member == c.member {
-		c.st.selfPushes.Add(1)
-		return
-	}
-	c.st.delivered.Add(1)
-	c.st.latency.Record(c.idx, now.Sub(time.Unix(0, sentNS)))
 }
 
 func (c *chatConn) handleFrame(f frame, now time.Time) {
