@@ -42,6 +42,7 @@ type conn struct {
 	closeCode   websocket.StatusCode // written before closed is set
 	closeReason string
 	writerDone  chan struct{} // closed by the writer after the close handshake
+	readerDone  chan struct{} // made when closing starts; closed once the reader has ended
 
 	// writeStart is the UnixNano time the current WebSocket write began, 0
 	// when no write is in progress; the hub's write watchdog closes the
@@ -137,6 +138,7 @@ func (c *conn) enqueueAll(fs [][]byte) bool {
 func (c *conn) closeWith(code websocket.StatusCode, reason string) {
 	c.closeOnce.Do(func() {
 		c.closeCode, c.closeReason = code, reason
+		c.readerDone = make(chan struct{}) // before the writer can see the queue closed
 		c.closed.Store(true)
 		if start := c.writeStart.Load(); start != 0 {
 			c.writeStart.CompareAndSwap(start, time.Now().UnixNano())
@@ -245,12 +247,57 @@ func (c *conn) writeOverdue(limit int64) bool {
 	return start != 0 && start < limit
 }
 
-// closeHandshake sends the close frame and waits for the answer;
-// coder/websocket bounds both (5 s each) and then closes the socket, which
-// also ends the reader.
+// closeHandshake sends the close frame and waits for the answer, then
+// closes the socket, which also ends the reader.
+//
+// On a TCP connection (c.raw) the hub does it itself: coder/websocket gives
+// the close frame 5 s to be written and then the peer 5 s to answer, while
+// the hub's reader holds the read lock that its wait needs, so it always
+// closed the socket after 5 s. A slow consumer that read again later found
+// a reset instead of its data and the close code: closing a socket whose
+// send buffer is not drained, a pong or any byte arriving from the peer
+// makes the kernel answer with RST, and the peer's kernel drops everything
+// it had not read. Here the close frame is written under the write
+// watchdog (WriteTimeout), the sending side is shut (FIN after the close
+// frame), and the socket stays open for reading until the peer answers or
+// ends, or WriteTimeout passes.
 func (c *conn) closeHandshake() {
-	_ = c.ws.Close(c.closeCode, c.closeReason)
+	if c.raw == nil {
+		_ = c.ws.Close(c.closeCode, c.closeReason)
+		return
+	}
+	c.writeStart.Store(time.Now().UnixNano())
+	err := c.raw.writeClose(closeFrame(c.closeCode, c.closeReason))
+	c.writeStart.Store(0)
+	if err == nil {
+		t := time.NewTimer(c.h.cfg.WriteTimeout)
+		select {
+		case <-c.readerDone: // the peer answered (the reader got its close frame) or went away
+		case <-t.C:
+		}
+		t.Stop()
+	}
+	_ = c.ws.CloseNow()
 }
+
+// closeFrame returns the WebSocket close frame (unmasked, header included)
+// with code and reason, the reason cut to the 123 bytes a control frame
+// leaves for it.
+func closeFrame(code websocket.StatusCode, reason string) []byte {
+	if len(reason) > maxCloseReason {
+		reason = reason[:maxCloseReason]
+		for !utf8.ValidString(reason) {
+			reason = reason[:len(reason)-1]
+		}
+	}
+	f := make([]byte, 0, 4+len(reason))
+	f = append(f, 0x80|opClose, byte(2+len(reason)), byte(code>>8), byte(code))
+	return append(f, reason...)
+}
+
+// maxCloseReason is the longest close reason (bytes) a close frame holds:
+// a control frame's payload is at most 125 bytes, two of them the code.
+const maxCloseReason = 123
 
 // schedulePing arms the keepalive: every PingInterval a short-lived
 // goroutine sends a WebSocket ping (unless frames are being written) and

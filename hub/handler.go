@@ -114,6 +114,7 @@ func (c *conn) finish() {
 	h := c.h
 	defer h.wg.Done()
 	c.closeWith(websocket.StatusNormalClosure, "")
+	close(c.readerDone) // made by closeWith
 	c.pingTimer.Stop()
 	<-c.writerDone
 	_ = c.ws.CloseNow()

@@ -94,6 +94,7 @@ type corkWriter struct {
 	remain    int64      // bytes of the current frame not yet seen
 	desync    bool       // lost track of frame boundaries: write everything through
 	closeSent bool       // a close frame went through: no data frame may follow
+	shut      bool       // the hub wrote the close frame and shut the sending side: later writes are dropped
 	pend      [connWriteBufSize]byte
 	npend     int
 	iov       [2][]byte
@@ -107,6 +108,11 @@ const opClose = 0x8
 func (w *corkWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.shut {
+		// coder/websocket answering the peer's close frame (or a ping)
+		// after the hub's own close frame: nothing may follow it.
+		return len(p), nil
+	}
 	if !w.desync {
 		for rest := p; len(rest) > 0; {
 			if w.remain == 0 {
@@ -149,6 +155,28 @@ func (w *corkWriter) writeMessage(msg []byte) error {
 	}
 	_, err := w.conn.Write(msg)
 	return err
+}
+
+// writeClose writes frame, a close frame, after any frame coder/websocket
+// is in the middle of writing, then shuts the sending side of the
+// connection (the FIN follows the close frame); every later write is
+// dropped. It fails with net.ErrClosed once a close frame was sent.
+func (w *corkWriter) writeClose(frame []byte) error {
+	w.mu.Lock()
+	for w.remain > 0 && !w.desync {
+		w.mu.Unlock()
+		runtime.Gosched()
+		w.mu.Lock()
+	}
+	defer w.mu.Unlock()
+	if w.closeSent || w.shut {
+		return net.ErrClosed
+	}
+	w.closeSent, w.shut = true, true
+	if _, err := w.send(frame); err != nil {
+		return err
+	}
+	return w.conn.CloseWrite()
 }
 
 // appendTextHeader appends the header of an unmasked, final text frame

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 )
@@ -195,5 +196,17 @@ func TestWriteMessageInterleavesWithControlFrames(t *testing.T) {
 	_ = ws.Close(websocket.StatusNormalClosure, "")
 	if err := hj.cork.writeMessage(appendTextHeader(nil, 0)); !errors.Is(err, net.ErrClosed) {
 		t.Fatalf("writeMessage after close = %v, want net.ErrClosed", err)
+	}
+}
+
+func TestCloseFrameFitsAControlFrame(t *testing.T) {
+	f := closeFrame(4008, "slow consumer: send queue full")
+	if want := "\x88\x20\x0f\xa8slow consumer: send queue full"; string(f) != want {
+		t.Errorf("closeFrame = %q, want %q", f, want)
+	}
+	// A long reason is cut to 123 bytes, and not inside a character.
+	long := closeFrame(1000, strings.Repeat("é", 100))
+	if n := int(long[1]); n != len(long)-2 || n > 125 || !utf8.Valid(long[4:]) {
+		t.Errorf("long reason: payload %d bytes (frame %d), valid UTF-8 %v", n, len(long), utf8.Valid(long[4:]))
 	}
 }
