@@ -392,3 +392,14 @@ func (s *Service) Players(ctx context.Context, gameID int64) ([]*lms.GamePlayer,
 func (s *Service) GameByID(ctx context.Context, id int64) (*lms.Game, error) {
 	return s.data.GameByID(ctx, id)
 }
+
+// PlayerOf returns the user's player in the game (ENOTFOUND if they did
+// not join).
+func (s *Service) PlayerOf(ctx context.Context, gameID, userID int64) (*lms.GamePlayer, error) {
+	return s.data.PlayerByUser(ctx, gameID, userID)
+}
+
+// Player returns a player of the game (ENOTFOUND if none).
+func (s *Service) Player(ctx context.Context, gameID, playerID int64) (*lms.GamePlayer, error) {
+	return s.data.GamePlayer(ctx, gameID, playerID)
+}

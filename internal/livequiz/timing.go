@@ -36,13 +36,13 @@ func Grace(oneWay time.Duration) time.Duration {
 // Reasons an answer is refused (the Reason of the error's message and of
 // the protocol's error frames: see docs/livequiz.md).
 const (
-	ReasonTooLate   = "too_late"   // received after the close plus grace
-	ReasonNotOpen   = "not_open"   // no question is taking answers (lobby, paused, results ...)
-	ReasonUnknown   = "unknown"    // no such question in this game, or not reached yet
-	ReasonAnswered  = "answered"   // the player already answered this question (another key)
-	ReasonRemoved   = "removed"    // the instructor removed the player
-	ReasonMalformed = "malformed"  // the answer does not fit the question
-	ReasonFlood     = "rate_limit" // too many commands
+	ReasonTooLate   = "too_late"         // received after the close plus grace
+	ReasonNotOpen   = "not_open"         // no question is taking answers (lobby, paused, results ...)
+	ReasonUnknown   = "unknown_question" // no such question in this game, or not reached yet
+	ReasonAnswered  = "answered"         // the player already answered this question (another key)
+	ReasonRemoved   = "removed"          // the instructor removed the player
+	ReasonMalformed = "invalid"          // the answer does not fit the question
+	ReasonFlood     = "rate_limited"     // too many commands
 )
 
 // refusal is an answer refusal with its reason.
