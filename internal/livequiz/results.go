@@ -86,7 +86,7 @@ func (s *Service) FullResults(ctx context.Context, actor *lms.User, gameID int64
 // WriteCSV writes a game's results as CSV: a row per ranked player
 // (rank, nickname, username or empty for guests, team, score, correct,
 // answered) and a column of points per question (empty: no answer).
-func (s *Service) WriteCSV(ctx context.Context, actor *lms.User, gameID int64, users func(ctx context.Context, id int64) string, w io.Writer) error {
+func (s *Service) WriteCSV(ctx context.Context, actor *lms.User, gameID int64, w io.Writer) error {
 	r, err := s.FullResults(ctx, actor, gameID)
 	if err != nil {
 		return err
@@ -115,8 +115,10 @@ func (s *Service) WriteCSV(ctx context.Context, actor *lms.User, gameID int64, u
 	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 	for _, st := range r.Standings {
 		username := ""
-		if uid := userOf[st.PlayerID]; uid != 0 && users != nil {
-			username = users(ctx, uid)
+		if uid := userOf[st.PlayerID]; uid != 0 {
+			if u, err := s.data.UserByID(ctx, uid); err == nil {
+				username = u.Username
+			}
 		}
 		row := []string{strconv.Itoa(st.Rank), safeCell(st.Nickname), safeCell(username), strconv.Itoa(st.Team),
 			f(st.Score), strconv.Itoa(st.Correct), strconv.Itoa(st.Answered)}

@@ -41,6 +41,7 @@ type Data interface {
 	QuestionByID(ctx context.Context, id int64) (*lms.Question, error)
 	LatestQuestion(ctx context.Context, familyID int64) (*lms.Question, error)
 	QuizByID(ctx context.Context, id int64) (*lms.Quiz, error)
+	UserByID(ctx context.Context, id int64) (*lms.User, error)
 }
 
 // Rooms says who a caller is in a room (course.Chat).
