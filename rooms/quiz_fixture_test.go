@@ -16,8 +16,6 @@ import (
 	"github.com/lyceumhq/lyceum/hub/hubtest"
 	"github.com/lyceumhq/lyceum/internal/livequiz"
 	"github.com/lyceumhq/lyceum/internal/lms"
-	"github.com/lyceumhq/lyceum/internal/store"
-	"github.com/lyceumhq/lyceum/internal/store/storetest"
 )
 
 // quizNode is one node: a hub with the policy and the live quiz layer,
@@ -117,8 +115,8 @@ func pushOf(t *testing.T, c *hubtest.Client, topic, typ string, v any, match fun
 	t.Fatalf("no %s push on %s", typ, topic)
 }
 
-// quizSite is a site with a game in its main room and the learners
-// joined as players.
+// newQuizGame creates a game of two questions (true/false, single
+// choice; 60 s each) in the site's main room.
 func newQuizGame(t *testing.T, s *site, svc *livequiz.Service, settings lms.GameSettings) *lms.Game {
 	t.Helper()
 	tf := &lms.Question{Type: lms.QTrueFalse, TextMD: "Water is wet.", Body: lms.QuestionBody{TrueFalse: &lms.TrueFalseBody{Answer: true}}}
@@ -128,16 +126,6 @@ func newQuizGame(t *testing.T, s *site, svc *livequiz.Service, settings lms.Game
 		Settings: settings, Questions: []livequiz.QuestionInput{{Question: tf, Seconds: 60}, {Question: one, Seconds: 60}}})
 	check(t, err)
 	return g
-}
-
-// sharedStore returns PostgreSQL when configured (the multi-node setup),
-// else SQLite.
-func sharedStore(t *testing.T) store.Store {
-	t.Helper()
-	if testing.Short() {
-		return storetest.SQLite(t)
-	}
-	return storetest.Postgres(t)
 }
 
 // redisPrefix is a fresh key prefix for one test.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/lyceumhq/lyceum/hub"
+	"github.com/lyceumhq/lyceum/hub/hubtest"
 	"github.com/lyceumhq/lyceum/internal/livequiz"
 	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/store/storetest"
@@ -144,4 +145,101 @@ func TestQuizOverTwoNodesResumeAndRace(t *testing.T) {
 func publishAsync(c interface{ Command(hub.Command) uint64 }, topic string, data any) uint64 {
 	b, _ := json.Marshal(data)
 	return c.Command(hub.Command{Type: hub.CmdPublish, Topic: topic, Data: b})
+}
+
+// TestQuizRefusesBadInputAndKeepsGuestsInTheirGame checks, on one node,
+// the error frames of bad commands, another player's channel, floods, and
+// that a guest's socket reaches nothing but its own game.
+func TestQuizRefusesBadInputAndKeepsGuestsInTheirGame(t *testing.T) {
+	s := newSite(t)
+	n := startQuizNode(t, s, "a", hub.NewMemoryBroker(hub.MemoryBrokerConfig{}))
+	ctx := t.Context()
+	g := newQuizGame(t, s, n.svc, lms.GameSettings{Guests: true})
+	other := newQuizGame(t, s, n.svc, lms.GameSettings{Guests: true})
+	lea, _, err := n.svc.Join(ctx, s.users["learner"], g.ID, "")
+	check(t, err)
+	oth, _, err := n.svc.Join(ctx, s.users["other"], g.ID, "")
+	check(t, err)
+	guest, _, token, err := n.svc.GuestJoin(ctx, g.PIN, "Gus")
+	check(t, err)
+
+	l := dialAs(t, n, s.users["learner"])
+	me := QuizPlayerTopic(g.ID, lea.ID)
+	l.Subscribe(me, nil)
+	if code := subscribeErr(t, l, QuizPlayerTopic(g.ID, oth.ID)); code != lms.EFORBIDDEN {
+		t.Fatalf("another player's channel: %q", code)
+	}
+	if code := subscribeErr(t, l, QuizStaffTopic(g.ID)); code != lms.EFORBIDDEN {
+		t.Fatalf("the staff topic: %q", code)
+	}
+	if code := subscribeErr(t, dialAs(t, n, s.users["outsider"]), QuizTopic(g.ID)); code != lms.ENOTFOUND {
+		t.Fatalf("an outsider: %q", code)
+	}
+	refused(t, publish(t, l, QuizPlayerTopic(g.ID, oth.ID), "k", map[string]any{"type": "answer", "index": 0,
+		"response": map[string]any{"bool": true}}), lms.EFORBIDDEN)
+	refused(t, publish(t, l, QuizStaffTopic(g.ID), "", map[string]any{"type": "control", "action": "start"}), lms.EFORBIDDEN)
+	refused(t, publish(t, l, QuizTopic(g.ID), "", map[string]any{"type": "answer"}), lms.EFORBIDDEN)
+
+	// The lobby: no question yet.
+	refused(t, publish(t, l, me, "k0", map[string]any{"type": "answer", "index": 0, "response": map[string]any{"bool": true}}),
+		livequiz.ReasonUnknown)
+	_, err = n.svc.Control(ctx, s.users["instructor"], g.ID, livequiz.ControlInput{Action: livequiz.ActStart})
+	check(t, err)
+	for name, c := range map[string]struct {
+		key  string
+		data any
+		code string
+	}{
+		"no index":         {"k1", map[string]any{"type": "answer", "response": map[string]any{"bool": true}}, lms.EINVALID},
+		"a later question": {"k2", map[string]any{"type": "answer", "index": 1, "response": map[string]any{"bool": true}}, livequiz.ReasonUnknown},
+		"malformed":        {"k3", map[string]any{"type": "answer", "index": 0, "response": "yes"}, lms.EINVALID},
+		"another type":     {"k4", map[string]any{"type": "answer", "index": 0, "response": map[string]any{"choices": []string{"x"}}}, lms.EINVALID},
+		"no key":           {"", map[string]any{"type": "answer", "index": 0, "response": map[string]any{"bool": true}}, lms.EINVALID},
+		"unknown command":  {"", map[string]any{"type": "cheat"}, lms.EINVALID},
+		"not an object":    {"", []int{1}, lms.EINVALID},
+	} {
+		f := publish(t, l, me, c.key, c.data)
+		if f.Type != hub.FrameError || f.Code != c.code {
+			t.Errorf("%s: %s %q (%s), want %q", name, f.Type, f.Code, f.Message, c.code)
+		}
+	}
+	// A flood is cut off; nothing was stored meanwhile.
+	limited := 0
+	for range 40 {
+		if f := publish(t, l, me, "", map[string]any{"type": "sync", "t0": 1}); f.Code == lms.ERATELIMIT {
+			limited++
+		}
+	}
+	if limited == 0 {
+		t.Fatal("40 commands in a burst were all accepted")
+	}
+	if k, _ := s.st.CountAnswers(ctx, g.ID, 0); k != 0 {
+		t.Fatalf("%d answers stored by bad commands", k)
+	}
+
+	// The guest's socket: its game and channel only.
+	gc := hubtest.DialURL(t, n.guestURL+"?token="+token, true)
+	gc.Subscribe(QuizTopic(g.ID), nil)
+	gc.Subscribe(QuizPlayerTopic(g.ID, guest.ID), nil)
+	for topic, code := range map[string]string{
+		RoomTopic(s.main.ID):             lms.EUNAUTHORIZED,
+		UserTopic(s.users["learner"].ID): lms.EUNAUTHORIZED,
+		QuizStaffTopic(g.ID):             lms.EFORBIDDEN,
+		QuizPlayerTopic(g.ID, lea.ID):    lms.EFORBIDDEN,
+		QuizTopic(other.ID):              lms.EFORBIDDEN,
+		ThreadTopic(s.thread.Thread.ID):  lms.EUNAUTHORIZED,
+		ProgressTopic(s.course.ID):       lms.EUNAUTHORIZED,
+	} {
+		if got := subscribeErr(t, gc, topic); got != code {
+			t.Errorf("guest subscribing to %s: %q, want %q", topic, got, code)
+		}
+	}
+	refused(t, publish(t, gc, RoomTopic(s.main.ID), "m", map[string]any{"type": "message", "body": "hi"}), lms.EUNAUTHORIZED)
+	var ack AnswerAck
+	ok(t, publish(t, gc, QuizPlayerTopic(g.ID, guest.ID), "g0", map[string]any{"type": "answer", "index": 0,
+		"response": map[string]any{"bool": true}}), &ack)
+	// Removed, the guest can no longer answer or subscribe.
+	_, err = n.svc.Control(ctx, s.users["instructor"], g.ID, livequiz.ControlInput{Action: livequiz.ActRemove, PlayerID: guest.ID})
+	check(t, err)
+	refused(t, publish(t, gc, QuizPlayerTopic(g.ID, guest.ID), "g1", map[string]any{"type": "me"}), livequiz.ReasonRemoved)
 }
