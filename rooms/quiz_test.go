@@ -243,3 +243,72 @@ func TestQuizRefusesBadInputAndKeepsGuestsInTheirGame(t *testing.T) {
 	check(t, err)
 	refused(t, publish(t, gc, QuizPlayerTopic(g.ID, guest.ID), "g1", map[string]any{"type": "me"}), livequiz.ReasonRemoved)
 }
+
+// TestQuizNodeKilledDuringAQuestion runs three nodes on PostgreSQL and
+// Redis; the node of one player and of the instructor dies mid-question
+// (its sockets cut, its timers gone): the acknowledged answer is kept,
+// the player resumes on another node, the question still closes on time
+// and the game goes on.
+func TestQuizNodeKilledDuringAQuestion(t *testing.T) {
+	s := newSiteWith(t, storetest.Postgres(t), nil)
+	prefix := redisPrefix(t)
+	nodes := []*quizNode{}
+	for _, id := range []string{"a", "b", "c"} {
+		nodes = append(nodes, startQuizNode(t, s, id, redisBroker(t, id, prefix)))
+	}
+	a, b, c := nodes[0], nodes[1], nodes[2]
+	ctx := t.Context()
+	g := newQuizGame(t, s, a.svc, lms.GameSettings{})
+	lea, _, err := a.svc.Join(ctx, s.users["learner"], g.ID, "")
+	check(t, err)
+	oth, _, err := a.svc.Join(ctx, s.users["other"], g.ID, "")
+	check(t, err)
+
+	inst := dialAs(t, c, s.users["instructor"])
+	inst.Subscribe(QuizStaffTopic(g.ID), nil)
+	l := dialAs(t, c, s.users["learner"])
+	l.Subscribe(QuizPlayerTopic(g.ID, lea.ID), nil)
+	o := dialAs(t, b, s.users["other"])
+	o.Subscribe(QuizTopic(g.ID), nil)
+	o.Subscribe(QuizPlayerTopic(g.ID, oth.ID), nil)
+	var st lms.GameState
+	ok(t, publish(t, inst, QuizStaffTopic(g.ID), "", map[string]any{"type": "control", "action": "start"}), &st)
+	var ack AnswerAck
+	ok(t, publish(t, l, QuizPlayerTopic(g.ID, lea.ID), "lea-0", map[string]any{"type": "answer", "index": 0,
+		"response": map[string]any{"bool": true}}), &ack)
+
+	// Node c dies: its sockets drop, its timers and publisher stop.
+	c.Server.CloseClientConnections()
+	c.quiz.Close()
+	check(t, c.Hub.Shutdown(ctx))
+
+	// The learner comes back on a: the acknowledged answer is there.
+	l2 := dialAs(t, a, s.users["learner"])
+	l2.Subscribe(QuizTopic(g.ID), nil)
+	l2.Subscribe(QuizPlayerTopic(g.ID, lea.ID), nil)
+	var me livequiz.MeView
+	ok(t, publish(t, l2, QuizPlayerTopic(g.ID, lea.ID), "", map[string]any{"type": "me"}), &me)
+	if !me.Answered || me.Answer.Key != "lea-0" {
+		t.Fatalf("after the node died: %+v", me)
+	}
+	ok(t, publish(t, o, QuizPlayerTopic(g.ID, oth.ID), "oth-0", map[string]any{"type": "answer", "index": 0,
+		"response": map[string]any{"bool": true}}), &ack)
+	// The instructor reconnects on b and ends the countdown; a and b close it.
+	inst2 := dialAs(t, b, s.users["instructor"])
+	ok(t, publish(t, inst2, QuizStaffTopic(g.ID), "", map[string]any{"type": "control", "action": "close"}), &st)
+	var res livequiz.ResultsView
+	pushOf(t, l2, QuizTopic(g.ID), livequiz.FrameResults, &res, nil)
+	if res.Chart.Answered != 2 || res.Chart.Correct != 2 {
+		t.Fatalf("results after the node died = %+v", res)
+	}
+	ok(t, publish(t, inst2, QuizStaffTopic(g.ID), "", map[string]any{"type": "control", "action": "next"}), &st)
+	var view livequiz.StateView
+	pushOf(t, o, QuizTopic(g.ID), livequiz.FrameState, &view, func() bool { return view.Index == 1 && view.Phase == lms.PhaseOpen })
+	ok(t, publish(t, l2, QuizPlayerTopic(g.ID, lea.ID), "lea-1", map[string]any{"type": "answer", "index": 1,
+		"response": map[string]any{"choices": []string{view.Question.Choices[0].ID}}}), &ack)
+	all, err := s.st.GameAnswers(ctx, g.ID)
+	check(t, err)
+	if len(all) != 3 {
+		t.Fatalf("%d answers stored, want 3", len(all))
+	}
+}
