@@ -73,7 +73,11 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h.SetHooks(video.Hooks(policy.Hooks()))
+	liveQuiz, quizLive, err := n.startLiveQuiz(h, policy, courses, gr.book, jobRunner)
+	if err != nil {
+		return nil, err
+	}
+	h.SetHooks(quizLive.Hooks(video.Hooks(policy.Hooks())))
 	live := rooms.NewLive(h, n.log.With().Str("component", "rooms").Logger())
 	svc, err := auth.New(ctx, auth.Params{Store: store.Scope[auth.Store](n.db), Logger: n.log.With().Str("component", "auth").Logger(), Events: live})
 	if err != nil {
@@ -131,6 +135,8 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		Assess:         quizzes,
 		Assign:         gr.assign,
 		Grades:         gr.book,
+		LiveQuiz:       liveQuiz,
+		QuizGuestWS:    guestSocket(h),
 		MaxUploadBytes: maxUploadRequest(n.cfg.UploadLimits),
 		Metrics:        metrics,
 		ClientIPHeader: ipHeader,

@@ -21,6 +21,7 @@ import (
 	"github.com/lyceumhq/lyceum/internal/auth"
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/grades"
+	"github.com/lyceumhq/lyceum/internal/livequiz"
 	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/userimport"
 )
@@ -74,6 +75,11 @@ type Params struct {
 	// trusted for the client address: set it only behind a proxy that
 	// overwrites it. For X-Forwarded-For the last entry is used.
 	ClientIPHeader string
+	// LiveQuiz serves the live quiz routes (nil: not mounted; they also
+	// need Courses). QuizGuestWS serves a guest player's WebSocket (nil:
+	// GET /live-quiz/ws not mounted).
+	LiveQuiz    *livequiz.Service
+	QuizGuestWS func(w http.ResponseWriter, r *http.Request, p *lms.GamePlayer)
 }
 
 // API is the HTTP face of Lyceum.
@@ -91,6 +97,8 @@ type API struct {
 	assess    *assess.Service
 	assign    *assign.Service
 	grades    *grades.Service
+	quiz      *livequiz.Service
+	quizWS    func(w http.ResponseWriter, r *http.Request, p *lms.GamePlayer)
 	maxUpload int64
 
 	routes  []route
@@ -118,6 +126,8 @@ func New(p Params) (*API, error) {
 		assess:    p.Assess,
 		assign:    p.Assign,
 		grades:    p.Grades,
+		quiz:      p.LiveQuiz,
+		quizWS:    p.QuizGuestWS,
 		maxUpload: p.MaxUploadBytes,
 		mux:       http.NewServeMux(),
 	}

@@ -15,14 +15,16 @@ import (
 
 // putRoutes may use PUT: each replaces a whole thing, never a few fields.
 var putRoutes = map[string]string{
-	"PUT /api/v1/me/avatar":           "the body is the new image",
-	"PUT /api/v1/courses/{id}/layout": "the body is the whole course in its new order (409 when stale)",
+	"PUT /api/v1/me/avatar":                   "the body is the new image",
+	"PUT /api/v1/courses/{id}/layout":         "the body is the whole course in its new order (409 when stale)",
+	"PUT /api/v1/live-quizzes/{id}/questions": "the body is the game's whole question list, snapshotted anew",
 }
 
 // unpagedLists answer {"items"} without the cursor contract, with the reason.
 var unpagedLists = map[string]string{
-	"GET /api/v1/courses/{id}/search": "the best matches only: ?limit= bounds them, there is no next page",
-	"GET /api/v1/rooms/{id}/messages": "chat history pages both ways by message id (before=, after=, has_more)",
+	"GET /api/v1/courses/{id}/search":     "the best matches only: ?limit= bounds them, there is no next page",
+	"GET /api/v1/rooms/{id}/messages":     "chat history pages both ways by message id (before=, after=, has_more)",
+	"GET /api/v1/rooms/{id}/live-quizzes": "a room's games, newest first, at most store.MaxRoomGames (200)",
 }
 
 // removalWords start the summary of a route that removes something.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lyceumhq/lyceum/internal/assess"
 	"github.com/lyceumhq/lyceum/internal/course"
+	"github.com/lyceumhq/lyceum/internal/livequiz"
 	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/store"
 	"github.com/lyceumhq/lyceum/internal/store/storetest"
@@ -44,8 +45,12 @@ func newCourseEnvWith(t testing.TB, st store.Store, opts ...envOption) *cenv {
 	if err != nil {
 		t.Fatalf("assess.New: %v", err)
 	}
+	games, err := livequiz.New(livequiz.Params{Data: st, Rooms: svc.Chat, Access: svc.Access, Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatalf("livequiz.New: %v", err)
+	}
 	e := newEnvWith(t, st, append([]envOption{func(p *Params, _ store.Store) {
-		p.Courses, p.Assess, p.MaxUploadBytes = svc, quizzes, 4*testUploadLimit
+		p.Courses, p.Assess, p.LiveQuiz, p.MaxUploadBytes = svc, quizzes, games, 4*testUploadLimit
 	}}, opts...)...)
 	return &cenv{tenv: e, courses: svc, assess: quizzes, uploadDir: dir}
 }

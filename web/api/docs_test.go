@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/store"
 	"github.com/lyceumhq/lyceum/internal/store/storetest"
 )
@@ -22,7 +23,10 @@ var docRow = regexp.MustCompile("(?m)^\\| (GET|POST|PUT|PATCH|DELETE) \\| (/api/
 // server lacks, so the document cannot drift from the code.
 func TestAPIDocMatchesTheRouteTable(t *testing.T) {
 	e := newCourseEnvWith(t, storetest.SQLite(t), withUserImport(t), withGrades(t),
-		func(p *Params, _ store.Store) { p.WS = http.NotFoundHandler() })
+		func(p *Params, _ store.Store) {
+			p.WS = http.NotFoundHandler()
+			p.QuizGuestWS = func(w http.ResponseWriter, r *http.Request, _ *lms.GamePlayer) { http.NotFound(w, r) }
+		})
 	b, err := os.ReadFile("../../docs/api.md")
 	if err != nil {
 		t.Fatal(err)
