@@ -39,9 +39,20 @@ func (s *Notifications) apply(ctx context.Context, fn func(tx *Notifications, ch
 }
 
 // Notify stores a notification for userID and announces it on their topic.
-// Failures are logged: a notification never fails the action behind it.
+// The payload gains "link", the deep link to what it is about
+// (lms.NotificationLink), unless the caller gave one. Failures are logged:
+// a notification never fails the action behind it.
 func (s *Notifications) Notify(ctx context.Context, userID int64, kind string, payload map[string]any) {
-	b, err := json.Marshal(payload)
+	p := make(map[string]any, len(payload)+1)
+	for k, v := range payload {
+		p[k] = v
+	}
+	if _, ok := p["link"]; !ok {
+		if link := lms.NotificationLink(kind, p); link != "" {
+			p["link"] = link
+		}
+	}
+	b, err := json.Marshal(p)
 	if err != nil || len(b) > lms.MaxNotifyPayload {
 		s.log.Warn().Err(err).Str("kind", kind).Msg("notification payload dropped")
 		b = []byte("{}")

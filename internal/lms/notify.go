@@ -1,0 +1,133 @@
+package lms
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// More notification kinds (the first ones are next to Notification).
+const (
+	NotifyJoinDeclined   = "join_declined"   // the user's request to join a course was declined
+	NotifyAnnouncement   = "announcement"    // a course the user is in posted an announcement
+	NotifyLessonReleased = "lesson_released" // a lesson of the user's course became available
+	NotifyFeedback       = "feedback"        // a grader's feedback on the user's submission is released
+	NotifyQuizOpens      = "quiz_opens"      // a quiz of the user's course opens now
+	NotifyDueSoon        = "due_soon"        // an assignment or quiz is due soon (payload "within": "24h" or "1h")
+	NotifyOverdue        = "overdue"         // an assignment or quiz is past due and not submitted
+	NotifyLiveStarting   = "live_starting"   // a live session is starting in a room of the user's course
+)
+
+// EmailMode is how a kind of notification reaches a person by email.
+type EmailMode string
+
+// Email modes.
+const (
+	EmailNow    EmailMode = "now"    // one email per notification, outside quiet hours
+	EmailDigest EmailMode = "digest" // batched into the daily digest
+	EmailOff    EmailMode = "off"    // no email
+)
+
+// Valid reports whether m is a known mode.
+func (m EmailMode) Valid() bool { return m == EmailNow || m == EmailDigest || m == EmailOff }
+
+// NotifyKind describes one kind of notification: its name, what the
+// preferences page calls it, and its default channels.
+type NotifyKind struct {
+	Name  string    `json:"name"`
+	Label string    `json:"label"`
+	InApp bool      `json:"in_app"` // shown in the app by default
+	Email EmailMode `json:"email"`  // default email mode
+}
+
+// NotifyKinds lists every notification kind, in the order the preferences
+// page shows them. Defaults: everything in the app; email at once for what
+// is personal and urgent, a daily digest for course news.
+var NotifyKinds = []NotifyKind{
+	{NotifyMention, "Someone mentions you", true, EmailNow},
+	{NotifyReply, "Replies to your posts", true, EmailDigest},
+	{NotifyAnnouncement, "Course announcements", true, EmailNow},
+	{NotifyLessonReleased, "New lessons released", true, EmailDigest},
+	{NotifyGrade, "Grades released", true, EmailNow},
+	{NotifyFeedback, "Feedback on your work", true, EmailNow},
+	{NotifyQuizOpens, "A quiz opens", true, EmailDigest},
+	{NotifyDueSoon, "Something is due soon", true, EmailNow},
+	{NotifyOverdue, "Something is overdue", true, EmailNow},
+	{NotifyEnrolled, "You are added to a course", true, EmailNow},
+	{NotifyLiveStarting, "A live session starts", true, EmailOff},
+	{NotifyJoinRequest, "Requests to join your course", true, EmailDigest},
+	{NotifyJoinDeclined, "Your join request is declined", true, EmailNow},
+}
+
+// NotifyKindByName returns the kind named name.
+func NotifyKindByName(name string) (NotifyKind, bool) {
+	for _, k := range NotifyKinds {
+		if k.Name == name {
+			return k, true
+		}
+	}
+	return NotifyKind{}, false
+}
+
+// payloadID reads an id from a decoded JSON payload (numbers decode as
+// float64; Go callers pass int64).
+func payloadID(p map[string]any, key string) int64 {
+	switch v := p[key].(type) {
+	case int64:
+		return v
+	case int:
+		return int64(v)
+	case float64:
+		return int64(v)
+	case string:
+		n, _ := strconv.ParseInt(v, 10, 64)
+		return n
+	}
+	return 0
+}
+
+// PayloadCourseID returns the course a notification's payload names (0: none).
+func PayloadCourseID(p map[string]any) int64 { return payloadID(p, "course_id") }
+
+// NotificationLink returns the app path a notification of kind with
+// payload p leads to ("" when the payload does not say): the deep link the
+// bell, the list and emails use.
+func NotificationLink(kind string, p map[string]any) string {
+	course := payloadID(p, "course_id")
+	if course == 0 {
+		if kind == NotifyJoinDeclined {
+			return "/catalogue"
+		}
+		return ""
+	}
+	base := fmt.Sprintf("/courses/%d", course)
+	id := func(key string) int64 { return payloadID(p, key) }
+	switch {
+	case id("thread_id") > 0:
+		link := fmt.Sprintf("%s/discussion/%d", base, id("thread_id"))
+		if id("post_id") > 0 {
+			link += fmt.Sprintf("#post-%d", id("post_id"))
+		}
+		return link
+	case id("room_id") > 0:
+		return fmt.Sprintf("%s/rooms/%d", base, id("room_id"))
+	case id("lesson_id") > 0:
+		return fmt.Sprintf("%s/lessons/%d", base, id("lesson_id"))
+	case id("assignment_id") > 0:
+		return fmt.Sprintf("%s/assignments/%d", base, id("assignment_id"))
+	case id("quiz_id") > 0:
+		return fmt.Sprintf("%s/quizzes/%d", base, id("quiz_id"))
+	}
+	switch kind {
+	case NotifyGrade:
+		page := map[any]string{"assignment": "assignments", "quiz": "quizzes"}[p["source"]]
+		if page != "" && id("source_id") > 0 {
+			return fmt.Sprintf("%s/%s/%d", base, page, id("source_id"))
+		}
+		return base + "/grades"
+	case NotifyJoinRequest:
+		return base + "/people"
+	case NotifyJoinDeclined:
+		return "/catalogue"
+	}
+	return base
+}
