@@ -2,7 +2,9 @@ package lms
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
+	"time"
 )
 
 // More notification kinds (the first ones are next to Notification).
@@ -130,4 +132,124 @@ func NotificationLink(kind string, p map[string]any) string {
 		return "/catalogue"
 	}
 	return base
+}
+
+// Bounds of notification settings.
+const (
+	MaxMutedCourses = 500  // courses one person may mute
+	MinutesPerDay   = 1440 // quiet hours are minutes after local midnight, 0 to MinutesPerDay-1
+)
+
+// KindPref is one person's choice for one kind of notification.
+type KindPref struct {
+	InApp bool      `json:"in_app"`
+	Email EmailMode `json:"email"`
+}
+
+// NotifySettings are one person's notification settings: their time zone
+// (times in notifications and emails are shown in it; the app sets it from
+// the browser until the person picks one), quiet hours for email (local
+// minutes after midnight; QuietStart == QuietEnd: none; a start after the
+// end spans midnight), choices per kind (kinds left out keep their
+// defaults) and muted courses (nothing from them in any channel).
+type NotifySettings struct {
+	TimeZone     string              `json:"time_zone"`
+	QuietStart   int                 `json:"quiet_start"`
+	QuietEnd     int                 `json:"quiet_end"`
+	Kinds        map[string]KindPref `json:"kinds"`
+	MutedCourses []int64             `json:"muted_courses"`
+	UpdatedAt    time.Time           `json:"updated_at,omitzero"`
+}
+
+// DefaultNotifySettings are the settings of someone who never saved any:
+// no zone yet (UTC), quiet hours 22:00 to 07:00, every kind at its default.
+func DefaultNotifySettings() NotifySettings {
+	return NotifySettings{QuietStart: 22 * 60, QuietEnd: 7 * 60, Kinds: map[string]KindPref{}, MutedCourses: []int64{}}
+}
+
+// Check validates the settings.
+func (s NotifySettings) Check() error {
+	if s.TimeZone != "" {
+		if _, err := time.LoadLocation(s.TimeZone); err != nil || len(s.TimeZone) > 64 {
+			return FieldError("time_zone", "%q is not a known time zone.", s.TimeZone)
+		}
+	}
+	if s.QuietStart < 0 || s.QuietStart >= MinutesPerDay {
+		return FieldError("quiet_start", "Quiet hours start between 00:00 and 23:59.")
+	}
+	if s.QuietEnd < 0 || s.QuietEnd >= MinutesPerDay {
+		return FieldError("quiet_end", "Quiet hours end between 00:00 and 23:59.")
+	}
+	for name, p := range s.Kinds {
+		if _, ok := NotifyKindByName(name); !ok {
+			return FieldError("kinds", "%q is not a kind of notification.", name)
+		}
+		if !p.Email.Valid() {
+			return FieldError("kinds", "Email for %q is now, digest or off.", name)
+		}
+	}
+	if len(s.MutedCourses) > MaxMutedCourses {
+		return FieldError("muted_courses", "Mute at most %d courses.", MaxMutedCourses)
+	}
+	return nil
+}
+
+// Pref returns the choice for kind: the saved one, else the kind's default
+// (an unknown kind: in the app, no email).
+func (s NotifySettings) Pref(kind string) KindPref {
+	if p, ok := s.Kinds[kind]; ok {
+		return p
+	}
+	if k, ok := NotifyKindByName(kind); ok {
+		return KindPref{InApp: k.InApp, Email: k.Email}
+	}
+	return KindPref{InApp: true, Email: EmailOff}
+}
+
+// Muted reports whether the course is muted.
+func (s NotifySettings) Muted(courseID int64) bool {
+	return courseID != 0 && slices.Contains(s.MutedCourses, courseID)
+}
+
+// Location returns the person's time zone (UTC when unset or unknown).
+func (s NotifySettings) Location() *time.Location {
+	if s.TimeZone == "" {
+		return time.UTC
+	}
+	loc, err := time.LoadLocation(s.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// QuietUntil returns when the quiet hours around t end in the person's
+// zone, or t itself when t is outside them: the time an email may be sent.
+func (s NotifySettings) QuietUntil(t time.Time) time.Time {
+	if s.QuietStart == s.QuietEnd {
+		return t
+	}
+	local := t.In(s.Location())
+	mins := local.Hour()*60 + local.Minute()
+	var quiet bool
+	if s.QuietStart < s.QuietEnd {
+		quiet = mins >= s.QuietStart && mins < s.QuietEnd
+	} else {
+		quiet = mins >= s.QuietStart || mins < s.QuietEnd
+	}
+	if !quiet {
+		return t
+	}
+	y, m, d := local.Date()
+	end := time.Date(y, m, d, s.QuietEnd/60, s.QuietEnd%60, 0, 0, local.Location())
+	if !end.After(local) {
+		end = time.Date(y, m, d+1, s.QuietEnd/60, s.QuietEnd%60, 0, 0, local.Location())
+	}
+	return end
+}
+
+// FormatLocal formats t for the person: in their zone, with the zone's
+// abbreviation ("Mon 2 Mar 2026, 17:00 CET").
+func (s NotifySettings) FormatLocal(t time.Time) string {
+	return t.In(s.Location()).Format("Mon 2 Jan 2006, 15:04 MST")
 }

@@ -1,6 +1,10 @@
 package lms
 
-import "testing"
+import (
+	"errors"
+	"testing"
+	"time"
+)
 
 func TestNotificationLinkLeadsToTheThing(t *testing.T) {
 	cases := []struct {
@@ -40,5 +44,72 @@ func TestEveryNotifyKindHasALabelAndAValidDefault(t *testing.T) {
 	}
 	if _, ok := NotifyKindByName("nope"); ok {
 		t.Error("an unknown kind was found")
+	}
+}
+
+func TestQuietHoursInTheReadersZone(t *testing.T) {
+	utc := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	night := NotifySettings{TimeZone: "Europe/Paris", QuietStart: 22 * 60, QuietEnd: 7 * 60}
+	day := NotifySettings{TimeZone: "Asia/Tokyo", QuietStart: 9 * 60, QuietEnd: 17 * 60}
+	cases := []struct {
+		name string
+		s    NotifySettings
+		at   string
+		want string
+	}{
+		{"before the quiet hours", night, "2026-03-02T20:59:00Z", "2026-03-02T20:59:00Z"},
+		{"evening: held to the morning", night, "2026-03-02T21:30:00Z", "2026-03-03T06:00:00Z"},
+		{"after midnight: held to the same morning", night, "2026-03-03T05:00:00Z", "2026-03-03T06:00:00Z"},
+		{"at the end: sent", night, "2026-03-03T06:00:00Z", "2026-03-03T06:00:00Z"},
+		{"summer time in the zone", night, "2026-07-01T21:00:00Z", "2026-07-02T05:00:00Z"},
+		{"the night the clocks change", NotifySettings{TimeZone: "America/New_York", QuietStart: 22 * 60, QuietEnd: 7 * 60},
+			"2026-03-08T03:00:00Z", "2026-03-08T11:00:00Z"},
+		{"daytime quiet hours", day, "2026-03-02T01:00:00Z", "2026-03-02T08:00:00Z"},
+		{"outside daytime quiet hours", day, "2026-03-02T09:00:00Z", "2026-03-02T09:00:00Z"},
+		{"no quiet hours", NotifySettings{QuietStart: 60, QuietEnd: 60}, "2026-03-02T01:00:00Z", "2026-03-02T01:00:00Z"},
+		{"no zone: UTC", NotifySettings{QuietStart: 0, QuietEnd: 6 * 60}, "2026-03-02T01:00:00Z", "2026-03-02T06:00:00Z"},
+	}
+	for _, c := range cases {
+		if got := c.s.QuietUntil(utc(c.at)); !got.Equal(utc(c.want)) {
+			t.Errorf("%s: QuietUntil(%s) = %s, want %s", c.name, c.at, got.UTC().Format(time.RFC3339), c.want)
+		}
+	}
+	if got := night.FormatLocal(utc("2026-03-02T16:00:00Z")); got != "Mon 2 Mar 2026, 17:00 CET" {
+		t.Errorf("FormatLocal = %q", got)
+	}
+}
+
+func TestNotifySettingsCheckAndDefaults(t *testing.T) {
+	s := DefaultNotifySettings()
+	if err := s.Check(); err != nil {
+		t.Fatal(err)
+	}
+	if p := s.Pref(NotifyReply); !p.InApp || p.Email != EmailDigest {
+		t.Fatalf("default reply pref %+v", p)
+	}
+	s.Kinds[NotifyReply] = KindPref{InApp: false, Email: EmailOff}
+	s.MutedCourses = []int64{4}
+	if p := s.Pref(NotifyReply); p.InApp || p.Email != EmailOff || !s.Muted(4) || s.Muted(5) || s.Muted(0) {
+		t.Fatalf("saved pref %+v, muted %v", p, s.MutedCourses)
+	}
+	for field, bad := range map[string]NotifySettings{
+		"time_zone":   {TimeZone: "Mars/Olympus"},
+		"quiet_start": {QuietStart: MinutesPerDay},
+		"quiet_end":   {QuietEnd: -1},
+		"kinds":       {Kinds: map[string]KindPref{"nope": {}}},
+	} {
+		var e *Error
+		if err := bad.Check(); !errors.As(err, &e) || e.Field != field {
+			t.Errorf("%s: Check() = %v", field, err)
+		}
+	}
+	if err := (NotifySettings{Kinds: map[string]KindPref{NotifyGrade: {Email: "weekly"}}}).Check(); err == nil {
+		t.Error("an unknown email mode passed")
 	}
 }
