@@ -121,7 +121,7 @@ func NotificationLink(kind string, p map[string]any) string {
 	}
 	switch kind {
 	case NotifyGrade:
-		page := map[any]string{"assignment": "assignments", "quiz": "quizzes"}[p["source"]]
+		page := map[string]string{"assignment": "assignments", "quiz": "quizzes"}[fmt.Sprint(p["source"])]
 		if page != "" && id("source_id") > 0 {
 			return fmt.Sprintf("%s/%s/%d", base, page, id("source_id"))
 		}

@@ -19,6 +19,7 @@ func TestNotificationLinkLeadsToTheThing(t *testing.T) {
 		{NotifyQuizOpens, map[string]any{"course_id": 3, "quiz_id": 2}, "/courses/3/quizzes/2"},
 		{NotifyGrade, map[string]any{"course_id": 3, "source": "quiz", "source_id": 2}, "/courses/3/quizzes/2"},
 		{NotifyGrade, map[string]any{"course_id": 3, "source": "manual"}, "/courses/3/grades"},
+		{NotifyGrade, map[string]any{"course_id": 3, "source": GradeAssignment, "source_id": 4}, "/courses/3/assignments/4"},
 		{NotifyJoinRequest, map[string]any{"course_id": 3}, "/courses/3/people"},
 		{NotifyJoinDeclined, map[string]any{"course_id": 3}, "/catalogue"},
 		{NotifyEnrolled, map[string]any{"course_id": "3"}, "/courses/3"},

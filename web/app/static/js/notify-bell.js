@@ -2,7 +2,7 @@
 // the personal topic user:<id> (a new mention also shows a toast), and a
 // link to the notifications page. notifyState is shared with that page.
 import { html, useEffect } from "./html.js";
-import { get, post } from "./api.js";
+import { get, post, put } from "./api.js";
 import { live } from "./live.js";
 import { createStore, useStore } from "./store.js";
 import { toast } from "./toast.js";
@@ -23,6 +23,32 @@ export function refreshUnread() {
 export async function markAllRead(upToID) {
   await post("/me/notifications/read", upToID ? { up_to_id: upToID } : {});
   await refreshUnread();
+}
+
+/** markRead marks one notification read (in the background: a failure leaves it unread). */
+export function markRead(id) {
+  return post(`/me/notifications/${id}/read`).then(refreshUnread, () => {});
+}
+
+/**
+ * adoptBrowserZone saves the browser's time zone as the user's when they
+ * have none yet (times in notifications and emails are shown in it).
+ */
+async function adoptBrowserZone() {
+  let zone = "";
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch {
+    return;
+  }
+  try {
+    const s = await get("/me/notification-settings");
+    if (s.time_zone || !zone) return;
+    const { kind_list: _, updated_at: __, ...body } = s;
+    await put("/me/notification-settings", { ...body, time_zone: zone });
+  } catch {
+    // Not worth bothering anyone: the settings page offers the zone again.
+  }
 }
 
 function parse(payload) {
@@ -124,6 +150,7 @@ export function NotifyBell({ me }) {
   const loc = useLocation();
   useEffect(() => {
     refreshUnread();
+    adoptBrowserZone();
     const off = live.subscribe(`user:${me.id}`, (data) => {
       if (!data || data.kind !== "notification" || !data.notification) return;
       notifyState.set((s) => ({ unread: s.unread + 1, version: s.version + 1 }));

@@ -8,7 +8,7 @@ import { live } from "../live.js";
 import { useStore } from "../store.js";
 import { useTitle, useLoad, PageTitle, Loading, ErrorState, EmptyState, Time } from "../ui.js";
 import { toast } from "../toast.js";
-import { notifyState, describeNotification, markAllRead, groupKey, groupText } from "../notify-bell.js";
+import { notifyState, describeNotification, markAllRead, markRead, groupKey, groupText } from "../notify-bell.js";
 import { listNotifications, getThread, userTopic } from "./forum-api.js";
 import { Glyph } from "./forum-parts.js";
 
@@ -45,6 +45,7 @@ function Item({ n, count, unread }) {
   if (count > 1) d.text = groupText(n, count);
   // A payload without the course (e.g. an older reply) is looked up on click.
   async function open(e) {
+    if (unread) markRead(n.id);
     if (d.href) return;
     e.preventDefault();
     if (d.p.thread_id) {
@@ -123,7 +124,8 @@ export default function NotificationsPage() {
     body = items.length === 0
       ? html`<${EmptyState} title=${filter === "unread" ? "You're all caught up" : "No notifications yet"}
             testid="notifications-empty" icon="inbox">
-          <p>When someone mentions you with @${me.username} or replies to your post, it shows up here.</p><//>`
+          <p>When someone mentions you with @${me.username}, replies to your post, releases a grade or a deadline
+            comes near, it shows up here.</p><//>`
       : html`
         <ul class="card notification-list" data-testid="notification-list">
           ${grouped(items).map((g) => html`<${Item} key=${g.n.id} n=${g.n} count=${g.count} unread=${g.unread} />`)}
@@ -136,6 +138,7 @@ export default function NotificationsPage() {
       <div class="page-head">
         <${PageTitle} sub=${state.unread ? `${state.unread} unread` : "You're all caught up."}>Notifications<//>
         <div class="page-actions">
+          <a class="btn" href="/notifications/settings" data-testid="notify-settings-link">Settings</a>
           <button type="button" class="btn" disabled=${busy || !state.unread} onClick=${markAll}
                   data-testid="mark-all-read">Mark all as read</button>
         </div>
