@@ -125,9 +125,18 @@ func TestGroupSubmissionGivesEveryMemberTheGrade(t *testing.T) {
 			t.Fatalf("%s sees unreleased feedback: %+v", who, m.Submission)
 		}
 	}
+	if got := f.notes.list(); len(got) != 0 {
+		t.Fatalf("notified before the release: %v", got)
+	}
 	released := must(f.svc.Release(ctx, f.as("ta"), a.ID, nil)).of(t)
 	if len(released) != 1 {
 		t.Fatalf("released %d", len(released))
+	}
+	// Both members are told their feedback is there, with a link to it.
+	link := "/courses/" + itoa(f.course.ID) + "/assignments/" + itoa(a.ID)
+	want := []string{itoa(f.as("learner").ID) + " feedback " + link, itoa(f.as("learner2").ID) + " feedback " + link}
+	if got := f.notes.list(); !slices.Equal(got, want) {
+		t.Fatalf("notifications %v, want %v", got, want)
 	}
 	for _, who := range []string{"learner", "learner2"} {
 		row := must(f.book.MyGrades(ctx, f.as(who), f.course.ID)).of(t).Rows[0]

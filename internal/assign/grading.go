@@ -161,7 +161,7 @@ func (s *Service) Grade(ctx context.Context, actor *lms.User, submissionID int64
 		share, _ = a.Penalty(sub.SubmittedAt)
 	}
 	now := s.now()
-	from := gradeOf(sub)
+	from, wasReleased := gradeOf(sub), sub.Released
 	sub.Graded, sub.Score, sub.Penalty, sub.RubricLevels = true, score, round(score*share), m.RubricLevels
 	sub.FeedbackMD, sub.FeedbackHTML, sub.FeedbackFile = m.FeedbackMD, course.RenderMarkdown(m.FeedbackMD), m.FeedbackFile
 	sub.GradedBy, sub.GradedAt = actor.ID, now
@@ -192,6 +192,9 @@ func (s *Service) Grade(ctx context.Context, actor *lms.User, submissionID int64
 	}
 	if err := s.report(ctx, a, sub); err != nil {
 		return nil, err
+	}
+	if sub.Released && !wasReleased {
+		s.feedbackReleased(ctx, a, sub)
 	}
 	return sub, nil
 }
@@ -265,6 +268,7 @@ func (s *Service) Release(ctx context.Context, actor *lms.User, id int64, submis
 		if err := s.report(ctx, a, sub); err != nil {
 			return nil, err
 		}
+		s.feedbackReleased(ctx, a, sub)
 	}
 	return released, nil
 }
@@ -298,16 +302,9 @@ func (s *Service) Resync(ctx context.Context, actor *lms.User, id int64) (int, e
 // or every current member of its group. Reports are idempotent: grading or
 // releasing again re-sends them.
 func (s *Service) report(ctx context.Context, a *lms.Assignment, sub *lms.Submission) error {
-	users := []int64{sub.UserID}
-	if sub.GroupID != 0 {
-		members, err := learners(ctx, s.store, a.CourseID, sub.GroupID)
-		if err != nil {
-			return err
-		}
-		users = users[:0]
-		for _, e := range members {
-			users = append(users, e.UserID)
-		}
+	users, err := s.authors(ctx, a, sub)
+	if err != nil {
+		return err
 	}
 	for _, u := range users {
 		err := s.book.Report(ctx, lms.GradeResult{CourseID: a.CourseID, Source: lms.GradeAssignment, SourceID: a.ID,
@@ -318,6 +315,41 @@ func (s *Service) report(ctx context.Context, a *lms.Assignment, sub *lms.Submis
 		}
 	}
 	return nil
+}
+
+// authors returns who a submission belongs to: its learner, or every
+// current member of its group.
+func (s *Service) authors(ctx context.Context, a *lms.Assignment, sub *lms.Submission) ([]int64, error) {
+	if sub.GroupID == 0 {
+		return []int64{sub.UserID}, nil
+	}
+	members, err := learners(ctx, s.store, a.CourseID, sub.GroupID)
+	if err != nil {
+		return nil, err
+	}
+	users := make([]int64, 0, len(members))
+	for _, e := range members {
+		users = append(users, e.UserID)
+	}
+	return users, nil
+}
+
+// feedbackReleased notifies a released submission's authors that the
+// grader's feedback is there to read (when there is feedback). A failure is
+// logged: the release is stored already.
+func (s *Service) feedbackReleased(ctx context.Context, a *lms.Assignment, sub *lms.Submission) {
+	if s.notify == nil || sub.FeedbackMD == "" && sub.FeedbackFile == 0 {
+		return
+	}
+	users, err := s.authors(ctx, a, sub)
+	if err != nil {
+		s.log.Warn().Err(err).Int64("submission", sub.ID).Msg("feedback notification: list the authors")
+		return
+	}
+	for _, u := range users {
+		s.notify.Notify(ctx, u, lms.NotifyFeedback, map[string]any{"course_id": a.CourseID, "assignment_id": a.ID,
+			"title": a.Title})
+	}
 }
 
 // submission loads a submission for grading (ActGrade in its course).

@@ -73,6 +73,24 @@ func (f *fakeFiles) refsOf(ref string) []int64 {
 	return f.refs[ref]
 }
 
+// notes records notifications: "user kind link".
+type notes struct {
+	mu   sync.Mutex
+	sent []string // guarded by mu
+}
+
+func (n *notes) Notify(_ context.Context, userID int64, kind string, p map[string]any) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.sent = append(n.sent, itoa(userID)+" "+kind+" "+lms.NotificationLink(kind, p))
+}
+
+func (n *notes) list() []string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return slices.Clone(n.sent)
+}
+
 // clock is the shared settable test clock.
 type clock = testenv.Clock
 
@@ -86,6 +104,7 @@ type fixture struct {
 	svc    *Service
 	book   *grades.Service
 	files  *fakeFiles
+	notes  *notes
 	clock  *clock
 	course *lms.Course
 	group  *lms.Group
@@ -98,7 +117,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := t.Context()
 	st := storetest.SQLite(t)
-	f := &fixture{st: st, files: newFakeFiles(), clock: testenv.NewClock(t0.Add(-48 * time.Hour)), users: map[string]*lms.User{}}
+	f := &fixture{st: st, files: newFakeFiles(), notes: &notes{}, clock: testenv.NewClock(t0.Add(-48 * time.Hour)), users: map[string]*lms.User{}}
 	for _, n := range []string{"outsider", "learner", "learner2", "learner3", "ta", "instructor", "admin"} {
 		role := lms.SiteUser
 		if n == "admin" {
@@ -139,7 +158,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	svc, err := New(Params{Store: FromStore(st), Access: course.NewLoader(st), Files: f.files, Gradebook: book,
-		Logger: zerolog.Nop(), Clock: f.clock.Now})
+		Notify: f.notes, Logger: zerolog.Nop(), Clock: f.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

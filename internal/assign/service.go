@@ -117,13 +117,20 @@ type Gradebook interface {
 	Report(ctx context.Context, r lms.GradeResult) error
 }
 
+// Notifier notifies a person (course.Notifications.Notify).
+type Notifier interface {
+	Notify(ctx context.Context, userID int64, kind string, payload map[string]any)
+}
+
 // Params are a Service's dependencies.
 type Params struct {
 	Store     TxStore
 	Access    Access
 	Files     Files
 	Gradebook Gradebook
-	Logger    zerolog.Logger
+	// Notify tells learners their feedback is released; nil: nobody is told.
+	Notify Notifier
+	Logger zerolog.Logger
 	// Clock returns the current time; nil means time.Now.
 	Clock func() time.Time
 }
@@ -134,6 +141,7 @@ type Service struct {
 	access Access
 	files  Files
 	book   Gradebook
+	notify Notifier
 	log    zerolog.Logger
 	now    func() time.Time
 }
@@ -143,7 +151,8 @@ func New(p Params) (*Service, error) {
 	if p.Store == nil || p.Access == nil || p.Files == nil || p.Gradebook == nil {
 		return nil, fmt.Errorf("assign: Params.Store, Access, Files and Gradebook are required")
 	}
-	s := &Service{store: p.Store, access: p.Access, files: p.Files, book: p.Gradebook, log: p.Logger, now: p.Clock}
+	s := &Service{store: p.Store, access: p.Access, files: p.Files, book: p.Gradebook, notify: p.Notify, log: p.Logger,
+		now: p.Clock}
 	if s.now == nil {
 		s.now = time.Now
 	}

@@ -214,8 +214,8 @@ func (s *Discussion) Reply(ctx context.Context, actor *lms.User, threadID, paren
 	if err != nil {
 		return nil, err
 	}
-	payload := map[string]any{"thread_id": threadID, "post_id": p.ID, "title": t.Title, "by": actor.Username,
-		"by_name": actor.Name}
+	payload := map[string]any{"course_id": a.Course.ID, "thread_id": threadID, "post_id": p.ID, "title": t.Title,
+		"by": actor.Username, "by_name": actor.Name}
 	notified := s.notes.Mention(ctx, a, bodyMD, payload)
 	if parent != nil && parent.AuthorID != actor.ID && !notified[parent.AuthorID] {
 		s.notes.Notify(ctx, parent.AuthorID, lms.NotifyReply, payload)

@@ -2,6 +2,7 @@ package course
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -64,6 +65,10 @@ func TestRepliesNestTwoLevelsAndNotify(t *testing.T) {
 	ok(t, err)
 	if len(list) == 0 || list[0].Kind != lms.NotifyReply {
 		t.Fatalf("learner's notifications = %+v, want a reply", list)
+	}
+	// It carries the deep link to the reply.
+	if link := fmt.Sprintf(`"link":"/courses/%d/discussion/%d#post-%d"`, th.CourseID, th.ID, deeper.ID); !strings.Contains(list[0].Payload, link) {
+		t.Fatalf("reply payload %s, want %s", list[0].Payload, link)
 	}
 	if evs := f.pub.on(lms.FeedThread, (th.ID)); len(evs) < 2 || evs[len(evs)-1].Kind != EventPostCreated {
 		t.Fatalf("thread events = %+v", evs)

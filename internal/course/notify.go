@@ -39,27 +39,111 @@ func (s *Notifications) apply(ctx context.Context, fn func(tx *Notifications, ch
 }
 
 // Notify stores a notification for userID and announces it on their topic.
-// Failures are logged: a notification never fails the action behind it.
+// The payload gains "link", the deep link to what it is about
+// (lms.NotificationLink), unless the caller gave one. The person's settings
+// decide: nothing from a muted course, nothing in the app for a kind they
+// turned off there. Failures are logged: a notification never fails the
+// action behind it.
 func (s *Notifications) Notify(ctx context.Context, userID int64, kind string, payload map[string]any) {
-	b, err := json.Marshal(payload)
+	if _, err := s.deliver(ctx, userID, "", kind, payload); err != nil {
+		s.log.Warn().Err(err).Int64("user", userID).Str("kind", kind).Msg("notification not stored")
+	}
+}
+
+// NotifyOnce is Notify for a notification that must reach each person at
+// most once whatever runs it again (a deadline reminder job): key names it
+// ("due_soon:24h:assignment:12"), and it is recorded with the notification
+// in one transaction. It reports whether this call gave it (false: given
+// before, or the person's settings leave it out).
+func (s *Notifications) NotifyOnce(ctx context.Context, userID int64, key, kind string, payload map[string]any) (bool, error) {
+	if key == "" || len(key) > lms.MaxJobKeyLen {
+		return false, lms.Errorf(lms.EINVALID, "a notification key has 1 to %d bytes", lms.MaxJobKeyLen)
+	}
+	return s.deliver(ctx, userID, key, kind, payload)
+}
+
+// deliver stores and announces one notification unless the person's
+// settings leave it out or key (when given) was claimed before.
+func (s *Notifications) deliver(ctx context.Context, userID int64, key, kind string, payload map[string]any) (bool, error) {
+	p := make(map[string]any, len(payload)+1)
+	for k, v := range payload {
+		p[k] = v
+	}
+	if _, ok := p["link"]; !ok {
+		if link := lms.NotificationLink(kind, p); link != "" {
+			p["link"] = link
+		}
+	}
+	settings, err := s.store.GetNotifySettings(ctx, userID)
+	if err != nil {
+		return false, err
+	}
+	if settings.Muted(lms.PayloadCourseID(p)) || !settings.Pref(kind).InApp {
+		return false, nil
+	}
+	b, err := json.Marshal(p)
 	if err != nil || len(b) > lms.MaxNotifyPayload {
 		s.log.Warn().Err(err).Str("kind", kind).Msg("notification payload dropped")
 		b = []byte("{}")
 	}
 	n := &lms.Notification{UserID: userID, Kind: kind, Payload: string(b), CreatedAt: s.now()}
+	given := false
 	_, err = s.apply(ctx, func(tx *Notifications, ch *change) error {
+		if key != "" {
+			first, err := tx.store.ClaimNotificationOnce(ctx, userID, key, n.CreatedAt)
+			if err != nil || !first {
+				return err
+			}
+		}
 		if err := tx.store.CreateNotification(ctx, n); err != nil {
 			return err
 		}
 		ch.announce(lms.FeedUser, userID, Event{Kind: EventNotification, Notification: n})
+		given = true
 		return nil
 	})
-	if err != nil {
-		s.log.Warn().Err(err).Int64("user", userID).Str("kind", kind).Msg("notification not stored")
-	}
+	return given && err == nil, err
 }
 
-// NotifyStaff notifies every instructor of the course.
+// NotifySettings returns the caller's notification settings.
+func (s *Notifications) NotifySettings(ctx context.Context, actor *lms.User) (lms.NotifySettings, error) {
+	if err := requireUser(actor); err != nil {
+		return lms.NotifySettings{}, err
+	}
+	return s.store.GetNotifySettings(ctx, actor.ID)
+}
+
+// SaveNotifySettings checks and saves the caller's notification settings
+// and returns them as stored.
+func (s *Notifications) SaveNotifySettings(ctx context.Context, actor *lms.User, st lms.NotifySettings) (lms.NotifySettings, error) {
+	if err := requireUser(actor); err != nil {
+		return lms.NotifySettings{}, err
+	}
+	if err := st.Check(); err != nil {
+		return lms.NotifySettings{}, err
+	}
+	if st.Kinds == nil {
+		st.Kinds = map[string]lms.KindPref{}
+	}
+	if st.MutedCourses == nil {
+		st.MutedCourses = []int64{}
+	}
+	st.UpdatedAt = s.now()
+	if err := s.store.PutNotifySettings(ctx, actor.ID, st); err != nil {
+		return lms.NotifySettings{}, err
+	}
+	return s.store.GetNotifySettings(ctx, actor.ID)
+}
+
+// MarkNotificationRead marks one of the caller's notifications read.
+func (s *Notifications) MarkNotificationRead(ctx context.Context, actor *lms.User, id int64) error {
+	if err := requireUser(actor); err != nil {
+		return err
+	}
+	return s.store.MarkNotificationRead(ctx, actor.ID, id, s.now())
+}
+
+// // NotifyStaff notifies every instructor of the course.
 func (s *Notifications) NotifyStaff(ctx context.Context, courseID int64, kind string, payload map[string]any) {
 	list, _, err := s.store.ListEnrollments(ctx, lms.EnrollmentFilter{CourseID: courseID, Role: lms.CourseInstructor,
 		Status: lms.EnrollActive, Limit: lms.MaxPageSize})

@@ -117,6 +117,17 @@ type NotificationsStore interface {
 	// MarkNotificationsRead marks the user's unread notifications with id <=
 	// upToID (0: all) read at at and returns how many.
 	MarkNotificationsRead(ctx context.Context, userID, upToID int64, at time.Time) (int, error)
+	// MarkNotificationRead marks the user's notification id read at at
+	// (already read: unchanged; ENOTFOUND if the user has no such one).
+	MarkNotificationRead(ctx context.Context, userID, id int64, at time.Time) error
+	// ClaimNotificationOnce records that the user gets the notification
+	// with key at at, and reports false when they had it already.
+	ClaimNotificationOnce(ctx context.Context, userID int64, key string, at time.Time) (bool, error)
+	// GetNotifySettings returns the user's notification settings, or
+	// lms.DefaultNotifySettings() when none were saved.
+	GetNotifySettings(ctx context.Context, userID int64) (lms.NotifySettings, error)
+	// PutNotifySettings saves the user's settings (a zero UpdatedAt: now).
+	PutNotifySettings(ctx context.Context, userID int64, st lms.NotifySettings) error
 	// UserByLogin finds a user by email or username, case-insensitively.
 	UserByLogin(ctx context.Context, login string) (*lms.User, error)
 }

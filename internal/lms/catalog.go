@@ -36,7 +36,3 @@ type CatalogFilter struct {
 	Limit  int
 	Offset int
 }
-
-// NotifyJoinDeclined tells a person that staff declined their request to
-// join a course (a notification kind, next to those in discussion.go).
-const NotifyJoinDeclined = "join_declined"

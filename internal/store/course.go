@@ -270,4 +270,15 @@ type Notifications interface {
 	MarkNotificationsRead(ctx context.Context, userID, upToID int64, at time.Time) (int, error)
 	// CountUnreadNotifications returns how many are unread.
 	CountUnreadNotifications(ctx context.Context, userID int64) (int, error)
+	// MarkNotificationRead marks the user's notification id read at at
+	// (already read: unchanged; ENOTFOUND if the user has no such one).
+	MarkNotificationRead(ctx context.Context, userID, id int64, at time.Time) error
+	// ClaimNotificationOnce records that the user gets the notification
+	// with key at at, and reports false when they had it already.
+	ClaimNotificationOnce(ctx context.Context, userID int64, key string, at time.Time) (bool, error)
+	// GetNotifySettings returns the user's notification settings, or
+	// lms.DefaultNotifySettings() when none were saved.
+	GetNotifySettings(ctx context.Context, userID int64) (lms.NotifySettings, error)
+	// PutNotifySettings saves the user's settings (a zero UpdatedAt: now).
+	PutNotifySettings(ctx context.Context, userID int64, st lms.NotifySettings) error
 }

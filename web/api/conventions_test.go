@@ -18,6 +18,8 @@ var putRoutes = map[string]string{
 	"PUT /api/v1/me/avatar":                   "the body is the new image",
 	"PUT /api/v1/courses/{id}/layout":         "the body is the whole course in its new order (409 when stale)",
 	"PUT /api/v1/live-quizzes/{id}/questions": "the body is the game's whole question list, snapshotted anew",
+	"PUT /api/v1/me/notification-settings": "the body is the whole settings document the preferences form edits " +
+		"(kinds left out take their defaults)",
 }
 
 // unpagedLists answer {"items"} without the cursor contract, with the reason.

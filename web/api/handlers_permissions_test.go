@@ -212,6 +212,20 @@ func permRows(w *world) []permRow {
 		// Notifications.
 		{"GET /api/v1/me/notifications", p("/api/v1/me/notifications"), anySigned},
 		{"POST /api/v1/me/notifications/read", withBody("/api/v1/me/notifications/read", MarkReadRequest{}), anySigned},
+		{"POST /api/v1/me/notifications/{id}/read", func(w *world, role int) (string, any) {
+			u := w.people[role].u
+			if u == nil {
+				u = learner
+			}
+			n := &lms.Notification{UserID: u.ID, Kind: lms.NotifyGrade}
+			if err := w.e.st.CreateNotification(ctx, n); err != nil {
+				w.t.Fatal(err)
+			}
+			return "/api/v1/me/notifications/" + id(n.ID) + "/read", nil
+		}, [roleCount]int{s401, sNone, sNone, sNone, sNone, sNone}},
+		{"GET /api/v1/me/notification-settings", p("/api/v1/me/notification-settings"), anySigned},
+		{"PUT /api/v1/me/notification-settings", withBody("/api/v1/me/notification-settings",
+			lms.NotifySettings{TimeZone: "Europe/Paris", QuietStart: 1320, QuietEnd: 420}), anySigned},
 
 		// Catalogue.
 		{"GET /api/v1/catalogue", p("/api/v1/catalogue?q=course"), anySigned},

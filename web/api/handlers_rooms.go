@@ -248,3 +248,27 @@ func (a *API) postNotificationsRead(w http.ResponseWriter, r *http.Request) erro
 	}
 	return writeJSON(w, http.StatusOK, MarkedCount{Marked: n})
 }
+
+func (a *API) postNotificationRead(w http.ResponseWriter, r *http.Request) error {
+	return onID(w, r, a.courses.Notifications.MarkNotificationRead)
+}
+
+func (a *API) getNotifySettings(w http.ResponseWriter, r *http.Request) error {
+	st, err := a.courses.Notifications.NotifySettings(r.Context(), caller(r))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, NotifySettingsBody{NotifySettings: st, KindList: lms.NotifyKinds})
+}
+
+func (a *API) putNotifySettings(w http.ResponseWriter, r *http.Request) error {
+	var req lms.NotifySettings
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	st, err := a.courses.Notifications.SaveNotifySettings(r.Context(), caller(r), req)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, NotifySettingsBody{NotifySettings: st, KindList: lms.NotifyKinds})
+}

@@ -375,5 +375,11 @@ func (a *API) courseRoutes() []route {
 			Query: append([]queryParam{{"unread", "string", "1: only unread ones"}}, pageParams...)},
 		{Method: "POST", Path: p + "/me/notifications/read", Summary: "Mark notifications read", Auth: authUser,
 			Req: MarkReadRequest{}, Resp: MarkedCount{}, Status: 200, Handler: a.postNotificationsRead},
+		{Method: "POST", Path: p + "/me/notifications/{id}/read", Summary: "Mark one notification read", Auth: authUser,
+			Status: 204, Handler: a.postNotificationRead},
+		{Method: "GET", Path: p + "/me/notification-settings", Summary: "Your notification settings", Auth: authUser,
+			Resp: NotifySettingsBody{}, Status: 200, Handler: a.getNotifySettings},
+		{Method: "PUT", Path: p + "/me/notification-settings", Summary: "Replace your notification settings", Auth: authUser,
+			Req: lms.NotifySettings{}, Resp: NotifySettingsBody{}, Status: 200, Handler: a.putNotifySettings},
 	}, a.catalogRoutes()...)
 }

@@ -242,6 +242,13 @@ type MarkReadRequest struct {
 	UpToID int64 `json:"up_to_id,omitempty"`
 }
 
+// NotifySettingsBody is the caller's notification settings with the
+// kinds they choose among (names, labels and defaults).
+type NotifySettingsBody struct {
+	lms.NotifySettings
+	KindList []lms.NotifyKind `json:"kind_list"`
+}
+
 // MarkedCount says how many notifications were marked read.
 type MarkedCount struct {
 	Marked int `json:"marked"`

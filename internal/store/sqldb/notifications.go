@@ -2,6 +2,10 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
@@ -89,4 +93,75 @@ func (s *DB) CountUnreadNotifications(ctx context.Context, userID int64) (int, e
 		return 0, s.wrap(err, "count notifications")
 	}
 	return n, nil
+}
+
+// MarkNotificationRead marks one of the user's notifications read.
+func (s *DB) MarkNotificationRead(ctx context.Context, userID, id int64, at time.Time) error {
+	if at.IsZero() {
+		at = s.now()
+	}
+	var read int64
+	err := s.q.QueryRowContext(ctx, `UPDATE notifications SET read_at = CASE WHEN read_at = 0 THEN $3 ELSE read_at END
+		WHERE id = $1 AND user_id = $2 RETURNING read_at`, id, userID, toMS(at)).Scan(&read)
+	return s.notFound(err, "notification")
+}
+
+// ClaimNotificationOnce inserts the (user, key) row unless it is there.
+func (s *DB) ClaimNotificationOnce(ctx context.Context, userID int64, key string, at time.Time) (bool, error) {
+	res, err := s.q.ExecContext(ctx, `INSERT INTO notification_once (user_id, dedup_key, created_at)
+		VALUES ($1, $2, $3) ON CONFLICT (user_id, dedup_key) DO NOTHING`, userID, key, toMS(normalize(at)))
+	if err != nil {
+		return false, s.wrapFK(err, "claim notification", "user")
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, s.wrap(err, "claim notification")
+	}
+	return n == 1, nil
+}
+
+// GetNotifySettings returns the user's settings (a JSON document, so a
+// setting missing from an older one keeps its default).
+func (s *DB) GetNotifySettings(ctx context.Context, userID int64) (lms.NotifySettings, error) {
+	var (
+		data    string
+		updated int64
+	)
+	st := lms.DefaultNotifySettings()
+	err := s.q.QueryRowContext(ctx, `SELECT data, updated_at FROM notify_settings WHERE user_id = $1`, userID).
+		Scan(&data, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, nil
+	}
+	if err != nil {
+		return lms.NotifySettings{}, s.wrap(err, "get notification settings")
+	}
+	if err := json.Unmarshal([]byte(data), &st); err != nil {
+		return lms.NotifySettings{}, fmt.Errorf("%s: decode notification settings: %w", s.dialect.Name, err)
+	}
+	if st.Kinds == nil {
+		st.Kinds = map[string]lms.KindPref{}
+	}
+	if st.MutedCourses == nil {
+		st.MutedCourses = []int64{}
+	}
+	st.UpdatedAt = fromMS(updated)
+	return st, nil
+}
+
+// PutNotifySettings saves the user's settings.
+func (s *DB) PutNotifySettings(ctx context.Context, userID int64, st lms.NotifySettings) error {
+	updated := st.UpdatedAt
+	if updated.IsZero() {
+		updated = s.now()
+	}
+	st.UpdatedAt = time.Time{}
+	data, err := json.Marshal(st)
+	if err != nil {
+		return fmt.Errorf("%s: encode notification settings: %w", s.dialect.Name, err)
+	}
+	_, err = s.q.ExecContext(ctx, `INSERT INTO notify_settings (user_id, data, updated_at) VALUES ($1, $2, $3)
+		ON CONFLICT (user_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+		userID, string(data), toMS(updated))
+	return s.wrapFK(err, "put notification settings", "user")
 }

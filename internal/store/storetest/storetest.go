@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"pages", pageTests},
 		{"rooms", roomTests},
 		{"notifications", notificationTests},
+		{"notify_settings", notifySettingsTests},
 		{"outbox", outboxTests},
 		{"assess", assessTests},
 		{"assignments", assignmentTests},

@@ -2,7 +2,7 @@
 // the personal topic user:<id> (a new mention also shows a toast), and a
 // link to the notifications page. notifyState is shared with that page.
 import { html, useEffect } from "./html.js";
-import { get, post } from "./api.js";
+import { get, post, put } from "./api.js";
 import { live } from "./live.js";
 import { createStore, useStore } from "./store.js";
 import { toast } from "./toast.js";
@@ -25,6 +25,32 @@ export async function markAllRead(upToID) {
   await refreshUnread();
 }
 
+/** markRead marks one notification read (in the background: a failure leaves it unread). */
+export function markRead(id) {
+  return post(`/me/notifications/${id}/read`).then(refreshUnread, () => {});
+}
+
+/**
+ * adoptBrowserZone saves the browser's time zone as the user's when they
+ * have none yet (times in notifications and emails are shown in it).
+ */
+async function adoptBrowserZone() {
+  let zone = "";
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch {
+    return;
+  }
+  try {
+    const s = await get("/me/notification-settings");
+    if (s.time_zone || !zone) return;
+    const { kind_list: _, updated_at: __, ...body } = s;
+    await put("/me/notification-settings", { ...body, time_zone: zone });
+  } catch {
+    // Not worth bothering anyone: the settings page offers the zone again.
+  }
+}
+
 function parse(payload) {
   if (payload && typeof payload === "object") return payload;
   try {
@@ -36,9 +62,13 @@ function parse(payload) {
 
 const quoted = (s) => (s ? `“${s}”` : "a discussion");
 
+const when = { "24h": "in 24 hours", "1h": "in 1 hour" };
+
 /**
- * describeNotification turns a Notification into {text, href}; href is ""
- * when the payload does not say where (the page then looks it up).
+ * describeNotification turns a Notification into {text, href, p}: href is
+ * the server's deep link (payload "link"), or one worked out here for older
+ * notifications ("" when the payload does not say where: the page then
+ * looks it up).
  */
 export function describeNotification(n) {
   const p = parse(n.payload);
@@ -46,29 +76,69 @@ export function describeNotification(n) {
   const course = p.course_id;
   const threadHref = course && p.thread_id
     ? `/courses/${course}/discussion/${p.thread_id}${p.post_id ? `#post-${p.post_id}` : ""}` : "";
+  const out = (text, href) => ({ text, href: p.link || href || "", p });
+  const what = quoted(p.title || p.course_title);
   switch (n.kind) {
     case "mention":
-      if (p.room_id) {
-        return { text: `${by} mentioned you in ${p.room || "a chat room"}`, href: course ? `/courses/${course}/rooms/${p.room_id}` : "", p };
-      }
-      return { text: `${by} mentioned you in ${quoted(p.title)}`, href: threadHref, p };
+      if (p.room_id) return out(`${by} mentioned you in ${p.room || "a chat room"}`, course ? `/courses/${course}/rooms/${p.room_id}` : "");
+      return out(`${by} mentioned you in ${quoted(p.title)}`, threadHref);
     case "reply":
-      return { text: `${by} replied to your post in ${quoted(p.title)}`, href: threadHref, p };
+      return out(`${by} replied to your post in ${quoted(p.title)}`, threadHref);
     case "enrolled":
-      return { text: `You were added to ${p.course_title || "a course"}${p.role && p.role !== "learner" ? ` as ${p.role === "ta" ? "a teaching assistant" : "an instructor"}` : ""}`,
-        href: course ? `/courses/${course}` : "", p };
+      return out(`You were added to ${p.course_title || "a course"}${p.role && p.role !== "learner" ? ` as ${p.role === "ta" ? "a teaching assistant" : "an instructor"}` : ""}`,
+        course ? `/courses/${course}` : "");
     case "join_declined":
-      return { text: `Your request to join ${p.course_title || "a course"} was declined`, href: "/catalogue", p };
+      return out(`Your request to join ${p.course_title || "a course"} was declined`, "/catalogue");
     case "join_request":
-      return { text: `${p.name || p.username || "Someone"} asks to join ${p.course_title || "your course"}`,
-        href: course ? `/courses/${course}/people` : "", p };
+      return out(`${p.name || p.username || "Someone"} asks to join ${p.course_title || "your course"}`,
+        course ? `/courses/${course}/people` : "");
     case "grade": {
       const page = { assignment: "assignments", quiz: "quizzes" }[p.source];
-      return { text: `Your grade for ${quoted(p.title)} is available`,
-        href: course ? (page && p.source_id ? `/courses/${course}/${page}/${p.source_id}` : `/courses/${course}/grades`) : "", p };
+      return out(`Your grade for ${quoted(p.title)} is available`,
+        course ? (page && p.source_id ? `/courses/${course}/${page}/${p.source_id}` : `/courses/${course}/grades`) : "");
     }
+    case "feedback":
+      return out(`Feedback on ${quoted(p.title)} is ready to read`, "");
+    case "announcement":
+      return out(`New announcement in ${p.course_title || "your course"}: ${quoted(p.title)}`, "");
+    case "lesson_released":
+      return out(`A new lesson is available: ${quoted(p.title)}`, "");
+    case "quiz_opens":
+      return out(`The quiz ${quoted(p.title)} is open`, "");
+    case "due_soon":
+      return out(`${what} is due ${when[p.within] || "soon"}${p.due_local ? ` (${p.due_local})` : ""}`, "");
+    case "overdue":
+      return out(`${what} is overdue`, "");
+    case "live_starting":
+      return out(`A live session is starting in ${p.room || "your course"}`, "");
     default:
-      return { text: "You have a new notification", href: "", p };
+      return out("You have a new notification", "");
+  }
+}
+
+/**
+ * groupKey says which notifications are repeats of one another (grouped in
+ * the list as "3 new replies in …"): replies and mentions in one thread or
+ * room; "" for those never grouped.
+ */
+export function groupKey(n) {
+  const p = parse(n.payload);
+  if ((n.kind === "reply" || n.kind === "mention") && (p.thread_id || p.room_id)) {
+    return `${n.kind}:${p.thread_id ? `t${p.thread_id}` : `r${p.room_id}`}`;
+  }
+  if (n.kind === "join_request" && p.course_id) return `join_request:${p.course_id}`;
+  return "";
+}
+
+/** groupText describes a group of count repeats like n. */
+export function groupText(n, count) {
+  const p = parse(n.payload);
+  const where = p.room_id ? (p.room || "a chat room") : quoted(p.title || p.course_title);
+  switch (n.kind) {
+    case "reply": return `${count} new replies in ${where}`;
+    case "mention": return `${count} new mentions in ${where}`;
+    case "join_request": return `${count} people ask to join ${p.course_title || "your course"}`;
+    default: return `${count} notifications`;
   }
 }
 
@@ -80,6 +150,7 @@ export function NotifyBell({ me }) {
   const loc = useLocation();
   useEffect(() => {
     refreshUnread();
+    adoptBrowserZone();
     const off = live.subscribe(`user:${me.id}`, (data) => {
       if (!data || data.kind !== "notification" || !data.notification) return;
       notifyState.set((s) => ({ unread: s.unread + 1, version: s.version + 1 }));

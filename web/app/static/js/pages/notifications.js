@@ -8,18 +8,44 @@ import { live } from "../live.js";
 import { useStore } from "../store.js";
 import { useTitle, useLoad, PageTitle, Loading, ErrorState, EmptyState, Time } from "../ui.js";
 import { toast } from "../toast.js";
-import { notifyState, describeNotification, markAllRead } from "../notify-bell.js";
+import { notifyState, describeNotification, markAllRead, markRead, groupKey, groupText } from "../notify-bell.js";
 import { listNotifications, getThread, userTopic } from "./forum-api.js";
 import { Glyph } from "./forum-parts.js";
 
 const pageSize = 30;
-const kindIcons = { mention: "chat", reply: "reply", enrolled: "check", join_request: "users", join_declined: "x", grade: "check" };
+const kindIcons = { mention: "chat", reply: "reply", enrolled: "check", join_request: "users", join_declined: "x",
+  grade: "check", feedback: "reply", due_soon: "bell", overdue: "bell", quiz_opens: "check", lesson_released: "check",
+  announcement: "bell", live_starting: "users" };
+const isUnread = (n) => !n.read_at || n.read_at.startsWith("0001-");
 
-function Item({ n }) {
+/**
+ * grouped folds repeats (same groupKey) into the newest of them:
+ * [{n, count, unread}] in the list's order.
+ */
+function grouped(items) {
+  const out = [];
+  const byKey = new Map();
+  for (const n of items) {
+    const k = groupKey(n);
+    const g = k && byKey.get(k);
+    if (g) {
+      g.count++;
+      g.unread = g.unread || isUnread(n);
+      continue;
+    }
+    const e = { n, count: 1, unread: isUnread(n) };
+    if (k) byKey.set(k, e);
+    out.push(e);
+  }
+  return out;
+}
+
+function Item({ n, count, unread }) {
   const d = describeNotification(n);
-  const unread = !n.read_at || n.read_at.startsWith("0001-");
+  if (count > 1) d.text = groupText(n, count);
   // A payload without the course (e.g. an older reply) is looked up on click.
   async function open(e) {
+    if (unread) markRead(n.id);
     if (d.href) return;
     e.preventDefault();
     if (d.p.thread_id) {
@@ -33,7 +59,7 @@ function Item({ n }) {
   }
   return html`
     <li class=${unread ? "notification notification-unread" : "notification"} data-testid="notification"
-        data-kind=${n.kind}>
+        data-kind=${n.kind} data-count=${count}>
       <span class="notification-icon" aria-hidden="true"><${Glyph} name=${kindIcons[n.kind] || "bell"} size=${18} /></span>
       <div class="notification-main">
         <a href=${d.href || "#"} onClick=${open} class="notification-link">
@@ -98,10 +124,11 @@ export default function NotificationsPage() {
     body = items.length === 0
       ? html`<${EmptyState} title=${filter === "unread" ? "You're all caught up" : "No notifications yet"}
             testid="notifications-empty" icon="inbox">
-          <p>When someone mentions you with @${me.username} or replies to your post, it shows up here.</p><//>`
+          <p>When someone mentions you with @${me.username}, replies to your post, releases a grade or a deadline
+            comes near, it shows up here.</p><//>`
       : html`
         <ul class="card notification-list" data-testid="notification-list">
-          ${items.map((n) => html`<${Item} key=${n.id} n=${n} />`)}
+          ${grouped(items).map((g) => html`<${Item} key=${g.n.id} n=${g.n} count=${g.count} unread=${g.unread} />`)}
         </ul>
         ${next && html`<div class="pager"><span></span><button type="button" class="btn btn-small" disabled=${busy}
             onClick=${() => more(next)}>Load older notifications</button></div>`}`;
@@ -111,6 +138,7 @@ export default function NotificationsPage() {
       <div class="page-head">
         <${PageTitle} sub=${state.unread ? `${state.unread} unread` : "You're all caught up."}>Notifications<//>
         <div class="page-actions">
+          <a class="btn" href="/notifications/settings" data-testid="notify-settings-link">Settings</a>
           <button type="button" class="btn" disabled=${busy || !state.unread} onClick=${markAll}
                   data-testid="mark-all-read">Mark all as read</button>
         </div>

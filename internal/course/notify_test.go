@@ -1,0 +1,71 @@
+package course
+
+import (
+	"testing"
+
+	"github.com/lyceumhq/lyceum/internal/lms"
+)
+
+func TestNotifySettingsMuteAndTurnOffKinds(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	n := f.svc.Notifications
+	me := f.as("learner")
+	count := func() int {
+		t.Helper()
+		list, _, err := n.ListNotifications(ctx, me, false, 0, 50)
+		ok(t, err)
+		return len(list)
+	}
+	before := count()
+	st, err := n.NotifySettings(ctx, me)
+	ok(t, err)
+	st.TimeZone = "Europe/Paris"
+	st.MutedCourses = []int64{f.b.ID}
+	st.Kinds[lms.NotifyReply] = lms.KindPref{InApp: false, Email: lms.EmailOff}
+	saved, err := n.SaveNotifySettings(ctx, me, st)
+	ok(t, err)
+	if saved.TimeZone != "Europe/Paris" || !saved.Muted(f.b.ID) || saved.UpdatedAt.IsZero() {
+		t.Fatalf("saved %+v", saved)
+	}
+	n.Notify(ctx, me.ID, lms.NotifyGrade, map[string]any{"course_id": f.b.ID}) // muted course
+	n.Notify(ctx, me.ID, lms.NotifyReply, map[string]any{"course_id": f.a.ID}) // kind off in the app
+	if got := count(); got != before {
+		t.Fatalf("%d notifications, want %d: muted and turned-off ones were stored", got, before)
+	}
+	n.Notify(ctx, me.ID, lms.NotifyGrade, map[string]any{"course_id": f.a.ID})
+	if got := count(); got != before+1 {
+		t.Fatalf("%d notifications, want %d", got, before+1)
+	}
+	_, err = n.SaveNotifySettings(ctx, me, lms.NotifySettings{TimeZone: "Nowhere/Else"})
+	wantCode(t, err, lms.EINVALID)
+	_, err = n.SaveNotifySettings(ctx, nil, st)
+	wantCode(t, err, lms.EUNAUTHORIZED)
+}
+
+func TestNotifyOnceGivesEachPersonOneAndMarkOneRead(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	n := f.svc.Notifications
+	me := f.as("learner")
+	p := map[string]any{"course_id": f.a.ID, "assignment_id": 5, "title": "Essay"}
+	for i, want := range []bool{true, false, false} {
+		got, err := n.NotifyOnce(ctx, me.ID, "due_soon:24h:assignment:5", lms.NotifyDueSoon, p)
+		ok(t, err)
+		if got != want {
+			t.Fatalf("call %d: given = %v, want %v", i, got, want)
+		}
+	}
+	list, unread, err := n.ListNotifications(ctx, me, true, 0, 50)
+	ok(t, err)
+	if len(list) == 0 || list[0].Kind != lms.NotifyDueSoon {
+		t.Fatalf("list %+v", list)
+	}
+	ok(t, n.MarkNotificationRead(ctx, me, list[0].ID))
+	_, after, err := n.ListNotifications(ctx, me, true, 0, 50)
+	ok(t, err)
+	if after != unread-1 {
+		t.Fatalf("unread %d after marking one of %d read", after, unread)
+	}
+	wantCode(t, n.MarkNotificationRead(ctx, f.as("ta"), list[0].ID), lms.ENOTFOUND)
+}
