@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"testing"
+	"time"
 )
 
 func TestParseCentrifugoPush(t *testing.T) {
@@ -66,5 +67,19 @@ func TestMedianAndConfig(t *testing.T) {
 	b, err := centrifugoConfig(18605, "redis://127.0.0.1:6379/0", "p")
 	if err != nil || !json.Valid(b) {
 		t.Fatalf("centrifugoConfig: %s, %v", b, err)
+	}
+}
+
+func TestStormBackoffIsTheDocumentedOne(t *testing.T) {
+	for attempt, want := range []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 30 * time.Second} {
+		if attempt == 3 {
+			attempt = 20
+		}
+		for range 100 {
+			d := stormBackoff(attempt)
+			if d < want/2 || d > want {
+				t.Fatalf("stormBackoff(%d) = %v, want in [%v, %v]", attempt, d, want/2, want)
+			}
+		}
 	}
 }

@@ -339,7 +339,7 @@ func (c *client) handlePush(p push) bool {
 		s.epoch = string(p.epoch)
 	}
 	s.offset = p.offset
-	if p.offset <= s.recoverTo {
+	if p.offset > 0 && p.offset <= s.recoverTo {
 		s.recovered++
 	}
 	if p.ok && s.tracker != nil {
