@@ -51,7 +51,9 @@ type compareRun struct {
 	ServerCPUPerDelUS float64        `json:"server_cpu_us_per_delivery"`
 	WritesPerDelivery float64        `json:"writes_per_delivery"`
 	ToolCPU           float64        `json:"tool_cpu_utilization"`
+	ServerCPU         float64        `json:"server_cpu_utilization"` // share of a core the server(s) got
 	ConnectPerSecond  float64        `json:"connects_per_second"`
+	Error             string         `json:"error,omitempty"` // the run failed (left out of the medians)
 }
 
 // compareResult is the outcome of the compare mode.
@@ -76,14 +78,17 @@ type compareMd struct {
 }
 
 func (r *compareRun) line() string {
+	if r.Error != "" {
+		return fmt.Sprintf("run %d %-10s load %s  FAILED: %s", r.Run, r.Target, r.LoadAvg, r.Error)
+	}
 	warn := ""
 	if r.ToolCPU > toolCPUWarn {
 		warn = fmt.Sprintf("  WARNING: the tool used %.0f%% of its core: the client may be the limit", 100*r.ToolCPU)
 	}
 	return fmt.Sprintf("run %d %-10s load %s  p50 %6.2f ms  p99 %7.2f ms  max %7.2f ms  delivered %d/%d gaps %d disc %d  "+
-		"server %.2f µs CPU/delivery  %.2f writes/delivery  connects %.0f/s  tool CPU %.0f%%%s",
+		"server %.0f%% CPU, %.2f µs CPU/delivery  %.2f writes/delivery  connects %.0f/s  tool CPU %.0f%%%s",
 		r.Run, r.Target, r.LoadAvg, r.Latency.P50MS, r.Latency.P99MS, r.Latency.MaxMS, r.Delivered, r.Expected, r.Gaps,
-		r.Disconnects, r.ServerCPUPerDelUS, r.WritesPerDelivery, r.ConnectPerSecond, 100*r.ToolCPU, warn)
+		r.Disconnects, 100*r.ServerCPU, r.ServerCPUPerDelUS, r.WritesPerDelivery, r.ConnectPerSecond, 100*r.ToolCPU, warn)
 }
 
 func (r *compareResult) summary(w io.Writer) {
@@ -254,7 +259,7 @@ func compareOne(ctx context.Context, c *common, p compareParams, t target, run i
 	st := res.Steps[0]
 	r := compareRun{Target: t.String(), Run: run, LoadAvg: load, Spin: p.spin, Latency: st.Latency,
 		Delivered: st.Deliveries.Delivered, Expected: st.Deliveries.Expected, Gaps: st.Deliveries.Gaps,
-		Disconnects: st.Disconnects, ToolCPU: st.CPU.ToolCPUUtil, ConnectPerSecond: res.Connect.PerSecond}
+		Disconnects: st.Disconnects, ToolCPU: st.CPU.ToolCPUUtil, ServerCPU: st.CPU.ServerCPUUtil, ConnectPerSecond: res.Connect.PerSecond}
 	if del := st.DeliveriesPerSec * st.Seconds; del > 0 {
 		r.ServerCPUPerDelUS = st.CPU.ServerCPUSeconds * 1e6 / del
 		r.WritesPerDelivery = float64(st.CPU.ServerWrites) / del
@@ -398,7 +403,7 @@ func selfAffinity() string {
 func medians(runs []compareRun, target string) compareMd {
 	var p50, p99, cpu, wr, conn []float64
 	for _, r := range runs {
-		if r.Target != target {
+		if r.Target != target || r.Error != "" {
 			continue
 		}
 		p50 = append(p50, r.Latency.P50MS)

@@ -83,14 +83,14 @@ func stormBackoff(attempt int) time.Duration {
 func runStorm(ctx context.Context, c *common, args []string) (result, error) {
 	fs := c.flags("Reconnect storm over two nodes sharing PostgreSQL and Redis: -n clients on node A (-url-a) and -own on\n" +
 		"node B (-url) subscribed to -rooms topics; a publisher on node B publishes -rate msg/s across the rooms. After\n" +
-		"-quiet, node A is stopped gracefully (SIGTERM to -stop-pid); its clients reconnect to node B with the documented\n" +
+		"-before, node A is stopped gracefully (SIGTERM to -stop-pid); its clients reconnect to node B with the documented\n" +
 		"jittered back-off and recover. Checks: all back and recovered within 15 s, nothing lost or duplicated, node B's\n" +
 		"p99 for its own clients during -window <= 2x its quiet p99.")
 	n := fs.Int("n", defaultStormClients, "clients on node A")
 	own := fs.Int("own", defaultStormOwn, "node B's own clients")
 	rooms := fs.Int("rooms", defaultStormRooms, "topics")
 	rate := fs.Float64("rate", defaultStormRate, "publications per second across the rooms")
-	quiet := fs.Duration("quiet", defaultStormQuiet, "publishing before node A is stopped")
+	before := fs.Duration("before", defaultStormQuiet, "publishing before node A is stopped")
 	window := fs.Duration("window", defaultStormWindow, "publishing after the stop")
 	urlA := fs.String("url-a", "", "base URL of node A (stopped during the run)")
 	stopPid := fs.Int("stop-pid", 0, "process id of node A (gets SIGTERM)")
@@ -112,7 +112,7 @@ func runStorm(ctx context.Context, c *common, args []string) (result, error) {
 	if *rate <= 0 || *rate > maxRate {
 		return nil, fmt.Errorf("-rate must be in (0, %v]", maxRate)
 	}
-	for name, d := range map[string]time.Duration{"quiet": *quiet, "window": *window} {
+	for name, d := range map[string]time.Duration{"before": *before, "window": *window} {
 		if err := checkDuration(name, d); err != nil {
 			return nil, err
 		}
@@ -172,7 +172,7 @@ func runStorm(ctx context.Context, c *common, args []string) (result, error) {
 	pubErr := make(chan error, 1)
 	go func() { pubErr <- pub.run(pubCtx, *rate, maxDuration) }()
 	cpu := startCPU(nil)
-	time.Sleep(*quiet)
+	time.Sleep(*before)
 
 	// The storm: every client of node A waits for its close, backs off and
 	// moves to node B, recovering from its last position.
