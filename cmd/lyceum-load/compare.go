@@ -27,6 +27,7 @@ const (
 // compareParams are the settings of the compare mode.
 type compareParams struct {
 	lyceumBin, centrifugoBin string
+	baselineBin              string // instead of Centrifugo: another lyceum binary (A/B of a change)
 	runs                     int
 	n                        int
 	rate                     float64
@@ -65,7 +66,24 @@ type compareResult struct {
 	Spin        bool                 `json:"competing_cpu"`
 	Runs        []compareRun         `json:"runs"`
 	Medians     map[string]compareMd `json:"medians"`
-	Ratios      compareMd            `json:"ratios"` // Lyceum / Centrifugo of the medians
+	Ratios      compareMd            `json:"ratios"` // Lyceum / Centrifugo (or the baseline) of the medians
+	Labels      [2]string            `json:"labels"` // "lyceum" and "centrifugo" (or "baseline")
+}
+
+// contender is one of the two servers compared.
+type contender struct {
+	label string
+	kind  target
+	bin   string
+}
+
+// contenders are Lyceum and Centrifugo, or Lyceum and the baseline binary.
+func (p compareParams) contenders() [2]contender {
+	other := contender{"centrifugo", targetCentrifugo, p.centrifugoBin}
+	if p.baselineBin != "" {
+		other = contender{"baseline", targetLyceum, p.baselineBin}
+	}
+	return [2]contender{{"lyceum", targetLyceum, p.lyceumBin}, other}
 }
 
 // compareMd is a set of medians (or their ratios).
@@ -104,14 +122,14 @@ func (r *compareResult) summary(w io.Writer) {
 	for i := range r.Runs {
 		fmt.Fprintln(w, "  "+r.Runs[i].line())
 	}
-	for _, t := range []string{"lyceum", "centrifugo"} {
+	for _, t := range r.Labels {
 		m := r.Medians[t]
 		fmt.Fprintf(w, "  median %-10s p50 %.2f ms  p99 %.2f ms  %.2f µs CPU/delivery  %.2f writes/delivery  %.0f connects/s\n",
 			t, m.P50MS, m.P99MS, m.ServerCPUPerDelUS, m.WritesPerDelivery, m.ConnectPerSecond)
 	}
 	q := r.Ratios
-	fmt.Fprintf(w, "  ratio lyceum/centrifugo: p50 %.2f  p99 %.2f  CPU/delivery %.2f  writes/delivery %.2f  connects/s %.2f\n",
-		q.P50MS, q.P99MS, q.ServerCPUPerDelUS, q.WritesPerDelivery, q.ConnectPerSecond)
+	fmt.Fprintf(w, "  ratio %s/%s: p50 %.2f  p99 %.2f  CPU/delivery %.2f  writes/delivery %.2f  connects/s %.2f\n",
+		r.Labels[0], r.Labels[1], q.P50MS, q.P99MS, q.ServerCPUPerDelUS, q.WritesPerDelivery, q.ConnectPerSecond)
 }
 
 func runCompare(ctx context.Context, c *common, args []string) (result, error) {
@@ -122,6 +140,7 @@ func runCompare(ctx context.Context, c *common, args []string) (result, error) {
 	p := compareParams{}
 	home, _ := os.UserHomeDir()
 	fs.StringVar(&p.centrifugoBin, "centrifugo", filepath.Join(home, "go", "bin", "centrifugo"), "centrifugo v6 binary")
+	fs.StringVar(&p.baselineBin, "baseline", "", "compare -lyceum with this other lyceum binary instead of Centrifugo (A/B of a change)")
 	fs.IntVar(&p.runs, "runs", defaultCompareRuns, "runs of each server")
 	fs.IntVar(&p.n, "n", defaultFanoutSubscribers, "subscribers")
 	fs.Float64Var(&p.rate, "rate", defaultFanoutRate, "publications per second")
@@ -143,9 +162,10 @@ func runCompare(ctx context.Context, c *common, args []string) (result, error) {
 	if p.redisURL != "" && p.databaseURL == "" {
 		return nil, fmt.Errorf("-redis needs -database-url (Lyceum's nodes share a PostgreSQL database)")
 	}
-	for _, bin := range []string{p.lyceumBin, p.centrifugoBin} {
-		if _, err := exec.LookPath(bin); err != nil {
-			return nil, fmt.Errorf("%s: %w", bin, err)
+	cons := p.contenders()
+	for _, con := range cons {
+		if _, err := exec.LookPath(con.bin); err != nil {
+			return nil, fmt.Errorf("%s: %w", con.bin, err)
 		}
 	}
 	if p.workDir == "" {
@@ -159,25 +179,30 @@ func runCompare(ctx context.Context, c *common, args []string) (result, error) {
 	if aff := selfAffinity(); strings.Contains(aff, p.serverCore) || aff == "" {
 		fmt.Fprintf(c.stderr, "warning: the tool may run on the server core (Cpus_allowed_list %q): start it with taskset -c 1\n", aff)
 	}
-	res := &compareResult{Subscribers: p.n, Rate: p.rate, Seconds: p.dur.Seconds(), Redis: p.redisURL != "", Spin: p.spin}
+	res := &compareResult{Subscribers: p.n, Rate: p.rate, Seconds: p.dur.Seconds(), Redis: p.redisURL != "", Spin: p.spin,
+		Labels: [2]string{cons[0].label, cons[1].label}}
 	for run := 1; run <= p.runs; run++ {
-		for _, t := range []target{targetLyceum, targetCentrifugo} {
+		for _, con := range cons {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			r, err := compareOne(ctx, c, p, t, run)
+			load := loadAverage()
+			r, err := compareOne(ctx, c, p, con, run)
 			if err != nil {
-				return nil, fmt.Errorf("run %d %s: %w", run, t, err)
+				if ctx.Err() != nil {
+					return nil, err
+				}
+				r = compareRun{Target: con.label, Run: run, LoadAvg: load, Spin: p.spin, Error: err.Error()}
 			}
 			fmt.Fprintln(c.stderr, r.line())
 			res.Runs = append(res.Runs, r)
 		}
 	}
 	res.Medians = map[string]compareMd{}
-	for _, t := range []string{"lyceum", "centrifugo"} {
-		res.Medians[t] = medians(res.Runs, t)
+	for _, con := range cons {
+		res.Medians[con.label] = medians(res.Runs, con.label)
 	}
-	l, cf := res.Medians["lyceum"], res.Medians["centrifugo"]
+	l, cf := res.Medians[cons[0].label], res.Medians[cons[1].label]
 	res.Ratios = compareMd{P50MS: ratio(l.P50MS, cf.P50MS), P99MS: ratio(l.P99MS, cf.P99MS),
 		ServerCPUPerDelUS: ratio(l.ServerCPUPerDelUS, cf.ServerCPUPerDelUS),
 		WritesPerDelivery: ratio(l.WritesPerDelivery, cf.WritesPerDelivery),
@@ -187,12 +212,13 @@ func runCompare(ctx context.Context, c *common, args []string) (result, error) {
 
 // compareOne starts fresh servers of kind t, runs the fan-out against them
 // and stops them.
-func compareOne(ctx context.Context, c *common, p compareParams, t target, run int) (compareRun, error) {
+func compareOne(ctx context.Context, c *common, p compareParams, con contender, run int) (compareRun, error) {
+	t := con.kind
 	nodes := 1
 	if p.redisURL != "" {
 		nodes = 2
 	}
-	tag := fmt.Sprintf("%s-%d-%s", t, run, runID())
+	tag := fmt.Sprintf("%s-%d-%s", con.label, run, runID())
 	var procs []*proc
 	defer func() {
 		for _, pr := range procs {
@@ -212,7 +238,7 @@ func compareOne(ctx context.Context, c *common, p compareParams, t target, run i
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return compareRun{}, err
 		}
-		cmd, err := serverCommand(p, t, port, dir, tag)
+		cmd, err := serverCommand(p, con, port, dir, tag)
 		if err != nil {
 			return compareRun{}, err
 		}
@@ -237,7 +263,7 @@ func compareOne(ctx context.Context, c *common, p compareParams, t target, run i
 		if p.databaseURL != "" {
 			data = ""
 		}
-		tok, err := tokenFromCLI(ctx, p.lyceumBin, data, p.databaseURL)
+		tok, err := tokenFromCLI(ctx, con.bin, data, p.databaseURL)
 		if err != nil {
 			return compareRun{}, fmt.Errorf("creating a token: %w", err)
 		}
@@ -257,7 +283,7 @@ func compareOne(ctx context.Context, c *common, p compareParams, t target, run i
 		return compareRun{}, err
 	}
 	st := res.Steps[0]
-	r := compareRun{Target: t.String(), Run: run, LoadAvg: load, Spin: p.spin, Latency: st.Latency,
+	r := compareRun{Target: con.label, Run: run, LoadAvg: load, Spin: p.spin, Latency: st.Latency,
 		Delivered: st.Deliveries.Delivered, Expected: st.Deliveries.Expected, Gaps: st.Deliveries.Gaps,
 		Disconnects: st.Disconnects, ToolCPU: st.CPU.ToolCPUUtil, ServerCPU: st.CPU.ServerCPUUtil, ConnectPerSecond: res.Connect.PerSecond}
 	if del := st.DeliveriesPerSec * st.Seconds; del > 0 {
@@ -269,12 +295,12 @@ func compareOne(ctx context.Context, c *common, p compareParams, t target, run i
 
 // serverCommand is a server of kind t on port, pinned to p.serverCore with
 // GOMAXPROCS=1, ended with the tool (Pdeathsig).
-func serverCommand(p compareParams, t target, port int, dir, tag string) (*exec.Cmd, error) {
+func serverCommand(p compareParams, con contender, port int, dir, tag string) (*exec.Cmd, error) {
 	var args, env []string
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	switch t {
+	switch con.kind {
 	case targetLyceum:
-		args = []string{p.lyceumBin, "serve", "-addr", addr, "-admin-addr", "off", "-data", dir, "-public-url", "http://" + addr}
+		args = []string{con.bin, "serve", "-addr", addr, "-admin-addr", "off", "-data", dir, "-public-url", "http://" + addr}
 		env = append(env, "LYCEUM_LOG_LEVEL=warn")
 		if p.redisURL != "" {
 			env = append(env, "LYCEUM_REDIS_URL="+p.redisURL, "LYCEUM_DATABASE_URL="+p.databaseURL,
@@ -289,7 +315,7 @@ func serverCommand(p compareParams, t target, port int, dir, tag string) (*exec.
 		if err := os.WriteFile(file, cfg, 0o600); err != nil {
 			return nil, err
 		}
-		args = []string{p.centrifugoBin, "--config", file}
+		args = []string{con.bin, "--config", file}
 	}
 	return pinned(p.serverCore, args, env, filepath.Join(dir, "server.log"))
 }
