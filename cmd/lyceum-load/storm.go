@@ -36,9 +36,10 @@ type stormResult struct {
 	Back           int            `json:"back"`          // node A's clients back on B and subscribed
 	Recovered      int            `json:"recovered"`     // ... with recovered: true
 	NotRecovered   int            `json:"not_recovered"`
-	Attempts       uint64         `json:"attempts"`   // dials to node B
-	BackTime       LatencySummary `json:"back_time"`  // from the stop signal to the recovering ack
-	AllBackSeconds float64        `json:"all_back_s"` // to the last one
+	Attempts       uint64         `json:"attempts"`    // dials to node B
+	ClosedTime     LatencySummary `json:"closed_time"` // from the stop signal to each close from node A
+	BackTime       LatencySummary `json:"back_time"`   // from the stop signal to the recovering ack
+	AllBackSeconds float64        `json:"all_back_s"`  // to the last one
 	Publish        publishStats   `json:"publish"`
 	Deliveries     deliveryStats  `json:"deliveries"`      // every client, both nodes
 	QuietB         LatencySummary `json:"b_latency_quiet"` // node B's own clients before the stop
@@ -53,6 +54,7 @@ func (r *stormResult) summary(w io.Writer) {
 	fmt.Fprintf(w, "  connect: %d ok, %d failed in %.1fs (%.0f/s)\n", r.Connect.Connections, r.Connect.Failed, r.Connect.Seconds, r.Connect.PerSecond)
 	fmt.Fprintf(w, "  node A's clients closed with %v; back on B %d (recovered %d, not %d) in %d dials\n",
 		r.ACloseCodes, r.Back, r.Recovered, r.NotRecovered, r.Attempts)
+	fmt.Fprintf(w, "  closed by node A after the stop: p50 %.2fs max %.2fs\n", r.ClosedTime.P50MS/1000, r.ClosedTime.MaxMS/1000)
 	fmt.Fprintf(w, "  back and recovered after the stop: p50 %.2fs p99 %.2fs, all after %.2fs (target %v)\n",
 		r.BackTime.P50MS/1000, r.BackTime.P99MS/1000, r.AllBackSeconds, stormBackTarget)
 	fmt.Fprintf(w, "  published %d (acked %d, failed %d); delivered %d of %d; gaps %d (%d clients) duplicates %d out of order %d\n",
@@ -180,6 +182,7 @@ func runStorm(ctx context.Context, c *common, args []string) (result, error) {
 	var (
 		mu       sync.Mutex
 		back     Histogram
+		closedH  Histogram
 		lastBack time.Duration
 		newCl    = make([]*client, *n)
 		attempts atomic.Uint64
@@ -198,6 +201,9 @@ func runStorm(ctx context.Context, c *common, args []string) (result, error) {
 			case <-ctx.Done():
 				return
 			}
+			mu.Lock()
+			closedH.Record(time.Since(stopped))
+			mu.Unlock()
 			for attempt := 0; time.Now().Before(giveUp) && ctx.Err() == nil; attempt++ {
 				time.Sleep(stormBackoff(attempt))
 				attempts.Add(1)
@@ -250,6 +256,7 @@ func runStorm(ctx context.Context, c *common, args []string) (result, error) {
 	res.Attempts = attempts.Load()
 	mu.Lock()
 	res.BackTime = back.Summary()
+	res.ClosedTime = closedH.Summary()
 	res.AllBackSeconds = lastBack.Seconds()
 	mu.Unlock()
 	for _, s := range subsA {
