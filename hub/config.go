@@ -25,6 +25,7 @@ const (
 	DefaultIdempotencyTTL      = 5 * time.Minute  // how long a publish idempotency key is remembered
 	DefaultMaxSubscriptions    = 512              // topics per connection
 	DefaultMaxCommandsPerFrame = 64               // commands in one client WebSocket message
+	DefaultShutdownCloseRate   = 1000.0           // connections closed per second by Shutdown (see Hub.Shutdown)
 )
 
 // DefaultPublishTimeout bounds one publish (Hub.Publish and the publish
@@ -61,6 +62,7 @@ type Config struct {
 	IdempotencyTTL    time.Duration // see DefaultIdempotencyTTL
 	MaxSubscriptions  int           // see DefaultMaxSubscriptions
 	MaxCommands       int           // see DefaultMaxCommandsPerFrame
+	ShutdownCloseRate float64       // see DefaultShutdownCloseRate
 
 	// Hooks decide what connections may do; see Hooks.
 	Hooks Hooks
@@ -89,6 +91,7 @@ func (c Config) WithDefaults() Config {
 	setDefault(&c.IdempotencyTTL, DefaultIdempotencyTTL)
 	setDefault(&c.MaxSubscriptions, DefaultMaxSubscriptions)
 	setDefault(&c.MaxCommands, DefaultMaxCommandsPerFrame)
+	setDefault(&c.ShutdownCloseRate, DefaultShutdownCloseRate)
 	return c
 }
 

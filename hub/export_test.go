@@ -1,5 +1,7 @@
 package hub
 
+import "time"
+
 // LiveSubscribers reports how many local subscriptions of topic are live
 // (activated), for tests in package hub_test whose clients do not read
 // their acks.
@@ -26,4 +28,9 @@ func Connections(h *Hub) int {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
 	return len(h.conns)
+}
+
+// CloseBatch exposes closeBatch.
+func CloseBatch(n int, rate float64, remaining time.Duration, hasDeadline bool) int {
+	return closeBatch(n, rate, remaining, hasDeadline)
 }

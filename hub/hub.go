@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -397,6 +398,9 @@ func (h *Hub) CloseWhere(match func(Identity) bool, code websocket.StatusCode, r
 
 // Shutdown closes every connection with 1001 (going away), refuses new
 // ones, and waits for them (and the hub's loops) to end or ctx to expire.
+// Connections are closed at Config.ShutdownCloseRate per second (faster when
+// that would take more than half of ctx's remaining time), and keep
+// receiving until theirs is closed: see closeGradually.
 func (h *Hub) Shutdown(ctx context.Context) error {
 	h.mu.Lock()
 	h.closed = true
@@ -405,9 +409,7 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 		list = append(list, c)
 	}
 	h.mu.Unlock()
-	for _, c := range list {
-		c.closeWith(websocket.StatusGoingAway, "server shutting down")
-	}
+	h.closeGradually(ctx, list)
 	h.cancel()
 	done := make(chan struct{})
 	go func() { h.wg.Wait(); close(done) }()
@@ -417,6 +419,57 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		return fmt.Errorf("hub: shutdown: %w", ctx.Err())
 	}
+}
+
+// shutdownCloseTick is the period of closeGradually's batches.
+const shutdownCloseTick = 50 * time.Millisecond
+
+// closeGradually closes list with 1001 in batches every shutdownCloseTick,
+// at ShutdownCloseRate connections per second, raised so that it ends
+// within half of ctx's remaining time (the rest is for the close
+// handshakes). Clients reconnect within their first back-off window
+// (0.25–0.5 s, docs/protocol.md) of their close: closing 10,000 at once sends
+// them all to the other nodes within a quarter of a second, each upgrade and
+// resubscribe with its database reads; spread this way, the other nodes
+// take them at the close rate. A node with fewer than rate × tick
+// connections closes them all at once.
+func (h *Hub) closeGradually(ctx context.Context, list []*conn) {
+	remaining, hasDeadline := time.Duration(0), false
+	if dl, ok := ctx.Deadline(); ok {
+		remaining, hasDeadline = time.Until(dl), true
+	}
+	per := closeBatch(len(list), h.cfg.ShutdownCloseRate, remaining, hasDeadline)
+	t := time.NewTicker(shutdownCloseTick)
+	defer t.Stop()
+	for len(list) > 0 {
+		n := min(per, len(list))
+		for _, c := range list[:n] {
+			c.closeWith(websocket.StatusGoingAway, "server shutting down")
+		}
+		list = list[n:]
+		if len(list) == 0 {
+			return
+		}
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			per = len(list) // out of time: the rest at once
+		}
+	}
+}
+
+// closeBatch is how many of n connections closeGradually closes per tick:
+// rate per second, raised to end within half of the remaining time when
+// there is a deadline (all at once when that is no more than a tick).
+func closeBatch(n int, rate float64, remaining time.Duration, hasDeadline bool) int {
+	if hasDeadline {
+		half := remaining / 2
+		if half <= shutdownCloseTick {
+			return max(n, 1)
+		}
+		rate = max(rate, float64(n)/half.Seconds())
+	}
+	return max(1, int(math.Ceil(rate*shutdownCloseTick.Seconds())))
 }
 
 // presenceLoop refreshes this node's presence entries every PresenceTTL/3

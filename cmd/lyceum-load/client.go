@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -178,9 +177,11 @@ func (c *counters) closeCodes() map[string]int {
 	return out
 }
 
-// client is one WebSocket connection speaking the Lyceum protocol.
+// client is one WebSocket connection speaking the Lyceum protocol, or
+// Centrifugo's JSON protocol for the comparison (see centrifugo.go).
 type client struct {
 	idx     int
+	proto   target
 	ws      *wsConn
 	rec     *atomic.Pointer[Recorder] // latency of pushes (nil or empty: not recorded)
 	cnt     *counters
@@ -197,18 +198,31 @@ type client struct {
 	onReply func(frame) // answers nobody waits for (publish acks); may be nil
 }
 
-// dialClient connects, starts the reader and waits for hello.
+// dialClient connects to a Lyceum server, starts the reader and waits for hello.
 func dialClient(ctx context.Context, url string, header http.Header, idx int, rec *atomic.Pointer[Recorder], cnt *counters) (*client, error) {
+	return dialTarget(ctx, targetLyceum, url, header, idx, rec, cnt)
+}
+
+// dialTarget connects to a server of kind proto, starts the reader and
+// waits for hello (Centrifugo: the answer to the connect command).
+func dialTarget(ctx context.Context, proto target, url string, header http.Header, idx int, rec *atomic.Pointer[Recorder], cnt *counters) (*client, error) {
 	ctx, cancel := context.WithTimeout(ctx, dialTimeout)
 	defer cancel()
 	ws, err := dial(ctx, url, header)
 	if err != nil {
 		return nil, err
 	}
-	c := &client{idx: idx, ws: ws, rec: rec, cnt: cnt, done: make(chan struct{}),
+	c := &client{idx: idx, proto: proto, ws: ws, rec: rec, cnt: cnt, done: make(chan struct{}),
 		subs: map[string]*subState{}, waiters: map[uint64]chan frame{}}
 	hello := make(chan frame, 1)
 	go c.readLoop(hello)
+	if proto == targetCentrifugo {
+		c.nextID.Store(cfConnectID)
+		if err := c.send(ctx, cfConnectCommand); err != nil {
+			_ = ws.CloseNow()
+			return nil, fmt.Errorf("connect command: %w", err)
+		}
+	}
 	select {
 	case f := <-hello:
 		if f.Type != "hello" {
@@ -270,7 +284,13 @@ func (c *client) readLoop(hello chan<- frame) {
 			if len(line) == 0 {
 				continue
 			}
-			if p, ok := parsePush(line); ok {
+			if c.proto == targetCentrifugo {
+				if cfPing(line) {
+					_ = c.ws.Write(context.Background(), line) // pong: an empty command
+					continue
+				}
+			}
+			if p, ok := c.parsePush(line); ok {
 				if first { // a push before hello: protocol violation
 					hello <- frame{Type: "push"}
 					first = false
@@ -281,8 +301,8 @@ func (c *client) readLoop(hello chan<- frame) {
 				}
 				continue
 			}
-			var f frame
-			if err := json.Unmarshal(line, &f); err != nil {
+			f, err := c.decodeFrame(line)
+			if err != nil {
 				c.cnt.errors.Add(1)
 				continue
 			}
@@ -319,7 +339,7 @@ func (c *client) handlePush(p push) bool {
 		s.epoch = string(p.epoch)
 	}
 	s.offset = p.offset
-	if p.offset <= s.recoverTo {
+	if p.offset > 0 && p.offset <= s.recoverTo {
 		s.recovered++
 	}
 	if p.ok && s.tracker != nil {
@@ -365,7 +385,7 @@ func (c *client) send(ctx context.Context, msg []byte) error {
 func (c *client) command(ctx context.Context, cmd map[string]any) (frame, error) {
 	id := c.nextID.Add(1)
 	cmd["id"] = id
-	b, err := json.Marshal(cmd)
+	b, err := c.encodeCommand(cmd)
 	if err != nil {
 		return frame{}, err
 	}

@@ -45,6 +45,7 @@ type common struct {
 	databaseURL string
 	dialConc    int
 	quiet       bool
+	target      target // the kind of server (fanout: -target)
 
 	header http.Header
 }
@@ -282,7 +283,7 @@ type dialer struct {
 // them in order (nil where a dial failed).
 func (d *dialer) dialAll(ctx context.Context, first, n int) ([]*client, connectStats) {
 	return dialMany(ctx, d.c, n, func(ctx context.Context, i int) (*client, error) {
-		cl, err := dialClient(ctx, d.url, d.c.header, first+i, d.rec, d.cnt)
+		cl, err := dialTarget(ctx, d.c.target, d.url, d.c.header, first+i, d.rec, d.cnt)
 		if err == nil && d.setup != nil {
 			if err = d.setup(ctx, cl); err != nil {
 				cl.close()

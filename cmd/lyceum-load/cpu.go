@@ -56,6 +56,21 @@ func parseProcStatCPU(s string) (time.Duration, error) {
 	return time.Duration(u+st) * time.Second / clockTicks, nil
 }
 
+// procWrites returns the write system calls pid has made (syscw in
+// /proc/<pid>/io: write, writev and the like).
+func procWrites(pid int) (uint64, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
+	if err != nil {
+		return 0, err
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "syscw:"); ok {
+			return strconv.ParseUint(strings.TrimSpace(v), 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("no syscw in /proc/%d/io", pid)
+}
+
 // selfCPU returns the CPU time this process has used.
 func selfCPU() time.Duration {
 	var ru syscall.Rusage
@@ -72,6 +87,8 @@ type cpuMeter struct {
 	server0    time.Duration
 	self0      time.Duration
 	serverSeen bool
+	writes0    uint64
+	writesSeen bool
 }
 
 // cpuStats is the JSON form of a cpuMeter span.
@@ -80,12 +97,26 @@ type cpuStats struct {
 	ServerCPUUtil    float64 `json:"server_cpu_utilization,omitempty"`
 	ToolCPUSeconds   float64 `json:"tool_cpu_seconds"`
 	ToolCPUUtil      float64 `json:"tool_cpu_utilization"`
+	ServerWrites     uint64  `json:"server_write_syscalls,omitempty"` // write system calls of -server-pid (/proc/<pid>/io syscw)
 }
 
 func startCPU(pids []int) *cpuMeter {
 	m := &cpuMeter{pids: pids, start: time.Now(), self0: selfCPU()}
 	m.server0, m.serverSeen = m.serverCPU()
+	m.writes0, m.writesSeen = m.serverWrites()
 	return m
+}
+
+func (m *cpuMeter) serverWrites() (uint64, bool) {
+	var sum uint64
+	for _, pid := range m.pids {
+		w, err := procWrites(pid)
+		if err != nil {
+			return 0, false
+		}
+		sum += w
+	}
+	return sum, len(m.pids) > 0
 }
 
 func (m *cpuMeter) serverCPU() (time.Duration, bool) {
@@ -107,6 +138,9 @@ func (m *cpuMeter) stop() cpuStats {
 	if now, ok := m.serverCPU(); ok && m.serverSeen {
 		st.ServerCPUSeconds = (now - m.server0).Seconds()
 		st.ServerCPUUtil = st.ServerCPUSeconds / wall
+	}
+	if now, ok := m.serverWrites(); ok && m.writesSeen {
+		st.ServerWrites = now - m.writes0
 	}
 	return st
 }

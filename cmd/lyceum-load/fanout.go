@@ -150,9 +150,20 @@ func parseRates(s string) ([]float64, error) {
 	return out, nil
 }
 
+// fanoutParams are the fanout mode's settings besides the common ones.
+type fanoutParams struct {
+	n         int
+	rates     []float64
+	length    time.Duration // of one step
+	topic     string
+	keepGoing bool
+	pids      []int
+}
+
 func runFanout(ctx context.Context, c *common, args []string) (result, error) {
 	fs := c.flags("N subscribers on one topic, one publisher at -rate publications/s for -duration.\n" +
-		"With -ramp, one step of -step per rate, stopping at the first whose p99 exceeds 100 ms.")
+		"With -ramp, one step of -step per rate, stopping at the first whose p99 exceeds 100 ms.\n" +
+		"-target centrifugo runs the same against a Centrifugo v6 server in client-side insecure mode (no credentials).")
 	n := fs.Int("n", defaultFanoutSubscribers, "subscribers")
 	rate := fs.Float64("rate", defaultFanoutRate, "publications per second")
 	dur := fs.Duration("duration", defaultFanoutDuration, "how long to publish")
@@ -160,84 +171,94 @@ func runFanout(ctx context.Context, c *common, args []string) (result, error) {
 	step := fs.Duration("step", defaultRampStep, "duration of one ramp step")
 	topic := fs.String("topic", "", "topic (default load:fanout-<random>)")
 	keepGoing := fs.Bool("keep-going", false, "ramp: run every rate even after one fails (stops at disconnects)")
+	tgt := fs.String("target", "lyceum", "server kind: lyceum or centrifugo")
 	fs.StringVar(&c.pubURL, "pub-url", "", "base URL the publisher connects to (default -url; another node for a cross-node run)")
 	pidList := fs.String("server-pid", "", "server process ids (comma-separated) whose CPU time to report")
 	if err := c.parse(fs, args); err != nil {
 		return nil, err
 	}
-	pids, err := parsePids(*pidList)
-	if err != nil {
+	var err error
+	if c.target, err = parseTarget(*tgt); err != nil {
+		return nil, fmt.Errorf("-target: %w", err)
+	}
+	p := fanoutParams{n: *n, rates: []float64{*rate}, length: *dur, topic: *topic, keepGoing: *keepGoing}
+	if p.pids, err = parsePids(*pidList); err != nil {
 		return nil, fmt.Errorf("-server-pid: %w", err)
 	}
-	rates := []float64{*rate}
-	length := *dur
 	if *ramp != "" {
-		if rates, err = parseRates(*ramp); err != nil {
+		if p.rates, err = parseRates(*ramp); err != nil {
 			return nil, fmt.Errorf("-ramp: %w", err)
 		}
-		length = *step
-	}
-	if err := checkCount("n", *n, maxConnections); err != nil {
-		return nil, err
+		p.length = *step
 	}
 	if *rate <= 0 || *rate > maxRate {
 		return nil, fmt.Errorf("-rate must be in (0, %v]", maxRate)
 	}
-	if err := checkDuration("duration", length); err != nil {
+	if c.target == targetLyceum {
+		if err := c.authenticate(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return fanout(ctx, c, p)
+}
+
+// fanout runs the fan-out with c authenticated (for Lyceum).
+func fanout(ctx context.Context, c *common, p fanoutParams) (*fanoutResult, error) {
+	if err := checkCount("n", p.n, maxConnections); err != nil {
 		return nil, err
 	}
-	if *topic == "" {
-		*topic = "load:fanout-" + runID()
-	}
-	if err := c.checkFiles(*n + 1); err != nil {
+	if err := checkDuration("duration", p.length); err != nil {
 		return nil, err
 	}
-	if err := c.authenticate(ctx); err != nil {
+	if p.topic == "" {
+		p.topic = c.target.defaultTopic("fanout")
+	}
+	if err := c.checkFiles(p.n + 1); err != nil {
 		return nil, err
 	}
 
 	cnt := &counters{}
 	rec := &atomic.Pointer[Recorder]{}
-	subs := make([]*subState, *n)
+	subs := make([]*subState, p.n)
 	for i := range subs {
-		subs[i] = &subState{topic: *topic, tracker: NewSeqTracker(1)}
+		subs[i] = &subState{topic: p.topic, tracker: NewSeqTracker(1)}
 	}
-	d := &dialer{c: c, url: wsURL(c.baseURL), rec: rec, cnt: cnt, setup: func(ctx context.Context, cl *client) error {
+	d := &dialer{c: c, url: targetWSURL(c.target, c.baseURL), rec: rec, cnt: cnt, setup: func(ctx context.Context, cl *client) error {
 		_, err := cl.subscribe(ctx, subs[cl.idx])
 		return err
 	}}
-	clients, cs := d.dialAll(ctx, 0, *n)
+	clients, cs := d.dialAll(ctx, 0, p.n)
 	defer closeAll(clients)
-	res := &fanoutResult{Topic: *topic, Subscribers: *n, SubscriberURL: c.baseURL, PublisherURL: c.pubURL, Connect: cs}
+	res := &fanoutResult{Topic: p.topic, Subscribers: p.n, SubscriberURL: c.baseURL, PublisherURL: c.pubURL, Connect: cs}
 	if cs.Failed > 0 {
-		return nil, fmt.Errorf("%d of %d subscribers failed to connect: %s", cs.Failed, *n, cs.FirstError)
+		return nil, fmt.Errorf("%d of %d subscribers failed to connect: %s", cs.Failed, p.n, cs.FirstError)
 	}
-	pubCl, err := dialClient(ctx, wsURL(c.pubURL), c.header, -1, nil, &counters{})
+	pubCl, err := dialTarget(ctx, c.target, targetWSURL(c.target, c.pubURL), c.header, -1, nil, &counters{})
 	if err != nil {
 		return nil, fmt.Errorf("publisher: %w", err)
 	}
 	defer pubCl.close()
-	pub := newPublisher(pubCl, []string{*topic})
+	pub := newPublisher(pubCl, []string{p.topic})
 
 	passing := true
-	for i, r := range rates {
+	for i, r := range p.rates {
 		if ctx.Err() != nil {
 			break
 		}
 		if i > 0 {
 			time.Sleep(rampPause)
 		}
-		st, err := fanoutStepRun(ctx, c, pub, subs, cnt, rec, r, length, pids)
+		st, err := fanoutStepRun(ctx, c, pub, subs, cnt, rec, r, p.length, p.pids)
 		if err != nil {
 			return nil, err
 		}
 		res.Steps = append(res.Steps, st)
-		if len(rates) > 1 {
+		if len(p.rates) > 1 {
 			passing = passing && st.Pass // the best rate ends the first run of passing steps
 			if passing {
 				res.BestRate, res.BestDeliveriesPerS = r, st.DeliveriesPerSec
 			}
-			if !st.Pass && (!*keepGoing || st.Disconnects > 0) {
+			if !st.Pass && (!p.keepGoing || st.Disconnects > 0) {
 				break
 			}
 		}

@@ -7,7 +7,7 @@
 //
 //	lyceum-load MODE [flags]
 //
-// Modes: fanout, rooms, idle, reconnect, http, chat, quiz, floor, sfu. Run `lyceum-load MODE -h`
+// Modes: fanout, rooms, idle, reconnect, http, chat, quiz, floor, sfu, compare, storm, spin. Run `lyceum-load MODE -h`
 // for the flags of a mode. Progress goes to standard error once a second;
 // the end prints a human summary and, as the last line of standard output,
 // one JSON object with every number.
@@ -50,6 +50,11 @@ Modes:
              p50/p90/p99 per request kind, and every acknowledged answer checked in the database
   sfu        live video: 1 pion publisher (VP8 ~1 Mbps + Opus) to N pion subscribers through the server's SFU;
              server CPU per subscriber (-server-pid), packet loss, added latency
+  compare    Lyceum and Centrifugo v6 side by side: the fanout against each, interleaved, a fresh pinned
+             server per run (-redis: two nodes of each; -spin: a competing busy loop on the server core)
+  storm      reconnect storm: node A of two stopped under its clients, which move to node B with the
+             documented back-off and recover (all back within 15 s, none lost, node B's p99 <= 2x quiet)
+  spin       a duty-cycled busy loop (1 ms on, 2 ms off): the compare mode's competing CPU load
   floor      the machine's floor: a bare Go loop writing to N loopback sockets (-role writer) drained by
              another process (-role reader); CPU per write with no WebSocket server at all
 
@@ -99,6 +104,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"quiz":      runQuiz,
 		"floor":     runFloor,
 		"sfu":       runSFU,
+		"compare":   runCompare,
+		"spin":      runSpin,
+		"storm":     runStorm,
 	}
 	fn := modes[mode]
 	if fn == nil {

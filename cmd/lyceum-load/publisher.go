@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -144,13 +143,7 @@ func (p *publisher) run(ctx context.Context, rate float64, d time.Duration) erro
 				if i > 0 {
 					buf = append(buf, '\n')
 				}
-				buf = append(buf, `{"type":"publish","id":`...)
-				buf = strconv.AppendUint(buf, p.k, 10)
-				buf = append(buf, `,"topic":"`...)
-				buf = append(buf, topic...)
-				buf = append(buf, `","data":`...)
-				buf = appendPayload(buf, seq, now)
-				buf = append(buf, '}')
+				buf = appendPublish(buf, p.cl.proto, p.k, topic, seq, now)
 			}
 			p.sent.Add(n)
 			// A write is never cut by the end of the run (that would break the frame).

@@ -1,0 +1,282 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// Reconnect storm defaults and the targets it checks.
+const (
+	defaultStormClients = 10000
+	defaultStormOwn     = 500
+	defaultStormRooms   = 100
+	defaultStormRate    = 100.0
+	defaultStormQuiet   = 10 * time.Second
+	defaultStormWindow  = 15 * time.Second
+	stormBackoffBase    = 500 * time.Millisecond // docs/protocol.md, Reconnecting
+	stormBackoffMax     = 30 * time.Second
+	stormBackTarget     = 15 * time.Second // every client back and recovered within
+	stormP99Factor      = 2.0              // node B's own p99 during the storm <= this x its quiet p99
+)
+
+// stormResult is the outcome of the storm mode.
+type stormResult struct {
+	Rooms          int            `json:"rooms"`
+	Clients        int            `json:"clients"`     // on node A, moved to node B
+	OwnClients     int            `json:"own_clients"` // node B's own clients
+	Rate           float64        `json:"rate"`
+	Connect        connectStats   `json:"connect"`
+	ACloseCodes    map[string]int `json:"a_close_codes"` // how node A's clients were closed
+	Back           int            `json:"back"`          // node A's clients back on B and subscribed
+	Recovered      int            `json:"recovered"`     // ... with recovered: true
+	NotRecovered   int            `json:"not_recovered"`
+	Attempts       uint64         `json:"attempts"`    // dials to node B
+	ClosedTime     LatencySummary `json:"closed_time"` // from the stop signal to each close from node A
+	BackTime       LatencySummary `json:"back_time"`   // from the stop signal to the recovering ack
+	AllBackSeconds float64        `json:"all_back_s"`  // to the last one
+	Publish        publishStats   `json:"publish"`
+	Deliveries     deliveryStats  `json:"deliveries"`      // every client, both nodes
+	QuietB         LatencySummary `json:"b_latency_quiet"` // node B's own clients before the stop
+	StormB         LatencySummary `json:"b_latency_storm"` // ... during the storm window
+	Moved          LatencySummary `json:"moved_latency"`   // node A's clients, whole run (replays included)
+	ToolCPU        float64        `json:"tool_cpu_utilization"`
+	Pass           bool           `json:"pass"`
+}
+
+func (r *stormResult) summary(w io.Writer) {
+	fmt.Fprintf(w, "storm: %d clients on node A (+%d on node B) over %d rooms, %.0f msg/s; node A stopped\n", r.Clients, r.OwnClients, r.Rooms, r.Rate)
+	fmt.Fprintf(w, "  connect: %d ok, %d failed in %.1fs (%.0f/s)\n", r.Connect.Connections, r.Connect.Failed, r.Connect.Seconds, r.Connect.PerSecond)
+	fmt.Fprintf(w, "  node A's clients closed with %v; back on B %d (recovered %d, not %d) in %d dials\n",
+		r.ACloseCodes, r.Back, r.Recovered, r.NotRecovered, r.Attempts)
+	fmt.Fprintf(w, "  closed by node A after the stop: p50 %.2fs max %.2fs\n", r.ClosedTime.P50MS/1000, r.ClosedTime.MaxMS/1000)
+	fmt.Fprintf(w, "  back and recovered after the stop: p50 %.2fs p99 %.2fs, all after %.2fs (target %v)\n",
+		r.BackTime.P50MS/1000, r.BackTime.P99MS/1000, r.AllBackSeconds, stormBackTarget)
+	fmt.Fprintf(w, "  published %d (acked %d, failed %d); delivered %d of %d; gaps %d (%d clients) duplicates %d out of order %d\n",
+		r.Publish.Sent, r.Publish.Acked, r.Publish.Failed, r.Deliveries.Delivered, r.Deliveries.Expected, r.Deliveries.Gaps,
+		r.Deliveries.WithGaps, r.Deliveries.Duplicates, r.Deliveries.OutOfOrder)
+	ratio := 0.0
+	if r.QuietB.P99MS > 0 {
+		ratio = r.StormB.P99MS / r.QuietB.P99MS
+	}
+	fmt.Fprintf(w, "  node B's own clients: p99 quiet %.2f ms, during the storm %.2f ms (%.2fx, target <= %.0fx)\n",
+		r.QuietB.P99MS, r.StormB.P99MS, ratio, stormP99Factor)
+	fmt.Fprintf(w, "  tool CPU %.0f%%", 100*r.ToolCPU)
+	if r.ToolCPU > toolCPUWarn {
+		fmt.Fprint(w, "  WARNING: the tool's core was the limit")
+	}
+	fmt.Fprintf(w, "\n  pass %v\n", r.Pass)
+}
+
+// stormBackoff is the documented reconnect delay before attempt (0, 1, ...).
+func stormBackoff(attempt int) time.Duration {
+	d := stormBackoffMax
+	if attempt < 16 {
+		d = min(stormBackoffMax, stormBackoffBase<<attempt)
+	}
+	return time.Duration(float64(d) * (0.5 + rand.Float64()/2))
+}
+
+func runStorm(ctx context.Context, c *common, args []string) (result, error) {
+	fs := c.flags("Reconnect storm over two nodes sharing PostgreSQL and Redis: -n clients on node A (-url-a) and -own on\n" +
+		"node B (-url) subscribed to -rooms topics; a publisher on node B publishes -rate msg/s across the rooms. After\n" +
+		"-before, node A is stopped gracefully (SIGTERM to -stop-pid); its clients reconnect to node B with the documented\n" +
+		"jittered back-off and recover. Checks: all back and recovered within 15 s, nothing lost or duplicated, node B's\n" +
+		"p99 for its own clients during -window <= 2x its quiet p99.")
+	n := fs.Int("n", defaultStormClients, "clients on node A")
+	own := fs.Int("own", defaultStormOwn, "node B's own clients")
+	rooms := fs.Int("rooms", defaultStormRooms, "topics")
+	rate := fs.Float64("rate", defaultStormRate, "publications per second across the rooms")
+	before := fs.Duration("before", defaultStormQuiet, "publishing before node A is stopped")
+	window := fs.Duration("window", defaultStormWindow, "publishing after the stop")
+	urlA := fs.String("url-a", "", "base URL of node A (stopped during the run)")
+	stopPid := fs.Int("stop-pid", 0, "process id of node A (gets SIGTERM)")
+	if err := c.parse(fs, args); err != nil {
+		return nil, err
+	}
+	if err := checkLoopbackURL(*urlA); err != nil {
+		return nil, fmt.Errorf("-url-a: %w", err)
+	}
+	if *stopPid <= 0 {
+		return nil, fmt.Errorf("-stop-pid: node A's process id is required")
+	}
+	if err := checkCount("n", *n+*own, maxConnections); err != nil {
+		return nil, err
+	}
+	if err := checkCount("rooms", *rooms, 10000); err != nil {
+		return nil, err
+	}
+	if *rate <= 0 || *rate > maxRate {
+		return nil, fmt.Errorf("-rate must be in (0, %v]", maxRate)
+	}
+	for name, d := range map[string]time.Duration{"before": *before, "window": *window} {
+		if err := checkDuration(name, d); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.checkFiles(*n + *own + 1); err != nil {
+		return nil, err
+	}
+	if err := c.authenticate(ctx); err != nil {
+		return nil, err
+	}
+	id := runID()
+	topics := make([]string, *rooms)
+	for i := range topics {
+		topics[i] = fmt.Sprintf("load:storm-%s-%d", id, i)
+	}
+	subsA := make([]*subState, *n)
+	subsB := make([]*subState, *own)
+	for i := range subsA {
+		subsA[i] = &subState{topic: topics[i%len(topics)], tracker: NewSeqTracker(1)}
+	}
+	for i := range subsB {
+		subsB[i] = &subState{topic: topics[i%len(topics)], tracker: NewSeqTracker(1)}
+	}
+	cntA, cntB := &counters{}, &counters{}
+	recA, recB := &atomic.Pointer[Recorder]{}, &atomic.Pointer[Recorder]{}
+	moved := NewRecorder()
+	recA.Store(moved)
+	subscribe := func(subs []*subState) func(context.Context, *client) error {
+		return func(ctx context.Context, cl *client) error {
+			_, err := cl.subscribe(ctx, subs[cl.idx])
+			return err
+		}
+	}
+	dA := &dialer{c: c, url: wsURL(*urlA), rec: recA, cnt: cntA, setup: subscribe(subsA)}
+	dB := &dialer{c: c, url: wsURL(c.baseURL), rec: recB, cnt: cntB, setup: subscribe(subsB)}
+	clB, csB := dB.dialAll(ctx, 0, *own)
+	defer closeAll(clB)
+	clA, csA := dA.dialAll(ctx, 0, *n)
+	cs := csA
+	cs.Connections += csB.Connections
+	cs.Failed += csB.Failed
+	if cs.Failed > 0 {
+		closeAll(clA)
+		return nil, fmt.Errorf("%d clients failed to connect: %s%s", cs.Failed, csA.FirstError, csB.FirstError)
+	}
+	pubCl, err := dialClient(ctx, wsURL(c.baseURL), c.header, -1, nil, &counters{})
+	if err != nil {
+		closeAll(clA)
+		return nil, fmt.Errorf("publisher: %w", err)
+	}
+	defer pubCl.close()
+	pub := newPublisher(pubCl, topics)
+	quietRec, stormRec := NewRecorder(), NewRecorder()
+	recB.Store(quietRec)
+	pubCtx, stopPub := context.WithCancel(ctx)
+	defer stopPub()
+	pubErr := make(chan error, 1)
+	go func() { pubErr <- pub.run(pubCtx, *rate, maxDuration) }()
+	cpu := startCPU(nil)
+	time.Sleep(*before)
+
+	// The storm: every client of node A waits for its close, backs off and
+	// moves to node B, recovering from its last position.
+	res := &stormResult{Rooms: *rooms, Clients: *n, OwnClients: *own, Rate: *rate, Connect: cs}
+	var (
+		mu       sync.Mutex
+		back     Histogram
+		closedH  Histogram
+		lastBack time.Duration
+		newCl    = make([]*client, *n)
+		attempts atomic.Uint64
+		wg       sync.WaitGroup
+	)
+	stopped := time.Now()
+	recB.Store(stormRec)
+	giveUp := stopped.Add(*window + stormBackTarget)
+	urlB := wsURL(c.baseURL)
+	for i, cl := range clA {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case <-cl.done:
+			case <-ctx.Done():
+				return
+			}
+			mu.Lock()
+			closedH.Record(time.Since(stopped))
+			mu.Unlock()
+			for attempt := 0; time.Now().Before(giveUp) && ctx.Err() == nil; attempt++ {
+				time.Sleep(stormBackoff(attempt))
+				attempts.Add(1)
+				nc, err := dialClient(ctx, urlB, c.header, i, recA, cntA)
+				if err == nil {
+					if _, err = nc.subscribe(ctx, subsA[i]); err != nil {
+						nc.close()
+					}
+				}
+				if err != nil {
+					continue
+				}
+				el := time.Since(stopped)
+				mu.Lock()
+				newCl[i] = nc
+				back.Record(el)
+				lastBack = max(lastBack, el)
+				mu.Unlock()
+				return
+			}
+		}()
+	}
+	if err := syscall.Kill(*stopPid, syscall.SIGTERM); err != nil {
+		stopPub()
+		closeAll(clA)
+		return nil, fmt.Errorf("stopping node A (pid %d): %w", *stopPid, err)
+	}
+	stopProgress := c.progress(func(time.Duration) string {
+		mu.Lock()
+		defer mu.Unlock()
+		return fmt.Sprintf("storm: back %d/%d, published %d, disconnects %d", back.Count(), *n, pub.sent.Load(), cntA.disconnects.Load())
+	})
+	time.Sleep(*window)
+	recB.Store(nil)
+	stopPub()
+	perr := <-pubErr
+	wg.Wait()
+	stopProgress()
+	res.ToolCPU = cpu.stop().ToolCPUUtil
+	defer closeAll(newCl)
+	pub.waitAnswered(drainTimeout)
+	all := append(append([]*subState{}, subsA...), subsB...)
+	drain(all, pub.seqs, drainTimeout)
+	if perr != nil {
+		return nil, perr
+	}
+	res.Publish = pub.stats()
+	res.Deliveries = account(all, pub.seqs)
+	res.ACloseCodes = cntA.closeCodes()
+	res.Attempts = attempts.Load()
+	mu.Lock()
+	res.BackTime = back.Summary()
+	res.ClosedTime = closedH.Summary()
+	res.AllBackSeconds = lastBack.Seconds()
+	mu.Unlock()
+	for _, s := range subsA {
+		s.mu.Lock()
+		switch {
+		case s.recoveries > 0:
+			res.Recovered++
+		case s.recoveryFailures > 0:
+			res.NotRecovered++
+		}
+		s.mu.Unlock()
+	}
+	for _, cl := range newCl {
+		if cl != nil {
+			res.Back++
+		}
+	}
+	res.QuietB, res.StormB, res.Moved = quietRec.Total().Summary(), stormRec.Total().Summary(), moved.Total().Summary()
+	res.Pass = res.Back == *n && res.Recovered == *n && lastBack <= stormBackTarget &&
+		res.Deliveries.Gaps == 0 && res.Deliveries.Duplicates == 0 &&
+		res.StormB.P99MS <= stormP99Factor*res.QuietB.P99MS
+	return res, nil
+}
