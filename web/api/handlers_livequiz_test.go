@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -173,4 +174,24 @@ func TestGradedLiveQuizReachesTheGradebook(t *testing.T) {
 		}
 	}
 	t.Fatal("the learner has no gradebook row")
+}
+
+func TestGuestJoinsAreRateLimitedPerAddress(t *testing.T) {
+	var l pinLimiter
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range guestJoinBurst {
+		if ok, _ := l.allow("192.0.2.1", now); !ok {
+			t.Fatalf("attempt %d refused within the burst", i+1)
+		}
+	}
+	ok, wait := l.allow("192.0.2.1", now)
+	if ok || wait <= 0 || wait > guestJoinEvery {
+		t.Fatalf("after the burst: %v, wait %v", ok, wait)
+	}
+	if ok, _ := l.allow("192.0.2.2", now); !ok {
+		t.Fatal("another address was refused")
+	}
+	if ok, _ := l.allow("192.0.2.1", now.Add(guestJoinEvery)); !ok {
+		t.Fatal("refused after waiting")
+	}
 }
