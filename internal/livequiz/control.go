@@ -228,17 +228,8 @@ func (s *Service) closeIfAllAnswered(ctx context.Context, g *lms.Game) {
 	if err != nil {
 		return
 	}
-	players, err := s.data.GamePlayers(ctx, g.ID)
-	if err != nil {
-		return
-	}
-	active := 0
-	for _, p := range players {
-		if !p.Removed() {
-			active++
-		}
-	}
-	if n < active {
+	active, err := s.data.CountPlayers(ctx, g.ID)
+	if err != nil || n < active {
 		return
 	}
 	next := fresh.State
