@@ -312,3 +312,41 @@ func TestQuizNodeKilledDuringAQuestion(t *testing.T) {
 		t.Fatalf("%d answers stored, want 3", len(all))
 	}
 }
+
+// TestQuizResumeThroughTheHubsRecovery reconnects a player with the last
+// position seen on the players' topic: the pushes missed while away (the
+// close's results, the next question) follow the ack.
+func TestQuizResumeThroughTheHubsRecovery(t *testing.T) {
+	s := newSite(t)
+	n := startQuizNode(t, s, "a", hub.NewMemoryBroker(hub.MemoryBrokerConfig{}))
+	ctx := t.Context()
+	g := newQuizGame(t, s, n.svc, lms.GameSettings{})
+	_, _, err := n.svc.Join(ctx, s.users["learner"], g.ID, "")
+	check(t, err)
+	l := dialAs(t, n, s.users["learner"])
+	l.Subscribe(QuizTopic(g.ID), nil)
+	inst := s.users["instructor"]
+	_, err = n.svc.Control(ctx, inst, g.ID, livequiz.ControlInput{Action: livequiz.ActStart})
+	check(t, err)
+	var last hubtest.Frame
+	for last.Type != hub.FramePush {
+		last = l.Next()
+	}
+	l.WS.CloseNow()
+	_, err = n.svc.Control(ctx, inst, g.ID, livequiz.ControlInput{Action: livequiz.ActClose})
+	check(t, err)
+	waitFor(t, "the results", func() bool {
+		cur, err := n.svc.GameByID(ctx, g.ID)
+		return err == nil && cur.State.Phase == lms.PhaseResults
+	})
+	l2 := dialAs(t, n, s.users["learner"])
+	ack := l2.Subscribe(QuizTopic(g.ID), &hub.Position{Epoch: last.Epoch, Offset: *last.Offset})
+	if ack.Recovered == nil || !*ack.Recovered {
+		t.Fatalf("subscribe since %s/%d: %+v, want recovered", last.Epoch, *last.Offset, ack)
+	}
+	var res livequiz.ResultsView
+	pushOf(t, l2, QuizTopic(g.ID), livequiz.FrameResults, &res, nil)
+	if res.Index != 0 || res.Right == nil {
+		t.Fatalf("missed results = %+v", res)
+	}
+}

@@ -174,7 +174,7 @@ func (s *Service) Answer(ctx context.Context, p *lms.GamePlayer, in AnswerInput,
 	if err != nil {
 		return nil, err
 	}
-	qs, err := s.data.GameQuestions(ctx, g.ID)
+	qs, err := s.questions(ctx, g)
 	if err != nil {
 		return nil, err
 	}

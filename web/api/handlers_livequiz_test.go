@@ -6,9 +6,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
 
 	"github.com/lyceumhq/lyceum/internal/livequiz"
 	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/store"
+	"github.com/lyceumhq/lyceum/internal/store/storetest"
 )
 
 // quizBody creates a game of one true/false question (guests allowed).
@@ -119,4 +124,74 @@ func TestLiveQuizAPI(t *testing.T) {
 	e.do(t, learner.c, "DELETE", game, nil).want(t, http.StatusForbidden)
 	e.do(t, inst.c, "DELETE", game, nil).want(t, http.StatusNoContent)
 	e.do(t, inst.c, "GET", game, nil).want(t, http.StatusNotFound)
+}
+
+// TestGradedLiveQuizReachesTheGradebook plays a graded game to its end
+// with the real gradebook: the learner's percentage shows in it.
+func TestGradedLiveQuizReachesTheGradebook(t *testing.T) {
+	e := newCourseEnvWith(t, storetest.SQLite(t), withGrades(t), func(p *Params, st store.Store) {
+		svc, err := livequiz.New(livequiz.Params{Data: st, Rooms: p.Courses.Chat, Access: p.Courses.Access,
+			Gradebook: p.Grades, Logger: zerolog.Nop()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.LiveQuiz = svc
+	})
+	w := newWorld(t, e)
+	inst, learner := w.people[roleInstructor], w.people[roleLearner]
+	body := quizBody()
+	body["settings"] = map[string]any{"graded": true, "scoring": "accuracy", "max_points": 10}
+	var d GameDetail
+	e.do(t, inst.c, "POST", "/api/v1/rooms/"+strconv.FormatInt(w.room.ID, 10)+"/live-quizzes", body).
+		want(t, http.StatusCreated).json(t, &d)
+	game := "/api/v1/live-quizzes/" + strconv.FormatInt(d.Game.ID, 10)
+	var me livequiz.MeView
+	e.do(t, learner.c, "POST", game+"/join", map[string]any{}).want(t, http.StatusOK).json(t, &me)
+	e.do(t, inst.c, "POST", game+"/control", map[string]any{"action": "start"}).want(t, http.StatusOK)
+	if _, err := e.api.quiz.Answer(t.Context(), me.Player, livequiz.AnswerInput{Index: 0, Key: "k",
+		Response: json.RawMessage(`{"bool":true}`)}, -1); err != nil {
+		t.Fatal(err)
+	}
+	e.do(t, inst.c, "POST", game+"/control", map[string]any{"action": "end"}).want(t, http.StatusOK)
+	var book GradebookPage
+	e.do(t, inst.c, "GET", "/api/v1/courses/"+strconv.FormatInt(w.a.ID, 10)+"/gradebook", nil).
+		want(t, http.StatusOK).json(t, &book)
+	var item *lms.GradeItem
+	for _, it := range book.GradeItems {
+		if it.Source == lms.GradeLiveQuiz && it.SourceID == d.Game.ID {
+			item = it
+		}
+	}
+	if item == nil || item.MaxPoints != 10 || item.Title != "Friday quiz" {
+		t.Fatalf("gradebook items = %+v, want the live quiz out of 10", book.GradeItems)
+	}
+	for _, row := range book.Items {
+		if row.UserID == learner.u.ID {
+			if gr := row.Grades[item.ID]; gr == nil || gr.Points != 10 {
+				t.Fatalf("learner's grade = %+v, want 10", gr)
+			}
+			return
+		}
+	}
+	t.Fatal("the learner has no gradebook row")
+}
+
+func TestGuestJoinsAreRateLimitedPerAddress(t *testing.T) {
+	var l pinLimiter
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range guestJoinBurst {
+		if ok, _ := l.allow("192.0.2.1", now); !ok {
+			t.Fatalf("attempt %d refused within the burst", i+1)
+		}
+	}
+	ok, wait := l.allow("192.0.2.1", now)
+	if ok || wait <= 0 || wait > guestJoinEvery {
+		t.Fatalf("after the burst: %v, wait %v", ok, wait)
+	}
+	if ok, _ := l.allow("192.0.2.2", now); !ok {
+		t.Fatal("another address was refused")
+	}
+	if ok, _ := l.allow("192.0.2.1", now.Add(guestJoinEvery)); !ok {
+		t.Fatal("refused after waiting")
+	}
 }
