@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
@@ -80,6 +81,12 @@ func (s *Notifications) deliver(ctx context.Context, userID int64, key, kind str
 	}
 	if settings.Muted(lms.PayloadCourseID(p)) || !settings.Pref(kind).InApp {
 		return false, nil
+	}
+	// Dates read in the person's own zone.
+	for _, f := range []string{"due", "opens"} {
+		if t, ok := p[f+"_at"].(time.Time); ok && !t.IsZero() {
+			p[f+"_local"] = settings.FormatLocal(t)
+		}
 	}
 	b, err := json.Marshal(p)
 	if err != nil || len(b) > lms.MaxNotifyPayload {
