@@ -134,7 +134,7 @@ type Params struct {
 	// change of a due date, through the store's jobs in the change's
 	// transaction.
 	Reminders bool
-	Logger zerolog.Logger
+	Logger    zerolog.Logger
 	// Clock returns the current time; nil means time.Now.
 	Clock func() time.Time
 }
