@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/lyceumhq/lyceum/internal/mail"
 )
 
 // Config is every setting of a Lyceum node. Each has a default, an
@@ -38,6 +40,7 @@ type Config struct {
 	Demo            bool             // seed the demo site at start
 	UploadLimits    map[string]int64 // upload size limits per kind (image, video, audio, document) in bytes
 	Video           VideoConfig      // live video: ICE and limits (config_video.go)
+	Mail            mail.Config      // SMTP; email is off without a host (config_mail.go)
 
 	publicURLDerived bool // PublicURL was derived from Addr (and follows the real port)
 }
@@ -148,7 +151,7 @@ func settings() []setting {
 			c.UploadLimits = limits
 			return nil
 		}},
-	}, videoSettings()...)
+	}, append(videoSettings(), mailSettings()...)...)
 }
 
 // loadConfig reads the environment (getenv) and then the flags in args. A bad
@@ -197,6 +200,9 @@ func loadConfig(fs *flag.FlagSet, args []string, getenv func(string) string) (*C
 	}
 	if c.DataDir == "" {
 		return nil, errors.New("invalid LYCEUM_DATA_DIR: must not be empty")
+	}
+	if err := c.Mail.Check(); err != nil {
+		return nil, fmt.Errorf("invalid LYCEUM_SMTP_HOST/LYCEUM_SMTP_FROM: %v", err)
 	}
 	c.DataDir = filepath.Clean(c.DataDir)
 	if c.PublicURL == "" {

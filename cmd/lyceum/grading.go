@@ -33,7 +33,7 @@ func (n *node) newGrading(courses *course.Services, h *hub.Hub) (*grading, error
 	}
 	g.assign, err = assign.New(assign.Params{Store: assign.FromStore(n.db), Access: courses.Access,
 		Files:     assign.DirFiles{Uploads: n.db, Dir: filepath.Join(n.cfg.DataDir, "uploads")},
-		Gradebook: g.book, Notify: courses.Notifications, Logger: n.log.With().Str("component", "assign").Logger()})
+		Gradebook: g.book, Notify: courses.Notifications, Reminders: true, Logger: n.log.With().Str("component", "assign").Logger()})
 	if err != nil {
 		return nil, fmt.Errorf("assignments: %w", err)
 	}

@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"fmt"
 
+	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/jobs"
+	"github.com/lyceumhq/lyceum/internal/remind"
 )
 
 // newJobRunner builds this node's runner of durable scheduled jobs. Services
@@ -28,6 +30,12 @@ func (n *node) newJobRunner() (*jobs.Runner, error) {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
 	return r, nil
+}
+
+// registerReminders makes r send the deadline reminders that the
+// assignments and quizzes schedule (internal/remind) as notifications.
+func (n *node) registerReminders(r *jobs.Runner, notes *course.Notifications) {
+	r.Register(remind.JobKind, remind.New(n.db, notes, n.log.With().Str("component", "remind").Logger(), nil).HandleJob)
 }
 
 // startJobs runs r until the node shuts down. Its shutdown comes before

@@ -63,6 +63,10 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	n.registerReminders(jobRunner, courses.Notifications)
+	if err := n.useEmail(jobRunner, courses.Notifications); err != nil {
+		return nil, err
+	}
 	gr, err := n.newGrading(courses, h) // registers its upload readers: before serving anyone
 	if err != nil {
 		return nil, err

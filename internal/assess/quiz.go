@@ -5,6 +5,7 @@ import (
 
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/remind"
 )
 
 // Who may do what with quizzes.
@@ -61,7 +62,23 @@ func (s *Service) CreateQuiz(ctx context.Context, actor *lms.User, q *lms.Quiz) 
 		return err
 	}
 	q.CreatedBy, q.HasAccessCode = actor.ID, q.AccessCode != ""
-	return s.store.CreateQuiz(ctx, q)
+	return s.tx(ctx, func(d Data) error {
+		if err := d.CreateQuiz(ctx, q); err != nil {
+			return err
+		}
+		return s.planReminders(ctx, d, q)
+	})
+}
+
+// planReminders schedules the quiz's reminders (opens, due 24 h and 1 h
+// before it closes, overdue) in d's transaction; none without jobs.
+func (s *Service) planReminders(ctx context.Context, d Data, q *lms.Quiz) error {
+	sch := s.scheduler(d)
+	if sch == nil {
+		return nil
+	}
+	return remind.Plan(ctx, sch, s.clock(), remind.Item{Source: remind.SourceQuiz, ID: q.ID, CourseID: q.CourseID,
+		Title: q.Title, Draft: q.Draft, OpensAt: q.OpensAt, DueAt: q.ClosesAt})
 }
 
 // quiz loads a quiz and checks act in its course. Learners see neither a
@@ -142,7 +159,13 @@ func (s *Service) UpdateQuiz(ctx context.Context, actor *lms.User, id int64, edi
 		return nil, err
 	}
 	q.HasAccessCode = q.AccessCode != ""
-	if err := s.store.UpdateQuiz(ctx, &q); err != nil {
+	err = s.tx(ctx, func(d Data) error {
+		if err := d.UpdateQuiz(ctx, &q); err != nil {
+			return err
+		}
+		return s.planReminders(ctx, d, &q)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return &q, nil
@@ -153,7 +176,15 @@ func (s *Service) DeleteQuiz(ctx context.Context, actor *lms.User, id int64) err
 	if _, _, err := s.quiz(ctx, actor, id, actEditQuiz); err != nil {
 		return err
 	}
-	return s.store.DeleteQuiz(ctx, id)
+	return s.tx(ctx, func(d Data) error {
+		if err := d.DeleteQuiz(ctx, id); err != nil {
+			return err
+		}
+		if sch := s.scheduler(d); sch != nil {
+			return remind.Cancel(ctx, sch, remind.SourceQuiz, id)
+		}
+		return nil
+	})
 }
 
 // PutOverride sets the override of a learner or group of the quiz's

@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/lyceumhq/lyceum/internal/course"
+	"github.com/lyceumhq/lyceum/internal/jobs"
 	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/remind"
 )
 
 // Input is what an instructor writes for an assignment.
@@ -70,6 +72,9 @@ func (s *Service) Create(ctx context.Context, actor *lms.User, courseID int64, i
 		if err := st.CreateAssignment(ctx, a); err != nil {
 			return err
 		}
+		if err := s.planReminders(ctx, st, a); err != nil {
+			return err
+		}
 		return s.refsIn(st).SetUploadRefs(ctx, courseID, ref("assignment", a.ID), a.Attachments)
 	})
 	if err != nil {
@@ -90,7 +95,13 @@ func (s *Service) Update(ctx context.Context, actor *lms.User, id int64, in Inpu
 	if err := s.attachable(ctx, actor, "attachments", a.Attachments); err != nil {
 		return nil, err
 	}
-	if err := s.store.UpdateAssignment(ctx, a); err != nil {
+	err = s.store.InTx(ctx, func(st Store) error {
+		if err := st.UpdateAssignment(ctx, a); err != nil {
+			return err
+		}
+		return s.planReminders(ctx, st, a)
+	})
+	if err != nil {
 		return nil, err
 	}
 	if err := s.files.SetUploadRefs(ctx, a.CourseID, ref("assignment", a.ID), a.Attachments); err != nil {
@@ -117,6 +128,11 @@ func (s *Service) Delete(ctx context.Context, actor *lms.User, id int64) error {
 		if err := st.DeleteAssignment(ctx, id); err != nil {
 			return err
 		}
+		if sch := s.scheduler(st); sch != nil {
+			if err := remind.Cancel(ctx, sch, remind.SourceAssignment, id); err != nil {
+				return err
+			}
+		}
 		refs := s.refsIn(st)
 		for _, sub := range subs {
 			for _, kind := range []string{RefSubmission, RefFeedback} {
@@ -127,6 +143,26 @@ func (s *Service) Delete(ctx context.Context, actor *lms.User, id int64) error {
 		}
 		return refs.SetUploadRefs(ctx, a.CourseID, ref(RefAssignment, a.ID), nil)
 	})
+}
+
+// scheduler returns the job scheduler writing through st (the change's
+// transaction), or nil when reminders are off or st has no jobs.
+func (s *Service) scheduler(st Store) remind.Scheduler {
+	sch, ok := st.(jobs.ScheduleStore)
+	if !s.remind || !ok {
+		return nil
+	}
+	return remind.JobScheduler(jobs.NewScheduler(sch, s.now))
+}
+
+// planReminders schedules the assignment's deadline reminders in st.
+func (s *Service) planReminders(ctx context.Context, st Store, a *lms.Assignment) error {
+	sch := s.scheduler(st)
+	if sch == nil {
+		return nil
+	}
+	return remind.Plan(ctx, sch, s.now(), remind.Item{Source: remind.SourceAssignment, ID: a.ID, CourseID: a.CourseID,
+		Title: a.Title, Draft: a.Draft, DueAt: a.DueAt})
 }
 
 // Get returns an assignment (members; drafts only to those who see drafts).

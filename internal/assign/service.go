@@ -130,7 +130,11 @@ type Params struct {
 	Gradebook Gradebook
 	// Notify tells learners their feedback is released; nil: nobody is told.
 	Notify Notifier
-	Logger zerolog.Logger
+	// Reminders schedules deadline reminders (internal/remind) with every
+	// change of a due date, through the store's jobs in the change's
+	// transaction.
+	Reminders bool
+	Logger    zerolog.Logger
 	// Clock returns the current time; nil means time.Now.
 	Clock func() time.Time
 }
@@ -142,6 +146,7 @@ type Service struct {
 	files  Files
 	book   Gradebook
 	notify Notifier
+	remind bool
 	log    zerolog.Logger
 	now    func() time.Time
 }
@@ -151,7 +156,8 @@ func New(p Params) (*Service, error) {
 	if p.Store == nil || p.Access == nil || p.Files == nil || p.Gradebook == nil {
 		return nil, fmt.Errorf("assign: Params.Store, Access, Files and Gradebook are required")
 	}
-	s := &Service{store: p.Store, access: p.Access, files: p.Files, book: p.Gradebook, notify: p.Notify, log: p.Logger,
+	s := &Service{store: p.Store, access: p.Access, files: p.Files, book: p.Gradebook, notify: p.Notify, remind: p.Reminders,
+		log: p.Logger,
 		now: p.Clock}
 	if s.now == nil {
 		s.now = time.Now

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
@@ -13,7 +14,20 @@ import (
 type Notifications struct {
 	core
 	store NotificationsStore
+	email EmailQueue // nil: email is off
 }
+
+// EmailQueue queues the email of a stored notification (for a kind the
+// person gets by email at once), writing through tx so the email commits
+// with the notification; n.CreatedAt is now, settings the person's.
+type EmailQueue interface {
+	QueueEmail(ctx context.Context, tx NotificationsStore, n *lms.Notification, payload map[string]any,
+		settings lms.NotifySettings) error
+}
+
+// UseEmail makes the service queue emails through q (call it before
+// serving anyone; without it, nothing is emailed).
+func (s *Notifications) UseEmail(q EmailQueue) { s.email = q }
 
 // NewNotifications returns the Notifications service.
 func NewNotifications(b Base, st NotificationsStore) *Notifications {
@@ -81,6 +95,12 @@ func (s *Notifications) deliver(ctx context.Context, userID int64, key, kind str
 	if settings.Muted(lms.PayloadCourseID(p)) || !settings.Pref(kind).InApp {
 		return false, nil
 	}
+	// Dates read in the person's own zone.
+	for _, f := range []string{"due", "opens"} {
+		if t, ok := p[f+"_at"].(time.Time); ok && !t.IsZero() {
+			p[f+"_local"] = settings.FormatLocal(t)
+		}
+	}
 	b, err := json.Marshal(p)
 	if err != nil || len(b) > lms.MaxNotifyPayload {
 		s.log.Warn().Err(err).Str("kind", kind).Msg("notification payload dropped")
@@ -97,6 +117,11 @@ func (s *Notifications) deliver(ctx context.Context, userID int64, key, kind str
 		}
 		if err := tx.store.CreateNotification(ctx, n); err != nil {
 			return err
+		}
+		if s.email != nil && settings.Pref(kind).Email == lms.EmailNow {
+			if err := s.email.QueueEmail(ctx, tx.store, n, p, settings); err != nil {
+				return err
+			}
 		}
 		ch.announce(lms.FeedUser, userID, Event{Kind: EventNotification, Notification: n})
 		given = true

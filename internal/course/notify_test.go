@@ -1,7 +1,10 @@
 package course
 
 import (
+	"context"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
@@ -68,4 +71,36 @@ func TestNotifyOnceGivesEachPersonOneAndMarkOneRead(t *testing.T) {
 		t.Fatalf("unread %d after marking one of %d read", after, unread)
 	}
 	wantCode(t, n.MarkNotificationRead(ctx, f.as("ta"), list[0].ID), lms.ENOTFOUND)
+}
+
+// queued records the emails Notify queues.
+type queued struct{ list []string }
+
+func (q *queued) QueueEmail(_ context.Context, _ NotificationsStore, n *lms.Notification, _ map[string]any,
+	st lms.NotifySettings) error {
+	q.list = append(q.list, n.Kind+" at "+st.QuietUntil(n.CreatedAt).UTC().Format(time.RFC3339))
+	return nil
+}
+
+func TestNotifyQueuesEmailPerPreferenceAndQuietHours(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	n := f.svc.Notifications
+	me := f.as("learner")
+	q := &queued{}
+	n.UseEmail(q)
+	st := lms.DefaultNotifySettings()
+	st.TimeZone = "Europe/Paris"                                               // quiet 22:00 to 07:00 there
+	st.Kinds[lms.NotifyReply] = lms.KindPref{InApp: true, Email: lms.EmailOff} // in the app only
+	_, err := n.SaveNotifySettings(ctx, me, st)
+	ok(t, err)
+	at := time.Date(2026, 3, 2, 22, 30, 0, 0, time.UTC) // 23:30 in Paris
+	f.clock.Set(at)
+	n.Notify(ctx, me.ID, lms.NotifyGrade, map[string]any{"course_id": f.a.ID})     // email now: held to 07:00 CET
+	n.Notify(ctx, me.ID, lms.NotifyReply, map[string]any{"course_id": f.a.ID})     // email off
+	n.Notify(ctx, me.ID, lms.NotifyQuizOpens, map[string]any{"course_id": f.a.ID}) // digest by default: not at once
+	want := []string{"grade at 2026-03-03T06:00:00Z"}
+	if !slices.Equal(q.list, want) {
+		t.Fatalf("queued %v, want %v", q.list, want)
+	}
 }

@@ -253,3 +253,52 @@ func (s NotifySettings) QuietUntil(t time.Time) time.Time {
 func (s NotifySettings) FormatLocal(t time.Time) string {
 	return t.In(s.Location()).Format("Mon 2 Jan 2006, 15:04 MST")
 }
+
+// NotificationText is a one-line description of a notification, for email
+// subjects and bodies (the app words its own, in notify-bell.js).
+func NotificationText(kind string, p map[string]any) string {
+	str := func(k, def string) string {
+		if s, ok := p[k].(string); ok && s != "" {
+			return s
+		}
+		return def
+	}
+	title := "“" + str("title", str("course_title", "a course")) + "”"
+	by := str("by_name", str("by", "Someone"))
+	switch kind {
+	case NotifyMention:
+		return by + " mentioned you in " + str("room", title)
+	case NotifyReply:
+		return by + " replied to your post in " + title
+	case NotifyGrade:
+		return "Your grade for " + title + " is available"
+	case NotifyFeedback:
+		return "Feedback on " + title + " is ready to read"
+	case NotifyQuizOpens:
+		return "The quiz " + title + " is open"
+	case NotifyDueSoon:
+		when := map[string]string{"24h": "in 24 hours", "1h": "in 1 hour"}[str("within", "")]
+		if when == "" {
+			when = "soon"
+		}
+		if due := str("due_local", ""); due != "" {
+			return title + " is due " + when + " (" + due + ")"
+		}
+		return title + " is due " + when
+	case NotifyOverdue:
+		return title + " is overdue"
+	case NotifyEnrolled:
+		return "You were added to " + str("course_title", "a course")
+	case NotifyJoinRequest:
+		return str("name", str("username", "Someone")) + " asks to join " + str("course_title", "your course")
+	case NotifyJoinDeclined:
+		return "Your request to join " + str("course_title", "a course") + " was declined"
+	case NotifyAnnouncement:
+		return "New announcement: " + title
+	case NotifyLessonReleased:
+		return "A new lesson is available: " + title
+	case NotifyLiveStarting:
+		return "A live session is starting in " + str("room", "your course")
+	}
+	return "You have a new notification"
+}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"io"
+	"net"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+
+	"github.com/lyceumhq/lyceum/internal/course"
+	"github.com/lyceumhq/lyceum/internal/jobs"
+	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/mail"
+	"github.com/lyceumhq/lyceum/internal/store"
+	"github.com/lyceumhq/lyceum/internal/store/storetest"
+	"github.com/lyceumhq/lyceum/internal/testenv"
+)
+
+// smtpInbox is an SMTP server on 127.0.0.1 that keeps what it receives.
+type smtpInbox struct {
+	mu   sync.Mutex
+	msgs []string // guarded by mu
+	addr string
+}
+
+type smtpSession struct{ in *smtpInbox }
+
+func (smtpSession) Reset()                               {}
+func (smtpSession) Logout() error                        { return nil }
+func (smtpSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (smtpSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (s smtpSession) Data(r io.Reader) error {
+	b, err := io.ReadAll(r)
+	s.in.mu.Lock()
+	defer s.in.mu.Unlock()
+	s.in.msgs = append(s.in.msgs, string(b))
+	return err
+}
+
+func startSMTP(t *testing.T) *smtpInbox {
+	t.Helper()
+	in := &smtpInbox{}
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return smtpSession{in}, nil }))
+	srv.Domain, srv.ErrorLog = "localhost", nil
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.addr = l.Addr().String()
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return in
+}
+
+func (in *smtpInbox) received() []string {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return append([]string(nil), in.msgs...)
+}
+
+// TestNotificationEmailIsSentOnlyWhenEmailIsOn: with SMTP configured a grade
+// notification is emailed (both bodies, the deep link, the settings link);
+// without it, nothing is queued or sent.
+func TestNotificationEmailIsSentOnlyWhenEmailIsOn(t *testing.T) {
+	in := startSMTP(t)
+	host, port, _ := net.SplitHostPort(in.addr)
+	for _, on := range []bool{true, false} {
+		st := storetest.SQLiteAt(t, filepath.Join(t.TempDir(), "lyceum.db"))
+		clock := testenv.NewClock(time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC))
+		notes := course.NewNotifications(course.Base{Logger: zerolog.Nop(), Clock: clock.Now, Access: course.NewLoader(st)},
+			store.Scope[course.NotificationsStore](st))
+		r, err := jobs.New(jobs.Params{Store: st, Clock: clock.Now, Logger: zerolog.Nop(), Registerer: prometheus.NewRegistry()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := &Config{PublicURL: "https://lyceum.example"}
+		if on {
+			cfg.Mail = mail.Config{Host: host, TLS: mail.TLSNone, From: "Lyceum <lyceum@school.example>"}
+			cfg.Mail.Port, _ = strconv.Atoi(port)
+		}
+		n := &node{cfg: cfg, log: zerolog.Nop()}
+		if err := n.useEmail(r, notes); err != nil {
+			t.Fatal(err)
+		}
+		u := &lms.User{Email: "lin@school.example", Username: "lin", Name: "Lin", Role: lms.SiteUser}
+		if err := st.CreateUser(t.Context(), u); err != nil {
+			t.Fatal(err)
+		}
+		notes.Notify(t.Context(), u.ID, lms.NotifyGrade, map[string]any{"course_id": 3, "title": "Lab report",
+			"source": "assignment", "source_id": 4})
+		before := len(in.received())
+		if _, err := r.Poll(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		got := in.received()[before:]
+		if !on {
+			if len(got) != 0 {
+				t.Fatalf("email off, yet %d sent", len(got))
+			}
+			continue
+		}
+		if len(got) != 1 {
+			t.Fatalf("%d emails, want 1", len(got))
+		}
+		msg := strings.NewReplacer("=\r\n", "", "=\n", "").Replace(got[0]) // quoted-printable soft breaks
+		for _, want := range []string{"To: <lin@school.example>", "Subject:", "Lab_report", "text/plain", "text/html",
+			`href=3D"https://lyceum.example/courses/3/assignments/4"`, "\nhttps://lyceum.example/courses/3/assignments/4",
+			"https://lyceum.example/notifications/settings"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("the email lacks %q:\n%s", want, got[0])
+			}
+		}
+	}
+}
