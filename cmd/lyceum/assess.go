@@ -23,6 +23,7 @@ func (n *node) newAssess(courses *course.Services, book *grades.Service, runner 
 		Access:    courses.Access,
 		Logger:    n.log.With().Str("component", "assess").Logger(),
 		Gradebook: book,
+		Release:   courses.Content,
 		Jobs: func(d assess.Data) assess.Scheduler {
 			if st, ok := d.(jobs.ScheduleStore); ok {
 				return assessJobs{sched.In(st)}

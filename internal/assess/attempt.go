@@ -37,6 +37,9 @@ func (s *Service) StartAttempt(ctx context.Context, actor *lms.User, quizID int6
 	if err := a.Writable(); err != nil {
 		return nil, err
 	}
+	if err := s.checkReleased(ctx, actor, q, a); err != nil {
+		return nil, err
+	}
 	var groupID int64
 	if a.Enrollment != nil {
 		groupID = a.Enrollment.GroupID
@@ -57,6 +60,19 @@ func (s *Service) StartAttempt(ctx context.Context, actor *lms.User, quizID int6
 		return nil, err
 	}
 	return s.view(ctx, a, q, att)
+}
+
+// checkReleased refuses a learner a quiz whose lesson the release rules
+// hold back (EFORBIDDEN with the reason), as opening the lesson would.
+func (s *Service) checkReleased(ctx context.Context, actor *lms.User, q *lms.Quiz, a *course.Access) error {
+	if q.LessonID == 0 || s.release == nil || a.Can(lms.ActViewDrafts) {
+		return nil
+	}
+	err := s.release.CheckReleased(ctx, actor, q.LessonID)
+	if lms.IsCode(err, lms.ENOTFOUND) {
+		return notFound("quiz")
+	}
+	return err // EFORBIDDEN: "This lesson is not available yet." with the reason
 }
 
 // startOnce returns the caller's open attempt or creates the next one.

@@ -127,8 +127,12 @@ func newFixtureOn(t *testing.T, st store.Store) *fixture {
 
 // service returns a new Service over the fixture's store (a "restart").
 func (f *fixture) service() *Service {
+	courses, err := course.NewServices(course.Params{Store: f.st, Clock: f.clock.Now})
+	if err != nil {
+		f.t.Fatal(err)
+	}
 	svc, err := New(Params{Store: FromStore(f.st), Access: course.NewLoader(f.st), Logger: zerolog.New(zerolog.NewTestWriter(f.t)),
-		Jobs: func(Data) Scheduler { return f.jobs }, Gradebook: f.book, Clock: f.clock.Now})
+		Jobs: func(Data) Scheduler { return f.jobs }, Gradebook: f.book, Release: courses.Content, Clock: f.clock.Now})
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -75,6 +75,13 @@ type Access interface {
 	Load(ctx context.Context, u *lms.User, courseID int64, act lms.CourseAction) (*course.Access, error)
 }
 
+// Release says whether a lesson is released to a caller
+// (course.Content.CheckReleased): nil when it is, else the error opening
+// the lesson gives (ENOTFOUND hidden, EFORBIDDEN locked with the reason).
+type Release interface {
+	CheckReleased(ctx context.Context, actor *lms.User, lessonID int64) error
+}
+
 // Gradebook receives quiz grades. Report is an idempotent upsert; the
 // service calls it after its transaction commits.
 type Gradebook interface {
@@ -100,6 +107,9 @@ type Params struct {
 	Jobs func(Data) Scheduler
 	// Gradebook receives grades; nil reports nothing.
 	Gradebook Gradebook
+	// Release checks the release rules of a quiz's lesson before a
+	// learner starts an attempt; nil checks none (the operator's CLI).
+	Release Release
 	// Clock returns the current time; nil means time.Now.
 	Clock func() time.Time
 }
@@ -111,6 +121,7 @@ type Service struct {
 	log       zerolog.Logger
 	jobs      func(Data) Scheduler
 	gradebook Gradebook
+	release   Release
 	now       func() time.Time
 
 	keyMu sync.Mutex // guards key
@@ -122,7 +133,8 @@ func New(p Params) (*Service, error) {
 	if p.Store == nil || p.Access == nil {
 		return nil, fmt.Errorf("assess: Params.Store and Params.Access are required")
 	}
-	s := &Service{store: p.Store, access: p.Access, log: p.Logger, jobs: p.Jobs, gradebook: p.Gradebook, now: p.Clock}
+	s := &Service{store: p.Store, access: p.Access, log: p.Logger, jobs: p.Jobs, gradebook: p.Gradebook, release: p.Release,
+		now: p.Clock}
 	if s.now == nil {
 		s.now = time.Now
 	}
