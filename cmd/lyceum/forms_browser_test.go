@@ -61,6 +61,8 @@ var formWalks = map[string]string{
 	"question-form":   "TestBrowserQuizJourney",
 	"quiz-form":       "TestBrowserQuizJourney",
 	"start-quiz-form": "TestBrowserQuizJourney",
+	"override-form":   "TestBrowserQuizEssayGradingAndOverrides",
+	"slot-grade-form": "TestBrowserQuizEssayGradingAndOverrides",
 
 	"assignment-form":     "TestBrowserAssignmentsAndGradebook",
 	"submission-form":     "TestBrowserAssignmentsAndGradebook",
