@@ -69,6 +69,11 @@ var formWalks = map[string]string{
 	"grade-form":          "TestBrowserAssignmentsAndGradebook",
 	"grade-override-form": "TestBrowserAssignmentsAndGradebook",
 	"grade-import-form":   "TestBrowserAssignmentsAndGradebook",
+
+	"gradebook-settings-form": "TestBrowserGradebookSetup",
+	"grade-category-form":     "TestBrowserGradebookSetup",
+	"grade-item-edit-form":    "TestBrowserGradebookSetup",
+	"grade-item-form":         "TestBrowserGradebookSetup",
 }
 
 // appForms reads the app's sources and returns every form's data-testid
