@@ -34,7 +34,7 @@ func (n *node) newAssess(courses *course.Services, book *grades.Service, runner 
 	if err != nil {
 		return nil, fmt.Errorf("assess: %w", err)
 	}
-	for _, kind := range []string{assess.JobAutoSubmit, assess.JobReport} {
+	for _, kind := range []string{assess.JobAutoSubmit, assess.JobReport, assess.JobRelease} {
 		runner.Register(kind, func(ctx context.Context, j *lms.Job) error {
 			return svc.HandleJob(ctx, j.Kind, j.Payload)
 		})

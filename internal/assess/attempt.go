@@ -432,7 +432,8 @@ func (s *Service) AutoSubmit(ctx context.Context, attemptID int64) error {
 	return err
 }
 
-// HandleJob runs a job this service scheduled (JobAutoSubmit, JobReport):
+// HandleJob runs a job this service scheduled (JobAutoSubmit, JobReport,
+// JobRelease):
 // what the job runner's handlers call.
 func (s *Service) HandleJob(ctx context.Context, kind string, payload []byte) error {
 	switch kind {
@@ -448,6 +449,12 @@ func (s *Service) HandleJob(ctx context.Context, kind string, payload []byte) er
 			return fmt.Errorf("assess: job payload: %w", err)
 		}
 		return s.ReportGrade(ctx, j.QuizID, j.UserID)
+	case JobRelease:
+		var j releaseJob
+		if err := json.Unmarshal(payload, &j); err != nil {
+			return fmt.Errorf("assess: job payload: %w", err)
+		}
+		return s.ReleaseAtClose(ctx, j.QuizID)
 	}
 	return fmt.Errorf("assess: unknown job kind %q", kind)
 }

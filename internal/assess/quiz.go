@@ -61,7 +61,12 @@ func (s *Service) CreateQuiz(ctx context.Context, actor *lms.User, q *lms.Quiz) 
 		return err
 	}
 	q.CreatedBy, q.HasAccessCode = actor.ID, q.AccessCode != ""
-	return s.store.CreateQuiz(ctx, q)
+	return s.tx(ctx, func(tx Data) error {
+		if err := tx.CreateQuiz(ctx, q); err != nil {
+			return err
+		}
+		return s.scheduleRelease(ctx, tx, q)
+	})
 }
 
 // quiz loads a quiz and checks act in its course. Learners see neither a
@@ -142,7 +147,13 @@ func (s *Service) UpdateQuiz(ctx context.Context, actor *lms.User, id int64, edi
 		return nil, err
 	}
 	q.HasAccessCode = q.AccessCode != ""
-	if err := s.store.UpdateQuiz(ctx, &q); err != nil {
+	err = s.tx(ctx, func(tx Data) error {
+		if err := tx.UpdateQuiz(ctx, &q); err != nil {
+			return err
+		}
+		return s.scheduleRelease(ctx, tx, &q)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return &q, nil

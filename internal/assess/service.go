@@ -34,6 +34,7 @@ import (
 const (
 	JobAutoSubmit = "assess.autosubmit" // submit an attempt at its deadline
 	JobReport     = "assess.report"     // report a learner's quiz grade to the gradebook
+	JobRelease    = "assess.release"    // release a quiz's marks to the gradebook when it closes
 )
 
 // seedKeyName is the stored name of the server secret that per-attempt
