@@ -125,6 +125,8 @@ type Service struct {
 	release   Release
 	now       func() time.Time
 
+	md mdCache // rendered question Markdown
+
 	keyMu sync.Mutex // guards key
 	key   []byte     // the seed key, loaded once
 }

@@ -12,7 +12,7 @@ import { errorMessage } from "../api.js";
 import { serverClockOffset } from "../live.js";
 import { toast } from "../toast.js";
 import { getAttempt, saveAnswer, checkAnswer, flagSlot, submitAttempt, quizPath } from "./quiz-api.js";
-import { QuestionView } from "./quiz-question.js";
+import { QuestionView, Text } from "./quiz-question.js";
 import { SlotGrading } from "./quiz-grade.js";
 import { useCourse, can } from "./course-common.js";
 
@@ -192,7 +192,8 @@ function Attempt({ data, setData, courseID }) {
             </div>
             <${QuestionView} view=${s.view} response=${responses[s.slot]} disabled=${s.finished || pending}
                 review=${s.review} name=${`q${s.slot}`} onChange=${(r) => change(s.slot, r)} />
-            ${s.hint_md && html`<p class="q-hint prewrap" data-testid="hint">Hint: ${s.hint_md}</p>`}
+            ${s.hint_md && html`<div class="q-hint" data-testid="hint"><strong>Hint:</strong>
+              <${Text} md=${s.hint_md} html=${s.hint_html} /></div>`}
             ${feedbackNow && !s.finished && s.view.type !== "description" && html`
               <button type="button" class="btn btn-big" disabled=${pending || !responses[s.slot]} onClick=${() => check(s.slot)}
                       data-testid="check-answer">Check${s.tries_left ? ` (${s.tries_left} tries left)` : ""}</button>`}
