@@ -276,14 +276,14 @@ func (s *Service) slotEdit(ctx context.Context, actor *lms.User, attemptID int64
 		if !ok {
 			return s.refuseClosed(ctx, att.ID)
 		}
-		items, err := s.items(ctx, tx, att)
+		one, ok, err := s.itemAt(ctx, tx, att, slot)
 		if err != nil {
 			return err
 		}
-		if slot < 0 || slot >= len(items) {
+		if !ok {
 			return lms.FieldError("slot", "This question is not in the attempt.")
 		}
-		it := &items[slot]
+		it := &one
 		if err := edit(it.slot, it, q); err != nil {
 			return err
 		}
