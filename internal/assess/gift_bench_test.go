@@ -2,6 +2,7 @@ package assess
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -78,3 +79,16 @@ func BenchmarkImportGIFT5000SQLite(b *testing.B) { benchImport(b, storetest.SQLi
 // BenchmarkImportGIFT5000Postgres: the same on PostgreSQL
 // (LYCEUM_TEST_DATABASE_URL; skipped without it).
 func BenchmarkImportGIFT5000Postgres(b *testing.B) { benchImport(b, storetest.Postgres(b)) }
+
+// TestWriteGIFTBenchFile writes the benchmark's file to
+// $LYCEUM_GIFT_BENCH_FILE, for timing `lyceum import gift` on it
+// (docs/benchmarks.md); skipped without it.
+func TestWriteGIFTBenchFile(t *testing.T) {
+	out := os.Getenv("LYCEUM_GIFT_BENCH_FILE")
+	if out == "" {
+		t.Skip("LYCEUM_GIFT_BENCH_FILE is not set")
+	}
+	if err := os.WriteFile(out, giftOf(5000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
