@@ -34,6 +34,9 @@ func (n *node) newAssess(courses *course.Services, book *grades.Service, runner 
 	if err != nil {
 		return nil, fmt.Errorf("assess: %w", err)
 	}
+	for kind, fn := range svc.Readers() {
+		courses.Uploads.RegisterReader(kind, fn)
+	}
 	for _, kind := range []string{assess.JobAutoSubmit, assess.JobReport, assess.JobRelease} {
 		runner.Register(kind, func(ctx context.Context, j *lms.Job) error {
 			return svc.HandleJob(ctx, j.Kind, j.Payload)

@@ -276,7 +276,7 @@ func (s *Service) slotEdit(ctx context.Context, actor *lms.User, attemptID int64
 		if !ok {
 			return s.refuseClosed(ctx, att.ID)
 		}
-		one, ok, err := s.itemAt(ctx, tx, att, slot)
+		one, slots, ok, err := s.itemAt(ctx, tx, att, slot)
 		if err != nil {
 			return err
 		}
@@ -290,6 +290,11 @@ func (s *Service) slotEdit(ctx context.Context, actor *lms.User, attemptID int64
 		it.slot.SavedAt = now
 		if err := tx.UpdateAttemptSlot(ctx, it.slot); err != nil {
 			return err
+		}
+		if it.q.Type == lms.QEssay {
+			if err := linkAttemptUploads(ctx, tx, actor, att, slots, it.slot); err != nil {
+				return err
+			}
 		}
 		v := s.slotView(it, q, att, reviewDuring(q, a, it))
 		out = &v

@@ -50,6 +50,10 @@ type Data interface {
 	EnsureValue(ctx context.Context, key, value string) (string, error)
 	LessonByID(ctx context.Context, id int64) (*lms.Lesson, error)
 	UpdateProgress(ctx context.Context, u lms.ProgressUpdate) (*lms.LessonProgress, error)
+	// SetUploadRefs and UploadUsableBy record and check the files a
+	// question or an essay answer links (store.Course's).
+	SetUploadRefs(ctx context.Context, courseID int64, ref string, uploadIDs []int64) error
+	UploadUsableBy(ctx context.Context, uploadID, userID, courseID int64) (bool, error)
 }
 
 // Store is Data with transactions.
