@@ -23,6 +23,7 @@ func (n *node) newAssess(courses *course.Services, book *grades.Service, runner 
 		Access:    courses.Access,
 		Logger:    n.log.With().Str("component", "assess").Logger(),
 		Gradebook: book,
+		Release:   courses.Content,
 		Jobs: func(d assess.Data) assess.Scheduler {
 			if st, ok := d.(jobs.ScheduleStore); ok {
 				return assessJobs{sched.In(st)}
@@ -33,7 +34,10 @@ func (n *node) newAssess(courses *course.Services, book *grades.Service, runner 
 	if err != nil {
 		return nil, fmt.Errorf("assess: %w", err)
 	}
-	for _, kind := range []string{assess.JobAutoSubmit, assess.JobReport} {
+	for kind, fn := range svc.Readers() {
+		courses.Uploads.RegisterReader(kind, fn)
+	}
+	for _, kind := range []string{assess.JobAutoSubmit, assess.JobReport, assess.JobRelease} {
 		runner.Register(kind, func(ctx context.Context, j *lms.Job) error {
 			return svc.HandleJob(ctx, j.Kind, j.Payload)
 		})

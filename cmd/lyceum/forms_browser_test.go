@@ -61,6 +61,8 @@ var formWalks = map[string]string{
 	"question-form":   "TestBrowserQuizJourney",
 	"quiz-form":       "TestBrowserQuizJourney",
 	"start-quiz-form": "TestBrowserQuizJourney",
+	"override-form":   "TestBrowserQuizEssayGradingAndOverrides",
+	"slot-grade-form": "TestBrowserQuizEssayGradingAndOverrides",
 
 	"assignment-form":     "TestBrowserAssignmentsAndGradebook",
 	"submission-form":     "TestBrowserAssignmentsAndGradebook",
@@ -68,7 +70,11 @@ var formWalks = map[string]string{
 	"grade-override-form": "TestBrowserAssignmentsAndGradebook",
 	"grade-import-form":   "TestBrowserAssignmentsAndGradebook",
 
-	"notify-settings-form": "TestBrowserGradeBellAndNotificationSettings",
+	"notify-settings-form":    "TestBrowserGradeBellAndNotificationSettings",
+	"gradebook-settings-form": "TestBrowserGradebookSetup",
+	"grade-category-form":     "TestBrowserGradebookSetup",
+	"grade-item-edit-form":    "TestBrowserGradebookSetup",
+	"grade-item-form":         "TestBrowserGradebookSetup",
 }
 
 // appForms reads the app's sources and returns every form's data-testid

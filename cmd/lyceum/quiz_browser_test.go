@@ -36,7 +36,7 @@ const quizGIFT = `// Unit 1
 ::Planets:: Which are planets? {~%50%Mars ~%50%Venus ~%-100%Moon}
 `
 
-// TestBrowserQuizJourney: an instructor writes a question, imports a GIFT
+// TestBrowserQuizJourney: an instructor writes a question with an image, imports a GIFT
 // file (preview, the bad question's line, only the valid ones), builds a
 // quiz with a time limit and instant feedback; a learner on a 360 px phone
 // finds it in the outline, starts it, answers with instant feedback,
@@ -57,6 +57,8 @@ func TestBrowserQuizJourney(t *testing.T) {
 		fill(map[string]string{"#q-title": "Water"}),
 		chromedp.SendKeys(chromedp.CSS("#q-text"), "Water boils at 100 °C at sea level.", chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=question-preview] [data-testid=q-option]`)))
+	do(t, inst, "insert an image in the question", chromedp.SetUploadFiles(chromedp.CSS(`[data-testid=question-image]`), []string{writeTestPNG(t)}))
+	waitImageLoaded(t, inst, `[data-testid=question-preview] .q-text img`)
 	screenshot(t, inst, "question-editor")
 	submitForm(t, inst, "question-form", `!!document.querySelector('[data-testid=bank-question][data-title=Water]')`,
 		submitButton("question-form"))
@@ -102,6 +104,7 @@ func TestBrowserQuizJourney(t *testing.T) {
 		t.Errorf("the timer shows %q, want about 10 minutes", left)
 	}
 
+	waitImageLoaded(t, lin, `[data-testid=attempt-question] .q-text img`) // Water's image, through the upload service
 	const option = `[data-testid=attempt-question] [data-testid=q-option]`
 	do(t, lin, "answer the first question and check it", chromedp.Click(chromedp.CSS(option), chromedp.NodeVisible))
 	waitJS(t, lin, "the answer is saved", `document.querySelector('[data-testid=autosave]').dataset.status === 'saved'`)

@@ -37,6 +37,9 @@ func (s *Service) StartAttempt(ctx context.Context, actor *lms.User, quizID int6
 	if err := a.Writable(); err != nil {
 		return nil, err
 	}
+	if err := s.checkReleased(ctx, actor, q, a); err != nil {
+		return nil, err
+	}
 	var groupID int64
 	if a.Enrollment != nil {
 		groupID = a.Enrollment.GroupID
@@ -57,6 +60,19 @@ func (s *Service) StartAttempt(ctx context.Context, actor *lms.User, quizID int6
 		return nil, err
 	}
 	return s.view(ctx, a, q, att)
+}
+
+// checkReleased refuses a learner a quiz whose lesson the release rules
+// hold back (EFORBIDDEN with the reason), as opening the lesson would.
+func (s *Service) checkReleased(ctx context.Context, actor *lms.User, q *lms.Quiz, a *course.Access) error {
+	if q.LessonID == 0 || s.release == nil || a.Can(lms.ActViewDrafts) {
+		return nil
+	}
+	err := s.release.CheckReleased(ctx, actor, q.LessonID)
+	if lms.IsCode(err, lms.ENOTFOUND) {
+		return notFound("quiz")
+	}
+	return err // EFORBIDDEN: "This lesson is not available yet." with the reason
 }
 
 // startOnce returns the caller's open attempt or creates the next one.
@@ -260,20 +276,25 @@ func (s *Service) slotEdit(ctx context.Context, actor *lms.User, attemptID int64
 		if !ok {
 			return s.refuseClosed(ctx, att.ID)
 		}
-		items, err := s.items(ctx, tx, att)
+		one, slots, ok, err := s.itemAt(ctx, tx, att, slot)
 		if err != nil {
 			return err
 		}
-		if slot < 0 || slot >= len(items) {
+		if !ok {
 			return lms.FieldError("slot", "This question is not in the attempt.")
 		}
-		it := &items[slot]
+		it := &one
 		if err := edit(it.slot, it, q); err != nil {
 			return err
 		}
 		it.slot.SavedAt = now
 		if err := tx.UpdateAttemptSlot(ctx, it.slot); err != nil {
 			return err
+		}
+		if it.q.Type == lms.QEssay {
+			if err := linkAttemptUploads(ctx, tx, actor, att, slots, it.slot); err != nil {
+				return err
+			}
 		}
 		v := s.slotView(it, q, att, reviewDuring(q, a, it))
 		out = &v
@@ -416,7 +437,8 @@ func (s *Service) AutoSubmit(ctx context.Context, attemptID int64) error {
 	return err
 }
 
-// HandleJob runs a job this service scheduled (JobAutoSubmit, JobReport):
+// HandleJob runs a job this service scheduled (JobAutoSubmit, JobReport,
+// JobRelease):
 // what the job runner's handlers call.
 func (s *Service) HandleJob(ctx context.Context, kind string, payload []byte) error {
 	switch kind {
@@ -432,6 +454,12 @@ func (s *Service) HandleJob(ctx context.Context, kind string, payload []byte) er
 			return fmt.Errorf("assess: job payload: %w", err)
 		}
 		return s.ReportGrade(ctx, j.QuizID, j.UserID)
+	case JobRelease:
+		var j releaseJob
+		if err := json.Unmarshal(payload, &j); err != nil {
+			return fmt.Errorf("assess: job payload: %w", err)
+		}
+		return s.ReleaseAtClose(ctx, j.QuizID)
 	}
 	return fmt.Errorf("assess: unknown job kind %q", kind)
 }

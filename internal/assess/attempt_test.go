@@ -1,12 +1,17 @@
 package assess
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
+
+	"github.com/lyceumhq/lyceum/internal/course"
+	"github.com/lyceumhq/lyceum/internal/grades"
 	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/question"
 	"github.com/lyceumhq/lyceum/internal/store/storetest"
@@ -312,4 +317,109 @@ func TestBadAnswersAreRefused(t *testing.T) {
 	err = f.svc.CreateQuiz(ctx, f.instructor, &lms.Quiz{CourseID: f.course.ID, Title: "neg", GradingMethod: lms.GradeLast,
 		Behaviour: lms.BehaviourDeferred, Slots: []lms.QuizSlot{{FamilyID: sa.FamilyID, Points: -1}}})
 	wantCode(t, err, lms.EINVALID)
+}
+
+// countingAnnouncer counts the gradebook's announcements per learner.
+type countingAnnouncer struct {
+	mu     sync.Mutex
+	byUser map[int64]int // guarded by mu
+}
+
+func (a *countingAnnouncer) GradeChanged(_ context.Context, _, userID, _ int64) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.byUser[userID]++
+	return nil
+}
+
+func (a *countingAnnouncer) count(userID int64) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.byUser[userID]
+}
+
+// TestMarksHiddenUntilTheQuizClosesAreReleasedOnce: a quiz that shows
+// marks only once it closes reports its grades unreleased; the release job
+// is scheduled at the close time (rescheduled when it moves, cancelled
+// when marks no longer wait), refuses to run early, and at the close
+// releases every learner's grade in the real gradebook: one announcement
+// per learner (the notification and the live gradebook update), none more
+// when the job runs again on another instance.
+func TestMarksHiddenUntilTheQuizClosesAreReleasedOnce(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	ann := &countingAnnouncer{byUser: map[int64]int{}}
+	book, err := grades.New(grades.Params{Store: grades.FromStore(f.st), Access: course.NewLoader(f.st), Announcer: ann,
+		Logger: zerolog.Nop(), Clock: f.clock.Now})
+	must(t, err)
+	service := func() *Service {
+		s, err := New(Params{Store: FromStore(f.st), Access: course.NewLoader(f.st), Logger: zerolog.Nop(),
+			Jobs: func(Data) Scheduler { return f.jobs }, Gradebook: book, Clock: f.clock.Now})
+		must(t, err)
+		return s
+	}
+	svc := service()
+	q1 := f.add(tf("one", true))
+	later := lms.ReviewOptions{Correctness: true, Marks: true}
+	qz := &lms.Quiz{CourseID: f.course.ID, Title: "Closing", GradingMethod: lms.GradeHighest, Behaviour: lms.BehaviourDeferred,
+		ClosesAt: t0.Add(2 * time.Hour), Review: lms.QuizReview{After: lms.ReviewOptions{Correctness: true}, Closed: later},
+		Slots: []lms.QuizSlot{{FamilyID: q1.FamilyID}}}
+	must(t, svc.CreateQuiz(ctx, f.instructor, qz))
+	if j, ok := f.jobs.get(releaseKey(qz.ID)); !ok || j.Kind != JobRelease || !j.At.Equal(qz.ClosesAt) {
+		t.Fatalf("release job %+v (scheduled %v), want at the close", j, ok)
+	}
+	moved := *qz
+	moved.ClosesAt = t0.Add(time.Hour)
+	_, err = svc.UpdateQuiz(ctx, f.instructor, qz.ID, &moved)
+	must(t, err)
+	j, ok := f.jobs.get(releaseKey(qz.ID))
+	if !ok || !j.At.Equal(moved.ClosesAt) {
+		t.Fatalf("after moving the close: job %+v (%v)", j, ok)
+	}
+
+	for _, u := range []*lms.User{f.learner, f.learner2} {
+		att, err := svc.StartAttempt(ctx, u, qz.ID, "")
+		must(t, err)
+		_, err = svc.SaveAnswer(ctx, u, att.Attempt.ID, 0, f.right(att, 0))
+		must(t, err)
+		_, err = svc.Submit(ctx, u, att.Attempt.ID)
+		must(t, err)
+	}
+	released := func(u *lms.User) bool {
+		mine, err := book.MyGrades(ctx, u, f.course.ID)
+		must(t, err)
+		for _, r := range mine.Rows {
+			for _, g := range r.Grades {
+				if g != nil && g.Released {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	before := ann.count(f.learner.ID)
+	if before == 0 || released(f.learner) {
+		t.Fatalf("before the close: %d announcements, released %v; want the grade stored unreleased", before, released(f.learner))
+	}
+	wantCode(t, svc.HandleJob(ctx, j.Kind, j.Payload), lms.EUNAVAILABLE) // not closed yet
+
+	f.clock.Advance(time.Hour)
+	must(t, service().HandleJob(ctx, j.Kind, j.Payload))
+	must(t, service().HandleJob(ctx, j.Kind, j.Payload)) // a second run announces nothing
+	for _, u := range []*lms.User{f.learner, f.learner2} {
+		if !released(u) {
+			t.Errorf("%s: the grade is not released at the close", u.Username)
+		}
+	}
+	if got := ann.count(f.learner.ID) - before; got != 1 {
+		t.Errorf("the release announced %d times, want once", got)
+	}
+
+	shownNow := moved
+	shownNow.Review.After = later
+	_, err = svc.UpdateQuiz(ctx, f.instructor, qz.ID, &shownNow)
+	must(t, err)
+	if _, ok := f.jobs.get(releaseKey(qz.ID)); ok {
+		t.Error("marks shown after submitting: the release job should be cancelled")
+	}
 }

@@ -137,7 +137,12 @@ func (s *Service) CreateQuestion(ctx context.Context, actor *lms.User, q *lms.Qu
 	if err := validQuestion(q); err != nil {
 		return err
 	}
-	return s.store.CreateQuestion(ctx, q)
+	return s.tx(ctx, func(tx Data) error {
+		if err := tx.CreateQuestion(ctx, q); err != nil {
+			return err
+		}
+		return linkQuestionUploads(ctx, tx, actor, q, true)
+	})
 }
 
 // question loads a question version and checks act in its course.
@@ -205,10 +210,16 @@ func (s *Service) UpdateQuestion(ctx context.Context, actor *lms.User, id int64,
 			return err
 		}
 		if !used {
-			return tx.UpdateQuestion(ctx, &q)
+			if err := tx.UpdateQuestion(ctx, &q); err != nil {
+				return err
+			}
+			return linkQuestionUploads(ctx, tx, actor, &q, false)
 		}
 		q.ID, q.CreatedBy = 0, actor.ID
 		if err := tx.AddQuestionVersion(ctx, &q); err != nil {
+			return err
+		}
+		if err := linkQuestionUploads(ctx, tx, actor, &q, true); err != nil {
 			return err
 		}
 		if q.CategoryID != cur.CategoryID {
@@ -277,7 +288,13 @@ func (s *Service) DuplicateQuestion(ctx context.Context, actor *lms.User, id int
 	cp.ID, cp.FamilyID, cp.Version, cp.CreatedBy = 0, 0, 0, actor.ID
 	title := []rune(q.Title + " (copy)")
 	cp.Title = string(title[:min(len(title), lms.MaxTitleChars)])
-	if err := s.store.CreateQuestion(ctx, &cp); err != nil {
+	err = s.tx(ctx, func(tx Data) error {
+		if err := tx.CreateQuestion(ctx, &cp); err != nil {
+			return err
+		}
+		return linkQuestionUploads(ctx, tx, actor, &cp, true)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return &cp, nil

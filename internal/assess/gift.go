@@ -96,6 +96,9 @@ func (s *Service) ImportGIFTProgress(ctx context.Context, actor *lms.User, categ
 			if err := tx.CreateQuestion(ctx, q); err != nil {
 				return err
 			}
+			if err := linkQuestionUploads(ctx, tx, actor, q, true); err != nil {
+				return err
+			}
 			if progress != nil {
 				progress(i+1, len(plan.questions))
 			}

@@ -58,6 +58,31 @@ func (s *Service) items(ctx context.Context, d Data, att *lms.Attempt) ([]item, 
 	return out, nil
 }
 
+// itemAt loads one slot of an attempt with its question and grader, and
+// the attempt's slots (an
+// autosave, a check or a flag touches one question: loading and building
+// the others' made most of an autosave's work). ok is false for a slot
+// not in the attempt.
+func (s *Service) itemAt(ctx context.Context, d Data, att *lms.Attempt, slot int) (it item, slots []*lms.AttemptSlot, ok bool, err error) {
+	slots, err = d.AttemptSlots(ctx, att.ID)
+	if err != nil || slot < 0 || slot >= len(slots) {
+		return item{}, nil, false, err
+	}
+	sl := slots[slot]
+	q, err := d.QuestionByID(ctx, sl.QuestionID)
+	if lms.IsCode(err, lms.ENOTFOUND) {
+		return item{}, nil, false, fmt.Errorf("assess: attempt %d: question %d is gone", att.ID, sl.QuestionID)
+	}
+	if err != nil {
+		return item{}, nil, false, err
+	}
+	g, err := s.grader(ctx, att.ID, sl.Slot, q)
+	if err != nil {
+		return item{}, nil, false, err
+	}
+	return item{slot: sl, q: q, g: g}, slots, true, nil
+}
+
 // grader builds the grader of one question of one attempt.
 func (s *Service) grader(ctx context.Context, attemptID int64, slot int, q *lms.Question) (*question.Grader, error) {
 	seed, err := s.slotSeed(ctx, attemptID, slot)

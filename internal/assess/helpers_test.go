@@ -83,7 +83,7 @@ func (g *fakeGradebook) last(userID int64) (lms.GradeResult, bool) {
 
 // fixture is a course with people in every role and a service over SQLite.
 type fixture struct {
-	t                                                  *testing.T
+	t                                                  testing.TB
 	st                                                 store.Store
 	svc                                                *Service
 	clock                                              *clock
@@ -99,7 +99,7 @@ var t0 = time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
 func newFixture(t *testing.T) *fixture { return newFixtureOn(t, storetest.SQLite(t)) }
 
 // newFixtureOn is newFixture over the store st.
-func newFixtureOn(t *testing.T, st store.Store) *fixture {
+func newFixtureOn(t testing.TB, st store.Store) *fixture {
 	t.Helper()
 	f := &fixture{t: t, st: st, clock: testenv.NewClock(t0),
 		jobs: &fakeJobs{jobs: map[string]job{}, cancels: map[string]int{}}, book: &fakeGradebook{}}
@@ -127,15 +127,19 @@ func newFixtureOn(t *testing.T, st store.Store) *fixture {
 
 // service returns a new Service over the fixture's store (a "restart").
 func (f *fixture) service() *Service {
+	courses, err := course.NewServices(course.Params{Store: f.st, Clock: f.clock.Now})
+	if err != nil {
+		f.t.Fatal(err)
+	}
 	svc, err := New(Params{Store: FromStore(f.st), Access: course.NewLoader(f.st), Logger: zerolog.New(zerolog.NewTestWriter(f.t)),
-		Jobs: func(Data) Scheduler { return f.jobs }, Gradebook: f.book, Clock: f.clock.Now})
+		Jobs: func(Data) Scheduler { return f.jobs }, Gradebook: f.book, Release: courses.Content, Clock: f.clock.Now})
 	if err != nil {
 		f.t.Fatal(err)
 	}
 	return svc
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package assess
 
 import (
 	"testing"
+	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
@@ -89,4 +90,53 @@ func TestPermissions(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestQuizInALockedLessonRefusesAStart: a quiz in a lesson its release
+// rules hold back (a later date, the previous lesson not completed) or in
+// a draft lesson refuses a learner's start, as opening the lesson would;
+// staff may start it; once released, the learner may too.
+func TestQuizInALockedLessonRefusesAStart(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	m := &lms.Module{CourseID: f.course.ID, Title: "M"}
+	must(t, f.st.CreateModule(ctx, m))
+	first := &lms.Lesson{ModuleID: m.ID, Title: "Read first", CompletionRule: lms.CompleteManual}
+	must(t, f.st.CreateLesson(ctx, first))
+	later := &lms.Lesson{ModuleID: m.ID, Title: "Later", AvailableFrom: t0.Add(time.Hour)}
+	must(t, f.st.CreateLesson(ctx, later))
+	chained := &lms.Lesson{ModuleID: m.ID, Title: "Chained", RequiresPrevious: true}
+	must(t, f.st.CreateLesson(ctx, chained))
+	draft := &lms.Lesson{ModuleID: m.ID, Title: "Draft", Draft: true}
+	must(t, f.st.CreateLesson(ctx, draft))
+	q := f.add(tf("a", true))
+	in := func(l *lms.Lesson) *lms.Quiz { return f.quiz(func(qz *lms.Quiz) { qz.LessonID = l.ID }, q) }
+	qLater, qChained, qDraft := in(later), in(chained), in(draft)
+
+	for _, tc := range []struct {
+		name string
+		quiz *lms.Quiz
+		code string
+	}{{"later", qLater, lms.EFORBIDDEN}, {"chained", qChained, lms.EFORBIDDEN}, {"draft", qDraft, lms.ENOTFOUND}} {
+		_, err := f.svc.StartAttempt(ctx, f.learner, tc.quiz.ID, "")
+		if lms.ErrorCode(err) != tc.code {
+			t.Errorf("%s: learner's start gave %v, want %s", tc.name, err, tc.code)
+		}
+		if _, err := f.svc.StartAttempt(ctx, f.instructor, tc.quiz.ID, ""); err != nil {
+			t.Errorf("%s: the instructor may start it: %v", tc.name, err)
+		}
+	}
+	if n, _ := f.st.ListAttempts(ctx, lms.AttemptFilter{UserID: f.learner.ID}); len(n) != 0 {
+		t.Fatalf("refused starts left %d attempts", len(n))
+	}
+
+	// Released: the date passes; "Chained" follows "Later", so it opens once
+	// "Later" is completed.
+	f.clock.Advance(2 * time.Hour)
+	f.start(f.learner, qLater)
+	_, err := f.svc.StartAttempt(ctx, f.learner, qChained.ID, "")
+	wantCode(t, err, lms.EFORBIDDEN)
+	_, err = f.st.UpdateProgress(ctx, lms.ProgressUpdate{UserID: f.learner.ID, LessonID: later.ID, At: f.clock.Now(), Complete: true})
+	must(t, err)
+	f.start(f.learner, qChained)
 }

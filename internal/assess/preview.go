@@ -29,5 +29,6 @@ func (s *Service) PreviewQuestion(ctx context.Context, actor *lms.User, courseID
 	if err != nil {
 		return nil, err
 	}
+	v.RenderMarkdown(s.md.render)
 	return &v, nil
 }

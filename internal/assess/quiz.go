@@ -66,6 +66,9 @@ func (s *Service) CreateQuiz(ctx context.Context, actor *lms.User, q *lms.Quiz) 
 		if err := d.CreateQuiz(ctx, q); err != nil {
 			return err
 		}
+		if err := s.scheduleRelease(ctx, d, q); err != nil {
+			return err
+		}
 		return s.planReminders(ctx, d, q)
 	})
 }
@@ -161,6 +164,9 @@ func (s *Service) UpdateQuiz(ctx context.Context, actor *lms.User, id int64, edi
 	q.HasAccessCode = q.AccessCode != ""
 	err = s.tx(ctx, func(d Data) error {
 		if err := d.UpdateQuiz(ctx, &q); err != nil {
+			return err
+		}
+		if err := s.scheduleRelease(ctx, d, &q); err != nil {
 			return err
 		}
 		return s.planReminders(ctx, d, &q)

@@ -253,3 +253,63 @@ func TestRandomSlotsDrawPerAttempt(t *testing.T) {
 	_, err := f.svc.StartAttempt(ctx, f.learner, big.ID, "")
 	wantCode(t, err, lms.EINVALID)
 }
+
+// TestQuestionMarkdownIsRenderedSafely: stems, choices, feedback and
+// general feedback come with their Markdown rendered and sanitised as
+// lessons' are (scripts and event handlers gone), next to the source kept
+// verbatim; the bank editor's preview too.
+func TestQuestionMarkdownIsRenderedSafely(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	evil := `<script>alert(1)</script><img src="x" onerror="alert(2)">`
+	q := f.add(&lms.Question{Type: lms.QSingle, Title: "md", DefaultPoints: 1,
+		TextMD: "Which is **bold**? " + evil, GeneralFeedbackMD: "See *chapter 2*. " + evil,
+		Body: lms.QuestionBody{Choice: &lms.ChoiceBody{Choices: []lms.Choice{
+			{ID: "a", TextMD: "`code`", Fraction: 1, FeedbackMD: "_right_"},
+			{ID: "b", TextMD: "plain " + evil, Fraction: 0}}}}})
+	qz := f.quiz(func(q *lms.Quiz) {
+		q.Review.After = lms.ReviewOptions{Correctness: true, Feedback: true, GeneralFeedback: true}
+	}, q)
+	att := f.start(f.learner, qz)
+	safe := func(what, got, want string) {
+		t.Helper()
+		if !strings.Contains(got, want) {
+			t.Errorf("%s: %q, want it to contain %q", what, got, want)
+		}
+		for _, bad := range []string{"<script", "onerror", "alert(1)"} {
+			if strings.Contains(got, bad) {
+				t.Errorf("%s: %q keeps %q", what, got, bad)
+			}
+		}
+	}
+	v := att.Slots[0].View
+	safe("stem", v.TextHTML, "<strong>bold</strong>")
+	if !strings.Contains(v.TextMD, evil) {
+		t.Errorf("the source is not kept verbatim: %q", v.TextMD)
+	}
+	html := map[string]string{}
+	for _, c := range v.Choices {
+		html[c.Text] = c.HTML
+	}
+	safe("choice a", html["`code`"], "<code>code</code>")
+	safe("choice b", html["plain "+evil], "plain")
+
+	_, err := f.svc.SaveAnswer(ctx, f.learner, att.Attempt.ID, 0, f.right(att, 0))
+	must(t, err)
+	done, err := f.svc.Submit(ctx, f.learner, att.Attempt.ID)
+	must(t, err)
+	rev := done.Slots[0].Review
+	if rev == nil {
+		t.Fatal("no review after submitting")
+	}
+	safe("general feedback", rev.GeneralFeedbackHTML, "<em>chapter 2</em>")
+	fb := ""
+	for _, p := range rev.Parts {
+		fb += p.FeedbackHTML
+	}
+	safe("choice feedback", fb, "<em>right</em>")
+
+	pv, err := f.svc.PreviewQuestion(ctx, f.instructor, f.course.ID, q)
+	must(t, err)
+	safe("preview", pv.TextHTML, "<strong>bold</strong>")
+}

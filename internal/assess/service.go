@@ -34,6 +34,7 @@ import (
 const (
 	JobAutoSubmit = "assess.autosubmit" // submit an attempt at its deadline
 	JobReport     = "assess.report"     // report a learner's quiz grade to the gradebook
+	JobRelease    = "assess.release"    // release a quiz's marks to the gradebook when it closes
 )
 
 // seedKeyName is the stored name of the server secret that per-attempt
@@ -49,6 +50,10 @@ type Data interface {
 	EnsureValue(ctx context.Context, key, value string) (string, error)
 	LessonByID(ctx context.Context, id int64) (*lms.Lesson, error)
 	UpdateProgress(ctx context.Context, u lms.ProgressUpdate) (*lms.LessonProgress, error)
+	// SetUploadRefs and UploadUsableBy record and check the files a
+	// question or an essay answer links (store.Course's).
+	SetUploadRefs(ctx context.Context, courseID int64, ref string, uploadIDs []int64) error
+	UploadUsableBy(ctx context.Context, uploadID, userID, courseID int64) (bool, error)
 }
 
 // Store is Data with transactions.
@@ -73,6 +78,13 @@ func (a storeAdapter) InTx(ctx context.Context, fn func(Data) error) error {
 // Access answers "who is this caller in this course" (course.Loader).
 type Access interface {
 	Load(ctx context.Context, u *lms.User, courseID int64, act lms.CourseAction) (*course.Access, error)
+}
+
+// Release says whether a lesson is released to a caller
+// (course.Content.CheckReleased): nil when it is, else the error opening
+// the lesson gives (ENOTFOUND hidden, EFORBIDDEN locked with the reason).
+type Release interface {
+	CheckReleased(ctx context.Context, actor *lms.User, lessonID int64) error
 }
 
 // Gradebook receives quiz grades. Report is an idempotent upsert; the
@@ -100,6 +112,9 @@ type Params struct {
 	Jobs func(Data) Scheduler
 	// Gradebook receives grades; nil reports nothing.
 	Gradebook Gradebook
+	// Release checks the release rules of a quiz's lesson before a
+	// learner starts an attempt; nil checks none (the operator's CLI).
+	Release Release
 	// Clock returns the current time; nil means time.Now.
 	Clock func() time.Time
 }
@@ -111,7 +126,10 @@ type Service struct {
 	log       zerolog.Logger
 	jobs      func(Data) Scheduler
 	gradebook Gradebook
+	release   Release
 	now       func() time.Time
+
+	md mdCache // rendered question Markdown
 
 	keyMu sync.Mutex // guards key
 	key   []byte     // the seed key, loaded once
@@ -122,7 +140,8 @@ func New(p Params) (*Service, error) {
 	if p.Store == nil || p.Access == nil {
 		return nil, fmt.Errorf("assess: Params.Store and Params.Access are required")
 	}
-	s := &Service{store: p.Store, access: p.Access, log: p.Logger, jobs: p.Jobs, gradebook: p.Gradebook, now: p.Clock}
+	s := &Service{store: p.Store, access: p.Access, log: p.Logger, jobs: p.Jobs, gradebook: p.Gradebook, release: p.Release,
+		now: p.Clock}
 	if s.now == nil {
 		s.now = time.Now
 	}

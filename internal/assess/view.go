@@ -25,6 +25,7 @@ type SlotView struct {
 	Tries     int    `json:"tries,omitempty"`      // checked tries (immediate, interactive)
 	TriesLeft int    `json:"tries_left,omitempty"` // interactive
 	HintMD    string `json:"hint_md,omitempty"`    // interactive: after a wrong try that leaves tries
+	HintHTML  string `json:"hint_html,omitempty"`  // HintMD rendered
 	// Review is what the review options allow now (nil: nothing yet).
 	Review *question.Review `json:"review,omitempty"`
 	// Points are the marks, when the options show marks.
@@ -87,6 +88,7 @@ func (s *Service) slotView(it *item, q *lms.Quiz, att *lms.Attempt, opts *lms.Re
 	shuffle := q.ShuffleAnswers
 	v := SlotView{Slot: sl.Slot, View: it.g.LearnerView(shuffle), MaxPoints: sl.MaxPoints, Flagged: sl.Flagged,
 		Tries: len(sl.Tries)}
+	v.View.RenderMarkdown(s.md.render)
 	if sl.Response != nil {
 		if p, err := it.g.Present(*sl.Response); err == nil {
 			v.Response = &p
@@ -99,6 +101,7 @@ func (s *Service) slotView(it *item, q *lms.Quiz, att *lms.Attempt, opts *lms.Re
 			v.TriesLeft = t.TriesLeft
 			if att.State == lms.AttemptOpen {
 				v.HintMD = it.g.HintMD(t.Hint)
+				v.HintHTML = s.md.render(v.HintMD)
 			}
 		}
 	}
@@ -128,6 +131,7 @@ func (s *Service) slotView(it *item, q *lms.Quiz, att *lms.Attempt, opts *lms.Re
 	if opts.Feedback && sl.Manual {
 		v.Comment = sl.Comment
 	}
+	rev.RenderMarkdown(s.md.render)
 	v.Review = &rev
 	return v
 }

@@ -84,7 +84,7 @@ func (s *Courses) cards(ctx context.Context, actor *lms.User, list []*lms.Course
 	for i, c := range list {
 		card := &CatalogCard{ID: c.ID, Title: c.Title, Code: c.Code, Summary: summary(c.Description),
 			Instructors: []string{}, StartsAt: c.StartsAt, EndsAt: c.EndsAt, EnrolMode: c.Enrolment()}
-		if len(uploadRefs(c.CoverPath)) == 1 {
+		if len(UploadRefs(c.CoverPath)) == 1 {
 			card.CoverURL = c.CoverPath
 		}
 		for _, e := range instructors {
@@ -173,7 +173,7 @@ func (s *Courses) JoinCover(ctx context.Context, actor *lms.User, code string) (
 	if err != nil {
 		return nil, nil, err
 	}
-	ids := uploadRefs(c.CoverPath)
+	ids := UploadRefs(c.CoverPath)
 	if len(ids) != 1 {
 		return nil, nil, lms.Errorf(lms.ENOTFOUND, "upload not found")
 	}
@@ -209,7 +209,7 @@ func (s *Courses) coverVisible(ctx context.Context, actor *lms.User, courseID, u
 	switch {
 	case cerr != nil && !lms.IsCode(cerr, lms.ENOTFOUND):
 		return cerr
-	case cerr != nil || !c.InCatalog() || !slices.Contains(uploadRefs(c.CoverPath), uploadID):
+	case cerr != nil || !c.InCatalog() || !slices.Contains(UploadRefs(c.CoverPath), uploadID):
 		return err
 	}
 	_, err = s.coverUpload(ctx, uploadID)

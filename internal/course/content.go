@@ -174,10 +174,10 @@ func (s *Content) saveLesson(ctx context.Context, actor *lms.User, l *lms.Lesson
 		if err := save(tx, ctx, l); err != nil {
 			return err
 		}
-		if err := usableUploads(ctx, tx, actor, l.CourseID, "body_md", uploadRefs(l.BodyMD)); err != nil {
+		if err := usableUploads(ctx, tx, actor, l.CourseID, "body_md", UploadRefs(l.BodyMD)); err != nil {
 			return err
 		}
-		return tx.SetUploadRefs(ctx, l.CourseID, lessonRef(l.ID), uploadRefs(l.BodyMD))
+		return tx.SetUploadRefs(ctx, l.CourseID, lessonRef(l.ID), UploadRefs(l.BodyMD))
 	})
 	if err != nil {
 		return nil, err

@@ -145,10 +145,10 @@ func (s *Courses) CreateCourse(ctx context.Context, actor *lms.User, in CourseIn
 		if err := tx.CreateRoom(ctx, &lms.Room{CourseID: c.ID, Name: lms.MainRoomName, Main: true}); err != nil {
 			return err
 		}
-		if err := usableUploads(ctx, tx, actor, c.ID, "cover_path", uploadRefs(c.CoverPath)); err != nil {
+		if err := usableUploads(ctx, tx, actor, c.ID, "cover_path", UploadRefs(c.CoverPath)); err != nil {
 			return err
 		}
-		if err := tx.SetUploadRefs(ctx, c.ID, courseRef(c.ID), uploadRefs(c.CoverPath)); err != nil {
+		if err := tx.SetUploadRefs(ctx, c.ID, courseRef(c.ID), UploadRefs(c.CoverPath)); err != nil {
 			return err
 		}
 		return tx.CreateForum(ctx, &lms.Forum{CourseID: c.ID, Title: "General", Description: "Questions and discussion"})
@@ -273,11 +273,11 @@ func (s *Courses) patch(ctx context.Context, a *Access, p lms.CoursePatch) error
 			return err
 		}
 		if p.CoverPath != nil {
-			if err := usableUploads(ctx, tx.store, a.User, id, "cover_path", uploadRefs(stored.CoverPath)); err != nil {
+			if err := usableUploads(ctx, tx.store, a.User, id, "cover_path", UploadRefs(stored.CoverPath)); err != nil {
 				return err
 			}
 			// The cover image is seen by everyone in the course and kept from the sweep.
-			if err := tx.store.SetUploadRefs(ctx, id, courseRef(id), uploadRefs(stored.CoverPath)); err != nil {
+			if err := tx.store.SetUploadRefs(ctx, id, courseRef(id), UploadRefs(stored.CoverPath)); err != nil {
 				return err
 			}
 		}

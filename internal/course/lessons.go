@@ -51,3 +51,26 @@ func (s *Content) lessonVisible(ctx context.Context, actor *lms.User, lessonID, 
 	_, _, err := loadLesson(ctx, &s.core, s.store, actor, lessonID, lms.ActViewContent)
 	return err
 }
+
+// CheckReleased returns nil when the lesson is released to actor: staff
+// always; a learner once its release rules (available from, previous
+// lesson completed) let them in. Otherwise it is the error opening the
+// lesson gives: ENOTFOUND for a draft, EFORBIDDEN with the reason for a
+// locked lesson. Other services (a quiz in the lesson) ask it before
+// letting a learner in.
+func (s *Content) CheckReleased(ctx context.Context, actor *lms.User, lessonID int64) error {
+	l, a, err := loadLesson(ctx, &s.core, s.store, actor, lessonID, lms.ActViewContent)
+	if err != nil {
+		return err
+	}
+	states, _, err := lessonStates(ctx, &s.core, s.store, a)
+	if err != nil {
+		return err
+	}
+	for _, st := range states {
+		if st.ID == l.ID && st.Locked {
+			return lms.Errorf(lms.EFORBIDDEN, "This lesson is not available yet. %s", st.LockedReason)
+		}
+	}
+	return nil
+}

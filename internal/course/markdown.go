@@ -91,9 +91,11 @@ func RenderMarkdown(src string) string {
 	return sanitizer.Sanitize(buf.String())
 }
 
-// uploadRefs returns the upload ids a body links to, sorted, without
-// duplicates.
-func uploadRefs(src string) []int64 {
+// UploadRefs returns the upload ids src links to (UploadURL), sorted,
+// without duplicates: what a service outside this package records with
+// SetUploadRefs for the Markdown it stores, so the files stay and their
+// readers may open them.
+func UploadRefs(src string) []int64 {
 	var out []int64
 	for _, m := range uploadRefPattern.FindAllStringSubmatch(src, -1) {
 		if id, err := strconv.ParseInt(m[1], 10, 64); err == nil && id > 0 {

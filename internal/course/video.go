@@ -102,7 +102,7 @@ func (s *Uploads) LessonVideoDuration(ctx context.Context, l *lms.Lesson) (time.
 	if s.uploads.Dir == "" {
 		return 0, false
 	}
-	for _, id := range uploadRefs(l.BodyMD) {
+	for _, id := range UploadRefs(l.BodyMD) {
 		if d, ok := s.durations.Load(id); ok {
 			if d := d.(time.Duration); d > 0 {
 				return d, true

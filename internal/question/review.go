@@ -21,19 +21,23 @@ type ReviewPart struct {
 	State      State    `json:"state,omitempty"`
 	Fraction   *float64 `json:"fraction,omitempty"`
 	FeedbackMD string   `json:"feedback_md,omitempty"`
-	Note       string   `json:"note,omitempty"`
+	// FeedbackHTML is FeedbackMD rendered (RenderMarkdown).
+	FeedbackHTML string `json:"feedback_html,omitempty"`
+	Note         string `json:"note,omitempty"`
 }
 
 // Review is a graded response as the learner may see it: the view, their
 // answer (presented ids), and whatever the options allow.
 type Review struct {
-	View              View          `json:"view"`
-	Response          lms.Response  `json:"response"`
-	State             State         `json:"state,omitempty"`
-	Fraction          *float64      `json:"fraction,omitempty"`
-	Parts             []ReviewPart  `json:"parts,omitempty"`
-	GeneralFeedbackMD string        `json:"general_feedback_md,omitempty"`
-	RightAnswer       *lms.Response `json:"right_answer,omitempty"` // presented ids; nil for essays and descriptions
+	View              View         `json:"view"`
+	Response          lms.Response `json:"response"`
+	State             State        `json:"state,omitempty"`
+	Fraction          *float64     `json:"fraction,omitempty"`
+	Parts             []ReviewPart `json:"parts,omitempty"`
+	GeneralFeedbackMD string       `json:"general_feedback_md,omitempty"`
+	// GeneralFeedbackHTML is GeneralFeedbackMD rendered (RenderMarkdown).
+	GeneralFeedbackHTML string        `json:"general_feedback_html,omitempty"`
+	RightAnswer         *lms.Response `json:"right_answer,omitempty"` // presented ids; nil for essays and descriptions
 }
 
 // Review grades a stored response and returns what opts allow the learner

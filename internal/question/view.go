@@ -13,6 +13,8 @@ import (
 type Option struct {
 	ID   string `json:"id"`
 	Text string `json:"text"`
+	// HTML is Text rendered (RenderMarkdown); empty where Text is plain.
+	HTML string `json:"html,omitempty"`
 }
 
 // ViewGap is a gap as the learner sees it; the text shows it as [[ID]].
@@ -40,15 +42,18 @@ type EssayView struct {
 // answers, items or gaps are set by type; calculated questions show their
 // drawn values in the text.
 type View struct {
-	Type    lms.QuestionType `json:"type"`
-	TextMD  string           `json:"text_md"`
-	Choices []Option         `json:"choices,omitempty"` // single, multiple
-	Stems   []Option         `json:"stems,omitempty"`   // matching: each gets a drop-down of Answers
-	Answers []Option         `json:"answers,omitempty"` // matching
-	Items   []Option         `json:"items,omitempty"`   // ordering: the starting order (never the right one)
-	Gaps    []ViewGap        `json:"gaps,omitempty"`    // blanks, in text order
-	Units   lms.UnitMode     `json:"units,omitempty"`   // numerical, calculated: whether a unit may or must follow
-	Essay   *EssayView       `json:"essay,omitempty"`
+	Type   lms.QuestionType `json:"type"`
+	TextMD string           `json:"text_md"`
+	// TextHTML is TextMD rendered and sanitised (RenderMarkdown); empty
+	// for fill in the blanks, whose text holds its gaps as [[ID]].
+	TextHTML string       `json:"text_html,omitempty"`
+	Choices  []Option     `json:"choices,omitempty"` // single, multiple
+	Stems    []Option     `json:"stems,omitempty"`   // matching: each gets a drop-down of Answers
+	Answers  []Option     `json:"answers,omitempty"` // matching
+	Items    []Option     `json:"items,omitempty"`   // ordering: the starting order (never the right one)
+	Gaps     []ViewGap    `json:"gaps,omitempty"`    // blanks, in text order
+	Units    lms.UnitMode `json:"units,omitempty"`   // numerical, calculated: whether a unit may or must follow
+	Essay    *EssayView   `json:"essay,omitempty"`
 }
 
 // LearnerView returns q's view for an instance: LearnerView of a Grader.

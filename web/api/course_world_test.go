@@ -41,7 +41,7 @@ func newCourseEnvWith(t testing.TB, st store.Store, opts ...envOption) *cenv {
 	if err != nil {
 		t.Fatalf("course.New: %v", err)
 	}
-	quizzes, err := assess.New(assess.Params{Store: assess.FromStore(st), Access: svc.Access, Logger: zerolog.Nop()})
+	quizzes, err := assess.New(assess.Params{Store: assess.FromStore(st), Access: svc.Access, Release: svc.Content, Logger: zerolog.Nop()})
 	if err != nil {
 		t.Fatalf("assess.New: %v", err)
 	}

@@ -1,7 +1,9 @@
 // /courses/{id}/grades. Staff (view_grades): the gradebook, learners ×
 // items with sticky header and first column, totals and letters, overrides
-// with a reason and excused grades, CSV export and import with a preview,
-// updated live from the course's gradebook topic. Learners: "My grades",
+// with a reason and excused grades, manual items' points, CSV export and
+// import with a preview, updated live from the course's gradebook topic;
+// editors also set it up (gradebook-setup.js: totals, letters, categories,
+// items). Learners: "My grades",
 // their own row with released grades only.
 import { html, useEffect, useRef, useState } from "../html.js";
 import { live } from "../live.js";
@@ -11,6 +13,7 @@ import { toast } from "../toast.js";
 import { plural } from "../format.js";
 import { CourseFrame, can } from "./course-common.js";
 import { getGradebook, myGrades, editGrade, gradebookCSVURL, importGrades, gradebookTopic, points } from "./grades-api.js";
+import { Setup } from "./gradebook-setup.js";
 
 const reloadDelayMs = 300; // coalesce reloads when many grades change at once
 
@@ -22,15 +25,29 @@ export function cellText(g) {
   return g.graded ? points(g.points) : "—";
 }
 
+/** catName is " · Category" for an item in a category. */
+function catName(b, it) {
+  const c = it.category_id && (b.categories || []).find((x) => x.id === it.category_id);
+  return c ? ` · ${c.name}` : "";
+}
+
+/** dropped says the item is one of the learner's lowest grades left out of its category. */
+const dropped = (r, itemID) => (r.totals.categories || []).some((c) => (c.dropped || []).includes(itemID));
+
 const percent = (t) => (t && t.counted ? `${points(t.percent)}%` : "—");
 
 function OverrideForm({ item, row, onDone }) {
   const g = row.grades[item.id] || {};
+  const manual = item.source === "manual";
   const { pending, error, run } = useAction();
   async function onSubmit(e) {
     e.preventDefault();
     const f = e.currentTarget.elements;
     const body = { excused: f.excused.checked, reason: f.reason.value.trim() };
+    if (manual) {
+      if (f.points.value !== "") body.points = Number(f.points.value);
+      body.released = f.released.checked;
+    }
     if (f.override.value !== "") body.override = Number(f.override.value);
     else if (g.override !== undefined && g.override !== null) body.clear_override = true;
     if (await run(() => editGrade(item.id, row.user_id, body))) {
@@ -41,7 +58,12 @@ function OverrideForm({ item, row, onDone }) {
   return html`
     <form class="card form" onSubmit=${onSubmit} data-testid="grade-override-form" noValidate>
       <h3>${row.name || row.username}: ${item.title}</h3>
-      <${FormError} error=${error} fields=${["override", "reason", "excused"]} />
+      <${FormError} error=${error} fields=${["points", "override", "reason", "excused", "released"]} />
+      ${manual && html`<div class="grid-2">
+        <div class="field"><label for="manual-points">Grade (out of ${points(item.max_points)})</label>
+          <input id="manual-points" name="points" type="number" min="0" step="any" defaultValue=${g.graded ? g.points : ""} /></div>
+        <label class="check"><input type="checkbox" name="released" defaultChecked=${g.graded ? !!g.released : true} /> Show it to the learner</label>
+      </div>`}
       <div class="grid-2">
         <div class="field"><label for="override-points">Override (out of ${points(item.max_points)}; empty: none)</label>
           <input id="override-points" name="override" type="number" min="0" step="any" defaultValue=${g.override ?? ""} /></div>
@@ -118,7 +140,7 @@ function Book({ course }) {
             <caption class="visually-hidden">Grades by learner and item</caption>
             <thead><tr><th scope="col" class="sticky-col">Learner</th>
               ${b.grade_items.map((it) => html`<th key=${it.id} scope="col" data-item-id=${it.id}>${it.title}
-                <span class="muted small block">/ ${points(it.max_points)}${it.hidden ? " · hidden" : ""}</span></th>`)}
+                <span class="muted small block">/ ${points(it.max_points)}${catName(b, it)}${it.hidden ? " · hidden" : ""}</span></th>`)}
               <th scope="col">Total</th><th scope="col">Letter</th></tr></thead>
             <tbody>${b.items.map((r) => html`<tr key=${r.user_id} data-testid="gradebook-row" data-username=${r.username}>
               <th scope="row" class="sticky-col">${r.name || r.username}<span class="muted small block">@${r.username}</span></th>
@@ -127,7 +149,8 @@ function Book({ course }) {
                 return html`<td key=${it.id} data-item-id=${it.id} data-testid="grade-cell">
                   <button type="button" class="link-button" onClick=${() => setEdit({ item: it, row: r })}
                       aria-label=${`${r.name || r.username}, ${it.title}: ${cellText(g)}. Change`}>${cellText(g)}</button>
-                  ${g && g.graded && !g.released ? html`<span class="muted small block">not released</span>` : ""}</td>`;
+                  ${g && g.graded && !g.released ? html`<span class="muted small block">not released</span>` : ""}
+                  ${dropped(r, it.id) ? html`<span class="muted small block" data-testid="dropped">dropped</span>` : ""}</td>`;
               })}
               <td data-testid="row-total">${percent(r.totals)}</td><td data-testid="row-letter">${r.totals.counted ? r.totals.letter : "—"}</td>
             </tr>`)}</tbody></table></div>`}
@@ -137,6 +160,7 @@ function Book({ course }) {
       <${Section} id="import" title="Import grades" description="Upload a CSV, check the preview, then import.">
         <${ImportForm} course=${course} onDone=${book.reload} />
       <//>
+      ${can(course, "edit_content") && html`<${Setup} course=${course} b=${b} onChange=${book.reload} />`}
     </div>`;
 }
 

@@ -67,3 +67,24 @@ export function lateText(ns) {
 
 /** gradeOf is a submission's grade after the late penalty. */
 export const gradeOf = (s) => Math.max(0, (s.score || 0) - (s.penalty || 0));
+
+// Gradebook setup: settings (mode, letter scale), categories, manual items.
+export const patchGradebookSettings = (id, body) => patch(c(id, "/gradebook/settings"), body);
+export const createGradeCategory = (id, body) => post(c(id, "/gradebook/categories"), body);
+export const patchGradeCategory = (id, catID, body) => patch(c(id, `/gradebook/categories/${catID}`), body);
+export const deleteGradeCategory = (id, catID) => del(c(id, `/gradebook/categories/${catID}`));
+export const createGradeItem = (id, body) => post(c(id, "/gradebook/items"), body);
+export const patchGradeItem = (itemID, body) => patch(`/grade-items/${itemID}`, body);
+export const deleteGradeItem = (itemID) => del(`/grade-items/${itemID}`);
+
+/** scaleText writes a letter scale as "A 90; B 80; F 0". */
+export const scaleText = (scale) => (scale || []).map((l) => `${l.letter} ${l.min}`).join("; ");
+
+/** parseScale reads "A 90; B 80; F 0" (or one per line) into a scale; a bad part throws. */
+export function parseScale(text) {
+  return text.split(/[;\n]/).map((s) => s.trim()).filter(Boolean).map((part) => {
+    const m = part.match(/^(\S+)\s+(-?\d+(?:\.\d+)?)\s*%?$/);
+    if (!m) throw new Error(`“${part}” is not a letter and a percentage, like “A 90”.`);
+    return { letter: m[1], min: Number(m[2]) };
+  });
+}

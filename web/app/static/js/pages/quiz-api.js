@@ -64,3 +64,8 @@ export const typeLabels = {
   numerical: "Numerical", matching: "Matching", ordering: "Ordering", blanks: "Fill in the blanks",
   calculated: "Calculated", essay: "Essay", description: "Description",
 };
+
+// Overrides (accommodations: other dates, time limit, attempts for a learner or a group).
+export const listOverrides = (qid, signal) => getAll(`/quizzes/${qid}/overrides`, { signal });
+export const putOverride = (qid, body) => post(`/quizzes/${qid}/overrides`, body);
+export const deleteOverride = (qid, oid) => del(`/quizzes/${qid}/overrides/${oid}`);

@@ -3,7 +3,8 @@
 // status), with Check for quizzes that give feedback at once, flags, and a
 // summary before submitting. Every change is autosaved; the deadline is the
 // server's, counted down with the server's clock (the hub's hello, else the
-// attempt's "now"). A submitted attempt shows its review.
+// attempt's "now"). A submitted attempt shows its review; graders grade
+// its essays there (quiz-grade.js).
 import { html, useState, useEffect, useRef } from "../html.js";
 import { useApp } from "../session.js";
 import { useTitle, useLoad, Loading, ErrorState, Badge } from "../ui.js";
@@ -11,7 +12,9 @@ import { errorMessage } from "../api.js";
 import { serverClockOffset } from "../live.js";
 import { toast } from "../toast.js";
 import { getAttempt, saveAnswer, checkAnswer, flagSlot, submitAttempt, quizPath } from "./quiz-api.js";
-import { QuestionView } from "./quiz-question.js";
+import { QuestionView, Text } from "./quiz-question.js";
+import { SlotGrading } from "./quiz-grade.js";
+import { useCourse, can } from "./course-common.js";
 
 const autosaveDelayMs = 500;
 
@@ -66,11 +69,11 @@ function Summary({ view, responses, onBack, onSubmit, pending }) {
   </section>`;
 }
 
-function Review({ view, courseID }) {
+function Review({ view, courseID, grader, onGraded }) {
   const a = view.attempt;
   return html`<div class="attempt-review" data-testid="attempt-review">
     <section class="card section">
-      <h2>Your result</h2>
+      <h2>${grader ? "Result" : "Your result"}</h2>
       ${view.marks_hidden
         ? html`<p data-testid="review-marks-hidden">Your marks will be shown later.</p>`
         : html`<p class="attempt-score" data-testid="review-score">${fmtPoints(a.points)} / ${fmtPoints(a.max_points)}
@@ -85,6 +88,7 @@ function Review({ view, courseID }) {
         <${QuestionView} view=${s.view} response=${s.review ? s.review.response : s.response} disabled=${true}
             review=${s.review} name=${`r${s.slot}`} />
         ${s.comment && html`<p class="q-feedback prewrap"><strong>Grader:</strong> ${s.comment}</p>`}
+        ${grader && html`<${SlotGrading} key=${`${s.slot}-${s.points}-${s.comment}`} attemptID=${a.id} s=${s} onGraded=${onGraded} />`}
       </section>`)}
   </div>`;
 }
@@ -188,7 +192,8 @@ function Attempt({ data, setData, courseID }) {
             </div>
             <${QuestionView} view=${s.view} response=${responses[s.slot]} disabled=${s.finished || pending}
                 review=${s.review} name=${`q${s.slot}`} onChange=${(r) => change(s.slot, r)} />
-            ${s.hint_md && html`<p class="q-hint prewrap" data-testid="hint">Hint: ${s.hint_md}</p>`}
+            ${s.hint_md && html`<div class="q-hint" data-testid="hint"><strong>Hint:</strong>
+              <${Text} md=${s.hint_md} html=${s.hint_html} /></div>`}
             ${feedbackNow && !s.finished && s.view.type !== "description" && html`
               <button type="button" class="btn btn-big" disabled=${pending || !responses[s.slot]} onClick=${() => check(s.slot)}
                       data-testid="check-answer">Check${s.tries_left ? ` (${s.tries_left} tries left)` : ""}</button>`}
@@ -205,6 +210,7 @@ function Attempt({ data, setData, courseID }) {
 export default function AttemptPage({ params }) {
   const { site } = useApp();
   const att = useLoad((signal) => getAttempt(params.aid, signal), [params.aid]);
+  const course = useCourse(params.id);
   const v = att.data;
   useTitle(v ? v.quiz_title : "Quiz", site);
   if (att.loading && !v) return html`<${Loading} label="Loading your attempt…" />`;
@@ -217,6 +223,6 @@ export default function AttemptPage({ params }) {
         <p class="lede">Attempt ${v.attempt.number}${!open ? html` · <${Badge} kind="success">Submitted<//>` : ""}</p>
       </div>
       ${open ? html`<${Attempt} data=${v} setData=${att.setData} courseID=${params.id} />`
-             : html`<${Review} view=${v} courseID=${params.id} />`}
+             : html`<${Review} view=${v} courseID=${params.id} grader=${can(course.data, "grade")} onGraded=${att.reload} />`}
     </div>`;
 }

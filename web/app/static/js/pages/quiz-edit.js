@@ -3,13 +3,15 @@
 // dates, shuffles, review options, access code, draft) and the slots: a
 // question from the bank or N at random from a category, each with its
 // points, dragged (or moved with the arrows) into order. A new quiz stands
-// at a new lesson of the chosen module, so it appears in the outline.
+// at a new lesson of the chosen module, so it appears in the outline. A
+// saved quiz also lists its overrides (quiz-overrides.js).
 import { html, useState } from "../html.js";
 import { useLoad, Loading, ErrorState } from "../ui.js";
 import { navigate } from "../router.js";
 import { Field, FormError, Submit, useAction } from "../forms.js";
 import { getOutline, createLesson } from "./course-api.js";
 import { CourseFrame, can, dateTimeInput, fromDateInput, moveItem } from "./course-common.js";
+import { Overrides } from "./quiz-overrides.js";
 import { getQuiz, createQuiz, updateQuiz, listCategories, listQuestions, quizPath, typeLabels } from "./quiz-api.js";
 
 const reviewMoments = [["during", "While answering (after Check)"], ["after", "After submitting"], ["closed", "After the quiz closes"]];
@@ -150,7 +152,8 @@ function Load({ course, qid }) {
   }, [course.id, qid]);
   if (data.loading && !data.data) return html`<${Loading} />`;
   if (data.error && !data.data) return html`<${ErrorState} error=${data.error} onRetry=${data.reload} />`;
-  return html`<${Builder} course=${course} ...${data.data} />`;
+  return html`<${Builder} course=${course} ...${data.data} />
+    ${data.data.quiz && html`<${Overrides} course=${course} quiz=${data.data.quiz} />`}`;
 }
 
 export default function QuizEditPage({ params }) {

@@ -1,17 +1,25 @@
 // QuestionView shows one question as a learner sees it (question.View from
 // the API) with their answer, editable or not, and what the review allows
 // (state, per-part feedback, general feedback, right answer). The attempt
-// page, the review page and the bank editor's preview share it. Markdown is
-// shown as plain text (never as HTML): the server does not render question
-// Markdown yet.
+// page, the review page and the bank editor's preview share it. Question
+// Markdown comes rendered and sanitised by the server (the *_html fields,
+// as lessons' body_html); where there is none the text is shown as plain
+// text, never as HTML.
 import { html } from "../html.js";
 
 const stateLabels = { correct: "Correct", partial: "Partly correct", incorrect: "Incorrect", needs_grading: "Waiting for a grader",
   not_answered: "Not answered", info: "" };
 
-/** Text shows question Markdown as plain, wrapped text. */
-export function Text({ md, cls = "" }) {
+/** Text shows question Markdown: the server's sanitised HTML, else the plain text. */
+export function Text({ md, html: rendered, cls = "" }) {
+  if (rendered) return html`<div class=${`q-text prose q-md ${cls}`} dangerouslySetInnerHTML=${{ __html: rendered }}></div>`;
   return md ? html`<div class=${`q-text prewrap ${cls}`}>${md}</div>` : null;
+}
+
+/** Inline is Text inside a label or a list item: a span, with the rendered paragraphs' margins removed. */
+export function Inline({ text, html: rendered, cls = "", testid }) {
+  if (rendered) return html`<span class=${`q-md q-md-inline ${cls}`} data-testid=${testid} dangerouslySetInnerHTML=${{ __html: rendered }}></span>`;
+  return html`<span class=${`prewrap ${cls}`} data-testid=${testid}>${text}</span>`;
 }
 
 function partOf(review, id) {
@@ -25,7 +33,7 @@ function PartNote({ part }) {
   if (!state && !part.feedback_md) return null;
   return html`<span class=${`q-part q-part-${part.state || "none"}`} data-testid="part-state" data-state=${part.state || ""}>
     ${state && html`<span class="q-part-state">${stateLabels[part.state] || part.state}</span>`}
-    ${part.feedback_md && html`<span class="q-feedback prewrap" data-testid="part-feedback">${part.feedback_md}</span>`}</span>`;
+    ${part.feedback_md && html`<${Inline} cls="q-feedback" testid="part-feedback" text=${part.feedback_md} html=${part.feedback_html} />`}</span>`;
 }
 
 function Choices({ view, response, onChange, disabled, review, multiple, name }) {
@@ -39,7 +47,7 @@ function Choices({ view, response, onChange, disabled, review, multiple, name })
       <label key=${c.id} class=${`q-option${chosen.has(c.id) ? " q-option-on" : ""}`} data-testid="q-option" data-id=${c.id}>
         <input type=${multiple ? "checkbox" : "radio"} name=${name} value=${c.id} checked=${chosen.has(c.id)}
                disabled=${disabled} onChange=${(e) => toggle(c.id, e.currentTarget.checked)} />
-        <span class="q-option-text prewrap">${c.text}</span>
+        <${Inline} cls="q-option-text" text=${c.text} html=${c.html} />
         <${PartNote} part=${partOf(review, c.id)} />
       </label>`)}
   </div>`;
@@ -73,7 +81,7 @@ function Matching({ view, response, onChange, disabled, review, name }) {
   return html`<div class="q-matching">
     ${view.stems.map((s) => html`
       <div key=${s.id} class="field q-match">
-        <label for=${`${name}-${s.id}`} class="prewrap">${s.text}</label>
+        <label for=${`${name}-${s.id}`}><${Inline} text=${s.text} html=${s.html} /></label>
         <select id=${`${name}-${s.id}`} value=${m[s.id] || ""} disabled=${disabled}
                 onChange=${(e) => onChange({ matches: { ...m, [s.id]: e.currentTarget.value } })}>
           <option value="">Choose…</option>
@@ -96,7 +104,7 @@ function Ordering({ view, response, onChange, disabled, review }) {
   return html`<ol class="q-ordering">
     ${order.map((id, i) => html`
       <li key=${id} class="q-order-item" data-testid="q-order-item">
-        <span class="prewrap">${byID[id] ? byID[id].text : id}</span>
+        ${byID[id] ? html`<${Inline} text=${byID[id].text} html=${byID[id].html} />` : html`<span>${id}</span>`}
         <span class="q-order-moves">
           <button type="button" class="btn btn-small" disabled=${disabled || i === 0} aria-label="Move up" onClick=${() => move(i, i - 1)}>↑</button>
           <button type="button" class="btn btn-small" disabled=${disabled || i === order.length - 1} aria-label="Move down" onClick=${() => move(i, i + 1)}>↓</button>
@@ -171,11 +179,12 @@ export function QuestionView({ view, response, onChange = () => {}, disabled, re
     default: body = null;
   }
   return html`<div class="q-view" data-type=${view.type} data-testid="question-view">
-    ${view.type !== "blanks" && html`<${Text} md=${view.text_md} />`}
+    ${view.type !== "blanks" && html`<${Text} md=${view.text_md} html=${view.text_html} />`}
     ${body}
     ${review && html`<div class="q-review" data-testid="q-review" data-state=${review.state || ""}>
       ${review.state && stateLabels[review.state] && html`<p class=${`q-state q-state-${review.state}`} data-testid="q-state">${stateLabels[review.state]}</p>`}
-      ${review.general_feedback_md && html`<p class="q-feedback prewrap" data-testid="general-feedback">${review.general_feedback_md}</p>`}
+      ${review.general_feedback_md && html`<div class="q-feedback" data-testid="general-feedback">
+        <${Text} md=${review.general_feedback_md} html=${review.general_feedback_html} /></div>`}
       ${review.right_answer && html`<p class="q-right" data-testid="right-answer"><strong>Right answer:</strong> ${rightAnswerText(view, review.right_answer)}</p>`}
     </div>`}
   </div>`;
