@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"gradebook", gradebookTests},
 		{"jobs", jobTests},
 		{"video", videoTests},
+		{"calendar", calendarTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
