@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/lyceumhq/lyceum/internal/auth"
+	"github.com/lyceumhq/lyceum/internal/calendar"
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/demo"
 	"github.com/lyceumhq/lyceum/internal/store"
@@ -111,6 +112,11 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	cal, err := calendar.New(calendar.Params{Store: calendar.FromStore(n.db), Access: courses.Access,
+		Logger: n.log.With().Str("component", "calendar").Logger()})
+	if err != nil {
+		return nil, fmt.Errorf("calendar: %w", err)
+	}
 	metrics, err := api.NewMetrics(n.reg)
 	if err != nil {
 		return nil, err
@@ -131,6 +137,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		Assess:         quizzes,
 		Assign:         gr.assign,
 		Grades:         gr.book,
+		Calendar:       cal,
 		MaxUploadBytes: maxUploadRequest(n.cfg.UploadLimits),
 		Metrics:        metrics,
 		ClientIPHeader: ipHeader,

@@ -117,6 +117,10 @@ func (s *Service) FeedICS(ctx context.Context, token, siteName, siteURL string) 
 	if pu, err := url.Parse(siteURL); err == nil && pu.Hostname() != "" {
 		host = pu.Hostname()
 	}
-	f := &Feed{Name: siteName + " — " + u.Name, Host: host, BaseURL: siteURL, Stamp: now, Items: items.Items}
+	who := u.Name
+	if who == "" {
+		who = u.Username
+	}
+	f := &Feed{Name: siteName + " — " + who, Host: host, BaseURL: siteURL, Stamp: now, Items: items.Items}
 	return f.ICS(), nil
 }

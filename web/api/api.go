@@ -19,6 +19,7 @@ import (
 	"github.com/lyceumhq/lyceum/internal/assess"
 	"github.com/lyceumhq/lyceum/internal/assign"
 	"github.com/lyceumhq/lyceum/internal/auth"
+	"github.com/lyceumhq/lyceum/internal/calendar"
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/grades"
 	"github.com/lyceumhq/lyceum/internal/lms"
@@ -70,6 +71,9 @@ type Params struct {
 	// needed; nil: not mounted).
 	Assign *assign.Service
 	Grades *grades.Service
+	// Calendar serves the calendar, course event and calendar feed routes
+	// (nil: not mounted).
+	Calendar *calendar.Service
 	// ClientIPHeader, when set (e.g. "X-Forwarded-For" or "X-Real-IP"), is
 	// trusted for the client address: set it only behind a proxy that
 	// overwrites it. For X-Forwarded-For the last entry is used.
@@ -91,6 +95,7 @@ type API struct {
 	assess    *assess.Service
 	assign    *assign.Service
 	grades    *grades.Service
+	calendar  *calendar.Service
 	maxUpload int64
 
 	routes  []route
@@ -118,6 +123,7 @@ func New(p Params) (*API, error) {
 		assess:    p.Assess,
 		assign:    p.Assign,
 		grades:    p.Grades,
+		calendar:  p.Calendar,
 		maxUpload: p.MaxUploadBytes,
 		mux:       http.NewServeMux(),
 	}

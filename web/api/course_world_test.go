@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/lyceumhq/lyceum/internal/assess"
+	"github.com/lyceumhq/lyceum/internal/calendar"
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/store"
@@ -44,8 +45,12 @@ func newCourseEnvWith(t testing.TB, st store.Store, opts ...envOption) *cenv {
 	if err != nil {
 		t.Fatalf("assess.New: %v", err)
 	}
+	cal, err := calendar.New(calendar.Params{Store: calendar.FromStore(st), Access: svc.Access, Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatalf("calendar.New: %v", err)
+	}
 	e := newEnvWith(t, st, append([]envOption{func(p *Params, _ store.Store) {
-		p.Courses, p.Assess, p.MaxUploadBytes = svc, quizzes, 4*testUploadLimit
+		p.Courses, p.Assess, p.Calendar, p.MaxUploadBytes = svc, quizzes, cal, 4*testUploadLimit
 	}}, opts...)...)
 	return &cenv{tenv: e, courses: svc, assess: quizzes, uploadDir: dir}
 }
