@@ -96,14 +96,7 @@ func (a *API) patchEvent(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) deleteEvent(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := a.calendar.DeleteEvent(r.Context(), caller(r), id); err != nil {
-		return err
-	}
-	return noContent(w)
+	return onID(w, r, a.calendar.DeleteEvent)
 }
 
 func (a *API) getFeed(w http.ResponseWriter, r *http.Request) error {
