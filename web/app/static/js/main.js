@@ -25,6 +25,7 @@ const routes = [
   { path: "/admin/settings", access: "admin", load: () => import("./pages/admin-settings.js") },
   { path: "/admin/audit", access: "admin", load: () => import("./pages/admin-audit.js") },
   { path: "/notifications", access: "user", load: () => import("./pages/notifications.js") },
+  { path: "/calendar", access: "user", load: () => import("./pages/calendar.js") },
   { path: "/courses/:id/discussion", access: "user", load: () => import("./pages/forum-index.js") },
   { path: "/courses/:id/discussion/:threadId", access: "user", load: () => import("./pages/thread-view.js") },
   { path: "/courses/:id/rooms", access: "user", load: () => import("./pages/room-list.js") },
