@@ -10,10 +10,12 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/lyceumhq/lyceum/internal/assign"
 	"github.com/lyceumhq/lyceum/internal/auth"
 	"github.com/lyceumhq/lyceum/internal/calendar"
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/demo"
+	"github.com/lyceumhq/lyceum/internal/privacy"
 	"github.com/lyceumhq/lyceum/internal/store"
 	"github.com/lyceumhq/lyceum/internal/userimport"
 	"github.com/lyceumhq/lyceum/rooms"
@@ -117,6 +119,12 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("calendar: %w", err)
 	}
+	priv, err := privacy.New(privacy.Params{Store: privacy.FromStore(n.db),
+		Files:  assign.DirFiles{Uploads: n.db, Dir: filepath.Join(n.cfg.DataDir, "uploads")},
+		Logger: n.log.With().Str("component", "privacy").Logger()})
+	if err != nil {
+		return nil, fmt.Errorf("privacy: %w", err)
+	}
 	metrics, err := api.NewMetrics(n.reg)
 	if err != nil {
 		return nil, err
@@ -138,6 +146,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		Assign:         gr.assign,
 		Grades:         gr.book,
 		Calendar:       cal,
+		Privacy:        priv,
 		MaxUploadBytes: maxUploadRequest(n.cfg.UploadLimits),
 		Metrics:        metrics,
 		ClientIPHeader: ipHeader,

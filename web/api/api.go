@@ -23,6 +23,7 @@ import (
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/grades"
 	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/privacy"
 	"github.com/lyceumhq/lyceum/internal/userimport"
 )
 
@@ -74,6 +75,9 @@ type Params struct {
 	// Calendar serves the calendar, course event and calendar feed routes
 	// (nil: not mounted).
 	Calendar *calendar.Service
+	// Privacy serves the data export, deletion request and anonymise
+	// routes (nil: not mounted).
+	Privacy *privacy.Service
 	// ClientIPHeader, when set (e.g. "X-Forwarded-For" or "X-Real-IP"), is
 	// trusted for the client address: set it only behind a proxy that
 	// overwrites it. For X-Forwarded-For the last entry is used.
@@ -96,6 +100,7 @@ type API struct {
 	assign    *assign.Service
 	grades    *grades.Service
 	calendar  *calendar.Service
+	privacy   *privacy.Service
 	maxUpload int64
 
 	routes  []route
@@ -124,6 +129,7 @@ func New(p Params) (*API, error) {
 		assign:    p.Assign,
 		grades:    p.Grades,
 		calendar:  p.Calendar,
+		privacy:   p.Privacy,
 		maxUpload: p.MaxUploadBytes,
 		mux:       http.NewServeMux(),
 	}
