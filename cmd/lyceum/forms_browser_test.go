@@ -68,7 +68,9 @@ var formWalks = map[string]string{
 	"grade-override-form": "TestBrowserAssignmentsAndGradebook",
 	"grade-import-form":   "TestBrowserAssignmentsAndGradebook",
 
-	"event-form": "TestBrowserCalendar",
+	"event-form":            "TestBrowserCalendar",
+	"deletion-request-form": "TestBrowserPrivacy",
+	"retention-form":        "TestBrowserPrivacy",
 }
 
 // appForms reads the app's sources and returns every form's data-testid

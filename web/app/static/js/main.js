@@ -24,6 +24,7 @@ const routes = [
   { path: "/admin/users/import", access: "admin", load: () => import("./pages/admin-user-import.js") },
   { path: "/admin/settings", access: "admin", load: () => import("./pages/admin-settings.js") },
   { path: "/admin/audit", access: "admin", load: () => import("./pages/admin-audit.js") },
+  { path: "/admin/privacy", access: "admin", load: () => import("./pages/admin-privacy.js") },
   { path: "/notifications", access: "user", load: () => import("./pages/notifications.js") },
   { path: "/calendar", access: "user", load: () => import("./pages/calendar.js") },
   { path: "/courses/:id/discussion", access: "user", load: () => import("./pages/forum-index.js") },

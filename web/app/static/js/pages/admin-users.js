@@ -153,6 +153,7 @@ export default function AdminUsersPage() {
           <button type="button" class="btn" aria-expanded=${panel === "invite" ? "true" : "false"}
                   data-testid="show-invite" onClick=${() => toggle("invite")}>Invite someone</button>
           <a class="btn" href="/admin/users/import" data-testid="show-import">Import from CSV</a>
+          <a class="btn" href="/admin/privacy" data-testid="show-privacy">Privacy and deletion requests</a>
         </div>
       </div>
       ${panel === "create" && html`<${CreateUserForm} onCancel=${() => setPanel(null)}
