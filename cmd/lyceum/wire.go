@@ -120,8 +120,8 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		return nil, fmt.Errorf("calendar: %w", err)
 	}
 	priv, err := privacy.New(privacy.Params{Store: privacy.FromStore(n.db),
-		Files:  assign.DirFiles{Uploads: n.db, Dir: filepath.Join(n.cfg.DataDir, "uploads")},
-		Logger: n.log.With().Str("component", "privacy").Logger()})
+		Files:    assign.DirFiles{Uploads: n.db, Dir: filepath.Join(n.cfg.DataDir, "uploads")},
+		Sessions: live, Logger: n.log.With().Str("component", "privacy").Logger()})
 	if err != nil {
 		return nil, fmt.Errorf("privacy: %w", err)
 	}

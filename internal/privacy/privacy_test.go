@@ -328,3 +328,24 @@ func TestPrivacyPermissions(t *testing.T) {
 		t.Errorf("after withdrawing: %v", err)
 	}
 }
+
+// revoked records SessionsRevoked calls.
+type revoked []int64
+
+func (r *revoked) SessionsRevoked(_ context.Context, userID int64, ids []int64) {
+	if ids == nil {
+		*r = append(*r, userID)
+	}
+}
+
+func TestAnonymiseClosesTheAccountsLiveConnections(t *testing.T) {
+	w := newWorld(t, storetest.SQLite(t))
+	var got revoked
+	svc, err := New(Params{Store: FromStore(w.st), Files: w.files, Sessions: &got, Logger: zerolog.Nop()})
+	must(t, err)
+	_, err = svc.Anonymise(t.Context(), w.users["admin"], w.users["bruno"].ID)
+	must(t, err)
+	if len(got) != 1 || got[0] != w.users["bruno"].ID {
+		t.Errorf("revoked %v, want every session of bruno", got)
+	}
+}

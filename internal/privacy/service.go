@@ -56,11 +56,20 @@ type Files interface {
 	Open(ctx context.Context, u *lms.Upload) (io.ReadCloser, error)
 }
 
+// Sessions hears that an anonymised account's sessions and tokens are gone,
+// so its live connections close (auth.Events does: rooms implements it).
+type Sessions interface {
+	SessionsRevoked(ctx context.Context, userID int64, sessionIDs []int64)
+}
+
 // Params are a Service's dependencies.
 type Params struct {
-	Store  TxStore
-	Files  Files
-	Logger zerolog.Logger
+	Store TxStore
+	Files Files
+	// Sessions closes an anonymised account's live connections (nil: none
+	// to close).
+	Sessions Sessions
+	Logger   zerolog.Logger
 	// Clock returns the current time; nil means time.Now.
 	Clock func() time.Time
 }
@@ -69,6 +78,7 @@ type Params struct {
 type Service struct {
 	store TxStore
 	files Files
+	live  Sessions
 	log   zerolog.Logger
 	now   func() time.Time
 }
@@ -78,7 +88,7 @@ func New(p Params) (*Service, error) {
 	if p.Store == nil || p.Files == nil {
 		return nil, fmt.Errorf("privacy: Params.Store and Files are required")
 	}
-	s := &Service{store: p.Store, files: p.Files, log: p.Logger, now: p.Clock}
+	s := &Service{store: p.Store, files: p.Files, live: p.Sessions, log: p.Logger, now: p.Clock}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -263,6 +273,9 @@ func (s *Service) Anonymise(ctx context.Context, actor *lms.User, userID int64) 
 	})
 	if err != nil {
 		return nil, err
+	}
+	if s.live != nil {
+		s.live.SessionsRevoked(ctx, userID, nil)
 	}
 	return out, nil
 }
