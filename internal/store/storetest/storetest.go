@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"jobs", jobTests},
 		{"video", videoTests},
 		{"calendar", calendarTests},
+		{"privacy", privacyTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
