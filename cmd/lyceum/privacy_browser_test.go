@@ -98,6 +98,14 @@ func TestBrowserPrivacy(t *testing.T) {
 	do(t, ada, "anonymise lin", chromedp.Click(chromedp.CSS(`[data-testid=deletion-request][data-username=lin] [data-testid=anonymise]`), chromedp.NodeVisible),
 		chromedp.Click(chromedp.CSS(`[data-testid=confirm-ok]`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=no-deletion-requests]`)))
+	// Any user can be anonymised from the users page too.
+	createLearner(api, "max")
+	do(t, ada, "anonymise max from the users page", chromedp.Navigate(n.url+"/admin/users"),
+		chromedp.Click(chromedp.CSS(`[data-testid=user-row][data-username=max] [data-testid=anonymise-user]`), chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(`[data-testid=confirm-ok]`), chromedp.NodeVisible))
+	waitJS(t, ada, "max's row reads Deleted user", `[...document.querySelectorAll("[data-testid=user-row]")].some((r) =>
+		r.dataset.username.startsWith("deleted-") && r.textContent.includes("Deleted user"))`)
+	screenshot(t, ada, "users")
 	var retention struct {
 		KeepGrades bool `json:"keep_grades"`
 	}
