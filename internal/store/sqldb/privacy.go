@@ -114,6 +114,15 @@ func (s *DB) UserUploads(ctx context.Context, userID int64) ([]*lms.Upload, erro
 		userID, store.MaxPrivacyRows)
 }
 
+// The author name columns of threads (t), posts (p) and messages (m):
+// lms.DeletedUserName once the account is deleted (author_id stays, the
+// user row is gone).
+const (
+	threadAuthorName  = "CASE WHEN u.id IS NULL AND t.author_id <> 0 THEN '" + lms.DeletedUserName + "' ELSE COALESCE(u.name, '') END"
+	postAuthorName    = "CASE WHEN u.id IS NULL AND p.author_id <> 0 THEN '" + lms.DeletedUserName + "' ELSE COALESCE(u.name, '') END"
+	messageAuthorName = "CASE WHEN u.id IS NULL AND m.author_id <> 0 THEN '" + lms.DeletedUserName + "' ELSE COALESCE(u.name, '') END"
+)
+
 // anonymiseDeletes are the user's rows AnonymiseUser removes always; the
 // grade tables follow unless grades are kept.
 var (

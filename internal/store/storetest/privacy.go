@@ -62,4 +62,28 @@ var privacyTests = map[string]func(*testing.T, store.Store){
 		diff(t, "the other's enrolments", len(es), 1)
 		wantCode(t, s.AnonymiseUser(ctx, 9999, false, base), lms.ENOTFOUND)
 	},
+	"a deleted author's posts, threads and messages read Deleted user": func(t *testing.T, s store.Store) {
+		ctx := ctxOf(t)
+		u := newUser(t, s, "u")
+		c := newCourse(t, s, "a", 0)
+		f := &lms.Forum{CourseID: c.ID, Title: "F"}
+		noErr(t, s.CreateForum(ctx, f), "CreateForum")
+		th := &lms.Thread{ForumID: f.ID, AuthorID: u.ID, Title: "T"}
+		p := &lms.Post{AuthorID: u.ID, BodyMD: "hello", BodyHTML: "<p>hello</p>"}
+		noErr(t, s.CreateThread(ctx, th, p), "CreateThread")
+		r := newRoom(t, s, c, "main", true)
+		m := &lms.Message{RoomID: r.ID, AuthorID: u.ID, Body: "hi"}
+		_, err := s.InsertMessage(ctx, m)
+		noErr(t, err, "InsertMessage")
+		noErr(t, s.DeleteUser(ctx, u.ID), "DeleteUser")
+		post, err := s.PostByID(ctx, p.ID)
+		noErr(t, err, "PostByID")
+		thread, err := s.ThreadByID(ctx, th.ID)
+		noErr(t, err, "ThreadByID")
+		msg, err := s.MessageByID(ctx, m.ID)
+		noErr(t, err, "MessageByID")
+		diff(t, "authors", []string{post.AuthorName, thread.AuthorName, msg.AuthorName},
+			[]string{lms.DeletedUserName, lms.DeletedUserName, lms.DeletedUserName})
+		diff(t, "the post stays", post.BodyMD, "hello")
+	},
 }
