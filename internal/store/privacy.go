@@ -40,8 +40,10 @@ type Privacy interface {
 	// and avatar replaced; disabled) and removes what belongs only to it:
 	// sessions, tokens, calendar feed, notifications, enrolments,
 	// progress, reactions, read markers, mutes, upload ownership and its
-	// deletion request. Posts and messages stay, under the new name.
-	// Unless keepGrades, its grades, submissions and attempts go too.
+	// deletion request, and its avatar's upload reference (so the sweeper
+	// removes the picture). Posts and messages stay, under the new name.
+	// Unless keepGrades, its grades, submissions (with their files'
+	// references) and attempts go too.
 	// ENOTFOUND when there is no such user.
 	AnonymiseUser(ctx context.Context, userID int64, keepGrades bool, at time.Time) error
 }

@@ -141,11 +141,27 @@ func (s *DB) AnonymiseUser(ctx context.Context, userID int64, keepGrades bool, a
 		if err != nil {
 			return err
 		}
+		// The avatar's reference goes: the upload sweeper removes the picture.
+		refs := []string{fmt.Sprintf("avatar:%d", userID)}
 		tables := anonymiseDeletes
 		if !keepGrades {
 			tables = append(append([]string{}, tables...), gradeDeletes...)
+			subs, err := tx.UserSubmissions(ctx, userID)
+			if err != nil {
+				return err
+			}
+			for _, sub := range subs {
+				if sub.UserID == userID { // group work stays with the group
+					refs = append(refs, fmt.Sprintf("submission:%d", sub.ID), fmt.Sprintf("feedback:%d", sub.ID))
+				}
+			}
 			if _, err := tx.q.ExecContext(ctx, `DELETE FROM submissions WHERE user_id = $1`, userID); err != nil {
 				return tx.wrap(err, "anonymise: submissions")
+			}
+		}
+		for _, ref := range refs {
+			if _, err := tx.q.ExecContext(ctx, `DELETE FROM upload_refs WHERE ref = $1`, ref); err != nil {
+				return tx.wrap(err, "anonymise: upload refs")
 			}
 		}
 		for _, t := range tables {

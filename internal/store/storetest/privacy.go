@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -43,7 +44,13 @@ var privacyTests = map[string]func(*testing.T, store.Store){
 		th := &lms.Thread{ForumID: f.ID, AuthorID: u.ID, Title: "T"}
 		p := &lms.Post{AuthorID: u.ID, BodyMD: "hello", BodyHTML: "<p>hello</p>"}
 		noErr(t, s.CreateThread(ctx, th, p), "CreateThread")
+		avatar := &lms.Upload{Hash: "avatar-hash", Path: "a/b", Name: "me.png", ContentType: "image/png", Size: 3, OwnerID: u.ID}
+		noErr(t, s.CreateUpload(ctx, avatar), "CreateUpload")
+		noErr(t, s.SetUploadRefs(ctx, 0, fmt.Sprintf("avatar:%d", u.ID), []int64{avatar.ID}), "SetUploadRefs")
 		noErr(t, s.AnonymiseUser(ctx, u.ID, true, base), "AnonymiseUser")
+		refs, err := s.UploadRefs(ctx, avatar.ID)
+		noErr(t, err, "UploadRefs")
+		diff(t, "the avatar's references", refs, []string{})
 		got, err := s.UserByID(ctx, u.ID)
 		noErr(t, err, "UserByID")
 		if got.Name != lms.DeletedUserName || !got.Disabled || got.Username == "u" || got.PasswordHash != "" {
