@@ -27,7 +27,8 @@ function RoomSelect({ courseID, value, error }) {
 
 /** EventForm adds an event to one of the courses the person edits, or edits ev. */
 export function EventForm({ courses, ev, defaultCourse, onSaved, onCancel }) {
-  const [courseID, setCourseID] = useState(ev ? ev.course_id : defaultCourse || (courses[0] && courses[0].id));
+  const first = courses.some((c) => c.id === defaultCourse) ? defaultCourse : courses[0] && courses[0].id;
+  const [courseID, setCourseID] = useState(ev ? ev.course_id : first);
   const { pending, error, run } = useAction();
   async function onSubmit(e) {
     e.preventDefault();
