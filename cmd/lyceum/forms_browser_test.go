@@ -75,6 +75,9 @@ var formWalks = map[string]string{
 	"grade-category-form":     "TestBrowserGradebookSetup",
 	"grade-item-edit-form":    "TestBrowserGradebookSetup",
 	"grade-item-form":         "TestBrowserGradebookSetup",
+	"event-form":              "TestBrowserCalendar",
+	"deletion-request-form":   "TestBrowserPrivacy",
+	"retention-form":          "TestBrowserPrivacy",
 }
 
 // appForms reads the app's sources and returns every form's data-testid

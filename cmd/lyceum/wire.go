@@ -10,9 +10,12 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/lyceumhq/lyceum/internal/assign"
 	"github.com/lyceumhq/lyceum/internal/auth"
+	"github.com/lyceumhq/lyceum/internal/calendar"
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/demo"
+	"github.com/lyceumhq/lyceum/internal/privacy"
 	"github.com/lyceumhq/lyceum/internal/store"
 	"github.com/lyceumhq/lyceum/internal/userimport"
 	"github.com/lyceumhq/lyceum/rooms"
@@ -119,6 +122,17 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	cal, err := calendar.New(calendar.Params{Store: calendar.FromStore(n.db), Access: courses.Access,
+		Logger: n.log.With().Str("component", "calendar").Logger()})
+	if err != nil {
+		return nil, fmt.Errorf("calendar: %w", err)
+	}
+	priv, err := privacy.New(privacy.Params{Store: privacy.FromStore(n.db),
+		Files:    assign.DirFiles{Uploads: n.db, Dir: filepath.Join(n.cfg.DataDir, "uploads")},
+		Sessions: live, Logger: n.log.With().Str("component", "privacy").Logger()})
+	if err != nil {
+		return nil, fmt.Errorf("privacy: %w", err)
+	}
 	metrics, err := api.NewMetrics(n.reg)
 	if err != nil {
 		return nil, err
@@ -141,6 +155,8 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		Grades:         gr.book,
 		LiveQuiz:       liveQuiz,
 		QuizGuestWS:    guestSocket(h),
+		Calendar:       cal,
+		Privacy:        priv,
 		MaxUploadBytes: maxUploadRequest(n.cfg.UploadLimits),
 		Metrics:        metrics,
 		ClientIPHeader: ipHeader,

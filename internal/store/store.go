@@ -156,6 +156,8 @@ type Store interface {
 	Jobs
 	VideoSessions
 	LiveQuizzes
+	Calendar
+	Privacy
 	// InTx runs fn with a Store bound to one transaction; fn's error rolls back.
 	InTx(ctx context.Context, fn func(Store) error) error
 	// Ping checks the database is reachable (for /readyz).

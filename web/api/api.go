@@ -19,10 +19,12 @@ import (
 	"github.com/lyceumhq/lyceum/internal/assess"
 	"github.com/lyceumhq/lyceum/internal/assign"
 	"github.com/lyceumhq/lyceum/internal/auth"
+	"github.com/lyceumhq/lyceum/internal/calendar"
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/grades"
 	"github.com/lyceumhq/lyceum/internal/livequiz"
 	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/privacy"
 	"github.com/lyceumhq/lyceum/internal/userimport"
 )
 
@@ -71,6 +73,12 @@ type Params struct {
 	// needed; nil: not mounted).
 	Assign *assign.Service
 	Grades *grades.Service
+	// Calendar serves the calendar, course event and calendar feed routes
+	// (nil: not mounted).
+	Calendar *calendar.Service
+	// Privacy serves the data export, deletion request and anonymise
+	// routes (nil: not mounted).
+	Privacy *privacy.Service
 	// ClientIPHeader, when set (e.g. "X-Forwarded-For" or "X-Real-IP"), is
 	// trusted for the client address: set it only behind a proxy that
 	// overwrites it. For X-Forwarded-For the last entry is used.
@@ -100,6 +108,8 @@ type API struct {
 	quiz      *livequiz.Service
 	quizWS    func(w http.ResponseWriter, r *http.Request, p *lms.GamePlayer)
 	pins      pinLimiter // guest joins by PIN, per client address
+	calendar  *calendar.Service
+	privacy   *privacy.Service
 	maxUpload int64
 
 	routes  []route
@@ -129,6 +139,8 @@ func New(p Params) (*API, error) {
 		grades:    p.Grades,
 		quiz:      p.LiveQuiz,
 		quizWS:    p.QuizGuestWS,
+		calendar:  p.Calendar,
+		privacy:   p.Privacy,
 		maxUpload: p.MaxUploadBytes,
 		mux:       http.NewServeMux(),
 	}

@@ -27,6 +27,7 @@ var unpagedLists = map[string]string{
 	"GET /api/v1/courses/{id}/search":     "the best matches only: ?limit= bounds them, there is no next page",
 	"GET /api/v1/rooms/{id}/messages":     "chat history pages both ways by message id (before=, after=, has_more)",
 	"GET /api/v1/rooms/{id}/live-quizzes": "a room's games, newest first, at most store.MaxRoomGames (200)",
+	"GET /api/v1/calendar":                "the range (from=, to=, at most 400 days) bounds it, and truncated says when over calendar.MaxItems",
 }
 
 // removalWords start the summary of a route that removes something.

@@ -11,9 +11,12 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/lyceumhq/lyceum/internal/assess"
+	"github.com/lyceumhq/lyceum/internal/assign"
+	"github.com/lyceumhq/lyceum/internal/calendar"
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/livequiz"
 	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/privacy"
 	"github.com/lyceumhq/lyceum/internal/store"
 	"github.com/lyceumhq/lyceum/internal/store/storetest"
 )
@@ -49,8 +52,18 @@ func newCourseEnvWith(t testing.TB, st store.Store, opts ...envOption) *cenv {
 	if err != nil {
 		t.Fatalf("livequiz.New: %v", err)
 	}
+	cal, err := calendar.New(calendar.Params{Store: calendar.FromStore(st), Access: svc.Access, Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatalf("calendar.New: %v", err)
+	}
+	priv, err := privacy.New(privacy.Params{Store: privacy.FromStore(st), Files: assign.DirFiles{Uploads: st, Dir: dir},
+		Logger: zerolog.Nop()})
+	if err != nil {
+		t.Fatalf("privacy.New: %v", err)
+	}
 	e := newEnvWith(t, st, append([]envOption{func(p *Params, _ store.Store) {
-		p.Courses, p.Assess, p.LiveQuiz, p.MaxUploadBytes = svc, quizzes, games, 4*testUploadLimit
+		p.Courses, p.Assess, p.LiveQuiz, p.Calendar, p.Privacy = svc, quizzes, games, cal, priv
+		p.MaxUploadBytes = 4 * testUploadLimit
 	}}, opts...)...)
 	return &cenv{tenv: e, courses: svc, assess: quizzes, uploadDir: dir}
 }

@@ -164,6 +164,12 @@ func (a *API) routeTable() []route {
 	if a.courses != nil && a.quiz != nil {
 		rs = append(rs, a.liveQuizRoutes()...)
 	}
+	if a.calendar != nil {
+		rs = append(rs, a.calendarRoutes()...)
+	}
+	if a.privacy != nil {
+		rs = append(rs, a.privacyRoutes()...)
+	}
 	if a.ws != nil {
 		rs = append(rs, route{Method: "GET", Path: p + "/ws", Summary: "WebSocket upgrade (see docs/protocol.md)",
 			Auth: authUser, Status: 101, Handler: func(w http.ResponseWriter, r *http.Request) error {

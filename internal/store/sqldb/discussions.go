@@ -65,7 +65,8 @@ func (s *DB) ListForums(ctx context.Context, courseID int64, p lms.Page) ([]*lms
 }
 
 const threadCols = `t.id, t.forum_id, t.course_id, t.author_id, t.title, t.pinned, t.locked, t.answer_post_id,
-	t.created_at, t.last_post_id, t.last_post_at, t.post_count, COALESCE(u.name, ''), COALESCE(u.username, '')`
+	t.created_at, t.last_post_id, t.last_post_at, t.post_count,
+	` + threadAuthorName + `, COALESCE(u.username, '')`
 
 const threadFrom = ` FROM threads t LEFT JOIN users u ON u.id = t.author_id`
 
@@ -160,7 +161,8 @@ func (s *DB) ListThreads(ctx context.Context, f lms.ThreadFilter) ([]*lms.Thread
 }
 
 const postCols = `p.id, p.thread_id, p.parent_id, p.depth, p.author_id, p.body_md, p.body_html, p.created_at,
-	p.edited_at, p.deleted_at, p.deleted_by, COALESCE(u.name, ''), COALESCE(u.username, '')`
+	p.edited_at, p.deleted_at, p.deleted_by,
+	` + postAuthorName + `, COALESCE(u.username, '')`
 
 const postFrom = ` FROM posts p LEFT JOIN users u ON u.id = p.author_id`
 

@@ -71,7 +71,8 @@ func (s *DB) ListRooms(ctx context.Context, courseID int64) ([]*lms.Room, error)
 }
 
 const messageCols = `m.id, m.room_id, m.author_id, m.body, m.reply_to, m.upload_id, COALESCE(m.idem_key, ''),
-	m.created_at, m.edited_at, m.deleted_at, m.deleted_by, COALESCE(u.name, ''), COALESCE(u.username, '')`
+	m.created_at, m.edited_at, m.deleted_at, m.deleted_by,
+	` + messageAuthorName + `, COALESCE(u.username, '')`
 
 const messageFrom = ` FROM messages m LEFT JOIN users u ON u.id = m.author_id`
 

@@ -49,6 +49,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"jobs", jobTests},
 		{"video", videoTests},
 		{"live_quiz", liveQuizTests},
+		{"calendar", calendarTests},
+		{"privacy", privacyTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -73,6 +73,16 @@ export const auditActions = [
   ["settings.change", "Changed settings"],
   ["token.create", "Created API token"],
   ["token.revoke", "Revoked API token"],
+  ["course.event_create", "Added course event"],
+  ["course.event_update", "Changed course event"],
+  ["course.event_delete", "Deleted course event"],
+  ["calendar.feed_reset", "Made calendar feed address"],
+  ["calendar.feed_delete", "Turned calendar feed off"],
+  ["privacy.export", "Downloaded own data"],
+  ["privacy.deletion_request", "Asked for account deletion"],
+  ["privacy.deletion_withdraw", "Took back deletion request"],
+  ["privacy.anonymise", "Anonymised user"],
+  ["privacy.retention", "Changed privacy retention"],
 ];
 
 const actionLabels = new Map(auditActions);

@@ -10,6 +10,7 @@ const paths = {
   search: "M11 4a7 7 0 1 1 0 14 7 7 0 0 1 0-14Zm10 17-5-5",
   alert: "M12 3 2 21h20L12 3Zm0 7v5m0 3v.5",
   lock: "M6 11h12v10H6V11Zm2 0V8a4 4 0 0 1 8 0v3",
+  calendar: "M4 6h16v15H4V6Zm0 5h16M8 3v5m8-5v5",
 };
 
 export function Icon({ name, size = 24 }) {

@@ -16,7 +16,7 @@ const serverRetryMs = 5000;
 
 function navLinks(me) {
   if (!me) return [];
-  const links = [["/", "Dashboard"], ["/courses", "Courses"], ["/catalogue", "Catalogue"]];
+  const links = [["/", "Dashboard"], ["/courses", "Courses"], ["/calendar", "Calendar"], ["/catalogue", "Catalogue"]];
   if (isAdmin(me)) {
     links.push(["/admin/users", "Users"], ["/admin/settings", "Settings"], ["/admin/audit", "Audit log"]);
   }

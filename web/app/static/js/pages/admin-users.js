@@ -1,7 +1,7 @@
 // /admin/users: search, paginated table, create, invite, disable/enable,
-// make/remove admin and delete (with confirmation).
+// make/remove admin, anonymise and delete (with confirmation).
 import { html, useState } from "../html.js";
-import { get, patch, del, query } from "../api.js";
+import { get, patch, post, del, query } from "../api.js";
 import { useApp } from "../session.js";
 import {
   useTitle, useLoad, useDebounced, PageTitle, Loading, ErrorState, EmptyState, Avatar, Badge, Time,
@@ -35,7 +35,21 @@ function UserRow({ user, me, onChange, onDelete }) {
       onDelete(user);
     }, `${name} was deleted.`);
   }
+  async function anonymise() {
+    const ok = await confirm({
+      title: `Anonymise ${name}?`,
+      body: `The account becomes "Deleted user" and can no longer sign in; posts and chat messages stay under that name. Grades follow the retention setting (Privacy page). This can't be undone.`,
+      confirmLabel: "Anonymise", danger: true,
+    });
+    if (!ok) return;
+    await run(async () => {
+      await post(`/admin/users/${user.id}/anonymise`);
+      onChange({ ...user, name: "Deleted user", username: `deleted-${user.id}`, email: `deleted-${user.id}@deleted.invalid`,
+        disabled: true, avatar_url: "" });
+    }, `${name} was anonymised.`);
+  }
   const admin = user.role === "admin";
+  const anonymised = user.username === `deleted-${user.id}`;
   return html`
     <tr data-testid="user-row" data-user-id=${user.id} data-username=${user.username}
         class=${user.disabled ? "row-muted" : ""}>
@@ -52,6 +66,7 @@ function UserRow({ user, me, onChange, onDelete }) {
       <td data-label="Last sign-in"><${Time} at=${user.last_login_at} fallback="Never" /></td>
       <td class="cell-actions">
         <div class="row-actions">
+          ${!anonymised && html`
           <button type="button" class="btn btn-small" disabled=${busy} data-testid="toggle-admin"
             onClick=${() => update({ role: admin ? "user" : "admin" }, admin
               ? { title: `Remove administrator rights from ${name}?`, body: "They keep their account but can no longer manage users, settings or the audit log.", confirmLabel: "Remove admin", danger: true }
@@ -63,7 +78,9 @@ function UserRow({ user, me, onChange, onDelete }) {
             onClick=${() => update({ disabled: !user.disabled }, user.disabled ? null
               : { title: `Disable ${name}?`, body: "They are signed out and can't sign in until you enable the account again. Nothing is deleted.", confirmLabel: "Disable account", danger: true },
               user.disabled ? `${name} can sign in again.` : `${name} was disabled.`)}>
-            ${user.disabled ? "Enable" : "Disable"}</button>
+            ${user.disabled ? "Enable" : "Disable"}</button>`}
+          ${!self && !admin && !anonymised && html`<button type="button" class="btn btn-small btn-danger-ghost" disabled=${busy}
+            data-testid="anonymise-user" onClick=${anonymise}>Anonymise</button>`}
           ${!self && html`<button type="button" class="btn btn-small btn-danger-ghost" disabled=${busy}
             data-testid="delete-user" onClick=${remove}>Delete</button>`}
         </div>
@@ -153,6 +170,7 @@ export default function AdminUsersPage() {
           <button type="button" class="btn" aria-expanded=${panel === "invite" ? "true" : "false"}
                   data-testid="show-invite" onClick=${() => toggle("invite")}>Invite someone</button>
           <a class="btn" href="/admin/users/import" data-testid="show-import">Import from CSV</a>
+          <a class="btn" href="/admin/privacy" data-testid="show-privacy">Privacy and deletion requests</a>
         </div>
       </div>
       ${panel === "create" && html`<${CreateUserForm} onCancel=${() => setPanel(null)}

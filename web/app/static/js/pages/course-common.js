@@ -100,6 +100,7 @@ export function tabsFor(course) {
     ["discussion", "Discussion", coursePath(id, "discussion")],
     ["rooms", "Rooms", coursePath(id, "rooms")],
     ["assignments", "Assignments", coursePath(id, "assignments")],
+    ["calendar", "Calendar", `/calendar?course=${id}`],
     ["grades", can(course, "view_grades") ? "Gradebook" : "My grades", coursePath(id, "grades")],
   ];
   if (isStaff(course)) tabs.push(["people", "People", coursePath(id, "people")]);

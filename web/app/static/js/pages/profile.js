@@ -9,6 +9,7 @@ import { toast } from "../toast.js";
 import { usernameHint } from "./auth-shell.js";
 import { PasswordSection, SessionsSection } from "./profile-security.js";
 import { TokensSection } from "./profile-tokens.js";
+import { PrivacySection } from "./profile-privacy.js";
 
 const maxAvatarBytes = 2 << 20; // mirrors the server's 2 MiB limit
 const avatarTypes = ["image/png", "image/jpeg", "image/gif", "image/webp"];
@@ -141,5 +142,6 @@ export default function ProfilePage() {
       <${PasswordSection} username=${me.username} onChanged=${() => setSessionsVersion((n) => n + 1)} />
       <${SessionsSection} version=${sessionsVersion} />
       <${TokensSection} />
+      <${PrivacySection} />
     </div>`;
 }
