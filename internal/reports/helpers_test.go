@@ -111,7 +111,9 @@ func wantCode(t *testing.T, err error, code string) {
 }
 
 // day returns t0's day plus n days at hh:00 UTC.
-func day(n, hh int) time.Time { return lms.DayOf(t0).Add(time.Duration(n)*lms.Day + time.Duration(hh)*time.Hour) }
+func day(n, hh int) time.Time {
+	return lms.DayOf(t0).Add(time.Duration(n)*lms.Day + time.Duration(hh)*time.Hour)
+}
 
 // seed builds the course the tests compute by hand:
 //

@@ -24,7 +24,7 @@ type LearnerReport struct {
 	Letter   string              `json:"letter,omitempty"`
 	// Review lists the lessons to review next: lessons tagged on questions
 	// the learner got wrong in their latest attempt of each quiz.
-	Review   []ReviewLesson        `json:"review"`
+	Review   []ReviewLesson       `json:"review"`
 	Timeline []*lms.TimelineEvent `json:"timeline"` // newest first
 	// Reasons are the at-risk flags (staff only; empty for the learner).
 	Reasons []Reason `json:"reasons"`

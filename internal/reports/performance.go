@@ -14,9 +14,9 @@ const Bins = 10
 
 // Distribution is how a set of percentages spreads.
 type Distribution struct {
-	Count  int      `json:"count"`
-	Mean   float64  `json:"mean"`   // percent, 0 when Count is 0
-	Median float64  `json:"median"` // percent
+	Count  int       `json:"count"`
+	Mean   float64   `json:"mean"`   // percent, 0 when Count is 0
+	Median float64   `json:"median"` // percent
 	Bins   [Bins]int `json:"bins"`
 }
 
