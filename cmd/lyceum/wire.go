@@ -111,6 +111,10 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	reps, err := n.newReports(courses, gr.book, quizzes, h)
+	if err != nil {
+		return nil, err
+	}
 	metrics, err := api.NewMetrics(n.reg)
 	if err != nil {
 		return nil, err
@@ -131,6 +135,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		Assess:         quizzes,
 		Assign:         gr.assign,
 		Grades:         gr.book,
+		Reports:        reps,
 		MaxUploadBytes: maxUploadRequest(n.cfg.UploadLimits),
 		Metrics:        metrics,
 		ClientIPHeader: ipHeader,

@@ -79,8 +79,8 @@ type QuestionRow struct {
 // Performance is a course's grades and quiz results.
 type Performance struct {
 	CourseID int64              `json:"course_id"`
-	Items    []ItemDistribution `json:"items"` // gradebook items in gradebook order (hidden ones too)
-	Total    Distribution       `json:"total"` // course totals of learners with a counted total
+	Items    []ItemDistribution `json:"grade_items"` // gradebook items in gradebook order (hidden ones too)
+	Total    Distribution       `json:"total"`       // course totals of learners with a counted total
 	Quizzes  []QuizSummary      `json:"quizzes"`
 }
 

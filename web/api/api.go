@@ -22,6 +22,7 @@ import (
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/grades"
 	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/reports"
 	"github.com/lyceumhq/lyceum/internal/userimport"
 )
 
@@ -70,6 +71,8 @@ type Params struct {
 	// needed; nil: not mounted).
 	Assign *assign.Service
 	Grades *grades.Service
+	// Reports serves the reports routes (nil: not mounted).
+	Reports *reports.Service
 	// ClientIPHeader, when set (e.g. "X-Forwarded-For" or "X-Real-IP"), is
 	// trusted for the client address: set it only behind a proxy that
 	// overwrites it. For X-Forwarded-For the last entry is used.
@@ -91,6 +94,7 @@ type API struct {
 	assess    *assess.Service
 	assign    *assign.Service
 	grades    *grades.Service
+	reports   *reports.Service
 	maxUpload int64
 
 	routes  []route
@@ -118,6 +122,7 @@ func New(p Params) (*API, error) {
 		assess:    p.Assess,
 		assign:    p.Assign,
 		grades:    p.Grades,
+		reports:   p.Reports,
 		maxUpload: p.MaxUploadBytes,
 		mux:       http.NewServeMux(),
 	}

@@ -15,8 +15,9 @@ import (
 
 // putRoutes may use PUT: each replaces a whole thing, never a few fields.
 var putRoutes = map[string]string{
-	"PUT /api/v1/me/avatar":           "the body is the new image",
-	"PUT /api/v1/courses/{id}/layout": "the body is the whole course in its new order (409 when stale)",
+	"PUT /api/v1/me/avatar":              "the body is the new image",
+	"PUT /api/v1/courses/{id}/layout":    "the body is the whole course in its new order (409 when stale)",
+	"PUT /api/v1/questions/{id}/lessons": "the body is the whole set of lessons the question tests",
 }
 
 // unpagedLists answer {"items"} without the cursor contract, with the reason.

@@ -161,6 +161,9 @@ func (a *API) routeTable() []route {
 	if a.assign != nil && a.grades != nil {
 		rs = append(rs, a.gradeRoutes()...)
 	}
+	if a.reports != nil {
+		rs = append(rs, a.reportRoutes()...)
+	}
 	if a.ws != nil {
 		rs = append(rs, route{Method: "GET", Path: p + "/ws", Summary: "WebSocket upgrade (see docs/protocol.md)",
 			Auth: authUser, Status: 101, Handler: func(w http.ResponseWriter, r *http.Request) error {
