@@ -67,6 +67,8 @@ var formWalks = map[string]string{
 	"grade-form":          "TestBrowserAssignmentsAndGradebook",
 	"grade-override-form": "TestBrowserAssignmentsAndGradebook",
 	"grade-import-form":   "TestBrowserAssignmentsAndGradebook",
+
+	"report-message-form": "TestBrowserReports",
 }
 
 // appForms reads the app's sources and returns every form's data-testid
