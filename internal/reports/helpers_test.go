@@ -96,7 +96,7 @@ func (r result[T]) of(t *testing.T) T {
 	return r.v
 }
 
-func noErr(t *testing.T, err error) {
+func noErr(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

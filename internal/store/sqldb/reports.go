@@ -16,12 +16,15 @@ var _ store.Reports = (*DB)(nil)
 // dayMS is one day in milliseconds: "x - x % dayMS" is the start of x's UTC day.
 const dayMS = int64(lms.Day / time.Millisecond)
 
-// learnerJoin keeps the course's active learners (the query binds $1 to the course).
-const learnerJoin = ` JOIN enrollments e ON e.course_id = $1 AND e.user_id = %s
-	AND e.role = 'learner' AND e.status = 'active'`
+// learnerOnly keeps the course's active learners (the query binds $1 to
+// the course). It is a semi-join (IN) rather than a join: a join lets
+// SQLite loop over the enrolments and scan the period's activity once per
+// learner.
+const learnerOnly = ` %s IN (SELECT e.user_id FROM enrollments e WHERE e.course_id = $1
+	AND e.role = 'learner' AND e.status = 'active')`
 
-// learnersOn returns learnerJoin on the user id column col.
-func learnersOn(col string) string { return fmt.Sprintf(learnerJoin, col) }
+// learnersOn returns the learnerOnly condition on the user id column col.
+func learnersOn(col string) string { return fmt.Sprintf(learnerOnly, col) }
 
 // recordActivity adds a heartbeat's seconds to the learner's day on the
 // lesson (see UpdateProgress).
@@ -51,8 +54,8 @@ func (s *DB) CourseActivityDays(ctx context.Context, courseID int64, from, to ti
 		what, q string
 		into    func(d *lms.ActivityDay, n, secs int64)
 	}{
-		{"activity days", `SELECT a.day, count(*), sum(a.seconds) FROM lesson_activity a` + learnersOn("a.user_id") + `
-			WHERE a.course_id = $1 AND a.day >= $2 AND a.day < $3 GROUP BY a.day`,
+		{"activity days", `SELECT a.day, count(*), sum(a.seconds) FROM lesson_activity a
+			WHERE a.course_id = $1 AND a.day >= $2 AND a.day < $3 AND` + learnersOn("a.user_id") + ` GROUP BY a.day`,
 			func(d *lms.ActivityDay, n, secs int64) { d.Views, d.Seconds = int(n), secs }},
 		{"post days", `SELECT ` + postsDay + `, count(*), 0 FROM posts p JOIN threads t ON t.id = p.thread_id
 			WHERE t.course_id = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.deleted_at = 0 GROUP BY ` + postsDay,
@@ -67,7 +70,7 @@ func (s *DB) CourseActivityDays(ctx context.Context, courseID int64, from, to ti
 				WHERE t.course_id = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.deleted_at = 0
 			UNION SELECT ` + msgsDay + `, m.author_id FROM messages m JOIN rooms r ON r.id = m.room_id
 				WHERE r.course_id = $1 AND m.created_at >= $2 AND m.created_at < $3 AND m.deleted_at = 0
-			) x` + learnersOn("x.user_id") + ` GROUP BY x.day`,
+			) x WHERE` + learnersOn("x.user_id") + ` GROUP BY x.day`,
 			func(d *lms.ActivityDay, n, _ int64) { d.Active = int(n) }},
 	}
 	for _, qu := range queries {
@@ -102,8 +105,8 @@ func (s *DB) CourseLessonActivity(ctx context.Context, courseID int64, from, to 
 	return queryList(ctx, s, "lesson activity", func(sc scanner) (*lms.LessonActivity, error) {
 		var a lms.LessonActivity
 		return &a, sc.Scan(&a.LessonID, &a.Views, &a.Learners, &a.Seconds)
-	}, `SELECT a.lesson_id, count(*), count(DISTINCT a.user_id), sum(a.seconds) FROM lesson_activity a`+
-		learnersOn("a.user_id")+` WHERE a.course_id = $1 AND a.day >= $2 AND a.day < $3
+	}, `SELECT a.lesson_id, count(*), count(DISTINCT a.user_id), sum(a.seconds) FROM lesson_activity a
+		WHERE a.course_id = $1 AND a.day >= $2 AND a.day < $3 AND`+learnersOn("a.user_id")+`
 		GROUP BY a.lesson_id ORDER BY a.lesson_id`, courseID, toMS(lms.DayOf(from)), toMS(lms.DayOf(to)))
 }
 
@@ -113,8 +116,8 @@ func (s *DB) ModuleLearners(ctx context.Context, courseID int64) ([]*lms.ModuleL
 		var m lms.ModuleLearner
 		return &m, sc.Scan(&m.ModuleID, &m.UserID, &m.Opened, &m.Completed)
 	}, `SELECT l.module_id, p.user_id, count(*), sum(CASE WHEN p.completed_at > 0 THEN 1 ELSE 0 END)
-		FROM lesson_progress p JOIN lessons l ON l.id = p.lesson_id`+learnersOn("p.user_id")+`
-		WHERE p.course_id = $1 AND l.draft = 0 GROUP BY l.module_id, p.user_id ORDER BY l.module_id, p.user_id`, courseID)
+		FROM lesson_progress p JOIN lessons l ON l.id = p.lesson_id
+		WHERE p.course_id = $1 AND l.draft = 0 AND`+learnersOn("p.user_id")+` GROUP BY l.module_id, p.user_id ORDER BY l.module_id, p.user_id`, courseID)
 }
 
 // LastActivity returns each active learner's latest activity in the course.
@@ -126,7 +129,7 @@ func (s *DB) LastActivity(ctx context.Context, courseID int64) (map[int64]time.T
 		UNION ALL SELECT user_id, CASE WHEN submitted_at > 0 THEN submitted_at ELSE started_at END FROM attempts WHERE course_id = $1
 		UNION ALL SELECT s.submitted_by, s.submitted_at FROM submissions s JOIN assignments a ON a.id = s.assignment_id
 			WHERE a.course_id = $1 AND s.submitted_at > 0
-		) x`+learnersOn("x.user_id")+` GROUP BY x.user_id`, courseID)
+		) x WHERE`+learnersOn("x.user_id")+` GROUP BY x.user_id`, courseID)
 	if err != nil {
 		return nil, s.wrap(err, "last activity")
 	}
