@@ -50,28 +50,32 @@ func (s *DB) CourseActivityDays(ctx context.Context, courseID int64, from, to ti
 	}
 	postsDay := `p.created_at - p.created_at % ` + strconv.FormatInt(dayMS, 10)
 	msgsDay := `m.created_at - m.created_at % ` + strconv.FormatInt(dayMS, 10)
+	// Every query answers (day, a, b, c). Active learners are those with
+	// lesson time that day, plus those who only posted or chatted (the
+	// NOT EXISTS keeps each learner once without a union of the whole
+	// period's lesson rows, which is slow over a year).
 	queries := []struct {
 		what, q string
-		into    func(d *lms.ActivityDay, n, secs int64)
+		into    func(d *lms.ActivityDay, a, b, c int64)
 	}{
-		{"activity days", `SELECT a.day, count(*), sum(a.seconds) FROM lesson_activity a
+		{"activity days", `SELECT a.day, count(*), sum(a.seconds), count(DISTINCT a.user_id) FROM lesson_activity a
 			WHERE a.course_id = $1 AND a.day >= $2 AND a.day < $3 AND` + learnersOn("a.user_id") + ` GROUP BY a.day`,
-			func(d *lms.ActivityDay, n, secs int64) { d.Views, d.Seconds = int(n), secs }},
-		{"post days", `SELECT ` + postsDay + `, count(*), 0 FROM posts p JOIN threads t ON t.id = p.thread_id
+			func(d *lms.ActivityDay, n, secs, active int64) { d.Views, d.Seconds, d.Active = int(n), secs, d.Active+int(active) }},
+		{"post days", `SELECT ` + postsDay + `, count(*), 0, 0 FROM posts p JOIN threads t ON t.id = p.thread_id
 			WHERE t.course_id = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.deleted_at = 0 GROUP BY ` + postsDay,
-			func(d *lms.ActivityDay, n, _ int64) { d.Posts = int(n) }},
-		{"message days", `SELECT ` + msgsDay + `, count(*), 0 FROM messages m JOIN rooms r ON r.id = m.room_id
+			func(d *lms.ActivityDay, n, _, _ int64) { d.Posts = int(n) }},
+		{"message days", `SELECT ` + msgsDay + `, count(*), 0, 0 FROM messages m JOIN rooms r ON r.id = m.room_id
 			WHERE r.course_id = $1 AND m.created_at >= $2 AND m.created_at < $3 AND m.deleted_at = 0 GROUP BY ` + msgsDay,
-			func(d *lms.ActivityDay, n, _ int64) { d.Messages = int(n) }},
-		{"active days", `SELECT x.day, count(DISTINCT x.user_id), 0 FROM (
-			SELECT a.day AS day, a.user_id AS user_id FROM lesson_activity a
-				WHERE a.course_id = $1 AND a.day >= $2 AND a.day < $3
-			UNION SELECT ` + postsDay + `, p.author_id FROM posts p JOIN threads t ON t.id = p.thread_id
+			func(d *lms.ActivityDay, n, _, _ int64) { d.Messages = int(n) }},
+		{"talk-only active days", `SELECT x.day, count(DISTINCT x.user_id), 0, 0 FROM (
+			SELECT ` + postsDay + ` AS day, p.author_id AS user_id FROM posts p JOIN threads t ON t.id = p.thread_id
 				WHERE t.course_id = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.deleted_at = 0
 			UNION SELECT ` + msgsDay + `, m.author_id FROM messages m JOIN rooms r ON r.id = m.room_id
 				WHERE r.course_id = $1 AND m.created_at >= $2 AND m.created_at < $3 AND m.deleted_at = 0
-			) x WHERE` + learnersOn("x.user_id") + ` GROUP BY x.day`,
-			func(d *lms.ActivityDay, n, _ int64) { d.Active = int(n) }},
+			) x WHERE` + learnersOn("x.user_id") + ` AND NOT EXISTS (SELECT 1 FROM lesson_activity a
+				WHERE a.course_id = $1 AND a.day = x.day AND a.user_id = x.user_id)
+			GROUP BY x.day`,
+			func(d *lms.ActivityDay, n, _, _ int64) { d.Active += int(n) }},
 	}
 	for _, qu := range queries {
 		rows, err := s.q.QueryContext(ctx, qu.q, courseID, f, t)
@@ -79,12 +83,12 @@ func (s *DB) CourseActivityDays(ctx context.Context, courseID int64, from, to ti
 			return nil, s.wrap(err, qu.what)
 		}
 		for rows.Next() {
-			var d, n, secs int64
-			if err := rows.Scan(&d, &n, &secs); err != nil {
+			var d, a, b, c int64
+			if err := rows.Scan(&d, &a, &b, &c); err != nil {
 				rows.Close()
 				return nil, s.wrap(err, qu.what)
 			}
-			qu.into(get(d), n, secs)
+			qu.into(get(d), a, b, c)
 		}
 		err = rows.Err()
 		rows.Close()
