@@ -60,7 +60,9 @@ func (s *DB) CourseActivityDays(ctx context.Context, courseID int64, from, to ti
 	}{
 		{"activity days", `SELECT a.day, count(*), sum(a.seconds), count(DISTINCT a.user_id) FROM lesson_activity a
 			WHERE a.course_id = $1 AND a.day >= $2 AND a.day < $3 AND` + learnersOn("a.user_id") + ` GROUP BY a.day`,
-			func(d *lms.ActivityDay, n, secs, active int64) { d.Views, d.Seconds, d.Active = int(n), secs, d.Active+int(active) }},
+			func(d *lms.ActivityDay, n, secs, active int64) {
+				d.Views, d.Seconds, d.Active = int(n), secs, d.Active+int(active)
+			}},
 		{"post days", `SELECT ` + postsDay + `, count(*), 0, 0 FROM posts p JOIN threads t ON t.id = p.thread_id
 			WHERE t.course_id = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.deleted_at = 0 GROUP BY ` + postsDay,
 			func(d *lms.ActivityDay, n, _, _ int64) { d.Posts = int(n) }},
