@@ -123,7 +123,8 @@ func day(n, hh int) time.Time {
 //   - progress: l1 on A day 0 (120 s, complete), B day 0 (60 s, complete),
 //     A day 1 (30 s), C day 9 (600 s, complete); l2 on A day 1 (300 s); the
 //     instructor on A day 1 (100 s, not a learner: not counted).
-//   - discussion: the instructor opens a thread day 2, l2 replies day 2.
+//   - discussion: the instructor opens a thread day 2, l2 replies day 2, l1
+//     posts in it on day 0 (the day of their lessons).
 //   - chat: l3 writes two messages day 3.
 //   - a live session day 5: l1 10:00-10:30, l2 10:10-10:20.
 //   - the assignment Essay due day 6, submitted by l1 only; graded l1 9/10,
@@ -184,6 +185,8 @@ func seed(t *testing.T, st store.Store) *world {
 	noErr(t, st.CreateThread(ctx, th, &lms.Post{AuthorID: w.as("ins").ID, BodyMD: "hi", BodyHTML: "<p>hi</p>", CreatedAt: day(2, 9)}))
 	noErr(t, st.CreatePost(ctx, &lms.Post{ThreadID: th.ID, ParentID: 0, AuthorID: w.as("l2").ID, BodyMD: "re",
 		BodyHTML: "<p>re</p>", CreatedAt: day(2, 15)}, false))
+	noErr(t, st.CreatePost(ctx, &lms.Post{ThreadID: th.ID, ParentID: 0, AuthorID: w.as("l1").ID, BodyMD: "me too",
+		BodyHTML: "<p>me too</p>", CreatedAt: day(0, 12)}, false)) // the day l1 was on lessons: active once
 
 	room := &lms.Room{CourseID: w.course.ID, Name: "Main", Main: true}
 	noErr(t, st.CreateRoom(ctx, room))

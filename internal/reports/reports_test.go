@@ -24,7 +24,7 @@ func TestEngagementEqualsHandComputedFigures(t *testing.T) {
 			t.Fatalf("period %v..%v, %d days, %d learners; want 11 days from %v, 3 learners", r.From, r.To, len(r.Days), r.Learners, day(0, 0))
 		}
 		want := map[int]lms.ActivityDay{
-			0: {Active: 1, Views: 2, Seconds: 180},
+			0: {Active: 1, Views: 2, Seconds: 180, Posts: 1}, // l1 read and posted: active once
 			1: {Active: 2, Views: 2, Seconds: 330}, // the instructor's 100 s are not a learner's
 			2: {Active: 1, Posts: 2},               // the instructor's opening post counts, not as active
 			3: {Active: 1, Messages: 2},
@@ -132,7 +132,7 @@ func TestLearnerReport(t *testing.T) {
 		for _, e := range r.Timeline {
 			kinds = append(kinds, e.Kind+" "+e.At.Format("01-02"))
 		}
-		wantKinds := []string{"lesson 03-23", "assignment 03-20", "quiz 03-18", "lesson 03-15", "lesson 03-14", "lesson 03-14"}
+		wantKinds := []string{"lesson 03-23", "assignment 03-20", "quiz 03-18", "lesson 03-15", "post 03-14", "lesson 03-14", "lesson 03-14"}
 		if diff := cmp.Diff(wantKinds, kinds); diff != "" {
 			t.Errorf("timeline (-want +got):\n%s", diff)
 		}
