@@ -25,8 +25,8 @@ func TestEngagementEqualsHandComputedFigures(t *testing.T) {
 		}
 		want := map[int]lms.ActivityDay{
 			0: {Active: 1, Views: 2, Seconds: 180, Posts: 1}, // l1 read and posted: active once
-			1: {Active: 2, Views: 2, Seconds: 330}, // the instructor's 100 s are not a learner's
-			2: {Active: 1, Posts: 2},               // the instructor's opening post counts, not as active
+			1: {Active: 2, Views: 2, Seconds: 330},           // the instructor's 100 s are not a learner's
+			2: {Active: 1, Posts: 2},                         // the instructor's opening post counts, not as active
 			3: {Active: 1, Messages: 2},
 			9: {Active: 1, Views: 1, Seconds: 600},
 		}
