@@ -57,6 +57,13 @@ func (s *Service) Learner(ctx context.Context, actor *lms.User, courseID, userID
 	if userID != actor.ID && !staff {
 		return nil, lms.Errorf(lms.EFORBIDDEN, "You may see only your own report.")
 	}
+	if userID != actor.ID { // staff read the reports of the course's members only
+		if _, err := s.p.Store.EnrollmentOf(ctx, courseID, userID); lms.IsCode(err, lms.ENOTFOUND) {
+			return nil, lms.Errorf(lms.ENOTFOUND, "This person is not a member of the course.")
+		} else if err != nil {
+			return nil, err
+		}
+	}
 	u, err := s.p.Store.UserByID(ctx, userID)
 	if err != nil {
 		return nil, err

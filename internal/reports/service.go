@@ -37,6 +37,7 @@ type Store interface {
 	ListQuizzes(ctx context.Context, courseID int64) ([]*lms.Quiz, error)
 	ListOverrides(ctx context.Context, quizID int64) ([]*lms.QuizOverride, error)
 	UserByID(ctx context.Context, id int64) (*lms.User, error)
+	EnrollmentOf(ctx context.Context, courseID, userID int64) (*lms.Enrollment, error)
 	QuestionByID(ctx context.Context, id int64) (*lms.Question, error)
 	LessonByID(ctx context.Context, id int64) (*lms.Lesson, error)
 }
