@@ -166,7 +166,7 @@ func TestPermissions(t *testing.T) {
 		}
 		_, err := w.svc.Engagement(ctx, nil, id, time.Time{}, time.Time{})
 		wantCode(t, err, lms.EUNAUTHORIZED)
-		must(w.svc.Learner(ctx, w.as("l2"), id, w.as("l2").ID)).of(t) // one's own
+		must(w.svc.Learner(ctx, w.as("l2"), id, w.as("l2").ID)).of(t)     // one's own
 		_, err = w.svc.Learner(ctx, w.as("ins"), id, w.as("outsider").ID) // not a member: not even their name
 		wantCode(t, err, lms.ENOTFOUND)
 		for _, who := range []string{"l1", "ins"} {
