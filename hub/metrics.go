@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 )
 
 // metrics are the hub's Prometheus collectors (the only shared mutable state
@@ -65,4 +66,14 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		}
 	}
 	return m, nil
+}
+
+// Connections returns how many WebSocket connections this node holds now
+// (the connections gauge), for the site report.
+func (h *Hub) Connections() int {
+	var m dto.Metric
+	if err := h.m.connections.Write(&m); err != nil || m.GetGauge() == nil {
+		return 0
+	}
+	return int(m.GetGauge().GetValue())
 }

@@ -78,6 +78,7 @@ var formWalks = map[string]string{
 	"event-form":              "TestBrowserCalendar",
 	"deletion-request-form":   "TestBrowserPrivacy",
 	"retention-form":          "TestBrowserPrivacy",
+	"report-message-form":     "TestBrowserReports",
 }
 
 // appForms reads the app's sources and returns every form's data-testid

@@ -133,6 +133,10 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("privacy: %w", err)
 	}
+	reps, err := n.newReports(courses, gr.book, quizzes, h)
+	if err != nil {
+		return nil, err
+	}
 	metrics, err := api.NewMetrics(n.reg)
 	if err != nil {
 		return nil, err
@@ -157,6 +161,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		QuizGuestWS:    guestSocket(h),
 		Calendar:       cal,
 		Privacy:        priv,
+		Reports:        reps,
 		MaxUploadBytes: maxUploadRequest(n.cfg.UploadLimits),
 		Metrics:        metrics,
 		ClientIPHeader: ipHeader,

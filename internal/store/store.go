@@ -158,6 +158,7 @@ type Store interface {
 	LiveQuizzes
 	Calendar
 	Privacy
+	Reports
 	// InTx runs fn with a Store bound to one transaction; fn's error rolls back.
 	InTx(ctx context.Context, fn func(Store) error) error
 	// Ping checks the database is reachable (for /readyz).

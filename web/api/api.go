@@ -25,6 +25,7 @@ import (
 	"github.com/lyceumhq/lyceum/internal/livequiz"
 	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/privacy"
+	"github.com/lyceumhq/lyceum/internal/reports"
 	"github.com/lyceumhq/lyceum/internal/userimport"
 )
 
@@ -79,6 +80,8 @@ type Params struct {
 	// Privacy serves the data export, deletion request and anonymise
 	// routes (nil: not mounted).
 	Privacy *privacy.Service
+	// Reports serves the reports routes (nil: not mounted).
+	Reports *reports.Service
 	// ClientIPHeader, when set (e.g. "X-Forwarded-For" or "X-Real-IP"), is
 	// trusted for the client address: set it only behind a proxy that
 	// overwrites it. For X-Forwarded-For the last entry is used.
@@ -110,6 +113,7 @@ type API struct {
 	pins      pinLimiter // guest joins by PIN, per client address
 	calendar  *calendar.Service
 	privacy   *privacy.Service
+	reports   *reports.Service
 	maxUpload int64
 
 	routes  []route
@@ -141,6 +145,7 @@ func New(p Params) (*API, error) {
 		quizWS:    p.QuizGuestWS,
 		calendar:  p.Calendar,
 		privacy:   p.Privacy,
+		reports:   p.Reports,
 		maxUpload: p.MaxUploadBytes,
 		mux:       http.NewServeMux(),
 	}

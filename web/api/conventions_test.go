@@ -20,6 +20,7 @@ var putRoutes = map[string]string{
 	"PUT /api/v1/live-quizzes/{id}/questions": "the body is the game's whole question list, snapshotted anew",
 	"PUT /api/v1/me/notification-settings": "the body is the whole settings document the preferences form edits " +
 		"(kinds left out take their defaults)",
+	"PUT /api/v1/questions/{id}/lessons": "the body is the whole set of lessons the question tests",
 }
 
 // unpagedLists answer {"items"} without the cursor contract, with the reason.

@@ -11,6 +11,7 @@ import (
 	"github.com/lyceumhq/lyceum/internal/assign"
 	"github.com/lyceumhq/lyceum/internal/grades"
 	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/reports"
 	"github.com/lyceumhq/lyceum/internal/store"
 	"github.com/lyceumhq/lyceum/internal/store/storetest"
 )
@@ -224,5 +225,12 @@ func withGrades(t testing.TB) envOption {
 			t.Fatal(err)
 		}
 		p.Assign, p.Grades = work, book
+		rep, err := reports.New(reports.Params{Store: store.Scope[reports.Store](st), Access: p.Courses.Access,
+			Gradebook: book, Quizzes: p.Assess, Attendance: p.Courses.Attendance, Progress: p.Courses.Progress,
+			Notifier: p.Courses.Notifications, Logger: zerolog.Nop()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Reports = rep
 	}
 }

@@ -26,11 +26,23 @@ func scanProgress(sc scanner) (*lms.LessonProgress, error) {
 	return &p, nil
 }
 
-// UpdateProgress applies u in one statement: opened_at is set once,
+// UpdateProgress applies u in one transaction: opened_at is set once,
 // seconds are added, video_percent only rises, completion is set once (or
-// cleared by Uncomplete).
+// cleared by Uncomplete). It also adds the seconds to the learner's day on
+// the lesson in lesson_activity (the reports' activity per day).
 // CourseID comes from the lesson.
 func (s *DB) UpdateProgress(ctx context.Context, u lms.ProgressUpdate) (*lms.LessonProgress, error) {
+	var p *lms.LessonProgress
+	err := s.tx(ctx, func(tx *DB) error {
+		var err error
+		p, err = tx.updateProgress(ctx, u)
+		return err
+	})
+	return p, err
+}
+
+// updateProgress is UpdateProgress in a transaction.
+func (s *DB) updateProgress(ctx context.Context, u lms.ProgressUpdate) (*lms.LessonProgress, error) {
 	at := normalize(u.At)
 	if at.IsZero() {
 		at = normalize(s.now())
@@ -60,6 +72,9 @@ func (s *DB) UpdateProgress(ctx context.Context, u lms.ProgressUpdate) (*lms.Les
 		return nil, lms.Errorf(lms.ENOTFOUND, "lesson not found")
 	case err != nil:
 		return nil, s.wrapFK(err, "update progress", "user")
+	}
+	if err := s.recordActivity(ctx, p, at, u.AddSeconds); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

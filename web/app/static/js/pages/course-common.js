@@ -106,6 +106,8 @@ export function tabsFor(course) {
   if (isStaff(course)) tabs.push(["people", "People", coursePath(id, "people")]);
   if (isStaff(course)) tabs.push(["questions", "Questions", coursePath(id, "questions")]);
   if (can(course, "view_grades")) tabs.push(["progress", "Progress", coursePath(id, "progress")]);
+  if (can(course, "view_grades")) tabs.push(["reports", "Reports", coursePath(id, "reports")]);
+  else if (course.role === "learner") tabs.push(["reports", "My report", coursePath(id, "reports/learners/me")]);
   if (can(course, "manage_course")) tabs.push(["settings", "Settings", coursePath(id, "settings")]);
   return tabs;
 }
