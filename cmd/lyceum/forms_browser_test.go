@@ -67,6 +67,10 @@ var formWalks = map[string]string{
 	"grade-form":          "TestBrowserAssignmentsAndGradebook",
 	"grade-override-form": "TestBrowserAssignmentsAndGradebook",
 	"grade-import-form":   "TestBrowserAssignmentsAndGradebook",
+
+	"live-quiz-form": "TestBrowserLiveQuizGame",
+	"quiz-pin-form":  "TestBrowserLiveQuizGame",
+	"lq-answer-form": "TestBrowserLiveQuizGame",
 }
 
 // appForms reads the app's sources and returns every form's data-testid
