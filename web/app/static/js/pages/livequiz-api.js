@@ -149,6 +149,9 @@ function chartRows(q, chart, right) {
   ].filter((r) => r.n > 0 || r.key !== "partial");
 }
 
+// barWidth sets a bar's width through the CSSOM (the CSP forbids style attributes).
+const barWidth = (pct) => (el) => { if (el) el.style.width = `${pct}%`; };
+
 /** AnswerChart is the answer distribution as bars (right answers marked). */
 export function AnswerChart({ question, chart, right, testid = "lq-chart" }) {
   const rows = chartRows(question, chart, right);
@@ -157,7 +160,7 @@ export function AnswerChart({ question, chart, right, testid = "lq-chart" }) {
   return html`<ul class="lq-chart" data-testid=${testid}>
     ${rows.map((r) => html`<li key=${r.key} class=${`lq-bar-row${r.right ? " lq-right" : ""}`} data-testid="lq-bar">
       <span class="lq-bar-label">${r.right ? "✓ " : ""}${r.label}</span>
-      <span class="lq-bar-track"><span class="lq-bar" style=${`width:${(100 * r.n) / max}%`}></span></span>
+      <span class="lq-bar-track"><span class="lq-bar" ref=${barWidth((100 * r.n) / max)}></span></span>
       <span class="lq-bar-n">${r.n}</span>
     </li>`)}
   </ul>`;
