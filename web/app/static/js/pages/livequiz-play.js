@@ -28,12 +28,12 @@ function newKey() {
 }
 
 // Feedback is the player's result for the question just closed.
-function Feedback({ me, results, q }) {
+function Feedback({ me, results, q, summary }) {
   const st = me && me.standing;
   const last = st && st.last && st.last.index === (results ? results.index : -1) ? st.last : null;
   const ungraded = q && (q.type === "poll" || q.type === "wordcloud");
   return html`<div class="lq-feedback" data-testid="lq-feedback">
-    ${ungraded ? html`<p class="lq-verdict">Thanks for answering!</p>`
+    ${summary ? null : ungraded ? html`<p class="lq-verdict">Thanks for answering!</p>`
       : last ? html`<p class=${`lq-verdict ${last.correct ? "lq-verdict-right" : "lq-verdict-wrong"}`} data-testid="lq-verdict">
           ${last.correct ? "Right!" : last.fraction > 0 ? "Partly right" : "Wrong"}</p>
           <p class="lq-points" data-testid="lq-points">+${Math.round(last.points + (last.bonus || 0))} points${last.bonus ? ` (streak bonus ${Math.round(last.bonus)})` : ""}</p>`
@@ -107,7 +107,7 @@ function Player({ initial, reloadMe }) {
       <p class="muted">The game starts when your teacher is ready.</p></div>`;
   } else if (state.phase === "finished") {
     body = html`<h2>Final results</h2><${Podium} top=${results && results.top} />
-      <${Feedback} me=${me} results=${null} q=${null} />`;
+      <${Feedback} me=${me} results=${null} q=${null} summary />`;
   } else if (state.phase === "open" && q) {
     const mine = sent && sent.index === state.index ? sent : null;
     body = html`
@@ -127,7 +127,7 @@ function Player({ initial, reloadMe }) {
       <p class="lq-q-text">${q.text_md}</p>
       ${state.phase === "results" && html`<${Feedback} me=${me} results=${results} q=${q} />
         ${results && html`<${AnswerChart} question=${q} chart=${results.chart} right=${results.right} />`}`}
-      ${state.phase === "leaderboard" && html`<${Feedback} me=${me} results=${null} q=${null} />
+      ${state.phase === "leaderboard" && html`<${Feedback} me=${me} results=${null} q=${null} summary />
         <h3>Leaderboard</h3><${Leaderboard} top=${results && results.top} teams=${results && results.teams} me=${pid} />`}`;
   }
   return html`<div class="lq-player" data-testid="lq-player-view" data-phase=${state.phase} data-index=${state.index}>
