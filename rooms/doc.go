@@ -29,4 +29,11 @@
 //	course:<id>:progress  the course's live progress feed; those who may
 //	                      view grades (staff, administrators); the server
 //	                      publishes
+//	quiz:<game>           a live quiz's players' view (state, counts,
+//	                      results); room members and the game's guests;
+//	                      the server publishes (quiz_topics.go, Quiz)
+//	quiz:<game>:staff     the presenter and control view; run_live; staff
+//	                      publish control commands
+//	quiz:<game>:p<id>     one player's channel: sync, answer (stored before
+//	                      the ack), me; the server pushes their standing
 package rooms

@@ -228,17 +228,8 @@ func (s *Service) closeIfAllAnswered(ctx context.Context, g *lms.Game) {
 	if err != nil {
 		return
 	}
-	players, err := s.data.GamePlayers(ctx, g.ID)
-	if err != nil {
-		return
-	}
-	active := 0
-	for _, p := range players {
-		if !p.Removed() {
-			active++
-		}
-	}
-	if n < active {
+	active, err := s.data.CountPlayers(ctx, g.ID)
+	if err != nil || n < active {
 		return
 	}
 	next := fresh.State
@@ -270,8 +261,8 @@ func (s *Service) reportLater(ctx context.Context, g *lms.Game) {
 const DefaultGradeMax = 100
 
 // ReportGrades reports every course member's result of a finished graded
-// game to the gradebook: score / MaxScore × the item's maximum (rounded
-// to 2 decimals), released. Guests have no gradebook row. It may be
+// game to the gradebook: score / MaxScore of the questions asked × the
+// item's maximum (rounded to 2 decimals), released. Guests have no gradebook row. It may be
 // repeated (the gradebook's report is an upsert).
 func (s *Service) ReportGrades(ctx context.Context, gameID int64) error {
 	if s.book == nil {
@@ -285,7 +276,8 @@ func (s *Service) ReportGrades(ctx context.Context, gameID int64) error {
 	if err != nil {
 		return err
 	}
-	best := MaxScore(g.Settings, qs)
+	played := qs[:min(max(g.State.Index+1, 0), len(qs))] // a game ended early counts the questions asked
+	best := MaxScore(g.Settings, played)
 	if best == 0 {
 		return nil
 	}
@@ -305,7 +297,7 @@ func (s *Service) ReportGrades(ctx context.Context, gameID int64) error {
 	if maxPts == 0 {
 		maxPts = DefaultGradeMax
 	}
-	for _, st := range Standings(g.Settings, qs, players, answers, len(qs)-1) {
+	for _, st := range Standings(g.Settings, played, players, answers, len(played)-1) {
 		uid := userOf[st.PlayerID]
 		if uid == 0 {
 			continue

@@ -44,7 +44,7 @@ func (e *events) GameChanged(_ context.Context, _ *lms.Game, ev Event) {
 // fixture is a course with a room, an instructor, two learners and an
 // outsider, and a live quiz service over SQLite.
 type fixture struct {
-	t                              *testing.T
+	t                              testing.TB
 	st                             store.Store
 	courses                        *course.Services
 	clock                          *testenv.Clock
@@ -56,9 +56,9 @@ type fixture struct {
 	course                         *lms.Course
 }
 
-func newFixture(t *testing.T) *fixture { return newFixtureOn(t, storetest.SQLite(t)) }
+func newFixture(t testing.TB) *fixture { return newFixtureOn(t, storetest.SQLite(t)) }
 
-func newFixtureOn(t *testing.T, st store.Store) *fixture {
+func newFixtureOn(t testing.TB, st store.Store) *fixture {
 	t.Helper()
 	ctx := t.Context()
 	f := &fixture{t: t, st: st, clock: testenv.NewClock(t0), book: &fakeBook{}, ev: &events{n: map[Event]int{}}}
@@ -94,7 +94,7 @@ func (f *fixture) service() *Service {
 	return svc
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

@@ -43,6 +43,12 @@ func (s *Service) Join(ctx context.Context, actor *lms.User, gameID int64, nickn
 		}
 	}
 	p = &lms.GamePlayer{GameID: g.ID, UserID: actor.ID, Nickname: nickname, JoinedAt: s.now()}
+	if g.Settings.Teams == lms.TeamsGroups {
+		// The member's course group is their team (none: no team).
+		if acc, err := s.access.Load(ctx, actor, g.CourseID, lms.ActViewContent); err == nil && acc.Enrollment != nil {
+			p.Team = int(acc.Enrollment.GroupID)
+		}
+	}
 	if err := s.addPlayer(ctx, g, p); err != nil {
 		return nil, nil, err
 	}
@@ -168,7 +174,7 @@ func (s *Service) Answer(ctx context.Context, p *lms.GamePlayer, in AnswerInput,
 	if err != nil {
 		return nil, err
 	}
-	qs, err := s.data.GameQuestions(ctx, g.ID)
+	qs, err := s.questions(ctx, g)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -31,6 +32,7 @@ type Data interface {
 	PlayerByUser(ctx context.Context, gameID, userID int64) (*lms.GamePlayer, error)
 	PlayerByTokenHash(ctx context.Context, hash []byte) (*lms.GamePlayer, error)
 	GamePlayers(ctx context.Context, gameID int64) ([]*lms.GamePlayer, error)
+	CountPlayers(ctx context.Context, gameID int64) (int, error)
 	RemovePlayer(ctx context.Context, gameID, playerID int64, at time.Time) error
 	SaveAnswer(ctx context.Context, a *lms.GameAnswer) (*lms.GameAnswer, bool, error)
 	GameAnswers(ctx context.Context, gameID int64) ([]*lms.GameAnswer, error)
@@ -103,6 +105,37 @@ type Service struct {
 	now    func() time.Time
 	log    zerolog.Logger
 	notify Notifier
+
+	qmu    sync.Mutex
+	qcache map[int64][]*lms.GameQuestion // guarded by qmu: questions of started games (they no longer change)
+}
+
+// maxCachedGames bounds the question cache (it starts afresh when full).
+const maxCachedGames = 1000
+
+// questions returns a game's questions: from the cache once the game has
+// started (questions change only in the lobby).
+func (s *Service) questions(ctx context.Context, g *lms.Game) ([]*lms.GameQuestion, error) {
+	if g.State.Phase == lms.PhaseLobby {
+		return s.data.GameQuestions(ctx, g.ID)
+	}
+	s.qmu.Lock()
+	qs, ok := s.qcache[g.ID]
+	s.qmu.Unlock()
+	if ok {
+		return qs, nil
+	}
+	qs, err := s.data.GameQuestions(ctx, g.ID)
+	if err != nil {
+		return nil, err
+	}
+	s.qmu.Lock()
+	defer s.qmu.Unlock()
+	if s.qcache == nil || len(s.qcache) >= maxCachedGames {
+		s.qcache = map[int64][]*lms.GameQuestion{}
+	}
+	s.qcache[g.ID] = qs
+	return qs, nil
 }
 
 // New returns the service.

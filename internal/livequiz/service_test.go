@@ -309,3 +309,39 @@ func TestAutoCloseWhenEveryoneAnswered(t *testing.T) {
 		t.Fatalf("teams = %+v", res.Results.Teams)
 	}
 }
+
+func TestGroupTeamsFollowCourseGroups(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	grp := &lms.Group{CourseID: f.course.ID, Name: "Red"}
+	must(t, f.st.CreateGroup(ctx, grp))
+	must(t, f.st.PutEnrollment(ctx, &lms.Enrollment{CourseID: f.course.ID, UserID: f.lea.ID, Role: lms.CourseLearner,
+		Status: lms.EnrollActive, GroupID: grp.ID}))
+	g := f.game(lms.GameSettings{Teams: lms.TeamsGroups, Guests: true})
+	lea, _, err := f.svc.Join(ctx, f.lea, g.ID, "")
+	must(t, err)
+	leo, _, err := f.svc.Join(ctx, f.leo, g.ID, "")
+	must(t, err)
+	gus, _, _, err := f.svc.GuestJoin(ctx, g.PIN, "Gus")
+	must(t, err)
+	if lea.Team != int(grp.ID) || leo.Team != 0 || gus.Team != 0 {
+		t.Fatalf("teams %d, %d, %d; want %d, 0, 0", lea.Team, leo.Team, gus.Team, grp.ID)
+	}
+}
+
+func TestAGameEndedEarlyGradesOnTheQuestionsAsked(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	g := f.game(lms.GameSettings{Scoring: lms.ScoreAccuracy, Graded: true, MaxPoints: 20})
+	lea, _, err := f.svc.Join(ctx, f.lea, g.ID, "")
+	must(t, err)
+	g = f.control(g, ActStart)
+	_, err = f.answer(f.svc, lea, 0, "k", `{"bool":true}`)
+	must(t, err)
+	f.control(g, ActEnd)
+	f.book.mu.Lock()
+	defer f.book.mu.Unlock()
+	if len(f.book.reports) != 1 || f.book.reports[0].Points != 20 || f.book.reports[0].MaxPoints != 20 {
+		t.Fatalf("reports = %+v, want 20 of 20", f.book.reports)
+	}
+}

@@ -220,9 +220,12 @@ func (s *Service) Me(ctx context.Context, p *lms.GamePlayer) (*MeView, error) {
 	var res *ResultsView
 	if st.Phase == lms.PhaseResults || st.Phase == lms.PhaseLeaderboard || st.Phase == lms.PhaseFinished {
 		res, all = s.resultsView(sn, st.Index)
-		if st.Phase == lms.PhaseLeaderboard {
+		switch {
+		case res == nil:
+			all = Standings(sn.g.Settings, sn.qs, sn.players, sn.answers, st.Index)
+		case st.Phase == lms.PhaseLeaderboard:
 			res.Type = FrameBoard
-		} else if st.Phase == lms.PhaseFinished && res != nil {
+		case st.Phase == lms.PhaseFinished:
 			res.Type = FramePodium
 		}
 	} else {

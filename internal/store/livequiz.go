@@ -46,6 +46,8 @@ type LiveQuizzes interface {
 	PlayerByTokenHash(ctx context.Context, hash []byte) (*lms.GamePlayer, error)
 	// GamePlayers returns the game's players (removed ones too) by id.
 	GamePlayers(ctx context.Context, gameID int64) ([]*lms.GamePlayer, error)
+	// CountPlayers returns how many players of the game are not removed.
+	CountPlayers(ctx context.Context, gameID int64) (int, error)
 	// RemovePlayer sets the player's RemovedAt (a no-op once set;
 	// ENOTFOUND if the game has no such player).
 	RemovePlayer(ctx context.Context, gameID, playerID int64, at time.Time) error

@@ -99,6 +99,7 @@ type API struct {
 	grades    *grades.Service
 	quiz      *livequiz.Service
 	quizWS    func(w http.ResponseWriter, r *http.Request, p *lms.GamePlayer)
+	pins      pinLimiter // guest joins by PIN, per client address
 	maxUpload int64
 
 	routes  []route

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/lyceumhq/lyceum/internal/livequiz"
 	"github.com/lyceumhq/lyceum/internal/lms"
@@ -294,6 +295,10 @@ func (a *API) getGameResultsCSV(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) postGuestJoin(w http.ResponseWriter, r *http.Request) error {
+	if ok, wait := a.pins.allow(a.clientIP(r), time.Now()); !ok {
+		return &lms.Error{Code: lms.ERATELIMIT, Message: "Too many attempts: wait a moment.",
+			RetryAfterSeconds: int(wait.Seconds()) + 1}
+	}
 	var in GuestJoinRequest
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err

@@ -236,6 +236,14 @@ func (s *DB) GamePlayers(ctx context.Context, gameID int64) ([]*lms.GamePlayer, 
 		`SELECT `+playerCols+` FROM live_quiz_players WHERE game_id = $1 ORDER BY id`, gameID)
 }
 
+// CountPlayers returns how many players of the game are not removed.
+func (s *DB) CountPlayers(ctx context.Context, gameID int64) (int, error) {
+	var n int
+	err := s.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM live_quiz_players WHERE game_id = $1 AND removed_at = 0`,
+		gameID).Scan(&n)
+	return n, s.wrap(err, "count players")
+}
+
 // RemovePlayer marks the player removed.
 func (s *DB) RemovePlayer(ctx context.Context, gameID, playerID int64, at time.Time) error {
 	if _, err := s.GamePlayer(ctx, gameID, playerID); err != nil {

@@ -179,6 +179,11 @@ var liveQuizTests = map[string]func(*testing.T, store.Store){
 		wantCode(t, s.RemovePlayer(ctx, g2.ID, bob.ID, base), lms.ENOTFOUND)
 		list, err := s.GamePlayers(ctx, g.ID)
 		noErr(t, err, "GamePlayers")
+		n, err := s.CountPlayers(ctx, g.ID)
+		noErr(t, err, "CountPlayers")
+		if n != 1 {
+			t.Fatalf("CountPlayers = %d, want 1 (bob was removed)", n)
+		}
 		bob.RemovedAt = base.Add(time.Minute)
 		diff(t, "players", list, []*lms.GamePlayer{ada, bob})
 		got, err = s.GamePlayer(ctx, g.ID, bob.ID)
