@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -22,7 +23,7 @@ const (
 	defaultLQBurst   = 2 * time.Second
 	maxLQPlayers     = 5000
 	lqQuestionSecs   = 120 // the question stays open; the run closes it
-	lqResultsWait    = 60 * time.Second
+	lqResultsWait    = 90 * time.Second
 )
 
 // lqResult is the outcome of the livequiz mode.
@@ -50,8 +51,12 @@ type lqResult struct {
 	ResultsLatency LatencySummary `json:"results_latency"`
 	MeLatency      LatencySummary `json:"me_latency"`
 	ResultsMissing int            `json:"results_missing"`
-	CPU            cpuStats       `json:"cpu"`
-	OK             bool           `json:"ok"`
+	// PhaseAfter is the game's phase when the wait for the results ended.
+	PhaseAfter string   `json:"phase_after"`
+	JoinFailed int      `json:"join_failed"`
+	JoinError  string   `json:"join_error,omitempty"`
+	CPU        cpuStats `json:"cpu"`
+	OK         bool     `json:"ok"`
 }
 
 func (r *lqResult) summary(w io.Writer) {
@@ -67,7 +72,10 @@ func (r *lqResult) summary(w io.Writer) {
 	fmt.Fprintf(w, "  close -> results p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms (all players: max); missing %d\n", l.P50MS, l.P99MS, l.MaxMS, r.ResultsMissing)
 	l = r.MeLatency
 	fmt.Fprintf(w, "  close -> standing p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms\n", l.P50MS, l.P99MS, l.MaxMS)
-	fmt.Fprintf(w, "  stored %d, lost %d, stored twice %d\n", r.Stored, r.Lost, r.Twice)
+	fmt.Fprintf(w, "  stored %d, lost %d, stored twice %d; phase after the wait %q\n", r.Stored, r.Lost, r.Twice, r.PhaseAfter)
+	if r.JoinFailed > 0 {
+		fmt.Fprintf(w, "  %d players failed to join: %s\n", r.JoinFailed, r.JoinError)
+	}
 	if r.FirstError != "" {
 		fmt.Fprintf(w, "  first error: %s\n", r.FirstError)
 	}
@@ -220,7 +228,7 @@ func (r *lqRun) join(ctx context.Context, i int) (*lqPlayer, error) {
 				Player struct{ ID int64 } `json:"player"`
 			} `json:"me"`
 		}
-		if _, err := r.admin.call(ctx, http.MethodPost, "/api/v1/live-quiz/join", map[string]string{"pin": r.fx.PIN, "nickname": nick}, &j, http.StatusCreated); err != nil {
+		if _, err := r.guestClient(i).call(ctx, http.MethodPost, "/api/v1/live-quiz/join", map[string]string{"pin": r.fx.PIN, "nickname": nick}, &j, http.StatusCreated); err != nil {
 			return nil, fmt.Errorf("guest join: %w", err)
 		}
 		hdr, me.Player.ID, path = http.Header{"X-Quiz-Token": {j.Token}}, j.Me.Player.ID, "/api/v1/live-quiz/ws"
@@ -336,6 +344,29 @@ func (p *lqPlayer) readLoop(hello chan<- frame) {
 	}
 }
 
+// guestsPerAddress is how many guests join from one loopback address: the
+// server allows 20 PIN joins per client address at once (web/api/pinlimit.go),
+// so the run spreads its guests over 127.0.x.y as many phones behind
+// different addresses would be.
+const guestsPerAddress = 15
+
+// guestClient is the API client guest i joins with: its connections come
+// from its own loopback address (127.0.0.0/8 is all loopback on Linux).
+func (r *lqRun) guestClient(i int) *apiClient {
+	g := i / guestsPerAddress
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if a := r.guests[g]; a != nil {
+		return a
+	}
+	local := &net.TCPAddr{IP: net.IPv4(127, 0, byte(g/250), byte(2+g%250))}
+	d := &net.Dialer{LocalAddr: local, Timeout: dialTimeout}
+	tr := &http.Transport{DialContext: d.DialContext, MaxIdleConnsPerHost: 4, IdleConnTimeout: time.Minute}
+	a := &apiClient{base: r.admin.base, hc: &http.Client{Transport: tr, Timeout: apiTimeout}}
+	r.guests[g] = a
+	return a
+}
+
 // lqRun is the shared state of one run.
 type lqRun struct {
 	o     *lqOptions
@@ -347,7 +378,9 @@ type lqRun struct {
 	acked map[int64]string // player id -> the acknowledged choice
 	codes map[string]int
 	first string
-	sent  atomic.Int64
+	// guests: the API clients guests join with, by address group.
+	guests map[int]*apiClient
+	sent   atomic.Int64
 }
 
 func (r *lqRun) fail(code, msg string) {
@@ -378,7 +411,8 @@ func runLiveQuiz(ctx context.Context, c *common, args []string) (result, error) 
 		return nil, err
 	}
 	admin := newAPIClient(c.baseURL, c.token)
-	r := &lqRun{o: o, run: runID(), admin: admin, ack: NewRecorder(), acked: map[int64]string{}, codes: map[string]int{}}
+	r := &lqRun{o: o, run: runID(), admin: admin, ack: NewRecorder(), acked: map[int64]string{}, codes: map[string]int{},
+		guests: map[int]*apiClient{}}
 	say, setupStart := c.setupLog()
 	fx, err := setupLiveQuiz(ctx, admin, r.run, o, say)
 	if !o.keep {
@@ -398,7 +432,8 @@ func runLiveQuiz(ctx context.Context, c *common, args []string) (result, error) 
 	}()
 	say(fmt.Sprintf("%d players connected (%d failed)", cs.Connections, cs.Failed))
 	res := &lqResult{URLs: o.urls, GameID: fx.GameID, Players: o.players, Guests: o.guests, BurstS: o.burst.Seconds(),
-		SetupSeconds: time.Since(setupStart).Seconds(), Connected: cs.Connections, Refused: r.codes}
+		SetupSeconds: time.Since(setupStart).Seconds(), Connected: cs.Connections, Refused: r.codes,
+		JoinFailed: cs.Failed, JoinError: cs.FirstError}
 	if cs.Connections == 0 {
 		return nil, fmt.Errorf("no player connected: %s", cs.FirstError)
 	}
@@ -473,6 +508,14 @@ func runLiveQuiz(ctx context.Context, c *common, args []string) (result, error) 
 	}
 	res.CPU = cpu.stop()
 	stop()
+	var after struct {
+		State struct {
+			Phase string `json:"phase"`
+		} `json:"state"`
+	}
+	if _, err := admin.call(ctx, http.MethodGet, fmt.Sprintf("/api/v1/live-quizzes/%d", fx.GameID), nil, &after, http.StatusOK); err == nil {
+		res.PhaseAfter = after.State.Phase
+	}
 	resH, meH := &Histogram{}, &Histogram{}
 	for _, p := range players {
 		if p == nil {
