@@ -129,7 +129,7 @@ function NewGameForm({ course, roomID }) {
         <${Field} id="lq-scoring" name="scoring" type="select" label="Scoring">
           <option value="speed">Accuracy and speed</option><option value="accuracy">Accuracy only</option><//>
         <${Field} id="lq-teams" type="select" label="Teams" value=${teams} onChange=${(e) => setTeams(e.currentTarget.value)}>
-          <option value="">No teams</option><option value="random">Random teams</option><option value="groups">Course groups</option><//>
+          <option value="">No teams</option><option value="random">Random teams</option><//>
         ${teams === "random" && html`<${Field} id="lq-team-count" name="team_count" type="number" min="2" max="10" value="2" label="Number of teams" />`}
       </div>
       <label class="check"><input type="checkbox" name="streak" checked /><span>Streak bonus</span></label>
