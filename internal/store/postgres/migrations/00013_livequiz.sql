@@ -27,7 +27,7 @@ CREATE TABLE live_quiz_games (
     updated_at BIGINT NOT NULL
 );
 CREATE INDEX live_quiz_games_room_idx ON live_quiz_games (room_id);
-CREATE UNIQUE INDEX live_quiz_games_pin_key ON live_quiz_games (pin) WHERE pin <> '' AND phase <> 'finished';
+CREATE UNIQUE INDEX live_quiz_games_pin_key ON live_quiz_games (pin) WHERE (pin <> '') AND (phase <> 'finished');
 
 CREATE TABLE live_quiz_questions (
     game_id   BIGINT  NOT NULL REFERENCES live_quiz_games (id) ON DELETE CASCADE,
