@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"testing"
 )
 
@@ -31,6 +33,20 @@ func TestLiveQuizAgainstARealNode(t *testing.T) {
 		}
 		if num(t, m, "ack_latency.count") != 6 || num(t, m, "results_latency.count") != 6 {
 			t.Errorf("guests %v: ack samples %v, results samples %v", guests, num(t, m, "ack_latency.count"), num(t, m, "results_latency.count"))
+		}
+	}
+}
+
+func TestLiveQuizRefusesBadFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"livequiz", "-token", "x", "-urls", "http://127.0.0.1:1,http://192.0.2.1:2"},
+		{"livequiz", "-token", "x", "-players", "0"},
+		{"livequiz", "-token", "x", "-players", "100000"},
+		{"livequiz", "-token", "x", "-burst", "2h"},
+	} {
+		var out, errOut bytes.Buffer
+		if err := run(context.Background(), args, &out, &errOut); err == nil {
+			t.Errorf("%v accepted", args)
 		}
 	}
 }
