@@ -241,6 +241,10 @@ func TestQuizRefusesBadInputAndKeepsGuestsInTheirGame(t *testing.T) {
 	// Removed, the guest can no longer answer or subscribe.
 	_, err = n.svc.Control(ctx, s.users["instructor"], g.ID, livequiz.ControlInput{Action: livequiz.ActRemove, PlayerID: guest.ID})
 	check(t, err)
+	// Its subscriptions end at once (the re-check); commands are refused.
+	if f := gc.WaitFor(hub.FrameUnsubscribed, QuizPlayerTopic(g.ID, guest.ID)); f.Code != livequiz.ReasonRemoved {
+		t.Fatalf("unsubscribed with %q, want %q", f.Code, livequiz.ReasonRemoved)
+	}
 	refused(t, publish(t, gc, QuizPlayerTopic(g.ID, guest.ID), "g1", map[string]any{"type": "me"}), livequiz.ReasonRemoved)
 }
 
