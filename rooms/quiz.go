@@ -131,6 +131,22 @@ func (q *Quiz) GameChanged(_ context.Context, g *lms.Game, ev livequiz.Event) {
 	}
 }
 
+// PlayerRemoved re-checks the removed player's subscriptions on every
+// node, so they end at once (livequiz.Notifier).
+func (q *Quiz) PlayerRemoved(_ context.Context, p *lms.GamePlayer) {
+	uid := GuestIdentity(p).UserID
+	if !p.Guest() {
+		uid = strconv.FormatInt(p.UserID, 10)
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(q.ctx, quizOpTimeout)
+		defer cancel()
+		if err := q.hub.Recheck(ctx, uid, ""); err != nil {
+			q.log.Warn().Err(err).Int64("player_id", p.ID).Msg("live quiz: re-check of a removed player failed")
+		}
+	}()
+}
+
 // run publishes queued changes and, every interval, the counts of the
 // games that got answers.
 func (q *Quiz) run() {
@@ -407,6 +423,10 @@ func (q *Quiz) canSubscribe(ctx context.Context, id hub.Identity, topic string) 
 			p, err := q.svc.PlayerOf(ctx, gameID, who.user.ID)
 			if err != nil || p.ID != pid {
 				return hub.SubscribeOptions{}, lms.Errorf(lms.EFORBIDDEN, "This is another player's channel.")
+			}
+			if p.Removed() {
+				return hub.SubscribeOptions{}, &lms.Error{Code: lms.EFORBIDDEN, Field: livequiz.ReasonRemoved,
+					Message: "The instructor removed you from this game."}
 			}
 		}
 		opts.Scope = CourseScope(g.CourseID)

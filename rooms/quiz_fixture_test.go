@@ -83,6 +83,18 @@ func refused(t *testing.T, f hubtest.Frame, code string) {
 	}
 }
 
+// sub subscribes (from since when non-nil) and returns the ack, skipping
+// pushes of topics already followed that arrive meanwhile.
+func sub(t *testing.T, c *hubtest.Client, topic string, since *hub.Position) hubtest.Frame {
+	t.Helper()
+	id := c.Command(hub.Command{Type: hub.CmdSubscribe, Topic: topic, Since: since})
+	f, _ := c.Reply(id)
+	if f.Type != hub.FrameAck {
+		t.Fatalf("subscribe %s: %s %s (%s)", topic, f.Type, f.Code, f.Message)
+	}
+	return f
+}
+
 // subscribeErr subscribes and returns the error code ("" on success).
 func subscribeErr(t *testing.T, c *hubtest.Client, topic string) string {
 	t.Helper()

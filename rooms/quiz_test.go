@@ -29,16 +29,16 @@ func TestQuizOverTwoNodesResumeAndRace(t *testing.T) {
 	check(t, err)
 
 	inst := dialAs(t, a, s.users["instructor"])
-	inst.Subscribe(QuizTopic(g.ID), nil)
-	inst.Subscribe(QuizStaffTopic(g.ID), nil)
+	sub(t, inst, QuizTopic(g.ID), nil)
+	sub(t, inst, QuizStaffTopic(g.ID), nil)
 	inst2 := dialAs(t, b, s.users["ta"])
-	inst2.Subscribe(QuizStaffTopic(g.ID), nil)
+	sub(t, inst2, QuizStaffTopic(g.ID), nil)
 	l := dialAs(t, a, s.users["learner"])
-	l.Subscribe(QuizTopic(g.ID), nil)
-	l.Subscribe(QuizPlayerTopic(g.ID, lea.ID), nil)
+	sub(t, l, QuizTopic(g.ID), nil)
+	sub(t, l, QuizPlayerTopic(g.ID, lea.ID), nil)
 	o := dialAs(t, b, s.users["other"])
-	o.Subscribe(QuizTopic(g.ID), nil)
-	o.Subscribe(QuizPlayerTopic(g.ID, oth.ID), nil)
+	sub(t, o, QuizTopic(g.ID), nil)
+	sub(t, o, QuizPlayerTopic(g.ID, oth.ID), nil)
 
 	var st lms.GameState
 	ok(t, publish(t, inst, QuizStaffTopic(g.ID), "", map[string]any{"type": "control", "action": "start"}), &st)
@@ -70,8 +70,8 @@ func TestQuizOverTwoNodesResumeAndRace(t *testing.T) {
 	// The learner's phone drops and comes back on node b.
 	l.WS.CloseNow()
 	l2 := dialAs(t, b, s.users["learner"])
-	l2.Subscribe(QuizTopic(g.ID), nil)
-	l2.Subscribe(QuizPlayerTopic(g.ID, lea.ID), nil)
+	sub(t, l2, QuizTopic(g.ID), nil)
+	sub(t, l2, QuizPlayerTopic(g.ID, lea.ID), nil)
 	var me livequiz.MeView
 	ok(t, publish(t, l2, QuizPlayerTopic(g.ID, lea.ID), "", map[string]any{"type": "me"}), &me)
 	if !me.Answered || me.Answer.Key != "lea-q0" || me.State.Phase != lms.PhaseOpen || me.State.Index != 0 {
@@ -165,7 +165,7 @@ func TestQuizRefusesBadInputAndKeepsGuestsInTheirGame(t *testing.T) {
 
 	l := dialAs(t, n, s.users["learner"])
 	me := QuizPlayerTopic(g.ID, lea.ID)
-	l.Subscribe(me, nil)
+	sub(t, l, me, nil)
 	if code := subscribeErr(t, l, QuizPlayerTopic(g.ID, oth.ID)); code != lms.EFORBIDDEN {
 		t.Fatalf("another player's channel: %q", code)
 	}
@@ -219,8 +219,8 @@ func TestQuizRefusesBadInputAndKeepsGuestsInTheirGame(t *testing.T) {
 
 	// The guest's socket: its game and channel only.
 	gc := hubtest.DialURL(t, n.guestURL+"?token="+token, true)
-	gc.Subscribe(QuizTopic(g.ID), nil)
-	gc.Subscribe(QuizPlayerTopic(g.ID, guest.ID), nil)
+	sub(t, gc, QuizTopic(g.ID), nil)
+	sub(t, gc, QuizPlayerTopic(g.ID, guest.ID), nil)
 	for topic, code := range map[string]string{
 		RoomTopic(s.main.ID):             lms.EUNAUTHORIZED,
 		UserTopic(s.users["learner"].ID): lms.EUNAUTHORIZED,
@@ -241,6 +241,10 @@ func TestQuizRefusesBadInputAndKeepsGuestsInTheirGame(t *testing.T) {
 	// Removed, the guest can no longer answer or subscribe.
 	_, err = n.svc.Control(ctx, s.users["instructor"], g.ID, livequiz.ControlInput{Action: livequiz.ActRemove, PlayerID: guest.ID})
 	check(t, err)
+	// Its subscriptions end at once (the re-check); commands are refused.
+	if f := gc.WaitFor(hub.FrameUnsubscribed, QuizPlayerTopic(g.ID, guest.ID)); f.Code != livequiz.ReasonRemoved {
+		t.Fatalf("unsubscribed with %q, want %q", f.Code, livequiz.ReasonRemoved)
+	}
 	refused(t, publish(t, gc, QuizPlayerTopic(g.ID, guest.ID), "g1", map[string]any{"type": "me"}), livequiz.ReasonRemoved)
 }
 
@@ -265,12 +269,12 @@ func TestQuizNodeKilledDuringAQuestion(t *testing.T) {
 	check(t, err)
 
 	inst := dialAs(t, c, s.users["instructor"])
-	inst.Subscribe(QuizStaffTopic(g.ID), nil)
+	sub(t, inst, QuizStaffTopic(g.ID), nil)
 	l := dialAs(t, c, s.users["learner"])
-	l.Subscribe(QuizPlayerTopic(g.ID, lea.ID), nil)
+	sub(t, l, QuizPlayerTopic(g.ID, lea.ID), nil)
 	o := dialAs(t, b, s.users["other"])
-	o.Subscribe(QuizTopic(g.ID), nil)
-	o.Subscribe(QuizPlayerTopic(g.ID, oth.ID), nil)
+	sub(t, o, QuizTopic(g.ID), nil)
+	sub(t, o, QuizPlayerTopic(g.ID, oth.ID), nil)
 	var st lms.GameState
 	ok(t, publish(t, inst, QuizStaffTopic(g.ID), "", map[string]any{"type": "control", "action": "start"}), &st)
 	var ack AnswerAck
@@ -284,8 +288,8 @@ func TestQuizNodeKilledDuringAQuestion(t *testing.T) {
 
 	// The learner comes back on a: the acknowledged answer is there.
 	l2 := dialAs(t, a, s.users["learner"])
-	l2.Subscribe(QuizTopic(g.ID), nil)
-	l2.Subscribe(QuizPlayerTopic(g.ID, lea.ID), nil)
+	sub(t, l2, QuizTopic(g.ID), nil)
+	sub(t, l2, QuizPlayerTopic(g.ID, lea.ID), nil)
 	var me livequiz.MeView
 	ok(t, publish(t, l2, QuizPlayerTopic(g.ID, lea.ID), "", map[string]any{"type": "me"}), &me)
 	if !me.Answered || me.Answer.Key != "lea-0" {
@@ -324,7 +328,7 @@ func TestQuizResumeThroughTheHubsRecovery(t *testing.T) {
 	_, _, err := n.svc.Join(ctx, s.users["learner"], g.ID, "")
 	check(t, err)
 	l := dialAs(t, n, s.users["learner"])
-	l.Subscribe(QuizTopic(g.ID), nil)
+	sub(t, l, QuizTopic(g.ID), nil)
 	inst := s.users["instructor"]
 	_, err = n.svc.Control(ctx, inst, g.ID, livequiz.ControlInput{Action: livequiz.ActStart})
 	check(t, err)
@@ -340,7 +344,7 @@ func TestQuizResumeThroughTheHubsRecovery(t *testing.T) {
 		return err == nil && cur.State.Phase == lms.PhaseResults
 	})
 	l2 := dialAs(t, n, s.users["learner"])
-	ack := l2.Subscribe(QuizTopic(g.ID), &hub.Position{Epoch: last.Epoch, Offset: *last.Offset})
+	ack := sub(t, l2, QuizTopic(g.ID), &hub.Position{Epoch: last.Epoch, Offset: *last.Offset})
 	if ack.Recovered == nil || !*ack.Recovered {
 		t.Fatalf("subscribe since %s/%d: %+v, want recovered", last.Epoch, *last.Offset, ack)
 	}

@@ -7,7 +7,8 @@
 //
 //	lyceum-load MODE [flags]
 //
-// Modes: fanout, rooms, idle, reconnect, http, chat, quiz, floor, sfu, compare, storm, spin. Run `lyceum-load MODE -h`
+// Modes: fanout, rooms, idle, reconnect, http, chat, quiz, livequiz, floor, sfu, compare, storm, spin. Run
+// `lyceum-load MODE -h`
 // for the flags of a mode. Progress goes to standard error once a second;
 // the end prints a human summary and, as the last line of standard output,
 // one JSON object with every number.
@@ -48,6 +49,8 @@ Modes:
              -interval over one or more nodes (-urls); checks every member's history against the database
   quiz       N learners start one quiz spread over -ramp, autosave an answer per question and submit;
              p50/p90/p99 per request kind, and every acknowledged answer checked in the database
+  livequiz   live quiz: N players (members or -guests by PIN, over -urls) answer one question in a -burst;
+             ack latency, every acked answer stored once (results API), close -> results at every player
   sfu        live video: 1 pion publisher (VP8 ~1 Mbps + Opus) to N pion subscribers through the server's SFU;
              server CPU per subscriber (-server-pid), packet loss, added latency
   compare    Lyceum and Centrifugo v6 side by side: the fanout against each, interleaved, a fresh pinned
@@ -102,6 +105,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"http":      runHTTP,
 		"chat":      runChat,
 		"quiz":      runQuiz,
+		"livequiz":  runLiveQuiz,
 		"floor":     runFloor,
 		"sfu":       runSFU,
 		"compare":   runCompare,

@@ -60,6 +60,13 @@ func newBrowser(t *testing.T, vp viewport) context.Context {
 // newBrowserWith is newBrowser with more Chromium options (e.g. fake media devices).
 func newBrowserWith(t *testing.T, vp viewport, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
+	return newBrowserFor(t, vp, browserTimeout, extra...)
+}
+
+// newBrowserFor is newBrowserWith for a browser that lives up to d (a
+// journey with several browsers taking turns).
+func newBrowserFor(t *testing.T, vp viewport, d time.Duration, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath(t)),
 		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
@@ -71,7 +78,7 @@ func newBrowserWith(t *testing.T, vp viewport, extra ...chromedp.ExecAllocatorOp
 		chromedp.WindowSize(int(vp.width), int(vp.height)),
 	}
 	opts = append(opts, extra...)
-	ctx, cancel := context.WithTimeout(context.Background(), browserTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), d)
 	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
 	bctx, bcancel := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
 	t.Cleanup(func() {

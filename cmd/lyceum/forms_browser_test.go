@@ -79,6 +79,9 @@ var formWalks = map[string]string{
 	"deletion-request-form":   "TestBrowserPrivacy",
 	"retention-form":          "TestBrowserPrivacy",
 	"report-message-form":     "TestBrowserReports",
+	"live-quiz-form":          "TestBrowserLiveQuizGame",
+	"quiz-pin-form":           "TestBrowserLiveQuizGame",
+	"lq-answer-form":          "TestBrowserLiveQuizGame",
 }
 
 // appForms reads the app's sources and returns every form's data-testid

@@ -54,6 +54,9 @@ func (s *Service) Control(ctx context.Context, actor *lms.User, gameID int64, in
 		if err := s.data.RemovePlayer(ctx, g.ID, in.PlayerID, s.now()); err != nil {
 			return nil, err
 		}
+		if p, err := s.data.GamePlayer(ctx, g.ID, in.PlayerID); err == nil {
+			s.notify.PlayerRemoved(ctx, p)
+		}
 		s.notify.GameChanged(ctx, g, EventPlayers)
 		return g, nil
 	}

@@ -41,6 +41,8 @@ func (e *events) GameChanged(_ context.Context, _ *lms.Game, ev Event) {
 	e.n[ev]++
 }
 
+func (e *events) PlayerRemoved(context.Context, *lms.GamePlayer) {}
+
 // fixture is a course with a room, an instructor, two learners and an
 // outsider, and a live quiz service over SQLite.
 type fixture struct {

@@ -82,6 +82,9 @@ const (
 // them). It must not block.
 type Notifier interface {
 	GameChanged(ctx context.Context, g *lms.Game, ev Event)
+	// PlayerRemoved says the instructor removed p (the live layer ends
+	// their subscriptions).
+	PlayerRemoved(ctx context.Context, p *lms.GamePlayer)
 }
 
 // Params are what New needs.
@@ -164,6 +167,8 @@ func (s *Service) Now() time.Time { return s.now() }
 type nopNotifier struct{}
 
 func (nopNotifier) GameChanged(context.Context, *lms.Game, Event) {}
+
+func (nopNotifier) PlayerRemoved(context.Context, *lms.GamePlayer) {}
 
 // QuestionInput is one question to put into a game: from the bank (the
 // latest version of BankQuestionID's family), every fixed question of a

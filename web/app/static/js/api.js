@@ -62,7 +62,7 @@ export function errorMessage(err) {
  * JSON, or null for 204; rejects with ApiError.
  */
 export async function api(method, path, opts = {}) {
-  const headers = { Accept: "application/json" };
+  const headers = { Accept: "application/json", ...opts.headers };
   const init = { method, headers, credentials: "same-origin", signal: opts.signal };
   if (opts.body !== undefined) {
     if (opts.contentType) {

@@ -63,7 +63,9 @@ function setStatus(s) {
   if (liveStatus.get() !== s) liveStatus.set(s);
 }
 
-/** start opens the connection and keeps it open until stop(). */
+/** start opens the connection and keeps it open until stop(); opts.url
+ * is the socket's path (default /api/v1/ws; a live quiz guest uses
+ * /api/v1/live-quiz/ws). */
 export function start(opts = {}) {
   handlers = opts;
   if (running) return;
@@ -145,7 +147,7 @@ function connect() {
   if (!running || ws) return;
   if (liveStatus.get() !== "offline") setStatus("connecting");
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
-  const sock = new WebSocket(`${proto}//${location.host}/api/v1/ws`, "lyceum.v1");
+  const sock = new WebSocket(`${proto}//${location.host}${handlers.url || "/api/v1/ws"}`, "lyceum.v1");
   ws = sock;
   sock.onmessage = (ev) => { if (ws === sock) onMessage(ev.data); };
   sock.onclose = (ev) => { if (ws === sock) onClose(ev.code); };
@@ -422,6 +424,11 @@ function newKey() {
  */
 export function serverClockOffset() {
   return clockOffset;
+}
+
+/** running reports whether the connection runs (between start and stop). */
+export function isRunning() {
+  return running;
 }
 
 export const live = { start, stop, subscribe, publish, status: liveStatus };

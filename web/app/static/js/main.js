@@ -34,6 +34,12 @@ const routes = [
   { path: "/courses/:id/rooms", access: "user", load: () => import("./pages/room-list.js") },
   { path: "/courses/:id/rooms/:roomId", access: "user", load: () => import("./pages/room-chat.js") },
   { path: "/courses/:id/rooms/:roomId/live", access: "user", load: () => import("./pages/room-live.js") },
+  { path: "/courses/:id/rooms/:roomId/quizzes", access: "user", load: () => import("./pages/livequiz-room.js") },
+  // Live quizzes: control panel, presenter (…/present), player and results.
+  { path: "/courses/:id/live-quizzes/:gid", access: "user", load: () => import("./pages/livequiz-run.js") },
+  { path: "/courses/:id/live-quizzes/:gid/play", access: "user", load: () => import("./pages/livequiz-play.js") },
+  { path: "/courses/:id/live-quizzes/:gid/results", access: "user", load: () => import("./pages/livequiz-results.js") },
+  { path: "/courses/:id/live-quizzes/:gid/:view", access: "user", load: () => import("./pages/livequiz-run.js") },
   // Courses, content, enrolment and progress ("/courses/new" before "/courses/:id").
   { path: "/courses", access: "user", load: () => import("./pages/course-list.js") },
   { path: "/catalogue", access: "user", load: () => import("./pages/catalogue.js") },
@@ -63,7 +69,8 @@ const routes = [
   { path: "/courses/:id/assignments/:aid/edit", access: "user", load: () => import("./pages/assignment-edit.js") },
   { path: "/courses/:id/assignments/:aid/submissions", access: "user", load: () => import("./pages/assignment-grading.js") },
   { path: "/courses/:id/grades", access: "user", load: () => import("./pages/gradebook.js") },
-  { path: "/join", access: "user", load: () => import("./pages/join.js") },
+  { path: "/join", access: "public", load: () => import("./pages/join.js") },
+  { path: "/quiz", access: "public", load: () => import("./pages/livequiz-play.js") },
   { path: "/join/:code", access: "user", load: () => import("./pages/join.js") },
 ];
 const notFound = { path: "*", access: "public", load: () => import("./pages/notfound.js") };

@@ -10,6 +10,7 @@ import { toast } from "../toast.js";
 import { joinCourse, joinPreview } from "./course-api.js";
 import { coursePath } from "./course-common.js";
 import { CourseCard } from "./catalogue-card.js";
+import { PinJoinForm } from "./livequiz-pin.js";
 
 /** normalizeCode upper-cases a typed code and drops spaces and dashes. */
 export function normalizeCode(s) {
@@ -99,9 +100,20 @@ function JoinPreview({ code }) {
 }
 
 export default function JoinPage({ params }) {
-  const { site } = useApp();
-  useTitle("Join a course", site);
+  const { site, me } = useApp();
+  useTitle(me ? "Join a course" : "Join a live quiz", site);
   const code = normalizeCode(params.code);
+  if (!me) {
+    // Signed out: a live quiz guest with a PIN (the route is public).
+    return html`
+      <div class="page auth">
+        <div class="card auth-card" data-testid="quiz-join-page">
+          <${PageTitle} sub="Type the PIN your teacher shows and pick a nickname.">Join a live quiz<//>
+          <${PinJoinForm} />
+          <p class="muted small">Have an account? <a href="/login?next=%2Fjoin">Sign in</a> to join a course instead.</p>
+        </div>
+      </div>`;
+  }
   if (!code) {
     return html`
       <div class="page auth">

@@ -196,6 +196,7 @@ export function Chat({ course, info }) {
         ${room.main && room.name !== "Main room" && html`<${Badge} kind="accent">Main room<//>`}
         ${room.group_id > 0 && html`<${Badge}>Group room<//>`}
         <a class="btn btn-small btn-primary" href=${`/courses/${course.id}/rooms/${room.id}/live`} data-testid="room-live-link">Live classroom</a>
+        <a class="btn btn-small" href=${`/courses/${course.id}/rooms/${room.id}/quizzes`} data-testid="room-quizzes-link">Live quizzes</a>
         <button type="button" class="btn btn-small presence-toggle" aria-expanded=${showPeople ? "true" : "false"}
                 aria-controls="room-people" data-testid="presence-count" onClick=${() => setShowPeople(!showPeople)}>
           <${Glyph} name="users" size=${16} /> ${here} here</button>
