@@ -34,6 +34,7 @@ const initial = {
   muted: {}, // source -> true while muted (by me or by staff)
   quality: null, // {level: good|fair|poor, rtt, lost}
   leftReason: "",
+  session: "", // the SFU session: "room-<id>" or a breakout group's "room-<id>-g<n>"
   joinAt: 0, // performance.now() at join
   firstFrameAt: 0, // performance.now() at the first decoded remote video frame
 };
@@ -56,6 +57,7 @@ export function createCall(roomID, meUserID) {
   let last = null; // previous stats sample
   let devices = { audio: "", video: "" }; // chosen device ids ("" = default)
   let chain = Promise.resolve(); // signaling messages are handled one at a time, in order
+  let session = ""; // the SFU session we are in: the main one or a breakout group's
 
   const send = (msg) => live.publish(participantTopic(roomID, pid), msg).catch((err) => {
     if (state.get().status === "joined" || state.get().status === "joining") console.warn("live call:", msg.type, err.code, err.message);
@@ -115,12 +117,31 @@ export function createCall(roomID, meUserID) {
     return peer;
   }
 
+  // moved closes the PeerConnection of the session we were moved out of
+  // (to or from a breakout group); what we sent is sent again in the new one.
+  function moved() {
+    const local = state.get().local;
+    wanted = { camera: !!local.camera, mic: !!local.microphone };
+    for (const t of Object.values(local)) t.stop();
+    senders.clear();
+    if (pc) pc.close();
+    pc = null;
+    mids = new Map();
+    last = null;
+    set({ local: {}, remote: new Map(), tracks: [], muted: {}, quality: null });
+  }
+
   async function onSignal(m) {
+    // A late message of the session we were moved out of.
+    if (m.session && session && m.type !== "joined" && m.session !== session) return;
     const s = state.get();
     switch (m.type) {
       case "joined":
+        if (pc) moved();
+        session = m.session || "";
         pc = newPeer(m.ice_servers);
-        set({ status: "joined", me: m.participant, permissions: m.permissions, tracks: m.tracks || [], connection: "new" });
+        set({ status: "joined", me: m.participant, permissions: m.permissions, tracks: m.tracks || [], connection: "new",
+          session });
         startStats();
         await publishWanted();
         break;
@@ -275,6 +296,7 @@ export function createCall(roomID, meUserID) {
     offs = [];
     mids = new Map();
     last = null;
+    session = "";
     const status = state.get().status === "idle" ? "idle" : "left";
     set({ status, leftReason: reason, local: {}, remote: new Map(), tracks: [], quality: null, connection: "" });
   }

@@ -15,19 +15,22 @@ import { getRoom } from "./forum-api.js";
 import { Chat } from "./room-chat.js";
 import { createCall, liveTopic } from "./live-call.js";
 import { StaffRow, HandQueue, DevicePickers, qualityLabel } from "./room-live-parts.js";
+import { BreakoutBanner, BreakoutPanel } from "./room-live-breakout.js";
 
 // useLiveState follows the room's live session: participants, hands, who speaks.
 function useLiveState(roomID) {
   const [st, setSt] = useState({ participants: [], hands: [], open_mic: false });
   const [speaker, setSpeaker] = useState(null); // participant id of the last loudest speaker (kept while silent)
+  const [broadcast, setBroadcast] = useState(null); // the staff's last message to every group
   useEffect(() => live.subscribe(liveTopic(roomID), (data) => {
     if (data.type === "state") setSt(data);
+    if (data.type === "broadcast") setBroadcast(data);
     if (data.type === "speaking") {
       const loud = (data.levels || []).filter((l) => l.speaking).sort((a, b) => a.level - b.level)[0];
       if (loud) setSpeaker(loud.participant);
     }
   }, { quiet: true }), [roomID]);
-  return { ...st, speaker };
+  return { ...st, speaker, broadcast, dismissBroadcast: () => setBroadcast(null) };
 }
 
 function MediaVideo({ track, label, mine, onFrame }) {
@@ -201,18 +204,23 @@ function Classroom({ course, info }) {
       </div>
       ${st.notice && html`<p class="alert alert-warning live-notice" role="status" data-testid="live-notice">${st.notice}
           <button type="button" class="btn btn-small" onClick=${() => call.dismissNotice()}>Dismiss</button></p>`}
+      <${BreakoutBanner} roster=${roster} st=${st} call=${call} broadcast=${inCall && roster.broadcast}
+          onDismiss=${roster.dismissBroadcast} />
       <div class="live-body">
         <section class="live-main" aria-label="Video">${stage}
           ${inCall && html`<${DevicePickers} call=${call} st=${st} />`}</section>
         <aside class="live-side" aria-label="Session">
           <div class="live-tabs" role="tablist">
-            ${[["people", `People (${roster.participants.length})`], ["hands", `Hands (${hands})`], ["chat", "Chat"]].map(([k, label]) => html`
+            ${[["people", `People (${roster.participants.length})`], ["hands", `Hands (${hands})`],
+              ["groups", roster.breakout ? `Groups (${roster.breakout.calls.length})` : "Groups"], ["chat", "Chat"]].map(([k, label]) => html`
               <button type="button" role="tab" key=${k} aria-selected=${tab === k ? "true" : "false"}
                   class=${tab === k ? "live-tab live-tab-on" : "live-tab"} data-testid=${`live-tab-${k}`} onClick=${() => setTab(k)}>${label}</button>`)}
           </div>
           <div class="live-panel" role="tabpanel">
             ${tab === "people" && html`<${People} call=${call} roster=${roster} st=${st} staff=${staff && inCall} />`}
             ${tab === "hands" && html`<${HandQueue} call=${call} roster=${roster} staff=${staff && inCall} />`}
+            ${tab === "groups" && (inCall ? html`<${BreakoutPanel} course=${course} roster=${roster} st=${st} call=${call} staff=${staff} />`
+              : html`<p class="muted" data-testid="breakout-lobby">Join the session to see its groups.</p>`)}
             ${tab === "chat" && html`<${Chat} course=${course} info=${info} />`}
           </div>
         </aside>
