@@ -170,7 +170,9 @@ func TestBrowserLiveBreakout(t *testing.T) {
 	do(t, ada, "the instructor opens the Groups tab", chromedp.Click(chromedp.CSS(`[data-testid=live-tab-groups]`), chromedp.NodeVisible))
 	screenshot(t, ada, "breakout-form")
 	submitForm(t, ada, "breakout-form", `!!document.querySelector("[data-testid=breakout-panel]")`,
-		fill(map[string]string{"#breakout-count": "1", "#breakout-minutes": "5"}), submitButton("breakout-form"))
+		chromedp.SetValue(chromedp.CSS("#breakout-count"), "1"), chromedp.SetValue(chromedp.CSS("#breakout-minutes"), "5"),
+		submitButton("breakout-form"))
+	waitJS(t, ada, "five minutes at most are left", `/^[0-5]:\d\d left$/.test(document.querySelector("[data-testid=breakout-time]").textContent)`)
 	waitMedia(t, lin, "the learner lands in its group's session",
 		`(() => { const s = `+callStateJS+`; return s.status === "joined" && s.session === "`+mainSession+`-g1"; })()`)
 	waitJS(t, lin, "the learner's bar shows the group and the time left", someTextJS(`[data-testid=live-breakout-bar]`, "left"))

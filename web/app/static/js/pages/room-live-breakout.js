@@ -90,10 +90,10 @@ function StartForm({ course, call }) {
       <${FormError} error=${error} fields=${["minutes", "count", "groups", "mode"]} />
       <fieldset class="live-breakout-modes">
         <legend>Groups</legend>
-        <label><input type="radio" name="mode" value="random" checked=${mode === "random"} onChange=${() => setMode("random")} />
-          Random groups</label>
-        <label><input type="radio" name="mode" value="course" checked=${mode === "course"} onChange=${() => setMode("course")}
-            data-testid="breakout-course-groups" /> The course's groups</label>
+        <label class="check check-inline"><input type="radio" name="mode" value="random" checked=${mode === "random"}
+            onChange=${() => setMode("random")} /><span>Random groups</span></label>
+        <label class="check check-inline"><input type="radio" name="mode" value="course" checked=${mode === "course"}
+            onChange=${() => setMode("course")} data-testid="breakout-course-groups" /><span>The course's groups</span></label>
       </fieldset>
       ${mode === "random" && html`<${Field} id="breakout-count" name="count" label="Number of groups" type="number" min="1" max="50"
           value="2" required error=${error} />`}
@@ -133,7 +133,7 @@ export function BreakoutPanel({ course, roster, st, call, staff }) {
   const main = roster.participants.filter((p) => !p.group);
   return html`
     <div class="live-breakout" data-testid="breakout-panel">
-      <p><strong>${b.groups.length} groups</strong> · <span data-testid="breakout-time">${timeLeft(b.ends_at, now)}</span></p>
+      <p><strong>${b.groups.length === 1 ? "1 group" : `${b.groups.length} groups`}</strong> · <span data-testid="breakout-time">${timeLeft(b.ends_at, now)}</span></p>
       ${staff && html`
         <h3 class="live-breakout-h">Calls <${Badge} kind=${b.calls.length ? "danger" : "neutral"}>${b.calls.length}<//></h3>
         ${b.calls.length === 0 ? html`<p class="muted small" data-testid="breakout-calls-empty">No one has called.</p>` : html`

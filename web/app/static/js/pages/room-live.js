@@ -33,6 +33,16 @@ function useLiveState(roomID) {
   return { ...st, speaker, broadcast, dismissBroadcast: () => setBroadcast(null) };
 }
 
+// leftReasons words why the call ended ("left" reasons, docs/signaling.md and docs/protocol.md).
+const leftReasons = {
+  node_lost: "The server running this session stopped. Join again: the session restarts on another server.",
+  server_end: "The server is restarting. Join again in a moment.",
+  ended: "The session ended.",
+  removed: "You were removed from the session.",
+  failed: "The connection failed. Check your network and join again.",
+  slow: "Your connection could not keep up. Join again.",
+};
+
 function MediaVideo({ track, label, mine, onFrame }) {
   const ref = useRef(null);
   useEffect(() => {
@@ -187,8 +197,8 @@ function Classroom({ course, info }) {
     stage = html`
       <div class="live-lobby" data-testid="live-lobby">
         <p><strong>${roster.participants.length ? `${roster.participants.length} in the session` : "No one is in the session yet."}</strong></p>
-        ${st.status === "left" && st.leftReason !== "leave" && html`<p class="alert alert-warning" role="status">
-            You left the session (${st.leftReason}).</p>`}
+        ${st.status === "left" && st.leftReason !== "leave" && html`<p class="alert alert-warning" role="status"
+            data-testid="live-left" data-reason=${st.leftReason}>${leftReasons[st.leftReason] || `You left the session (${st.leftReason}).`}</p>`}
         ${st.status === "error" && html`<p class="alert alert-error" role="alert">${st.error.message || st.error.code}</p>`}
         <button type="button" class="btn btn-primary" disabled=${busy} onClick=${() => call.join({ camera: staff, mic: staff })}
             data-testid="live-join">${busy ? "Joining…" : "Join the live session"}</button>
