@@ -58,6 +58,7 @@ export function createCall(roomID, meUserID) {
   let devices = { audio: "", video: "" }; // chosen device ids ("" = default)
   let chain = Promise.resolve(); // signaling messages are handled one at a time, in order
   let session = ""; // the SFU session we are in: the main one or a breakout group's
+  const sizes = new Map(); // track id -> the display size last reported
 
   const send = (msg) => live.publish(participantTopic(roomID, pid), msg).catch((err) => {
     if (state.get().status === "joined" || state.get().status === "joining") console.warn("live call:", msg.type, err.code, err.message);
@@ -128,6 +129,7 @@ export function createCall(roomID, meUserID) {
     pc = null;
     mids = new Map();
     last = null;
+    sizes.clear();
     set({ local: {}, remote: new Map(), tracks: [], muted: {}, quality: null });
   }
 
@@ -297,6 +299,7 @@ export function createCall(roomID, meUserID) {
     mids = new Map();
     last = null;
     session = "";
+    sizes.clear();
     const status = state.get().status === "idle" ? "idle" : "left";
     set({ status, leftReason: reason, local: {}, remote: new Map(), tracks: [], quality: null, connection: "" });
   }
@@ -363,6 +366,17 @@ export function createCall(roomID, meUserID) {
       }
     },
     command(msg) { return send(msg); },
+    /** reportSize tells the server the size (device pixels) a received simulcast video is shown at: it picks the layer. */
+    reportSize(mediaTrack, width, height) {
+      const s = state.get();
+      const id = [...s.remote].find(([, m]) => m === mediaTrack)?.[0];
+      const info = id && s.tracks.find((t) => t.id === id);
+      if (!info || !info.layers || info.layers.length < 2) return;
+      const prev = sizes.get(id);
+      if (prev && Math.abs(prev.width - width) < prev.width * 0.15 && Math.abs(prev.height - height) < prev.height * 0.15) return;
+      sizes.set(id, { width, height });
+      send({ type: "size", track: id, width: Math.min(width, 16383), height: Math.min(height, 16383) }).catch(() => {});
+    },
     noteFrame,
     dismissNotice() { set({ notice: "" }); },
   };

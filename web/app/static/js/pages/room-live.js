@@ -43,8 +43,25 @@ const leftReasons = {
   slow: "Your connection could not keep up. Join again.",
 };
 
-function MediaVideo({ track, label, mine, onFrame }) {
+// sizeDelayMs debounces the displayed-size reports of a video.
+const sizeDelayMs = 300;
+
+function MediaVideo({ track, label, mine, onFrame, onSize }) {
   const ref = useRef(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || !track || !onSize || typeof ResizeObserver === "undefined") return undefined;
+    let timer = 0;
+    const ro = new ResizeObserver(() => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const r = el.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
+        if (r.width > 0 && r.height > 0) onSize(track, Math.round(r.width * dpr), Math.round(r.height * dpr));
+      }, sizeDelayMs);
+    });
+    ro.observe(el);
+    return () => { clearTimeout(timer); ro.disconnect(); };
+  }, [track]);
   useEffect(() => {
     const el = ref.current;
     if (!el) return undefined;
@@ -68,13 +85,14 @@ function MediaAudio({ track }) {
   return html`<audio ref=${ref} autoplay data-testid="live-audio"></audio>`;
 }
 
-function Tile({ tile, main, onFrame }) {
+function Tile({ tile, main, onFrame, onSize }) {
   const video = tile.source === "screen" ? tile.screen : tile.camera;
   const label = tile.source === "screen" ? `${tile.name}'s screen` : tile.name;
   return html`
     <figure class=${`live-tile${main ? " live-tile-main" : ""}${tile.speaking ? " live-speaking" : ""}`}
             data-testid=${main ? "live-main" : "live-tile"} data-participant=${tile.id} data-source=${video ? tile.source : "none"}>
-      ${video ? html`<${MediaVideo} track=${video} label=${label} mine=${tile.mine && tile.source === "camera"} onFrame=${onFrame} />`
+      ${video ? html`<${MediaVideo} track=${video} label=${label} mine=${tile.mine && tile.source === "camera"} onFrame=${onFrame}
+          onSize=${tile.mine ? null : onSize} />`
         : html`<div class="live-novideo" aria-hidden="true">${(tile.name || "?").slice(0, 1).toUpperCase()}</div>`}
       <figcaption class="live-caption">
         ${tile.mic === "live" ? "" : html`<span class="live-muted-mark">Muted · </span>`}${label}${tile.mine ? " (you)" : ""}
@@ -183,11 +201,11 @@ function Classroom({ course, info }) {
   if (st.status === "joined") {
     stage = html`
       <div class="live-stage" data-testid="live-stage">
-        ${main ? html`<${Tile} key=${main.id + main.source} tile=${main} main=${true} onFrame=${call.noteFrame} />`
+        ${main ? html`<${Tile} key=${main.id + main.source} tile=${main} main=${true} onFrame=${call.noteFrame} onSize=${call.reportSize} />`
           : html`<div class="live-tile live-tile-main live-empty" data-testid="live-main" data-source="none">
               <p>No one is on camera yet.</p></div>`}
         <div class="live-strip" data-testid="live-strip">
-          ${others.map((t) => html`<${Tile} key=${t.id + t.source} tile=${t} onFrame=${t.mine ? null : call.noteFrame} />`)}
+          ${others.map((t) => html`<${Tile} key=${t.id + t.source} tile=${t} onFrame=${t.mine ? null : call.noteFrame} onSize=${call.reportSize} />`)}
         </div>
         ${audio.map((a) => html`<${MediaAudio} key=${a.id} track=${a.track} />`)}
       </div>
