@@ -96,9 +96,10 @@ function StartForm({ course, call }) {
             onChange=${() => setMode("course")} data-testid="breakout-course-groups" /><span>The course's groups</span></label>
       </fieldset>
       ${mode === "random" && html`<${Field} id="breakout-count" name="count" label="Number of groups" type="number" min="1" max="50"
-          value="2" required error=${error} />`}
+          defaultValue="2" required error=${error} />`}
       ${mode === "course" && error && error.field === "mode" && html`<p class="field-error" data-testid="field-error">${error.message}</p>`}
-      <${Field} id="breakout-minutes" name="minutes" label="Minutes" type="number" min="1" max="240" value="10" required error=${error} />
+      <${Field} id="breakout-minutes" name="minutes" label="Minutes" type="number" min="1" max="240" defaultValue="10" required
+          error=${error} />
       <${Submit} pending=${pending} testid="breakout-start">Open the groups<//>
     </form>`;
 }
@@ -121,7 +122,6 @@ function BroadcastForm({ call }) {
 
 /** BreakoutPanel is the "Groups" tab. */
 export function BreakoutPanel({ course, roster, st, call, staff }) {
-  const now = useTick();
   const b = roster.breakout;
   const mine = st.me && roster.participants.find((p) => p.id === st.me.id);
   if (!b) {
@@ -129,6 +129,12 @@ export function BreakoutPanel({ course, roster, st, call, staff }) {
     return html`<p class="muted small">Split the session into groups, each with its own video, for a set time. Everyone comes
         back to the main session at the end.</p><${StartForm} course=${course} call=${call} />`;
   }
+  return html`<${RunningBreakout} roster=${roster} call=${call} staff=${staff} b=${b} mine=${mine} />`;
+}
+
+// RunningBreakout is the Groups tab while groups meet (it ticks every second).
+function RunningBreakout({ roster, call, staff, b, mine }) {
+  const now = useTick();
   const where = mine ? mine.group || "" : null;
   const main = roster.participants.filter((p) => !p.group);
   return html`
