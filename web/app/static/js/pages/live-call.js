@@ -278,7 +278,8 @@ export function createCall(roomID, meUserID) {
     last = { lost, received };
     const loss = dl + dr > 0 ? dl / (dl + dr) : 0;
     let level = "good";
-    if (pc.connectionState !== "connected") level = pc.connectionState === "connecting" || pc.connectionState === "new" ? "connecting" : "poor";
+    if (pc.connectionState === "new" && pc.getTransceivers().length === 0) level = "idle"; // no media yet (nobody publishes)
+    else if (pc.connectionState !== "connected") level = pc.connectionState === "connecting" || pc.connectionState === "new" ? "connecting" : "poor";
     else if (loss > 0.05 || (rtt != null && rtt > 0.4)) level = "poor";
     else if (loss > 0.01 || (rtt != null && rtt > 0.15)) level = "fair";
     set({ quality: { level, rtt, loss } });

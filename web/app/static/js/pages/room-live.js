@@ -124,7 +124,9 @@ function buildTiles(st, roster, speaker) {
     if (t.source === "screen") screens.push({ ...tile(t.participant), screen: m, source: "screen", id: `${t.participant}/screen` });
     else tile(t.participant).camera = m;
   }
-  for (const p of roster.participants) tile(p.id);
+  // Everyone in the same session as me (the main one, or my breakout group).
+  const myGroup = ((st.me && people.get(st.me.id)) || {}).group || "";
+  for (const p of roster.participants) if ((p.group || "") === myGroup) tile(p.id);
   if (st.me) {
     const me = tile(st.me.id);
     me.camera = st.local.camera;
