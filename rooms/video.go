@@ -62,6 +62,7 @@ type Video struct {
 	srv       *signaling.Server
 	node      string
 	heartbeat time.Duration
+	minute    time.Duration // a breakout minute (tests shorten it)
 	log       zerolog.Logger
 
 	mu     sync.Mutex // guards hosted and local
@@ -88,7 +89,7 @@ func NewVideo(p VideoParams) (*Video, error) {
 	if p.Heartbeat <= 0 {
 		p.Heartbeat = DefaultVideoHeartbeat
 	}
-	v := &Video{hub: p.Hub, policy: p.Policy, store: p.Store, node: p.NodeID, heartbeat: p.Heartbeat,
+	v := &Video{hub: p.Hub, policy: p.Policy, store: p.Store, node: p.NodeID, heartbeat: p.Heartbeat, minute: time.Minute,
 		log: p.Log.With().Str("component", "video").Logger(), hosted: map[int64]*hostedRoom{},
 		local: map[string]*localParticipant{}, inbox: make(chan videoOp, controlInbox)}
 	cfg := p.Signaling
@@ -194,11 +195,16 @@ func (v *Video) canSubscribe(ctx context.Context, id hub.Identity, topic string)
 // command is what a client publishes on its participant topic: a live
 // video command (join, hand ...) or a signaling message.
 type command struct {
-	Type        string `json:"type"`
-	Participant string `json:"participant,omitempty"` // lower_hands, allow: whose
-	Allow       bool   `json:"allow,omitempty"`       // allow
-	On          bool   `json:"on,omitempty"`          // open_mic
-	Track       string `json:"track,omitempty"`       // mute_track, stop_track
+	Type        string      `json:"type"`
+	Participant string      `json:"participant,omitempty"` // lower_hands, allow: whose
+	Allow       bool        `json:"allow,omitempty"`       // allow
+	On          bool        `json:"on,omitempty"`          // open_mic
+	Track       string      `json:"track,omitempty"`       // mute_track, stop_track
+	Count       int         `json:"count,omitempty"`       // breakout_start: random groups
+	Groups      []GroupSpec `json:"groups,omitempty"`      // breakout_start: given groups
+	Minutes     int         `json:"minutes,omitempty"`     // breakout_start
+	Group       string      `json:"group,omitempty"`       // move
+	Text        string      `json:"text,omitempty"`        // broadcast
 }
 
 // Live video commands (the other types are signaling messages).
@@ -214,7 +220,8 @@ const (
 )
 
 // staffOnly are the commands only staff may send.
-var staffOnly = map[string]bool{cmdLowerHands: true, cmdAllow: true, cmdOpenMic: true, cmdMuteTrack: true, cmdStopTrack: true}
+var staffOnly = map[string]bool{cmdLowerHands: true, cmdAllow: true, cmdOpenMic: true, cmdMuteTrack: true, cmdStopTrack: true,
+	cmdBreakoutStart: true, cmdBreakoutEnd: true, cmdBroadcast: true, cmdMove: true, cmdDismissCall: true}
 
 // onPublish handles a client publication on its participant topic; the
 // room's state topic is the server's.
@@ -255,7 +262,8 @@ func (v *Video) onPublish(ctx context.Context, req hub.PublishRequest) (hub.Publ
 
 // commandTypes are the live video commands other than join.
 var commandTypes = map[string]struct{}{cmdRaiseHand: {}, cmdLowerHand: {}, cmdLowerHands: {}, cmdAllow: {},
-	cmdOpenMic: {}, cmdMuteTrack: {}, cmdStopTrack: {}}
+	cmdOpenMic: {}, cmdMuteTrack: {}, cmdStopTrack: {}, cmdBreakoutStart: {}, cmdBreakoutEnd: {}, cmdBroadcast: {},
+	cmdMove: {}, cmdCallStaff: {}, cmdCancelCall: {}, cmdDismissCall: {}}
 
 // join claims the room's session (this node hosts it unless a live node
 // does already) and routes the join to its host.
@@ -413,12 +421,14 @@ func (v *Video) publish(ctx context.Context, topic string, msg any) {
 }
 
 // send is the SFU's Send: a message for a participant goes on its topic,
-// wherever its socket is.
+// wherever its socket is, marked with its SFU session (a participant moved
+// to or from a breakout group ignores late messages of its old session).
 func (v *Video) send(ctx context.Context, sessionID, participantID string, msg signaling.Message) error {
 	h := v.room(sessionID)
 	if h == nil {
 		return errors.New("rooms: message for a session this node does not host")
 	}
+	msg.Session = sessionID
 	data, err := json.Marshal(msg)
 	if err != nil {
 		return err

@@ -63,6 +63,9 @@ type wsPeer struct {
 	nextID int64
 
 	mu      sync.Mutex // guards the fields below
+	api     *webrtc.API
+	clients map[string]*sfutest.Client // by SFU session (the main one, breakout groups)
+	current string                     // the SFU session it is in
 	waiting map[int64]chan hubtest.Frame
 	states  []LiveState
 	frames  []hubtest.Frame // every non-ack frame
@@ -77,10 +80,19 @@ func dialPeer(t *testing.T, n *videoNode, u *lms.User, room int64, tag string) *
 	check(t, err)
 	ws.SetReadLimit(1 << 20)
 	p := &wsPeer{t: t, ws: ws, router: sfutest.NewRouter(), room: room, pid: ParticipantID(u.ID, tag),
-		waiting: map[int64]chan hubtest.Frame{}}
+		waiting: map[int64]chan hubtest.Frame{}, clients: map[string]*sfutest.Client{}}
 	p.router.SetServer(p)
 	go p.read()
-	t.Cleanup(func() { _ = ws.CloseNow() })
+	t.Cleanup(func() {
+		_ = ws.CloseNow()
+		p.mu.Lock()
+		clients := p.clients
+		p.clients = nil
+		p.mu.Unlock()
+		for _, c := range clients {
+			c.Close()
+		}
+	})
 	return p
 }
 
@@ -119,9 +131,52 @@ func (p *wsPeer) dispatch(f hubtest.Frame) {
 	if f.Type == "push" && f.Topic == ParticipantTopic(p.room, p.pid) {
 		var m signaling.Message
 		if json.Unmarshal(f.Data, &m) == nil {
-			_ = p.router.Send(context.Background(), sessionName(p.room), p.pid, m)
+			session := m.Session
+			if session == "" {
+				session = sessionName(p.room)
+			}
+			if m.Type == signaling.TypeJoined {
+				p.attach(session)
+			}
+			_ = p.router.Send(context.Background(), session, p.pid, m)
 		}
 	}
+}
+
+// attach gives the participant a client in a session the server moved it
+// to (a breakout group, or back), before that session's "joined" arrives.
+func (p *wsPeer) attach(session string) {
+	p.mu.Lock()
+	if p.api == nil || p.clients == nil || p.current == session {
+		p.mu.Unlock()
+		return
+	}
+	c, err := p.router.Attach(p.api, session, signaling.ParticipantInfo{ID: p.pid})
+	if err != nil {
+		p.mu.Unlock()
+		p.t.Errorf("attaching a client to %s: %v", session, err)
+		return
+	}
+	old := p.clients[session]
+	p.clients[session], p.current = c, session
+	p.mu.Unlock()
+	if old != nil {
+		old.Close()
+	}
+}
+
+// client returns the participant's client in an SFU session (nil: none yet).
+func (p *wsPeer) client(session string) *sfutest.Client {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.clients[session]
+}
+
+// waitClient waits until the participant has a client in session.
+func (p *wsPeer) waitClient(t *testing.T, session string) *sfutest.Client {
+	t.Helper()
+	waitFor(t, p.pid+" joined to "+session, func() bool { return p.client(session) != nil })
+	return p.client(session)
 }
 
 // command sends a hub command and returns its ack or error frame.
@@ -182,8 +237,14 @@ func (p *wsPeer) connect(t *testing.T) *sfutest.Client {
 	t.Helper()
 	api, err := sfutest.NewAPI(webrtc.NetworkTypeUDP4)
 	check(t, err)
+	p.mu.Lock()
+	p.api, p.current = api, sessionName(p.room)
+	p.mu.Unlock()
 	c, err := p.router.Connect(t.Context(), api, sessionName(p.room), signaling.ParticipantInfo{ID: p.pid}, signaling.Permissions{})
 	check(t, err)
+	p.mu.Lock()
+	p.clients[sessionName(p.room)] = c
+	p.mu.Unlock()
 	t.Cleanup(c.Close)
 	return c
 }

@@ -22,6 +22,9 @@ type hostedRoom struct {
 	hands     []string // participant ids, in the order hands went up
 	openMic   bool     // everyone may unmute
 	dirty     chan struct{}
+	where     map[string]string // participant id -> breakout group id (absent: the main session)
+	breakout  *breakout         // the running breakout, if any
+	breakouts int               // breakouts started so far
 }
 
 // person is a participant of a hosted session.
@@ -31,6 +34,7 @@ type person struct {
 	staff        bool
 	allowed      bool  // a learner invited to speak
 	attendanceID int64 // 0 until stored
+	joined       bool  // its stay began (moves between breakout sessions keep it)
 }
 
 // permissions are what a person may do in the room now.
@@ -52,7 +56,7 @@ func (v *Video) hostRoom(op videoOp) *hostedRoom {
 	h := v.hosted[op.Room]
 	if h == nil && op.Op == opJoin {
 		h = &hostedRoom{id: op.Room, name: sessionName(op.Room), sessionID: op.Session, people: map[string]*person{},
-			dirty: make(chan struct{}, 1)}
+			dirty: make(chan struct{}, 1), where: map[string]string{}}
 		v.hosted[op.Room] = h
 		v.wg.Add(1)
 		go v.publishStates(h)
@@ -70,41 +74,63 @@ func (v *Video) apply(ctx context.Context, op videoOp) error {
 		return lms.Errorf(lms.ENOTFOUND, "This live session has ended; join again.")
 	}
 	switch op.Op {
+	case opBreakoutEnd:
+		var gen int
+		_ = decode(op.Data, &gen)
+		v.endBreakout(ctx, h, gen)
+		return nil
 	case opJoin:
 		p := &person{userID: op.User, name: op.Name, role: op.Role, staff: op.Staff}
 		v.mu.Lock()
 		old := h.people[op.Participant]
 		h.people[op.Participant] = p
 		perms := h.permissions(p)
+		if gid := h.landingLocked(op.User, op.Staff); gid != "" {
+			h.where[op.Participant] = gid
+		} else {
+			delete(h.where, op.Participant)
+		}
+		session := h.sessionOfLocked(op.Participant)
 		v.mu.Unlock()
 		if old != nil && old.attendanceID != 0 { // the same page joins again: its earlier stay ends
 			if err := v.store.EndAttendance(ctx, old.attendanceID, time.Now()); err != nil {
 				v.log.Warn().Err(err).Str("participant", op.Participant).Msg("attendance end not recorded")
 			}
 		}
-		err := v.srv.Join(ctx, signaling.JoinParams{Session: h.name, Participant: signaling.ParticipantInfo{
+		err := v.srv.Join(ctx, signaling.JoinParams{Session: session, Participant: signaling.ParticipantInfo{
 			ID: op.Participant, Name: op.Name, Role: op.Role}, Permissions: perms})
 		return signalingError(err)
 	case opLeave:
-		_ = v.srv.Leave(h.name, op.Participant, signaling.ReasonLeave)
+		_ = v.srv.Leave(v.sessionOf(h, op.Participant), op.Participant, signaling.ReasonLeave)
 		return nil
 	case opSignal:
-		return signalingError(v.srv.Handle(ctx, h.name, op.Participant, op.Data))
+		return signalingError(v.srv.Handle(ctx, v.sessionOf(h, op.Participant), op.Participant, op.Data))
 	}
 	var cmd command
 	if err := decode(op.Data, &cmd); err != nil {
 		return err
 	}
-	return v.command(h, op.Participant, cmd)
+	return v.command(ctx, h, op.Participant, cmd)
+}
+
+// sessionOf is the SFU session a participant of h is in.
+func (v *Video) sessionOf(h *hostedRoom, pid string) string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return h.sessionOfLocked(pid)
 }
 
 // command runs a hand-queue or staff command (staff rights were checked
 // by the node that received it).
-func (v *Video) command(h *hostedRoom, from string, cmd command) error {
+func (v *Video) command(ctx context.Context, h *hostedRoom, from string, cmd command) error {
 	v.mu.Lock()
 	if h.people[from] == nil {
 		v.mu.Unlock()
 		return lms.Errorf(lms.ENOTFOUND, "Join the live session first.")
+	}
+	if _, ok := breakoutCommands[cmd.Type]; ok {
+		v.mu.Unlock()
+		return v.breakoutCommand(ctx, h, from, cmd)
 	}
 	var update []string // participants whose permissions change
 	switch cmd.Type {
@@ -132,24 +158,27 @@ func (v *Video) command(h *hostedRoom, from string, cmd command) error {
 		for id := range h.people {
 			update = append(update, id)
 		}
-	case cmdMuteTrack, cmdStopTrack:
+	case cmdMuteTrack, cmdStopTrack: // a track of the session the staff member is in
+		session := h.sessionOfLocked(from)
 		v.mu.Unlock()
 		var err error
 		if cmd.Type == cmdMuteTrack {
-			err = v.srv.Mute(h.name, cmd.Track)
+			err = v.srv.Mute(session, cmd.Track)
 		} else {
-			err = v.srv.StopTrack(h.name, cmd.Track)
+			err = v.srv.StopTrack(session, cmd.Track)
 		}
 		v.markDirty(h)
 		return signalingError(err)
 	}
 	perms := make(map[string]signaling.Permissions, len(update))
+	sessions := make(map[string]string, len(update))
 	for _, id := range update {
 		perms[id] = h.permissions(h.people[id])
+		sessions[id] = h.sessionOfLocked(id)
 	}
 	v.mu.Unlock()
 	for id, p := range perms {
-		if err := v.srv.SetPermissions(h.name, id, p); err != nil && signaling.ErrorCode(err) != signaling.CodeNotFound {
+		if err := v.srv.SetPermissions(sessions[id], id, p); err != nil && signaling.ErrorCode(err) != signaling.CodeNotFound {
 			return signalingError(err)
 		}
 	}
@@ -162,7 +191,7 @@ func (v *Video) room(sessionID string) *hostedRoom {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	for _, h := range v.hosted {
-		if h.name == sessionID {
+		if h.owns(sessionID) {
 			return h
 		}
 	}
@@ -173,6 +202,16 @@ func (v *Video) room(sessionID string) *hostedRoom {
 func (v *Video) joined(sessionID string, info signaling.ParticipantInfo) {
 	h := v.room(sessionID)
 	if h == nil {
+		return
+	}
+	v.mu.Lock()
+	moved := false
+	if p := h.people[info.ID]; p != nil {
+		moved, p.joined = p.joined, true
+	}
+	v.mu.Unlock()
+	if moved { // to or from a breakout group: the stay goes on
+		v.markDirty(h)
 		return
 	}
 	userID, _ := participantUser(info.ID)
@@ -198,9 +237,18 @@ func (v *Video) left(sessionID string, info signaling.ParticipantInfo, reason st
 	}
 	v.mu.Lock()
 	p := h.people[info.ID]
-	if reason != signaling.ReasonReplaced {
+	switch {
+	case reason == signaling.ReasonMoved:
+		p = nil // still in the room, in another of its sessions
+	case reason != signaling.ReasonReplaced && h.sessionOfLocked(info.ID) == sessionID:
 		delete(h.people, info.ID)
+		delete(h.where, info.ID)
 		h.hands = slices.DeleteFunc(h.hands, func(id string) bool { return id == info.ID })
+		if h.breakout != nil {
+			h.breakout.calls = slices.DeleteFunc(h.breakout.calls, func(c BreakoutCall) bool { return c.Participant == info.ID })
+		}
+	default:
+		p = nil
 	}
 	v.mu.Unlock()
 	if p != nil && p.attendanceID != 0 {
@@ -244,6 +292,10 @@ func (v *Video) sessionEnded(sessionID string) {
 		return
 	}
 	v.mu.Lock()
+	if sessionID != h.name || h.breakout != nil { // a group, or the main session while everyone is in groups
+		v.mu.Unlock()
+		return
+	}
 	delete(v.hosted, h.id)
 	v.mu.Unlock()
 	close(h.dirty)
@@ -274,6 +326,7 @@ type LiveState struct {
 	Participants []LiveParticipant `json:"participants"`
 	Hands        []string          `json:"hands"` // participant ids, first raised first
 	OpenMic      bool              `json:"open_mic"`
+	Breakout     *BreakoutState    `json:"breakout,omitempty"` // while groups meet
 }
 
 // LiveParticipant is one participant in LiveState.
@@ -288,13 +341,26 @@ type LiveParticipant struct {
 	Mic    string `json:"mic"`
 	Camera string `json:"camera"`
 	Screen string `json:"screen"`
+	Group  string `json:"group,omitempty"` // the breakout group it is in
 }
 
 // state is the room's state now.
 func (v *Video) state(h *hostedRoom) LiveState {
-	info, _ := v.srv.Session(h.name)
+	v.mu.Lock()
+	sessions := []string{h.name}
+	if h.breakout != nil {
+		for _, g := range h.breakout.groups {
+			sessions = append(sessions, h.groupSession(g.id))
+		}
+	}
+	v.mu.Unlock()
+	var tracks []signaling.TrackInfo
+	for _, s := range sessions {
+		info, _ := v.srv.Session(s)
+		tracks = append(tracks, info.Tracks...)
+	}
 	media := map[string]map[signaling.Source]string{}
-	for _, t := range info.Tracks {
+	for _, t := range tracks {
 		if t.State == "refused" {
 			continue
 		}
@@ -311,14 +377,15 @@ func (v *Video) state(h *hostedRoom) LiveState {
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	out := LiveState{Type: "state", Participants: []LiveParticipant{}, Hands: slices.Clone(h.hands), OpenMic: h.openMic}
+	out := LiveState{Type: "state", Participants: []LiveParticipant{}, Hands: slices.Clone(h.hands), OpenMic: h.openMic,
+		Breakout: h.breakoutStateLocked()}
 	if out.Hands == nil {
 		out.Hands = []string{}
 	}
 	for id, p := range h.people {
 		out.Participants = append(out.Participants, LiveParticipant{ID: id, UserID: p.userID, Name: p.name,
 			Role: p.role, Staff: p.staff, Allowed: p.staff || p.allowed || h.openMic, Mic: get(id, signaling.SourceMicrophone),
-			Camera: get(id, signaling.SourceCamera), Screen: get(id, signaling.SourceScreen)})
+			Camera: get(id, signaling.SourceCamera), Screen: get(id, signaling.SourceScreen), Group: h.where[id]})
 	}
 	slices.SortFunc(out.Participants, func(a, b LiveParticipant) int {
 		if a.Name != b.Name {

@@ -3,6 +3,7 @@ package rooms
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,8 +11,10 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
+	"github.com/lyceumhq/lyceum/hub/hubtest"
 	"github.com/lyceumhq/lyceum/hub/redisbroker"
 	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/store/storetest"
 	"github.com/lyceumhq/lyceum/internal/testenv"
 	"github.com/lyceumhq/lyceum/signaling"
 	"github.com/lyceumhq/lyceum/signaling/sfutest"
@@ -115,4 +118,76 @@ func TestVideoAccessLossEndsTheParticipant(t *testing.T) {
 		return false
 	})
 	wantCode(t, "the removed learner joining again", learner.Join(t.Context(), signaling.JoinParams{}), lms.ENOTFOUND)
+}
+
+// crash stops a node's live video as a crash would: no heartbeat, no
+// routed operation applied, and its SFU gone without a word to anyone (its
+// messages find no room) and without ending the stored session.
+func crash(t *testing.T, n *videoNode) {
+	t.Helper()
+	v := n.video
+	v.cancel()
+	v.mu.Lock()
+	hosted := v.hosted
+	v.hosted = map[int64]*hostedRoom{}
+	v.mu.Unlock()
+	for _, h := range hosted {
+		close(h.dirty) // ends its state publisher
+	}
+	v.wg.Wait()
+	ctx, cancel := context.WithTimeout(t.Context(), hubtest.WaitTimeout)
+	defer cancel()
+	check(t, v.srv.Close(ctx))
+}
+
+func TestVideoNodeDeathTellsParticipantsAndRejoinRestartsElsewhere(t *testing.T) {
+	s := newSiteWith(t, storetest.Postgres(t), nil)
+	prefix := fmt.Sprintf("lyceumtest:%d:%s:", time.Now().UnixNano(), strings.ReplaceAll(t.Name(), "/", "_"))
+	a := startVideoNode(t, s, "a", redisBroker(t, "a", prefix), nil)
+	b := startVideoNode(t, s, "b", redisBroker(t, "b", prefix), nil)
+	room := s.main.ID
+
+	teacher := dialPeer(t, a, s.users["instructor"], room, "t")
+	tc := teacher.connect(t)
+	check(t, tc.Publish(sfutest.PublishOptions{Video: true, Audio: true}))
+	learner := dialPeer(t, b, s.users["learner"], room, "l")
+	lc := learner.connect(t)
+	waitFor(t, "the learner on b receiving the instructor from a", func() bool {
+		cam := trackOf(lc, teacher.pid, signaling.SourceCamera)
+		return cam != "" && packets(lc, cam) > 10
+	})
+	dead, err := s.st.OpenVideoSession(t.Context(), room)
+	check(t, err)
+	if dead.NodeID != "a" {
+		t.Fatalf("session hosted by %q, want a", dead.NodeID)
+	}
+
+	// Node a dies: the learner, on b, is told.
+	crash(t, a)
+	waitFor(t, "the learner told its session's node was lost", func() bool {
+		return slices.ContainsFunc(learner.signals(signaling.TypeLeft), func(m signaling.Message) bool { return m.Reason == ReasonNodeLost })
+	})
+	if !lc.Left() {
+		t.Fatal("the learner's client was not told it left")
+	}
+
+	// Joining again (the page joins with a new participant tag) restarts
+	// the session on b, the surviving node.
+	teacher2 := dialPeer(t, b, s.users["instructor"], room, "t2")
+	tc2 := teacher2.connect(t)
+	check(t, tc2.Publish(sfutest.PublishOptions{Video: true, Audio: true}))
+	learner2 := dialPeer(t, b, s.users["learner"], room, "l2")
+	lc2 := learner2.connect(t)
+	waitFor(t, "the learner receiving the instructor again, from b", func() bool {
+		cam := trackOf(lc2, teacher2.pid, signaling.SourceCamera)
+		return cam != "" && packets(lc2, cam) > 10
+	})
+	now, err := s.st.OpenVideoSession(t.Context(), room)
+	check(t, err)
+	if now.NodeID != "b" || now.ID == dead.ID {
+		t.Fatalf("session %+v after the restart, want a new one on b (the dead one was %d)", now, dead.ID)
+	}
+	if n := b.video.Server().Stats().Participants; n != 2 {
+		t.Fatalf("node b's SFU has %d participants, want 2", n)
+	}
 }

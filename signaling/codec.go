@@ -22,22 +22,42 @@ func isKeyframeStart(mime string, payload []byte) bool {
 // 4.2): the first packet of a frame (S=1, partition 0) whose payload
 // header has P=0 (an intra frame).
 func vp8KeyframeStart(b []byte) bool {
+	i, ok := vp8FrameStart(b)
+	return ok && b[i]&0x01 == 0
+}
+
+// vp8KeyframeSize reads the frame size of a VP8 keyframe's first packet
+// (RFC 6386 section 9.1: the 3-byte frame tag, the start code 9d 01 2a,
+// then 14-bit width and height, little-endian).
+func vp8KeyframeSize(b []byte) (w, h int, ok bool) {
+	i, ok := vp8FrameStart(b)
+	if !ok || b[i]&0x01 != 0 || len(b) < i+10 || b[i+3] != 0x9d || b[i+4] != 0x01 || b[i+5] != 0x2a {
+		return 0, 0, false
+	}
+	w = int(b[i+6]) | int(b[i+7]&0x3f)<<8
+	h = int(b[i+8]) | int(b[i+9]&0x3f)<<8
+	return w, h, w > 0 && h > 0
+}
+
+// vp8FrameStart returns where the VP8 payload starts in the first packet
+// of a frame (S=1, partition 0), after the payload descriptor.
+func vp8FrameStart(b []byte) (int, bool) {
 	if len(b) < 1 {
-		return false
+		return 0, false
 	}
 	if b[0]&0x10 == 0 || b[0]&0x07 != 0 { // S bit, PID
-		return false
+		return 0, false
 	}
 	i := 1
 	if b[0]&0x80 != 0 { // X: extension byte
 		if len(b) < 2 {
-			return false
+			return 0, false
 		}
 		x := b[1]
 		i = 2
 		if x&0x80 != 0 { // I: picture id, 7 or 15 bits
 			if len(b) <= i {
-				return false
+				return 0, false
 			}
 			if b[i]&0x80 != 0 {
 				i++
@@ -51,7 +71,7 @@ func vp8KeyframeStart(b []byte) bool {
 			i++
 		}
 	}
-	return len(b) > i && b[i]&0x01 == 0
+	return i, len(b) > i
 }
 
 // H.264 NAL unit types (RFC 6184).

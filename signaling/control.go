@@ -131,6 +131,19 @@ func (sess *liveSession) setPermissions(p *participant, perms Permissions) error
 	return nil
 }
 
+// setDisplay records the size p displays a track at; the layer follows it.
+func (sess *liveSession) setDisplay(p *participant, trackID string, w, h int) error {
+	sess.mu.Lock()
+	dt := p.downs[trackID]
+	sess.mu.Unlock()
+	if dt == nil {
+		return errNoTrack
+	}
+	dt.display.Store(int64(w)<<16 | int64(h))
+	dt.fit()
+	return nil
+}
+
 // setLayer sets the simulcast layer p wants of a track.
 func (sess *liveSession) setLayer(p *participant, trackID string, rank int) error {
 	sess.mu.Lock()
@@ -139,6 +152,7 @@ func (sess *liveSession) setLayer(p *participant, trackID string, rank int) erro
 	if dt == nil {
 		return errNoTrack
 	}
+	dt.display.Store(0) // an explicit choice wins over the display size
 	dt.wanted.Store(int32(min(max(rank, 0), maxLayers-1)))
 	dt.requestKeyframe()
 	return nil

@@ -22,6 +22,10 @@ type downTrack struct {
 	binding atomic.Pointer[binding]
 	closed  atomic.Bool
 	wanted  atomic.Int32 // simulcast layer the subscriber asked for
+	// display is the size the subscriber shows the track at (width<<16 |
+	// height, device pixels), 0 when not reported: the layer then follows
+	// it (fit).
+	display atomic.Int64
 	current atomic.Int32 // simulcast layer being forwarded (-1: none yet)
 	resync  atomic.Bool  // restart at the next keyframe (unmuted, reconnected)
 	dropped atomic.Uint64
@@ -201,4 +205,19 @@ func (dt *downTrack) readRTCP(sender *webrtc.RTPSender) {
 			}
 		}
 	}
+}
+
+// fit chooses the layer from the display size the subscriber reported
+// (the smallest layer at least that size), if it did and a layer's size
+// is known.
+func (dt *downTrack) fit() {
+	d := dt.display.Load()
+	if d == 0 {
+		return
+	}
+	rank := dt.track.layerFor(int(d>>16), int(d&0xffff))
+	if rank < 0 || dt.wanted.Swap(int32(rank)) == int32(rank) {
+		return
+	}
+	dt.requestKeyframe()
 }

@@ -2,6 +2,7 @@ package signaling_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -148,6 +149,31 @@ func TestSimulcastLayerChosenPerSubscriber(t *testing.T) {
 	})
 	if st := high.Received()[idHigh]; st.Lost > st.Packets/10 {
 		t.Errorf("lost %d of %d packets across layer switches", st.Lost, st.Packets)
+	}
+}
+
+func TestSimulcastLayerFollowsTheDisplaySize(t *testing.T) {
+	r := newRig(t, nil)
+	pub := r.join("teacher", staff)
+	publish(t, pub, sfutest.PublishOptions{Video: true, Simulcast: true, VideoBitrate: 600_000})
+	sub := r.join("sub", learner)
+	id := receiving(t, sub, "teacher", signaling.SourceCamera, 10)
+	// The layers are 320x180, 640x360 and 1280x720 (sfutest): the server
+	// picks the smallest at least the displayed size.
+	for _, c := range []struct{ w, h, layer int }{{300, 170, 0}, {1000, 560, 2}, {640, 360, 1}, {2000, 1200, 2}, {100, 60, 0}} {
+		if err := sub.Send(signaling.Message{Type: signaling.TypeSize, Track: id, Width: c.w, Height: c.h}); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, fmt.Sprintf("layer %d at %dx%d", c.layer, c.w, c.h), func() bool { return sub.Received()[id].Layer == c.layer })
+	}
+	for _, bad := range []string{`{"type":"size","track":"` + id + `","width":0,"height":10}`, `{"type":"size","width":10,"height":10}`,
+		`{"type":"size","track":"` + id + `","width":10,"height":99999}`} {
+		if err := sub.SendRaw([]byte(bad)); signaling.ErrorCode(err) != signaling.CodeInvalid {
+			t.Fatalf("%s: %v, want invalid", bad, err)
+		}
+	}
+	if err := sub.Send(signaling.Message{Type: signaling.TypeSize, Track: "t99", Width: 10, Height: 10}); signaling.ErrorCode(err) != signaling.CodeNotFound {
+		t.Fatalf("an unknown track: %v, want not_found", err)
 	}
 }
 

@@ -31,9 +31,14 @@ type Hooks struct {
 // Reasons a participant left, as passed to Hooks.ParticipantLeft and sent
 // in "left" messages.
 const (
-	ReasonLeave     = "leave"      // the participant left (Leave or a "leave" message)
-	ReasonRemoved   = "removed"    // the caller removed it (Server.Leave with this reason)
-	ReasonReplaced  = "replaced"   // a new Join with the same participant id
+	ReasonLeave    = "leave"    // the participant left (Leave or a "leave" message)
+	ReasonRemoved  = "removed"  // the caller removed it (Server.Leave with this reason)
+	ReasonReplaced = "replaced" // a new Join with the same participant id
+	// ReasonMoved: the caller moved the participant to another session
+	// (a breakout group, or back). Like ReasonReplaced it is sent no
+	// "left" and what it still had queued is dropped: its address now
+	// belongs to its place in the other session.
+	ReasonMoved     = "moved"
 	ReasonFailed    = "failed"     // its PeerConnection failed
 	ReasonSlow      = "slow"       // its signaling queue overflowed
 	ReasonEnded     = "ended"      // the session ended

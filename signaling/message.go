@@ -9,7 +9,7 @@ import (
 )
 
 // Message types. Client -> server: negotiate, offer, answer, candidate,
-// mute, unmute, layer, leave. Server -> client: joined, negotiate, offer,
+// mute, unmute, layer, size, leave. Server -> client: joined, negotiate, offer,
 // answer, candidate, tracks,
 // participant_joined, participant_left, permissions, track_refused,
 // track_muted, track_stopped, left, error. docs/signaling.md describes each.
@@ -29,6 +29,7 @@ const (
 	TypeMute              = "mute"
 	TypeUnmute            = "unmute"
 	TypeLayer             = "layer"
+	TypeSize              = "size"
 	TypeLeave             = "leave"
 	TypeLeft              = "left"
 	TypeError             = "error"
@@ -56,6 +57,10 @@ type Message struct {
 
 	Track   string `json:"track,omitempty"`   // mute, unmute, layer, track_* messages
 	Quality string `json:"quality,omitempty"` // layer: "low", "medium" or "high"
+	// Width and Height are the size a subscriber displays a track at, in
+	// device pixels ("size").
+	Width  int `json:"width,omitempty"`
+	Height int `json:"height,omitempty"`
 
 	Session      string            `json:"session,omitempty"`      // joined
 	Participant  *ParticipantInfo  `json:"participant,omitempty"`  // joined (yourself), participant_*
@@ -150,6 +155,7 @@ const (
 	maxLayers        = 3  // simulcast layers per track
 	maxRIDBytes      = 16
 	maxCandidateSize = 1024
+	maxDisplayPixels = 16383 // a VP8 frame's largest side
 )
 
 // decode parses one inbound message and checks its shape.
@@ -192,6 +198,13 @@ func validate(m *Message) *Error {
 		}
 		if _, ok := qualityIndex(m.Quality); !ok {
 			return errorf(CodeInvalid, `quality must be "low", "medium" or "high"`)
+		}
+	case TypeSize:
+		if m.Track == "" {
+			return errorf(CodeInvalid, "size needs track")
+		}
+		if m.Width < 1 || m.Width > maxDisplayPixels || m.Height < 1 || m.Height > maxDisplayPixels {
+			return errorf(CodeInvalid, "width and height must be 1 to %d", maxDisplayPixels)
 		}
 	case TypeLeave, TypeNegotiate:
 	default:

@@ -219,15 +219,16 @@ func (p *participant) releaseCandidates() {
 }
 
 // close ends the participant: tells it why (unless it left by itself, or
-// was replaced: its address now belongs to the new participant, so what it
-// still had queued is dropped), closes its PeerConnection and stops its
+// was replaced or moved: its address now belongs to the new participant,
+// so what it still had queued is dropped), closes its PeerConnection and stops its
 // goroutines.
 func (p *participant) close(reason string) {
 	var last Message
-	if reason != ReasonLeave && reason != ReasonReplaced {
+	handedOver := reason == ReasonReplaced || reason == ReasonMoved
+	if reason != ReasonLeave && !handedOver {
 		last = Message{Type: TypeLeft, Reason: reason}
 	}
-	p.closeOut(last, reason == ReasonReplaced)
+	p.closeOut(last, handedOver)
 	p.negMu.Lock()
 	p.endClientTurnLocked()
 	p.negMu.Unlock()

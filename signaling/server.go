@@ -172,6 +172,8 @@ func (s *Server) Handle(ctx context.Context, sessionID, participantID string, ra
 	case TypeLayer:
 		q, _ := qualityIndex(m.Quality)
 		return p.sess.setLayer(p, m.Track, q)
+	case TypeSize:
+		return p.sess.setDisplay(p, m.Track, m.Width, m.Height)
 	case TypeLeave:
 		p.sess.leave(p, ReasonLeave)
 	}

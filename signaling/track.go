@@ -63,6 +63,9 @@ type layer struct {
 	ssrc       uint32
 	lastPLI    atomic.Int64 // unix ns of the last keyframe request
 	lastPacket atomic.Int64 // unix ns of the last packet
+	// size is the frame size of its latest keyframe (VP8), width<<16 |
+	// height; 0 until known.
+	size atomic.Int64
 }
 
 // fwdPacket is one received packet, shared read-only by every subscriber.
@@ -183,6 +186,9 @@ func (t *publishedTrack) read(l *layer) {
 		}
 		if video {
 			p.keyframe = isKeyframeStart(t.codec.MimeType, p.payload)
+			if p.keyframe {
+				t.noteSize(l, p.payload)
+			}
 		}
 		for _, dt := range *subs {
 			if dt.accepts(l.rank, p.keyframe) {
@@ -284,4 +290,41 @@ func audioLevelExtID(recv *webrtc.RTPReceiver) uint8 {
 		}
 	}
 	return 0
+}
+
+// noteSize records a layer's frame size from a keyframe; when it changed,
+// the subscribers that reported their display size choose again.
+func (t *publishedTrack) noteSize(l *layer, payload []byte) {
+	w, h, ok := vp8KeyframeSize(payload)
+	if !ok {
+		return
+	}
+	size := int64(w)<<16 | int64(h)
+	if l.size.Swap(size) == size {
+		return
+	}
+	if subs := t.subs.Load(); subs != nil {
+		for _, dt := range *subs {
+			dt.fit()
+		}
+	}
+}
+
+// layerFor is the smallest layer whose frames are at least w x h, the
+// largest known one when none is, and -1 when no layer's size is known
+// yet.
+func (t *publishedTrack) layerFor(w, h int) int {
+	best := -1
+	for rank := range maxLayers {
+		l := t.layers[rank].Load()
+		if l == nil || l.size.Load() == 0 {
+			continue
+		}
+		size := l.size.Load()
+		if int(size>>16) >= w && int(size&0xffff) >= h {
+			return rank
+		}
+		best = rank
+	}
+	return best
 }

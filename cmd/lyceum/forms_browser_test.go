@@ -54,6 +54,9 @@ var formWalks = map[string]string{
 	"new-room-form":   "TestBrowserFormsDiscussion",
 	"composer":        "TestBrowserFormsDiscussion",
 
+	"breakout-form":  "TestBrowserLiveBreakout",
+	"broadcast-form": "TestBrowserLiveBreakout",
+
 	"catalogue-form":    "TestBrowserCatalogueSettingsSearchAndEnrol",
 	"set-password-form": "TestBrowserUserImport/desktop",
 

@@ -146,3 +146,61 @@ func TestBrowserLiveClassroom(t *testing.T) {
 	waitJS(t, ada, "the learner's stay is listed", someTextJS(`[data-testid=attendance-row]`, "Lin Learner"))
 	screenshot(t, ada, "attendance")
 }
+
+// sessionJS is the SFU session the page's call is in ("" before joining).
+const sessionJS = callStateJS + `.session`
+
+func TestBrowserLiveBreakout(t *testing.T) {
+	n := startTestNode(t, map[string]string{"LYCEUM_ICE_LOOPBACK": "true"})
+	w := newChatWorld(t, n)
+	page := fmt.Sprintf("/courses/%d/rooms/%d/live", w.courseID, w.roomID)
+	const join = `[data-testid=live-join]`
+	mainSession := fmt.Sprintf("room-%d", w.roomID)
+
+	ada := newMediaBrowser(t, desktop)
+	openAs(t, ada, n, "ada", chatAdminPW, page, join)
+	do(t, ada, "the instructor joins", chromedp.Click(chromedp.CSS(join), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=live-controls]`)))
+	lin := newMediaBrowser(t, smallPhone)
+	openAs(t, lin, n, "lin", chatLearnerPW, page, join)
+	do(t, lin, "the learner joins", chromedp.Click(chromedp.CSS(join), chromedp.NodeVisible))
+	waitMedia(t, lin, "the learner is in the main session", sessionJS+` === "`+mainSession+`"`)
+
+	// The instructor opens one random group for five minutes.
+	do(t, ada, "the instructor opens the Groups tab", chromedp.Click(chromedp.CSS(`[data-testid=live-tab-groups]`), chromedp.NodeVisible))
+	submitForm(t, ada, "breakout-form", `!!document.querySelector("[data-testid=breakout-panel]")`,
+		chromedp.SetValue(chromedp.CSS("#breakout-count"), "1"), chromedp.SetValue(chromedp.CSS("#breakout-minutes"), "5"),
+		submitButton("breakout-form"))
+	waitJS(t, ada, "five minutes at most are left", `/^[0-5]:\d\d left$/.test(document.querySelector("[data-testid=breakout-time]").textContent)`)
+	waitMedia(t, lin, "the learner lands in its group's session",
+		`(() => { const s = `+callStateJS+`; return s.status === "joined" && s.session === "`+mainSession+`-g1"; })()`)
+	waitJS(t, lin, "the learner's bar shows the group and the time left", someTextJS(`[data-testid=live-breakout-bar]`, "left"))
+
+	// The learner calls the instructor; the call is queued for staff.
+	do(t, lin, "the learner calls the instructor", chromedp.Click(chromedp.CSS(`[data-testid=live-call-staff]`), chromedp.NodeVisible))
+	waitJS(t, ada, "the call is listed for staff", `!!document.querySelector("[data-testid=breakout-call][data-group=g1]")`)
+	screenshot(t, lin, "breakout-learner-phone")
+	screenshot(t, ada, "breakout-instructor")
+
+	// A broadcast reaches the group.
+	const note = "Two minutes left, wrap up"
+	submitForm(t, ada, "broadcast-form", `document.querySelector("#broadcast-text").value === ""`,
+		fill(map[string]string{"#broadcast-text": note}), submitButton("broadcast-form"))
+	waitJS(t, lin, "the learner sees the broadcast", someTextJS(`[data-testid=live-broadcast]`, note))
+
+	// The instructor answers the call: joins the group, the learner sees them there.
+	do(t, ada, "the instructor goes to the group", chromedp.Click(chromedp.CSS(`[data-testid=breakout-call-go]`), chromedp.NodeVisible))
+	waitMedia(t, ada, "the instructor is in the group's session and publishes again",
+		`(() => { const s = `+callStateJS+`; return s.session === "`+mainSession+`-g1" && !!s.local.camera; })()`)
+	waitJS(t, ada, "the call is answered", `!!document.querySelector("[data-testid=breakout-calls-empty]")`)
+	waitMedia(t, lin, "the learner sees the instructor in the group",
+		`(() => { const m = document.querySelector("[data-testid=live-main]"); return !!m && m.dataset.source === "camera" &&
+			m.dataset.participant !== `+callStateJS+`.me.id && m.querySelector("video") && m.querySelector("video").videoWidth > 0; })()`)
+
+	// The instructor ends the groups: everyone is back in the main session.
+	do(t, ada, "the instructor ends the groups", chromedp.Click(chromedp.CSS(`[data-testid=breakout-end]`), chromedp.NodeVisible))
+	waitMedia(t, lin, "the learner is back in the main session", sessionJS+` === "`+mainSession+`"`)
+	waitMedia(t, ada, "the instructor is back in the main session", sessionJS+` === "`+mainSession+`"`)
+	waitJS(t, lin, "the breakout bar is gone", `!document.querySelector("[data-testid=live-breakout-bar]")`)
+	checkWalked(t, ada)
+}

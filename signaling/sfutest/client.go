@@ -85,6 +85,21 @@ func NewAPI(networks ...webrtc.NetworkType) (*webrtc.API, error) {
 // Connect creates a client, registers it with the router and joins the
 // session with perms (as the caller of the server would).
 func (r *Router) Connect(ctx context.Context, api *webrtc.API, session string, info signaling.ParticipantInfo, perms signaling.Permissions) (*Client, error) {
+	c, err := r.Attach(api, session, info)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.server().Join(ctx, signaling.JoinParams{Session: session, Participant: info, Permissions: perms}); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// Attach creates a client and registers it with the router without
+// joining: for a participant the server itself put in a session (moved
+// to a breakout group), whose "joined" is about to arrive.
+func (r *Router) Attach(api *webrtc.API, session string, info signaling.ParticipantInfo) (*Client, error) {
 	pc, err := api.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
 		return nil, err
@@ -101,10 +116,6 @@ func (r *Router) Connect(ctx context.Context, api *webrtc.API, session string, i
 	r.add(c)
 	c.wg.Add(1)
 	go c.loop()
-	if err := r.server().Join(ctx, signaling.JoinParams{Session: session, Participant: info, Permissions: perms}); err != nil {
-		c.Close()
-		return nil, err
-	}
 	return c, nil
 }
 

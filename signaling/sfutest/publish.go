@@ -16,9 +16,11 @@ import (
 )
 
 // Synthetic media. A video frame's first RTP packet carries a VP8 payload
-// descriptor with S=1, a VP8 header byte (P=0 for keyframes), the send
-// time (unix ns, 8 bytes) and the simulcast layer (1 byte); an audio
-// packet starts with the send time. Receivers use them for latency and
+// descriptor with S=1 (1 byte), a VP8 frame header (10 bytes: the frame
+// tag with P=0 for keyframes; in keyframes the start code and the frame
+// size, layerSizes, so the server can read a layer's size), the send time
+// (unix ns, 8 bytes) and the simulcast layer (1 byte). An audio packet
+// starts with the send time. Receivers use them for latency and
 // to tell layers apart.
 const (
 	defaultVideoBitrate = 1_000_000 // bits per second of the top layer
@@ -34,6 +36,10 @@ const (
 
 // simulcastRIDs are the layers a simulcast publisher sends, lowest first.
 var simulcastRIDs = []string{"q", "h", "f"}
+
+// layerSizes are the frame sizes of the layers, lowest first (a single
+// layer is the largest).
+var layerSizes = [][2]int{{320, 180}, {640, 360}, {1280, 720}}
 
 // PublishOptions says what a client publishes.
 type PublishOptions struct {
@@ -253,8 +259,17 @@ func (p *publisher) sendVideo(t *webrtc.TrackLocalStaticRTP, layer int) {
 				if key {
 					payload[1] = 0x00
 				}
-				binary.BigEndian.PutUint64(payload[2:10], uint64(now.UnixNano()))
-				payload[10] = byte(layer)
+				clear(payload[2:min(len(payload), 11)])
+				if len(payload) >= 20 {
+					if key {
+						size := layerSizes[len(layerSizes)-len(p.video)+layer]
+						copy(payload[4:7], []byte{0x9d, 0x01, 0x2a})
+						binary.LittleEndian.PutUint16(payload[7:9], uint16(size[0]))
+						binary.LittleEndian.PutUint16(payload[9:11], uint16(size[1]))
+					}
+					binary.BigEndian.PutUint64(payload[11:19], uint64(now.UnixNano()))
+					payload[19] = byte(layer)
+				}
 			}
 			pkt := &rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: seq, Timestamp: ts,
 				Marker: off+maxPayload >= frameBytes}, Payload: payload}

@@ -63,12 +63,12 @@ func (c *Client) onTrack(remote *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 		}
 		var sent int64
 		switch {
-		case video && len(pkt.Payload) >= 11 && pkt.Payload[0]&0x10 != 0:
+		case video && len(pkt.Payload) >= 20 && pkt.Payload[0]&0x10 != 0:
 			if pkt.Payload[1]&0x01 == 0 {
 				st.Keyframes++
 			}
-			st.Layer = int(pkt.Payload[10])
-			sent = int64(binary.BigEndian.Uint64(pkt.Payload[2:10]))
+			st.Layer = int(pkt.Payload[19])
+			sent = int64(binary.BigEndian.Uint64(pkt.Payload[11:19]))
 		case !video && len(pkt.Payload) >= 8:
 			sent = int64(binary.BigEndian.Uint64(pkt.Payload))
 		}

@@ -34,6 +34,7 @@ const initial = {
   muted: {}, // source -> true while muted (by me or by staff)
   quality: null, // {level: good|fair|poor, rtt, lost}
   leftReason: "",
+  session: "", // the SFU session: "room-<id>" or a breakout group's "room-<id>-g<n>"
   joinAt: 0, // performance.now() at join
   firstFrameAt: 0, // performance.now() at the first decoded remote video frame
 };
@@ -56,6 +57,8 @@ export function createCall(roomID, meUserID) {
   let last = null; // previous stats sample
   let devices = { audio: "", video: "" }; // chosen device ids ("" = default)
   let chain = Promise.resolve(); // signaling messages are handled one at a time, in order
+  let session = ""; // the SFU session we are in: the main one or a breakout group's
+  const sizes = new Map(); // track id -> the display size last reported
 
   const send = (msg) => live.publish(participantTopic(roomID, pid), msg).catch((err) => {
     if (state.get().status === "joined" || state.get().status === "joining") console.warn("live call:", msg.type, err.code, err.message);
@@ -115,12 +118,32 @@ export function createCall(roomID, meUserID) {
     return peer;
   }
 
+  // moved closes the PeerConnection of the session we were moved out of
+  // (to or from a breakout group); what we sent is sent again in the new one.
+  function moved() {
+    const local = state.get().local;
+    wanted = { camera: !!local.camera, mic: !!local.microphone };
+    for (const t of Object.values(local)) t.stop();
+    senders.clear();
+    if (pc) pc.close();
+    pc = null;
+    mids = new Map();
+    last = null;
+    sizes.clear();
+    set({ local: {}, remote: new Map(), tracks: [], muted: {}, quality: null });
+  }
+
   async function onSignal(m) {
+    // A late message of the session we were moved out of.
+    if (m.session && session && m.type !== "joined" && m.session !== session) return;
     const s = state.get();
     switch (m.type) {
       case "joined":
+        if (pc) moved();
+        session = m.session || "";
         pc = newPeer(m.ice_servers);
-        set({ status: "joined", me: m.participant, permissions: m.permissions, tracks: m.tracks || [], connection: "new" });
+        set({ status: "joined", me: m.participant, permissions: m.permissions, tracks: m.tracks || [], connection: "new",
+          session });
         startStats();
         await publishWanted();
         break;
@@ -255,7 +278,8 @@ export function createCall(roomID, meUserID) {
     last = { lost, received };
     const loss = dl + dr > 0 ? dl / (dl + dr) : 0;
     let level = "good";
-    if (pc.connectionState !== "connected") level = pc.connectionState === "connecting" || pc.connectionState === "new" ? "connecting" : "poor";
+    if (pc.connectionState === "new" && pc.getTransceivers().length === 0) level = "idle"; // no media yet (nobody publishes)
+    else if (pc.connectionState !== "connected") level = pc.connectionState === "connecting" || pc.connectionState === "new" ? "connecting" : "poor";
     else if (loss > 0.05 || (rtt != null && rtt > 0.4)) level = "poor";
     else if (loss > 0.01 || (rtt != null && rtt > 0.15)) level = "fair";
     set({ quality: { level, rtt, loss } });
@@ -275,6 +299,8 @@ export function createCall(roomID, meUserID) {
     offs = [];
     mids = new Map();
     last = null;
+    session = "";
+    sizes.clear();
     const status = state.get().status === "idle" ? "idle" : "left";
     set({ status, leftReason: reason, local: {}, remote: new Map(), tracks: [], quality: null, connection: "" });
   }
@@ -341,6 +367,17 @@ export function createCall(roomID, meUserID) {
       }
     },
     command(msg) { return send(msg); },
+    /** reportSize tells the server the size (device pixels) a received simulcast video is shown at: it picks the layer. */
+    reportSize(mediaTrack, width, height) {
+      const s = state.get();
+      const id = [...s.remote].find(([, m]) => m === mediaTrack)?.[0];
+      const info = id && s.tracks.find((t) => t.id === id);
+      if (!info || !info.layers || info.layers.length < 2) return;
+      const prev = sizes.get(id);
+      if (prev && Math.abs(prev.width - width) < prev.width * 0.15 && Math.abs(prev.height - height) < prev.height * 0.15) return;
+      sizes.set(id, { width, height });
+      send({ type: "size", track: id, width: Math.min(width, 16383), height: Math.min(height, 16383) }).catch(() => {});
+    },
     noteFrame,
     dismissNotice() { set({ notice: "" }); },
   };

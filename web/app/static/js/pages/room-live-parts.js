@@ -9,6 +9,7 @@ const stateLabel = { live: "on", muted: "muted", off: "off" };
 /** qualityLabel words a call's quality sample (live-call.js). */
 export function qualityLabel(q) {
   if (!q || q.level === "connecting") return "Connecting…";
+  if (q.level === "idle") return "No media yet";
   const rtt = q.rtt != null ? ` · ${Math.round(q.rtt * 1000)} ms` : "";
   const loss = q.loss ? ` · ${(q.loss * 100).toFixed(1)} % lost` : "";
   return `${{ good: "Good", fair: "Fair", poor: "Poor" }[q.level] || q.level} connection${rtt}${loss}`;

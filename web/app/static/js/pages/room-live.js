@@ -15,23 +15,53 @@ import { getRoom } from "./forum-api.js";
 import { Chat } from "./room-chat.js";
 import { createCall, liveTopic } from "./live-call.js";
 import { StaffRow, HandQueue, DevicePickers, qualityLabel } from "./room-live-parts.js";
+import { BreakoutBanner, BreakoutPanel } from "./room-live-breakout.js";
 
 // useLiveState follows the room's live session: participants, hands, who speaks.
 function useLiveState(roomID) {
   const [st, setSt] = useState({ participants: [], hands: [], open_mic: false });
   const [speaker, setSpeaker] = useState(null); // participant id of the last loudest speaker (kept while silent)
+  const [broadcast, setBroadcast] = useState(null); // the staff's last message to every group
   useEffect(() => live.subscribe(liveTopic(roomID), (data) => {
     if (data.type === "state") setSt(data);
+    if (data.type === "broadcast") setBroadcast(data);
     if (data.type === "speaking") {
       const loud = (data.levels || []).filter((l) => l.speaking).sort((a, b) => a.level - b.level)[0];
       if (loud) setSpeaker(loud.participant);
     }
   }, { quiet: true }), [roomID]);
-  return { ...st, speaker };
+  return { ...st, speaker, broadcast, dismissBroadcast: () => setBroadcast(null) };
 }
 
-function MediaVideo({ track, label, mine, onFrame }) {
+// leftReasons words why the call ended ("left" reasons, docs/signaling.md and docs/protocol.md).
+const leftReasons = {
+  node_lost: "The server running this session stopped. Join again: the session restarts on another server.",
+  server_end: "The server is restarting. Join again in a moment.",
+  ended: "The session ended.",
+  removed: "You were removed from the session.",
+  failed: "The connection failed. Check your network and join again.",
+  slow: "Your connection could not keep up. Join again.",
+};
+
+// sizeDelayMs debounces the displayed-size reports of a video.
+const sizeDelayMs = 300;
+
+function MediaVideo({ track, label, mine, onFrame, onSize }) {
   const ref = useRef(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || !track || !onSize || typeof ResizeObserver === "undefined") return undefined;
+    let timer = 0;
+    const ro = new ResizeObserver(() => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const r = el.getBoundingClientRect(), dpr = window.devicePixelRatio || 1;
+        if (r.width > 0 && r.height > 0) onSize(track, Math.round(r.width * dpr), Math.round(r.height * dpr));
+      }, sizeDelayMs);
+    });
+    ro.observe(el);
+    return () => { clearTimeout(timer); ro.disconnect(); };
+  }, [track]);
   useEffect(() => {
     const el = ref.current;
     if (!el) return undefined;
@@ -55,13 +85,14 @@ function MediaAudio({ track }) {
   return html`<audio ref=${ref} autoplay data-testid="live-audio"></audio>`;
 }
 
-function Tile({ tile, main, onFrame }) {
+function Tile({ tile, main, onFrame, onSize }) {
   const video = tile.source === "screen" ? tile.screen : tile.camera;
   const label = tile.source === "screen" ? `${tile.name}'s screen` : tile.name;
   return html`
     <figure class=${`live-tile${main ? " live-tile-main" : ""}${tile.speaking ? " live-speaking" : ""}`}
             data-testid=${main ? "live-main" : "live-tile"} data-participant=${tile.id} data-source=${video ? tile.source : "none"}>
-      ${video ? html`<${MediaVideo} track=${video} label=${label} mine=${tile.mine && tile.source === "camera"} onFrame=${onFrame} />`
+      ${video ? html`<${MediaVideo} track=${video} label=${label} mine=${tile.mine && tile.source === "camera"} onFrame=${onFrame}
+          onSize=${tile.mine ? null : onSize} />`
         : html`<div class="live-novideo" aria-hidden="true">${(tile.name || "?").slice(0, 1).toUpperCase()}</div>`}
       <figcaption class="live-caption">
         ${tile.mic === "live" ? "" : html`<span class="live-muted-mark">Muted · </span>`}${label}${tile.mine ? " (you)" : ""}
@@ -93,7 +124,9 @@ function buildTiles(st, roster, speaker) {
     if (t.source === "screen") screens.push({ ...tile(t.participant), screen: m, source: "screen", id: `${t.participant}/screen` });
     else tile(t.participant).camera = m;
   }
-  for (const p of roster.participants) tile(p.id);
+  // Everyone in the same session as me (the main one, or my breakout group).
+  const myGroup = ((st.me && people.get(st.me.id)) || {}).group || "";
+  for (const p of roster.participants) if ((p.group || "") === myGroup) tile(p.id);
   if (st.me) {
     const me = tile(st.me.id);
     me.camera = st.local.camera;
@@ -170,11 +203,11 @@ function Classroom({ course, info }) {
   if (st.status === "joined") {
     stage = html`
       <div class="live-stage" data-testid="live-stage">
-        ${main ? html`<${Tile} key=${main.id + main.source} tile=${main} main=${true} onFrame=${call.noteFrame} />`
+        ${main ? html`<${Tile} key=${main.id + main.source} tile=${main} main=${true} onFrame=${call.noteFrame} onSize=${call.reportSize} />`
           : html`<div class="live-tile live-tile-main live-empty" data-testid="live-main" data-source="none">
               <p>No one is on camera yet.</p></div>`}
         <div class="live-strip" data-testid="live-strip">
-          ${others.map((t) => html`<${Tile} key=${t.id + t.source} tile=${t} onFrame=${t.mine ? null : call.noteFrame} />`)}
+          ${others.map((t) => html`<${Tile} key=${t.id + t.source} tile=${t} onFrame=${t.mine ? null : call.noteFrame} onSize=${call.reportSize} />`)}
         </div>
         ${audio.map((a) => html`<${MediaAudio} key=${a.id} track=${a.track} />`)}
       </div>
@@ -184,8 +217,8 @@ function Classroom({ course, info }) {
     stage = html`
       <div class="live-lobby" data-testid="live-lobby">
         <p><strong>${roster.participants.length ? `${roster.participants.length} in the session` : "No one is in the session yet."}</strong></p>
-        ${st.status === "left" && st.leftReason !== "leave" && html`<p class="alert alert-warning" role="status">
-            You left the session (${st.leftReason}).</p>`}
+        ${st.status === "left" && st.leftReason !== "leave" && html`<p class="alert alert-warning" role="status"
+            data-testid="live-left" data-reason=${st.leftReason}>${leftReasons[st.leftReason] || `You left the session (${st.leftReason}).`}</p>`}
         ${st.status === "error" && html`<p class="alert alert-error" role="alert">${st.error.message || st.error.code}</p>`}
         <button type="button" class="btn btn-primary" disabled=${busy} onClick=${() => call.join({ camera: staff, mic: staff })}
             data-testid="live-join">${busy ? "Joining…" : "Join the live session"}</button>
@@ -201,18 +234,23 @@ function Classroom({ course, info }) {
       </div>
       ${st.notice && html`<p class="alert alert-warning live-notice" role="status" data-testid="live-notice">${st.notice}
           <button type="button" class="btn btn-small" onClick=${() => call.dismissNotice()}>Dismiss</button></p>`}
+      <${BreakoutBanner} roster=${roster} st=${st} call=${call} broadcast=${inCall && roster.broadcast}
+          onDismiss=${roster.dismissBroadcast} />
       <div class="live-body">
         <section class="live-main" aria-label="Video">${stage}
           ${inCall && html`<${DevicePickers} call=${call} st=${st} />`}</section>
         <aside class="live-side" aria-label="Session">
           <div class="live-tabs" role="tablist">
-            ${[["people", `People (${roster.participants.length})`], ["hands", `Hands (${hands})`], ["chat", "Chat"]].map(([k, label]) => html`
+            ${[["people", `People (${roster.participants.length})`], ["hands", `Hands (${hands})`],
+              ["groups", roster.breakout ? `Groups (${roster.breakout.calls.length})` : "Groups"], ["chat", "Chat"]].map(([k, label]) => html`
               <button type="button" role="tab" key=${k} aria-selected=${tab === k ? "true" : "false"}
                   class=${tab === k ? "live-tab live-tab-on" : "live-tab"} data-testid=${`live-tab-${k}`} onClick=${() => setTab(k)}>${label}</button>`)}
           </div>
           <div class="live-panel" role="tabpanel">
             ${tab === "people" && html`<${People} call=${call} roster=${roster} st=${st} staff=${staff && inCall} />`}
             ${tab === "hands" && html`<${HandQueue} call=${call} roster=${roster} staff=${staff && inCall} />`}
+            ${tab === "groups" && (inCall ? html`<${BreakoutPanel} course=${course} roster=${roster} st=${st} call=${call} staff=${staff} />`
+              : html`<p class="muted" data-testid="breakout-lobby">Join the session to see its groups.</p>`)}
             ${tab === "chat" && html`<${Chat} course=${course} info=${info} />`}
           </div>
         </aside>
