@@ -56,6 +56,7 @@ type Quiz struct {
 	mu     sync.Mutex
 	timers map[int64]*quizTimer     // guarded by mu: finalize timers by game
 	dirty  map[int64]struct{}       // guarded by mu: games with answers since the last count
+	lobby  map[int64]struct{}       // guarded by mu: games whose players changed since the last lobby push
 	clocks map[int64]*playerClock   // guarded by mu: players on this node, by player id
 	limits map[int64]*playerLimiter // guarded by mu
 
@@ -94,7 +95,7 @@ func NewQuiz(p QuizParams) *Quiz {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	q := &Quiz{hub: p.Hub, svc: p.Service, policy: p.Policy, interval: p.CountInterval, log: p.Log,
-		events: make(chan quizEvent, quizEventQueue), timers: map[int64]*quizTimer{}, dirty: map[int64]struct{}{},
+		events: make(chan quizEvent, quizEventQueue), timers: map[int64]*quizTimer{}, dirty: map[int64]struct{}{}, lobby: map[int64]struct{}{},
 		clocks: map[int64]*playerClock{}, limits: map[int64]*playerLimiter{}, ctx: ctx, cancel: cancel}
 	p.Service.SetNotifier(q)
 	q.wg.Add(1)
@@ -115,11 +116,19 @@ func (q *Quiz) Close() {
 }
 
 // GameChanged queues a change for the publisher (livequiz.Notifier).
-// Answers only mark the game for the next aggregated count.
+// Answers only mark the game for the next aggregated count, and joins and
+// removals for the next lobby push: a lobby push reads every player, so
+// one per join would queue hundreds of full reads ahead of the next state
+// change (a question's close and its results) when a class joins at once.
 func (q *Quiz) GameChanged(_ context.Context, g *lms.Game, ev livequiz.Event) {
-	if ev == livequiz.EventAnswer {
+	switch ev {
+	case livequiz.EventAnswer, livequiz.EventPlayers:
 		q.mu.Lock()
-		q.dirty[g.ID] = struct{}{}
+		if ev == livequiz.EventAnswer {
+			q.dirty[g.ID] = struct{}{}
+		} else {
+			q.lobby[g.ID] = struct{}{}
+		}
 		q.mu.Unlock()
 		return
 	}
@@ -148,7 +157,8 @@ func (q *Quiz) PlayerRemoved(_ context.Context, p *lms.GamePlayer) {
 }
 
 // run publishes queued changes and, every interval, the counts of the
-// games that got answers.
+// games that got answers and the lobbies of the games whose players
+// changed.
 func (q *Quiz) run() {
 	defer q.wg.Done()
 	tick := time.NewTicker(q.interval)
@@ -161,17 +171,27 @@ func (q *Quiz) run() {
 			q.publishChange(e)
 		case <-tick.C:
 			q.mu.Lock()
-			games := make([]int64, 0, len(q.dirty))
-			for id := range q.dirty {
-				games = append(games, id)
-			}
+			games, lobbies := keys(q.dirty), keys(q.lobby)
 			clear(q.dirty)
+			clear(q.lobby)
 			q.mu.Unlock()
 			for _, id := range games {
 				q.publishCount(id)
 			}
+			for _, id := range lobbies {
+				q.publishChange(quizEvent{game: &lms.Game{ID: id}, ev: livequiz.EventPlayers})
+			}
 		}
 	}
+}
+
+// keys returns the ids in set.
+func keys(set map[int64]struct{}) []int64 {
+	ids := make([]int64, 0, len(set))
+	for id := range set {
+		ids = append(ids, id)
+	}
+	return ids
 }
 
 // publish sends v on topic, logging failures.
@@ -223,7 +243,11 @@ func (q *Quiz) publishState(ctx context.Context, id int64) {
 		return
 	}
 	res, err := q.svc.Results(ctx, id)
-	if err != nil || res.Results == nil {
+	if err != nil {
+		q.log.Warn().Err(err).Int64("game_id", id).Msg("live quiz: results not published")
+		return
+	}
+	if res.Results == nil {
 		return
 	}
 	q.publish(ctx, QuizTopic(id), res.Results)
