@@ -8,6 +8,7 @@ import { useLoad, Loading, ErrorState, Badge } from "../ui.js";
 import { useAction, FormError } from "../forms.js";
 import { toast } from "../toast.js";
 import { fullTime, plural } from "../format.js";
+import { getAll } from "../api.js";
 import { CourseFrame, can } from "./course-common.js";
 import { getQuiz, quizStats, listAttempts, regrade, responsesCSVURL, attemptPath, quizPath, typeLabels } from "./quiz-api.js";
 
@@ -63,12 +64,14 @@ function Regrade({ quizID, onDone }) {
 
 function Stats({ course, qid }) {
   const data = useLoad(async (signal) => {
-    const [quiz, stats, attempts] = await Promise.all([getQuiz(qid, signal), quizStats(qid, signal), listAttempts(qid, signal)]);
-    return { quiz, stats, attempts: attempts.items };
+    const [quiz, stats, attempts, members] = await Promise.all([getQuiz(qid, signal), quizStats(qid, signal),
+      listAttempts(qid, signal), getAll(`/courses/${course.id}/members?role=learner`, { signal })]);
+    const names = new Map(members.items.map((m) => [m.user_id, m.name || m.username]));
+    return { quiz, stats, attempts: attempts.items, names };
   }, [qid]);
   if (data.loading && !data.data) return html`<${Loading} />`;
   if (data.error && !data.data) return html`<${ErrorState} error=${data.error} onRetry=${data.reload} />`;
-  const { quiz, stats, attempts } = data.data;
+  const { quiz, stats, attempts, names } = data.data;
   return html`<div class="quiz-stats" data-testid="quiz-stats">
     <p class="muted small"><a href=${quizPath(course.id, quiz.id)}>← ${quiz.title}</a></p>
     <div class="stats-grid">
@@ -99,7 +102,7 @@ function Stats({ course, qid }) {
     <section class="card section">
       <h2>Attempts</h2>
       <ul class="list" data-testid="all-attempts">${attempts.map((a) => html`<li key=${a.id} class="list-row">
-        <a href=${attemptPath(course.id, a.id)}>Learner ${a.user_id}, attempt ${a.number}</a>
+        <a href=${attemptPath(course.id, a.id)}>${names.get(a.user_id) || `A former learner (#${a.user_id})`}, attempt ${a.number}</a>
         <span class="muted small">${a.state === "open" ? "in progress" : fullTime(a.submitted_at)}</span>
         ${a.needs_grading && html`<${Badge} kind="accent">needs grading<//>`}
         ${a.state !== "open" && html`<span>${a.points} / ${a.max_points}</span>`}</li>`)}</ul>
