@@ -195,8 +195,7 @@ export function Chat({ course, info }) {
         <h2 class="chat-title" data-testid="room-name">${room.name}</h2>
         ${room.main && room.name !== "Main room" && html`<${Badge} kind="accent">Main room<//>`}
         ${room.group_id > 0 && html`<${Badge}>Group room<//>`}
-        <a class="btn btn-small btn-primary" href=${`/courses/${course.id}/rooms/${room.id}/live`} data-testid="room-live-link">Live classroom</a>
-        <a class="btn btn-small" href=${`/courses/${course.id}/rooms/${room.id}/quizzes`} data-testid="room-quizzes-link">Live quizzes</a>
+        <${LiveLinks} course=${course} room=${room} />
         <button type="button" class="btn btn-small presence-toggle" aria-expanded=${showPeople ? "true" : "false"}
                 aria-controls="room-people" data-testid="presence-count" onClick=${() => setShowPeople(!showPeople)}>
           <${Glyph} name="users" size=${16} /> ${here} here</button>
@@ -230,6 +229,33 @@ export function Chat({ course, info }) {
         </aside>
       </div>
     </div>`;
+}
+
+/**
+ * LiveLinks leads to the room's live classroom and live quizzes: one Tab
+ * stop (a toolbar; arrow keys, Home and End move between the links), so the
+ * message box stays a few Tab presses from the top of the room.
+ */
+function LiveLinks({ course, room }) {
+  const ref = useRef(null);
+  const [active, setActive] = useState(0);
+  const onKeyDown = (e) => {
+    const links = [...ref.current.querySelectorAll("a")];
+    const i = Math.max(0, links.indexOf(document.activeElement));
+    const next = { ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1, Home: 0, End: links.length - 1 }[e.key];
+    if (next === undefined) return;
+    e.preventDefault();
+    const j = (next + links.length) % links.length;
+    setActive(j);
+    links[j].focus();
+  };
+  const base = `/courses/${course.id}/rooms/${room.id}`;
+  return html`<div class="chat-live" role="toolbar" aria-label="Live in this room" ref=${ref} onKeyDown=${onKeyDown}>
+    <a class="btn btn-small btn-primary" href=${`${base}/live`} tabIndex=${active === 0 ? 0 : -1} onFocus=${() => setActive(0)}
+       data-testid="room-live-link">Live classroom</a>
+    <a class="btn btn-small" href=${`${base}/quizzes`} tabIndex=${active === 1 ? 0 : -1} onFocus=${() => setActive(1)}
+       data-testid="room-quizzes-link">Live quizzes</a>
+  </div>`;
 }
 
 function RoomBody({ course, roomID }) {
