@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"errors"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -62,7 +63,7 @@ type conn struct {
 	bucket   tokenBucket
 	rejected int // commands refused in a row by the rate limit
 
-	pingTimer *time.Timer // owned by the ping callbacks
+	pingTimer atomic.Pointer[time.Timer] // set once by schedulePing; reset by the ping callbacks
 }
 
 func (h *Hub) newConn(ws *websocket.Conn, ident Identity) *conn {
@@ -303,7 +304,19 @@ const maxCloseReason = 123
 // goroutine sends a WebSocket ping (unless frames are being written) and
 // closes the connection when no pong arrives within PingTimeout.
 func (c *conn) schedulePing() {
-	c.pingTimer = time.AfterFunc(c.h.cfg.PingInterval, c.ping)
+	c.pingTimer.Store(time.AfterFunc(c.h.cfg.PingInterval, c.ping))
+}
+
+// rearmPing schedules the next ping. The timer is read atomically: its
+// first callback can run before schedulePing has stored it (a short
+// PingInterval on a busy machine), with nothing else ordering the two.
+func (c *conn) rearmPing() {
+	t := c.pingTimer.Load()
+	for t == nil {
+		runtime.Gosched() // schedulePing is between AfterFunc and its Store
+		t = c.pingTimer.Load()
+	}
+	t.Reset(c.h.cfg.PingInterval)
 }
 
 func (c *conn) ping() {
@@ -315,7 +328,7 @@ func (c *conn) ping() {
 		// behind it, and coder/websocket closes the connection (no close
 		// frame) when a control frame waits 5 s to be written, cutting a
 		// slow reader off before WriteTimeout (the write watchdog's bound).
-		c.pingTimer.Reset(c.h.cfg.PingInterval)
+		c.rearmPing()
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), c.h.cfg.PingTimeout)
@@ -329,7 +342,7 @@ func (c *conn) ping() {
 		_ = c.ws.CloseNow()
 		return
 	}
-	c.pingTimer.Reset(c.h.cfg.PingInterval)
+	c.rearmPing()
 }
 
 // readLoop reads and handles commands until the connection ends.

@@ -115,7 +115,7 @@ func (c *conn) finish() {
 	defer h.wg.Done()
 	c.closeWith(websocket.StatusNormalClosure, "")
 	close(c.readerDone) // made by closeWith
-	c.pingTimer.Stop()
+	c.pingTimer.Load().Stop() // set before the reader started
 	<-c.writerDone
 	_ = c.ws.CloseNow()
 	c.dropAll()
