@@ -114,7 +114,7 @@ func (c *conn) finish() {
 	h := c.h
 	defer h.wg.Done()
 	c.closeWith(websocket.StatusNormalClosure, "")
-	close(c.readerDone) // made by closeWith
+	close(c.readerDone)       // made by closeWith
 	c.pingTimer.Load().Stop() // set before the reader started
 	<-c.writerDone
 	_ = c.ws.CloseNow()
