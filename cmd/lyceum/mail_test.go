@@ -1,16 +1,13 @@
 package main
 
 import (
-	"io"
 	"net"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-smtp"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
@@ -18,59 +15,18 @@ import (
 	"github.com/lyceumhq/lyceum/internal/jobs"
 	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/mail"
+	"github.com/lyceumhq/lyceum/internal/mail/mailtest"
 	"github.com/lyceumhq/lyceum/internal/store"
 	"github.com/lyceumhq/lyceum/internal/store/storetest"
 	"github.com/lyceumhq/lyceum/internal/testenv"
 )
 
-// smtpInbox is an SMTP server on 127.0.0.1 that keeps what it receives.
-type smtpInbox struct {
-	mu   sync.Mutex
-	msgs []string // guarded by mu
-	addr string
-}
-
-type smtpSession struct{ in *smtpInbox }
-
-func (smtpSession) Reset()                               {}
-func (smtpSession) Logout() error                        { return nil }
-func (smtpSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (smtpSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
-func (s smtpSession) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	s.in.mu.Lock()
-	defer s.in.mu.Unlock()
-	s.in.msgs = append(s.in.msgs, string(b))
-	return err
-}
-
-func startSMTP(t *testing.T) *smtpInbox {
-	t.Helper()
-	in := &smtpInbox{}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return smtpSession{in}, nil }))
-	srv.Domain, srv.ErrorLog = "localhost", nil
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	in.addr = l.Addr().String()
-	go func() { _ = srv.Serve(l) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return in
-}
-
-func (in *smtpInbox) received() []string {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	return append([]string(nil), in.msgs...)
-}
-
 // TestNotificationEmailIsSentOnlyWhenEmailIsOn: with SMTP configured a grade
 // notification is emailed (both bodies, the deep link, the settings link);
 // without it, nothing is queued or sent.
 func TestNotificationEmailIsSentOnlyWhenEmailIsOn(t *testing.T) {
-	in := startSMTP(t)
-	host, port, _ := net.SplitHostPort(in.addr)
+	in := mailtest.Start(t)
+	host, port, _ := net.SplitHostPort(in.Addr)
 	for _, on := range []bool{true, false} {
 		st := storetest.SQLiteAt(t, filepath.Join(t.TempDir(), "lyceum.db"))
 		clock := testenv.NewClock(time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC))
@@ -95,11 +51,11 @@ func TestNotificationEmailIsSentOnlyWhenEmailIsOn(t *testing.T) {
 		}
 		notes.Notify(t.Context(), u.ID, lms.NotifyGrade, map[string]any{"course_id": 3, "title": "Lab report",
 			"source": "assignment", "source_id": 4})
-		before := len(in.received())
+		before := len(in.Messages())
 		if _, err := r.Poll(t.Context()); err != nil {
 			t.Fatal(err)
 		}
-		got := in.received()[before:]
+		got := in.Messages()[before:]
 		if !on {
 			if len(got) != 0 {
 				t.Fatalf("email off, yet %d sent", len(got))

@@ -2,91 +2,26 @@ package mail_test
 
 import (
 	"context"
-	"io"
 	"net"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-smtp"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
 	"github.com/lyceumhq/lyceum/internal/jobs"
 	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/mail"
+	"github.com/lyceumhq/lyceum/internal/mail/mailtest"
 	"github.com/lyceumhq/lyceum/internal/store/storetest"
 	"github.com/lyceumhq/lyceum/internal/testenv"
 )
 
-// inbox is an SMTP server started by the test on 127.0.0.1: it keeps every
-// message it accepts and refuses the next `refuse` ones with 451.
-type inbox struct {
-	mu       sync.Mutex
-	refuse   int      // guarded by mu
-	received []string // guarded by mu: raw messages
-	rcpts    []string // guarded by mu
-	addr     string
-}
-
-func newInbox(t *testing.T) *inbox {
+func config(t *testing.T, in *mailtest.Inbox) mail.Config {
 	t.Helper()
-	in := &inbox{}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{in: in}, nil }))
-	srv.Domain = "localhost"
-	srv.AllowInsecureAuth = true
-	srv.ErrorLog = nil
-	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	in.addr = l.Addr().String()
-	go func() { _ = srv.Serve(l) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return in
-}
-
-func (in *inbox) messages() []string {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	return append([]string(nil), in.received...)
-}
-
-type session struct {
-	in *inbox
-	to string
-}
-
-func (s *session) Reset()        {}
-func (s *session) Logout() error { return nil }
-func (s *session) Mail(string, *smtp.MailOptions) error {
-	s.in.mu.Lock()
-	defer s.in.mu.Unlock()
-	if s.in.refuse > 0 {
-		s.in.refuse--
-		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
-	}
-	return nil
-}
-func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error { s.to = to; return nil }
-func (s *session) Data(r io.Reader) error {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.in.mu.Lock()
-	defer s.in.mu.Unlock()
-	s.in.received = append(s.in.received, string(b))
-	s.in.rcpts = append(s.in.rcpts, s.to)
-	return nil
-}
-
-func config(t *testing.T, in *inbox) mail.Config {
-	t.Helper()
-	host, port, err := net.SplitHostPort(in.addr)
+	host, port, err := net.SplitHostPort(in.Addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +30,7 @@ func config(t *testing.T, in *inbox) mail.Config {
 }
 
 func TestSendHasBothBodiesAndUnsubscribeHeaders(t *testing.T) {
-	in := newInbox(t)
+	in := mailtest.Start(t)
 	s, err := mail.NewSender(config(t, in))
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +41,7 @@ func TestSendHasBothBodiesAndUnsubscribeHeaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := in.messages()
+	got := in.Messages()
 	if len(got) != 1 {
 		t.Fatalf("%d messages", len(got))
 	}
@@ -143,8 +78,8 @@ func TestConfigOffAndInvalid(t *testing.T) {
 // A send the server refuses once is retried by the job runner after its
 // back-off and delivered once.
 func TestQueuedMailIsRetriedAfterARefusal(t *testing.T) {
-	in := newInbox(t)
-	in.refuse = 1
+	in := mailtest.Start(t)
+	in.RefuseNext(1)
 	s, err := mail.NewSender(config(t, in))
 	if err != nil {
 		t.Fatal(err)
@@ -174,13 +109,13 @@ func TestQueuedMailIsRetriedAfterARefusal(t *testing.T) {
 	if err != nil || !strings.Contains(j.LastError, "try again later") {
 		t.Fatalf("job after the refusal %+v, %v", j, err)
 	}
-	if got := in.messages(); len(got) != 0 {
+	if got := in.Messages(); len(got) != 0 {
 		t.Fatalf("delivered despite the refusal: %d", len(got))
 	}
 	poll(0) // backing off
 	clock.Advance(time.Minute)
 	poll(1)
-	if got := in.messages(); len(got) != 1 || !strings.Contains(got[0], "Your grade is available.") {
+	if got := in.Messages(); len(got) != 1 || !strings.Contains(got[0], "Your grade is available.") {
 		t.Fatalf("after the retry: %q", got)
 	}
 	if _, err := st.JobByKey(t.Context(), "mail.send:notification:1"); !lms.IsCode(err, lms.ENOTFOUND) {
