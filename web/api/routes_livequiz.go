@@ -109,19 +109,17 @@ func hidePIN(g *lms.Game, canRun bool) *lms.Game {
 }
 
 func (a *API) getRoomGames(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	list, err := a.quiz.List(r.Context(), caller(r), id)
-	if err != nil {
-		return err
-	}
-	out := GameList{Items: make([]*lms.Game, 0, len(list))}
-	for _, g := range list {
-		out.Items = append(out.Items, hidePIN(g, a.quiz.CanRun(r.Context(), caller(r), g)))
-	}
-	return writeJSON(w, http.StatusOK, out)
+	return onIDJSON(w, r, func(ctx context.Context, u *lms.User, id int64) (GameList, error) {
+		list, err := a.quiz.List(ctx, u, id)
+		if err != nil {
+			return GameList{}, err
+		}
+		out := GameList{Items: make([]*lms.Game, 0, len(list))}
+		for _, g := range list {
+			out.Items = append(out.Items, hidePIN(g, a.quiz.CanRun(ctx, u, g)))
+		}
+		return out, nil
+	})
 }
 
 // detail builds the caller's view of a game.
@@ -147,136 +145,66 @@ func (a *API) detail(ctx context.Context, u *lms.User, gameID int64) (*GameDetai
 }
 
 func (a *API) postGame(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in livequiz.CreateInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	g, _, err := a.quiz.Create(r.Context(), caller(r), id, in)
-	if err != nil {
-		return err
-	}
-	d, err := a.detail(r.Context(), caller(r), g.ID)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, d)
+	return onIDBody(w, r, http.StatusCreated, func(ctx context.Context, u *lms.User, roomID int64, in livequiz.CreateInput) (*GameDetail, error) {
+		g, _, err := a.quiz.Create(ctx, u, roomID, in)
+		if err != nil {
+			return nil, err
+		}
+		return a.detail(ctx, u, g.ID)
+	})
 }
 
 func (a *API) getGame(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	d, err := a.detail(r.Context(), caller(r), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, d)
+	return onIDJSON(w, r, a.detail)
 }
 
 func (a *API) putGameQuestions(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in QuestionsRequest
-	if err := decodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	if _, err := a.quiz.SetQuestions(r.Context(), caller(r), id, in.Questions); err != nil {
-		return err
-	}
-	d, err := a.detail(r.Context(), caller(r), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, d)
+	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, in QuestionsRequest) (*GameDetail, error) {
+		if _, err := a.quiz.SetQuestions(ctx, u, id, in.Questions); err != nil {
+			return nil, err
+		}
+		return a.detail(ctx, u, id)
+	})
 }
 
 func (a *API) deleteGame(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if err := a.quiz.Delete(r.Context(), caller(r), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return onID(w, r, a.quiz.Delete)
 }
 
 func (a *API) postControl(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in livequiz.ControlInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	if _, err := a.quiz.Control(r.Context(), caller(r), id, in); err != nil {
-		return err
-	}
-	st, err := a.quiz.State(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, st)
+	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, in livequiz.ControlInput) (livequiz.StateView, error) {
+		if _, err := a.quiz.Control(ctx, u, id, in); err != nil {
+			return livequiz.StateView{}, err
+		}
+		return a.quiz.State(ctx, id)
+	})
 }
 
 func (a *API) postGameJoin(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	var in GameJoinRequest
-	if err := decodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	p, _, err := a.quiz.Join(r.Context(), caller(r), id, in.Nickname)
-	if err != nil {
-		return err
-	}
-	me, err := a.quiz.Me(r.Context(), p)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, me)
+	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, in GameJoinRequest) (*livequiz.MeView, error) {
+		p, _, err := a.quiz.Join(ctx, u, id, in.Nickname)
+		if err != nil {
+			return nil, err
+		}
+		return a.quiz.Me(ctx, p)
+	})
 }
 
 func (a *API) getGameMe(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	if _, _, err := a.quiz.Game(r.Context(), caller(r), id); err != nil {
-		return err
-	}
-	p, err := a.quiz.PlayerOf(r.Context(), id, caller(r).ID)
-	if err != nil {
-		return lms.Errorf(lms.ENOTFOUND, "You have not joined this game.")
-	}
-	me, err := a.quiz.Me(r.Context(), p)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, me)
+	return onIDJSON(w, r, func(ctx context.Context, u *lms.User, id int64) (*livequiz.MeView, error) {
+		if _, _, err := a.quiz.Game(ctx, u, id); err != nil {
+			return nil, err
+		}
+		p, err := a.quiz.PlayerOf(ctx, id, u.ID)
+		if err != nil {
+			return nil, lms.Errorf(lms.ENOTFOUND, "You have not joined this game.")
+		}
+		return a.quiz.Me(ctx, p)
+	})
 }
 
 func (a *API) getGameResults(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	res, err := a.quiz.FullResults(r.Context(), caller(r), id)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, res)
+	return onIDJSON(w, r, a.quiz.FullResults)
 }
 
 func (a *API) getGameResultsCSV(w http.ResponseWriter, r *http.Request) error {
