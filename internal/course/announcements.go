@@ -352,7 +352,11 @@ func (s *Announcements) HandleJob(ctx context.Context, j *lms.Job) error {
 
 // notifyAll notifies everyone x is for, once each.
 func (s *Announcements) notifyAll(ctx context.Context, x *lms.CourseAnnouncement) error {
-	payload := map[string]any{"course_id": x.CourseID, "announcement_id": x.ID, "title": x.Title,
+	c, err := s.store.CourseByID(ctx, x.CourseID)
+	if err != nil {
+		return err
+	}
+	payload := map[string]any{"course_id": x.CourseID, "course_title": c.Title, "announcement_id": x.ID, "title": x.Title,
 		"by": x.AuthorUsername, "by_name": x.AuthorName, "link": AnnouncementLink(x.CourseID, x.ID)}
 	key := fmt.Sprintf("announcement:%d", x.ID)
 	for offset := 0; ; offset += lms.MaxPageSize {
@@ -375,8 +379,8 @@ func (s *Announcements) notifyAll(ctx context.Context, x *lms.CourseAnnouncement
 	}
 }
 
-// AnnouncementLink is the app path of an announcement: its place in the
-// course page's Announcements section.
+// AnnouncementLink is the app path of an announcement: the course page,
+// which shows (scrolls to) the announcement ?announcement= names.
 func AnnouncementLink(courseID, id int64) string {
-	return fmt.Sprintf("/courses/%d#announcement-%d", courseID, id)
+	return fmt.Sprintf("/courses/%d?announcement=%d", courseID, id)
 }
