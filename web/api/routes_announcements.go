@@ -33,19 +33,10 @@ type AnnouncementList struct {
 }
 
 func (a *API) getAnnouncements(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
+	list, next, err := storePageByID(r, a.courses.Announcements.ListAnnouncements)
 	if err != nil {
 		return err
 	}
-	p, err := listPage(r)
-	if err != nil {
-		return err
-	}
-	list, err := a.courses.Announcements.ListAnnouncements(r.Context(), caller(r), id, withNext(p))
-	if err != nil {
-		return err
-	}
-	list, next := cutPage(p, list)
 	return writeJSON(w, http.StatusOK, AnnouncementList{Items: list, NextCursor: next})
 }
 
