@@ -36,6 +36,7 @@ func TestBrowserAnnouncements(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=announcements-empty]`)),
 		chromedp.Click(chromedp.CSS(`[data-testid=new-announcement]`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=announcement-form]`)))
+	screenshot(t, inst, "form")
 	submitForm(t, inst, "announcement-form", toastSays("Announcement posted"),
 		fill(map[string]string{"#announcement-title": "Field trip on Friday"}),
 		chromedp.SendKeys(chromedp.CSS(`#announcement-body`), "Meet at **8:00** by the gate.", chromedp.NodeVisible),
@@ -74,5 +75,22 @@ func TestBrowserAnnouncements(t *testing.T) {
 	if got := textOf(t, lin, `[data-testid=announcements]`); strings.Contains(got, "Results next week") {
 		t.Errorf("the learner sees a scheduled announcement: %q", got)
 	}
+
+	// The instructor edits the posted one; the learner's page follows live.
+	if _, err := chromedp.Run(inst, chromedp.Evaluate[bool](`(() => {
+		const a = [...document.querySelectorAll("[data-testid=announcement]")].find((e) => e.textContent.includes("Field trip"));
+		a.querySelector("[data-testid=announcement-edit]").click();
+		return true; })()`)); err != nil {
+		t.Fatalf("opening the posted one for editing: %v", err)
+	}
+	do(t, inst, "the edit form opens", chromedp.WaitVisible(chromedp.CSS(`[data-testid=announcement-form] #announcement-title`)))
+	if n, err := chromedp.Run(inst, chromedp.Evaluate[int](`document.querySelectorAll("#announcement-post-at").length`)); err != nil || n != 0 {
+		t.Errorf("a posted announcement offers a new time (%d fields, %v)", n, err)
+	}
+	submitForm(t, inst, "announcement-form", toastSays("Announcement saved"),
+		retype(`[data-testid=announcement-form] #announcement-title`, "Field trip on Saturday"),
+		submitButton("announcement-form"))
+	waitJS(t, lin, "the learner's page shows the edit live",
+		someTextJS(`[data-testid=announcement]`, "Field trip on Saturday")+` && `+someTextJS(`[data-testid=announcement]`, "(edited)"))
 	checkWalked(t, inst)
 }

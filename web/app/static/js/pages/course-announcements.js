@@ -164,7 +164,7 @@ export function Announcements({ course }) {
             <button type="button" class="btn btn-small" onClick=${list.reload}>Try again</button></p>`
         : !list.data ? html`<p class="muted small">Loading announcements…</p>`
         : items.length === 0
-          ? html`<${EmptyState} title="No announcements yet" icon="inbox" testid="announcements-empty">
+          ? !writing && html`<${EmptyState} title="No announcements yet" icon="inbox" testid="announcements-empty">
               <p>${staff ? "Post news for the whole course or some of its groups; members are notified."
                          : "News from your teachers will show here."}</p><//>`
           : html`<ol class="announcement-list" data-testid="announcement-list">
