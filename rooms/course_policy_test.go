@@ -38,6 +38,7 @@ func TestCoursePolicySubscribe(t *testing.T) {
 			"learner": lms.EFORBIDDEN, "other": lms.EFORBIDDEN, "ta": "", "instructor": "", "admin": ""}, false},
 		{"thread", ThreadTopic(s.thread.Thread.ID), all, false},
 		{"forum", ForumTopic(s.thread.Thread.ForumID), all, false},
+		{"announcements", AnnouncementsTopic(s.course.ID), all, false},
 	}
 	for _, tc := range cases {
 		for _, actor := range actors {
@@ -64,6 +65,7 @@ func TestCoursePolicyRefusesUnknownTopics(t *testing.T) {
 		"room:+1", "room:", "room:x", "room:999999", "typing:999999", "thread:999999", "forum:999999", "forum:01",
 		"course:1", "course:1:grades", "course:x:progress", "lesson:1",
 		"gradebook:", "gradebook:01", "gradebook:999999",
+		"announcements:", "announcements:01", "announcements:999999",
 	} {
 		t.Run(topic+" is not found", func(t *testing.T) {
 			_, err := hooks.CanSubscribe(t.Context(), s.as("admin"), topic)

@@ -194,6 +194,9 @@ func (p *Policy) feedAccess(ctx context.Context, u *lms.User, f lms.Feed) (cours
 		return fo.CourseID, false, nil
 	case lms.FeedGradebook:
 		return f.ID, false, p.canViewGrades(ctx, u, f.ID, "Only the course staff follow its gradebook.")
+	case lms.FeedAnnouncements:
+		_, err := p.access.Load(ctx, u, f.ID, lms.ActViewContent)
+		return f.ID, false, err
 	default: // course progress
 		return f.ID, false, p.canViewGrades(ctx, u, f.ID, "Only the course staff follow its progress.")
 	}

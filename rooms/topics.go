@@ -21,6 +21,7 @@ const (
 	forumTopicPrefix   = "forum:"
 	courseTopicPrefix  = "course:"
 	gradebookPrefix    = "gradebook:"
+	announcePrefix     = "announcements:"
 	progressSuffix     = ":progress"
 )
 
@@ -41,6 +42,8 @@ func FeedTopic(f lms.Feed) (topic string, ok bool) {
 		return userTopicPrefix + id, true
 	case lms.FeedGradebook:
 		return gradebookPrefix + id, true
+	case lms.FeedAnnouncements:
+		return announcePrefix + id, true
 	}
 	return "", false
 }
@@ -55,6 +58,7 @@ func TopicFeed(topic string) (f lms.Feed, ok bool) {
 	}{
 		{roomTopicPrefix, lms.FeedRoom}, {threadTopicPrefix, lms.FeedThread}, {forumTopicPrefix, lms.FeedForum},
 		{courseTopicPrefix, lms.FeedProgress}, {userTopicPrefix, lms.FeedUser}, {gradebookPrefix, lms.FeedGradebook},
+		{announcePrefix, lms.FeedAnnouncements},
 	}
 	for _, p := range prefixes {
 		rest, found := strings.CutPrefix(topic, p.prefix)
@@ -106,6 +110,10 @@ func ProgressTopic(courseID int64) string { return topic(lms.FeedProgress, cours
 // GradebookTopic is a course's gradebook topic: a frame for every changed
 // grade, for staff with the gradebook open (view_grades).
 func GradebookTopic(courseID int64) string { return topic(lms.FeedGradebook, courseID) }
+
+// AnnouncementsTopic is a course's announcements topic: a frame whenever
+// one is posted, changed or deleted, for its members (view_content).
+func AnnouncementsTopic(courseID int64) string { return topic(lms.FeedAnnouncements, courseID) }
 
 // TypingTopic is the topic of a room's typing indicators (ephemeral: they
 // are not stored, so not a feed).

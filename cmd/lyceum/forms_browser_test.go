@@ -85,6 +85,8 @@ var formWalks = map[string]string{
 	"live-quiz-form":          "TestBrowserLiveQuizGame",
 	"quiz-pin-form":           "TestBrowserLiveQuizGame",
 	"lq-answer-form":          "TestBrowserLiveQuizGame",
+
+	"announcement-form": "TestBrowserAnnouncements",
 }
 
 // appForms reads the app's sources and returns every form's data-testid

@@ -67,6 +67,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		return nil, err
 	}
 	n.registerReminders(jobRunner, courses.Notifications)
+	jobRunner.Register(course.AnnouncementJobKind, courses.Announcements.HandleJob) // posts and notifies
 	if err := n.useEmail(jobRunner, courses.Notifications); err != nil {
 		return nil, err
 	}

@@ -61,7 +61,7 @@ type CourseView struct {
 }
 
 var allActions = []lms.CourseAction{lms.ActViewContent, lms.ActViewDrafts, lms.ActEditContent,
-	lms.ActManagePeople, lms.ActViewGrades, lms.ActGrade, lms.ActModerate, lms.ActRunLive, lms.ActManageCourse}
+	lms.ActManagePeople, lms.ActViewGrades, lms.ActGrade, lms.ActModerate, lms.ActRunLive, lms.ActManageCourse, lms.ActAnnounce}
 
 // view returns the course as a's caller sees it: the join code only for
 // those who manage people.

@@ -41,6 +41,7 @@ type Services struct {
 	Chat          *Chat
 	Uploads       *Uploads
 	Attendance    *Attendance
+	Announcements *Announcements
 }
 
 // NewServices builds every course service over one store.
@@ -59,6 +60,7 @@ func NewServices(p Params) (*Services, error) {
 	s.Discussion = NewDiscussion(b, store.Scope[DiscussionStore](p.Store), s.Notifications, p.EditWindow)
 	s.Chat = NewChat(b, store.Scope[ChatStore](p.Store), s.Notifications, s.Uploads, p.EditWindow)
 	s.Attendance = NewAttendance(b, store.Scope[AttendanceStore](p.Store))
+	s.Announcements = NewAnnouncements(b, store.Scope[AnnouncementsStore](p.Store), s.Notifications)
 	for kind, fn := range map[string]RefReader{"course": s.Courses.coverVisible, "lesson": s.Content.lessonVisible,
 		"message": s.Chat.messageVisible, avatarKind: avatarVisible} {
 		s.Uploads.RegisterReader(kind, fn)
@@ -77,4 +79,5 @@ var (
 	_ ChatStore          = store.Scoped[ChatStore]{}
 	_ UploadsStore       = store.Scoped[UploadsStore]{}
 	_ AttendanceStore    = store.Scoped[AttendanceStore]{}
+	_ AnnouncementsStore = store.Scoped[AnnouncementsStore]{}
 )

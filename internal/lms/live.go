@@ -17,6 +17,11 @@ const (
 	// FeedGradebook is a course's changed grades, for staff who see every
 	// grade (ID: the course).
 	FeedGradebook FeedKind = "gradebook"
+	// FeedAnnouncements says that a course's announcements changed (ID:
+	// the course), for its members' course page. Its events name the
+	// announcement only: each reader reloads the list, which shows what is
+	// for them (group restrictions, scheduled ones for staff).
+	FeedAnnouncements FeedKind = "announcements"
 	// FeedAccess is not followed by anyone: an announcement on it says
 	// that access to the course (ID) changed for one user (AccessChange),
 	// so the live layer re-checks the affected subscriptions on every node.

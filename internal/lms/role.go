@@ -29,14 +29,15 @@ const (
 	ActModerate     CourseAction = "moderate"      // delete others' posts, mute, pin, lock
 	ActRunLive      CourseAction = "run_live"      // start live quizzes and video sessions
 	ActManageCourse CourseAction = "manage_course" // settings, archive, delete
+	ActAnnounce     CourseAction = "announce"      // post, edit and delete course announcements
 )
 
 // coursePermissions is the permission table; docs/architecture.md shows it.
 var coursePermissions = map[CourseRole]map[CourseAction]bool{
 	CourseInstructor: {ActViewContent: true, ActViewDrafts: true, ActEditContent: true, ActManagePeople: true,
-		ActViewGrades: true, ActGrade: true, ActModerate: true, ActRunLive: true, ActManageCourse: true},
+		ActViewGrades: true, ActGrade: true, ActModerate: true, ActRunLive: true, ActManageCourse: true, ActAnnounce: true},
 	CourseTA: {ActViewContent: true, ActViewDrafts: true, ActViewGrades: true, ActGrade: true,
-		ActModerate: true, ActRunLive: true},
+		ActModerate: true, ActRunLive: true, ActAnnounce: true},
 	CourseLearner: {ActViewContent: true},
 }
 

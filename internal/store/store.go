@@ -159,6 +159,7 @@ type Store interface {
 	Calendar
 	Privacy
 	Reports
+	Announcements
 	// InTx runs fn with a Store bound to one transaction; fn's error rolls back.
 	InTx(ctx context.Context, fn func(Store) error) error
 	// Ping checks the database is reachable (for /readyz).

@@ -65,3 +65,24 @@ func pageByID[T any](r *http.Request, list func(context.Context, *lms.User, int6
 	items, next := slicePage(p, all)
 	return items, next, nil
 }
+
+// storePageByID runs list for the {id} in the path with the page ?limit=
+// and ?cursor= ask for (one item more, see withNext) and returns that page
+// with its next_cursor: the shape of the lists a store pages (a course's
+// announcements).
+func storePageByID[T any](r *http.Request, list func(context.Context, *lms.User, int64, lms.Page) ([]T, error)) ([]T, string, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return nil, "", err
+	}
+	p, err := listPage(r)
+	if err != nil {
+		return nil, "", err
+	}
+	items, err := list(r.Context(), caller(r), id, withNext(p))
+	if err != nil {
+		return nil, "", err
+	}
+	items, next := cutPage(p, items)
+	return items, next, nil
+}

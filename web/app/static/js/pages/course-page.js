@@ -2,7 +2,8 @@
 // lessons with the caller's completion ticks and locked lessons (with the
 // reason), "continue where you left off", search, and for those who edit
 // content the outline editor (modules, drag-and-drop order, new lessons);
-// members pick their own group and can leave the course.
+// members pick their own group and can leave the course. Announcements
+// (course-announcements.js) come first.
 import { html, useState } from "../html.js";
 import { useApp } from "../session.js";
 import { useTitle, useLoad, useDebounced, Loading, ErrorState, EmptyState, Badge } from "../ui.js";
@@ -15,6 +16,7 @@ import {
 import { OutlineEditor } from "./course-outline-edit.js";
 import { GroupChoice, LeaveCourse } from "./course-membership.js";
 import { listQuizzes, quizPath } from "./quiz-api.js";
+import { Announcements } from "./course-announcements.js";
 
 const searchDelayMs = 300;
 
@@ -153,6 +155,7 @@ export default function CoursePage({ params }) {
         </div>`}
       <div class="course-layout">
         <div class="course-main">
+          ${!editing && html`<${Announcements} course=${c} />`}
           ${editing
             ? html`<${OutlineEditor} outline=${o} setOutline=${outline.setData} reload=${outline.reload} />`
             : html`<${Outline} outline=${o} staff=${isStaff(c)} quizzes=${quizzes.data || {}} />`}
