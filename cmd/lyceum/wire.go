@@ -67,7 +67,8 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		return nil, err
 	}
 	n.registerReminders(jobRunner, courses.Notifications)
-	if err := n.useEmail(jobRunner, courses.Notifications); err != nil {
+	email, err := n.useEmail(ctx, n.db, jobRunner, courses.Notifications, nil)
+	if err != nil {
 		return nil, err
 	}
 	gr, err := n.newGrading(courses, h) // registers its upload readers: before serving anyone
@@ -165,6 +166,8 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		MaxUploadBytes: maxUploadRequest(n.cfg.UploadLimits),
 		Metrics:        metrics,
 		ClientIPHeader: ipHeader,
+		Unsubscribe:    email.links,
+		Mail:           email.admin,
 	})
 	if err != nil {
 		return nil, err

@@ -173,6 +173,7 @@ func (a *API) routeTable() []route {
 	if a.reports != nil {
 		rs = append(rs, a.reportRoutes()...)
 	}
+	rs = append(rs, a.mailRoutes()...)
 	if a.ws != nil {
 		rs = append(rs, route{Method: "GET", Path: p + "/ws", Summary: "WebSocket upgrade (see docs/protocol.md)",
 			Auth: authUser, Status: 101, Handler: func(w http.ResponseWriter, r *http.Request) error {
