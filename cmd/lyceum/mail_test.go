@@ -78,8 +78,8 @@ func TestNotificationEmailIsSentOnlyWhenEmailIsOn(t *testing.T) {
 		for part, wants := range map[string][]string{
 			"text": {e.Text, "\nhttps://lyceum.example/courses/3/assignments/4", "https://lyceum.example/notifications/settings",
 				"https://lyceum.example/unsubscribe?t="},
-			"html": {e.HTML, `href="https://lyceum.example/courses/3/assignments/4"`, `href="https://lyceum.example/unsubscribe?t=`},
-			"List-Unsubscribe": {e.Header.Get("List-Unsubscribe"), "<https://lyceum.example/api/v1/unsubscribe?t="},
+			"html":                  {e.HTML, `href="https://lyceum.example/courses/3/assignments/4"`, `href="https://lyceum.example/unsubscribe?t=`},
+			"List-Unsubscribe":      {e.Header.Get("List-Unsubscribe"), "<https://lyceum.example/api/v1/unsubscribe?t="},
 			"List-Unsubscribe-Post": {e.Header.Get("List-Unsubscribe-Post"), "List-Unsubscribe=One-Click"},
 		} {
 			for _, want := range wants[1:] {
