@@ -154,7 +154,7 @@ func TestDailyDigestOncePerPersonAndDayAtSevenLocal(t *testing.T) {
 			t.Fatalf("a digest before 07:00: %d emails", len(got))
 		}
 		clock.Set(time.Date(2026, 3, 3, 6, 0, 0, 0, time.UTC)) // 07:00 in Paris
-		a = newDigestNode(t, open, clock, in)                    // a restarts
+		a = newDigestNode(t, open, clock, in)                  // a restarts
 		pollNodes(t, a, b)
 		got := emailsTo(t, in, "lin@school.example")
 		if len(got) != 2 {
