@@ -85,6 +85,7 @@ var formWalks = map[string]string{
 	"live-quiz-form":          "TestBrowserLiveQuizGame",
 	"quiz-pin-form":           "TestBrowserLiveQuizGame",
 	"lq-answer-form":          "TestBrowserLiveQuizGame",
+	"email-retry-form":        "TestBrowserEmailAdminAndUnsubscribe",
 }
 
 // appForms reads the app's sources and returns every form's data-testid
