@@ -18,9 +18,9 @@ func TestDigestSlotsTileLocalDaysAcrossDST(t *testing.T) {
 		date     string
 		from, to time.Time
 	}{
-		{utc(28, 5, 59), "2026-03-28", utc(27, 6, 0), utc(28, 6, 0)},      // 06:59 CET
-		{utc(28, 6, 0), "2026-03-29", utc(28, 6, 0), utc(29, 5, 0), true}, // 07:00 CET: the next day's
-		{utc(29, 4, 59), "2026-03-29", utc(28, 6, 0), utc(29, 5, 0)},      // 06:59 CEST
+		{utc(28, 5, 59), "2026-03-28", utc(27, 6, 0), utc(28, 6, 0)}, // 06:59 CET
+		{utc(28, 6, 0), "2026-03-29", utc(28, 6, 0), utc(29, 5, 0)},  // 07:00 CET: the next day's
+		{utc(29, 4, 59), "2026-03-29", utc(28, 6, 0), utc(29, 5, 0)}, // 06:59 CEST
 		{utc(29, 5, 0), "2026-03-30", utc(29, 5, 0), utc(30, 5, 0)},
 	} {
 		got := digestSlot(st, c.at)
