@@ -166,7 +166,7 @@ func TestDailyDigestOncePerPersonAndDayAtSevenLocal(t *testing.T) {
 			t.Errorf("digest subject %q", subject)
 		}
 		for part, body := range map[string]string{"text": d.Text, "html": d.HTML} {
-			for _, want := range []string{"Physics", "Sam replied to your post in “Optics”", "Chemistry",
+			for _, want := range []string{"What happened since Monday 2 March, 07:00:", "Physics", "Sam replied to your post in “Optics”", "Chemistry",
 				"A new lesson is available: “Acids”", "https://lyceum.example/courses/2/lessons/3",
 				"https://lyceum.example/unsubscribe?t=", "https://lyceum.example/notifications/settings"} {
 				if !strings.Contains(body, want) {

@@ -223,9 +223,10 @@ func (d *Digests) message(ctx context.Context, st DigestStore, u *lms.User, set 
 		subject += "+"
 	}
 	unsub, prefs := d.links.PageURL(u.ID, lms.NotifyDigest), d.links.SettingsURL()
+	since := "What happened since " + dj.From.In(set.Location()).Format("Monday 2 January, 15:04") + ":"
 	var text, body strings.Builder
-	fmt.Fprintf(&text, "What happened since yesterday's digest:\n")
-	fmt.Fprintf(&body, "<p>What happened since yesterday's digest:</p>")
+	fmt.Fprintf(&text, "%s\n", since)
+	fmt.Fprintf(&body, "<p>%s</p>", html.EscapeString(since))
 	for _, g := range groups {
 		fmt.Fprintf(&text, "\n%s\n", g.title)
 		fmt.Fprintf(&body, "<h3>%s</h3><ul>", html.EscapeString(g.title))
