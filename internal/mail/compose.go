@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
-	"strings"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
@@ -17,9 +16,9 @@ func NotificationMessage(l *Links, u *lms.User, n *lms.Notification, p map[strin
 	text := lms.NotificationText(n.Kind, p)
 	link, _ := p["link"].(string)
 	unsub, prefs := l.PageURL(u.ID, n.Kind), l.SettingsURL()
-	label := "another kind"
+	label := "this kind of notification"
 	if k, ok := lms.NotifyKindByName(n.Kind); ok {
-		label = strings.ToLower(k.Label)
+		label = "“" + k.Label + "”"
 	}
 	return Message{To: u.Email, Subject: text, Unsubscribe: l.OneClickURL(u.ID, n.Kind),
 		Text: fmt.Sprintf("%s\n\n%s%s\n\n--\nStop emails about %s: %s\nChoose what you are emailed about: %s\n",
