@@ -73,7 +73,13 @@ func cardSel(courseID int64, rest string) string {
 // started only when a test needs them, so each stays within its time bound.
 func siteByAPI(t *testing.T) (*testNode, *apiClient) {
 	t.Helper()
-	n := startTestNode(t, nil)
+	return siteByAPIWith(t, nil)
+}
+
+// siteByAPIWith is siteByAPI with vars overriding the configuration.
+func siteByAPIWith(t *testing.T, vars map[string]string) (*testNode, *apiClient) {
+	t.Helper()
+	n := startTestNode(t, vars)
 	link, err := url.Parse(n.setupLink(t))
 	if err != nil {
 		t.Fatal(err)

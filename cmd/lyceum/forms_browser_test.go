@@ -87,6 +87,7 @@ var formWalks = map[string]string{
 	"lq-answer-form":          "TestBrowserLiveQuizGame",
 
 	"announcement-form": "TestBrowserAnnouncements",
+	"email-retry-form":  "TestBrowserEmailAdminAndUnsubscribe",
 }
 
 // appForms reads the app's sources and returns every form's data-testid

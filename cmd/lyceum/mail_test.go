@@ -1,6 +1,7 @@
 package main
 
 import (
+	"mime"
 	"net"
 	"path/filepath"
 	"strconv"
@@ -22,7 +23,8 @@ import (
 )
 
 // TestNotificationEmailIsSentOnlyWhenEmailIsOn: with SMTP configured a grade
-// notification is emailed (both bodies, the deep link, the settings link);
+// notification is emailed (both bodies, the deep link, the settings and
+// unsubscribe links, the List-Unsubscribe headers);
 // without it, nothing is queued or sent.
 func TestNotificationEmailIsSentOnlyWhenEmailIsOn(t *testing.T) {
 	in := mailtest.Start(t)
@@ -42,7 +44,7 @@ func TestNotificationEmailIsSentOnlyWhenEmailIsOn(t *testing.T) {
 			cfg.Mail.Port, _ = strconv.Atoi(port)
 		}
 		n := &node{cfg: cfg, log: zerolog.Nop()}
-		if err := n.useEmail(r, notes); err != nil {
+		if _, err := n.useEmail(t.Context(), st, r, notes, clock.Now); err != nil {
 			t.Fatal(err)
 		}
 		u := &lms.User{Email: "lin@school.example", Username: "lin", Name: "Lin", Role: lms.SiteUser}
@@ -65,12 +67,25 @@ func TestNotificationEmailIsSentOnlyWhenEmailIsOn(t *testing.T) {
 		if len(got) != 1 {
 			t.Fatalf("%d emails, want 1", len(got))
 		}
-		msg := strings.NewReplacer("=\r\n", "", "=\n", "").Replace(got[0]) // quoted-printable soft breaks
-		for _, want := range []string{"To: <lin@school.example>", "Subject:", "Lab_report", "text/plain", "text/html",
-			`href=3D"https://lyceum.example/courses/3/assignments/4"`, "\nhttps://lyceum.example/courses/3/assignments/4",
-			"https://lyceum.example/notifications/settings"} {
-			if !strings.Contains(msg, want) {
-				t.Errorf("the email lacks %q:\n%s", want, got[0])
+		e, err := mailtest.Parse(got[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		subject, _ := new(mime.WordDecoder).DecodeHeader(e.Header.Get("Subject"))
+		if e.Header.Get("To") != "<lin@school.example>" || subject != "Your grade for “Lab report” is available" {
+			t.Errorf("headers: %v (subject %q)", e.Header, subject)
+		}
+		for part, wants := range map[string][]string{
+			"text": {e.Text, "\nhttps://lyceum.example/courses/3/assignments/4", "https://lyceum.example/notifications/settings",
+				"https://lyceum.example/unsubscribe?t="},
+			"html":                  {e.HTML, `href="https://lyceum.example/courses/3/assignments/4"`, `href="https://lyceum.example/unsubscribe?t=`},
+			"List-Unsubscribe":      {e.Header.Get("List-Unsubscribe"), "<https://lyceum.example/api/v1/unsubscribe?t="},
+			"List-Unsubscribe-Post": {e.Header.Get("List-Unsubscribe-Post"), "List-Unsubscribe=One-Click"},
+		} {
+			for _, want := range wants[1:] {
+				if !strings.Contains(wants[0], want) {
+					t.Errorf("the email's %s lacks %q:\n%s", part, want, got[0])
+				}
 			}
 		}
 	}

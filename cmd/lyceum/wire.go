@@ -68,7 +68,8 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	}
 	n.registerReminders(jobRunner, courses.Notifications)
 	jobRunner.Register(course.AnnouncementJobKind, courses.Announcements.HandleJob) // posts and notifies
-	if err := n.useEmail(jobRunner, courses.Notifications); err != nil {
+	email, err := n.useEmail(ctx, n.db, jobRunner, courses.Notifications, nil)
+	if err != nil {
 		return nil, err
 	}
 	gr, err := n.newGrading(courses, h) // registers its upload readers: before serving anyone
@@ -166,6 +167,8 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		MaxUploadBytes: maxUploadRequest(n.cfg.UploadLimits),
 		Metrics:        metrics,
 		ClientIPHeader: ipHeader,
+		Unsubscribe:    email.links,
+		Mail:           email.admin,
 	})
 	if err != nil {
 		return nil, err

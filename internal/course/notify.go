@@ -18,7 +18,8 @@ type Notifications struct {
 }
 
 // EmailQueue queues the email of a stored notification (for a kind the
-// person gets by email at once), writing through tx so the email commits
+// person gets by email at once, or in the daily digest: settings say
+// which), writing through tx so the email (or the digest's job) commits
 // with the notification; n.CreatedAt is now, settings the person's.
 type EmailQueue interface {
 	QueueEmail(ctx context.Context, tx NotificationsStore, n *lms.Notification, payload map[string]any,
@@ -118,7 +119,7 @@ func (s *Notifications) deliver(ctx context.Context, userID int64, key, kind str
 		if err := tx.store.CreateNotification(ctx, n); err != nil {
 			return err
 		}
-		if s.email != nil && settings.Pref(kind).Email == lms.EmailNow {
+		if mode := settings.Pref(kind).Email; s.email != nil && (mode == lms.EmailNow || mode == lms.EmailDigest) {
 			if err := s.email.QueueEmail(ctx, tx.store, n, p, settings); err != nil {
 				return err
 			}
@@ -234,4 +235,70 @@ func (s *Notifications) Mention(ctx context.Context, a *Access, body string, pay
 		notified[u.ID] = true
 	}
 	return notified
+}
+
+// UnsubscribeEmail turns off the email of kind for userID, the person an
+// unsubscribe link names (the link is the credential: its caller checks
+// it); kind lms.NotifyDigest turns off every kind emailed in the digest.
+// It returns the modes it changed, as they were, for UndoUnsubscribe.
+func (s *Notifications) UnsubscribeEmail(ctx context.Context, userID int64, kind string) (map[string]lms.EmailMode, error) {
+	var kinds []string
+	if kind == lms.NotifyDigest {
+		for _, k := range lms.NotifyKinds {
+			kinds = append(kinds, k.Name)
+		}
+	} else if _, ok := lms.NotifyKindByName(kind); ok {
+		kinds = []string{kind}
+	} else {
+		return nil, lms.Errorf(lms.EINVALID, "%q is not a kind of notification.", kind)
+	}
+	changed := map[string]lms.EmailMode{}
+	err := s.editSettings(ctx, userID, func(st *lms.NotifySettings) {
+		for _, k := range kinds {
+			p := st.Pref(k)
+			if p.Email == lms.EmailOff || (kind == lms.NotifyDigest && p.Email != lms.EmailDigest) {
+				continue
+			}
+			changed[k] = p.Email
+			p.Email = lms.EmailOff
+			st.Kinds[k] = p
+		}
+	})
+	return changed, err
+}
+
+// UndoUnsubscribe sets back the email modes UnsubscribeEmail changed for
+// the link naming userID and kind: modes may name only that kind (for
+// lms.NotifyDigest, only kinds set back to the digest).
+func (s *Notifications) UndoUnsubscribe(ctx context.Context, userID int64, kind string, modes map[string]lms.EmailMode) error {
+	for k, m := range modes {
+		ok := k == kind || (kind == lms.NotifyDigest && m == lms.EmailDigest)
+		if _, known := lms.NotifyKindByName(k); !ok || !known || !m.Valid() {
+			return lms.FieldError("kinds", "This link may set back only the email it turned off.")
+		}
+	}
+	return s.editSettings(ctx, userID, func(st *lms.NotifySettings) {
+		for k, m := range modes {
+			p := st.Pref(k)
+			p.Email = m
+			st.Kinds[k] = p
+		}
+	})
+}
+
+// editSettings changes userID's notification settings with fn in one
+// transaction.
+func (s *Notifications) editSettings(ctx context.Context, userID int64, fn func(*lms.NotifySettings)) error {
+	return s.store.InTx(ctx, func(tx NotificationsStore) error {
+		st, err := tx.GetNotifySettings(ctx, userID)
+		if err != nil {
+			return err
+		}
+		if st.Kinds == nil {
+			st.Kinds = map[string]lms.KindPref{}
+		}
+		fn(&st)
+		st.UpdatedAt = s.now()
+		return tx.PutNotifySettings(ctx, userID, st)
+	})
 }

@@ -2,6 +2,7 @@ package course
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -78,7 +79,8 @@ type queued struct{ list []string }
 
 func (q *queued) QueueEmail(_ context.Context, _ NotificationsStore, n *lms.Notification, _ map[string]any,
 	st lms.NotifySettings) error {
-	q.list = append(q.list, n.Kind+" at "+st.QuietUntil(n.CreatedAt).UTC().Format(time.RFC3339))
+	q.list = append(q.list, fmt.Sprintf("%s %s at %s", n.Kind, st.Pref(n.Kind).Email,
+		st.QuietUntil(n.CreatedAt).UTC().Format(time.RFC3339)))
 	return nil
 }
 
@@ -98,9 +100,42 @@ func TestNotifyQueuesEmailPerPreferenceAndQuietHours(t *testing.T) {
 	f.clock.Set(at)
 	n.Notify(ctx, me.ID, lms.NotifyGrade, map[string]any{"course_id": f.a.ID})     // email now: held to 07:00 CET
 	n.Notify(ctx, me.ID, lms.NotifyReply, map[string]any{"course_id": f.a.ID})     // email off
-	n.Notify(ctx, me.ID, lms.NotifyQuizOpens, map[string]any{"course_id": f.a.ID}) // digest by default: not at once
-	want := []string{"grade at 2026-03-03T06:00:00Z"}
+	n.Notify(ctx, me.ID, lms.NotifyQuizOpens, map[string]any{"course_id": f.a.ID}) // digest by default: the queue plans it
+	want := []string{"grade now at 2026-03-03T06:00:00Z", "quiz_opens digest at 2026-03-03T06:00:00Z"}
 	if !slices.Equal(q.list, want) {
 		t.Fatalf("queued %v, want %v", q.list, want)
 	}
+}
+
+func TestUnsubscribeFromTheDigestTurnsOffItsKindsAndUndoSetsThemBack(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	n := f.svc.Notifications
+	me := f.as("learner")
+	changed, err := n.UnsubscribeEmail(ctx, me.ID, lms.NotifyDigest)
+	ok(t, err)
+	st, err := n.NotifySettings(ctx, me)
+	ok(t, err)
+	for _, k := range lms.NotifyKinds {
+		want := k.Email
+		if want == lms.EmailDigest {
+			want = lms.EmailOff
+			if changed[k.Name] != lms.EmailDigest {
+				t.Errorf("changed[%s] = %q, want digest", k.Name, changed[k.Name])
+			}
+		}
+		if got := st.Pref(k.Name).Email; got != want {
+			t.Errorf("%s: email %q, want %q", k.Name, got, want)
+		}
+	}
+	wantCode(t, n.UndoUnsubscribe(ctx, me.ID, lms.NotifyDigest, map[string]lms.EmailMode{lms.NotifyGrade: lms.EmailOff}),
+		lms.EINVALID)
+	ok(t, n.UndoUnsubscribe(ctx, me.ID, lms.NotifyDigest, changed))
+	st, err = n.NotifySettings(ctx, me)
+	ok(t, err)
+	if got := st.Pref(lms.NotifyReply).Email; got != lms.EmailDigest {
+		t.Fatalf("after undo replies are emailed %q, want digest", got)
+	}
+	_, err = n.UnsubscribeEmail(ctx, me.ID, "nonsense")
+	wantCode(t, err, lms.EINVALID)
 }

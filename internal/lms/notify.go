@@ -302,3 +302,7 @@ func NotificationText(kind string, p map[string]any) string {
 	}
 	return "You have a new notification"
 }
+
+// NotifyDigest names the daily digest as a whole where a kind is expected
+// (an unsubscribe link in a digest email): every kind emailed in the digest.
+const NotifyDigest = "digest"

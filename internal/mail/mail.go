@@ -4,7 +4,9 @@
 // List-Unsubscribe-Post (one-click, RFC 8058) headers. Sending is a durable
 // job (JobKind, Queue): the job runner retries a refused or failed send with
 // its back-off and keeps a message it gave up on as a failed job with the
-// error, for admins to see.
+// error, for admins to see (Admin). The package also owns the signed
+// unsubscribe links of every email (Links), the composition of notification
+// emails, and the daily digest (Digests).
 package mail
 
 import (

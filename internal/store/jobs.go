@@ -52,4 +52,15 @@ type Jobs interface {
 	// FailJob releases j's claim and gives the job up at `at` (zero: now):
 	// it keeps errText as its LastError and is never claimed again.
 	FailJob(ctx context.Context, j *lms.Job, errText string, at time.Time) error
+	// ListFailedJobs returns the failed jobs of f.Kind (only the one with
+	// f.ID when it is not 0), most recently failed first, from f.Offset.
+	ListFailedJobs(ctx context.Context, f FailedJobFilter) ([]*lms.Job, error)
+}
+
+// FailedJobFilter selects failed jobs of one kind.
+type FailedJobFilter struct {
+	Kind   string // required
+	ID     int64  // 0: every one
+	Limit  int    // 1 to lms.MaxPageSize
+	Offset int
 }

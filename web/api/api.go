@@ -24,6 +24,7 @@ import (
 	"github.com/lyceumhq/lyceum/internal/grades"
 	"github.com/lyceumhq/lyceum/internal/livequiz"
 	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/mail"
 	"github.com/lyceumhq/lyceum/internal/privacy"
 	"github.com/lyceumhq/lyceum/internal/reports"
 	"github.com/lyceumhq/lyceum/internal/userimport"
@@ -82,6 +83,11 @@ type Params struct {
 	Privacy *privacy.Service
 	// Reports serves the reports routes (nil: not mounted).
 	Reports *reports.Service
+	// Unsubscribe checks the links in emails that turn a kind of email
+	// off; nil: no unsubscribe routes (needs Courses).
+	Unsubscribe *mail.Links
+	// Mail answers the administrators' email page; nil: no such routes.
+	Mail *mail.Admin
 	// ClientIPHeader, when set (e.g. "X-Forwarded-For" or "X-Real-IP"), is
 	// trusted for the client address: set it only behind a proxy that
 	// overwrites it. For X-Forwarded-For the last entry is used.
@@ -114,6 +120,8 @@ type API struct {
 	calendar  *calendar.Service
 	privacy   *privacy.Service
 	reports   *reports.Service
+	unsub     *mail.Links
+	mail      *mail.Admin
 	maxUpload int64
 
 	routes  []route
@@ -146,6 +154,8 @@ func New(p Params) (*API, error) {
 		calendar:  p.Calendar,
 		privacy:   p.Privacy,
 		reports:   p.Reports,
+		unsub:     p.Unsubscribe,
+		mail:      p.Mail,
 		maxUpload: p.MaxUploadBytes,
 		mux:       http.NewServeMux(),
 	}

@@ -64,6 +64,7 @@ func newCourseEnvWith(t testing.TB, st store.Store, opts ...envOption) *cenv {
 	e := newEnvWith(t, st, append([]envOption{func(p *Params, _ store.Store) {
 		p.Courses, p.Assess, p.LiveQuiz, p.Calendar, p.Privacy = svc, quizzes, games, cal, priv
 		p.MaxUploadBytes = 4 * testUploadLimit
+		p.Unsubscribe, p.Mail = testMail(t, st)
 	}}, opts...)...)
 	return &cenv{tenv: e, courses: svc, assess: quizzes, uploadDir: dir}
 }

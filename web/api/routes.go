@@ -176,6 +176,7 @@ func (a *API) routeTable() []route {
 	if a.courses != nil && a.courses.Announcements != nil {
 		rs = append(rs, a.announcementRoutes()...)
 	}
+	rs = append(rs, a.mailRoutes()...)
 	if a.ws != nil {
 		rs = append(rs, route{Method: "GET", Path: p + "/ws", Summary: "WebSocket upgrade (see docs/protocol.md)",
 			Auth: authUser, Status: 101, Handler: func(w http.ResponseWriter, r *http.Request) error {

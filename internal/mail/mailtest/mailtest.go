@@ -1,10 +1,17 @@
 // Package mailtest is an SMTP server for tests, on 127.0.0.1: it keeps every
 // message it accepts and can refuse the next few with a temporary error.
+// Parse takes a received message apart for a test to read.
 package mailtest
 
 import (
+	"encoding/base64"
 	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
 	"net"
+	"net/mail"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -75,5 +82,69 @@ func (s *session) Data(r io.Reader) error {
 	s.in.mu.Lock()
 	defer s.in.mu.Unlock()
 	s.in.received = append(s.in.received, string(b))
+	return nil
+}
+
+// Email is a received message taken apart.
+type Email struct {
+	Header mail.Header
+	Text   string // the text/plain body, decoded
+	HTML   string // the text/html body, decoded ("" when none)
+}
+
+// Parse takes a raw message apart: its headers (unfolded, RFC 2047 words
+// left as they are), and its plain and HTML bodies, decoded from their
+// transfer encoding, whether the message is multipart/alternative or a
+// single part.
+func Parse(raw string) (*Email, error) {
+	m, err := mail.ReadMessage(strings.NewReader(raw))
+	if err != nil {
+		return nil, err
+	}
+	e := &Email{Header: m.Header}
+	mt, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	if err != nil {
+		return nil, err
+	}
+	if !strings.HasPrefix(mt, "multipart/") {
+		return e, e.add(mt, m.Header.Get("Content-Transfer-Encoding"), m.Body)
+	}
+	r := multipart.NewReader(m.Body, params["boundary"])
+	for {
+		p, err := r.NextRawPart()
+		if err == io.EOF {
+			return e, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		pt, _, err := mime.ParseMediaType(p.Header.Get("Content-Type"))
+		if err != nil {
+			return nil, err
+		}
+		if err := e.add(pt, p.Header.Get("Content-Transfer-Encoding"), p); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// add decodes one body part of type mt.
+func (e *Email) add(mt, encoding string, body io.Reader) error {
+	switch strings.ToLower(encoding) {
+	case "quoted-printable":
+		body = quotedprintable.NewReader(body)
+	case "base64":
+		body = base64.NewDecoder(base64.StdEncoding, body)
+	}
+	b, err := io.ReadAll(body)
+	if err != nil {
+		return err
+	}
+	switch mt {
+	case "text/plain":
+		e.Text = string(b)
+	case "text/html":
+		e.HTML = string(b)
+	}
 	return nil
 }

@@ -143,3 +143,29 @@ func (s *DB) FailJob(ctx context.Context, j *lms.Job, errText string, at time.Ti
 		WHERE id = $1 AND locked_by = $2 AND attempts = $3`,
 		j.ID, j.LockedBy, j.Attempts, toMS(at), errText)
 }
+
+// ListFailedJobs returns failed jobs of one kind, most recently failed
+// first (the partial index of migration 17 serves it).
+func (s *DB) ListFailedJobs(ctx context.Context, f store.FailedJobFilter) ([]*lms.Job, error) {
+	var a args
+	where := `kind = ` + a.add(f.Kind) + ` AND failed_at <> 0`
+	if f.ID != 0 {
+		where += ` AND id = ` + a.add(f.ID)
+	}
+	limit := a.add(min(max(f.Limit, 1), lms.MaxPageSize))
+	rows, err := s.q.QueryContext(ctx, `SELECT `+jobColumns+` FROM jobs WHERE `+where+`
+		ORDER BY failed_at DESC, id DESC LIMIT `+limit+` OFFSET `+a.add(max(f.Offset, 0)), a...)
+	if err != nil {
+		return nil, s.wrap(err, "list failed jobs")
+	}
+	defer rows.Close()
+	var out []*lms.Job
+	for rows.Next() {
+		j, err := scanJob(rows)
+		if err != nil {
+			return nil, s.wrap(err, "list failed jobs")
+		}
+		out = append(out, j)
+	}
+	return out, s.wrap(rows.Err(), "list failed jobs")
+}

@@ -231,4 +231,43 @@ var jobTests = map[string]func(*testing.T, store.Store){
 			t.Fatalf("%d jobs claimed, want %d", len(seen), jobs)
 		}
 	},
+	"failed jobs list by kind, latest failure first, one by id, and leave once revived": func(t *testing.T, s store.Store) {
+		ctx := ctxOf(t)
+		for _, key := range []string{"mail:a", "mail:b", "mail:ok"} {
+			newJob(t, s, "mail", key, base)
+		}
+		newJob(t, s, "remind", "remind:x", base)
+		failJob(t, s, "mail:a", "refused", base.Add(time.Minute))
+		failJob(t, s, "mail:b", "timeout", base.Add(2*time.Minute))
+		failJob(t, s, "remind:x", "gone", base.Add(3*time.Minute))
+		list := func(f store.FailedJobFilter) []string {
+			t.Helper()
+			got, err := s.ListFailedJobs(ctx, f)
+			noErr(t, err, "ListFailedJobs")
+			return jobKeys(got)
+		}
+		diff(t, "failed mail", list(store.FailedJobFilter{Kind: "mail", Limit: 10}), []string{"mail:b", "mail:a"})
+		diff(t, "second page", list(store.FailedJobFilter{Kind: "mail", Limit: 1, Offset: 1}), []string{"mail:a"})
+		a := jobByKey(t, s, "mail:a")
+		if a.LastError != "refused" || !a.FailedAt.Equal(base.Add(time.Minute)) {
+			t.Fatalf("failed job %+v: want its error and failure time", a)
+		}
+		diff(t, "by id", list(store.FailedJobFilter{Kind: "mail", ID: a.ID, Limit: 10}), []string{"mail:a"})
+		ok := jobByKey(t, s, "mail:ok")
+		diff(t, "a live job by id", list(store.FailedJobFilter{Kind: "mail", ID: ok.ID, Limit: 10}), []string{})
+		newJob(t, s, "mail", "mail:a", base.Add(time.Hour)) // revived
+		diff(t, "after a retry", list(store.FailedJobFilter{Kind: "mail", Limit: 10}), []string{"mail:b"})
+	},
+}
+
+// failJob claims the job with key and gives it up at `at` with errText.
+func failJob(t *testing.T, s store.Store, key, errText string, at time.Time) {
+	t.Helper()
+	for _, j := range claimJobs(t, s, at, "w", store.MaxJobClaim, "mail", "remind") {
+		if j.Key == key {
+			noErr(t, s.FailJob(ctxOf(t), j, errText, at), "FailJob "+key)
+			return
+		}
+	}
+	t.Fatalf("job %s was not claimable", key)
 }

@@ -83,6 +83,7 @@ export const auditActions = [
   ["privacy.deletion_withdraw", "Took back deletion request"],
   ["privacy.anonymise", "Anonymised user"],
   ["privacy.retention", "Changed privacy retention"],
+  ["mail.retry", "Sent a failed email again"],
 ];
 
 const actionLabels = new Map(auditActions);

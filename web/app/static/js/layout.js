@@ -18,7 +18,7 @@ function navLinks(me) {
   if (!me) return [];
   const links = [["/", "Dashboard"], ["/courses", "Courses"], ["/calendar", "Calendar"], ["/catalogue", "Catalogue"]];
   if (isAdmin(me)) {
-    links.push(["/admin/users", "Users"], ["/admin/settings", "Settings"], ["/admin/audit", "Audit log"], ["/admin/reports", "Reports"]);
+    links.push(["/admin/users", "Users"], ["/admin/settings", "Settings"], ["/admin/audit", "Audit log"], ["/admin/reports", "Reports"], ["/admin/email", "Email"]);
   }
   return links;
 }

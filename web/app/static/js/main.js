@@ -72,6 +72,8 @@ const routes = [
   { path: "/join", access: "public", load: () => import("./pages/join.js") },
   { path: "/quiz", access: "public", load: () => import("./pages/livequiz-play.js") },
   { path: "/join/:code", access: "user", load: () => import("./pages/join.js") },
+  { path: "/admin/email", access: "admin", load: () => import("./pages/admin-email.js") },
+  { path: "/unsubscribe", access: "public", load: () => import("./pages/unsubscribe.js") },
 ];
 const notFound = { path: "*", access: "public", load: () => import("./pages/notfound.js") };
 const forbidden = { path: "!", access: "public", load: () => import("./pages/forbidden.js") };
