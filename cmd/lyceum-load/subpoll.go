@@ -195,26 +195,9 @@ func nextFrame(b []byte, readMax int) (fin bool, op byte, payload []byte, size i
 	if len(b) < 2 {
 		return false, 0, nil, 0, nil
 	}
-	fin, op = b[0]&0x80 != 0, b[0]&0x0f
-	masked := b[1]&0x80 != 0
-	n, hl := uint64(b[1]&0x7f), 2
-	switch n {
-	case 126:
-		hl = 4
-	case 127:
-		hl = 10
-	}
-	if masked {
-		hl += 4
-	}
+	fin, op, n, hl, masked := frameHeader(b)
 	if len(b) < hl {
 		return false, 0, nil, 0, nil
-	}
-	switch n {
-	case 126:
-		n = uint64(binary.BigEndian.Uint16(b[2:4]))
-	case 127:
-		n = binary.BigEndian.Uint64(b[2:10])
 	}
 	if n > uint64(readMax) {
 		return false, 0, nil, 0, fmt.Errorf("frame of %d bytes is larger than %d", n, readMax)
