@@ -55,7 +55,7 @@ func pushLine(proto target, topic string, seq uint64, sentNS int64) []byte {
 
 // testPollSub is a pollSub on one end of a pipe; what it writes (pongs) is
 // collected from the other end.
-func testPollSub(t *testing.T, proto target, topic string) (*pollSub, func() []byte) {
+func testPollSub(t testing.TB, proto target, topic string) (*pollSub, func() []byte) {
 	t.Helper()
 	a, b := net.Pipe()
 	var mu sync.Mutex
@@ -228,5 +228,43 @@ func TestPollSubReadGrowsForLargeFrames(t *testing.T) {
 	}
 	if !errors.Is(err, io.EOF) {
 		t.Errorf("read after the peer closed: %v, want EOF", err)
+	}
+}
+
+// BenchmarkPushScan is the user-space cost of one delivery in the tool:
+// the poller's scan of a frame holding one push (consume) against the
+// goroutine reader's generic parse and accounting (parsePush, handlePush).
+func BenchmarkPushScan(b *testing.B) {
+	const topic = "load:fanout-bench"
+	sent := time.Now().UnixNano()
+	for _, proto := range []target{targetLyceum, targetCentrifugo} {
+		frame := serverFrame(true, opText, pushLine(proto, topic, 1, sent), false)
+		b.Run(proto.String()+"/poll", func(b *testing.B) {
+			ps, _ := testPollSub(b, proto, topic)
+			lat := make([]time.Duration, 0, 1)
+			b.ReportAllocs()
+			for b.Loop() {
+				ps.buf = append(ps.buf[:0], frame...) // seq 1 again: a duplicate, accounted the same way
+				var err error
+				if lat, err = ps.consume(sent, lat[:0]); err != nil || len(lat) != 1 {
+					b.Fatal(err, len(lat))
+				}
+			}
+		})
+		b.Run(proto.String()+"/generic", func(b *testing.B) {
+			s := &subState{topic: topic, tracker: NewSeqTracker(1)}
+			cl := &client{proto: proto, subs: map[string]*subState{topic: s}}
+			line := frame[2:] // a payload under 126 bytes has a 2-byte header
+			if len(frame) > 127 {
+				line = frame[4:]
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				p, ok := cl.parsePush(line)
+				if !ok || !cl.handlePush(p) || !p.ok {
+					b.Fatal("not a push")
+				}
+			}
+		})
 	}
 }
