@@ -134,7 +134,7 @@ func BenchmarkFanoutLoopback(b *testing.B) {
 	for _, n := range []int{100, 1000} {
 		for _, mode := range []string{"lockstep", "burst"} {
 			b.Run(fmt.Sprintf("subscribers=%d/%s", n, mode), func(b *testing.B) {
-				benchFanout(b, n, mode == "lockstep")
+				benchFanout(b, n, mode)
 			})
 		}
 	}
@@ -144,7 +144,9 @@ func BenchmarkFanoutLoopback(b *testing.B) {
 // waits for their delivery.
 const burstWindow = 256
 
-func benchFanout(b *testing.B, n int, lockstep bool) {
+// benchFanout publishes to n subscribers; mode is lockstep, burst or
+// overlap (see BenchmarkFanoutOverlap).
+func benchFanout(b *testing.B, n int, mode string) {
 	node := hubtest.NewNode(b, hub.Config{}, hub.NewMemoryBroker(hub.MemoryBrokerConfig{}))
 	const topic = "bench:fanout"
 	var messages atomic.Int64
@@ -171,7 +173,10 @@ func benchFanout(b *testing.B, n int, lockstep bool) {
 		// Burst: wait every burstWindow publications so that no queue
 		// passes its bound (1,024 frames) and subscribers are not dropped
 		// as slow consumers on a busy machine.
-		if lockstep || published%burstWindow == 0 {
+		switch {
+		case mode == "overlap":
+			frames.wait(b, published*int64(n)-int64(n/2))
+		case mode == "lockstep" || published%burstWindow == 0:
 			frames.wait(b, published*int64(n))
 		}
 	}

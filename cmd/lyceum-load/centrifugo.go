@@ -132,9 +132,12 @@ type cfReply struct {
 // decodeFrame decodes a non-push line of the client's protocol into the
 // tool's frame: a Centrifugo connect answer is the hello, any other reply
 // an ack or an error.
-func (c *client) decodeFrame(line []byte) (frame, error) {
+func (c *client) decodeFrame(line []byte) (frame, error) { return decodeFrame(c.proto, line) }
+
+// decodeFrame decodes a non-push line of proto (see the method).
+func decodeFrame(proto target, line []byte) (frame, error) {
 	var f frame
-	if c.proto == targetLyceum {
+	if proto == targetLyceum {
 		err := json.Unmarshal(line, &f)
 		return f, err
 	}
@@ -160,7 +163,12 @@ func (c *client) decodeFrame(line []byte) (frame, error) {
 // in the client's protocol. Centrifugo gets subscribe only (the publisher
 // encodes its own publications, see appendPublish).
 func (c *client) encodeCommand(cmd map[string]any) ([]byte, error) {
-	if c.proto == targetLyceum {
+	return encodeCommand(c.proto, cmd)
+}
+
+// encodeCommand encodes a command of the tool in proto (see the method).
+func encodeCommand(proto target, cmd map[string]any) ([]byte, error) {
+	if proto == targetLyceum {
 		return json.Marshal(cmd)
 	}
 	switch cmd["type"] {

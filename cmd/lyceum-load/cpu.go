@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -143,4 +144,18 @@ func (m *cpuMeter) stop() cpuStats {
 		st.ServerWrites = now - m.writes0
 	}
 	return st
+}
+
+// startCPUProfile writes the tool's CPU profile to file until the returned
+// function is called (to see where the client's own core goes).
+func startCPUProfile(file string) (stop func(), err error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -87,6 +88,7 @@ type fanoutStep struct {
 	DeliveriesPerSec float64        `json:"deliveries_per_second"` // received during the publishing window
 	Latency          LatencySummary `json:"latency"`
 	Disconnects      uint64         `json:"disconnects"`
+	Messages         uint64         `json:"messages"` // WebSocket messages the subscribers read during the publishing window
 	CPU              cpuStats       `json:"cpu"`
 	// DeliveriesPerServerCPUSec is deliveries / server CPU seconds: the
 	// rate one fully used core would sustain (needs -server-pid).
@@ -119,7 +121,9 @@ func (r *fanoutResult) summary(w io.Writer) {
 			s.Latency.P50MS, s.Latency.P90MS, s.Latency.P99MS, s.Latency.P999MS, s.Latency.MaxMS)
 		fmt.Fprintf(w, "    gaps %d (%d subscribers)  duplicates %d  out of order %d  disconnects %d  pass %v\n",
 			s.Deliveries.Gaps, s.Deliveries.WithGaps, s.Deliveries.Duplicates, s.Deliveries.OutOfOrder, s.Disconnects, s.Pass)
-		fmt.Fprintf(w, "    CPU: tool %.0f%%", 100*s.CPU.ToolCPUUtil)
+		fmt.Fprintf(w, "    CPU: tool %.0f%% (%.2f µs per delivery, %.2f per message; %.2f messages per delivery)", 100*s.CPU.ToolCPUUtil,
+			perUS(s.CPU.ToolCPUSeconds, s.DeliveriesPerSec*s.Seconds), perUS(s.CPU.ToolCPUSeconds, float64(s.Messages)),
+			float64(s.Messages)/max(1, s.DeliveriesPerSec*s.Seconds))
 		if s.CPU.ServerCPUSeconds > 0 {
 			fmt.Fprintf(w, ", server %.0f%% (%.0f deliveries per server CPU second)", 100*s.CPU.ServerCPUUtil, s.DeliveriesPerServerCPUSec)
 		}
@@ -158,6 +162,9 @@ type fanoutParams struct {
 	topic     string
 	keepGoing bool
 	pids      []int
+	// goroutineReaders reads each subscriber on a goroutine of its own
+	// (the tool's reader before the pollers; to compare the client's cost).
+	goroutineReaders bool
 }
 
 func runFanout(ctx context.Context, c *common, args []string) (result, error) {
@@ -174,14 +181,27 @@ func runFanout(ctx context.Context, c *common, args []string) (result, error) {
 	tgt := fs.String("target", "lyceum", "server kind: lyceum or centrifugo")
 	fs.StringVar(&c.pubURL, "pub-url", "", "base URL the publisher connects to (default -url; another node for a cross-node run)")
 	pidList := fs.String("server-pid", "", "server process ids (comma-separated) whose CPU time to report")
+	readers := fs.String("readers", "poll", "how the subscribers are read: poll (epoll, one goroutine per GOMAXPROCS) or goroutines (one each)")
+	prof := fs.String("cpuprofile", "", "write the tool's own CPU profile (the whole run) to this file")
 	if err := c.parse(fs, args); err != nil {
 		return nil, err
+	}
+	if *prof != "" {
+		stop, err := startCPUProfile(*prof)
+		if err != nil {
+			return nil, err
+		}
+		defer stop()
 	}
 	var err error
 	if c.target, err = parseTarget(*tgt); err != nil {
 		return nil, fmt.Errorf("-target: %w", err)
 	}
-	p := fanoutParams{n: *n, rates: []float64{*rate}, length: *dur, topic: *topic, keepGoing: *keepGoing}
+	p := fanoutParams{n: *n, rates: []float64{*rate}, length: *dur, topic: *topic, keepGoing: *keepGoing,
+		goroutineReaders: *readers == "goroutines"}
+	if *readers != "poll" && *readers != "goroutines" {
+		return nil, fmt.Errorf("-readers must be poll or goroutines")
+	}
 	if p.pids, err = parsePids(*pidList); err != nil {
 		return nil, fmt.Errorf("-server-pid: %w", err)
 	}
@@ -223,12 +243,28 @@ func fanout(ctx context.Context, c *common, p fanoutParams) (*fanoutResult, erro
 	for i := range subs {
 		subs[i] = &subState{topic: p.topic, tracker: NewSeqTracker(1)}
 	}
-	d := &dialer{c: c, url: targetWSURL(c.target, c.baseURL), rec: rec, cnt: cnt, setup: func(ctx context.Context, cl *client) error {
-		_, err := cl.subscribe(ctx, subs[cl.idx])
-		return err
-	}}
-	clients, cs := d.dialAll(ctx, 0, p.n)
-	defer closeAll(clients)
+	url := targetWSURL(c.target, c.baseURL)
+	var cs connectStats
+	if p.goroutineReaders {
+		d := &dialer{c: c, url: url, rec: rec, cnt: cnt, setup: func(ctx context.Context, cl *client) error {
+			_, err := cl.subscribe(ctx, subs[cl.idx])
+			return err
+		}}
+		var clients []*client
+		clients, cs = d.dialAll(ctx, 0, p.n)
+		defer closeAll(clients)
+	} else {
+		// The subscribers are read by pollers (see subpoll.go), one per
+		// GOMAXPROCS: the tool's own reading must not be the limit of what it measures.
+		g, err := newPollGroup(p.n, runtime.GOMAXPROCS(0), rec, cnt)
+		if err != nil {
+			return nil, err
+		}
+		defer g.close()
+		_, cs = dialMany(ctx, c, p.n, func(ctx context.Context, i int) (struct{}, error) {
+			return struct{}{}, g.dial(ctx, c, url, i, subs[i])
+		})
+	}
 	res := &fanoutResult{Topic: p.topic, Subscribers: p.n, SubscriberURL: c.baseURL, PublisherURL: c.pubURL, Connect: cs}
 	if cs.Failed > 0 {
 		return nil, fmt.Errorf("%d of %d subscribers failed to connect: %s", cs.Failed, p.n, cs.FirstError)
@@ -281,6 +317,7 @@ func fanoutStepRun(ctx context.Context, c *common, pub *publisher, subs []*subSt
 	before := pub.stats()
 	disc0 := cnt.disconnects.Load()
 	del0 := cnt.delivered.Load()
+	msg0 := cnt.messages.Load()
 	last := del0
 	stop := c.progress(func(time.Duration) string {
 		h := r.Interval()
@@ -297,6 +334,7 @@ func fanoutStepRun(ctx context.Context, c *common, pub *publisher, subs []*subSt
 	el := time.Since(start)
 	cpuSt := cpu.stop()
 	delivered := cnt.delivered.Load() - del0
+	msgs := cnt.messages.Load() - msg0
 	pub.waitAnswered(drainTimeout)
 	drain(subs, pub.seqs, drainTimeout)
 	stop()
@@ -313,6 +351,7 @@ func fanoutStepRun(ctx context.Context, c *common, pub *publisher, subs []*subSt
 		DeliveriesPerSec: float64(delivered) / el.Seconds(),
 		Latency:          lat.Summary(),
 		Disconnects:      cnt.disconnects.Load() - disc0,
+		Messages:         msgs,
 		CPU:              cpuSt,
 	}
 	if cpuSt.ServerCPUSeconds > 0 {
@@ -320,4 +359,12 @@ func fanoutStepRun(ctx context.Context, c *common, pub *publisher, subs []*subSt
 	}
 	st.Pass = lat.Quantile(0.99) <= rampP99Limit && st.Deliveries.Gaps == 0 && st.Disconnects == 0 && st.Publish.Failed == 0
 	return st, nil
+}
+
+// perUS is seconds / n in microseconds (0 for n = 0).
+func perUS(seconds, n float64) float64 {
+	if n <= 0 {
+		return 0
+	}
+	return seconds * 1e6 / n
 }

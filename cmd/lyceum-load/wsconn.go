@@ -183,28 +183,11 @@ func (c *wsConn) readHeader() (fin bool, op byte, n uint64, mask []byte, err err
 	if err != nil {
 		return false, 0, 0, nil, err
 	}
-	fin, op = h[0]&0x80 != 0, h[0]&0x0f
-	masked := h[1]&0x80 != 0
-	n = uint64(h[1] & 0x7f)
-	hl := 2
-	switch n {
-	case 126:
-		hl = 4
-	case 127:
-		hl = 10
-	}
-	if masked {
-		hl += 4
-	}
+	_, _, _, hl, _ := frameHeader(h)
 	if h, err = c.br.Peek(hl); err != nil {
 		return false, 0, 0, nil, err
 	}
-	switch n {
-	case 126:
-		n = uint64(binary.BigEndian.Uint16(h[2:4]))
-	case 127:
-		n = binary.BigEndian.Uint64(h[2:10])
-	}
+	fin, op, n, hl, masked := frameHeader(h)
 	if masked {
 		mask = append([]byte(nil), h[hl-4:hl]...)
 	}
@@ -215,6 +198,34 @@ func (c *wsConn) readHeader() (fin bool, op byte, n uint64, mask []byte, err err
 		return false, 0, 0, nil, fmt.Errorf("frame of %d bytes is larger than %d", n, c.readMax)
 	}
 	return fin, op, n, mask, nil
+}
+
+// frameHeader reads the frame header at the start of b (at least 2 bytes):
+// fin, opcode, whether the payload is masked and the header's length hl
+// (masking key included); the payload length n only once len(b) >= hl.
+func frameHeader(b []byte) (fin bool, op byte, n uint64, hl int, masked bool) {
+	fin, op = b[0]&0x80 != 0, b[0]&0x0f
+	masked = b[1]&0x80 != 0
+	n, hl = uint64(b[1]&0x7f), 2
+	switch n {
+	case 126:
+		hl = 4
+	case 127:
+		hl = 10
+	}
+	if masked {
+		hl += 4
+	}
+	if len(b) < hl {
+		return fin, op, 0, hl, masked
+	}
+	switch n {
+	case 126:
+		n = uint64(binary.BigEndian.Uint16(b[2:4]))
+	case 127:
+		n = binary.BigEndian.Uint64(b[2:10])
+	}
+	return fin, op, n, hl, masked
 }
 
 // unmask applies a masking key (no-op for nil).
