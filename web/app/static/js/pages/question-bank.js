@@ -1,10 +1,10 @@
 // /courses/{id}/questions: the course's question bank for staff: nested
-// categories, the questions of one (type, version, edit, duplicate,
-// delete), a new question of any type in the editor with its preview, GIFT
-// import (upload, preview of what will be created and skipped with line
-// numbers, confirm, optionally only the valid questions) and export of a
-// category or the whole bank.
-import { html, useState } from "../html.js";
+// categories, the questions of one (type, version, the lessons it tests,
+// edit, duplicate, delete), a new question of any type in the editor with
+// its preview, GIFT import (upload, preview of what will be created and
+// skipped with line numbers, confirm, optionally only the valid questions)
+// and export of a category or the whole bank.
+import { html, useState, useEffect } from "../html.js";
 import { useLoad, Loading, ErrorState, EmptyState, Badge } from "../ui.js";
 import { errorMessage } from "../api.js";
 import { Field, FormError, Submit, useAction } from "../forms.js";
@@ -17,6 +17,39 @@ import {
   categoryGIFTURL, bankGIFTURL, typeLabels,
 } from "./quiz-api.js";
 import { QuestionEditor } from "./question-edit.js";
+import { getOutline } from "./course-api.js";
+import { questionLessons } from "./reports-api.js";
+
+/** tagLoads bounds the lesson-tag requests a question list runs at once. */
+const tagLoads = 4;
+
+/**
+ * useLessonTags loads the lessons each listed question tests: a map of
+ * question id to lesson titles (missing while loading or on error).
+ */
+function useLessonTags(courseID, items) {
+  const [tags, setTags] = useState({});
+  const key = (items || []).map((q) => `${q.id}`).join();
+  useEffect(() => {
+    if (!items || items.length === 0) return undefined;
+    const ctl = new AbortController();
+    (async () => {
+      const o = await getOutline(courseID, ctl.signal);
+      const titles = new Map(o.modules.flatMap((m) => m.lessons.map((l) => [l.id, l.title])));
+      const queue = [...items];
+      const work = async () => {
+        for (let q = queue.shift(); q; q = queue.shift()) {
+          const r = await questionLessons(q.id, ctl.signal);
+          const names = (r.lesson_ids || []).map((id) => titles.get(id) || `lesson ${id}`);
+          setTags((cur) => ({ ...cur, [q.id]: names }));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(tagLoads, queue.length) }, work));
+    })().catch(() => {}); // the tags are a hint: the list works without them
+    return () => ctl.abort();
+  }, [courseID, key]);
+  return tags;
+}
 
 /** catPaths maps category ids to "A / B / C" paths, in tree order. */
 function catTree(cats) {
@@ -106,6 +139,7 @@ function Bank({ course }) {
   const cat = tree.find((c) => c.id === catID) || tree[0];
   const qs = useLoad((signal) => (cat ? listQuestions(id, { category_id: cat.id, limit: 200 }, signal) : Promise.resolve(null)), [id, cat && cat.id]);
   const editor = can(course, "edit_content");
+  const tags = useLessonTags(id, qs.data && qs.data.items);
   if (cats.loading && !cats.data) return html`<${Loading} />`;
   if (cats.error && !cats.data) return html`<${ErrorState} error=${cats.error} onRetry=${cats.reload} />`;
   const edit = async (q) => {
@@ -150,6 +184,8 @@ function Bank({ course }) {
                 <span class="bank-q-title">${q.title}</span>
                 <${Badge}>${typeLabels[q.type] || q.type}<//>
                 ${q.version > 1 && html`<span class="muted small">v${q.version}</span>`}
+                ${tags[q.id] && tags[q.id].length > 0 && html`<span class="small muted bank-q-lessons" data-testid="question-lessons">
+                  Tests: ${tags[q.id].join(", ")}</span>`}
                 ${editor && html`<span class="row-actions">
                   <button type="button" class="btn btn-small" onClick=${() => edit(q)}>Edit</button>
                   <button type="button" class="btn btn-small" onClick=${() => dup(q)}>Duplicate</button>
