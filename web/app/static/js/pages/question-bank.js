@@ -4,7 +4,7 @@
 // its preview, GIFT import (upload, preview of what will be created and
 // skipped with line numbers, confirm, optionally only the valid questions)
 // and export of a category or the whole bank.
-import { html, useState, useEffect } from "../html.js";
+import { html, useState } from "../html.js";
 import { useLoad, Loading, ErrorState, EmptyState, Badge } from "../ui.js";
 import { errorMessage } from "../api.js";
 import { Field, FormError, Submit, useAction } from "../forms.js";
@@ -18,37 +18,21 @@ import {
 } from "./quiz-api.js";
 import { QuestionEditor } from "./question-edit.js";
 import { getOutline } from "./course-api.js";
-import { questionLessons } from "./reports-api.js";
-
-/** tagLoads bounds the lesson-tag requests a question list runs at once. */
-const tagLoads = 4;
+import { courseQuestionLessons } from "./reports-api.js";
 
 /**
- * useLessonTags loads the lessons each listed question tests: a map of
- * question id to lesson titles (missing while loading or on error).
+ * useLessonTags loads the lessons each question of the course tests (one
+ * call for the bank): a map of family id to lesson titles; empty while
+ * loading or on error (the tags are a hint: the list works without them).
+ * version changes after a save, to reload.
  */
-function useLessonTags(courseID, items) {
-  const [tags, setTags] = useState({});
-  const key = (items || []).map((q) => `${q.id}`).join();
-  useEffect(() => {
-    if (!items || items.length === 0) return undefined;
-    const ctl = new AbortController();
-    (async () => {
-      const o = await getOutline(courseID, ctl.signal);
-      const titles = new Map(o.modules.flatMap((m) => m.lessons.map((l) => [l.id, l.title])));
-      const queue = [...items];
-      const work = async () => {
-        for (let q = queue.shift(); q; q = queue.shift()) {
-          const r = await questionLessons(q.id, ctl.signal);
-          const names = (r.lesson_ids || []).map((id) => titles.get(id) || `lesson ${id}`);
-          setTags((cur) => ({ ...cur, [q.id]: names }));
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(tagLoads, queue.length) }, work));
-    })().catch(() => {}); // the tags are a hint: the list works without them
-    return () => ctl.abort();
-  }, [courseID, key]);
-  return tags;
+function useLessonTags(courseID, version) {
+  const tags = useLoad(async (signal) => {
+    const [o, list] = await Promise.all([getOutline(courseID, signal), courseQuestionLessons(courseID, signal)]);
+    const titles = new Map(o.modules.flatMap((m) => m.lessons.map((l) => [l.id, l.title])));
+    return Object.fromEntries(list.map((x) => [x.family_id, x.lesson_ids.map((id) => titles.get(id) || `lesson ${id}`)]));
+  }, [courseID, version]);
+  return tags.data || {};
 }
 
 /** catPaths maps category ids to "A / B / C" paths, in tree order. */
@@ -139,7 +123,7 @@ function Bank({ course }) {
   const cat = tree.find((c) => c.id === catID) || tree[0];
   const qs = useLoad((signal) => (cat ? listQuestions(id, { category_id: cat.id, limit: 200 }, signal) : Promise.resolve(null)), [id, cat && cat.id]);
   const editor = can(course, "edit_content");
-  const tags = useLessonTags(id, qs.data && qs.data.items);
+  const tags = useLessonTags(id, qs.data);
   if (cats.loading && !cats.data) return html`<${Loading} />`;
   if (cats.error && !cats.data) return html`<${ErrorState} error=${cats.error} onRetry=${cats.reload} />`;
   const edit = async (q) => {
@@ -184,8 +168,8 @@ function Bank({ course }) {
                 <span class="bank-q-title">${q.title}</span>
                 <${Badge}>${typeLabels[q.type] || q.type}<//>
                 ${q.version > 1 && html`<span class="muted small">v${q.version}</span>`}
-                ${tags[q.id] && tags[q.id].length > 0 && html`<span class="small muted bank-q-lessons" data-testid="question-lessons">
-                  Tests: ${tags[q.id].join(", ")}</span>`}
+                ${tags[q.family_id] && html`<span class="small muted bank-q-lessons" data-testid="question-lessons">
+                  Tests: ${tags[q.family_id].join(", ")}</span>`}
                 ${editor && html`<span class="row-actions">
                   <button type="button" class="btn btn-small" onClick=${() => edit(q)}>Edit</button>
                   <button type="button" class="btn btn-small" onClick=${() => dup(q)}>Duplicate</button>
