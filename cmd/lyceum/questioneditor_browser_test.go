@@ -216,9 +216,19 @@ func TestBrowserQuestionEditors(t *testing.T) {
 	waitJS(t, phone, "edit the question", fmt.Sprintf(`(document.querySelector(%q).click(), true)`, edit))
 	do(t, phone, "the editor opens", chromedp.WaitVisible(chromedp.CSS(`[data-testid=blanks-editor]`)))
 	waitJS(t, phone, "the tag is checked", `!!document.querySelector('[data-testid=lesson-tag][data-title=Welcome]:checked')`)
-	wide, err := chromedp.Run(phone, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
-	if err != nil || !wide {
-		t.Errorf("the question editor is wider than a 360 px phone (%v)", err)
+	fits := func(what string) {
+		t.Helper()
+		wide, err := chromedp.Run(phone, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
+		if err != nil || !wide {
+			t.Errorf("the %s editor is wider than a 360 px phone (%v)", what, err)
+		}
+		screenshot(t, phone, what+"-editor-phone")
 	}
-	screenshot(t, phone, "blanks-editor-phone")
+	fits("blanks")
+	const editForce = `[data-testid=bank-question][data-title=Force] .row-actions button`
+	do(t, phone, "back to the list", chromedp.Navigate(bank), chromedp.WaitVisible(chromedp.CSS(editForce)))
+	waitJS(t, phone, "edit the calculated question", fmt.Sprintf(`(document.querySelector(%q).click(), true)`, editForce))
+	do(t, phone, "its editor opens", chromedp.WaitVisible(chromedp.CSS(`[data-testid=calculated-editor]`)))
+	waitJS(t, phone, "its preview", `!!document.querySelector('[data-testid=preview-right-answer]')`)
+	fits("calculated")
 }

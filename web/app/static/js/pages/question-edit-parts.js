@@ -154,10 +154,10 @@ function UnitsEditor({ units, onChange }) {
   return html`<fieldset class="q-gap-edit" data-testid="units-editor">
     <legend>Units</legend>
     <div class="form-row">
-      <${Field} id="units-mode" type="select" label="A unit after the number" value=${mode}
+      <${Field} id="units-mode" type="select" label="A unit after the number is" value=${mode}
           onChange=${(e) => { const m = e.currentTarget.value; onChange(m ? { penalty: 0.1, list: [{ name: "", multiplier: 1 }], ...units, mode: m } : undefined); }}>
-        <option value="">is not allowed</option><option value="optional">is optional</option><option value="required">is required</option><//>
-      ${units && html`<${Field} id="units-penalty" type="number" min="0" max="100" step="any" label="Penalty for a missing or unknown unit (%)"
+        <option value="">not allowed</option><option value="optional">optional</option><option value="required">required</option><//>
+      ${units && html`<${Field} id="units-penalty" type="number" min="0" max="100" step="any" label="Penalty (%)" hint="For a missing or unknown unit."
           value=${Math.round(units.penalty * 10000) / 100} onInput=${(e) => onChange({ ...units, penalty: Number(e.currentTarget.value) / 100 })} />`}
     </div>
     ${units && html`<p class="hint">The first unit is the one the answers are in (multiplier 1); e.g. with m first, cm has multiplier 100.</p>
