@@ -339,7 +339,10 @@ func (s *Service) ReportGrade(ctx context.Context, quizID, userID int64) error {
 		return err
 	}
 	now := s.clock()
-	closed := !quiz.ClosesAt.IsZero() && !now.Before(quiz.ClosesAt)
+	closed, err := s.closedFor(ctx, s.store, quiz, userID, now) // the learner's own close (release.go)
+	if err != nil {
+		return err
+	}
 	return s.gradebook.Report(ctx, lms.GradeResult{CourseID: quiz.CourseID, Source: lms.GradeQuiz, SourceID: quiz.ID,
 		Title: quiz.Title, UserID: userID, Points: question.Points(g.fraction, g.maxPoints), MaxPoints: g.maxPoints,
 		Released: quiz.Review.After.Marks || closed && quiz.Review.Closed.Marks, At: now})

@@ -196,13 +196,17 @@ func (s *Service) DeleteQuiz(ctx context.Context, actor *lms.User, id int64) err
 // PutOverride sets the override of a learner or group of the quiz's
 // course (edit_content), replacing theirs.
 func (s *Service) PutOverride(ctx context.Context, actor *lms.User, o *lms.QuizOverride) error {
-	if _, _, err := s.quiz(ctx, actor, o.QuizID, actEditQuiz); err != nil {
+	q, _, err := s.quiz(ctx, actor, o.QuizID, actEditQuiz)
+	if err != nil {
 		return err
 	}
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	return s.store.PutOverride(ctx, o)
+	if err := s.store.PutOverride(ctx, o); err != nil {
+		return err
+	}
+	return s.scheduleOverrideRelease(ctx, q, o)
 }
 
 // DeleteOverride removes an override (edit_content).

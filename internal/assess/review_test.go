@@ -309,7 +309,7 @@ func TestQuestionMarkdownIsRenderedSafely(t *testing.T) {
 	}
 	safe("choice feedback", fb, "<em>right</em>")
 
-	pv, err := f.svc.PreviewQuestion(ctx, f.instructor, f.course.ID, q)
+	pv, err := f.svc.PreviewQuestion(ctx, f.instructor, f.course.ID, q, 0)
 	must(t, err)
 	safe("preview", pv.TextHTML, "<strong>bold</strong>")
 }

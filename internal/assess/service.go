@@ -54,6 +54,10 @@ type Data interface {
 	// question or an essay answer links (store.Course's).
 	SetUploadRefs(ctx context.Context, courseID int64, ref string, uploadIDs []int64) error
 	UploadUsableBy(ctx context.Context, uploadID, userID, courseID int64) (bool, error)
+	// EnrollmentOf returns a user's enrolment (their group decides which
+	// override applies to them when no request carries it, as at a
+	// release).
+	EnrollmentOf(ctx context.Context, courseID, userID int64) (*lms.Enrollment, error)
 }
 
 // Store is Data with transactions.

@@ -15,9 +15,11 @@ import (
 // question's Markdown links images (UploadURL), an essay answer attaches
 // files. Each is recorded as a reference (course SetUploadRefs), so the
 // sweep keeps the files and the upload service asks this package who may
-// read them (Readers): "question:<version id>" for anyone who may take the
-// course's quizzes, "attempt:<id>" for the attempt's learner and those who
-// see grades. A file must be the linker's own upload, or used in the
+// read them (Readers): "question:<version id>" for the course's staff
+// always and for a learner once an attempt of theirs asked that version
+// (open: they are answering it; submitted: its review), never before, so
+// an image does not give a question away before the quiz opens;
+// "attempt:<id>" for the attempt's learner and those who see grades. A file must be the linker's own upload, or used in the
 // course already, as for lessons.
 
 // Reference kinds of the uploads this package records.
@@ -99,7 +101,14 @@ func (s *Service) Readers() map[string]course.RefReader {
 			if err != nil {
 				return hide(err, "question")
 			}
-			_, err = s.access.Load(ctx, actor, q.CourseID, actTakeQuiz)
+			a, err := s.access.Load(ctx, actor, q.CourseID, actTakeQuiz)
+			if err != nil || a.Can(actViewBank) || a.Can(actSeeGrades) {
+				return err
+			}
+			asked, err := s.store.QuestionAskedOf(ctx, q.ID, actor.ID)
+			if err == nil && !asked {
+				err = notFound("question")
+			}
 			return err
 		},
 		RefAttempt: func(ctx context.Context, actor *lms.User, id, _ int64) error {

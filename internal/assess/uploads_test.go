@@ -14,9 +14,9 @@ import (
 
 // TestQuestionImagesAndEssayFilesAreReferenced: an image a question's
 // Markdown links and a file an essay answer attaches are references of
-// the question and the attempt: the sweep keeps them, the course's
-// learners may open the question's image, only the learner and graders the
-// essay's file; nobody links a file that is not theirs.
+// the question and the attempt: the sweep keeps them, staff and the
+// learners asked the question may open its image, only the learner and
+// graders the essay's file; nobody links a file that is not theirs.
 func TestQuestionImagesAndEssayFilesAreReferenced(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
@@ -59,7 +59,9 @@ func TestQuestionImagesAndEssayFilesAreReferenced(t *testing.T) {
 		}
 		return err
 	}
-	must(t, open(f.learner2, img))                     // a learner of the course sees the question's image
+	must(t, open(f.learner, img))                      // the learner who was asked the question sees its image
+	wantCode(t, open(f.learner2, img), lms.ENOTFOUND)  // one not asked it yet does not
+	must(t, open(f.ta, img))                           // staff always do
 	must(t, open(f.instructor, file))                  // a grader opens the essay's file
 	wantCode(t, open(f.learner2, file), lms.ENOTFOUND) // another learner does not
 	wantCode(t, open(f.outsider, img), lms.ENOTFOUND)

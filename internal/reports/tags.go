@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"maps"
 	"slices"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
@@ -62,4 +63,29 @@ func (s *Service) SetQuestionLessons(ctx context.Context, actor *lms.User, quest
 		return nil, err
 	}
 	return ids, nil
+}
+
+// FamilyLessons are the lessons one question (every version: its family)
+// tests.
+type FamilyLessons struct {
+	FamilyID  int64   `json:"family_id"`
+	LessonIDs []int64 `json:"lesson_ids"`
+}
+
+// CourseQuestionLessons returns the lessons each tagged question of a
+// course tests, by family id, for those who see drafts of the course (the
+// question bank lists them).
+func (s *Service) CourseQuestionLessons(ctx context.Context, actor *lms.User, courseID int64) ([]FamilyLessons, error) {
+	if _, err := s.p.Access.Load(ctx, actor, courseID, lms.ActViewDrafts); err != nil {
+		return nil, err
+	}
+	byFamily, err := s.p.Store.CourseQuestionLessons(ctx, courseID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]FamilyLessons, 0, len(byFamily))
+	for _, fam := range slices.Sorted(maps.Keys(byFamily)) {
+		out = append(out, FamilyLessons{FamilyID: fam, LessonIDs: byFamily[fam]})
+	}
+	return out, nil
 }

@@ -52,6 +52,9 @@ type Assess interface {
 	QuestionFamilyInUse(ctx context.Context, familyID int64) (bool, error)
 	// QuestionInUse reports whether an attempt asked this version.
 	QuestionInUse(ctx context.Context, id int64) (bool, error)
+	// QuestionAskedOf reports whether an attempt of the user (open or not)
+	// asked this version.
+	QuestionAskedOf(ctx context.Context, id, userID int64) (bool, error)
 	// DeleteQuestionFamily removes every version of a family, or with soft
 	// marks them deleted (kept for the attempts that asked them).
 	DeleteQuestionFamily(ctx context.Context, familyID int64, soft bool) error

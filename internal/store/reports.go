@@ -38,6 +38,10 @@ type Reports interface {
 	SetQuestionLessons(ctx context.Context, familyID int64, lessonIDs []int64) error
 	// QuestionLessons returns the lessons a question family tests, by id.
 	QuestionLessons(ctx context.Context, familyID int64) ([]int64, error)
+	// CourseQuestionLessons returns the lessons each tagged question family
+	// tests in a course (family id -> lesson ids in order), in one query
+	// for the bank's list.
+	CourseQuestionLessons(ctx context.Context, courseID int64) (map[int64][]int64, error)
 	// SiteCounts returns the site's figures; active means signed in or
 	// seen within a day, week and 30 days of now.
 	SiteCounts(ctx context.Context, now time.Time) (*lms.SiteCounts, error)

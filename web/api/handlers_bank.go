@@ -9,7 +9,6 @@ import (
 
 	"github.com/lyceumhq/lyceum/internal/assess"
 	"github.com/lyceumhq/lyceum/internal/lms"
-	"github.com/lyceumhq/lyceum/internal/question"
 )
 
 // maxGIFTRequest bounds a GIFT import request: the file's limit plus room
@@ -96,8 +95,12 @@ func (a *API) postQuestion(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) postQuestionPreview(w http.ResponseWriter, r *http.Request) error {
-	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, q lms.Question) (*question.View, error) {
-		return a.assess.PreviewQuestion(ctx, u, id, &q)
+	seed, err := queryInt64(r, "seed")
+	if err != nil {
+		return err
+	}
+	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, q lms.Question) (*assess.QuestionPreview, error) {
+		return a.assess.PreviewQuestion(ctx, u, id, &q, uint64(seed))
 	})
 }
 

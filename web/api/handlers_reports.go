@@ -213,3 +213,11 @@ func (a *API) getSiteReportCSV(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeTable(w, r, rep, "site", "site")
 }
+
+func (a *API) getCourseQuestionLessons(w http.ResponseWriter, r *http.Request) error {
+	items, next, err := pageByID(r, a.reports.CourseQuestionLessons)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, CourseQuestionLessonsList{Items: items, NextCursor: next})
+}

@@ -3,7 +3,6 @@ package api
 import (
 	"github.com/lyceumhq/lyceum/internal/assess"
 	"github.com/lyceumhq/lyceum/internal/lms"
-	"github.com/lyceumhq/lyceum/internal/question"
 )
 
 // assessRoutes lists the question bank, quiz and attempt routes served by
@@ -32,7 +31,8 @@ func (a *API) assessRoutes() []route {
 		{Method: "POST", Path: c + "/questions", Summary: "Add a question", Auth: authUser,
 			Req: lms.Question{}, Resp: lms.Question{}, Status: 201, Handler: a.postQuestion},
 		{Method: "POST", Path: c + "/questions/preview", Summary: "Show a question (saved or not) as a learner will see it", Auth: authUser,
-			Req: lms.Question{}, Resp: question.View{}, Status: 200, Handler: a.postQuestionPreview},
+			Req: lms.Question{}, Resp: assess.QuestionPreview{}, Status: 200, Handler: a.postQuestionPreview,
+			Query: []queryParam{{"seed", "integer", "another learner's draw (calculated values, shuffles); default: one fixed draw"}}},
 		{Method: "POST", Path: c + "/questions/move", Summary: "Move questions to a category", Auth: authUser,
 			Req: MoveQuestionsRequest{}, Status: 204, Handler: a.postMoveQuestions},
 		{Method: "GET", Path: c + "/questions.gift", Summary: "Export the whole bank as GIFT", Auth: authUser,

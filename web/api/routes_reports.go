@@ -38,6 +38,8 @@ func (a *API) reportRoutes() []route {
 			Resp: QuestionLessons{}, Status: 200, Handler: a.getQuestionLessons},
 		{Method: "PUT", Path: p + "/questions/{id}/lessons", Summary: "Set the lessons a question tests", Auth: authUser,
 			Req: QuestionLessons{}, Resp: QuestionLessons{}, Status: 200, Handler: a.putQuestionLessons},
+		{Method: "GET", Path: p + "/courses/{id}/question-lessons", Summary: "The lessons each tagged question of a course tests", Auth: authUser,
+			Resp: CourseQuestionLessonsList{}, Status: 200, Handler: a.getCourseQuestionLessons, Query: pageParams},
 		{Method: "GET", Path: p + "/admin/reports/site", Summary: "The site report: users, courses, storage, live connections",
 			Auth: authAdmin, Resp: reports.Site{}, Status: 200, Handler: a.getSiteReport},
 		{Method: "GET", Path: p + "/admin/reports/site.csv", Summary: "The site report as CSV", Auth: authAdmin,
@@ -54,6 +56,13 @@ type MessageRequest struct {
 // MessageResult says how many learners were sent the message.
 type MessageResult struct {
 	Sent int `json:"sent"`
+}
+
+// CourseQuestionLessonsList is a page of a course's tagged questions (by
+// family id) with the lessons each tests.
+type CourseQuestionLessonsList struct {
+	Items      []reports.FamilyLessons `json:"items"`
+	NextCursor string                  `json:"next_cursor,omitempty"`
 }
 
 // QuestionLessons are the lessons a question (every version) tests.

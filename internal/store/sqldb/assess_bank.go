@@ -277,6 +277,14 @@ func (s *DB) QuestionInUse(ctx context.Context, id int64) (bool, error) {
 	return used, s.wrap(err, "check a question's use")
 }
 
+// QuestionAskedOf reports whether an attempt of the user asked this version.
+func (s *DB) QuestionAskedOf(ctx context.Context, id, userID int64) (bool, error) {
+	var asked bool
+	err := s.q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM attempt_slots sl JOIN attempts a ON a.id = sl.attempt_id
+		WHERE sl.question_id = $1 AND a.user_id = $2)`, id, userID).Scan(&asked)
+	return asked, s.wrap(err, "check whether a question was asked")
+}
+
 // DeleteQuestionFamily removes (or with soft, hides) every version of a family.
 func (s *DB) DeleteQuestionFamily(ctx context.Context, familyID int64, soft bool) error {
 	if soft {

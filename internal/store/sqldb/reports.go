@@ -280,6 +280,26 @@ func (s *DB) QuestionLessons(ctx context.Context, familyID int64) ([]int64, erro
 	}, `SELECT lesson_id FROM question_lessons WHERE family_id = $1 ORDER BY lesson_id`, familyID)
 }
 
+// CourseQuestionLessons returns the lessons each tagged question family of
+// a course tests.
+func (s *DB) CourseQuestionLessons(ctx context.Context, courseID int64) (map[int64][]int64, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT ql.family_id, ql.lesson_id FROM question_lessons ql
+		JOIN lessons l ON l.id = ql.lesson_id WHERE l.course_id = $1 ORDER BY ql.family_id, ql.lesson_id`, courseID)
+	if err != nil {
+		return nil, s.wrap(err, "course question lessons")
+	}
+	defer rows.Close()
+	out := map[int64][]int64{}
+	for rows.Next() {
+		var fam, lesson int64
+		if err := rows.Scan(&fam, &lesson); err != nil {
+			return nil, s.wrap(err, "course question lessons")
+		}
+		out[fam] = append(out[fam], lesson)
+	}
+	return out, s.wrap(rows.Err(), "course question lessons")
+}
+
 // SiteCounts returns the site report's figures.
 func (s *DB) SiteCounts(ctx context.Context, now time.Time) (*lms.SiteCounts, error) {
 	var c lms.SiteCounts

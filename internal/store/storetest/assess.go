@@ -225,6 +225,16 @@ var assessTests = map[string]func(*testing.T, store.Store){
 			t.Fatal("the question is used by an attempt")
 		}
 		wantCode(t, s.DeleteQuestionFamily(ctx, q.FamilyID, false), lms.ECONFLICT)
+		for _, w := range []struct {
+			u    *lms.User
+			want bool
+		}{{l, true}, {u, false}} {
+			asked, err := s.QuestionAskedOf(ctx, q.ID, w.u.ID)
+			noErr(t, err, "QuestionAskedOf")
+			if asked != w.want {
+				t.Fatalf("QuestionAskedOf(%s) = %v, want %v", w.u.Username, asked, w.want)
+			}
+		}
 		yes := true
 		ok, err := s.TouchOpenAttempt(ctx, a.ID, base.Add(30*time.Second))
 		noErr(t, err, "TouchOpenAttempt")

@@ -1,9 +1,9 @@
 // /courses/{id}/questions: the course's question bank for staff: nested
-// categories, the questions of one (type, version, edit, duplicate,
-// delete), a new question of any type in the editor with its preview, GIFT
-// import (upload, preview of what will be created and skipped with line
-// numbers, confirm, optionally only the valid questions) and export of a
-// category or the whole bank.
+// categories, the questions of one (type, version, the lessons it tests,
+// edit, duplicate, delete), a new question of any type in the editor with
+// its preview, GIFT import (upload, preview of what will be created and
+// skipped with line numbers, confirm, optionally only the valid questions)
+// and export of a category or the whole bank.
 import { html, useState } from "../html.js";
 import { useLoad, Loading, ErrorState, EmptyState, Badge } from "../ui.js";
 import { errorMessage } from "../api.js";
@@ -17,6 +17,23 @@ import {
   categoryGIFTURL, bankGIFTURL, typeLabels,
 } from "./quiz-api.js";
 import { QuestionEditor } from "./question-edit.js";
+import { getOutline } from "./course-api.js";
+import { courseQuestionLessons } from "./reports-api.js";
+
+/**
+ * useLessonTags loads the lessons each question of the course tests (one
+ * call for the bank): a map of family id to lesson titles; empty while
+ * loading or on error (the tags are a hint: the list works without them).
+ * version changes after a save, to reload.
+ */
+function useLessonTags(courseID, version) {
+  const tags = useLoad(async (signal) => {
+    const [o, list] = await Promise.all([getOutline(courseID, signal), courseQuestionLessons(courseID, signal)]);
+    const titles = new Map(o.modules.flatMap((m) => m.lessons.map((l) => [l.id, l.title])));
+    return Object.fromEntries(list.map((x) => [x.family_id, x.lesson_ids.map((id) => titles.get(id) || `lesson ${id}`)]));
+  }, [courseID, version]);
+  return tags.data || {};
+}
 
 /** catPaths maps category ids to "A / B / C" paths, in tree order. */
 function catTree(cats) {
@@ -106,6 +123,7 @@ function Bank({ course }) {
   const cat = tree.find((c) => c.id === catID) || tree[0];
   const qs = useLoad((signal) => (cat ? listQuestions(id, { category_id: cat.id, limit: 200 }, signal) : Promise.resolve(null)), [id, cat && cat.id]);
   const editor = can(course, "edit_content");
+  const tags = useLessonTags(id, qs.data);
   if (cats.loading && !cats.data) return html`<${Loading} />`;
   if (cats.error && !cats.data) return html`<${ErrorState} error=${cats.error} onRetry=${cats.reload} />`;
   const edit = async (q) => {
@@ -150,6 +168,8 @@ function Bank({ course }) {
                 <span class="bank-q-title">${q.title}</span>
                 <${Badge}>${typeLabels[q.type] || q.type}<//>
                 ${q.version > 1 && html`<span class="muted small">v${q.version}</span>`}
+                ${tags[q.family_id] && html`<span class="small muted bank-q-lessons" data-testid="question-lessons">
+                  Tests: ${tags[q.family_id].join(", ")}</span>`}
                 ${editor && html`<span class="row-actions">
                   <button type="button" class="btn btn-small" onClick=${() => edit(q)}>Edit</button>
                   <button type="button" class="btn btn-small" onClick=${() => dup(q)}>Duplicate</button>

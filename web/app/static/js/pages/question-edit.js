@@ -1,8 +1,10 @@
 // QuestionEditor edits one question of the bank, any type, beside a live
 // preview as a learner will see it (POST /courses/{id}/questions/preview,
-// which also says what is wrong before saving). Choice-like types get rows
-// to fill in; fill-in-the-blanks and calculated questions edit their body
-// as JSON (docs/questions.md has every field).
+// which also says what is wrong before saving; "try other values" asks for
+// another learner's draw). Every type has its own fields; fill in the
+// blanks and calculated questions are in question-edit-parts.js. The
+// lessons a question tests (the learner report's "what to review next")
+// are picked from the course's outline and saved with the question.
 import { html, useState, useEffect } from "../html.js";
 import { useDebounced } from "../ui.js";
 import { errorMessage } from "../api.js";
@@ -10,13 +12,12 @@ import { Field, FormError, Submit, useAction } from "../forms.js";
 import { createQuestion, updateQuestion, previewQuestion, typeLabels } from "./quiz-api.js";
 import { QuestionView } from "./quiz-question.js";
 import { toast } from "../toast.js";
-import { uploadFile } from "./course-api.js";
+import { uploadFile, getOutline } from "./course-api.js";
+import { questionLessons, setQuestionLessons } from "./reports-api.js";
 import { insertBlock, markdownFor } from "./lesson-edit.js";
+import { Rows, newID, BlanksEditor, CalculatedEditor } from "./question-edit-parts.js";
 
 const previewDelayMs = 400;
-
-let seq = 0;
-const newID = (p) => `${p}${Date.now().toString(36)}${(seq++).toString(36)}`;
 
 /** defaultBody is a starting body for each type. */
 export function defaultBody(type) {
@@ -29,8 +30,7 @@ export function defaultBody(type) {
     case "numerical": return { numerical: { answers: [{ id: newID("a"), kind: "exact", value: 0, tolerance: 0, fraction: 1 }] } };
     case "matching": return { matching: { shuffle: true, pairs: [{ id: newID("p"), stem_md: "", answer: "" }, { id: newID("p"), stem_md: "", answer: "" }] } };
     case "ordering": return { ordering: { all_or_nothing: false, items: [{ id: newID("i"), text_md: "" }, { id: newID("i"), text_md: "" }] } };
-    case "blanks": return { blanks: { gaps: [{ id: "gap1", kind: "text", weight: 1,
-      text: { case_sensitive: false, answers: [{ id: "a1", pattern: "answer", fraction: 1 }] } }] } };
+    case "blanks": return { blanks: { gaps: [] } };
     case "calculated": return { calculated: { variables: [{ name: "x", min: 1, max: 10, decimals: 0 }],
       answers: [{ id: "a1", formula: "{x} * 2", fraction: 1, tolerance: 0.01, tolerance_kind: "relative", format: "decimals", digits: 2 }] } };
     case "essay": return { essay: { min_words: 0, max_words: 0 } };
@@ -38,28 +38,7 @@ export function defaultBody(type) {
   }
 }
 
-/** Rows edits a list of objects: cols are [key, label, type]. */
-function Rows({ items, cols, onChange, add, testid, min = 1 }) {
-  const set = (i, k, v) => onChange(items.map((x, j) => (j === i ? { ...x, [k]: v } : x)));
-  return html`<div class="q-rows" data-testid=${testid}>
-    ${items.map((it, i) => html`<div key=${it.id || i} class="q-row" data-testid="q-row">
-      ${cols.map(([k, label, type]) => html`<label key=${k} class=${`q-cell q-cell-${type || "text"}`}>
-        <span class="small muted">${label}</span>
-        ${type === "percent"
-          ? html`<input type="number" step="any" min="-100" max="100" value=${Math.round((it[k] || 0) * 10000) / 100}
-                   onInput=${(e) => set(i, k, Number(e.currentTarget.value) / 100)} />`
-          : type === "number"
-            ? html`<input type="number" step="any" value=${it[k] ?? 0} onInput=${(e) => set(i, k, Number(e.currentTarget.value))} />`
-            : html`<input type="text" value=${it[k] || ""} onInput=${(e) => set(i, k, e.currentTarget.value)} />`}
-      </label>`)}
-      <button type="button" class="btn btn-small" disabled=${items.length <= min} aria-label="Remove"
-              onClick=${() => onChange(items.filter((_, j) => j !== i))}>✕</button>
-    </div>`)}
-    <button type="button" class="btn btn-small" onClick=${() => onChange([...items, add()])}>Add</button>
-  </div>`;
-}
-
-function BodyEditor({ type, body, setBody, jsonText, setJSONText }) {
+function BodyEditor({ type, body, setBody, text, setText, onTry }) {
   switch (type) {
     case "single": case "multiple": {
       const b = body.choice;
@@ -116,19 +95,15 @@ function BodyEditor({ type, body, setBody, jsonText, setJSONText }) {
             onInput=${(e) => setBody({ essay: { ...b, max_words: Number(e.currentTarget.value) } })} />
       </div>`;
     }
-    case "blanks": case "calculated":
-      return html`<${Field} id="q-body-json" type="textarea" rows="10" label="Body (JSON, see docs/questions.md)"
-          hint=${type === "blanks" ? "Mark each gap in the text as [[id]]." : "Use {name} for each variable in the text."}
-          value=${jsonText} onInput=${(e) => setJSONText(e.currentTarget.value)} />`;
+    case "blanks":
+      return html`<${BlanksEditor} body=${body} setBody=${setBody} text=${text} setText=${setText} />`;
+    case "calculated":
+      return html`<${CalculatedEditor} body=${body} setBody=${setBody} onTry=${onTry} />`;
     default:
       return null;
   }
 }
 
-/**
- * QuestionEditor: question is the version to edit, or a new question
- * ({type, category_id}); onSaved(question) after saving.
- */
 /** ImageUpload uploads an image for the question's text (the upload service) and hands it to onUploaded. */
 function ImageUpload({ courseID, onUploaded }) {
   const [busy, setBusy] = useState(false);
@@ -155,33 +130,76 @@ function ImageUpload({ courseID, onUploaded }) {
     </label></div>`;
 }
 
+/** sameIDs says whether two id lists hold the same ids. */
+const sameIDs = (a, b) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+
+/**
+ * useLessons loads the course's lessons (by module) and the lessons the
+ * question tests: {modules, ids, saved, error}; ids is null until loaded.
+ */
+function useLessons(courseID, questionID) {
+  const [st, setSt] = useState({ modules: null, ids: null, saved: [], error: "" });
+  useEffect(() => {
+    const ctl = new AbortController();
+    Promise.all([getOutline(courseID, ctl.signal), questionID ? questionLessons(questionID, ctl.signal) : { lesson_ids: [] }]).then(
+      ([o, tags]) => setSt({ modules: o.modules, ids: tags.lesson_ids || [], saved: tags.lesson_ids || [], error: "" }),
+      (e) => { if (e.name !== "AbortError") setSt((cur) => ({ ...cur, error: errorMessage(e) })); });
+    return () => ctl.abort();
+  }, [courseID, questionID]);
+  return [st, (ids) => setSt((cur) => ({ ...cur, ids }))];
+}
+
+/** LessonPicker picks the lessons a question tests, module by module. */
+function LessonPicker({ lessons, setIDs }) {
+  const { modules, ids, error } = lessons;
+  const toggle = (id, on) => setIDs(on ? [...ids, id] : ids.filter((x) => x !== id));
+  let inner;
+  if (error) inner = html`<p class="field-error">The lessons did not load: ${error}</p>`;
+  else if (!modules || !ids) inner = html`<p class="muted small">Loading the lessons…</p>`;
+  else if (!modules.some((m) => m.lessons.length > 0)) inner = html`<p class="muted small">This course has no lessons yet.</p>`;
+  else {
+    inner = modules.filter((m) => m.lessons.length > 0).map((m) => html`<div key=${m.id} class="q-lesson-module">
+      <p class="small muted">${m.title}</p>
+      ${m.lessons.map((l) => html`<label key=${l.id} class="check"><input type="checkbox" checked=${ids.includes(l.id)}
+          data-testid="lesson-tag" data-title=${l.title} onChange=${(e) => toggle(l.id, e.currentTarget.checked)} /> ${l.title}</label>`)}
+    </div>`);
+  }
+  return html`<fieldset class="q-lessons" data-testid="lesson-picker">
+    <legend>Lessons it tests <span class="optional">(optional)</span></legend>
+    <p class="hint">A learner who gets it wrong is told to review these lessons.</p>
+    ${inner}
+  </fieldset>`;
+}
+
+/**
+ * QuestionEditor: question is the version to edit, or a new question
+ * ({type, category_id}); onSaved(question) after saving.
+ */
 export function QuestionEditor({ courseID, question, onSaved, onCancel }) {
   const isNew = !question.id;
   const [q, setQ] = useState(() => ({ default_points: 1, text_md: "", title: "", ...question,
     body: question.body && Object.keys(question.body).length ? question.body : defaultBody(question.type) }));
-  const [jsonText, setJSONText] = useState(() => JSON.stringify(q.body, null, 2));
+  const [lessons, setLessonIDs] = useLessons(courseID, question.id);
+  const [seed, setSeed] = useState(0);
   const save = useAction();
-  const json = q.type === "blanks" || q.type === "calculated";
-  let body = q.body;
-  let jsonError = "";
-  if (json) {
-    try { body = JSON.parse(jsonText); } catch { jsonError = "The body is not valid JSON."; }
-  }
-  const full = { ...q, body, default_points: q.type === "description" ? 0 : Number(q.default_points) };
+  const full = { ...q, default_points: q.type === "description" ? 0 : Number(q.default_points) };
   const still = useDebounced(JSON.stringify(full), previewDelayMs);
   const [preview, setPreview] = useState({ view: null, error: "" });
   useEffect(() => {
-    if (jsonError) { setPreview({ view: null, error: jsonError }); return undefined; }
     const ctl = new AbortController();
-    previewQuestion(courseID, JSON.parse(still), ctl.signal).then(
+    previewQuestion(courseID, JSON.parse(still), ctl.signal, seed).then(
       (view) => setPreview({ view, error: "" }),
       (e) => { if (e.name !== "AbortError") setPreview({ view: null, error: errorMessage(e) }); });
     return () => ctl.abort();
-  }, [still]);
+  }, [still, seed]);
   const set = (k) => (e) => setQ({ ...q, [k]: e.currentTarget.value });
   const submit = async (e) => {
     e.preventDefault();
-    const saved = await save.run(() => (isNew ? createQuestion(courseID, full) : updateQuestion(q.id, full)));
+    const saved = await save.run(async () => {
+      const sq = await (isNew ? createQuestion(courseID, full) : updateQuestion(q.id, full));
+      if (lessons.ids && !sameIDs(lessons.ids, lessons.saved)) await setQuestionLessons(sq.id, lessons.ids);
+      return sq;
+    });
     if (saved) onSaved(saved);
   };
   return html`<div class="question-editor" data-testid="question-editor">
@@ -193,11 +211,13 @@ export function QuestionEditor({ courseID, question, onSaved, onCancel }) {
         text_md: insertBlock(cur.text_md || "", (cur.text_md || "").length, (cur.text_md || "").length, markdownFor(up)).value }))} />
       ${q.type !== "description" && html`<${Field} id="q-points" name="default_points" type="number" min="0" step="any"
           label="Default points" value=${q.default_points} onInput=${set("default_points")} error=${save.error} />`}
-      <${BodyEditor} type=${q.type} body=${q.body} setBody=${(b) => setQ({ ...q, body: b })} jsonText=${jsonText} setJSONText=${setJSONText} />
+      <${BodyEditor} type=${q.type} body=${q.body} setBody=${(b) => setQ((cur) => ({ ...cur, body: b }))}
+          text=${q.text_md} setText=${(t) => setQ((cur) => ({ ...cur, text_md: t }))} onTry=${() => setSeed((n) => (n || 1) + 1)} />
       <${Field} id="q-general" name="general_feedback_md" label="General feedback" optional value=${q.general_feedback_md || ""}
           onInput=${set("general_feedback_md")} error=${save.error} />
       <${Field} id="q-tags" name="tags" label="Tags" optional hint="Separated by commas." value=${(q.tags || []).join(", ")}
           onInput=${(e) => setQ({ ...q, tags: e.currentTarget.value.split(",").map((t) => t.trim()).filter(Boolean) })} />
+      <${LessonPicker} lessons=${lessons} setIDs=${setLessonIDs} />
       <${FormError} error=${save.error} fields=${["title", "text_md", "default_points", "general_feedback_md"]} />
       <div class="form-actions">
         <${Submit} pending=${save.pending} testid="save-question">Save question<//>
@@ -208,6 +228,8 @@ export function QuestionEditor({ courseID, question, onSaved, onCancel }) {
       <h2>Preview</h2>
       ${preview.error ? html`<p class="field-error" data-testid="preview-error">${preview.error}</p>`
         : preview.view ? html`<${QuestionView} view=${preview.view} name="preview" />` : html`<p class="muted">…</p>`}
+      ${preview.view && preview.view.right_answer && html`<p class="small" data-testid="preview-right-answer">
+        Right answer for these values: <strong>${preview.view.right_answer}</strong></p>`}
     </section>
   </div>`;
 }

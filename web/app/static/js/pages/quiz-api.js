@@ -21,7 +21,7 @@ export const createCategory = (id, body) => post(c(id, "/question-categories"), 
 export const deleteCategory = (catID) => del(`/question-categories/${catID}`);
 export const listQuestions = (id, params, signal) => get(c(id, `/questions${query(params)}`), { signal });
 export const createQuestion = (id, body) => post(c(id, "/questions"), body);
-export const previewQuestion = (id, body, signal) => post(c(id, "/questions/preview"), body, { signal });
+export const previewQuestion = (id, body, signal, seed) => post(c(id, `/questions/preview${query({ seed: seed || "" })}`), body, { signal });
 export const getQuestion = (qid, signal) => get(`/questions/${qid}`, { signal });
 /** updateQuestion saves an edited question (the editor's whole state) as a PATCH of its editable fields. */
 export const updateQuestion = (qid, q) => patch(`/questions/${qid}`, pick(q, questionFields));

@@ -1,5 +1,5 @@
 // The reports API calls (docs/api.md, section "Reports").
-import { get, post, put, query, BASE } from "../api.js";
+import { get, getAll, post, put, query, BASE } from "../api.js";
 
 const r = (id, rest = "") => `/courses/${id}/reports${rest}`;
 
@@ -11,6 +11,7 @@ export const sendMessage = (id, userIDs, text) => post(r(id, "/messages"), { use
 export const siteReport = (signal) => get("/admin/reports/site", { signal });
 export const questionLessons = (qid, signal) => get(`/questions/${qid}/lessons`, { signal });
 export const setQuestionLessons = (qid, ids) => put(`/questions/${qid}/lessons`, { lesson_ids: ids });
+export const courseQuestionLessons = (id, signal) => getAll(`/courses/${id}/question-lessons`, { signal }).then((r) => r.items);
 
 /** The CSV downloads: one per table. */
 export const engagementCSV = (id, table, params) => `${BASE}${r(id, `/engagement.csv${query({ table, ...params })}`)}`;
