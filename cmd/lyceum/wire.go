@@ -66,7 +66,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	n.registerReminders(jobRunner, courses.Notifications)
+	n.registerReminders(jobRunner, courses)
 	if err := n.useEmail(jobRunner, courses.Notifications); err != nil {
 		return nil, err
 	}
@@ -123,7 +123,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		return nil, err
 	}
 	cal, err := calendar.New(calendar.Params{Store: calendar.FromStore(n.db), Access: courses.Access,
-		Logger: n.log.With().Str("component", "calendar").Logger()})
+		Logger: n.log.With().Str("component", "calendar").Logger(), Reminders: true})
 	if err != nil {
 		return nil, fmt.Errorf("calendar: %w", err)
 	}

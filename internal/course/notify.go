@@ -76,6 +76,24 @@ func (s *Notifications) NotifyOnce(ctx context.Context, userID int64, key, kind 
 	return s.deliver(ctx, userID, key, kind, payload)
 }
 
+// NotifyOnceEach is NotifyOnce for each of userIDs (a reminder for a
+// course's learners) and returns how many it gave. It stops at the first
+// failure: those given before keep theirs, and running it again gives the
+// rest theirs.
+func (s *Notifications) NotifyOnceEach(ctx context.Context, userIDs []int64, key, kind string, payload map[string]any) (int, error) {
+	given := 0
+	for _, id := range userIDs {
+		ok, err := s.NotifyOnce(ctx, id, key, kind, payload)
+		if err != nil {
+			return given, err
+		}
+		if ok {
+			given++
+		}
+	}
+	return given, nil
+}
+
 // deliver stores and announces one notification unless the person's
 // settings leave it out or key (when given) was claimed before.
 func (s *Notifications) deliver(ctx context.Context, userID int64, key, kind string, payload map[string]any) (bool, error) {
