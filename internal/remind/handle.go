@@ -88,20 +88,10 @@ func (s *Service) deadlineNotice(ctx context.Context, p payload) (*notice, error
 	return n, nil
 }
 
-// members returns the course's active members of role ("" any), every page.
+// members returns the course's active members of role ("" any), in one
+// read.
 func (s *Service) members(ctx context.Context, courseID int64, role lms.CourseRole) ([]*lms.Enrollment, error) {
-	var all []*lms.Enrollment
-	for {
-		page, _, err := s.store.ListEnrollments(ctx, lms.EnrollmentFilter{CourseID: courseID, Role: role,
-			Status: lms.EnrollActive, Limit: lms.MaxPageSize, Offset: len(all)})
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page...)
-		if len(page) < lms.MaxPageSize {
-			return all, nil
-		}
-	}
+	return s.store.ListActiveMembers(ctx, courseID, role)
 }
 
 // item loads the job's item and says whom to leave out (submitted, or, for

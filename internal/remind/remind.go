@@ -92,7 +92,7 @@ type Store interface {
 	QuizByID(ctx context.Context, id int64) (*lms.Quiz, error)
 	ListAttempts(ctx context.Context, f lms.AttemptFilter) ([]*lms.Attempt, error)
 	ListOverrides(ctx context.Context, quizID int64) ([]*lms.QuizOverride, error)
-	ListEnrollments(ctx context.Context, f lms.EnrollmentFilter) ([]*lms.Enrollment, int, error)
+	ListActiveMembers(ctx context.Context, courseID int64, role lms.CourseRole) ([]*lms.Enrollment, error)
 	LessonByID(ctx context.Context, id int64) (*lms.Lesson, error)
 	CourseEventByID(ctx context.Context, id int64) (*lms.CourseEvent, error)
 	RoomByID(ctx context.Context, id int64) (*lms.Room, error)
