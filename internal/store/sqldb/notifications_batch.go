@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
@@ -24,21 +23,36 @@ func chunks(n int, fn func(from, to int) error) error {
 	return nil
 }
 
+// jsonRows returns a FROM clause that reads the JSON array of arrays bound
+// at param as rows, and col, which names the i-th element of a row as typ
+// ("bigint" or "text"). One parameter for the whole batch: parsing a
+// multi-row VALUES list costs more than the insert on SQLite.
+func (s *DB) jsonRows(param string) (from string, col func(i int, typ string) string) {
+	if s.dialect.Name == "postgres" {
+		return "jsonb_array_elements(" + param + "::jsonb) AS j(value)",
+			func(i int, typ string) string { return fmt.Sprintf("(j.value->>%d)::%s", i, typ) }
+	}
+	return "json_each(" + param + ") AS j",
+		func(i int, _ string) string { return fmt.Sprintf("json_extract(j.value, '$[%d]')", i) }
+}
+
 // ClaimNotificationsOnce inserts the (user, key) rows that are not there
 // and returns the users it inserted.
 func (s *DB) ClaimNotificationsOnce(ctx context.Context, key string, userIDs []int64, at time.Time) ([]int64, error) {
 	var claimed []int64
+	from, col := s.jsonRows("$3")
+	q := `INSERT INTO notification_once (user_id, dedup_key, created_at) SELECT ` + col(0, "bigint") + `, $1, $2 FROM ` +
+		from + ` WHERE true ON CONFLICT (user_id, dedup_key) DO NOTHING RETURNING user_id`
 	err := chunks(len(userIDs), func(from, to int) error {
-		var (
-			a    args
-			vals = make([]string, 0, to-from)
-		)
-		k, ms := a.add(key), a.add(toMS(normalize(at)))
+		rowsJSON := make([][1]int64, 0, to-from)
 		for _, id := range userIDs[from:to] {
-			vals = append(vals, "("+a.add(id)+", "+k+", "+ms+")")
+			rowsJSON = append(rowsJSON, [1]int64{id})
 		}
-		rows, err := s.q.QueryContext(ctx, `INSERT INTO notification_once (user_id, dedup_key, created_at) VALUES `+
-			strings.Join(vals, ", ")+` ON CONFLICT (user_id, dedup_key) DO NOTHING RETURNING user_id`, a...)
+		data, err := json.Marshal(rowsJSON)
+		if err != nil {
+			return fmt.Errorf("%s: encode claims: %w", s.dialect.Name, err)
+		}
+		rows, err := s.q.QueryContext(ctx, q, key, toMS(normalize(at)), string(data))
 		if err != nil {
 			return s.wrapFK(err, "claim notifications", "user")
 		}
@@ -55,8 +69,8 @@ func (s *DB) ClaimNotificationsOnce(ctx context.Context, key string, userIDs []i
 	return claimed, err
 }
 
-// CreateNotifications inserts list with multi-row inserts; the ids come
-// back by user (RETURNING gives no order).
+// CreateNotifications inserts list, batchRows at a time; the ids come back
+// by user (RETURNING gives no order).
 func (s *DB) CreateNotifications(ctx context.Context, list []*lms.Notification) error {
 	byUser := make(map[int64]*lms.Notification, len(list))
 	for _, n := range list {
@@ -72,17 +86,20 @@ func (s *DB) CreateNotifications(ctx context.Context, list []*lms.Notification) 
 			n.Payload = "{}"
 		}
 	}
+	from, col := s.jsonRows("$1")
+	q := `INSERT INTO notifications (user_id, kind, payload, created_at, read_at) SELECT ` + col(0, "bigint") + `, ` +
+		col(1, "text") + `, ` + col(2, "text") + `, ` + col(3, "bigint") + `, ` + col(4, "bigint") + ` FROM ` + from +
+		` RETURNING id, user_id`
 	return chunks(len(list), func(from, to int) error {
-		var (
-			a    args
-			vals = make([]string, 0, to-from)
-		)
+		rowsJSON := make([][5]any, 0, to-from)
 		for _, n := range list[from:to] {
-			vals = append(vals, fmt.Sprintf("(%s, %s, %s, %s, %s)", a.add(n.UserID), a.add(n.Kind), a.add(n.Payload),
-				a.add(toMS(n.CreatedAt)), a.add(toMS(n.ReadAt))))
+			rowsJSON = append(rowsJSON, [5]any{n.UserID, n.Kind, n.Payload, toMS(n.CreatedAt), toMS(n.ReadAt)})
 		}
-		rows, err := s.q.QueryContext(ctx, `INSERT INTO notifications (user_id, kind, payload, created_at, read_at) VALUES `+
-			strings.Join(vals, ", ")+` RETURNING id, user_id`, a...)
+		data, err := json.Marshal(rowsJSON)
+		if err != nil {
+			return fmt.Errorf("%s: encode notifications: %w", s.dialect.Name, err)
+		}
+		rows, err := s.q.QueryContext(ctx, q, string(data))
 		if err != nil {
 			return s.wrapFK(err, "create notifications", "user")
 		}

@@ -70,8 +70,8 @@ var notifySettingsTests = map[string]func(*testing.T, store.Store){
 		var list []*lms.Notification
 		for i := range 3 {
 			u := newUser(t, s, fmt.Sprintf("u%d", i))
-			list = append(list, &lms.Notification{UserID: u.ID, Kind: lms.NotifyOverdue, Payload: fmt.Sprintf(`{"n":%d}`, i),
-				CreatedAt: base})
+			list = append(list, &lms.Notification{UserID: u.ID, Kind: lms.NotifyOverdue,
+				Payload: fmt.Sprintf(`{"n":%d,"title":"Ünï \"q\" \\ <b>\u0000 '; --"}`, i), CreatedAt: base})
 		}
 		noErr(t, s.CreateNotifications(ctx, list), "CreateNotifications")
 		for _, n := range list {
