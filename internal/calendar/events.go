@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/lyceumhq/lyceum/internal/course"
-	"github.com/lyceumhq/lyceum/internal/jobs"
 	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/remind"
 )
@@ -189,11 +188,10 @@ func (s *Service) audit(ctx context.Context, st Store, actor *lms.User, action s
 // planLive schedules (or, with deleted, cancels) the "live session
 // starting" notification of e in st (the change's transaction).
 func (s *Service) planLive(ctx context.Context, st Store, e *lms.CourseEvent, deleted bool) error {
-	js, ok := st.(jobs.ScheduleStore)
-	if !s.remind || !ok {
+	sch := remind.SchedulerIn(st, s.now)
+	if !s.remind || sch == nil {
 		return nil
 	}
-	sch := remind.JobScheduler(jobs.NewScheduler(js, s.now))
 	if deleted {
 		return remind.CancelLive(ctx, sch, e.ID)
 	}

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/lyceumhq/lyceum/internal/jobs"
 	"github.com/lyceumhq/lyceum/internal/lms"
 	"github.com/lyceumhq/lyceum/internal/remind"
 )
@@ -30,11 +29,10 @@ func (s *Content) UseReminders() { s.remind = true }
 // planRelease schedules (or, with deleted, cancels) the release
 // notification of l in tx; old is l before the change, nil for a new one.
 func (s *Content) planRelease(ctx context.Context, tx ContentStore, old, l *lms.Lesson, deleted bool) error {
-	st, ok := tx.(jobs.ScheduleStore)
-	if !s.remind || !ok {
+	sch := remind.SchedulerIn(tx, s.now)
+	if !s.remind || sch == nil {
 		return nil
 	}
-	sch := remind.JobScheduler(jobs.NewScheduler(st, s.now))
 	if deleted {
 		return remind.CancelLesson(ctx, sch, l.ID)
 	}

@@ -43,6 +43,20 @@ func (w *world) notes(st store.Store, kinds ...string) []string {
 	return out
 }
 
+// group makes a group of the course with the learner in it.
+func (w *world) group(st store.Store, name string, learner *lms.User) *lms.Group {
+	w.t.Helper()
+	g := &lms.Group{CourseID: w.course.ID, Name: name}
+	if err := st.CreateGroup(w.t.Context(), g); err != nil {
+		w.t.Fatal(err)
+	}
+	if err := st.PutEnrollment(w.t.Context(), &lms.Enrollment{CourseID: w.course.ID, UserID: learner.ID,
+		Role: lms.CourseLearner, Status: lms.EnrollActive, GroupID: g.ID}); err != nil {
+		w.t.Fatal(err)
+	}
+	return g
+}
+
 // log is a test's logger for the services.
 func (w *world) log() zerolog.Logger {
 	return zerolog.New(zerolog.NewTestWriter(w.t)).Level(zerolog.WarnLevel)
@@ -68,14 +82,7 @@ func TestQuizOverridesRemindEachLearnerAtTheirOwnDates(t *testing.T) {
 		l1, l2, l3 := w.learners[0], w.learners[1], w.learners[2]
 		// l1 is in a group whose override closes three days later; l2 has
 		// their own, two days later; l3 had one, removed again.
-		g := &lms.Group{CourseID: w.course.ID, Name: "Evening"}
-		if err := n.st.CreateGroup(ctx, g); err != nil {
-			t.Fatal(err)
-		}
-		if err := n.st.PutEnrollment(ctx, &lms.Enrollment{CourseID: w.course.ID, UserID: l1.ID, Role: lms.CourseLearner,
-			Status: lms.EnrollActive, GroupID: g.ID}); err != nil {
-			t.Fatal(err)
-		}
+		g := w.group(n.st, "Evening", l1)
 		q := &lms.Quiz{CourseID: w.course.ID, Title: "Check", ClosesAt: t0, GradingMethod: lms.GradeHighest,
 			Behaviour: lms.BehaviourDeferred}
 		if err := n.assess.CreateQuiz(ctx, w.inst, q); err != nil {
@@ -230,14 +237,7 @@ func TestLiveSessionStartingTellsWhoMayEnterTheRoom(t *testing.T) {
 		w := newWorld(t, open)
 		ctx := t.Context()
 		n := w.node()
-		g := &lms.Group{CourseID: w.course.ID, Name: "Lab A"}
-		if err := n.st.CreateGroup(ctx, g); err != nil {
-			t.Fatal(err)
-		}
-		if err := n.st.PutEnrollment(ctx, &lms.Enrollment{CourseID: w.course.ID, UserID: w.learners[0].ID,
-			Role: lms.CourseLearner, Status: lms.EnrollActive, GroupID: g.ID}); err != nil {
-			t.Fatal(err)
-		}
+		g := w.group(n.st, "Lab A", w.learners[0])
 		all := &lms.Room{CourseID: w.course.ID, Name: "Lecture hall"}
 		lab := &lms.Room{CourseID: w.course.ID, Name: "Lab A room", GroupID: g.ID}
 		for _, r := range []*lms.Room{all, lab} {

@@ -139,6 +139,17 @@ func (j jobScheduler) Schedule(ctx context.Context, kind, key string, at time.Ti
 
 func (j jobScheduler) Cancel(ctx context.Context, key string) error { return j.s.Cancel(ctx, key) }
 
+// SchedulerIn returns a Scheduler writing through st (a transaction's
+// store, so the jobs commit with the change) on clock, or nil when st
+// cannot hold jobs.
+func SchedulerIn(st any, clock func() time.Time) Scheduler {
+	js, ok := st.(jobs.ScheduleStore)
+	if !ok {
+		return nil
+	}
+	return JobScheduler(jobs.NewScheduler(js, clock))
+}
+
 // dueMoments returns the deadline moments to plan for an opening and a due
 // time: moments already past are skipped, except "overdue" (it runs at once
 // and tells those who are late).
