@@ -32,10 +32,14 @@ func (n *node) newJobRunner() (*jobs.Runner, error) {
 	return r, nil
 }
 
-// registerReminders makes r send the deadline reminders that the
-// assignments and quizzes schedule (internal/remind) as notifications.
-func (n *node) registerReminders(r *jobs.Runner, notes *course.Notifications) {
-	r.Register(remind.JobKind, remind.New(n.db, notes, n.log.With().Str("component", "remind").Logger(), nil).HandleJob)
+// registerReminders makes r send what internal/remind plans as
+// notifications: the deadline reminders the assignments and quizzes
+// schedule, the lesson releases the content schedules (turned on here), and
+// the live sessions the calendar schedules.
+func (n *node) registerReminders(r *jobs.Runner, courses *course.Services) {
+	courses.Content.UseReminders()
+	r.Register(remind.JobKind, remind.New(n.db, courses.Notifications, n.log.With().Str("component", "remind").Logger(),
+		nil).HandleJob)
 }
 
 // startJobs runs r until the node shuts down. Its shutdown comes before

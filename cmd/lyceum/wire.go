@@ -66,7 +66,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	n.registerReminders(jobRunner, courses.Notifications)
+	n.registerReminders(jobRunner, courses)
 	jobRunner.Register(course.AnnouncementJobKind, courses.Announcements.HandleJob) // posts and notifies
 	email, err := n.useEmail(ctx, n.db, jobRunner, courses.Notifications, nil)
 	if err != nil {
@@ -125,7 +125,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		return nil, err
 	}
 	cal, err := calendar.New(calendar.Params{Store: calendar.FromStore(n.db), Access: courses.Access,
-		Logger: n.log.With().Str("component", "calendar").Logger()})
+		Logger: n.log.With().Str("component", "calendar").Logger(), Reminders: true})
 	if err != nil {
 		return nil, fmt.Errorf("calendar: %w", err)
 	}

@@ -74,14 +74,18 @@ func (s *Service) CreateQuiz(ctx context.Context, actor *lms.User, q *lms.Quiz) 
 }
 
 // planReminders schedules the quiz's reminders (opens, due 24 h and 1 h
-// before it closes, overdue) in d's transaction; none without jobs.
+// before it closes, overdue), at its own dates and at its overrides', in
+// d's transaction; none without jobs.
 func (s *Service) planReminders(ctx context.Context, d Data, q *lms.Quiz) error {
 	sch := s.scheduler(d)
 	if sch == nil {
 		return nil
 	}
-	return remind.Plan(ctx, sch, s.clock(), remind.Item{Source: remind.SourceQuiz, ID: q.ID, CourseID: q.CourseID,
-		Title: q.Title, Draft: q.Draft, OpensAt: q.OpensAt, DueAt: q.ClosesAt})
+	overrides, err := d.ListOverrides(ctx, q.ID)
+	if err != nil {
+		return err
+	}
+	return remind.PlanQuiz(ctx, sch, s.clock(), q, overrides)
 }
 
 // quiz loads a quiz and checks act in its course. Learners see neither a
@@ -183,18 +187,23 @@ func (s *Service) DeleteQuiz(ctx context.Context, actor *lms.User, id int64) err
 		return err
 	}
 	return s.tx(ctx, func(d Data) error {
+		overrides, err := d.ListOverrides(ctx, id)
+		if err != nil {
+			return err
+		}
 		if err := d.DeleteQuiz(ctx, id); err != nil {
 			return err
 		}
 		if sch := s.scheduler(d); sch != nil {
-			return remind.Cancel(ctx, sch, remind.SourceQuiz, id)
+			return remind.CancelQuiz(ctx, sch, id, overrides)
 		}
 		return nil
 	})
 }
 
 // PutOverride sets the override of a learner or group of the quiz's
-// course (edit_content), replacing theirs.
+// course (edit_content), replacing theirs, and moves their reminders to
+// its dates in the same transaction.
 func (s *Service) PutOverride(ctx context.Context, actor *lms.User, o *lms.QuizOverride) error {
 	q, _, err := s.quiz(ctx, actor, o.QuizID, actEditQuiz)
 	if err != nil {
@@ -203,18 +212,42 @@ func (s *Service) PutOverride(ctx context.Context, actor *lms.User, o *lms.QuizO
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	if err := s.store.PutOverride(ctx, o); err != nil {
-		return err
-	}
-	return s.scheduleOverrideRelease(ctx, q, o)
+	return s.tx(ctx, func(d Data) error {
+		if err := d.PutOverride(ctx, o); err != nil {
+			return err
+		}
+		if err := s.scheduleOverrideRelease(ctx, d, q, o); err != nil {
+			return err
+		}
+		if sch := s.scheduler(d); sch != nil {
+			return remind.PlanOverride(ctx, sch, s.clock(), q, o)
+		}
+		return nil
+	})
 }
 
-// DeleteOverride removes an override (edit_content).
+// DeleteOverride removes an override (edit_content) and its reminders in
+// the same transaction: its learners are reminded at the quiz's dates.
 func (s *Service) DeleteOverride(ctx context.Context, actor *lms.User, quizID, id int64) error {
 	if _, _, err := s.quiz(ctx, actor, quizID, actEditQuiz); err != nil {
 		return err
 	}
-	return s.store.DeleteOverride(ctx, quizID, id)
+	return s.tx(ctx, func(d Data) error {
+		list, err := d.ListOverrides(ctx, quizID)
+		if err != nil {
+			return err
+		}
+		if err := d.DeleteOverride(ctx, quizID, id); err != nil {
+			return err
+		}
+		sch := s.scheduler(d)
+		for _, o := range list {
+			if o.ID == id && sch != nil {
+				return remind.CancelOverride(ctx, sch, o)
+			}
+		}
+		return nil
+	})
 }
 
 // ListOverrides returns a quiz's overrides (staff who see grades).

@@ -93,8 +93,8 @@ func overrideCloses(q *lms.Quiz, overrides []*lms.QuizOverride) []time.Time {
 
 // scheduleOverrideRelease schedules the release at an override's close
 // when its quiz holds marks until it closes (after the override is saved).
-func (s *Service) scheduleOverrideRelease(ctx context.Context, q *lms.Quiz, o *lms.QuizOverride) error {
-	sch := s.scheduler(s.store)
+func (s *Service) scheduleOverrideRelease(ctx context.Context, d Data, q *lms.Quiz, o *lms.QuizOverride) error {
+	sch := s.scheduler(d)
 	if sch == nil || s.gradebook == nil || !releasedAtClose(q) || o.ClosesAt.IsZero() || o.ClosesAt.Equal(q.ClosesAt) {
 		return nil
 	}

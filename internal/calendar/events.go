@@ -9,6 +9,7 @@ import (
 
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/remind"
 )
 
 // EventInput is a new course event.
@@ -76,6 +77,9 @@ func (s *Service) CreateEvent(ctx context.Context, actor *lms.User, courseID int
 		if err := st.CreateCourseEvent(ctx, e); err != nil {
 			return err
 		}
+		if err := s.planLive(ctx, st, e, false); err != nil {
+			return err
+		}
 		return s.audit(ctx, st, actor, lms.AuditEventCreate, e)
 	})
 	if err != nil {
@@ -117,6 +121,9 @@ func (s *Service) PatchEvent(ctx context.Context, actor *lms.User, id int64, p E
 		if err := st.UpdateCourseEvent(ctx, &e); err != nil {
 			return err
 		}
+		if err := s.planLive(ctx, st, &e, false); err != nil {
+			return err
+		}
 		return s.audit(ctx, st, actor, lms.AuditEventUpdate, &e)
 	})
 	if err != nil {
@@ -133,6 +140,9 @@ func (s *Service) DeleteEvent(ctx context.Context, actor *lms.User, id int64) er
 	}
 	return s.store.InTx(ctx, func(st Store) error {
 		if err := st.DeleteCourseEvent(ctx, id); err != nil {
+			return err
+		}
+		if err := s.planLive(ctx, st, e, true); err != nil {
 			return err
 		}
 		return s.audit(ctx, st, actor, lms.AuditEventDelete, e)
@@ -173,4 +183,17 @@ func (s *Service) audit(ctx context.Context, st Store, actor *lms.User, action s
 	}
 	return st.AppendAudit(ctx, &lms.AuditEntry{At: s.now().UTC(), ActorID: actor.ID, Action: action,
 		Target: fmt.Sprintf("event:%d", e.ID), IP: lms.ClientFrom(ctx).IP, Detail: string(detail)})
+}
+
+// planLive schedules (or, with deleted, cancels) the "live session
+// starting" notification of e in st (the change's transaction).
+func (s *Service) planLive(ctx context.Context, st Store, e *lms.CourseEvent, deleted bool) error {
+	sch := remind.SchedulerIn(st, s.now)
+	if !s.remind || sch == nil {
+		return nil
+	}
+	if deleted {
+		return remind.CancelLive(ctx, sch, e.ID)
+	}
+	return remind.PlanLive(ctx, sch, s.now(), e)
 }

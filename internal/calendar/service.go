@@ -66,6 +66,10 @@ type Params struct {
 	Logger zerolog.Logger
 	// Clock returns the current time; nil means time.Now.
 	Clock func() time.Time
+	// Reminders schedules the "live session starting" notification of
+	// every live session (internal/remind) in the transaction that saves
+	// it; a runner must handle remind.JobKind.
+	Reminders bool
 }
 
 // Service implements the calendar.
@@ -74,6 +78,7 @@ type Service struct {
 	access Access
 	log    zerolog.Logger
 	now    func() time.Time
+	remind bool
 }
 
 // New returns a Service.
@@ -81,7 +86,7 @@ func New(p Params) (*Service, error) {
 	if p.Store == nil || p.Access == nil {
 		return nil, fmt.Errorf("calendar: Params.Store and Access are required")
 	}
-	s := &Service{store: p.Store, access: p.Access, log: p.Logger, now: p.Clock}
+	s := &Service{store: p.Store, access: p.Access, log: p.Logger, now: p.Clock, remind: p.Reminders}
 	if s.now == nil {
 		s.now = time.Now
 	}

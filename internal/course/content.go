@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/remind"
 )
 
 // Content owns modules and lessons: Markdown rendered and sanitised at
@@ -17,6 +18,25 @@ type Content struct {
 	store    ContentStore
 	uploads  *Uploads
 	progress *Progress
+	remind   bool // schedule "lesson released" notifications (UseReminders)
+}
+
+// UseReminders makes saving a lesson schedule its "new lesson released"
+// notification (internal/remind) in the save's transaction; a runner must
+// handle remind.JobKind. Call it before serving anyone.
+func (s *Content) UseReminders() { s.remind = true }
+
+// planRelease schedules (or, with deleted, cancels) the release
+// notification of l in tx; old is l before the change, nil for a new one.
+func (s *Content) planRelease(ctx context.Context, tx ContentStore, old, l *lms.Lesson, deleted bool) error {
+	sch := remind.SchedulerIn(tx, s.now)
+	if !s.remind || sch == nil {
+		return nil
+	}
+	if deleted {
+		return remind.CancelLesson(ctx, sch, l.ID)
+	}
+	return remind.PlanLesson(ctx, sch, s.now(), old, l)
 }
 
 // NewContent returns the Content service.
@@ -117,6 +137,9 @@ func (s *Content) DeleteModule(ctx context.Context, actor *lms.User, moduleID in
 				if err := tx.store.SetUploadRefs(ctx, m.CourseID, lessonRef(l.ID), nil); err != nil {
 					return err
 				}
+				if err := s.planRelease(ctx, tx.store, nil, l, true); err != nil {
+					return err
+				}
 			}
 		}
 		ch.audit(actor, lms.AuditContentDelete, fmt.Sprintf("module:%d", m.ID), m.Title)
@@ -167,11 +190,19 @@ func (s *Content) UpdateLesson(ctx context.Context, actor *lms.User, lessonID in
 // allowed to use).
 func (s *Content) saveLesson(ctx context.Context, actor *lms.User, l *lms.Lesson, in LessonInput,
 	save func(ContentStore, context.Context, *lms.Lesson) error) (*lms.Lesson, error) {
+	var old *lms.Lesson
+	if l.ID != 0 {
+		o := *l
+		old = &o
+	}
 	if err := applyLessonInput(l, in); err != nil {
 		return nil, err
 	}
 	err := s.store.InTx(ctx, func(tx ContentStore) error {
 		if err := save(tx, ctx, l); err != nil {
+			return err
+		}
+		if err := s.planRelease(ctx, tx, old, l, false); err != nil {
 			return err
 		}
 		if err := usableUploads(ctx, tx, actor, l.CourseID, "body_md", UploadRefs(l.BodyMD)); err != nil {
@@ -197,6 +228,9 @@ func (s *Content) DeleteLesson(ctx context.Context, actor *lms.User, lessonID in
 			return err
 		}
 		ch.audit(actor, lms.AuditContentDelete, lessonRef(l.ID), l.Title)
+		if err := s.planRelease(ctx, tx.store, nil, l, true); err != nil {
+			return err
+		}
 		return tx.store.DeleteLesson(ctx, l.ID)
 	})
 	return err

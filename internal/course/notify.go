@@ -3,6 +3,7 @@ package course
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"strings"
 	"time"
 
@@ -77,9 +78,95 @@ func (s *Notifications) NotifyOnce(ctx context.Context, userID int64, key, kind 
 	return s.deliver(ctx, userID, key, kind, payload)
 }
 
-// deliver stores and announces one notification unless the person's
-// settings leave it out or key (when given) was claimed before.
-func (s *Notifications) deliver(ctx context.Context, userID int64, key, kind string, payload map[string]any) (bool, error) {
+// notifyBatch is how many people NotifyOnceEach notifies in one
+// transaction (a claim and an insert of that many rows each).
+const notifyBatch = 500
+
+// NotifyOnceEach is NotifyOnce for each of userIDs (a reminder for a
+// course's learners) and returns how many it gave: notifyBatch people per
+// transaction, their settings read at once, the claims and the
+// notifications written as multi-row inserts. It stops at the first
+// failure: those given before keep theirs, and running it again gives the
+// rest theirs.
+func (s *Notifications) NotifyOnceEach(ctx context.Context, userIDs []int64, key, kind string, payload map[string]any) (int, error) {
+	if key == "" || len(key) > lms.MaxJobKeyLen {
+		return 0, lms.Errorf(lms.EINVALID, "a notification key has 1 to %d bytes", lms.MaxJobKeyLen)
+	}
+	p := withLink(kind, payload)
+	given := 0
+	for i := 0; i < len(userIDs); i += notifyBatch {
+		n, err := s.deliverEach(ctx, userIDs[i:min(i+notifyBatch, len(userIDs))], key, kind, p)
+		given += n
+		if err != nil {
+			return given, err
+		}
+	}
+	return given, nil
+}
+
+// deliverEach stores and announces the notification keyed key for those
+// of ids whose settings let it in and who did not have it, in one
+// transaction.
+func (s *Notifications) deliverEach(ctx context.Context, ids []int64, key, kind string, p map[string]any) (int, error) {
+	settings, err := s.store.NotifySettingsOf(ctx, ids)
+	if err != nil {
+		return 0, err
+	}
+	now := s.now()
+	type one struct {
+		n        *lms.Notification
+		payload  map[string]any
+		settings lms.NotifySettings
+	}
+	want := map[int64]one{}
+	var wantIDs []int64
+	for _, id := range ids {
+		st := settings[id]
+		pp, b, ok := s.personal(kind, p, st)
+		if !ok || want[id].n != nil {
+			continue
+		}
+		want[id] = one{n: &lms.Notification{UserID: id, Kind: kind, Payload: string(b), CreatedAt: now}, payload: pp,
+			settings: st}
+		wantIDs = append(wantIDs, id)
+	}
+	if len(wantIDs) == 0 {
+		return 0, nil
+	}
+	given := 0
+	_, err = s.apply(ctx, func(tx *Notifications, ch *change) error {
+		claimed, err := tx.store.ClaimNotificationsOnce(ctx, key, wantIDs, now)
+		if err != nil {
+			return err
+		}
+		list := make([]*lms.Notification, 0, len(claimed))
+		for _, id := range claimed {
+			list = append(list, want[id].n)
+		}
+		if err := tx.store.CreateNotifications(ctx, list); err != nil {
+			return err
+		}
+		for _, n := range list {
+			o := want[n.UserID]
+			if s.email != nil && o.settings.Pref(kind).Email == lms.EmailNow {
+				if err := s.email.QueueEmail(ctx, tx.store, n, o.payload, o.settings); err != nil {
+					return err
+				}
+			}
+			ch.announce(lms.FeedUser, n.UserID, Event{Kind: EventNotification, Notification: n})
+		}
+		given = len(list)
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return given, nil
+}
+
+// withLink returns a copy of payload with "link", the deep link to what it
+// is about (lms.NotificationLink), unless the caller gave one.
+func withLink(kind string, payload map[string]any) map[string]any {
 	p := make(map[string]any, len(payload)+1)
 	for k, v := range payload {
 		p[k] = v
@@ -89,23 +176,43 @@ func (s *Notifications) deliver(ctx context.Context, userID int64, key, kind str
 			p["link"] = link
 		}
 	}
+	return p
+}
+
+// personal returns p for one person (its dates also in their own zone) and
+// encoded; false when their settings leave it out (a muted course, a kind
+// they turned off in the app).
+func (s *Notifications) personal(kind string, p map[string]any, settings lms.NotifySettings) (map[string]any, []byte, bool) {
+	if settings.Muted(lms.PayloadCourseID(p)) || !settings.Pref(kind).InApp {
+		return nil, nil, false
+	}
+	out, copied := p, false
+	for _, f := range []string{"due", "opens"} {
+		if t, ok := p[f+"_at"].(time.Time); ok && !t.IsZero() {
+			if !copied { // p is shared by everyone in the batch
+				out, copied = maps.Clone(p), true
+			}
+			out[f+"_local"] = settings.FormatLocal(t)
+		}
+	}
+	b, err := json.Marshal(out)
+	if err != nil || len(b) > lms.MaxNotifyPayload {
+		s.log.Warn().Err(err).Str("kind", kind).Msg("notification payload dropped")
+		b = []byte("{}")
+	}
+	return out, b, true
+}
+
+// deliver stores and announces one notification unless the person's
+// settings leave it out or key (when given) was claimed before.
+func (s *Notifications) deliver(ctx context.Context, userID int64, key, kind string, payload map[string]any) (bool, error) {
 	settings, err := s.store.GetNotifySettings(ctx, userID)
 	if err != nil {
 		return false, err
 	}
-	if settings.Muted(lms.PayloadCourseID(p)) || !settings.Pref(kind).InApp {
+	p, b, ok := s.personal(kind, withLink(kind, payload), settings)
+	if !ok {
 		return false, nil
-	}
-	// Dates read in the person's own zone.
-	for _, f := range []string{"due", "opens"} {
-		if t, ok := p[f+"_at"].(time.Time); ok && !t.IsZero() {
-			p[f+"_local"] = settings.FormatLocal(t)
-		}
-	}
-	b, err := json.Marshal(p)
-	if err != nil || len(b) > lms.MaxNotifyPayload {
-		s.log.Warn().Err(err).Str("kind", kind).Msg("notification payload dropped")
-		b = []byte("{}")
 	}
 	n := &lms.Notification{UserID: userID, Kind: kind, Payload: string(b), CreatedAt: s.now()}
 	given := false

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -137,5 +138,61 @@ func TestUnsubscribeFromTheDigestTurnsOffItsKindsAndUndoSetsThemBack(t *testing.
 		t.Fatalf("after undo replies are emailed %q, want digest", got)
 	}
 	_, err = n.UnsubscribeEmail(ctx, me.ID, "nonsense")
+	wantCode(t, err, lms.EINVALID)
+}
+
+func TestNotifyOnceEachKeepsEachPersonsSettingsAndGivesOnce(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	n := f.svc.Notifications
+	q := &queued{}
+	n.UseEmail(q)
+	learner, ta, muted := f.as("learner"), f.as("ta"), f.as("instructor")
+	st := lms.DefaultNotifySettings()
+	st.TimeZone = "Europe/Paris"
+	_, err := n.SaveNotifySettings(ctx, learner, st)
+	ok(t, err)
+	st = lms.DefaultNotifySettings()
+	st.Kinds[lms.NotifyDueSoon] = lms.KindPref{InApp: true, Email: lms.EmailOff}
+	_, err = n.SaveNotifySettings(ctx, ta, st)
+	ok(t, err)
+	st = lms.DefaultNotifySettings()
+	st.MutedCourses = []int64{f.a.ID}
+	_, err = n.SaveNotifySettings(ctx, muted, st)
+	ok(t, err)
+	due := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	f.clock.Set(due.Add(-2 * time.Hour)) // 11:00 in Paris: no quiet hours
+	p := map[string]any{"course_id": f.a.ID, "assignment_id": int64(5), "title": "Essay", "due_at": due}
+	ids := []int64{learner.ID, ta.ID, muted.ID, learner.ID}
+	for i, want := range []int{2, 0} {
+		got, err := n.NotifyOnceEach(ctx, ids, "due_soon:24h:assignment:5", lms.NotifyDueSoon, p)
+		ok(t, err)
+		if got != want {
+			t.Fatalf("call %d: given %d, want %d", i, got, want)
+		}
+	}
+	// Email at once by default (the learner), off for the TA; nothing for the muted course.
+	if want := []string{"due_soon at 2026-03-02T10:00:00Z"}; !slices.Equal(q.list, want) {
+		t.Fatalf("queued %v, want %v", q.list, want)
+	}
+	for _, c := range []struct {
+		u     *lms.User
+		local string
+	}{{learner, "Mon 2 Mar 2026, 13:00 CET"}, {ta, "Mon 2 Mar 2026, 12:00 UTC"}} {
+		list, _, err := n.ListNotifications(ctx, c.u, true, 0, 50)
+		ok(t, err)
+		if len(list) == 0 || list[0].Kind != lms.NotifyDueSoon || !strings.Contains(list[0].Payload, c.local) ||
+			!strings.Contains(list[0].Payload, fmt.Sprintf(`"link":"/courses/%d/assignments/5"`, f.a.ID)) {
+			t.Fatalf("%s's newest notification: %+v", c.u.Username, list)
+		}
+	}
+	list, _, err := n.ListNotifications(ctx, muted, false, 0, 50)
+	ok(t, err)
+	for _, got := range list {
+		if got.Kind == lms.NotifyDueSoon {
+			t.Fatalf("a muted course notified: %+v", got)
+		}
+	}
+	_, err = n.NotifyOnceEach(ctx, ids, "", lms.NotifyDueSoon, p)
 	wantCode(t, err, lms.EINVALID)
 }

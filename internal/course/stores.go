@@ -105,6 +105,11 @@ type NotificationsStore interface {
 	changeStore
 	// InTx runs fn with the store bound to one transaction; fn's error rolls back.
 	InTx(ctx context.Context, fn func(NotificationsStore) error) error
+	// ClaimNotificationsOnce, CreateNotifications and NotifySettingsOf
+	// are the batch forms for NotifyOnceEach (store.Notifications).
+	ClaimNotificationsOnce(ctx context.Context, key string, userIDs []int64, at time.Time) ([]int64, error)
+	CreateNotifications(ctx context.Context, list []*lms.Notification) error
+	NotifySettingsOf(ctx context.Context, userIDs []int64) (map[int64]lms.NotifySettings, error)
 	// CountUnreadNotifications returns how many are unread.
 	CountUnreadNotifications(ctx context.Context, userID int64) (int, error)
 	// CreateNotification inserts n and sets n.ID (and CreatedAt when zero).

@@ -1,18 +1,23 @@
-// Package remind sends deadline reminders for assignments and quizzes: "due
-// in 24 h" and "due in 1 h" to the learners who have not submitted,
-// "overdue" (once) to those who still have not at the due time, and "quiz
-// opens" to every learner when a quiz opens.
+// Package remind sends notifications planned for a moment: deadline
+// reminders for assignments and quizzes ("due in 24 h" and "due in 1 h" to
+// the learners who have not submitted, "overdue" once to those who still
+// have not at the due time, "quiz opens" when a quiz opens), each learner at
+// their own dates when a quiz override gives them other ones; "new lesson
+// released" when a lesson becomes available; and "live session starting"
+// when a scheduled live session (a course event with a room) begins.
 //
-// Each reminder is a durable job (internal/jobs) keyed by the item and the
-// moment ("remind:assignment:12:24h"), scheduled by Plan in the transaction
-// that creates or changes the item: a new date replaces the job, a deleted
-// item (Cancel) or a draft removes it. A job runs on one node at a time
-// (the runner's claim); what makes each person's reminder exactly once
+// Each notification moment is a durable job (internal/jobs) keyed by the
+// thing and the moment ("remind:assignment:12:24h", "remind:quiz:3:u7:1h"
+// for learner 7's override), scheduled by the Plan functions in the
+// transaction that creates or changes the thing: a new date replaces the
+// job, a deletion or a draft removes it. A job runs on one node at a time
+// (the runner's claim); what makes each person's notification exactly once
 // whatever runs again (a lease that ran out, a node that died after
-// notifying half the course, a restart) is the notification's dedup key
-// (course.Notifications.NotifyOnce), written with the notification in one
-// transaction. The key holds the deadline, so a reminder for a date that
-// moved is sent again for the new date, but never twice for one.
+// notifying half the course, a restart, two jobs covering one learner) is
+// the notification's dedup key (course.Notifications.NotifyOnceEach),
+// written with the notification in one transaction. The key holds the date,
+// so a reminder for a date that moved is sent again for the new date, but
+// never twice for one.
 package remind
 
 import (
@@ -27,24 +32,29 @@ import (
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
 
-// JobKind is the kind of every reminder job.
+// JobKind is the kind of every job of this package (deadline reminders,
+// lesson releases, live sessions: the payload's source tells them apart).
 const JobKind = "remind.deadline"
 
-// Sources of items with deadlines.
+// Sources of things with moments.
 const (
 	SourceAssignment = "assignment"
 	SourceQuiz       = "quiz"
+	SourceLesson     = "lesson" // a lesson's release
+	SourceEvent      = "event"  // a scheduled live session (a course event with a room)
 )
 
-// Moments a reminder is for.
+// Moments a notification is for.
 const (
-	Opens   = "opens"   // at the opening (quizzes)
-	Due24h  = "24h"     // 24 hours before the due time
-	Due1h   = "1h"      // 1 hour before the due time
-	Overdue = "overdue" // at the due time
+	Opens    = "opens"    // at the opening (quizzes)
+	Due24h   = "24h"      // 24 hours before the due time
+	Due1h    = "1h"       // 1 hour before the due time
+	Overdue  = "overdue"  // at the due time
+	Released = "released" // when a lesson becomes available
+	Starts   = "starts"   // when a live session starts
 )
 
-// moments lists every moment, for cancelling.
+// moments lists every deadline moment, for cancelling.
 var moments = []string{Opens, Due24h, Due1h, Overdue}
 
 // Item is a dated thing reminders are about.
@@ -63,32 +73,39 @@ func Key(source string, id int64, moment string) string {
 	return fmt.Sprintf("remind:%s:%d:%s", source, id, moment)
 }
 
-// payload is a reminder job's data: which item and moment, and the date it
-// was planned for (a job whose item has another date by now is stale).
+// payload is a job's data: which thing and moment, and the date it was
+// planned for (a job whose thing has another date by now is stale). User or
+// Group names the quiz override the job is for (0: the quiz's own dates).
 type payload struct {
 	Source string    `json:"source"`
 	ID     int64     `json:"id"`
 	Moment string    `json:"moment"`
-	At     time.Time `json:"at"` // the opening or due time the reminder is about
+	At     time.Time `json:"at"` // the opening, due, release or start time the job is about
+	User   int64     `json:"user,omitzero"`
+	Group  int64     `json:"group,omitzero"`
 }
 
-// Store is what the reminders read.
+// Store is what the jobs read.
 type Store interface {
 	AssignmentByID(ctx context.Context, id int64) (*lms.Assignment, error)
 	ListSubmissions(ctx context.Context, assignmentID int64) ([]*lms.Submission, error)
 	QuizByID(ctx context.Context, id int64) (*lms.Quiz, error)
 	ListAttempts(ctx context.Context, f lms.AttemptFilter) ([]*lms.Attempt, error)
 	ListOverrides(ctx context.Context, quizID int64) ([]*lms.QuizOverride, error)
-	ListEnrollments(ctx context.Context, f lms.EnrollmentFilter) ([]*lms.Enrollment, int, error)
+	ListActiveMembers(ctx context.Context, courseID int64, role lms.CourseRole) ([]*lms.Enrollment, error)
+	LessonByID(ctx context.Context, id int64) (*lms.Lesson, error)
+	CourseEventByID(ctx context.Context, id int64) (*lms.CourseEvent, error)
+	RoomByID(ctx context.Context, id int64) (*lms.Room, error)
+	CourseByID(ctx context.Context, id int64) (*lms.Course, error)
 }
 
 // Notifier gives each person a notification once per key
-// (course.Notifications.NotifyOnce).
+// (course.Notifications.NotifyOnceEach) and says how many it gave.
 type Notifier interface {
-	NotifyOnce(ctx context.Context, userID int64, key, kind string, payload map[string]any) (bool, error)
+	NotifyOnceEach(ctx context.Context, userIDs []int64, key, kind string, payload map[string]any) (int, error)
 }
 
-// Service plans and sends reminders.
+// Service sends what the jobs plan.
 type Service struct {
 	store  Store
 	notify Notifier
@@ -122,51 +139,85 @@ func (j jobScheduler) Schedule(ctx context.Context, kind, key string, at time.Ti
 
 func (j jobScheduler) Cancel(ctx context.Context, key string) error { return j.s.Cancel(ctx, key) }
 
-// Plan schedules the item's reminders through sch (a transaction's store,
-// so they commit with the change) and removes those it no longer has: a
-// draft or an item without dates has none; moments already past when the
-// date is set are skipped, except "overdue" (it runs at once and tells
-// those who are late).
-func Plan(ctx context.Context, sch Scheduler, now time.Time, it Item) error {
-	want := map[string]time.Time{}
-	if !it.Draft {
-		if !it.OpensAt.IsZero() && it.OpensAt.After(now) {
-			want[Opens] = it.OpensAt
-		}
-		if !it.DueAt.IsZero() {
-			for m, before := range map[string]time.Duration{Due24h: 24 * time.Hour, Due1h: time.Hour} {
-				if at := it.DueAt.Add(-before); at.After(now) {
-					want[m] = at
-				}
-			}
-			want[Overdue] = it.DueAt
-		}
+// SchedulerIn returns a Scheduler writing through st (a transaction's
+// store, so the jobs commit with the change) on clock, or nil when st
+// cannot hold jobs.
+func SchedulerIn(st any, clock func() time.Time) Scheduler {
+	js, ok := st.(jobs.ScheduleStore)
+	if !ok {
+		return nil
 	}
+	return JobScheduler(jobs.NewScheduler(js, clock))
+}
+
+// dueMoments returns the deadline moments to plan for an opening and a due
+// time: moments already past are skipped, except "overdue" (it runs at once
+// and tells those who are late).
+func dueMoments(now, opensAt, dueAt time.Time) map[string]time.Time {
+	want := map[string]time.Time{}
+	if !opensAt.IsZero() && opensAt.After(now) {
+		want[Opens] = opensAt
+	}
+	if !dueAt.IsZero() {
+		for m, before := range map[string]time.Duration{Due24h: 24 * time.Hour, Due1h: time.Hour} {
+			if at := dueAt.Add(-before); at.After(now) {
+				want[m] = at
+			}
+		}
+		want[Overdue] = dueAt
+	}
+	return want
+}
+
+// schedule plans the deadline moments in want under keys from key, and
+// cancels the others; p is the payload template (Moment and At are set
+// per moment: the opening for Opens, else dueAt).
+func schedule(ctx context.Context, sch Scheduler, key func(moment string) string, want map[string]time.Time,
+	p payload, opensAt, dueAt time.Time) error {
 	for _, m := range moments {
-		key := Key(it.Source, it.ID, m)
+		k := key(m)
 		at, ok := want[m]
 		if !ok {
-			if err := sch.Cancel(ctx, key); err != nil {
+			if err := sch.Cancel(ctx, k); err != nil {
 				return err
 			}
 			continue
 		}
-		p := payload{Source: it.Source, ID: it.ID, Moment: m, At: it.OpensAt}
-		if m != Opens {
-			p.At = it.DueAt
+		p.Moment, p.At = m, dueAt
+		if m == Opens {
+			p.At = opensAt
 		}
-		data, err := json.Marshal(p)
-		if err != nil {
-			return fmt.Errorf("remind: encode %s: %w", key, err)
-		}
-		if err := sch.Schedule(ctx, JobKind, key, at, data); err != nil {
+		if err := put(ctx, sch, k, at, p); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// Cancel removes every reminder of the item (it was deleted).
+// put schedules one job with payload p at at.
+func put(ctx context.Context, sch Scheduler, key string, at time.Time, p payload) error {
+	data, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("remind: encode %s: %w", key, err)
+	}
+	return sch.Schedule(ctx, JobKind, key, at, data)
+}
+
+// Plan schedules the item's reminders through sch (a transaction's store,
+// so they commit with the change) and removes those it no longer has: a
+// draft or an item without dates has none. A quiz with overrides takes
+// PlanQuiz, which calls Plan.
+func Plan(ctx context.Context, sch Scheduler, now time.Time, it Item) error {
+	want := map[string]time.Time{}
+	if !it.Draft {
+		want = dueMoments(now, it.OpensAt, it.DueAt)
+	}
+	return schedule(ctx, sch, func(m string) string { return Key(it.Source, it.ID, m) }, want,
+		payload{Source: it.Source, ID: it.ID}, it.OpensAt, it.DueAt)
+}
+
+// Cancel removes every reminder of the item (it was deleted); a quiz's
+// overrides take CancelOverride.
 func Cancel(ctx context.Context, sch Scheduler, source string, id int64) error {
 	for _, m := range moments {
 		if err := sch.Cancel(ctx, Key(source, id, m)); err != nil {
@@ -174,142 +225,4 @@ func Cancel(ctx context.Context, sch Scheduler, source string, id int64) error {
 		}
 	}
 	return nil
-}
-
-// HandleJob sends one reminder to everyone it is for (jobs.Handler). An
-// item that is gone, a draft, or whose date moved since the job was planned
-// is left alone (its new jobs remind). An error retries the job; people
-// reminded already are not reminded again.
-func (s *Service) HandleJob(ctx context.Context, j *lms.Job) error {
-	var p payload
-	if err := json.Unmarshal(j.Payload, &p); err != nil {
-		return jobs.Permanent(fmt.Errorf("remind: payload of %s: %w", j.Key, err))
-	}
-	it, done, err := s.item(ctx, p)
-	if err != nil || it == nil {
-		return err
-	}
-	learners, err := s.learners(ctx, it.CourseID)
-	if err != nil {
-		return err
-	}
-	kind := map[string]string{Opens: lms.NotifyQuizOpens, Due24h: lms.NotifyDueSoon, Due1h: lms.NotifyDueSoon,
-		Overdue: lms.NotifyOverdue}[p.Moment]
-	dedup := fmt.Sprintf("%s:%s:%d:%s:%d", kind, p.Source, p.ID, p.Moment, p.At.UnixMilli())
-	data := map[string]any{"course_id": it.CourseID, p.Source + "_id": it.ID, "title": it.Title, "source": p.Source,
-		"due_at": it.DueAt}
-	if p.Moment == Due24h || p.Moment == Due1h {
-		data["within"] = p.Moment
-	}
-	if p.Moment == Opens {
-		data["opens_at"] = it.OpensAt
-		delete(data, "due_at")
-	}
-	sent := 0
-	for _, e := range learners {
-		if done(e) {
-			continue
-		}
-		given, err := s.notify.NotifyOnce(ctx, e.UserID, dedup, kind, data)
-		if err != nil {
-			return fmt.Errorf("remind %d of %s: %w", e.UserID, j.Key, err)
-		}
-		if given {
-			sent++
-		}
-	}
-	s.log.Debug().Str("job", j.Key).Int("sent", sent).Msg("reminders sent")
-	return nil
-}
-
-// learners returns the course's active learners, every page.
-func (s *Service) learners(ctx context.Context, courseID int64) ([]*lms.Enrollment, error) {
-	var all []*lms.Enrollment
-	for {
-		page, _, err := s.store.ListEnrollments(ctx, lms.EnrollmentFilter{CourseID: courseID, Role: lms.CourseLearner,
-			Status: lms.EnrollActive, Limit: lms.MaxPageSize, Offset: len(all)})
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page...)
-		if len(page) < lms.MaxPageSize {
-			return all, nil
-		}
-	}
-}
-
-// item loads the job's item and says who has submitted it; nil when the
-// job is stale.
-func (s *Service) item(ctx context.Context, p payload) (*Item, func(*lms.Enrollment) bool, error) {
-	switch p.Source {
-	case SourceAssignment:
-		a, err := s.store.AssignmentByID(ctx, p.ID)
-		if lms.IsCode(err, lms.ENOTFOUND) {
-			return nil, nil, nil
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		it := &Item{Source: p.Source, ID: a.ID, CourseID: a.CourseID, Title: a.Title, Draft: a.Draft, DueAt: a.DueAt}
-		if it.Draft || !p.At.Equal(it.DueAt) {
-			return nil, nil, nil
-		}
-		subs, err := s.store.ListSubmissions(ctx, a.ID)
-		if err != nil {
-			return nil, nil, err
-		}
-		users, groups := map[int64]bool{}, map[int64]bool{}
-		for _, sub := range subs {
-			if sub.SubmittedAt.IsZero() {
-				continue
-			}
-			users[sub.UserID] = true
-			if sub.GroupID != 0 {
-				groups[sub.GroupID] = true
-			}
-		}
-		return it, func(e *lms.Enrollment) bool { return users[e.UserID] || e.GroupID != 0 && groups[e.GroupID] }, nil
-	case SourceQuiz:
-		q, err := s.store.QuizByID(ctx, p.ID)
-		if lms.IsCode(err, lms.ENOTFOUND) {
-			return nil, nil, nil
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		it := &Item{Source: p.Source, ID: q.ID, CourseID: q.CourseID, Title: q.Title, Draft: q.Draft,
-			OpensAt: q.OpensAt, DueAt: q.ClosesAt}
-		at := it.DueAt
-		if p.Moment == Opens {
-			at = it.OpensAt
-		}
-		if it.Draft || !p.At.Equal(at) {
-			return nil, nil, nil
-		}
-		atts, err := s.store.ListAttempts(ctx, lms.AttemptFilter{QuizID: q.ID, State: lms.AttemptSubmitted})
-		if err != nil {
-			return nil, nil, err
-		}
-		users, groups := map[int64]bool{}, map[int64]bool{}
-		if p.Moment != Opens {
-			for _, a := range atts {
-				users[a.UserID] = true
-			}
-		}
-		// People with their own date (an override) are not told about the
-		// quiz's (reminders for override dates are not planned yet).
-		overrides, err := s.store.ListOverrides(ctx, q.ID)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, o := range overrides {
-			if p.Moment == Opens && o.OpensAt.IsZero() || p.Moment != Opens && o.ClosesAt.IsZero() {
-				continue
-			}
-			users[o.UserID] = o.UserID != 0
-			groups[o.GroupID] = o.GroupID != 0
-		}
-		return it, func(e *lms.Enrollment) bool { return users[e.UserID] || e.GroupID != 0 && groups[e.GroupID] }, nil
-	}
-	return nil, nil, jobs.Permanent(fmt.Errorf("remind: unknown source %q", p.Source))
 }

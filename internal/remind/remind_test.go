@@ -14,7 +14,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
+	"github.com/lyceumhq/lyceum/internal/assess"
 	"github.com/lyceumhq/lyceum/internal/assign"
+	"github.com/lyceumhq/lyceum/internal/calendar"
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/grades"
 	"github.com/lyceumhq/lyceum/internal/jobs"
@@ -31,10 +33,13 @@ var t0 = time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
 // node is one node's view of a shared database: its own store, services,
 // and job runner, all on the shared clock.
 type node struct {
-	st     store.Store
-	notes  *course.Notifications
-	assign *assign.Service
-	runner *jobs.Runner
+	st      store.Store
+	notes   *course.Notifications
+	content *course.Content
+	assign  *assign.Service
+	assess  *assess.Service
+	cal     *calendar.Service
+	runner  *jobs.Runner
 }
 
 // world is a course with an instructor and three learners on one database.
@@ -84,10 +89,25 @@ func (w *world) node() *node {
 	t := w.t
 	st := w.open()
 	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel)
-	loader := course.NewLoader(st)
-	n := &node{st: st}
-	n.notes = course.NewNotifications(course.Base{Logger: log, Clock: w.clock.Now, Access: loader},
-		store.Scope[course.NotificationsStore](st))
+	svc, err := course.NewServices(course.Params{Store: st, Logger: log, Clock: w.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Content.UseReminders()
+	loader := svc.Access
+	n := &node{st: st, notes: svc.Notifications, content: svc.Content}
+	n.assess, err = assess.New(assess.Params{Store: assess.FromStore(st), Access: loader, Logger: log, Clock: w.clock.Now,
+		Jobs: func(d assess.Data) assess.Scheduler {
+			return remind.JobScheduler(jobs.NewScheduler(d.(jobs.ScheduleStore), w.clock.Now))
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.cal, err = calendar.New(calendar.Params{Store: calendar.FromStore(st), Access: loader, Logger: log,
+		Clock: w.clock.Now, Reminders: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	book, err := grades.New(grades.Params{Store: grades.FromStore(st), Access: loader, Logger: log, Clock: w.clock.Now})
 	if err != nil {
 		t.Fatal(err)

@@ -46,6 +46,10 @@ type Enrollments interface {
 	// ListEnrollments returns the matching enrolments ordered by user id,
 	// with Username and Name, and the total.
 	ListEnrollments(ctx context.Context, f lms.EnrollmentFilter) ([]*lms.Enrollment, int, error)
+	// ListActiveMembers returns every active enrolment of the course with
+	// role ("" any) in one read, ordered by user id, with Username and Name
+	// (a notification to a whole course, without paging).
+	ListActiveMembers(ctx context.Context, courseID int64, role lms.CourseRole) ([]*lms.Enrollment, error)
 	// CountEnrollments returns the number of enrolments per role with the
 	// given status in the course.
 	CountEnrollments(ctx context.Context, courseID int64, status lms.EnrollmentStatus) (map[lms.CourseRole]int, error)
@@ -281,4 +285,14 @@ type Notifications interface {
 	GetNotifySettings(ctx context.Context, userID int64) (lms.NotifySettings, error)
 	// PutNotifySettings saves the user's settings (a zero UpdatedAt: now).
 	PutNotifySettings(ctx context.Context, userID int64, st lms.NotifySettings) error
+	// ClaimNotificationsOnce is ClaimNotificationOnce for many users and
+	// one key: it returns those it claimed now (not before), in no order.
+	ClaimNotificationsOnce(ctx context.Context, key string, userIDs []int64, at time.Time) ([]int64, error)
+	// CreateNotifications inserts every notification of list (at most one
+	// per user: EINVALID otherwise) with multi-row inserts and sets their
+	// IDs (and CreatedAt when zero).
+	CreateNotifications(ctx context.Context, list []*lms.Notification) error
+	// NotifySettingsOf returns the settings of each of userIDs
+	// (lms.DefaultNotifySettings() for those who saved none).
+	NotifySettingsOf(ctx context.Context, userIDs []int64) (map[int64]lms.NotifySettings, error)
 }

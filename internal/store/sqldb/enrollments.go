@@ -91,6 +91,17 @@ func (s *DB) ListEnrollments(ctx context.Context, f lms.EnrollmentFilter) ([]*lm
 	return list, total, err
 }
 
+// ListActiveMembers returns the course's active enrolments of role ("" any).
+func (s *DB) ListActiveMembers(ctx context.Context, courseID int64, role lms.CourseRole) ([]*lms.Enrollment, error) {
+	var a args
+	where := ` WHERE e.course_id = ` + a.add(courseID) + ` AND e.status = ` + a.add(string(lms.EnrollActive))
+	if role != "" {
+		where += ` AND e.role = ` + a.add(string(role))
+	}
+	return queryList(ctx, s, "list active members", scanEnrollment, `SELECT `+enrollmentCols+enrollmentFrom+where+
+		` ORDER BY e.user_id`, a...)
+}
+
 // CountEnrollments returns the number of enrolments per role with status.
 func (s *DB) CountEnrollments(ctx context.Context, courseID int64, status lms.EnrollmentStatus) (map[lms.CourseRole]int, error) {
 	rows, err := s.q.QueryContext(ctx, `SELECT role, count(*) FROM enrollments

@@ -136,17 +136,7 @@ func (s *DB) GetNotifySettings(ctx context.Context, userID int64) (lms.NotifySet
 	if err != nil {
 		return lms.NotifySettings{}, s.wrap(err, "get notification settings")
 	}
-	if err := json.Unmarshal([]byte(data), &st); err != nil {
-		return lms.NotifySettings{}, fmt.Errorf("%s: decode notification settings: %w", s.dialect.Name, err)
-	}
-	if st.Kinds == nil {
-		st.Kinds = map[string]lms.KindPref{}
-	}
-	if st.MutedCourses == nil {
-		st.MutedCourses = []int64{}
-	}
-	st.UpdatedAt = fromMS(updated)
-	return st, nil
+	return s.decodeNotifySettings(data, updated)
 }
 
 // PutNotifySettings saves the user's settings.

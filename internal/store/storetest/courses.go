@@ -163,7 +163,7 @@ var enrollmentTests = map[string]func(*testing.T, store.Store){
 		want.Username, want.Name = "u", "Name u"
 		diff(t, "enrollment", got, &want)
 	},
-	"list filters and counts by role, status and group": func(t *testing.T, s store.Store) {
+	"list filters and counts by role, status and group; active members whole": func(t *testing.T, s store.Store) {
 		ctx := ctxOf(t)
 		c := newCourse(t, s, "a", 0)
 		other := newCourse(t, s, "b", 0)
@@ -204,6 +204,16 @@ var enrollmentTests = map[string]func(*testing.T, store.Store){
 		counts, err := s.CountEnrollments(ctx, c.ID, lms.EnrollActive)
 		noErr(t, err, "CountEnrollments")
 		diff(t, "counts", counts, map[lms.CourseRole]int{lms.CourseInstructor: 1, lms.CourseLearner: 2})
+		// ListActiveMembers: the active ones, whole, by role.
+		all, err := s.ListActiveMembers(ctx, c.ID, "")
+		noErr(t, err, "ListActiveMembers")
+		diff(t, "active members", ids(all, enrollmentUser), []int64{users[0].ID, users[1].ID, users[2].ID})
+		learners, err := s.ListActiveMembers(ctx, c.ID, lms.CourseLearner)
+		noErr(t, err, "ListActiveMembers learners")
+		diff(t, "active learners", ids(learners, enrollmentUser), []int64{users[1].ID, users[2].ID})
+		if learners[1].Username != users[2].Username || learners[1].GroupID != g.ID {
+			t.Fatalf("active learner %+v, want %s in group %d", learners[1], users[2].Username, g.ID)
+		}
 	},
 	"delete removes only that enrolment": func(t *testing.T, s store.Store) {
 		ctx := ctxOf(t)

@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -43,6 +45,57 @@ var notifySettingsTests = map[string]func(*testing.T, store.Store){
 				t.Fatalf("ClaimNotificationOnce(%d, %s) = %v, want %v", c.user, c.key, got, c.want)
 			}
 		}
+	},
+	"many users claim a notification once each": func(t *testing.T, s store.Store) {
+		ctx := ctxOf(t)
+		var ids []int64
+		for i := range 3 {
+			ids = append(ids, newUser(t, s, fmt.Sprintf("u%d", i)).ID)
+		}
+		_, err := s.ClaimNotificationOnce(ctx, ids[1], "due:1", base)
+		noErr(t, err, "ClaimNotificationOnce")
+		got, err := s.ClaimNotificationsOnce(ctx, "due:1", ids, base)
+		noErr(t, err, "ClaimNotificationsOnce")
+		slices.Sort(got)
+		diff(t, "claimed", got, []int64{ids[0], ids[2]})
+		got, err = s.ClaimNotificationsOnce(ctx, "due:1", ids, base)
+		noErr(t, err, "ClaimNotificationsOnce again")
+		diff(t, "claimed again", len(got), 0)
+		got, err = s.ClaimNotificationsOnce(ctx, "due:2", nil, base)
+		noErr(t, err, "ClaimNotificationsOnce of nobody")
+		diff(t, "claimed of nobody", len(got), 0)
+	},
+	"notifications are created in a batch, one per user, with their ids": func(t *testing.T, s store.Store) {
+		ctx := ctxOf(t)
+		var list []*lms.Notification
+		for i := range 3 {
+			u := newUser(t, s, fmt.Sprintf("u%d", i))
+			list = append(list, &lms.Notification{UserID: u.ID, Kind: lms.NotifyOverdue,
+				Payload: fmt.Sprintf(`{"n":%d,"title":"Ünï \"q\" \\ <b>\u0000 '; --"}`, i), CreatedAt: base})
+		}
+		noErr(t, s.CreateNotifications(ctx, list), "CreateNotifications")
+		for _, n := range list {
+			got, err := s.ListNotifications(ctx, lms.NotificationFilter{UserID: n.UserID, Limit: 10})
+			noErr(t, err, "ListNotifications")
+			if len(got) != 1 {
+				t.Fatalf("user %d has %d notifications, want 1", n.UserID, len(got))
+			}
+			diff(t, "stored", got[0], n)
+		}
+		twice := []*lms.Notification{{UserID: list[0].UserID, Kind: lms.NotifyOverdue},
+			{UserID: list[0].UserID, Kind: lms.NotifyOverdue}}
+		wantCode(t, s.CreateNotifications(ctx, twice), lms.EINVALID)
+		noErr(t, s.CreateNotifications(ctx, nil), "CreateNotifications of none")
+	},
+	"the settings of many users are read at once, defaults for those who saved none": func(t *testing.T, s store.Store) {
+		ctx := ctxOf(t)
+		a, b := newUser(t, s, "a"), newUser(t, s, "b")
+		saved := lms.NotifySettings{TimeZone: "Europe/Paris", Kinds: map[string]lms.KindPref{}, MutedCourses: []int64{3},
+			UpdatedAt: base}
+		noErr(t, s.PutNotifySettings(ctx, a.ID, saved), "PutNotifySettings")
+		got, err := s.NotifySettingsOf(ctx, []int64{a.ID, b.ID})
+		noErr(t, err, "NotifySettingsOf")
+		diff(t, "settings", got, map[int64]lms.NotifySettings{a.ID: saved, b.ID: lms.DefaultNotifySettings()})
 	},
 	"one notification is marked read": func(t *testing.T, s store.Store) {
 		ctx := ctxOf(t)
