@@ -172,7 +172,7 @@ func TestNotifyOnceEachKeepsEachPersonsSettingsAndGivesOnce(t *testing.T) {
 		}
 	}
 	// Email at once by default (the learner), off for the TA; nothing for the muted course.
-	if want := []string{"due_soon at 2026-03-02T10:00:00Z"}; !slices.Equal(q.list, want) {
+	if want := []string{"due_soon now at 2026-03-02T10:00:00Z"}; !slices.Equal(q.list, want) {
 		t.Fatalf("queued %v, want %v", q.list, want)
 	}
 	for _, c := range []struct {
