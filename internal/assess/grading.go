@@ -257,11 +257,26 @@ func reportKey(quizID, userID int64) string {
 // it completes the quiz's lesson when the learner now passes, and
 // schedules the grade report so it survives a crash before report runs.
 func (s *Service) graded(ctx context.Context, tx Data, quiz *lms.Quiz, userID int64) error {
+	if quiz.LessonID != 0 && quiz.PassPercent > 0 { // else no grade completes a lesson: skip the reads
+		if err := s.completeOnPass(ctx, tx, quiz, userID); err != nil {
+			return err
+		}
+	}
+	if sch := s.scheduler(tx); sch != nil && s.gradebook != nil {
+		payload, _ := json.Marshal(reportJob{QuizID: quiz.ID, UserID: userID})
+		return sch.Schedule(ctx, JobReport, reportKey(quiz.ID, userID), s.clock(), payload)
+	}
+	return nil
+}
+
+// completeOnPass completes the quiz's lesson for a learner whose grade
+// now passes, when the lesson's rule is quiz_passed.
+func (s *Service) completeOnPass(ctx context.Context, tx Data, quiz *lms.Quiz, userID int64) error {
 	g, ok, err := countedGrade(ctx, tx, quiz, userID)
 	if err != nil {
 		return err
 	}
-	if ok && quiz.LessonID != 0 && passed(quiz, g.fraction) {
+	if ok && passed(quiz, g.fraction) {
 		l, err := tx.LessonByID(ctx, quiz.LessonID)
 		if err != nil && !lms.IsCode(err, lms.ENOTFOUND) {
 			return err
@@ -272,10 +287,6 @@ func (s *Service) graded(ctx context.Context, tx Data, quiz *lms.Quiz, userID in
 				return err
 			}
 		}
-	}
-	if sch := s.scheduler(tx); sch != nil && s.gradebook != nil {
-		payload, _ := json.Marshal(reportJob{QuizID: quiz.ID, UserID: userID})
-		return sch.Schedule(ctx, JobReport, reportKey(quiz.ID, userID), s.clock(), payload)
 	}
 	return nil
 }
