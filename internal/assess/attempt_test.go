@@ -342,6 +342,25 @@ func (a *countingAnnouncer) count(userID int64) int {
 	return a.byUser[userID]
 }
 
+// realGradebook returns the real gradebook over the fixture's store, with
+// its announcements counted.
+func (f *fixture) realGradebook() (*grades.Service, *countingAnnouncer) {
+	ann := &countingAnnouncer{byUser: map[int64]int{}}
+	book, err := grades.New(grades.Params{Store: grades.FromStore(f.st), Access: course.NewLoader(f.st), Announcer: ann,
+		Logger: zerolog.Nop(), Clock: f.clock.Now})
+	must(f.t, err)
+	return book, ann
+}
+
+// serviceWith returns a Service over the fixture's store reporting to book,
+// its jobs scheduled by jobs (nil: none).
+func (f *fixture) serviceWith(book Gradebook, jobs func(Data) Scheduler) *Service {
+	s, err := New(Params{Store: FromStore(f.st), Access: course.NewLoader(f.st), Logger: zerolog.Nop(),
+		Jobs: jobs, Gradebook: book, Clock: f.clock.Now})
+	must(f.t, err)
+	return s
+}
+
 // TestMarksHiddenUntilTheQuizClosesAreReleasedOnce: a quiz that shows
 // marks only once it closes reports its grades unreleased; the release job
 // is scheduled at the close time (rescheduled when it moves, cancelled
@@ -352,16 +371,8 @@ func (a *countingAnnouncer) count(userID int64) int {
 func TestMarksHiddenUntilTheQuizClosesAreReleasedOnce(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	ann := &countingAnnouncer{byUser: map[int64]int{}}
-	book, err := grades.New(grades.Params{Store: grades.FromStore(f.st), Access: course.NewLoader(f.st), Announcer: ann,
-		Logger: zerolog.Nop(), Clock: f.clock.Now})
-	must(t, err)
-	service := func() *Service {
-		s, err := New(Params{Store: FromStore(f.st), Access: course.NewLoader(f.st), Logger: zerolog.Nop(),
-			Jobs: func(Data) Scheduler { return f.jobs }, Gradebook: book, Clock: f.clock.Now})
-		must(t, err)
-		return s
-	}
+	book, ann := f.realGradebook()
+	service := func() *Service { return f.serviceWith(book, func(Data) Scheduler { return f.jobs }) }
 	svc := service()
 	q1 := f.add(tf("one", true))
 	later := lms.ReviewOptions{Correctness: true, Marks: true}
@@ -374,7 +385,7 @@ func TestMarksHiddenUntilTheQuizClosesAreReleasedOnce(t *testing.T) {
 	}
 	moved := *qz
 	moved.ClosesAt = t0.Add(time.Hour)
-	_, err = svc.UpdateQuiz(ctx, f.instructor, qz.ID, &moved)
+	_, err := svc.UpdateQuiz(ctx, f.instructor, qz.ID, &moved)
 	must(t, err)
 	j, ok := f.jobs.get(releaseKey(qz.ID))
 	if !ok || !j.At.Equal(moved.ClosesAt) {
@@ -439,16 +450,8 @@ func TestMarksHiddenUntilTheQuizClosesAreReleasedOnce(t *testing.T) {
 func TestSubmitReportsTheGradeThroughItsJobOnce(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	ann := &countingAnnouncer{byUser: map[int64]int{}}
-	book, err := grades.New(grades.Params{Store: grades.FromStore(f.st), Access: course.NewLoader(f.st), Announcer: ann,
-		Logger: zerolog.Nop(), Clock: f.clock.Now})
-	must(t, err)
-	service := func(jobs func(Data) Scheduler) *Service {
-		s, err := New(Params{Store: FromStore(f.st), Access: course.NewLoader(f.st), Logger: zerolog.Nop(),
-			Jobs: jobs, Gradebook: book, Clock: f.clock.Now})
-		must(t, err)
-		return s
-	}
+	book, ann := f.realGradebook()
+	service := func(jobs func(Data) Scheduler) *Service { return f.serviceWith(book, jobs) }
 	svc := service(func(Data) Scheduler { return f.jobs })
 	qz := f.quiz(func(q *lms.Quiz) { q.Review.After = allOptions }, f.add(tf("one", true)), f.add(tf("two", false)))
 	points := func(u *lms.User) (float64, bool) {
