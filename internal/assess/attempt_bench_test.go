@@ -1,7 +1,6 @@
 package assess
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
@@ -14,19 +13,8 @@ import (
 // single-choice questions at a lesson with a time limit; the quiz allows
 // any number of attempts, so one learner starts and submits b.N of them.
 func benchStartSubmit(b *testing.B, st store.Store) {
-	f := newFixtureOn(b, st)
+	f, qz := newBenchQuiz(b, st)
 	ctx := b.Context()
-	m := &lms.Module{CourseID: f.course.ID, Title: "M"}
-	must(b, f.st.CreateModule(ctx, m))
-	l := &lms.Lesson{ModuleID: m.ID, Title: "Quiz"}
-	must(b, f.st.CreateLesson(ctx, l))
-	var qs []*lms.Question
-	for i := range 10 {
-		qs = append(qs, f.add(&lms.Question{Type: lms.QSingle, Title: fmt.Sprint("q", i), TextMD: fmt.Sprintf("Question **%d**?", i),
-			DefaultPoints: 1, Body: lms.QuestionBody{Choice: &lms.ChoiceBody{Shuffle: true, Choices: []lms.Choice{
-				{ID: "a", TextMD: "A", Fraction: 1}, {ID: "b", TextMD: "B"}, {ID: "c", TextMD: "C"}, {ID: "d", TextMD: "D"}}}}}))
-	}
-	qz := f.quiz(func(q *lms.Quiz) { q.LessonID, q.TimeLimitSeconds, q.ShuffleAnswers = l.ID, 3600, true }, qs...)
 	b.ReportAllocs()
 	for b.Loop() {
 		att, err := f.svc.StartAttempt(ctx, f.learner, qz.ID, "")
