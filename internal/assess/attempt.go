@@ -49,9 +49,12 @@ func (s *Service) StartAttempt(ctx context.Context, actor *lms.User, quizID int6
 		return nil, err
 	}
 	now := s.clock()
-	var att *lms.Attempt
+	var (
+		att   *lms.Attempt
+		items []item
+	)
 	for range 2 { // a concurrent start of the same number: the second round resumes it
-		att, err = s.startOnce(ctx, actor, q, &rules, accessCode, now)
+		att, items, err = s.startOnce(ctx, actor, q, &rules, accessCode, now)
 		if !lms.IsCode(err, lms.ECONFLICT) {
 			break
 		}
@@ -59,7 +62,10 @@ func (s *Service) StartAttempt(ctx context.Context, actor *lms.User, quizID int6
 	if err != nil {
 		return nil, err
 	}
-	return s.view(ctx, a, q, att)
+	if items == nil { // resumed: load what it asks
+		return s.view(ctx, a, q, att)
+	}
+	return s.viewItems(ctx, a, q, att, items)
 }
 
 // checkReleased refuses a learner a quiz whose lesson the release rules
@@ -75,38 +81,40 @@ func (s *Service) checkReleased(ctx context.Context, actor *lms.User, q *lms.Qui
 	return err // EFORBIDDEN: "This lesson is not available yet." with the reason
 }
 
-// startOnce returns the caller's open attempt or creates the next one.
-func (s *Service) startOnce(ctx context.Context, actor *lms.User, q, rules *lms.Quiz, code string, now time.Time) (*lms.Attempt, error) {
+// startOnce returns the caller's open attempt (items nil) or creates the
+// next one, returned with its items ready to present (the questions the
+// draw loaded, so the view reads none again).
+func (s *Service) startOnce(ctx context.Context, actor *lms.User, q, rules *lms.Quiz, code string, now time.Time) (*lms.Attempt, []item, error) {
 	list, err := s.store.ListAttempts(ctx, lms.AttemptFilter{QuizID: q.ID, UserID: actor.ID})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, at := range list {
 		if at.State != lms.AttemptOpen {
 			continue
 		}
 		if at.Deadline.IsZero() || now.Before(at.Deadline) {
-			return at, nil
+			return at, nil, nil
 		}
 		// Past its deadline but not yet submitted by its job: do it now.
-		if _, err := s.finish(ctx, at.ID, true); err != nil {
-			return nil, err
+		if _, _, err := s.finish(ctx, at.ID, true, nil, nil); err != nil {
+			return nil, nil, err
 		}
 	}
 	switch {
 	case !rules.OpensAt.IsZero() && now.Before(rules.OpensAt):
-		return nil, lms.Errorf(lms.EFORBIDDEN, "This quiz opens at %s.", rules.OpensAt.Format(time.RFC3339))
+		return nil, nil, lms.Errorf(lms.EFORBIDDEN, "This quiz opens at %s.", rules.OpensAt.Format(time.RFC3339))
 	case !rules.ClosesAt.IsZero() && !now.Before(rules.ClosesAt):
-		return nil, lms.Errorf(lms.EFORBIDDEN, "This quiz is closed.")
+		return nil, nil, lms.Errorf(lms.EFORBIDDEN, "This quiz is closed.")
 	case rules.AttemptsAllowed > 0 && len(list) >= rules.AttemptsAllowed:
-		return nil, lms.Errorf(lms.EFORBIDDEN, "You have used all %d attempts at this quiz.", rules.AttemptsAllowed)
+		return nil, nil, lms.Errorf(lms.EFORBIDDEN, "You have used all %d attempts at this quiz.", rules.AttemptsAllowed)
 	case q.AccessCode != "" && subtle.ConstantTimeCompare([]byte(code), []byte(q.AccessCode)) != 1:
-		return nil, &lms.Error{Code: lms.EFORBIDDEN, Field: "access_code", Message: "The access code is not right."}
+		return nil, nil, &lms.Error{Code: lms.EFORBIDDEN, Field: "access_code", Message: "The access code is not right."}
 	}
 	number := len(list) + 1
-	slots, err := s.drawSlots(ctx, q, actor.ID, number)
+	slots, byID, err := s.drawSlots(ctx, q, actor.ID, number)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	att := &lms.Attempt{QuizID: q.ID, CourseID: q.CourseID, UserID: actor.ID, Number: number, State: lms.AttemptOpen,
 		StartedAt: now, Deadline: deadline(rules, now)}
@@ -125,9 +133,13 @@ func (s *Service) startOnce(ctx context.Context, actor *lms.User, q, rules *lms.
 		return sch.Schedule(ctx, JobAutoSubmit, autoSubmitKey(att.ID), att.Deadline, payload)
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return att, nil
+	items, err := s.itemsOf(ctx, att, slots, byID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return att, items, nil
 }
 
 // deadline is min(start + time limit, close), zero when neither is set.
@@ -142,52 +154,67 @@ func deadline(rules *lms.Quiz, start time.Time) time.Time {
 	return d
 }
 
-// drawSlots picks the attempt's questions: fixed slots' latest versions,
-// random slots' draws, shuffled when the quiz says so. The draws depend on
-// a secret-keyed seed of (quiz, learner, attempt number).
-func (s *Service) drawSlots(ctx context.Context, q *lms.Quiz, userID int64, number int) ([]*lms.AttemptSlot, error) {
+// drawSlots picks the attempt's questions: fixed slots' latest versions
+// (read in one query), random slots' draws, shuffled when the quiz says
+// so, and returns them with the questions they ask by id. The draws depend
+// on a secret-keyed seed of (quiz, learner, attempt number).
+func (s *Service) drawSlots(ctx context.Context, q *lms.Quiz, userID int64, number int) ([]*lms.AttemptSlot, map[int64]*lms.Question, error) {
 	seed, err := s.seed(ctx, "draw:%d:%d:%d", q.ID, userID, number)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rng := rand.New(rand.NewPCG(seed, uint64(q.ID)))
 	fixed := map[int64]bool{}
+	var families []int64
 	for _, sl := range q.Slots {
 		fixed[sl.FamilyID] = sl.FamilyID != 0
+		if sl.FamilyID != 0 {
+			families = append(families, sl.FamilyID)
+		}
+	}
+	latest := map[int64]*lms.Question{} // by family
+	if len(families) > 0 {
+		qs, err := s.store.LatestQuestions(ctx, uniq(families))
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, qq := range qs {
+			latest[qq.FamilyID] = qq
+		}
 	}
 	var out []*lms.AttemptSlot
-	used := map[int64]bool{}
+	byID := map[int64]*lms.Question{}
 	for i, sl := range q.Slots {
 		if sl.FamilyID != 0 {
-			qq, err := s.store.LatestQuestion(ctx, sl.FamilyID)
-			if err != nil {
-				return nil, hide(err, fmt.Sprintf("question of slot %d", i+1))
+			qq := latest[sl.FamilyID]
+			if qq == nil {
+				return nil, nil, notFound(fmt.Sprintf("question of slot %d", i+1))
 			}
 			out = append(out, &lms.AttemptSlot{QuestionID: qq.ID, MaxPoints: slotPoints(qq, sl.Points)})
-			used[qq.ID] = true
+			byID[qq.ID] = qq
 			continue
 		}
 		ids, err := s.store.LatestQuestionIDs(ctx, sl.CategoryID)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		var pool []*lms.Question
 		cands, err := s.store.QuestionsByIDs(ctx, ids)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, c := range cands {
-			if !used[c.ID] && !fixed[c.FamilyID] && c.Type.Graded() {
+			if byID[c.ID] == nil && !fixed[c.FamilyID] && c.Type.Graded() {
 				pool = append(pool, c)
 			}
 		}
 		if len(pool) < sl.Count {
-			return nil, lms.Errorf(lms.EINVALID, "Slot %d draws %d questions but its category has %d: ask the teacher.", i+1, sl.Count, len(pool))
+			return nil, nil, lms.Errorf(lms.EINVALID, "Slot %d draws %d questions but its category has %d: ask the teacher.", i+1, sl.Count, len(pool))
 		}
 		sortByID(pool)
 		rng.Shuffle(len(pool), func(a, b int) { pool[a], pool[b] = pool[b], pool[a] })
 		for _, c := range pool[:sl.Count] {
-			used[c.ID] = true
+			byID[c.ID] = c
 			out = append(out, &lms.AttemptSlot{QuestionID: c.ID, MaxPoints: slotPoints(c, sl.Points)})
 		}
 	}
@@ -197,7 +224,7 @@ func (s *Service) drawSlots(ctx context.Context, q *lms.Quiz, userID int64, numb
 	for i, sl := range out {
 		sl.Slot = i
 	}
-	return out, nil
+	return out, byID, nil
 }
 
 // slotPoints is a slot's mark: its points, else the question's default;
@@ -395,25 +422,24 @@ func cmpErr(err, alt error) error {
 }
 
 // Submit submits the caller's attempt and grades it. Submitting twice (two
-// tabs at once) counts once: both get the submitted attempt.
+// tabs at once) counts once: both get the submitted attempt. The grade
+// reaches the gradebook (and the learner's notification) through the
+// JobReport job the submission schedules, not in this request.
 func (s *Service) Submit(ctx context.Context, actor *lms.User, attemptID int64) (*AttemptView, error) {
 	att, q, a, err := s.ownAttempt(ctx, actor, attemptID)
 	if err != nil {
 		return nil, err
 	}
+	var items []item
 	if att.State == lms.AttemptOpen {
-		items, err := s.items(ctx, s.store, att)
-		if err != nil {
-			return nil, err
-		}
-		if err := checkEssays(items); err != nil {
-			return nil, err
-		}
-		if att, err = s.finish(ctx, att.ID, false); err != nil {
+		if att, items, err = s.finish(ctx, att.ID, false, q, checkEssays); err != nil {
 			return nil, err
 		}
 	}
-	return s.view(ctx, a, q, att)
+	if items == nil { // submitted before (or by the other tab): load it
+		return s.view(ctx, a, q, att)
+	}
+	return s.viewItems(ctx, a, q, att, items)
 }
 
 // AutoSubmit submits an attempt at its deadline, with no caller: what the
@@ -433,7 +459,7 @@ func (s *Service) AutoSubmit(ctx context.Context, attemptID int64) error {
 	if att.Deadline.IsZero() || s.clock().Before(att.Deadline) {
 		return lms.Errorf(lms.EUNAVAILABLE, "attempt %d is not due before %s", att.ID, att.Deadline)
 	}
-	_, err = s.finish(ctx, att.ID, true)
+	_, _, err = s.finish(ctx, att.ID, true, nil, nil)
 	return err
 }
 

@@ -85,6 +85,7 @@ func TestEveryTypeIsGradedEndToEnd(t *testing.T) {
 	if !done.Attempt.NeedsGrading || done.Attempt.MaxPoints != 15 || done.Attempt.Points != 10 {
 		t.Fatalf("before the essay is graded: %+v", done.Attempt)
 	}
+	f.runDue(f.svc, JobReport)
 	if _, ok := f.book.last(f.learner.ID); ok {
 		t.Fatal("an attempt waiting for hand grading must not be reported")
 	}
@@ -137,6 +138,9 @@ func TestDeadlineRefusesAnswersAndTheJobSubmits(t *testing.T) {
 	}
 	_, err = f.svc.SaveAnswer(ctx, f.learner, att.Attempt.ID, 1, f.right(att, 1))
 	wantCode(t, err, lms.ECONFLICT)
+	if n := f.runDue(f.service(), JobReport); n != 1 {
+		t.Fatalf("%d grade report jobs ran after the auto-submission, want 1", n)
+	}
 	if r, ok := f.book.last(f.learner.ID); !ok || r.Points != 1 {
 		t.Fatalf("report %+v (%v)", r, ok)
 	}
@@ -338,6 +342,25 @@ func (a *countingAnnouncer) count(userID int64) int {
 	return a.byUser[userID]
 }
 
+// realGradebook returns the real gradebook over the fixture's store, with
+// its announcements counted.
+func (f *fixture) realGradebook() (*grades.Service, *countingAnnouncer) {
+	ann := &countingAnnouncer{byUser: map[int64]int{}}
+	book, err := grades.New(grades.Params{Store: grades.FromStore(f.st), Access: course.NewLoader(f.st), Announcer: ann,
+		Logger: zerolog.Nop(), Clock: f.clock.Now})
+	must(f.t, err)
+	return book, ann
+}
+
+// serviceWith returns a Service over the fixture's store reporting to book,
+// its jobs scheduled by jobs (nil: none).
+func (f *fixture) serviceWith(book Gradebook, jobs func(Data) Scheduler) *Service {
+	s, err := New(Params{Store: FromStore(f.st), Access: course.NewLoader(f.st), Logger: zerolog.Nop(),
+		Jobs: jobs, Gradebook: book, Clock: f.clock.Now})
+	must(f.t, err)
+	return s
+}
+
 // TestMarksHiddenUntilTheQuizClosesAreReleasedOnce: a quiz that shows
 // marks only once it closes reports its grades unreleased; the release job
 // is scheduled at the close time (rescheduled when it moves, cancelled
@@ -348,16 +371,8 @@ func (a *countingAnnouncer) count(userID int64) int {
 func TestMarksHiddenUntilTheQuizClosesAreReleasedOnce(t *testing.T) {
 	f := newFixture(t)
 	ctx := t.Context()
-	ann := &countingAnnouncer{byUser: map[int64]int{}}
-	book, err := grades.New(grades.Params{Store: grades.FromStore(f.st), Access: course.NewLoader(f.st), Announcer: ann,
-		Logger: zerolog.Nop(), Clock: f.clock.Now})
-	must(t, err)
-	service := func() *Service {
-		s, err := New(Params{Store: FromStore(f.st), Access: course.NewLoader(f.st), Logger: zerolog.Nop(),
-			Jobs: func(Data) Scheduler { return f.jobs }, Gradebook: book, Clock: f.clock.Now})
-		must(t, err)
-		return s
-	}
+	book, ann := f.realGradebook()
+	service := func() *Service { return f.serviceWith(book, func(Data) Scheduler { return f.jobs }) }
 	svc := service()
 	q1 := f.add(tf("one", true))
 	later := lms.ReviewOptions{Correctness: true, Marks: true}
@@ -370,7 +385,7 @@ func TestMarksHiddenUntilTheQuizClosesAreReleasedOnce(t *testing.T) {
 	}
 	moved := *qz
 	moved.ClosesAt = t0.Add(time.Hour)
-	_, err = svc.UpdateQuiz(ctx, f.instructor, qz.ID, &moved)
+	_, err := svc.UpdateQuiz(ctx, f.instructor, qz.ID, &moved)
 	must(t, err)
 	j, ok := f.jobs.get(releaseKey(qz.ID))
 	if !ok || !j.At.Equal(moved.ClosesAt) {
@@ -385,6 +400,7 @@ func TestMarksHiddenUntilTheQuizClosesAreReleasedOnce(t *testing.T) {
 		_, err = svc.Submit(ctx, u, att.Attempt.ID)
 		must(t, err)
 	}
+	f.runDue(svc, JobReport)
 	released := func(u *lms.User) bool {
 		mine, err := book.MyGrades(ctx, u, f.course.ID)
 		must(t, err)
@@ -421,5 +437,69 @@ func TestMarksHiddenUntilTheQuizClosesAreReleasedOnce(t *testing.T) {
 	must(t, err)
 	if _, ok := f.jobs.get(releaseKey(qz.ID)); ok {
 		t.Error("marks shown after submitting: the release job should be cancelled")
+	}
+}
+
+// TestSubmitReportsTheGradeThroughItsJobOnce: submitting grades the
+// attempt in the request, and the grade reaches the real gradebook through
+// the JobReport job scheduled in the submission's transaction: nothing
+// before the job runs, one grade and one announcement (the learner's
+// notification) after, none more when the job runs again (a retry after a
+// crash) on another instance. Without a scheduler the grade is reported in
+// the request.
+func TestSubmitReportsTheGradeThroughItsJobOnce(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	book, ann := f.realGradebook()
+	service := func(jobs func(Data) Scheduler) *Service { return f.serviceWith(book, jobs) }
+	svc := service(func(Data) Scheduler { return f.jobs })
+	qz := f.quiz(func(q *lms.Quiz) { q.Review.After = allOptions }, f.add(tf("one", true)), f.add(tf("two", false)))
+	points := func(u *lms.User) (float64, bool) {
+		mine, err := book.MyGrades(ctx, u, f.course.ID)
+		must(t, err)
+		for _, r := range mine.Rows {
+			for _, g := range r.Grades {
+				if g != nil {
+					return g.Points, true
+				}
+			}
+		}
+		return 0, false
+	}
+
+	att, err := svc.StartAttempt(ctx, f.learner, qz.ID, "")
+	must(t, err)
+	_, err = svc.SaveAnswer(ctx, f.learner, att.Attempt.ID, 0, f.right(att, 0))
+	must(t, err)
+	done, err := svc.Submit(ctx, f.learner, att.Attempt.ID)
+	must(t, err)
+	if done.Attempt.Points != 1 || done.MarksHidden || done.Slots[0].Points == nil || *done.Slots[0].Points != 1 {
+		t.Fatalf("the submission's answer: %+v", done.Attempt)
+	}
+	j, ok := f.jobs.get(reportKey(qz.ID, f.learner.ID))
+	if !ok || j.Kind != JobReport || !j.At.Equal(t0) {
+		t.Fatalf("grade report job %+v (scheduled %v), want due at once", j, ok)
+	}
+	if _, ok := points(f.learner); ok || ann.count(f.learner.ID) != 0 {
+		t.Fatal("the grade reached the gradebook in the request; the job should bring it")
+	}
+	if n := f.runDue(svc, JobReport); n != 1 {
+		t.Fatalf("%d report jobs ran, want 1", n)
+	}
+	if p, ok := points(f.learner); !ok || p != 1 || ann.count(f.learner.ID) != 1 {
+		t.Fatalf("after the job: grade %v (%v), %d announcements; want 1 point, announced once", p, ok, ann.count(f.learner.ID))
+	}
+	must(t, service(func(Data) Scheduler { return f.jobs }).HandleJob(ctx, j.Kind, j.Payload))
+	if n := ann.count(f.learner.ID); n != 1 {
+		t.Fatalf("the job's second run announced again: %d announcements", n)
+	}
+
+	direct := service(nil)
+	att, err = direct.StartAttempt(ctx, f.learner2, qz.ID, "")
+	must(t, err)
+	_, err = direct.Submit(ctx, f.learner2, att.Attempt.ID)
+	must(t, err)
+	if p, ok := points(f.learner2); !ok || p != 0 || ann.count(f.learner2.ID) != 1 {
+		t.Fatalf("without a scheduler: grade %v (%v), %d announcements; want reported in the request", p, ok, ann.count(f.learner2.ID))
 	}
 }

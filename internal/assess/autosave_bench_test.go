@@ -9,10 +9,10 @@ import (
 	"github.com/lyceumhq/lyceum/internal/store/storetest"
 )
 
-// benchAutosave times the autosave of one answer (SaveAnswer, what
-// PATCH /attempts/{id}/slots/{slot} runs) in an open attempt of 10
-// single-choice questions in a quiz at a lesson, as lyceum-load quiz has.
-func benchAutosave(b *testing.B, st store.Store) {
+// newBenchQuiz is a fixture on st with a quiz like lyceum-load quiz's: 10
+// shuffled single-choice questions at a lesson, a time limit, any number of
+// attempts.
+func newBenchQuiz(b *testing.B, st store.Store) (*fixture, *lms.Quiz) {
 	f := newFixtureOn(b, st)
 	ctx := b.Context()
 	m := &lms.Module{CourseID: f.course.ID, Title: "M"}
@@ -25,7 +25,15 @@ func benchAutosave(b *testing.B, st store.Store) {
 			DefaultPoints: 1, Body: lms.QuestionBody{Choice: &lms.ChoiceBody{Shuffle: true, Choices: []lms.Choice{
 				{ID: "a", TextMD: "A", Fraction: 1}, {ID: "b", TextMD: "B"}, {ID: "c", TextMD: "C"}, {ID: "d", TextMD: "D"}}}}}))
 	}
-	qz := f.quiz(func(q *lms.Quiz) { q.LessonID, q.TimeLimitSeconds, q.ShuffleAnswers = l.ID, 3600, true }, qs...)
+	return f, f.quiz(func(q *lms.Quiz) { q.LessonID, q.TimeLimitSeconds, q.ShuffleAnswers = l.ID, 3600, true }, qs...)
+}
+
+// benchAutosave times the autosave of one answer (SaveAnswer, what
+// PATCH /attempts/{id}/slots/{slot} runs) in an open attempt of 10
+// single-choice questions in a quiz at a lesson, as lyceum-load quiz has.
+func benchAutosave(b *testing.B, st store.Store) {
+	f, qz := newBenchQuiz(b, st)
+	ctx := b.Context()
 	att := f.start(f.learner, qz)
 	answers := make([]lms.Response, len(att.Slots))
 	for i, s := range att.Slots {

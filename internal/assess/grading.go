@@ -43,6 +43,12 @@ func (s *Service) items(ctx context.Context, d Data, att *lms.Attempt) ([]item, 
 	for _, q := range qs {
 		byID[q.ID] = q
 	}
+	return s.itemsOf(ctx, att, slots, byID)
+}
+
+// itemsOf builds an attempt's items from its slots and the questions they
+// ask by id.
+func (s *Service) itemsOf(ctx context.Context, att *lms.Attempt, slots []*lms.AttemptSlot, byID map[int64]*lms.Question) ([]item, error) {
 	out := make([]item, len(slots))
 	for i, sl := range slots {
 		q := byID[sl.QuestionID]
@@ -166,14 +172,20 @@ func totals(att *lms.Attempt, items []item) {
 }
 
 // finish submits an open attempt once and grades it; a concurrent or
-// repeated call returns the attempt as the winner left it. The
-// auto-submission job is cancelled and the grade reported in the same
-// transaction (durably, as a job) and again at once after the commit.
-func (s *Service) finish(ctx context.Context, attemptID int64, auto bool) (*lms.Attempt, error) {
+// repeated call returns the attempt as the winner left it (items nil).
+// quiz is the attempt's quiz when the caller has it (nil: read here);
+// check, when set, vets the items before grading (its error undoes the
+// submission). The slots' grades are saved in one statement, the
+// auto-submission job is cancelled and the grade report scheduled as a
+// job in the same transaction: the job brings the grade to the gradebook
+// (and the learner's notification) off the request. Without a scheduler
+// the grade is reported here after the commit.
+func (s *Service) finish(ctx context.Context, attemptID int64, auto bool, quiz *lms.Quiz,
+	check func([]item) error) (*lms.Attempt, []item, error) {
 	var (
-		att  *lms.Attempt
-		quiz *lms.Quiz
-		won  bool
+		att   *lms.Attempt
+		items []item
+		won   bool
 	)
 	now := s.clock()
 	err := s.tx(ctx, func(tx Data) error {
@@ -184,20 +196,28 @@ func (s *Service) finish(ctx context.Context, attemptID int64, auto bool) (*lms.
 		if att, err = tx.AttemptByID(ctx, attemptID); err != nil || !won {
 			return err
 		}
-		if quiz, err = tx.QuizByID(ctx, att.QuizID); err != nil {
+		if quiz == nil || quiz.ID != att.QuizID {
+			if quiz, err = tx.QuizByID(ctx, att.QuizID); err != nil {
+				return err
+			}
+		}
+		if items, err = s.items(ctx, tx, att); err != nil {
 			return err
 		}
-		items, err := s.items(ctx, tx, att)
-		if err != nil {
-			return err
+		if check != nil {
+			if err := check(items); err != nil {
+				return err
+			}
 		}
+		slots := make([]*lms.AttemptSlot, len(items))
 		for i := range items {
 			if err := gradeItem(&items[i], quiz.Behaviour); err != nil {
 				return err
 			}
-			if err := tx.UpdateAttemptSlot(ctx, items[i].slot); err != nil {
-				return err
-			}
+			slots[i] = items[i].slot
+		}
+		if err := tx.SaveSlotGrades(ctx, att.ID, slots); err != nil {
+			return err
 		}
 		totals(att, items)
 		if err := tx.UpdateAttemptGrade(ctx, att); err != nil {
@@ -211,12 +231,15 @@ func (s *Service) finish(ctx context.Context, attemptID int64, auto bool) (*lms.
 		return s.graded(ctx, tx, quiz, att.UserID)
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if won {
+	if !won {
+		return att, nil, nil
+	}
+	if s.jobs == nil {
 		s.report(ctx, quiz.ID, att.UserID)
 	}
-	return att, nil
+	return att, items, nil
 }
 
 // reportJob is the payload of JobReport.
@@ -234,11 +257,26 @@ func reportKey(quizID, userID int64) string {
 // it completes the quiz's lesson when the learner now passes, and
 // schedules the grade report so it survives a crash before report runs.
 func (s *Service) graded(ctx context.Context, tx Data, quiz *lms.Quiz, userID int64) error {
+	if quiz.LessonID != 0 && quiz.PassPercent > 0 { // else no grade completes a lesson: skip the reads
+		if err := s.completeOnPass(ctx, tx, quiz, userID); err != nil {
+			return err
+		}
+	}
+	if sch := s.scheduler(tx); sch != nil && s.gradebook != nil {
+		payload, _ := json.Marshal(reportJob{QuizID: quiz.ID, UserID: userID})
+		return sch.Schedule(ctx, JobReport, reportKey(quiz.ID, userID), s.clock(), payload)
+	}
+	return nil
+}
+
+// completeOnPass completes the quiz's lesson for a learner whose grade
+// now passes, when the lesson's rule is quiz_passed.
+func (s *Service) completeOnPass(ctx context.Context, tx Data, quiz *lms.Quiz, userID int64) error {
 	g, ok, err := countedGrade(ctx, tx, quiz, userID)
 	if err != nil {
 		return err
 	}
-	if ok && quiz.LessonID != 0 && passed(quiz, g.fraction) {
+	if ok && passed(quiz, g.fraction) {
 		l, err := tx.LessonByID(ctx, quiz.LessonID)
 		if err != nil && !lms.IsCode(err, lms.ENOTFOUND) {
 			return err
@@ -249,10 +287,6 @@ func (s *Service) graded(ctx context.Context, tx Data, quiz *lms.Quiz, userID in
 				return err
 			}
 		}
-	}
-	if sch := s.scheduler(tx); sch != nil && s.gradebook != nil {
-		payload, _ := json.Marshal(reportJob{QuizID: quiz.ID, UserID: userID})
-		return sch.Schedule(ctx, JobReport, reportKey(quiz.ID, userID), s.clock(), payload)
 	}
 	return nil
 }

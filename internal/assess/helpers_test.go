@@ -56,6 +56,28 @@ func (f *fakeJobs) get(key string) (job, bool) {
 	return j, ok
 }
 
+// runDue runs the jobs of kind due by the fixture's clock on svc, as the
+// job runner would (a job that succeeds is removed), and returns how many
+// ran.
+func (f *fixture) runDue(svc *Service, kind string) int {
+	f.t.Helper()
+	f.jobs.mu.Lock()
+	due := map[string]job{}
+	for k, j := range f.jobs.jobs {
+		if j.Kind == kind && !j.At.After(f.clock.Now()) {
+			due[k] = j
+		}
+	}
+	f.jobs.mu.Unlock()
+	for k, j := range due {
+		must(f.t, svc.HandleJob(f.t.Context(), j.Kind, j.Payload))
+		f.jobs.mu.Lock()
+		delete(f.jobs.jobs, k)
+		f.jobs.mu.Unlock()
+	}
+	return len(due)
+}
+
 // fakeGradebook records reports, keeping the last per learner and quiz.
 type fakeGradebook struct {
 	mu      sync.Mutex

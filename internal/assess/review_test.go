@@ -51,8 +51,9 @@ func TestReviewFollowsTheOptions(t *testing.T) {
 	if list[0].Points != 0 {
 		t.Fatalf("the attempt list shows marks %v", list[0].Points)
 	}
-	if r, _ := f.book.last(f.learner.ID); r.Released {
-		t.Fatal("a grade whose marks are hidden is reported released")
+	f.runDue(f.svc, JobReport)
+	if r, ok := f.book.last(f.learner.ID); !ok || r.Released {
+		t.Fatalf("report %+v (%v): want one, unreleased (the marks are hidden)", r, ok)
 	}
 	staff, err := f.svc.Attempt(ctx, f.ta, att.Attempt.ID)
 	must(t, err)
@@ -145,7 +146,8 @@ func TestRegradeDryRunThenApply(t *testing.T) {
 	must(t, err)
 	_, err = f.svc.Submit(ctx, f.learner, att.Attempt.ID)
 	must(t, err)
-	if r, _ := f.book.last(f.learner.ID); r.Points != 0 {
+	f.runDue(f.svc, JobReport)
+	if r, ok := f.book.last(f.learner.ID); !ok || r.Points != 0 {
 		t.Fatalf("before the fix: %v points", r.Points)
 	}
 	fixed := *q
@@ -210,6 +212,7 @@ func TestGradingMethodsAndQuizPassedCompletesTheLesson(t *testing.T) {
 			_, err := f.svc.Submit(ctx, f.learner, att.Attempt.ID)
 			must(t, err)
 		}
+		f.runDue(f.svc, JobReport)
 		if r, _ := f.book.last(f.learner.ID); r.Points != tc.want || r.MaxPoints != 2 {
 			t.Errorf("%s: reported %v of %v, want %v", tc.method, r.Points, r.MaxPoints, tc.want)
 		}

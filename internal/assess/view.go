@@ -142,6 +142,12 @@ func (s *Service) view(ctx context.Context, a *course.Access, q *lms.Quiz, att *
 	if err != nil {
 		return nil, err
 	}
+	return s.viewItems(ctx, a, q, att, items)
+}
+
+// viewItems presents an attempt whose items are loaded already (a start
+// or a submission has them in hand).
+func (s *Service) viewItems(ctx context.Context, a *course.Access, q *lms.Quiz, att *lms.Attempt, items []item) (*AttemptView, error) {
 	v := &AttemptView{Attempt: *att, QuizTitle: q.Title, Behaviour: q.Behaviour, Now: s.clock(),
 		Slots: make([]SlotView, len(items)), Unanswered: []int{}, Flagged: []int{}}
 	var after *lms.ReviewOptions

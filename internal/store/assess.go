@@ -41,6 +41,10 @@ type Assess interface {
 	// LatestQuestion returns the latest version of a family that is not
 	// deleted (ENOTFOUND if none).
 	LatestQuestion(ctx context.Context, familyID int64) (*lms.Question, error)
+	// LatestQuestions returns the latest, not deleted versions of these
+	// families, in any order; a family with none is left out (one query
+	// for a quiz's fixed slots instead of LatestQuestion each).
+	LatestQuestions(ctx context.Context, familyIDs []int64) ([]*lms.Question, error)
 	// ListQuestions returns the latest, not deleted versions matching f,
 	// ordered by id, and their total count.
 	ListQuestions(ctx context.Context, f lms.QuestionFilter) ([]*lms.Question, int, error)
@@ -95,6 +99,10 @@ type Assess interface {
 	// (a regrade may move it to a new version), answer, tries, flag and
 	// grading.
 	UpdateAttemptSlot(ctx context.Context, s *lms.AttemptSlot) error
+	// SaveSlotGrades saves the State, Fraction and Points of these slots
+	// of one attempt, in one statement rather than UpdateAttemptSlot each
+	// (the grading at submission); other fields are left alone.
+	SaveSlotGrades(ctx context.Context, attemptID int64, slots []*lms.AttemptSlot) error
 	// TouchOpenAttempt marks an open attempt whose deadline is after at as
 	// being written (taking its row lock for the rest of the transaction)
 	// and reports whether it was; false means submitted or past its

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
@@ -148,16 +149,30 @@ func (s *DB) CreateAttempt(ctx context.Context, a *lms.Attempt, slots []*lms.Att
 			}
 			return tx.fkMissing(err, "quiz or user", "start an attempt")
 		}
-		for _, sl := range slots {
-			sl.AttemptID = a.ID
+		for rest := slots; len(rest) > 0; {
+			n := min(len(rest), maxSlotsPerStatement)
+			var (
+				v    args
+				rows = make([]string, n)
+			)
+			for i, sl := range rest[:n] {
+				sl.AttemptID = a.ID
+				rows[i] = "(" + v.add(a.ID) + ", " + v.add(sl.Slot) + ", " + v.add(sl.QuestionID) + ", " + v.add(sl.MaxPoints) + ")"
+			}
 			if _, err := tx.q.ExecContext(ctx, `INSERT INTO attempt_slots (attempt_id, slot, question_id, max_points)
-				VALUES ($1, $2, $3, $4)`, a.ID, sl.Slot, sl.QuestionID, sl.MaxPoints); err != nil {
+				VALUES `+strings.Join(rows, ", "), v...); err != nil {
 				return tx.fkMissing(err, "question", "start an attempt")
 			}
+			rest = rest[n:]
 		}
 		return nil
 	})
 }
+
+// maxSlotsPerStatement bounds the rows one INSERT or UPDATE of attempt
+// slots carries (5 parameters a row stays far below both databases'
+// parameter limits).
+const maxSlotsPerStatement = 500
 
 const attemptColumns = `id, quiz_id, course_id, user_id, number, state, started_at, deadline_at, submitted_at,
 	auto_submitted, points, max_points, needs_grading, updated_at`
@@ -282,4 +297,45 @@ func (s *DB) UpdateAttemptGrade(ctx context.Context, a *lms.Attempt) error {
 	a.UpdatedAt = normalize(s.now())
 	return s.execOne(ctx, "attempt", `UPDATE attempts SET points = $2, max_points = $3, needs_grading = $4, updated_at = $5
 		WHERE id = $1`, a.ID, a.Points, a.MaxPoints, boolInt(a.NeedsGrading), toMS(a.UpdatedAt))
+}
+
+// SaveSlotGrades saves the State, Fraction and Points of an attempt's
+// slots in one statement (per maxSlotsPerStatement slots): an UPDATE
+// joined to a VALUES list, which both databases accept (the casts give
+// PostgreSQL the list's column types).
+func (s *DB) SaveSlotGrades(ctx context.Context, attemptID int64, slots []*lms.AttemptSlot) error {
+	for rest := slots; len(rest) > 0; {
+		n := min(len(rest), maxSlotsPerStatement)
+		v := args{attemptID}
+		rows := make([]string, n)
+		for i, sl := range rest[:n] {
+			rows[i] = "(CAST(" + v.add(sl.Slot) + " AS INTEGER), CAST(" + v.add(sl.State) + " AS TEXT), CAST(" +
+				v.add(sl.Fraction) + " AS DOUBLE PRECISION), CAST(" + v.add(sl.Points) + " AS DOUBLE PRECISION))"
+		}
+		if _, err := s.q.ExecContext(ctx, `UPDATE attempt_slots SET state = v.column2, fraction = v.column3, points = v.column4
+			FROM (VALUES `+strings.Join(rows, ", ")+`) AS v
+			WHERE attempt_slots.attempt_id = $1 AND attempt_slots.slot = v.column1`, v...); err != nil {
+			return s.wrap(err, "grade an attempt")
+		}
+		rest = rest[n:]
+	}
+	return nil
+}
+
+// LatestQuestions returns the latest, not deleted versions of these
+// families, in any order (one query per maxOutboxDelete families).
+func (s *DB) LatestQuestions(ctx context.Context, familyIDs []int64) ([]*lms.Question, error) {
+	var out []*lms.Question
+	for len(familyIDs) > 0 {
+		n := min(len(familyIDs), maxOutboxDelete)
+		var a args
+		list, err := queryList(ctx, s, "get the latest questions", scanQuestion, `SELECT `+questionColumns+` FROM questions
+			WHERE family_id IN `+a.in(familyIDs[:n])+` AND latest = 1 AND deleted = 0`, a...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
+		familyIDs = familyIDs[n:]
+	}
+	return out, nil
 }

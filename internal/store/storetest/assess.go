@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -53,6 +54,47 @@ func startAttempt(t *testing.T, s store.Store, qz *lms.Quiz, u *lms.User, n int,
 }
 
 var assessTests = map[string]func(*testing.T, store.Store){
+	"a quiz's latest questions load at once and an attempt's grades save at once": func(t *testing.T, s store.Store) {
+		ctx := ctxOf(t)
+		u, l := newUser(t, s, "ann"), newUser(t, s, "lea")
+		c := newCourse(t, s, "C", u.ID)
+		cat := newCategory(t, s, c, 0, "A")
+		q1, q2, gone := newTF(t, s, cat, "One", "1"), newTF(t, s, cat, "Two", "2"), newTF(t, s, cat, "Gone", "3")
+		v2 := &lms.Question{CourseID: c.ID, CategoryID: cat.ID, FamilyID: q2.FamilyID, Type: lms.QTrueFalse, Title: "Two",
+			TextMD: "2 again", DefaultPoints: 1, Body: lms.QuestionBody{TrueFalse: &lms.TrueFalseBody{Answer: false}}}
+		noErr(t, s.AddQuestionVersion(ctx, v2), "AddQuestionVersion")
+		noErr(t, s.DeleteQuestionFamily(ctx, gone.FamilyID, true), "DeleteQuestionFamily")
+		latest, err := s.LatestQuestions(ctx, []int64{q1.FamilyID, q2.FamilyID, gone.FamilyID, 9999})
+		noErr(t, err, "LatestQuestions")
+		got := ids(latest, questionID)
+		slices.Sort(got)
+		diff(t, "latest versions", got, []int64{q1.ID, v2.ID})
+		if none, err := s.LatestQuestions(ctx, nil); err != nil || len(none) != 0 {
+			t.Fatalf("LatestQuestions(nil) = %v, %v", none, err)
+		}
+
+		qz := newQuizOf(t, s, c, q1, v2)
+		a, slots := startAttempt(t, s, qz, l, 1, time.Time{}, q1, v2, q1)
+		other, _ := startAttempt(t, s, qz, u, 1, time.Time{}, q1, v2, q1)
+		yes := true
+		slots[1].Response, slots[1].SavedAt = &lms.Response{Bool: &yes}, base
+		noErr(t, s.UpdateAttemptSlot(ctx, slots[1]), "UpdateAttemptSlot")
+		slots[0].State, slots[0].Fraction, slots[0].Points = "correct", 1, 2
+		slots[1].State, slots[1].Fraction, slots[1].Points = "partial", 0.25, 0.5
+		slots[2].State, slots[2].Fraction, slots[2].Points = "wrong", 0, 0
+		noErr(t, s.SaveSlotGrades(ctx, a.ID, slots), "SaveSlotGrades")
+		back, err := s.AttemptSlots(ctx, a.ID)
+		noErr(t, err, "AttemptSlots")
+		diff(t, "graded slots (the answer kept)", back, slots)
+		untouched, err := s.AttemptSlots(ctx, other.ID)
+		noErr(t, err, "AttemptSlots")
+		for _, sl := range untouched {
+			if sl.State != "" || sl.Points != 0 {
+				t.Fatalf("another attempt's slot changed: %+v", sl)
+			}
+		}
+		noErr(t, s.SaveSlotGrades(ctx, a.ID, nil), "SaveSlotGrades of nothing")
+	},
 	"a course with quiz attempts is deleted with everything in it": func(t *testing.T, s store.Store) {
 		ctx := ctxOf(t)
 		u, l := newUser(t, s, "ann"), newUser(t, s, "lea")
