@@ -25,6 +25,9 @@ func (n *node) startLiveQuiz(h *hub.Hub, policy *rooms.Policy, courses *course.S
 	if err != nil {
 		return nil, nil, fmt.Errorf("live quiz: %w", err)
 	}
+	for kind, fn := range svc.Readers() {
+		courses.Uploads.RegisterReader(kind, fn)
+	}
 	for _, kind := range []string{livequiz.JobFinalize, livequiz.JobGrades} {
 		runner.Register(kind, func(ctx context.Context, j *lms.Job) error {
 			var p struct {

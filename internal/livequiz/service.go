@@ -39,6 +39,10 @@ type Data interface {
 	QuestionAnswers(ctx context.Context, gameID int64, index int) ([]*lms.GameAnswer, error)
 	PlayerAnswers(ctx context.Context, gameID, playerID int64) ([]*lms.GameAnswer, error)
 	CountAnswers(ctx context.Context, gameID int64, index int) (int, error)
+	// SetUploadRefs makes ref reference exactly uploadIDs (RefGame);
+	// UploadUsableBy says whether a user may show an upload in a course.
+	SetUploadRefs(ctx context.Context, courseID int64, ref string, uploadIDs []int64) error
+	UploadUsableBy(ctx context.Context, uploadID, userID, courseID int64) (bool, error)
 
 	QuestionByID(ctx context.Context, id int64) (*lms.Question, error)
 	LatestQuestion(ctx context.Context, familyID int64) (*lms.Question, error)
@@ -216,6 +220,9 @@ func (s *Service) Create(ctx context.Context, actor *lms.User, roomID int64, in 
 		return nil, nil, err
 	}
 	qs, err := s.pick(ctx, r.CourseID, in.Questions)
+	if err == nil {
+		err = s.checkImages(ctx, actor, r.CourseID, qs)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -229,6 +236,9 @@ func (s *Service) Create(ctx context.Context, actor *lms.User, roomID int64, in 
 		}
 	}
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.linkUploads(ctx, g, qs); err != nil {
 		return nil, nil, err
 	}
 	return g, qs, nil
@@ -340,10 +350,16 @@ func (s *Service) SetQuestions(ctx context.Context, actor *lms.User, gameID int6
 		return nil, lms.Errorf(lms.ECONFLICT, "Questions can only change before the game starts.")
 	}
 	qs, err := s.pick(ctx, g.CourseID, in)
+	if err == nil {
+		err = s.checkImages(ctx, actor, g.CourseID, qs)
+	}
 	if err != nil {
 		return nil, err
 	}
 	if err := s.data.SetGameQuestions(ctx, g.ID, qs); err != nil {
+		return nil, err
+	}
+	if err := s.linkUploads(ctx, g, qs); err != nil {
 		return nil, err
 	}
 	return qs, nil
@@ -416,6 +432,9 @@ func (s *Service) Delete(ctx context.Context, actor *lms.User, gameID int64) err
 	}
 	if err := s.data.DeleteGame(ctx, gameID); err != nil {
 		return err
+	}
+	if err := s.data.SetUploadRefs(ctx, g.CourseID, gameRef(g.ID), nil); err != nil {
+		s.log.Warn().Err(err).Int64("game", g.ID).Msg("drop a deleted game's file references (the sweep keeps its files)")
 	}
 	s.notify.GameChanged(ctx, g, EventDeleted)
 	return nil
