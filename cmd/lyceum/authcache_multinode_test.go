@@ -57,6 +57,22 @@ func upgradeStatus(t *testing.T, n *testNode, header http.Header) int {
 	return resp.StatusCode
 }
 
+// refusedOnBoth checks, right after a revocation made through node a, that
+// a refuses the next upgrade at once, and b once it has closed the revoked
+// socket (the same announcement empties its cache first).
+func (lt *liveToken) refusedOnBoth(t *testing.T, a, b *testNode) {
+	t.Helper()
+	if got := upgradeStatus(t, a, lt.header); got != http.StatusUnauthorized {
+		t.Fatalf("upgrade on the revoking node right after the revocation: %d, want 401", got)
+	}
+	if code := lt.onB.Closed(); code != hub.CloseRevoked {
+		t.Fatalf("socket on the other node closed with %d, want %d", code, hub.CloseRevoked)
+	}
+	if got := upgradeStatus(t, b, lt.header); got != http.StatusUnauthorized {
+		t.Fatalf("upgrade on the other node after the revocation: %d, want 401", got)
+	}
+}
+
 // TestRevocationsBeatTheCredentialCache checks that the upgrade's and the
 // policy's cache of credentials and accounts never outlives a revocation
 // or an account change made through another node: the revoking node
@@ -80,29 +96,13 @@ func TestRevocationsBeatTheCredentialCache(t *testing.T) {
 		ria := newAPIClient(t, a.url)
 		loginAPI(ria, "ria", chatLearnerPW)
 		ria.call("DELETE", fmt.Sprintf("/me/tokens/%d", lt.id), nil, nil)
-		if got := upgradeStatus(t, a, lt.header); got != http.StatusUnauthorized {
-			t.Fatalf("upgrade on the revoking node right after the revocation: %d, want 401", got)
-		}
-		if code := lt.onB.Closed(); code != hub.CloseRevoked {
-			t.Fatalf("socket on the other node closed with %d, want %d", code, hub.CloseRevoked)
-		}
-		if got := upgradeStatus(t, b, lt.header); got != http.StatusUnauthorized {
-			t.Fatalf("upgrade on the other node after the revocation: %d, want 401", got)
-		}
+		lt.refusedOnBoth(t, a, b)
 	})
 
 	t.Run("a disabled user is refused on both nodes", func(t *testing.T) {
 		lt := tokenOnBothNodes(t, a, b, "dan", chatLearnerPW)
 		ada.call("PATCH", fmt.Sprintf("/admin/users/%d", ids["dan"]), map[string]bool{"disabled": true}, nil)
-		if got := upgradeStatus(t, a, lt.header); got != http.StatusUnauthorized {
-			t.Fatalf("upgrade on the changing node right after the change: %d, want 401", got)
-		}
-		if code := lt.onB.Closed(); code != hub.CloseRevoked {
-			t.Fatalf("socket on the other node closed with %d, want %d", code, hub.CloseRevoked)
-		}
-		if got := upgradeStatus(t, b, lt.header); got != http.StatusUnauthorized {
-			t.Fatalf("upgrade on the other node after the change: %d, want 401", got)
-		}
+		lt.refusedOnBoth(t, a, b)
 	})
 
 	t.Run("a demoted administrator loses what only administrators follow on both nodes", func(t *testing.T) {

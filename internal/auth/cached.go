@@ -2,8 +2,7 @@ package auth
 
 import (
 	"context"
-	"fmt"
-	"strings"
+	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
@@ -13,98 +12,61 @@ import (
 // account seen in the last DefaultCacheTTL cost no database read, unless
 // a revocation or change announced since dropped them. The WebSocket
 // upgrade uses it; a socket opened with a revoked token is closed by the
-// same announcement that drops the token here.
+// same announcement that drops the token from every node's cache.
 func (s *Service) AuthenticateTokenCached(ctx context.Context, bearer string) (*lms.User, *lms.APIToken, error) {
-	if s.cache == nil {
-		return s.AuthenticateToken(ctx, bearer)
+	return s.authenticateToken(ctx, bearer, s.cache)
+}
+
+// AuthenticateSessionCached is AuthenticateSession through the service's
+// Cache, as AuthenticateTokenCached is for tokens.
+func (s *Service) AuthenticateSessionCached(ctx context.Context, token string) (*lms.User, *lms.Session, error) {
+	return s.authenticateSession(ctx, token, s.cache)
+}
+
+// apiTokenByHash reads an API token through c (nil: the store).
+func (s *Service) apiTokenByHash(ctx context.Context, hash []byte, c *Cache) (*lms.APIToken, error) {
+	if c == nil {
+		return s.store.APITokenByHash(ctx, hash)
 	}
-	bad := lms.Errorf(lms.EUNAUTHORIZED, "Invalid or expired API token.")
-	if !strings.HasPrefix(bearer, APITokenPrefix) || len(bearer) > apiTokenBearerMaxLen {
-		return nil, nil, bad
-	}
-	hash := HashToken(bearer)
-	e, err := s.cache.credential(ctx, hash, credToken, func(ctx context.Context) (credEntry, error) {
+	e, err := c.credential(ctx, hash, credToken, func(ctx context.Context) (credEntry, error) {
 		t, err := s.store.APITokenByHash(ctx, hash)
 		if err != nil {
 			return credEntry{}, err
 		}
 		return credEntry{kind: credToken, userID: t.UserID, token: t}, nil
 	})
-	if lms.IsCode(err, lms.ENOTFOUND) {
-		return nil, nil, bad
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("auth: token lookup: %w", err)
-	}
-	t := e.token
-	now := s.now().UTC()
-	if !t.ExpiresAt.IsZero() && !now.Before(t.ExpiresAt) {
-		return nil, nil, bad
-	}
-	u, err := s.cache.UserByID(ctx, t.UserID)
-	if lms.IsCode(err, lms.ENOTFOUND) {
-		return nil, nil, bad
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("auth: token user: %w", err)
-	}
-	if u.Disabled {
-		return nil, nil, bad
-	}
-	if s.cache.claimTouch(hash, t.LastUsedAt, now) {
-		if err := s.store.TouchAPIToken(ctx, t.ID, now); err != nil {
-			return nil, nil, fmt.Errorf("auth: touch token: %w", err)
-		}
-		t.LastUsedAt = now
-	}
-	return u, t, nil
+	return e.token, err
 }
 
-// AuthenticateSessionCached is AuthenticateSession through the service's
-// Cache, as AuthenticateTokenCached is for tokens. A session that looks
-// expired is checked (and deleted) by AuthenticateSession itself.
-func (s *Service) AuthenticateSessionCached(ctx context.Context, token string) (*lms.User, *lms.Session, error) {
-	if s.cache == nil {
-		return s.AuthenticateSession(ctx, token)
+// sessionByHash reads a session through c (nil: the store).
+func (s *Service) sessionByHash(ctx context.Context, hash []byte, c *Cache) (*lms.Session, error) {
+	if c == nil {
+		return s.store.SessionByTokenHash(ctx, hash)
 	}
-	if token == "" || len(token) > 2*tokenBytes {
-		return nil, nil, errInvalidSession()
-	}
-	hash := HashToken(token)
-	e, err := s.cache.credential(ctx, hash, credSession, func(ctx context.Context) (credEntry, error) {
+	e, err := c.credential(ctx, hash, credSession, func(ctx context.Context) (credEntry, error) {
 		sess, err := s.store.SessionByTokenHash(ctx, hash)
 		if err != nil {
 			return credEntry{}, err
 		}
 		return credEntry{kind: credSession, userID: sess.UserID, session: sess}, nil
 	})
-	if lms.IsCode(err, lms.ENOTFOUND) {
-		return nil, nil, errInvalidSession()
+	return e.session, err
+}
+
+// userByID reads an account through c (nil: the store).
+func (s *Service) userByID(ctx context.Context, id int64, c *Cache) (*lms.User, error) {
+	if c == nil {
+		return s.store.UserByID(ctx, id)
 	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("auth: session lookup: %w", err)
+	return c.UserByID(ctx, id)
+}
+
+// touchDue reports whether a credential last used at last should have its
+// last-use time written now: once per touchInterval, and through c once
+// per cached entry (so the hits of a busy minute write once).
+func touchDue(c *Cache, hash []byte, last, now time.Time) bool {
+	if c == nil {
+		return now.Sub(last) >= touchInterval
 	}
-	sess := e.session
-	now := s.now().UTC()
-	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) >= s.idleTTL {
-		s.cache.ForgetSession(sess.UserID, sess.ID)
-		return s.AuthenticateSession(ctx, token)
-	}
-	u, err := s.cache.UserByID(ctx, sess.UserID)
-	if lms.IsCode(err, lms.ENOTFOUND) {
-		return nil, nil, errInvalidSession()
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("auth: session user: %w", err)
-	}
-	if u.Disabled {
-		return nil, nil, errInvalidSession()
-	}
-	if s.cache.claimTouch(hash, sess.LastSeenAt, now) {
-		if err := s.store.TouchSession(ctx, sess.ID, now); err != nil {
-			return nil, nil, fmt.Errorf("auth: touch session: %w", err)
-		}
-		sess.LastSeenAt = now
-	}
-	return u, sess, nil
+	return c.claimTouch(hash, last, now)
 }
