@@ -19,20 +19,7 @@ import (
 // ErrUnavailable at their deadline, and the default leaves half the pool
 // free.
 func TestHistoryReadsAreBounded(t *testing.T) {
-	opts, err := redis.ParseURL(testenv.Lookup(t, "LYCEUM_TEST_REDIS_URL"))
-	if err != nil {
-		t.Fatalf("LYCEUM_TEST_REDIS_URL: %v", err)
-	}
-	opts.ContextTimeoutEnabled = true
-	opts.PoolSize = 8
-	rdb := redis.NewClient(opts)
-	defer rdb.Close()
-	prefix := fmt.Sprintf("lyceumtest:%d:hist:", time.Now().UnixNano())
-	t.Cleanup(func() {
-		if keys, _ := rdb.Keys(context.Background(), prefix+"*").Result(); len(keys) > 0 {
-			rdb.Del(context.Background(), keys...)
-		}
-	})
+	rdb, prefix := testClient(t, "hist", func(o *redis.Options) { o.PoolSize = 8 })
 	if b := New(rdb, Config{Prefix: prefix}, zerolog.Nop()); cap(b.historySlots) != 4 {
 		t.Fatalf("default history slots with a pool of 8 = %d, want 4", cap(b.historySlots))
 	}
@@ -47,4 +34,29 @@ func TestHistoryReadsAreBounded(t *testing.T) {
 	if _, err := b.History(t.Context(), "course:h", hub.HistoryOptions{}); err != nil {
 		t.Fatalf("history with a free slot: %v", err)
 	}
+}
+
+// testClient connects to LYCEUM_TEST_REDIS_URL (options adjusted by tune,
+// when set) and returns the client and a fresh key prefix named after
+// what; the client closes and the prefix's keys go at cleanup.
+func testClient(t *testing.T, what string, tune func(*redis.Options)) (*redis.Client, string) {
+	t.Helper()
+	opts, err := redis.ParseURL(testenv.Lookup(t, "LYCEUM_TEST_REDIS_URL"))
+	if err != nil {
+		t.Fatalf("LYCEUM_TEST_REDIS_URL: %v", err)
+	}
+	opts.ContextTimeoutEnabled = true
+	if tune != nil {
+		tune(opts)
+	}
+	rdb := redis.NewClient(opts)
+	prefix := fmt.Sprintf("lyceumtest:%d:%s:", time.Now().UnixNano(), what)
+	t.Cleanup(func() {
+		ctx := context.Background()
+		if keys, _ := rdb.Keys(ctx, prefix+"*").Result(); len(keys) > 0 {
+			rdb.Del(ctx, keys...)
+		}
+		rdb.Close()
+	})
+	return rdb, prefix
 }
