@@ -81,6 +81,13 @@ type Hooks struct {
 	// with Hub.SendControl (this node's own included). It runs on the
 	// broker's delivery goroutine and must not block.
 	Control func(data json.RawMessage)
+	// Invalidated, when set, is told of every Disconnect (userID,
+	// sessionID, "") and Recheck (userID, "", scope) on the node that asks,
+	// before it returns, and on every node that receives it, before that
+	// node closes or re-checks anything: e.g. to drop what it cached about
+	// the user, so that a client closed for a revocation, or a re-check,
+	// never passes on stale state. It must not block.
+	Invalidated func(userID, sessionID, scope string)
 }
 
 // Error codes the hub itself sends in error frames.

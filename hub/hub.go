@@ -322,6 +322,10 @@ func (h *Hub) HandleControl(data []byte) {
 		return
 	}
 	switch msg.Op {
+	case opDisconnect, opRecheck:
+		h.invalidated(msg.UserID, msg.SessionID, msg.Scope)
+	}
+	switch msg.Op {
 	case opDisconnect:
 		h.closeSession(msg.UserID, msg.SessionID, websocket.StatusCode(msg.Code), msg.Reason)
 	case opRecheck:
@@ -352,6 +356,13 @@ func (h *Hub) SendControl(ctx context.Context, data json.RawMessage) error {
 	return nil
 }
 
+// invalidated tells Hooks.Invalidated (see there).
+func (h *Hub) invalidated(userID, sessionID, scope string) {
+	if f := h.hookSet().Invalidated; f != nil {
+		f(userID, sessionID, scope)
+	}
+}
+
 // closeSession closes this node's connections of userID opened with
 // sessionID (an empty id matches any).
 func (h *Hub) closeSession(userID, sessionID string, code websocket.StatusCode, reason string) {
@@ -367,6 +378,7 @@ func (h *Hub) Disconnect(ctx context.Context, userID, sessionID string, code web
 	if userID == "" && sessionID == "" {
 		return errors.New("hub: disconnect needs a user or a session id")
 	}
+	h.invalidated(userID, sessionID, "")
 	data, _ := json.Marshal(controlMessage{Op: opDisconnect, UserID: userID, SessionID: sessionID, Code: int(code), Reason: reason})
 	bctx, cancel := h.brokerCtx(ctx)
 	defer cancel()

@@ -82,6 +82,7 @@ func (q *recheckQueue) take() []recheckKey {
 // When the broker cannot carry the request, this node still re-checks its
 // own connections and the error is returned (the caller retries).
 func (h *Hub) Recheck(ctx context.Context, userID, scope string) error {
+	h.invalidated(userID, "", scope)
 	data, _ := json.Marshal(controlMessage{Op: opRecheck, UserID: userID, Scope: scope})
 	bctx, cancel := h.brokerCtx(ctx)
 	defer cancel()

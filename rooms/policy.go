@@ -48,7 +48,20 @@ type PolicyParams struct {
 	// Users loads the current state of an account; nil trusts the
 	// identity's snapshot of the user.
 	Users UserSource
+	// Cache, when Users (or the upgrade's authentication) reads through a
+	// cache, is told of every revocation and account change on this node
+	// (Hooks().Invalidated) so it drops its entries first; nil: no cache.
+	Cache AccountCache
 	Log   zerolog.Logger
+}
+
+// AccountCache is a cache of credentials and accounts that revocations
+// must empty (auth.Cache).
+type AccountCache interface {
+	// Forget drops the account and every credential of the user.
+	Forget(userID int64)
+	ForgetSession(userID, sessionID int64)
+	ForgetToken(userID, tokenID int64)
 }
 
 // Policy decides what a connection may do. It needs no hub, so it can be
@@ -59,6 +72,7 @@ type Policy struct {
 	boards Discussions  // nil: no course topics
 	access CourseAccess // nil: no course topics
 	users  UserSource   // nil: trust the identity's snapshot of the user
+	cache  AccountCache // nil: nothing to drop
 	log    zerolog.Logger
 }
 
@@ -68,7 +82,7 @@ type Policy struct {
 // freshly loaded from Users (so a changed role, a removal from the course
 // or a disabled account counts at the next subscribe or publish).
 func NewPolicy(p PolicyParams) *Policy {
-	return &Policy{chat: p.Chat, boards: p.Discussions, access: p.Access, users: p.Users, log: p.Log}
+	return &Policy{chat: p.Chat, boards: p.Discussions, access: p.Access, users: p.Users, cache: p.Cache, log: p.Log}
 }
 
 // Hooks returns the hub hooks that enforce the policy.
@@ -77,6 +91,32 @@ func (p *Policy) Hooks() hub.Hooks {
 		CanSubscribe: p.canSubscribe,
 		OnPublish:    p.onPublish,
 		ErrorInfo:    p.errorInfo,
+		Invalidated:  p.invalidated,
+	}
+}
+
+// invalidated drops the cache's entries that a Disconnect or Recheck
+// (announced on every node) makes stale: a revoked session or token, or
+// everything about a user whose sessions ended or whose account changed.
+// A re-check of a scope (course access) drops nothing: no course access
+// is cached.
+func (p *Policy) invalidated(userID, sessionID, scope string) {
+	if p.cache == nil {
+		return
+	}
+	uid, err := strconv.ParseInt(userID, 10, 64)
+	if err != nil || uid <= 0 {
+		return
+	}
+	kind, num, _ := strings.Cut(sessionID, ":")
+	id, _ := strconv.ParseInt(num, 10, 64)
+	switch {
+	case sessionID == "" && scope == "":
+		p.cache.Forget(uid)
+	case sessionID == sessionKey(id) && kind == "s":
+		p.cache.ForgetSession(uid, id)
+	case sessionID == tokenKey(id) && kind == "t":
+		p.cache.ForgetToken(uid, id)
 	}
 }
 

@@ -139,6 +139,13 @@ type idleResult struct {
 	HeapInusePerConnBytes float64        `json:"heap_inuse_per_connection_bytes,omitempty"`
 	ProcRSSPerConnBytes   float64        `json:"proc_rss_per_connection_bytes,omitempty"`
 	DisconnectCodes       map[string]int `json:"disconnect_codes,omitempty"` // by close code
+	// With -server-pid: the server's CPU while the connections were made
+	// (upgrade, hello, subscribe), per connection, and its share of a core
+	// then (connects/s follows that share on a busy machine; the CPU per
+	// connect does not).
+	ServerCPUPerConnectUS float64 `json:"server_cpu_per_connect_us,omitempty"`
+	ServerCPUUtil         float64 `json:"server_cpu_utilization,omitempty"`
+	ToolCPUUtil           float64 `json:"tool_cpu_utilization"`
 }
 
 func (r *idleResult) summary(w io.Writer) {
@@ -146,6 +153,10 @@ func (r *idleResult) summary(w io.Writer) {
 	fmt.Fprintf(w, "idle: %d connections (%d failed) in %.1fs = %.0f connections/s; connect+subscribe p50 %.1f ms p99 %.1f ms max %.1f ms\n",
 		r.Connect.Connections, r.Connect.Failed, r.Connect.Seconds, r.Connect.PerSecond,
 		r.Connect.Latency.P50MS, r.Connect.Latency.P99MS, r.Connect.Latency.MaxMS)
+	if r.ServerCPUPerConnectUS > 0 {
+		fmt.Fprintf(w, "  server CPU while connecting: %.0f µs per connection (%.0f %% of a core); tool CPU %.0f %%\n",
+			r.ServerCPUPerConnectUS, 100*r.ServerCPUUtil, 100*r.ToolCPUUtil)
+	}
 	fmt.Fprintf(w, "  held %.0fs, disconnects %d\n", r.HoldSeconds, r.Disconnects)
 	if r.Before.RSSBytes > 0 {
 		fmt.Fprintf(w, "  server RSS %.1f MiB -> %.1f MiB: %.2f KiB per connection\n",
@@ -199,7 +210,13 @@ func runIdle(ctx context.Context, c *common, args []string) (result, error) {
 		_, err := cl.subscribe(ctx, &subState{topic: prefix + strconv.Itoa(cl.idx)})
 		return err
 	}}
+	var pids []int
+	if *pid > 0 {
+		pids = []int{*pid}
+	}
+	cpu := startCPU(pids)
 	clients, cs := d.dialAll(ctx, 0, *n)
+	cpuStats := cpu.stop()
 	defer closeAll(clients)
 	if cs.Failed > 0 {
 		fmt.Fprintf(c.stderr, "warning: %d of %d connections failed: %s\n", cs.Failed, *n, cs.FirstError)
@@ -223,5 +240,9 @@ func runIdle(ctx context.Context, c *common, args []string) (result, error) {
 		res.ProcRSSPerConnBytes = (after.ProcRSSBytes - before.ProcRSSBytes) / k
 	}
 	res.DisconnectCodes = cnt.closeCodes()
+	res.ServerCPUUtil, res.ToolCPUUtil = cpuStats.ServerCPUUtil, cpuStats.ToolCPUUtil
+	if cs.Connections > 0 {
+		res.ServerCPUPerConnectUS = cpuStats.ServerCPUSeconds * 1e6 / float64(cs.Connections)
+	}
 	return res, nil
 }

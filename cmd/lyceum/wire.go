@@ -76,8 +76,15 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Upgrades and subscribes read credentials and accounts through one
+	// cache, emptied on every node by the announcements that close revoked
+	// sockets (the policy's Invalidated hook).
+	accounts, err := auth.NewCache(auth.CacheParams{Users: n.db})
+	if err != nil {
+		return nil, err
+	}
 	policy := rooms.NewPolicy(rooms.PolicyParams{Chat: courses.Chat, Discussions: courses.Discussion,
-		Access: courses.Access, Users: n.db, Log: n.log.With().Str("component", "rooms").Logger()})
+		Access: courses.Access, Users: accounts, Cache: accounts, Log: n.log.With().Str("component", "rooms").Logger()})
 	video, err := n.startVideo(h, policy)
 	if err != nil {
 		return nil, err
@@ -88,7 +95,8 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	}
 	h.SetHooks(quizLive.Hooks(video.Hooks(policy.Hooks())))
 	live := rooms.NewLive(h, n.log.With().Str("component", "rooms").Logger())
-	svc, err := auth.New(ctx, auth.Params{Store: store.Scope[auth.Store](n.db), Logger: n.log.With().Str("component", "auth").Logger(), Events: live})
+	svc, err := auth.New(ctx, auth.Params{Store: store.Scope[auth.Store](n.db), Logger: n.log.With().Str("component", "auth").Logger(), Events: live,
+		Cache: accounts})
 	if err != nil {
 		return nil, fmt.Errorf("auth: %w", err)
 	}

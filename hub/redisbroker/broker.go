@@ -41,6 +41,12 @@ type Config struct {
 	MetaTTL        time.Duration // DefaultMetaTTL
 	HealthInterval time.Duration // DefaultHealthInterval
 	Shards         int           // DefaultShards
+	// MaxHistoryReads bounds the history reads (a subscribe's recovery) in
+	// flight at once; <= 0: half the client's connection pool (at least 1).
+	// A reconnect storm resubscribes thousands of clients at once: unbounded,
+	// their reads took every pooled connection and publishes waited behind
+	// them past their deadline (docs/benchmarks.md, issue 13).
+	MaxHistoryReads int
 }
 
 // Broker is a hub.Broker over Redis.
@@ -60,6 +66,8 @@ type Broker struct {
 
 	mu       sync.Mutex // guards channels
 	channels map[string]*chanState
+
+	historySlots chan struct{} // one value per history read in flight (Config.MaxHistoryReads)
 }
 
 var _ hub.Broker = (*Broker)(nil)
@@ -98,13 +106,29 @@ func New(rdb redis.UniversalClient, cfg Config, log zerolog.Logger) *Broker {
 	if cfg.Shards <= 0 {
 		cfg.Shards = DefaultShards
 	}
+	if cfg.MaxHistoryReads <= 0 {
+		cfg.MaxHistoryReads = max(1, poolSize(rdb)/2)
+	}
 	b := &Broker{cfg: cfg, rdb: rdb, log: log.With().Str("component", "redisbroker").Str("node", cfg.NodeID).Logger(),
-		ctlKey: cfg.Prefix + "ctl", channels: make(map[string]*chanState)}
+		ctlKey: cfg.Prefix + "ctl", channels: make(map[string]*chanState),
+		historySlots: make(chan struct{}, cfg.MaxHistoryReads)}
 	if !honoursContexts(rdb) {
 		b.log.Warn().Msg("the Redis client ignores context deadlines (ContextTimeoutEnabled is off): " +
 			"publishes may answer late while Redis is unreachable")
 	}
 	return b
+}
+
+// poolSize is rdb's connection pool size (10 for clients of unknown kind,
+// go-redis's default per CPU).
+func poolSize(rdb redis.UniversalClient) int {
+	switch c := rdb.(type) {
+	case *redis.Client:
+		return c.Options().PoolSize
+	case *redis.ClusterClient:
+		return c.Options().PoolSize
+	}
+	return 10
 }
 
 // honoursContexts reports whether rdb bounds its network I/O by the
@@ -254,6 +278,12 @@ func (b *Broker) History(ctx context.Context, topic string, opts hub.HistoryOpti
 
 // history runs historyScript and parses the entries.
 func (b *Broker) history(ctx context.Context, topic string, since uint64, limit int) (string, uint64, []redis.XMessage, error) {
+	select {
+	case b.historySlots <- struct{}{}:
+		defer func() { <-b.historySlots }()
+	case <-ctx.Done():
+		return "", 0, nil, unavailable("history", ctx.Err())
+	}
 	raw, err := historyScript.Run(ctx, b.rdb, []string{b.metaKey(topic), b.streamKey(topic)},
 		hub.NewEpoch(), since, limit, b.cfg.MetaTTL.Milliseconds()).Slice()
 	if err != nil {

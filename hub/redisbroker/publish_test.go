@@ -3,15 +3,12 @@ package redisbroker
 import (
 	"context"
 	"errors"
-	"fmt"
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
 	"github.com/rs/zerolog"
 
 	"github.com/lyceumhq/lyceum/hub"
-	"github.com/lyceumhq/lyceum/internal/testenv"
 )
 
 // TestPublishAfterItsDeadlineIsRefused makes the broker believe Redis's
@@ -19,21 +16,9 @@ import (
 // its deadline (as a request held up in the network would): the script must
 // refuse it. Measuring the clock again makes publishing work.
 func TestPublishAfterItsDeadlineIsRefused(t *testing.T) {
-	opts, err := redis.ParseURL(testenv.Lookup(t, "LYCEUM_TEST_REDIS_URL"))
-	if err != nil {
-		t.Fatalf("LYCEUM_TEST_REDIS_URL: %v", err)
-	}
-	opts.ContextTimeoutEnabled = true
-	rdb := redis.NewClient(opts)
-	defer rdb.Close()
-	prefix := fmt.Sprintf("lyceumtest:%d:late:", time.Now().UnixNano())
+	rdb, prefix := testClient(t, "late", nil)
 	b := New(rdb, Config{Prefix: prefix}, zerolog.Nop())
 	ctx := context.Background()
-	t.Cleanup(func() {
-		if keys, _ := rdb.Keys(ctx, prefix+"*").Result(); len(keys) > 0 {
-			rdb.Del(ctx, keys...)
-		}
-	})
 	const topic = "course:late"
 
 	b.clock.offset.Store(-time.Minute.Microseconds())

@@ -28,3 +28,30 @@ type noEvents struct{}
 func (noEvents) SessionsRevoked(context.Context, int64, []int64) {}
 func (noEvents) TokenRevoked(context.Context, int64, int64)      {}
 func (noEvents) UserChanged(context.Context, *lms.User)          {}
+
+// forgetting drops a Cache's entries on this node before passing an
+// announcement on (other nodes drop theirs when it reaches them).
+type forgetting struct {
+	c    *Cache
+	next Events
+}
+
+func (f forgetting) SessionsRevoked(ctx context.Context, userID int64, sessionIDs []int64) {
+	if sessionIDs == nil {
+		f.c.Forget(userID)
+	}
+	for _, id := range sessionIDs {
+		f.c.ForgetSession(userID, id)
+	}
+	f.next.SessionsRevoked(ctx, userID, sessionIDs)
+}
+
+func (f forgetting) TokenRevoked(ctx context.Context, userID, tokenID int64) {
+	f.c.ForgetToken(userID, tokenID)
+	f.next.TokenRevoked(ctx, userID, tokenID)
+}
+
+func (f forgetting) UserChanged(ctx context.Context, u *lms.User) {
+	f.c.ForgetAccount(u.ID)
+	f.next.UserChanged(ctx, u)
+}

@@ -56,6 +56,10 @@ type Params struct {
 
 	// Events hears about revoked sessions and changed users (nil: nobody).
 	Events Events
+	// Cache, when set, serves AuthenticateTokenCached and
+	// AuthenticateSessionCached; the service drops its entries itself
+	// before announcing a revocation or change through Events.
+	Cache *Cache
 }
 
 // Service implements Lyceum's account rules over a Store.
@@ -68,6 +72,7 @@ type Service struct {
 	hasher      *Hasher
 	throttle    *throttle
 	events      Events
+	cache       *Cache // nil: the Cached methods read the database
 	dummyHash   string // hash verified for unknown logins so they cost the same time
 
 	devMu  sync.Mutex // guards devKey
@@ -92,6 +97,10 @@ func New(ctx context.Context, p Params) (*Service, error) {
 	}
 	if s.events == nil {
 		s.events = noEvents{}
+	}
+	if p.Cache != nil {
+		s.cache = p.Cache
+		s.events = forgetting{c: p.Cache, next: s.events}
 	}
 	if s.now == nil {
 		s.now = time.Now

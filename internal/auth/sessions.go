@@ -186,10 +186,18 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 // Expired (idle or absolute) sessions, unknown tokens and disabled users
 // give EUNAUTHORIZED. LastSeenAt is written at most once a minute.
 func (s *Service) AuthenticateSession(ctx context.Context, token string) (*lms.User, *lms.Session, error) {
+	return s.authenticateSession(ctx, token, nil)
+}
+
+// authenticateSession is AuthenticateSession reading through c (nil: the
+// store). A cached session that looks expired is checked (and deleted)
+// against the store.
+func (s *Service) authenticateSession(ctx context.Context, token string, c *Cache) (*lms.User, *lms.Session, error) {
 	if token == "" || len(token) > 2*tokenBytes {
 		return nil, nil, errInvalidSession()
 	}
-	sess, err := s.store.SessionByTokenHash(ctx, HashToken(token))
+	hash := HashToken(token)
+	sess, err := s.sessionByHash(ctx, hash, c)
 	if lms.IsCode(err, lms.ENOTFOUND) {
 		return nil, nil, errInvalidSession()
 	}
@@ -198,12 +206,16 @@ func (s *Service) AuthenticateSession(ctx context.Context, token string) (*lms.U
 	}
 	now := s.now().UTC()
 	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) >= s.idleTTL {
+		if c != nil {
+			c.ForgetSession(sess.UserID, sess.ID)
+			return s.authenticateSession(ctx, token, nil)
+		}
 		if err := s.store.DeleteSession(ctx, sess.UserID, sess.ID); err != nil && !lms.IsCode(err, lms.ENOTFOUND) {
 			s.log.Warn().Err(err).Int64("session_id", sess.ID).Msg("deleting expired session")
 		}
 		return nil, nil, errInvalidSession()
 	}
-	u, err := s.store.UserByID(ctx, sess.UserID)
+	u, err := s.userByID(ctx, sess.UserID, c)
 	if lms.IsCode(err, lms.ENOTFOUND) {
 		return nil, nil, errInvalidSession()
 	}
@@ -213,7 +225,7 @@ func (s *Service) AuthenticateSession(ctx context.Context, token string) (*lms.U
 	if u.Disabled {
 		return nil, nil, errInvalidSession()
 	}
-	if now.Sub(sess.LastSeenAt) >= touchInterval {
+	if touchDue(c, hash, sess.LastSeenAt, now) {
 		if err := s.store.TouchSession(ctx, sess.ID, now); err != nil {
 			return nil, nil, fmt.Errorf("auth: touch session: %w", err)
 		}

@@ -99,11 +99,17 @@ func (s *Service) RevokeAPIToken(ctx context.Context, actor *lms.User, id int64)
 // Unknown, expired or malformed tokens and disabled users give
 // EUNAUTHORIZED. LastUsedAt is written at most once a minute.
 func (s *Service) AuthenticateToken(ctx context.Context, bearer string) (*lms.User, *lms.APIToken, error) {
+	return s.authenticateToken(ctx, bearer, nil)
+}
+
+// authenticateToken is AuthenticateToken reading through c (nil: the store).
+func (s *Service) authenticateToken(ctx context.Context, bearer string, c *Cache) (*lms.User, *lms.APIToken, error) {
 	bad := lms.Errorf(lms.EUNAUTHORIZED, "Invalid or expired API token.")
 	if !strings.HasPrefix(bearer, APITokenPrefix) || len(bearer) > apiTokenBearerMaxLen {
 		return nil, nil, bad
 	}
-	t, err := s.store.APITokenByHash(ctx, HashToken(bearer))
+	hash := HashToken(bearer)
+	t, err := s.apiTokenByHash(ctx, hash, c)
 	if lms.IsCode(err, lms.ENOTFOUND) {
 		return nil, nil, bad
 	}
@@ -114,7 +120,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, bearer string) (*lms.Us
 	if !t.ExpiresAt.IsZero() && !now.Before(t.ExpiresAt) {
 		return nil, nil, bad
 	}
-	u, err := s.store.UserByID(ctx, t.UserID)
+	u, err := s.userByID(ctx, t.UserID, c)
 	if lms.IsCode(err, lms.ENOTFOUND) {
 		return nil, nil, bad
 	}
@@ -124,7 +130,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, bearer string) (*lms.Us
 	if u.Disabled {
 		return nil, nil, bad
 	}
-	if now.Sub(t.LastUsedAt) >= touchInterval {
+	if touchDue(c, hash, t.LastUsedAt, now) {
 		if err := s.store.TouchAPIToken(ctx, t.ID, now); err != nil {
 			return nil, nil, fmt.Errorf("auth: touch token: %w", err)
 		}

@@ -252,7 +252,7 @@ func (a *API) Authenticate(r *http.Request) (*lms.User, error) {
 	if u := lms.UserFrom(r.Context()); u != nil {
 		return u, nil
 	}
-	u, _, _, err := a.authenticate(r)
+	u, _, _, err := a.authenticate(r, false)
 	if err != nil {
 		return nil, err
 	}
@@ -265,21 +265,26 @@ func (a *API) Authenticate(r *http.Request) (*lms.User, error) {
 // authenticate checks the bearer token or session cookie of r. It returns a
 // nil user (and nil error) for anonymous requests, and an EUNAUTHORIZED error
 // for presented but invalid bearer tokens. Invalid cookies count as anonymous.
-func (a *API) authenticate(r *http.Request) (*lms.User, *lms.Session, *lms.APIToken, error) {
+// cached reads through the auth service's cache (see route.CachedAuth).
+func (a *API) authenticate(r *http.Request, cached bool) (*lms.User, *lms.Session, *lms.APIToken, error) {
+	authToken, authSession := a.auth.AuthenticateToken, a.auth.AuthenticateSession
+	if cached {
+		authToken, authSession = a.auth.AuthenticateTokenCached, a.auth.AuthenticateSessionCached
+	}
 	ctx := r.Context()
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, tok, ok := strings.Cut(h, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") {
 			return nil, nil, nil, lms.Errorf(lms.EUNAUTHORIZED, "Use Authorization: Bearer <token>.")
 		}
-		u, t, err := a.auth.AuthenticateToken(ctx, strings.TrimSpace(tok))
+		u, t, err := authToken(ctx, strings.TrimSpace(tok))
 		return u, nil, t, err
 	}
 	c, err := r.Cookie(SessionCookie)
 	if err != nil || c.Value == "" {
 		return nil, nil, nil, nil
 	}
-	u, sess, err := a.auth.AuthenticateSession(ctx, c.Value)
+	u, sess, err := authSession(ctx, c.Value)
 	if lms.IsCode(err, lms.EUNAUTHORIZED) {
 		return nil, nil, nil, nil
 	}

@@ -181,7 +181,7 @@ func (a *API) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := infoFrom(r.Context())
 		info.route = routeName
-		u, sess, tok, err := a.authenticate(r)
+		u, sess, tok, err := a.authenticate(r, rt.CachedAuth)
 		if err != nil && (rt.Auth != authPublic || !lms.IsCode(err, lms.EUNAUTHORIZED)) {
 			a.writeError(w, r, err)
 			return

@@ -54,6 +54,10 @@ type route struct {
 	// A deprecated route still answers for this release (the browser app
 	// no longer uses it) and is marked deprecated in the OpenAPI document.
 	Deprecated string
+	// CachedAuth authenticates through the auth service's cache: only the
+	// WebSocket upgrade, whose sockets the same announcements close that
+	// drop revoked credentials from the cache.
+	CachedAuth bool
 }
 
 // pageParams are the query parameters of every list that can grow
@@ -179,7 +183,7 @@ func (a *API) routeTable() []route {
 	rs = append(rs, a.mailRoutes()...)
 	if a.ws != nil {
 		rs = append(rs, route{Method: "GET", Path: p + "/ws", Summary: "WebSocket upgrade (see docs/protocol.md)",
-			Auth: authUser, Status: 101, Handler: func(w http.ResponseWriter, r *http.Request) error {
+			Auth: authUser, Status: 101, CachedAuth: true, Handler: func(w http.ResponseWriter, r *http.Request) error {
 				a.ws.ServeHTTP(w, r)
 				return nil
 			}})
