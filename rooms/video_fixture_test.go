@@ -285,10 +285,15 @@ func (p *wsPeer) signals(typ string) []signaling.Message {
 	return out
 }
 
-// waitFor polls cond until it holds or the deadline passes.
+// mediaTimeout bounds a wait for media to flow: a new peer connection's
+// ICE and DTLS handshakes take seconds of CPU under -race on a busy
+// two-core machine (a breakout test once missed hubtest.WaitTimeout there).
+const mediaTimeout = 3 * hubtest.WaitTimeout
+
+// waitFor polls cond until it holds or the deadline (mediaTimeout) passes.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), hubtest.WaitTimeout)
+	ctx, cancel := context.WithTimeout(t.Context(), mediaTimeout)
 	defer cancel()
 	if err := sfutest.Wait(ctx, cond); err != nil {
 		t.Fatalf("waiting for %s: %v", what, err)
