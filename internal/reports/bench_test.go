@@ -59,10 +59,33 @@ func BenchmarkEngagement(b *testing.B) {
 					slices.Sort(took)
 					b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "p50-ms")
 					b.ReportMetric(float64(took[min(len(took)-1, len(took)*99/100)].Microseconds())/1000, "p99-ms")
+					logQueryTimes(b, st, courseID, from)
 				})
 			}
 		})
 	}
+}
+
+// logQueryTimes logs how long one call of each store read of the report
+// takes over the period from..benchNow (where the time goes).
+func logQueryTimes(b *testing.B, st store.Store, courseID int64, from time.Time) {
+	ctx := b.Context()
+	to := lms.DayOf(benchNow).Add(lms.Day)
+	var line []string
+	for _, q := range []struct {
+		name string
+		call func() error
+	}{
+		{"CourseActivityDays", func() error { _, err := st.CourseActivityDays(ctx, courseID, from, to); return err }},
+		{"CourseLessonActivity", func() error { _, err := st.CourseLessonActivity(ctx, courseID, from, to); return err }},
+		{"ModuleLearners", func() error { _, err := st.ModuleLearners(ctx, courseID); return err }},
+		{"CourseAttendance", func() error { _, err := st.CourseAttendance(ctx, courseID, from, to); return err }},
+	} {
+		start := time.Now()
+		noErr(b, q.call())
+		line = append(line, fmt.Sprintf("%s %.1f ms", q.name, float64(time.Since(start).Microseconds())/1000))
+	}
+	b.Logf("one call each: %s", strings.Join(line, ", "))
 }
 
 const bigLearners = 2000

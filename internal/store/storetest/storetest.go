@@ -51,6 +51,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"live_quiz", liveQuizTests},
 		{"calendar", calendarTests},
 		{"privacy", privacyTests},
+		{"report_aggregates", reportAggregateTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
