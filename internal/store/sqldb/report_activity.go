@@ -17,10 +17,14 @@ import (
 // change of enrolment changes the report at once, as it did when the
 // report read every row.
 
-// others selects the users with lesson activity in the course ($1) who are
-// not its active learners.
-const others = `SELECT u.user_id FROM report_course_users u WHERE u.course_id = $1 AND u.user_id NOT IN (
-	SELECT e.user_id FROM enrollments e WHERE e.course_id = $1 AND e.role = 'learner' AND e.status = 'active')`
+// othersRows is a FROM and WHERE that give "a", the lesson_activity rows in
+// the course ($1) of its users who are not its active learners. The CROSS
+// JOIN makes SQLite start from those few users and read their rows by the
+// primary key, not scan the period's rows for them.
+const othersRows = ` report_course_users u CROSS JOIN lesson_activity a
+	WHERE u.course_id = $1 AND u.user_id NOT IN (SELECT e.user_id FROM enrollments e WHERE e.course_id = $1
+		AND e.role = 'learner' AND e.status = 'active')
+	AND a.user_id = u.user_id AND a.course_id = $1`
 
 // recordActivity adds a heartbeat's seconds to the learner's day on the
 // lesson (see UpdateProgress). It updates the day's row or inserts it, not
@@ -93,8 +97,8 @@ func (s *DB) CourseActivityDays(ctx context.Context, courseID int64, from, to ti
 				d := get(k)
 				d.Views, d.Seconds, d.Active = d.Views+int(n), d.Seconds+secs, d.Active+int(active)
 			}},
-		{"others' days", `SELECT a.day, count(*), sum(a.seconds), count(DISTINCT a.user_id) FROM lesson_activity a
-			WHERE a.course_id = $1 AND a.day >= $2 AND a.day < $3 AND a.user_id IN (` + others + `) GROUP BY a.day`,
+		{"others' days", `SELECT a.day, count(*), sum(a.seconds), count(DISTINCT a.user_id) FROM` + othersRows + `
+			AND a.day >= $2 AND a.day < $3 GROUP BY a.day`,
 			func(k, n, secs, users int64) {
 				d := get(k)
 				d.Views, d.Seconds, d.Active = d.Views-int(n), d.Seconds-secs, d.Active-int(users)
@@ -167,9 +171,8 @@ func (s *DB) CourseLessonActivity(ctx context.Context, courseID int64, from, to 
 			WHERE a.course_id = $1 AND a.day >= $3 AND EXISTS (SELECT 1 FROM lesson_activity b
 				WHERE b.user_id = a.user_id AND b.lesson_id = a.lesson_id AND b.day >= $2 AND b.day < $3)
 			GROUP BY a.lesson_id`, add(1)},
-		{"others' lessons", `SELECT a.lesson_id, count(*), count(DISTINCT a.user_id), sum(a.seconds) FROM lesson_activity a
-			WHERE a.course_id = $1 AND a.day >= $2 AND a.day < $3 AND a.user_id IN (` + others + `)
-			GROUP BY a.lesson_id`, add(-1)},
+		{"others' lessons", `SELECT a.lesson_id, count(*), count(DISTINCT a.user_id), sum(a.seconds) FROM` + othersRows + `
+			AND a.day >= $2 AND a.day < $3 GROUP BY a.lesson_id`, add(-1)},
 	}, courseID, f, t)
 	if err != nil {
 		return nil, err
