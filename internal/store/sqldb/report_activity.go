@@ -111,13 +111,16 @@ func (s *DB) CourseActivityDays(ctx context.Context, courseID int64, from, to ti
 			func(k, n, _, _ int64) { get(k).Messages = int(n) }},
 		// Active learners who have no lesson row that day (the NOT EXISTS
 		// keeps each learner once without a union of the period's rows).
+		// LIMIT 1 OFFSET 0 keeps it a probe per talker-day on PostgreSQL,
+		// which otherwise hashes all the course's lesson rows for an anti
+		// join (355 ms against 230 ms over the benchmark's year).
 		{"talk-only active days", `SELECT x.day, count(DISTINCT x.user_id), 0, 0 FROM (
 			SELECT ` + postsDay + ` AS day, p.author_id AS user_id FROM posts p JOIN threads t ON t.id = p.thread_id
 				WHERE t.course_id = $1 AND p.created_at >= $2 AND p.created_at < $3 AND p.deleted_at = 0
 			UNION SELECT ` + msgsDay + `, m.author_id FROM messages m JOIN rooms r ON r.id = m.room_id
 				WHERE r.course_id = $1 AND m.created_at >= $2 AND m.created_at < $3 AND m.deleted_at = 0
 			) x WHERE` + learnersOn("x.user_id") + ` AND NOT EXISTS (SELECT 1 FROM lesson_activity a
-				WHERE a.course_id = $1 AND a.day = x.day AND a.user_id = x.user_id)
+				WHERE a.course_id = $1 AND a.day = x.day AND a.user_id = x.user_id LIMIT 1 OFFSET 0)
 			GROUP BY x.day`,
 			func(k, n, _, _ int64) { get(k).Active += int(n) }},
 	}, courseID, toMS(lms.DayOf(from)), toMS(lms.DayOf(to)))
