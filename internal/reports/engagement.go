@@ -70,11 +70,50 @@ func (s *Service) Engagement(ctx context.Context, actor *lms.User, courseID int6
 		Role: lms.CourseLearner, Status: lms.EnrollActive, Limit: 1}); err != nil {
 		return nil, err
 	}
-	days, err := s.p.Store.CourseActivityDays(ctx, courseID, from, to)
+	// The three parts read different tables and fill different fields:
+	// read at once, the report takes as long as its slowest part (the
+	// days over a year) instead of their sum.
+	err = concurrently(ctx,
+		func(ctx context.Context) error { return s.days(ctx, r) },
+		func(ctx context.Context) error { return s.lessonsAndModules(ctx, r) },
+		func(ctx context.Context) error { return s.live(ctx, actor, r) })
 	if err != nil {
 		return nil, err
 	}
-	for d, i := from, 0; d.Before(to); d = d.Add(lms.Day) {
+	return r, nil
+}
+
+// concurrently runs the parts, each in its own goroutine, and returns the
+// first error; the others' context is cancelled when one fails.
+func concurrently(ctx context.Context, parts ...func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make(chan error, len(parts)) // buffered: a send never waits
+	for _, part := range parts {
+		go func() {
+			err := part(ctx)
+			errs <- err // before cancelling, so the cause comes first
+			if err != nil {
+				cancel()
+			}
+		}()
+	}
+	var first error
+	for range parts {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// days fills every day of the period, the quiet ones with zeros.
+func (s *Service) days(ctx context.Context, r *Engagement) error {
+	days, err := s.p.Store.CourseActivityDays(ctx, r.CourseID, r.From, r.To)
+	if err != nil {
+		return err
+	}
+	for d, i := r.From, 0; d.Before(r.To); d = d.Add(lms.Day) {
 		if i < len(days) && days[i].Day.Equal(d) {
 			r.Days = append(r.Days, *days[i])
 			i++
@@ -82,12 +121,14 @@ func (s *Service) Engagement(ctx context.Context, actor *lms.User, courseID int6
 		}
 		r.Days = append(r.Days, lms.ActivityDay{Day: d})
 	}
-	if err := s.lessonsAndModules(ctx, r); err != nil {
-		return nil, err
-	}
-	att, err := s.p.Attendance.AttendanceReport(ctx, actor, courseID, from, to)
+	return nil
+}
+
+// live fills the live sessions started in the period.
+func (s *Service) live(ctx context.Context, actor *lms.User, r *Engagement) error {
+	att, err := s.p.Attendance.AttendanceReport(ctx, actor, r.CourseID, r.From, r.To)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, sess := range att.Sessions {
 		row := LiveRow{SessionID: sess.SessionID, Room: sess.RoomName, StartedAt: sess.StartedAt, People: len(sess.People)}
@@ -98,7 +139,7 @@ func (s *Service) Engagement(ctx context.Context, actor *lms.User, courseID int6
 		row.Minutes = (secs + 30) / 60
 		r.Live = append(r.Live, row)
 	}
-	return r, nil
+	return nil
 }
 
 // lessonsAndModules fills the lesson rows and the module funnel.

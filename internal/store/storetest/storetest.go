@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"calendar", calendarTests},
 		{"privacy", privacyTests},
 		{"announcements", announcementTests},
+		{"report_aggregates", reportAggregateTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
