@@ -213,9 +213,11 @@ func (r *Runner) Run(ctx context.Context) error {
 				r.execute(hctx, j)
 			})
 		}
-		more := free > 0 && len(jobs) == free // a full batch: more may be due
+		// Every handler busy, or a full batch claimed (more may be due):
+		// look again as soon as a handler is free, not at the next tick,
+		// or a backlog drains at Concurrency jobs per PollInterval.
 		var wake <-chan struct{}
-		if more {
+		if free == 0 || len(jobs) == free {
 			wake = freed
 		}
 		select {

@@ -325,3 +325,35 @@ func TestScheduleRejectsEmptyOrLongNames(t *testing.T) {
 		t.Errorf("Schedule with a payload JSON cannot encode: no error")
 	}
 }
+
+// TestABacklogDrainsWithoutWaitingForTicks: with every handler busy the
+// runner looks again as soon as one is free. It once waited for its next
+// poll whenever a handler's "free" signal arrived while all the others
+// were still busy, so a backlog (500 grade reports after a class submits
+// a quiz) drained at Concurrency jobs per PollInterval. With an hour's
+// poll here, only that wake-up can run the backlog.
+func TestABacklogDrainsWithoutWaitingForTicks(t *testing.T) {
+	const n = 300
+	eachBackend(t, func(t *testing.T, db database) {
+		st, clock := db.open(), newClock()
+		var (
+			mu   sync.Mutex
+			done int // guarded by mu
+			all  = make(chan struct{})
+		)
+		r := newRunner(t, st, clock, jobs.Params{PollInterval: time.Hour, Concurrency: 4})
+		r.Register("test", func(context.Context, *lms.Job) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if done++; done == n {
+				close(all)
+			}
+			return nil
+		})
+		for i := range n {
+			schedule(t, st, clock, fmt.Sprintf("test:%03d", i), base, i)
+		}
+		defer start(t, r)()
+		receive(t, all, fmt.Sprintf("%d queued jobs to run with no poll tick", n))
+	})
+}
