@@ -47,7 +47,15 @@ type VideoParams struct {
 	Signaling signaling.Config
 	// Heartbeat: see DefaultVideoHeartbeat.
 	Heartbeat time.Duration
-	Log       zerolog.Logger
+	// Live hears when a session's first staff member joins (nil: nobody
+	// is told; remind.Service tells the room's members).
+	Live LiveNotifier
+	Log  zerolog.Logger
+}
+
+// LiveNotifier tells a room's members that a live session is on there.
+type LiveNotifier interface {
+	LiveStarted(ctx context.Context, roomID, sessionID, startedBy int64) error
 }
 
 // Video is the live video layer of one node: it joins the members of a
@@ -63,6 +71,7 @@ type Video struct {
 	node      string
 	heartbeat time.Duration
 	minute    time.Duration // a breakout minute (tests shorten it)
+	live      LiveNotifier
 	log       zerolog.Logger
 
 	mu     sync.Mutex // guards hosted and local
@@ -90,7 +99,8 @@ func NewVideo(p VideoParams) (*Video, error) {
 		p.Heartbeat = DefaultVideoHeartbeat
 	}
 	v := &Video{hub: p.Hub, policy: p.Policy, store: p.Store, node: p.NodeID, heartbeat: p.Heartbeat, minute: time.Minute,
-		log: p.Log.With().Str("component", "video").Logger(), hosted: map[int64]*hostedRoom{},
+		live: p.Live,
+		log:  p.Log.With().Str("component", "video").Logger(), hosted: map[int64]*hostedRoom{},
 		local: map[string]*localParticipant{}, inbox: make(chan videoOp, controlInbox)}
 	cfg := p.Signaling
 	cfg.Send = v.send

@@ -25,6 +25,7 @@ type hostedRoom struct {
 	where     map[string]string // participant id -> breakout group id (absent: the main session)
 	breakout  *breakout         // the running breakout, if any
 	breakouts int               // breakouts started so far
+	announced bool              // the room's members were told the session is on
 }
 
 // person is a participant of a hosted session.
@@ -222,11 +223,31 @@ func (v *Video) joined(sessionID string, info signaling.ParticipantInfo) {
 		v.log.Warn().Err(err).Str("participant", info.ID).Msg("attendance not recorded")
 	}
 	v.mu.Lock()
+	announce := false
 	if p := h.people[info.ID]; p != nil {
 		p.attendanceID = a.ID
+		announce = p.staff && !h.announced && v.live != nil
+		h.announced = h.announced || announce
 	}
 	v.mu.Unlock()
+	if announce {
+		v.announce(h.id, h.sessionID, userID)
+	}
 	v.markDirty(h)
+}
+
+// announce tells the room's members, in the background, that the stored
+// session is on (the first staff member joined it).
+func (v *Video) announce(roomID, sessionID, by int64) {
+	v.wg.Add(1)
+	go func() {
+		defer v.wg.Done()
+		ctx, cancel := context.WithTimeout(v.ctx, videoOpTimeout)
+		defer cancel()
+		if err := v.live.LiveStarted(ctx, roomID, sessionID, by); err != nil {
+			v.log.Warn().Err(err).Int64("room", roomID).Msg("members not told the live session started")
+		}
+	}()
 }
 
 // left ends a participant's attendance and lowers its hand.

@@ -1,9 +1,11 @@
 package rooms
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lyceumhq/lyceum/hub"
 	"github.com/lyceumhq/lyceum/hub/hubtest"
@@ -184,4 +186,41 @@ func frameErr(f hubtest.Frame) error {
 		return lms.Errorf(f.Code, "%s", f.Message)
 	}
 	return nil
+}
+
+// liveCalls records LiveStarted calls.
+type liveCalls chan [3]int64
+
+func (c liveCalls) LiveStarted(_ context.Context, roomID, sessionID, startedBy int64) error {
+	c <- [3]int64{roomID, sessionID, startedBy}
+	return nil
+}
+
+func TestVideoTellsTheRoomWhenTheFirstStaffMemberJoins(t *testing.T) {
+	calls := make(liveCalls, 8)
+	s, n := newVideoSite(t, func(p *VideoParams) { p.Live = calls })
+	room := s.main.ID
+	a := dialPeer(t, n, s.users["learner"], room, "a")
+	a.connect(t)
+	a.waitState(t, "the learner in the session", func(st LiveState) bool { return len(st.Participants) == 1 })
+	if len(calls) != 0 {
+		t.Fatalf("a learner joining first told the room: %v", <-calls)
+	}
+	teacher := dialPeer(t, n, s.users["instructor"], room, "t")
+	teacher.connect(t)
+	var got [3]int64
+	select {
+	case got = <-calls:
+	case <-time.After(hubtest.WaitTimeout):
+		t.Fatal("the instructor joined, but the room was not told the session is on")
+	}
+	if got[0] != room || got[1] == 0 || got[2] != s.users["instructor"].ID {
+		t.Fatalf("LiveStarted(room %d, session %d, by %d), want room %d by the instructor", got[0], got[1], got[2], room)
+	}
+	b := dialPeer(t, n, s.users["other"], room, "b")
+	b.connect(t)
+	teacher.waitState(t, "three in the session", func(st LiveState) bool { return len(st.Participants) == 3 })
+	if len(calls) != 0 {
+		t.Fatalf("told the room again: %v", <-calls)
+	}
 }

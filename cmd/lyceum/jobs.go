@@ -35,11 +35,13 @@ func (n *node) newJobRunner() (*jobs.Runner, error) {
 // registerReminders makes r send what internal/remind plans as
 // notifications: the deadline reminders the assignments and quizzes
 // schedule, the lesson releases the content schedules (turned on here), and
-// the live sessions the calendar schedules.
-func (n *node) registerReminders(r *jobs.Runner, courses *course.Services) {
+// the live sessions the calendar schedules; the service it returns also
+// tells a room's members when a live session is on (rooms.VideoParams.Live).
+func (n *node) registerReminders(r *jobs.Runner, courses *course.Services) *remind.Service {
 	courses.Content.UseReminders()
-	r.Register(remind.JobKind, remind.New(n.db, courses.Notifications, n.log.With().Str("component", "remind").Logger(),
-		nil).HandleJob)
+	svc := remind.New(n.db, courses.Notifications, n.log.With().Str("component", "remind").Logger(), nil)
+	r.Register(remind.JobKind, svc.HandleJob)
+	return svc
 }
 
 // startJobs runs r until the node shuts down. Its shutdown comes before

@@ -65,11 +65,11 @@ func (n *node) startRelay(ctx context.Context, h *hub.Hub) *rooms.Relay {
 
 // startVideo starts the live video layer (its SFU on the configured ICE
 // settings); it closes before the hub at shutdown.
-func (n *node) startVideo(h *hub.Hub, policy *rooms.Policy) (*rooms.Video, error) {
+func (n *node) startVideo(h *hub.Hub, policy *rooms.Policy, live rooms.LiveNotifier) (*rooms.Video, error) {
 	v, err := rooms.NewVideo(rooms.VideoParams{Hub: h, Policy: policy, Store: n.db, NodeID: n.cfg.NodeID,
 		Signaling: signaling.Config{ICE: n.cfg.Video.ICE, MaxParticipants: n.cfg.Video.MaxParticipants,
 			MaxPublishers: n.cfg.Video.MaxPublishers},
-		Log: n.log.With().Str("component", "video").Logger()})
+		Live: live, Log: n.log.With().Str("component", "video").Logger()})
 	if err != nil {
 		return nil, fmt.Errorf("live video: %w", err)
 	}

@@ -66,7 +66,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	n.registerReminders(jobRunner, courses)
+	reminders := n.registerReminders(jobRunner, courses)
 	jobRunner.Register(course.AnnouncementJobKind, courses.Announcements.HandleJob) // posts and notifies
 	email, err := n.useEmail(ctx, n.db, jobRunner, courses.Notifications, nil)
 	if err != nil {
@@ -85,7 +85,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	}
 	policy := rooms.NewPolicy(rooms.PolicyParams{Chat: courses.Chat, Discussions: courses.Discussion,
 		Access: courses.Access, Users: accounts, Cache: accounts, Log: n.log.With().Str("component", "rooms").Logger()})
-	video, err := n.startVideo(h, policy)
+	video, err := n.startVideo(h, policy, reminders)
 	if err != nil {
 		return nil, err
 	}

@@ -309,3 +309,36 @@ func TestLiveSessionStartingTellsWhoMayEnterTheRoom(t *testing.T) {
 		}
 	})
 }
+
+func TestLiveStartedTellsWhoMayEnterTheRoomOncePerSession(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func() store.Store) {
+		w := newWorld(t, open)
+		ctx := t.Context()
+		n := w.node()
+		g := w.group(n.st, "Lab A", w.learners[0])
+		lab := &lms.Room{CourseID: w.course.ID, Name: "Lab A room", GroupID: g.ID}
+		if err := n.st.CreateRoom(ctx, lab); err != nil {
+			t.Fatal(err)
+		}
+		svc := remind.New(n.st, n.notes, w.log(), w.clock.Now)
+		kinds := []string{lms.NotifyLiveStarting}
+		link := fmt.Sprintf("/courses/%d/rooms/%d/live", w.course.ID, lab.ID)
+		for _, session := range []int64{7, 7} { // the same session twice: told once
+			if err := svc.LiveStarted(ctx, lab.ID, session, w.inst.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got, want := w.notes(n.st, kinds...), []string{"l1 live_starting " + link}; !slices.Equal(got, want) {
+			t.Fatalf("after session 7 started (twice): %v, want %v (the group only, not the instructor)", got, want)
+		}
+		if err := svc.LiveStarted(ctx, lab.ID, 8, w.inst.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got := w.notes(n.st, kinds...); len(got) != 2 {
+			t.Fatalf("after the next session: %v, want a second notice for l1", got)
+		}
+		if err := svc.LiveStarted(ctx, lab.ID+1000, 9, w.inst.ID); err != nil {
+			t.Fatalf("a room that is gone: %v, want nothing done", err)
+		}
+	})
+}

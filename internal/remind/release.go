@@ -110,20 +110,62 @@ func (s *Service) liveNotice(ctx context.Context, p payload) (*notice, error) {
 	if c.Visibility != lms.CoursePublished {
 		return nil, nil
 	}
-	all, err := s.members(ctx, e.CourseID, "")
+	to, err := s.roomAudience(ctx, r, e.CreatedBy)
 	if err != nil {
 		return nil, err
-	}
-	var to []*lms.Enrollment
-	for _, m := range all {
-		staff := lms.Can(false, m.Role, lms.ActModerate)
-		if m.UserID != e.CreatedBy && (staff || r.GroupID == 0 || m.GroupID == r.GroupID) {
-			to = append(to, m)
-		}
 	}
 	return &notice{kind: lms.NotifyLiveStarting,
 		dedup: fmt.Sprintf("%s:event:%d:%d", lms.NotifyLiveStarting, e.ID, e.StartsAt.UnixMilli()), to: to,
 		data: map[string]any{"course_id": e.CourseID, "room_id": r.ID, "room": r.Name, "event_id": e.ID,
 			"title": e.Title, "starts_at": e.StartsAt,
 			"link": fmt.Sprintf("/courses/%d/rooms/%d/live", e.CourseID, r.ID)}}, nil
+}
+
+// roomAudience returns the course's active members who may enter room r
+// (a group's room: that group and the staff), leaving out the user but.
+func (s *Service) roomAudience(ctx context.Context, r *lms.Room, but int64) ([]*lms.Enrollment, error) {
+	all, err := s.members(ctx, r.CourseID, "")
+	if err != nil {
+		return nil, err
+	}
+	var to []*lms.Enrollment
+	for _, m := range all {
+		staff := lms.Can(false, m.Role, lms.ActModerate)
+		if m.UserID != but && (staff || r.GroupID == 0 || m.GroupID == r.GroupID) {
+			to = append(to, m)
+		}
+	}
+	return to, nil
+}
+
+// LiveStarted tells the members who may enter a room that a live session
+// is on there now: the live layer calls it when the first of the course's
+// staff joins a stored session (started on the spot, or a scheduled one
+// whose host arrived; the scheduled one's own notice came at its start
+// time). Once per session (the dedup key holds sessionID), never to
+// startedBy, nothing in a course not open to learners.
+func (s *Service) LiveStarted(ctx context.Context, roomID, sessionID, startedBy int64) error {
+	r, err := s.store.RoomByID(ctx, roomID)
+	if lms.IsCode(err, lms.ENOTFOUND) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	c, err := s.store.CourseByID(ctx, r.CourseID)
+	if err != nil || c.Visibility != lms.CoursePublished {
+		return err
+	}
+	to, err := s.roomAudience(ctx, r, startedBy)
+	if err != nil {
+		return err
+	}
+	ids := make([]int64, len(to))
+	for i, e := range to {
+		ids[i] = e.UserID
+	}
+	_, err = s.notify.NotifyOnceEach(ctx, ids, fmt.Sprintf("%s:session:%d", lms.NotifyLiveStarting, sessionID),
+		lms.NotifyLiveStarting, map[string]any{"course_id": r.CourseID, "room_id": r.ID, "room": r.Name,
+			"session_id": sessionID, "link": fmt.Sprintf("/courses/%d/rooms/%d/live", r.CourseID, r.ID)})
+	return err
 }
