@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,6 +45,30 @@ type AnnouncementsStore interface {
 	ScheduleJob(ctx context.Context, j *lms.Job, now time.Time) error
 	// CancelJob removes the job with key, if any.
 	CancelJob(ctx context.Context, key string) error
+	// SetUploadRefs makes ref (e.g. "announcement:12") reference exactly
+	// uploadIDs, so the upload sweep keeps the files the body links.
+	SetUploadRefs(ctx context.Context, courseID int64, ref string, uploadIDs []int64) error
+	usableStore
+}
+
+// announcementRef is the upload reference of an announcement's body.
+func announcementRef(id int64) string { return "announcement:" + strconv.FormatInt(id, 10) }
+
+// linkUploads records the files x's body links (in tx), which must be
+// actor's own uploads or used in the course already.
+func linkUploads(ctx context.Context, tx AnnouncementsStore, actor *lms.User, x *lms.CourseAnnouncement) error {
+	ids := UploadRefs(x.BodyMD)
+	if err := usableUploads(ctx, tx, actor, x.CourseID, "body_md", ids); err != nil {
+		return err
+	}
+	return tx.SetUploadRefs(ctx, x.CourseID, announcementRef(x.ID), ids)
+}
+
+// announcementVisible is the upload reader of "announcement:<id>": those
+// who may read the announcement may open the files it links.
+func (s *Announcements) announcementVisible(ctx context.Context, actor *lms.User, id, _ int64) error {
+	_, err := s.Announcement(ctx, actor, id)
+	return err
 }
 
 // OnceNotifier gives each person a notification at most once per key
@@ -172,6 +197,9 @@ func (s *Announcements) CreateAnnouncement(ctx context.Context, actor *lms.User,
 		if err := tx.store.CreateCourseAnnouncement(ctx, x); err != nil {
 			return err
 		}
+		if err := linkUploads(ctx, tx.store, actor, x); err != nil {
+			return err
+		}
 		auditAnnouncement(ch, actor, lms.AuditAnnouncementCreate, x)
 		if x.Scheduled() {
 			ping(ch, EventAnnouncementChanged, x)
@@ -269,6 +297,9 @@ func (s *Announcements) PatchAnnouncement(ctx context.Context, actor *lms.User, 
 		if err := tx.store.UpdateCourseAnnouncement(ctx, x); err != nil {
 			return hideMissing(err, "announcement")
 		}
+		if err := linkUploads(ctx, tx.store, actor, x); err != nil {
+			return err
+		}
 		auditAnnouncement(ch, actor, lms.AuditAnnouncementUpdate, x)
 		switch {
 		case postNow:
@@ -304,6 +335,9 @@ func (s *Announcements) DeleteAnnouncement(ctx context.Context, actor *lms.User,
 	return s.apply(ctx, func(tx *Announcements, ch *change) error {
 		if err := tx.store.DeleteCourseAnnouncement(ctx, id); err != nil {
 			return hideMissing(err, "announcement")
+		}
+		if err := tx.store.SetUploadRefs(ctx, x.CourseID, announcementRef(id), nil); err != nil {
+			return err
 		}
 		auditAnnouncement(ch, actor, lms.AuditAnnouncementDelete, x)
 		ping(ch, EventAnnouncementDeleted, x)

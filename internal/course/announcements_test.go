@@ -1,7 +1,9 @@
 package course
 
 import (
+	"bytes"
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -239,5 +241,48 @@ func TestDeletingAnAnnouncementCancelsItsJob(t *testing.T) {
 	ok(t, err)
 	if len(audit) != 1 || audit[0].ActorID != f.as("ta").ID {
 		t.Fatalf("audit %+v", audit)
+	}
+}
+
+func TestAnnouncementImagesAreKeptAndOpenToItsReaders(t *testing.T) {
+	f := announceFixture(t)
+	ctx := t.Context()
+	img := must(f.svc.Uploads.SaveUpload(ctx, f.as("ta"), f.a.ID, "plan.png", bytes.NewReader(png))).get(t)
+	mine := must(f.svc.Uploads.SaveUpload(ctx, f.as("learner"), f.a.ID, "mine.png",
+		bytes.NewReader(append(slices.Clone(png), '2')))).get(t)
+	body := "The plan: ![plan](" + UploadURL(img.ID) + ")"
+
+	// Someone else's file that the course does not use yet is refused.
+	_, err := f.svc.Announcements.CreateAnnouncement(ctx, f.as("ta"), f.a.ID,
+		AnnouncementInput{Title: "x", BodyMD: "![x](" + UploadURL(mine.ID) + ")"})
+	wantCode(t, err, lms.EINVALID)
+
+	x := must(f.svc.Announcements.CreateAnnouncement(ctx, f.as("ta"), f.a.ID,
+		AnnouncementInput{Title: "Team plan", BodyMD: body, GroupIDs: []int64{f.group.ID}})).get(t)
+	refs := must(f.st.UploadRefs(ctx, img.ID)).get(t)
+	if !slices.Contains(refs, announcementRef(x.ID)) {
+		t.Fatalf("upload refs %v: the announcement's image is not kept from the sweep", refs)
+	}
+	opens := func(who string) bool {
+		_, file, err := f.svc.Uploads.OpenUpload(ctx, f.as(who), img.ID)
+		if err == nil {
+			file.Close()
+		}
+		return err == nil
+	}
+	if !opens("member") || opens("learner") || opens("outsider") {
+		t.Fatalf("opens: member %v, learner outside the group %v, outsider %v; want only the member",
+			opens("member"), opens("learner"), opens("outsider"))
+	}
+	// Editing the image out, then deleting, lets the sweep have it.
+	plain := "No picture."
+	must(f.svc.Announcements.PatchAnnouncement(ctx, f.as("ta"), x.ID, AnnouncementPatch{BodyMD: &plain})).get(t)
+	if refs := must(f.st.UploadRefs(ctx, img.ID)).get(t); slices.Contains(refs, announcementRef(x.ID)) {
+		t.Fatalf("upload refs %v after the image was edited out", refs)
+	}
+	must(f.svc.Announcements.PatchAnnouncement(ctx, f.as("ta"), x.ID, AnnouncementPatch{BodyMD: &body})).get(t)
+	ok(t, f.svc.Announcements.DeleteAnnouncement(ctx, f.as("ta"), x.ID))
+	if refs := must(f.st.UploadRefs(ctx, img.ID)).get(t); slices.Contains(refs, announcementRef(x.ID)) {
+		t.Fatalf("upload refs %v after the announcement was deleted", refs)
 	}
 }

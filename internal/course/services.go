@@ -62,7 +62,7 @@ func NewServices(p Params) (*Services, error) {
 	s.Attendance = NewAttendance(b, store.Scope[AttendanceStore](p.Store))
 	s.Announcements = NewAnnouncements(b, store.Scope[AnnouncementsStore](p.Store), s.Notifications)
 	for kind, fn := range map[string]RefReader{"course": s.Courses.coverVisible, "lesson": s.Content.lessonVisible,
-		"message": s.Chat.messageVisible, avatarKind: avatarVisible} {
+		"message": s.Chat.messageVisible, avatarKind: avatarVisible, "announcement": s.Announcements.announcementVisible} {
 		s.Uploads.RegisterReader(kind, fn)
 	}
 	return s, nil
