@@ -43,6 +43,7 @@ func TestReleaseFollowsEachLearnersOwnClose(t *testing.T) {
 		_, err = f.svc.Submit(ctx, u, att.Attempt.ID)
 		must(t, err)
 	}
+	f.runDue(f.svc, JobReport) // a submission's grade reaches the gradebook through its report job
 	released := func(u *lms.User) bool {
 		t.Helper()
 		r, ok := f.book.last(u.ID)
