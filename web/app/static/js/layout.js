@@ -17,10 +17,26 @@ const serverRetryMs = 5000;
 function navLinks(me) {
   if (!me) return [];
   const links = [["/", "Dashboard"], ["/courses", "Courses"], ["/calendar", "Calendar"], ["/catalogue", "Catalogue"]];
-  if (isAdmin(me)) {
-    links.push(["/admin/users", "Users"], ["/admin/settings", "Settings"], ["/admin/audit", "Audit log"], ["/admin/reports", "Reports"], ["/admin/email", "Email"]);
-  }
+  if (isAdmin(me)) links.push(["/admin/users", "Admin"]);
   return links;
+}
+
+/** adminPages are the site administration's pages, as tabs on each of them. */
+const adminPages = [["/admin/users", "Users"], ["/admin/settings", "Settings"], ["/admin/audit", "Audit log"],
+  ["/admin/reports", "Reports"], ["/admin/email", "Email"], ["/admin/privacy", "Privacy"]];
+
+/** AdminTabs lead from one administration page to the others. */
+function AdminTabs({ path }) {
+  const nav = useRef(null);
+  useEffect(() => { // on a phone the row scrolls: keep the current page's tab in view
+    const cur = nav.current && nav.current.querySelector("[aria-current=page]");
+    if (cur && cur.scrollIntoView) cur.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }, [path]);
+  return html`
+    <nav class="course-tabs admin-tabs" aria-label="Administration" data-testid="admin-tabs" ref=${nav}>
+      ${adminPages.map(([href, label]) => html`
+        <a href=${href} class="course-tab" aria-current=${path === href || path.startsWith(href + "/") ? "page" : undefined}>${label}</a>`)}
+    </nav>`;
 }
 
 /** useDismiss closes a popup on Escape or a click outside ref. */
@@ -78,7 +94,9 @@ function TopBar() {
   useEffect(() => setNavOpen(false), [loc.href]);
   useDismiss(navOpen, navRef, () => setNavOpen(false));
   const links = navLinks(me);
-  const current = (href) => (href === "/" ? loc.path === "/" : loc.path === href || loc.path.startsWith(href + "/"));
+  const current = (href) => (href === "/" ? loc.path === "/"
+    : href.startsWith("/admin/") ? loc.path.startsWith("/admin/")
+    : loc.path === href || loc.path.startsWith(href + "/"));
   return html`
     <header class="topbar">
       <div class="topbar-inner">
@@ -128,11 +146,14 @@ function Banner() {
 }
 
 export function Layout({ children }) {
+  const { me } = useApp();
+  const loc = useLocation();
+  const admin = me && isAdmin(me) && loc.path.startsWith("/admin/");
   return html`
     <a class="skip-link" href="#main">Skip to main content</a>
     <${TopBar} />
     <${Banner} />
-    <main id="main" class="main" tabindex="-1">${children}</main>
+    <main id="main" class="main" tabindex="-1">${admin && html`<${AdminTabs} path=${loc.path} />`}${children}</main>
     <${Toaster} />
     <${ConfirmHost} />`;
 }
