@@ -120,9 +120,7 @@ func startLyceum(t *testing.T, bin string, env ...string) (string, string) {
 }
 
 func TestChatAgainstARealNode(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the chat mode end-to-end test builds and runs a real lyceum node: skipped in -short mode")
-	}
+	testenv.SkipShort(t, "the chat mode end-to-end test builds and runs a real lyceum node")
 	base, token := startLyceum(t, buildLyceum(t))
 
 	m := runTool(t, "chat", "-url", base, "-token", token, "-quiet", "-rooms", "2", "-members", "3",

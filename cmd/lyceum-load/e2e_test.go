@@ -17,6 +17,7 @@ import (
 
 	"github.com/lyceumhq/lyceum/hub"
 	"github.com/lyceumhq/lyceum/hub/hubtest"
+	"github.com/lyceumhq/lyceum/internal/testenv"
 )
 
 const testToken = "lyc_test"
@@ -116,9 +117,7 @@ func num(t *testing.T, m map[string]any, path string) float64 {
 }
 
 func TestModesEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end load runs skipped in -short mode")
-	}
+	testenv.SkipShort(t, "end-to-end load runs")
 	base := newTestServer(t)
 	common := []string{"-url", base, "-token", testToken, "-quiet"}
 

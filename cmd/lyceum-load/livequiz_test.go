@@ -4,15 +4,15 @@ import (
 	"bytes"
 	"context"
 	"testing"
+
+	"github.com/lyceumhq/lyceum/internal/testenv"
 )
 
 // TestLiveQuizAgainstARealNode runs the livequiz mode small against a real
 // node: members and guests, every acknowledged answer stored exactly once
 // and the results pushed to every player.
 func TestLiveQuizAgainstARealNode(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the livequiz mode end-to-end test builds and runs a real lyceum node: skipped in -short mode")
-	}
+	testenv.SkipShort(t, "the livequiz mode end-to-end test builds and runs a real lyceum node")
 	base, token := startLyceum(t, buildLyceum(t))
 	for _, guests := range []bool{false, true} {
 		args := []string{"livequiz", "-url", base, "-token", token, "-quiet", "-players", "6", "-burst", "500ms"}

@@ -5,15 +5,15 @@ import (
 	"context"
 	"net/http"
 	"testing"
+
+	"github.com/lyceumhq/lyceum/internal/testenv"
 )
 
 // The quiz mode against a real node: 20 learners take one quiz, every
 // request succeeds, every acknowledged answer is read back from the
 // database, and the course and accounts are gone afterwards.
 func TestQuizAgainstARealNode(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the quiz mode end-to-end test builds and runs a real lyceum node: skipped in -short mode")
-	}
+	testenv.SkipShort(t, "the quiz mode end-to-end test builds and runs a real lyceum node")
 	base, token := startLyceum(t, buildLyceum(t))
 
 	const learners, questions = 20, 10

@@ -1,14 +1,16 @@
 package main
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/lyceumhq/lyceum/internal/testenv"
+)
 
 // The sfu mode against a real node: a pion publisher and three pion
 // subscribers meet in a room's live session over the node's WebSocket, and
 // media flows through its SFU on loopback.
 func TestSFUAgainstARealNode(t *testing.T) {
-	if testing.Short() {
-		t.Skip("the sfu mode end-to-end test builds and runs a real lyceum node: skipped in -short mode")
-	}
+	testenv.SkipShort(t, "the sfu mode end-to-end test builds and runs a real lyceum node")
 	base, token := startLyceum(t, buildLyceum(t), "LYCEUM_ICE_LOOPBACK=true")
 	m := runTool(t, "sfu", "-url", base, "-token", token, "-quiet", "-subscribers", "3", "-duration", "2s",
 		"-join-timeout", "60s")

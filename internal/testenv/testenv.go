@@ -35,3 +35,13 @@ func Missing(t testing.TB, why string) {
 	}
 	t.Skipf("%s: skipping (set it to run this test)", why)
 }
+
+// SkipShort skips a long test (what: why it is long) in -short mode, the
+// same way as a missing service: with EnvRequire set (CI) a -short run
+// fails it instead, so CI cannot leave it out.
+func SkipShort(t testing.TB, what string) {
+	t.Helper()
+	if testing.Short() {
+		Missing(t, what+": -short mode")
+	}
+}
