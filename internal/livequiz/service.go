@@ -14,31 +14,14 @@ import (
 
 	"github.com/lyceumhq/lyceum/internal/course"
 	"github.com/lyceumhq/lyceum/internal/lms"
+	"github.com/lyceumhq/lyceum/internal/store"
 )
 
-// Data is what the service reads and writes (store.LiveQuizzes, and the
-// question bank for picking questions).
+// Data is what the service reads and writes: the games (store.LiveQuizzes,
+// documented there), the files its questions show, and the question bank
+// for picking questions.
 type Data interface {
-	CreateGame(ctx context.Context, g *lms.Game, qs []*lms.GameQuestion, now time.Time) error
-	GameByID(ctx context.Context, id int64) (*lms.Game, error)
-	GameByPIN(ctx context.Context, pin string) (*lms.Game, error)
-	RoomGames(ctx context.Context, roomID int64) ([]*lms.Game, error)
-	DeleteGame(ctx context.Context, id int64) error
-	SetGameQuestions(ctx context.Context, gameID int64, qs []*lms.GameQuestion) error
-	GameQuestions(ctx context.Context, gameID int64) ([]*lms.GameQuestion, error)
-	SetGameState(ctx context.Context, gameID int64, st lms.GameState, now time.Time) (lms.GameState, error)
-	AddPlayer(ctx context.Context, p *lms.GamePlayer) error
-	GamePlayer(ctx context.Context, gameID, playerID int64) (*lms.GamePlayer, error)
-	PlayerByUser(ctx context.Context, gameID, userID int64) (*lms.GamePlayer, error)
-	PlayerByTokenHash(ctx context.Context, hash []byte) (*lms.GamePlayer, error)
-	GamePlayers(ctx context.Context, gameID int64) ([]*lms.GamePlayer, error)
-	CountPlayers(ctx context.Context, gameID int64) (int, error)
-	RemovePlayer(ctx context.Context, gameID, playerID int64, at time.Time) error
-	SaveAnswer(ctx context.Context, a *lms.GameAnswer) (*lms.GameAnswer, bool, error)
-	GameAnswers(ctx context.Context, gameID int64) ([]*lms.GameAnswer, error)
-	QuestionAnswers(ctx context.Context, gameID int64, index int) ([]*lms.GameAnswer, error)
-	PlayerAnswers(ctx context.Context, gameID, playerID int64) ([]*lms.GameAnswer, error)
-	CountAnswers(ctx context.Context, gameID int64, index int) (int, error)
+	store.LiveQuizzes
 	// SetUploadRefs makes ref reference exactly uploadIDs (RefGame);
 	// UploadUsableBy says whether a user may show an upload in a course.
 	SetUploadRefs(ctx context.Context, courseID int64, ref string, uploadIDs []int64) error
