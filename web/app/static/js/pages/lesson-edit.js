@@ -98,9 +98,21 @@ function Preview({ markdown }) {
     </div>`;
 }
 
-function UploadButtons({ courseID, onUploaded }) {
+const imageTypes = "image/png,image/jpeg,image/gif,image/webp";
+
+/** lessonUploads are the lesson editor's upload buttons: [kind, label, accept, testid]. */
+const lessonUploads = [["image", "Image", imageTypes, "upload-image"], ["video", "Video", "video/mp4,video/webm", "upload-video"],
+  ["file", "File", "", "upload-file"]];
+
+/** imageUpload is the single "insert an image" button (the question editor's). */
+export const imageUpload = [["image", "Insert an image", imageTypes, "question-image"]];
+
+/**
+ * UploadButtons upload a file to the course (one button per kind) and hand
+ * the Upload to onUploaded, with a toast either way.
+ */
+export function UploadButtons({ courseID, onUploaded, kinds = lessonUploads }) {
   const [busy, setBusy] = useState("");
-  const inputs = { image: useRef(null), video: useRef(null), file: useRef(null) };
   async function onChange(kind, e) {
     const f = e.currentTarget.files && e.currentTarget.files[0];
     e.currentTarget.value = "";
@@ -116,17 +128,14 @@ function UploadButtons({ courseID, onUploaded }) {
       setBusy("");
     }
   }
-  const btn = (kind, label, accept) => html`
-    <label class=${`btn btn-small upload-btn${busy ? " is-disabled" : ""}`} aria-busy=${busy === kind ? "true" : "false"}>
-      ${busy === kind ? html`<span class="spinner" aria-hidden="true"></span> Uploading…` : label}
-      <input type="file" class="visually-hidden" accept=${accept} ref=${inputs[kind]} disabled=${!!busy}
-             onChange=${(e) => onChange(kind, e)} data-testid=${`upload-${kind}`} />
-    </label>`;
   return html`
     <div class="editor-tools" role="group" aria-label="Insert">
-      ${btn("image", "Image", "image/png,image/jpeg,image/gif,image/webp")}
-      ${btn("video", "Video", "video/mp4,video/webm")}
-      ${btn("file", "File", "")}
+      ${kinds.map(([kind, label, accept, testid]) => html`
+        <label class=${`btn btn-small upload-btn${busy ? " is-disabled" : ""}`} aria-busy=${busy === kind ? "true" : "false"}>
+          ${busy === kind ? html`<span class="spinner" aria-hidden="true"></span> Uploading…` : label}
+          <input type="file" class="visually-hidden" accept=${accept} disabled=${!!busy}
+                 onChange=${(e) => onChange(kind, e)} data-testid=${testid} />
+        </label>`)}
     </div>`;
 }
 

@@ -11,10 +11,9 @@ import { errorMessage } from "../api.js";
 import { Field, FormError, Submit, useAction } from "../forms.js";
 import { createQuestion, updateQuestion, previewQuestion, typeLabels } from "./quiz-api.js";
 import { QuestionView } from "./quiz-question.js";
-import { toast } from "../toast.js";
-import { uploadFile, getOutline } from "./course-api.js";
+import { getOutline } from "./course-api.js";
 import { questionLessons, setQuestionLessons } from "./reports-api.js";
-import { insertBlock, markdownFor } from "./lesson-edit.js";
+import { insertBlock, markdownFor, UploadButtons, imageUpload } from "./lesson-edit.js";
 import { Rows, newID, BlanksEditor, CalculatedEditor } from "./question-edit-parts.js";
 
 const previewDelayMs = 400;
@@ -104,32 +103,6 @@ function BodyEditor({ type, body, setBody, text, setText, onTry }) {
   }
 }
 
-/** ImageUpload uploads an image for the question's text (the upload service) and hands it to onUploaded. */
-function ImageUpload({ courseID, onUploaded }) {
-  const [busy, setBusy] = useState(false);
-  async function onChange(e) {
-    const f = e.currentTarget.files && e.currentTarget.files[0];
-    e.currentTarget.value = "";
-    if (!f) return;
-    setBusy(true);
-    try {
-      const up = await uploadFile(courseID, f);
-      onUploaded(up);
-      toast(`“${up.name}” uploaded and inserted.`);
-    } catch (err) {
-      toast(`Upload failed: ${errorMessage(err)}`, "error");
-    } finally {
-      setBusy(false);
-    }
-  }
-  return html`<div class="editor-tools" role="group" aria-label="Insert">
-    <label class=${`btn btn-small upload-btn${busy ? " is-disabled" : ""}`} aria-busy=${busy ? "true" : "false"}>
-      ${busy ? html`<span class="spinner" aria-hidden="true"></span> Uploading…` : "Insert an image"}
-      <input type="file" class="visually-hidden" accept="image/png,image/jpeg,image/gif,image/webp" disabled=${busy}
-             onChange=${onChange} data-testid="question-image" />
-    </label></div>`;
-}
-
 /** sameIDs says whether two id lists hold the same ids. */
 const sameIDs = (a, b) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
@@ -207,7 +180,7 @@ export function QuestionEditor({ courseID, question, onSaved, onCancel }) {
       <h2>${isNew ? `New ${typeLabels[q.type].toLowerCase()} question` : `Edit “${q.title}” (version ${q.version})`}</h2>
       <${Field} id="q-title" name="title" label="Title (only staff see it)" value=${q.title} onInput=${set("title")} error=${save.error} required />
       <${Field} id="q-text" name="text_md" type="textarea" rows="4" label="Question" value=${q.text_md} onInput=${set("text_md")} error=${save.error} />
-      <${ImageUpload} courseID=${courseID} onUploaded=${(up) => setQ((cur) => ({ ...cur,
+      <${UploadButtons} courseID=${courseID} kinds=${imageUpload} onUploaded=${(up) => setQ((cur) => ({ ...cur,
         text_md: insertBlock(cur.text_md || "", (cur.text_md || "").length, (cur.text_md || "").length, markdownFor(up)).value }))} />
       ${q.type !== "description" && html`<${Field} id="q-points" name="default_points" type="number" min="0" step="any"
           label="Default points" value=${q.default_points} onInput=${set("default_points")} error=${save.error} />`}
