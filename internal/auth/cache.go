@@ -111,14 +111,12 @@ func NewCache(p CacheParams) (*Cache, error) {
 // the caller's copy. Disabled accounts are returned as they are (callers
 // decide); unknown ones give the loader's error (not cached).
 func (c *Cache) UserByID(ctx context.Context, id int64) (*lms.User, error) {
-	c.mu.Lock()
-	if e, ok := c.accts.get(id); ok && c.now().Before(e.expires) {
-		u := *e.user
-		c.mu.Unlock()
-		return &u, nil
-	}
-	c.mu.Unlock()
-	v, err := c.do(ctx, id, func(ctx context.Context) (any, error) { return c.users.UserByID(ctx, id) },
+	v, err := c.do(ctx, id,
+		func() (any, bool) {
+			e, ok := c.accts.get(id)
+			return e.user, ok && c.now().Before(e.expires)
+		},
+		func(ctx context.Context) (any, error) { return c.users.UserByID(ctx, id) },
 		func(v any) { c.accts.put(id, acctEntry{user: v.(*lms.User), expires: c.now().Add(c.ttl)}) })
 	if err != nil {
 		return nil, err
@@ -131,13 +129,12 @@ func (c *Cache) UserByID(ctx context.Context, id int64) (*lms.User, error) {
 // and caches it. The result is the caller's copy.
 func (c *Cache) credential(ctx context.Context, hash []byte, kind credentialKind, load func(context.Context) (credEntry, error)) (credEntry, error) {
 	key := string(hash)
-	c.mu.Lock()
-	if e, ok := c.creds.get(key); ok && e.kind == kind && c.now().Before(e.expires) {
-		c.mu.Unlock()
-		return e.clone(), nil
-	}
-	c.mu.Unlock()
-	v, err := c.do(ctx, key, func(ctx context.Context) (any, error) { return load(ctx) },
+	v, err := c.do(ctx, key,
+		func() (any, bool) {
+			e, ok := c.creds.get(key)
+			return e, ok && e.kind == kind && c.now().Before(e.expires)
+		},
+		func(ctx context.Context) (any, error) { return load(ctx) },
 		func(v any) {
 			e := v.(credEntry)
 			e.expires = c.now().Add(c.ttl)
@@ -245,13 +242,22 @@ type flight struct {
 	err  error
 }
 
-// do runs load once for concurrent callers of key and, when it succeeds
-// and no Forget happened meanwhile, calls store (under c.mu). A caller
-// whose wait ends with its own context's error gets that error; one whose
-// leader failed only by the leader's context runs load itself.
-func (c *Cache) do(ctx context.Context, key any, load func(context.Context) (any, error), store func(any)) (any, error) {
+// do returns key's cached value (cached, under c.mu), or runs load once
+// for concurrent callers of key and, when it succeeds and no Forget
+// happened meanwhile, calls store (under c.mu). The cache is looked at in
+// the same critical section that joins or starts a load, so a caller that
+// comes just after a load ended finds its stored result instead of loading
+// again. A caller whose wait ends with its own context's error gets that
+// error; one whose leader failed only by the leader's context runs load
+// itself.
+func (c *Cache) do(ctx context.Context, key any, cached func() (any, bool), load func(context.Context) (any, error),
+	store func(any)) (any, error) {
 	for {
 		c.mu.Lock()
+		if v, ok := cached(); ok {
+			c.mu.Unlock()
+			return v, nil
+		}
 		f, ok := c.flights[key]
 		if !ok || f.gen != c.gen {
 			f = &flight{gen: c.gen, done: make(chan struct{})}
