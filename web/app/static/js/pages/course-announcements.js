@@ -6,7 +6,7 @@
 import { html, useState, useEffect } from "../html.js";
 import { live } from "../live.js";
 import { errorMessage } from "../api.js";
-import { useLoad, EmptyState, Badge, Time } from "../ui.js";
+import { useLoad, Badge, Time } from "../ui.js";
 import { Field, FormError, Submit, useAction, formValues } from "../forms.js";
 import { toast } from "../toast.js";
 import { confirm } from "../confirm.js";
@@ -162,11 +162,11 @@ export function Announcements({ course }) {
       ${list.error && !list.data
         ? html`<p class="field-error" role="alert">We couldn't load the announcements. ${errorMessage(list.error)}
             <button type="button" class="btn btn-small" onClick=${list.reload}>Try again</button></p>`
-        : !list.data ? html`<p class="muted small">Loading announcements…</p>`
+        : !list.data ? html`<p class="muted small announcements-status">Loading announcements…</p>`
         : items.length === 0
-          ? !writing && html`<${EmptyState} title="No announcements yet" icon="inbox" testid="announcements-empty">
-              <p>${staff ? "Post news for the whole course or some of its groups; members are notified."
-                         : "News from your teachers will show here."}</p><//>`
+          ? !writing && html`<p class="muted small announcements-status" data-testid="announcements-empty">
+              No announcements yet. ${staff ? "Post news for the whole course or some of its groups; members are notified."
+                                            : "News from your teachers will show here."}</p>`
           : html`<ol class="announcement-list" data-testid="announcement-list">
               ${items.map((x) => html`<${AnnouncementItem} key=${x.id} course=${course} x=${x} groups=${groupList} wanted=${wanted}
                   onChanged=${list.reload} />`)}
