@@ -45,8 +45,22 @@ type stormResult struct {
 	QuietB         LatencySummary `json:"b_latency_quiet"` // node B's own clients before the stop
 	StormB         LatencySummary `json:"b_latency_storm"` // ... during the storm window
 	Moved          LatencySummary `json:"moved_latency"`   // node A's clients, whole run (replays included)
+	Timeline       []stormPoint   `json:"b_timeline"`      // node B's own clients, per stormTick
 	ToolCPU        float64        `json:"tool_cpu_utilization"`
 	Pass           bool           `json:"pass"`
+}
+
+// stormTick is the step of the storm's timeline.
+const stormTick = 500 * time.Millisecond
+
+// stormPoint is node B's own clients' latency over one stormTick: where in
+// the run the tail comes from (a steady rise or a few stalls).
+type stormPoint struct {
+	AtS        float64 `json:"at_s"` // end of the tick, seconds after the stop (negative before it)
+	Deliveries uint64  `json:"deliveries"`
+	P99MS      float64 `json:"p99_ms"`
+	MaxMS      float64 `json:"max_ms"`
+	Back       uint64  `json:"back"` // node A's clients back on B by then
 }
 
 func (r *stormResult) summary(w io.Writer) {
@@ -66,7 +80,14 @@ func (r *stormResult) summary(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  node B's own clients: p99 quiet %.2f ms, during the storm %.2f ms (%.2fx, target <= %.0fx)\n",
 		r.QuietB.P99MS, r.StormB.P99MS, ratio, stormP99Factor)
-	fmt.Fprintf(w, "  tool CPU %.0f%%", 100*r.ToolCPU)
+	fmt.Fprint(w, "  node B's own clients per 0.5 s (s after the stop: p99/max ms, back):")
+	for i, p := range r.Timeline {
+		if i%6 == 0 {
+			fmt.Fprint(w, "\n   ")
+		}
+		fmt.Fprintf(w, " %+.1f: %.1f/%.1f %d", p.AtS, p.P99MS, p.MaxMS, p.Back)
+	}
+	fmt.Fprintf(w, "\n  tool CPU %.0f%%", 100*r.ToolCPU)
 	if r.ToolCPU > toolCPUWarn {
 		fmt.Fprint(w, "  WARNING: the tool's core was the limit")
 	}
@@ -174,6 +195,40 @@ func runStorm(ctx context.Context, c *common, args []string) (result, error) {
 	pubErr := make(chan error, 1)
 	go func() { pubErr <- pub.run(pubCtx, *rate, maxDuration) }()
 	cpu := startCPU(nil)
+	var (
+		tlMu     sync.Mutex
+		timeline []stormPoint
+		stopped  time.Time // set at the stop; the zero value before it
+		backN    atomic.Uint64
+	)
+	quietStart := time.Now()
+	tlDone := make(chan struct{})
+	tlEnded := make(chan struct{})
+	go func() {
+		defer close(tlEnded)
+		t := time.NewTicker(stormTick)
+		defer t.Stop()
+		for {
+			select {
+			case <-tlDone:
+				return
+			case now := <-t.C:
+				r := recB.Load()
+				if r == nil {
+					continue
+				}
+				h := r.Interval()
+				tlMu.Lock()
+				at := now.Sub(quietStart) - *before
+				if !stopped.IsZero() {
+					at = now.Sub(stopped)
+				}
+				timeline = append(timeline, stormPoint{AtS: at.Seconds(), Deliveries: h.Count(),
+					P99MS: ms(h.Quantile(0.99)), MaxMS: ms(h.Max()), Back: backN.Load()})
+				tlMu.Unlock()
+			}
+		}
+	}()
 	time.Sleep(*before)
 
 	// The storm: every client of node A waits for its close, backs off and
@@ -188,7 +243,10 @@ func runStorm(ctx context.Context, c *common, args []string) (result, error) {
 		attempts atomic.Uint64
 		wg       sync.WaitGroup
 	)
-	stopped := time.Now()
+	recB.Load().Interval() // the quiet phase's last part: not in the storm's first tick
+	tlMu.Lock()
+	stopped = time.Now()
+	tlMu.Unlock()
 	recB.Store(stormRec)
 	giveUp := stopped.Add(*window + stormBackTarget)
 	urlB := wsURL(c.baseURL)
@@ -222,6 +280,7 @@ func runStorm(ctx context.Context, c *common, args []string) (result, error) {
 				back.Record(el)
 				lastBack = max(lastBack, el)
 				mu.Unlock()
+				backN.Add(1)
 				return
 			}
 		}()
@@ -237,6 +296,8 @@ func runStorm(ctx context.Context, c *common, args []string) (result, error) {
 		return fmt.Sprintf("storm: back %d/%d, published %d, disconnects %d", back.Count(), *n, pub.sent.Load(), cntA.disconnects.Load())
 	})
 	time.Sleep(*window)
+	close(tlDone)
+	<-tlEnded
 	recB.Store(nil)
 	stopPub()
 	perr := <-pubErr
@@ -274,6 +335,7 @@ func runStorm(ctx context.Context, c *common, args []string) (result, error) {
 			res.Back++
 		}
 	}
+	res.Timeline = timeline
 	res.QuietB, res.StormB, res.Moved = quietRec.Total().Summary(), stormRec.Total().Summary(), moved.Total().Summary()
 	res.Pass = res.Back == *n && res.Recovered == *n && lastBack <= stormBackTarget &&
 		res.Deliveries.Gaps == 0 && res.Deliveries.Duplicates == 0 &&
