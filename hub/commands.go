@@ -97,23 +97,27 @@ func (c *conn) subscribe(ctx context.Context, cmd *Command) {
 		}
 		users = aggregatePresence(infos)
 	}
-	res, err := h.broker.History(bctx, cmd.Topic, HistoryOptions{Since: cmd.Since, Limit: h.cfg.HistorySize})
-	if err != nil {
-		h.m.brokerErrors.WithLabelValues("history").Inc()
-		fail(err)
-		return
-	}
-	recovered, ok := t.activate(s, res, cmd.Since, func(recovered bool) []byte {
-		ack := AckFrame{Type: FrameAck, ID: cmd.ID, Topic: cmd.Topic, Epoch: res.Top.Epoch, Offset: &res.Top.Offset, Presence: users}
+	ack := func(top Position, recovered bool) []byte {
+		a := AckFrame{Type: FrameAck, ID: cmd.ID, Topic: cmd.Topic, Epoch: top.Epoch, Offset: &top.Offset, Presence: users}
 		if cmd.Since != nil {
-			ack.Recovered = &recovered
+			a.Recovered = &recovered
 		}
-		return marshalFrame(ack)
-	})
+		return marshalFrame(a)
+	}
+	recovered, ok := t.activateRecent(s, cmd.Since, h.cfg.HistoryTTL, ack)
 	if !ok {
-		c.dropSubscription(s, false)
-		c.sendError(cmd.ID, CodeInsufficientState, "The topic's stream changed while subscribing; subscribe again.")
-		return
+		res, err := h.broker.History(bctx, cmd.Topic, HistoryOptions{Since: cmd.Since, Limit: h.cfg.HistorySize})
+		if err != nil {
+			h.m.brokerErrors.WithLabelValues("history").Inc()
+			fail(err)
+			return
+		}
+		recovered, ok = t.activate(s, res, cmd.Since, func(recovered bool) []byte { return ack(res.Top, recovered) })
+		if !ok {
+			c.dropSubscription(s, false)
+			c.sendError(cmd.ID, CodeInsufficientState, "The topic's stream changed while subscribing; subscribe again.")
+			return
+		}
 	}
 	if h.rechecks.gen.Load() != gen {
 		// Access changed somewhere while this was decided: a re-check that

@@ -3,6 +3,7 @@ package hub
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // topic is a topic with local subscribers on this node.
@@ -13,11 +14,12 @@ type topic struct {
 	// brokerSubscribed is guarded by the topic name's stripe lock in Hub.
 	brokerSubscribed bool
 
-	mu    sync.Mutex // guards the fields below; held while queueing to subscribers
-	subs  []*subscription
-	known bool   // epoch and last are set
-	epoch string // epoch of the last publication seen
-	last  uint64 // offset of the last publication seen
+	mu     sync.Mutex // guards the fields below; held while queueing to subscribers
+	subs   []*subscription
+	known  bool   // epoch and last are set
+	epoch  string // epoch of the last publication seen
+	last   uint64 // offset of the last publication seen
+	recent recentPubs
 }
 
 // subscription ties a connection to a topic.
@@ -94,6 +96,10 @@ func (t *topic) deliver(pub Publication, h *Hub) (kicked []*subscription, queued
 			kicked = t.kickLiveLocked()
 		}
 	}
+	if !t.known || pub.Epoch != t.epoch || pub.Offset != t.last+1 {
+		t.recent.reset() // what it holds no longer ends right before pub
+	}
+	t.recent.add(recentPub{offset: pub.Offset, at: time.Now().UnixNano(), frame: frame})
 	t.known, t.epoch, t.last = true, pub.Epoch, pub.Offset
 	for _, s := range t.subs {
 		if !s.live {
