@@ -3,6 +3,7 @@ package hub
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"runtime"
 	"time"
 )
 
@@ -26,6 +27,9 @@ const (
 	DefaultMaxSubscriptions    = 512              // topics per connection
 	DefaultMaxCommandsPerFrame = 64               // commands in one client WebSocket message
 	DefaultShutdownCloseRate   = 1000.0           // connections closed per second by Shutdown (see Hub.Shutdown)
+	DefaultAdmitRatePerCPU     = 800.0            // new connections admitted per second per CPU (GOMAXPROCS); see Config.AdmitRate
+	DefaultAdmitBurst          = 8                // connections admitted at once before pacing starts
+	DefaultAdmitWait           = 10 * time.Second // longest an upgrade waits for admission before 503
 )
 
 // DefaultPublishTimeout bounds one publish (Hub.Publish and the publish
@@ -64,6 +68,16 @@ type Config struct {
 	MaxCommands       int           // see DefaultMaxCommandsPerFrame
 	ShutdownCloseRate float64       // see DefaultShutdownCloseRate
 
+	// AdmitRate paces new connections: at most this many upgrades a second
+	// (after AdmitBurst at once), each waiting for its turn up to AdmitWait
+	// and refused with 503 beyond it. It keeps a reconnect storm (another
+	// node stopped under its clients) from crowding out the deliveries to
+	// connections already here. 0: DefaultAdmitRatePerCPU × GOMAXPROCS;
+	// negative: no pacing.
+	AdmitRate  float64
+	AdmitBurst int           // see DefaultAdmitBurst
+	AdmitWait  time.Duration // see DefaultAdmitWait
+
 	// Hooks decide what connections may do; see Hooks.
 	Hooks Hooks
 }
@@ -92,6 +106,11 @@ func (c Config) WithDefaults() Config {
 	setDefault(&c.MaxSubscriptions, DefaultMaxSubscriptions)
 	setDefault(&c.MaxCommands, DefaultMaxCommandsPerFrame)
 	setDefault(&c.ShutdownCloseRate, DefaultShutdownCloseRate)
+	if c.AdmitRate == 0 {
+		c.AdmitRate = DefaultAdmitRatePerCPU * float64(runtime.GOMAXPROCS(0))
+	}
+	setDefault(&c.AdmitBurst, DefaultAdmitBurst)
+	setDefault(&c.AdmitWait, DefaultAdmitWait)
 	return c
 }
 

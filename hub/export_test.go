@@ -1,6 +1,10 @@
 package hub
 
-import "time"
+import (
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+)
 
 // LiveSubscribers reports how many local subscriptions of topic are live
 // (activated), for tests in package hub_test whose clients do not read
@@ -33,4 +37,13 @@ func Connections(h *Hub) int {
 // CloseBatch exposes closeBatch.
 func CloseBatch(n int, rate float64, remaining time.Duration, hasDeadline bool) int {
 	return closeBatch(n, rate, remaining, hasDeadline)
+}
+
+// AdmissionWaiting reports how many upgrades wait for their turn.
+func AdmissionWaiting(h *Hub) int {
+	var m dto.Metric
+	if err := h.m.admissionWaiting.Write(&m); err != nil {
+		return -1
+	}
+	return int(m.GetGauge().GetValue())
 }

@@ -3,7 +3,9 @@ package hub
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/coder/websocket"
@@ -42,12 +44,22 @@ func (h *Hub) Handler(authn func(*http.Request) (Identity, error)) http.Handler 
 // ServeWS upgrades an already authenticated request to a WebSocket
 // connection for id and returns; the connection is served by goroutines of
 // its own until it ends (Shutdown waits for them). Cross-site upgrades are
-// refused (403) unless the Origin matches Config.OriginPatterns.
+// refused (403) unless the Origin matches Config.OriginPatterns. Upgrades
+// are paced by Config.AdmitRate: one may wait for its turn, and one whose
+// turn is too far away gets 503 with Retry-After.
 func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, id Identity) {
-	h.mu.RLock()
-	closed := h.closed
-	h.mu.RUnlock()
-	if closed {
+	if h.isClosed() {
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	if retry, ok := h.admit(r.Context()); !ok {
+		if r.Context().Err() == nil {
+			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(retry.Seconds())))))
+			http.Error(w, "too many connections at once; try again shortly", http.StatusServiceUnavailable)
+		}
+		return
+	}
+	if h.isClosed() { // closed while waiting
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
@@ -84,6 +96,13 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, id Identity) {
 	// the Identity, and holding net/http's request contexts would cost about
 	// 1 KiB per idle connection.
 	go c.serve(context.Background())
+}
+
+// isClosed reports whether Shutdown has started.
+func (h *Hub) isClosed() bool {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.closed
 }
 
 // sendHello queues the hello frame.

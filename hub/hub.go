@@ -35,15 +35,17 @@ type Hub struct {
 	// the same stripe, so broker Subscribe and Unsubscribe never race.
 	stripes [topicStripes]sync.Mutex
 
-	mu     sync.RWMutex // guards topics, conns, closed
-	topics map[string]*topic
-	conns  map[*conn]struct{}
-	closed bool
+	mu      sync.RWMutex // guards topics, conns, closed
+	topics  map[string]*topic
+	conns   map[*conn]struct{}
+	closed  bool
+	closing chan struct{} // closed when closed is set: releases upgrades waiting for admission
 
 	batchBufs sync.Pool // *[]byte buffers for coalescing frames (see conn.writeBatch)
 	corkBufs  sync.Pool // *[]byte buffers of corkCopyMax bytes (see corkWriter)
 
-	rechecks recheckQueue // access re-checks waiting for recheckLoop
+	rechecks  recheckQueue // access re-checks waiting for recheckLoop
+	admission *admission   // paces new connections (Config.AdmitRate)
 
 	ctx    context.Context // hub lifetime (background loops)
 	cancel context.CancelFunc
@@ -63,16 +65,18 @@ func New(cfg Config, broker Broker, log zerolog.Logger, reg prometheus.Registere
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &Hub{
-		cfg:    cfg,
-		broker: broker,
-		log:    log.With().Str("component", "hub").Str("node", cfg.NodeID).Logger(),
-		m:      m,
-		seed:   maphash.MakeSeed(),
-		topics: make(map[string]*topic),
-		conns:  make(map[*conn]struct{}),
-		ctx:    ctx,
-		cancel: cancel,
+		cfg:     cfg,
+		broker:  broker,
+		log:     log.With().Str("component", "hub").Str("node", cfg.NodeID).Logger(),
+		m:       m,
+		seed:    maphash.MakeSeed(),
+		topics:  make(map[string]*topic),
+		conns:   make(map[*conn]struct{}),
+		closing: make(chan struct{}),
+		ctx:     ctx,
+		cancel:  cancel,
 	}
+	h.admission = newAdmission(cfg)
 	h.hooks.Store(&cfg.Hooks)
 	h.rechecks.init()
 	if err := broker.Start(ctx, h); err != nil {
@@ -271,7 +275,10 @@ func (h *Hub) HandlePublication(name string, pub Publication) {
 		return
 	}
 	kicked, n := t.deliver(pub, h)
-	h.m.publicationsOut.Add(float64(n))
+	if n > 0 {
+		h.m.publicationsOut.Add(float64(n))
+		h.admission.delivered(time.Now())
+	}
 	if len(kicked) > 0 {
 		h.m.insufficientState.Inc()
 		h.log.Warn().Str("topic", name).Str("epoch", pub.Epoch).Uint64("offset", pub.Offset).
@@ -415,6 +422,9 @@ func (h *Hub) CloseWhere(match func(Identity) bool, code websocket.StatusCode, r
 // receiving until theirs is closed: see closeGradually.
 func (h *Hub) Shutdown(ctx context.Context) error {
 	h.mu.Lock()
+	if !h.closed {
+		close(h.closing)
+	}
 	h.closed = true
 	list := make([]*conn, 0, len(h.conns))
 	for c := range h.conns {

@@ -22,6 +22,9 @@ type metrics struct {
 	insufficientState prometheus.Counter
 	accessRevoked     prometheus.Counter
 	writes            prometheus.Counter
+	admissionWait     prometheus.Histogram
+	admissionRefused  prometheus.Counter
+	admissionWaiting  prometheus.Gauge
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -51,12 +54,20 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "access_revoked_total", Help: "Subscriptions ended because a re-check refused them (access lost)."}),
 		writes: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub,
 			Name: "writes_total", Help: "WebSocket messages written (each may coalesce several frames)."}),
+		admissionWait: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: ns, Subsystem: sub,
+			Name: "admission_wait_seconds", Help: "How long admitted upgrades waited for their turn (Config.AdmitRate).",
+			Buckets: []float64{0, .001, .01, .05, .1, .25, .5, 1, 2.5, 5, 10}}),
+		admissionRefused: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub,
+			Name: "admission_refused_total", Help: "Upgrades refused (503) because their turn was more than AdmitWait away."}),
+		admissionWaiting: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: sub,
+			Name: "admission_waiting", Help: "Upgrades waiting for their turn now (Config.AdmitRate)."}),
 	}
 	if reg == nil {
 		reg = prometheus.NewRegistry()
 	}
 	for _, c := range []prometheus.Collector{m.connections, m.connects, m.subscriptions, m.publicationsIn,
-		m.publicationsOut, m.queueFull, m.recoveries, m.brokerErrors, m.rateLimited, m.insufficientState, m.accessRevoked, m.writes} {
+		m.publicationsOut, m.queueFull, m.recoveries, m.brokerErrors, m.rateLimited, m.insufficientState, m.accessRevoked, m.writes,
+		m.admissionWait, m.admissionRefused, m.admissionWaiting} {
 		if err := reg.Register(c); err != nil {
 			var are prometheus.AlreadyRegisteredError
 			if errors.As(err, &are) {

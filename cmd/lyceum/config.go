@@ -36,6 +36,7 @@ type Config struct {
 	TLSKey          string           // PEM private key file
 	TrustProxy      bool             // trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy
 	ShutdownTimeout time.Duration    // how long in-flight requests may take to finish
+	WSAdmitRate     float64          // hub.Config.AdmitRate: 0 auto, negative off
 	NodeID          string           // this node's name in logs, metrics and presence
 	Demo            bool             // seed the demo site at start
 	UploadLimits    map[string]int64 // upload size limits per kind (image, video, audio, document) in bytes
@@ -140,6 +141,21 @@ func settings() []setting {
 				return fmt.Errorf("want a duration such as 15s")
 			}
 			c.ShutdownTimeout = d
+			return nil
+		}},
+		{"LYCEUM_WS_ADMIT_RATE", "", "auto", "new live connections admitted per second on this node (a reconnect storm is paced to it); auto: 800 per CPU, off: no pacing", func(c *Config, v string) error {
+			switch v {
+			case "auto":
+				c.WSAdmitRate = 0
+			case "off":
+				c.WSAdmitRate = -1
+			default:
+				r, err := strconv.ParseFloat(v, 64)
+				if err != nil || r <= 0 || r > 1e6 {
+					return fmt.Errorf("want auto, off or connections per second such as 2000")
+				}
+				c.WSAdmitRate = r
+			}
 			return nil
 		}},
 		{"LYCEUM_NODE_ID", "", "", "this node's name in logs, metrics and presence (default: host name)", str(func(c *Config) *string { return &c.NodeID })},

@@ -17,7 +17,7 @@ import (
 // The hub and broker are shut down through n.shutdowns (sockets first,
 // then the broker).
 func (n *node) startHub() (*hub.Hub, error) {
-	cfg := hub.Config{NodeID: n.cfg.NodeID}.WithDefaults()
+	cfg := hub.Config{NodeID: n.cfg.NodeID, AdmitRate: n.cfg.WSAdmitRate}.WithDefaults()
 	if u, err := url.Parse(n.cfg.PublicURL); err == nil && u.Host != "" {
 		cfg.OriginPatterns = []string{u.Host}
 	}
