@@ -45,7 +45,7 @@ func BenchmarkBroadcast(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			t := newTopic("room:1")
+			t := newTopic("room:1", DefaultRecentPublications)
 			conns := make([]*conn, n)
 			for i := range conns {
 				c := &conn{h: h, q: newSendQueue(1<<20, 1<<40), writerDone: make(chan struct{})}

@@ -30,6 +30,7 @@ const (
 	DefaultAdmitRatePerCPU     = 800.0            // new connections admitted per second per CPU (GOMAXPROCS); see Config.AdmitRate
 	DefaultAdmitBurst          = 8                // connections admitted at once before pacing starts
 	DefaultAdmitWait           = 10 * time.Second // longest an upgrade waits for admission before 503
+	DefaultRecentPublications  = 32               // per topic, kept to answer subscribes without a history read
 )
 
 // DefaultPublishTimeout bounds one publish (Hub.Publish and the publish
@@ -78,6 +79,11 @@ type Config struct {
 	AdmitBurst int           // see DefaultAdmitBurst
 	AdmitWait  time.Duration // see DefaultAdmitWait
 
+	// RecentPublications is how many of a topic's last publications the
+	// node keeps to answer a subscribe without a broker history read (see
+	// topic.activateRecent); 0: DefaultRecentPublications; negative: none.
+	RecentPublications int
+
 	// Hooks decide what connections may do; see Hooks.
 	Hooks Hooks
 }
@@ -111,6 +117,9 @@ func (c Config) WithDefaults() Config {
 	}
 	setDefault(&c.AdmitBurst, DefaultAdmitBurst)
 	setDefault(&c.AdmitWait, DefaultAdmitWait)
+	if c.RecentPublications == 0 {
+		c.RecentPublications = DefaultRecentPublications
+	}
 	return c
 }
 

@@ -212,7 +212,7 @@ func (h *Hub) acquireTopic(ctx context.Context, name string) (*topic, error) {
 	}
 	t := h.topics[name]
 	if t == nil {
-		t = newTopic(name)
+		t = newTopic(name, h.cfg.RecentPublications)
 		h.topics[name] = t
 	}
 	t.refs++

@@ -8,10 +8,7 @@ import "time"
 // position) is answered without a broker history read. In a reconnect storm
 // that read was a round trip to Redis per subscribe, on a pool shared with
 // publishing.
-const (
-	recentMax      = 32      // publications kept per topic
-	recentMaxFrame = 8 << 10 // a larger push frame is not kept (the window restarts after it)
-)
+const recentMaxFrame = 8 << 10 // a larger push frame is not kept (the window restarts after it)
 
 // recentPub is one publication of the window: its offset, when this node
 // delivered it (UnixNano) and its push frame.
@@ -22,8 +19,9 @@ type recentPub struct {
 }
 
 // recentPubs holds, oldest first, publications with consecutive offsets
-// ending at the topic's last: a slice up to recentMax, then a ring over it.
+// ending at the topic's last: a slice up to max, then a ring over it.
 type recentPubs struct {
+	max  int // Config.RecentPublications; 0 keeps nothing
 	buf  []recentPub
 	head int // index of the oldest once the ring is full
 }
@@ -38,12 +36,15 @@ func (r *recentPubs) add(p recentPub) {
 		r.reset()
 		return
 	}
-	if len(r.buf) < recentMax {
+	if len(r.buf) < r.max {
 		r.buf = append(r.buf, p)
 		return
 	}
+	if r.max == 0 {
+		return
+	}
 	r.buf[r.head] = p
-	r.head = (r.head + 1) % recentMax
+	r.head = (r.head + 1) % r.max
 }
 
 func (r *recentPubs) len() int { return len(r.buf) }

@@ -5,11 +5,11 @@ import (
 	"testing"
 )
 
-// TestRecentWindowFollowsTheStream: the window keeps the last recentMax
+// TestRecentWindowFollowsTheStream: the window keeps the last DefaultRecentPublications
 // publications with consecutive offsets ending at the topic's last, starts
 // again after a gap or a new epoch, and skips frames too large to keep.
 func TestRecentWindowFollowsTheStream(t *testing.T) {
-	tp := newTopic("course:w")
+	tp := newTopic("course:w", DefaultRecentPublications)
 	deliver := func(epoch string, offset uint64, size int) {
 		tp.deliver(Publication{Epoch: epoch, Offset: offset, Data: []byte(fmt.Sprintf("%q", make([]byte, size)))}, nil)
 	}
@@ -31,9 +31,9 @@ func TestRecentWindowFollowsTheStream(t *testing.T) {
 	for o := uint64(11); o <= 100; o++ {
 		deliver("e1", o, 10)
 	}
-	check("a full ring", 100-recentMax+1, 100)
+	check("a full ring", 100-DefaultRecentPublications+1, 100)
 	deliver("e1", 100, 10) // a duplicate changes nothing
-	check("after a duplicate", 100-recentMax+1, 100)
+	check("after a duplicate", 100-DefaultRecentPublications+1, 100)
 	deliver("e1", 103, 10) // a gap: the window starts again
 	check("after a gap", 103, 103)
 	deliver("e2", 1, 10) // a new epoch

@@ -48,7 +48,9 @@ type pending struct {
 	frame  []byte
 }
 
-func newTopic(name string) *topic { return &topic{name: name} }
+func newTopic(name string, recent int) *topic {
+	return &topic{name: name, recent: recentPubs{max: max(0, recent)}}
+}
 
 // add registers s in recovering (buffering) mode.
 func (t *topic) add(s *subscription) {

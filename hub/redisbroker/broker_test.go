@@ -22,7 +22,7 @@ import (
 // redisOptions returns the test Redis options (with ContextTimeoutEnabled,
 // as redisbroker.New requires), skipping when LYCEUM_TEST_REDIS_URL is unset
 // (see testenv) and failing when it is unreachable.
-func redisOptions(t *testing.T) *redis.Options {
+func redisOptions(t testing.TB) *redis.Options {
 	t.Helper()
 	url := testenv.Lookup(t, "LYCEUM_TEST_REDIS_URL")
 	opts, err := redis.ParseURL(url)
@@ -41,7 +41,7 @@ func redisOptions(t *testing.T) *redis.Options {
 }
 
 // testPrefix returns a key prefix unique to t; its keys are removed at cleanup.
-func testPrefix(t *testing.T, base *redis.Options) string {
+func testPrefix(t testing.TB, base *redis.Options) string {
 	t.Helper()
 	prefix := fmt.Sprintf("lyceumtest:%d:%s:", time.Now().UnixNano(), strings.ReplaceAll(t.Name(), "/", "_"))
 	t.Cleanup(func() {
@@ -58,7 +58,7 @@ func testPrefix(t *testing.T, base *redis.Options) string {
 
 // newBroker returns an unstarted broker over a new client with opts; both
 // close at cleanup.
-func newBroker(t *testing.T, opts redis.Options, cfg redisbroker.Config) *redisbroker.Broker {
+func newBroker(t testing.TB, opts redis.Options, cfg redisbroker.Config) *redisbroker.Broker {
 	t.Helper()
 	rdb := redis.NewClient(&opts)
 	b := redisbroker.New(rdb, cfg, zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.WarnLevel))
@@ -70,7 +70,7 @@ func newBroker(t *testing.T, opts redis.Options, cfg redisbroker.Config) *redisb
 }
 
 // cluster returns n brokers sharing a unique key prefix; keys are removed at cleanup.
-func cluster(t *testing.T, n, history int, presenceTTL time.Duration) ([]hub.Broker, []string) {
+func cluster(t testing.TB, n, history int, presenceTTL time.Duration) ([]hub.Broker, []string) {
 	t.Helper()
 	base := redisOptions(t)
 	prefix := testPrefix(t, base)
