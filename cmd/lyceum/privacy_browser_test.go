@@ -63,6 +63,7 @@ func TestBrowserPrivacy(t *testing.T) {
 			return err
 		}),
 		chromedp.ScrollIntoView(chromedp.CSS(`[data-testid=privacy-section]`)))
+	waitJS(t, lin, "the export lists course announcements", someTextJS(`[data-testid=export-contents]`, "course announcements"))
 	screenshot(t, lin, "profile")
 	do(t, lin, "download my data", chromedp.Click(chromedp.CSS(`[data-testid=export-data]`), chromedp.NodeVisible))
 	var file string
@@ -79,7 +80,8 @@ func TestBrowserPrivacy(t *testing.T) {
 		}
 	}
 	data := readZipEntry(t, file, "lyceum-export/data.json")
-	if !strings.Contains(data, `"username": "lin"`) || strings.Contains(data, `"username": "ada"`) {
+	if !strings.Contains(data, `"username": "lin"`) || strings.Contains(data, `"username": "ada"`) ||
+		!strings.Contains(data, `"course_announcements": []`) {
 		t.Errorf("data.json:\n%s", data)
 	}
 

@@ -17,18 +17,19 @@ import (
 // Export is everything Lyceum stores about one person, as data.json of
 // their download.
 type Export struct {
-	ExportedAt      time.Time             `json:"exported_at"`
-	Profile         *lms.User             `json:"profile"`
-	Enrollments     []*lms.Enrollment     `json:"enrollments"`
-	Progress        []*lms.LessonProgress `json:"progress"`
-	Posts           []*lms.Post           `json:"posts"`
-	Messages        []*lms.Message        `json:"chat_messages"`
-	Submissions     []SubmissionExport    `json:"submissions"`
-	Attempts        []*lms.Attempt        `json:"quiz_attempts"`
-	Grades          []*lms.Grade          `json:"grades"` // released to them, on visible items
-	Notifications   []*lms.Notification   `json:"notifications"`
-	Files           []FileExport          `json:"files"`
-	DeletionRequest *lms.DeletionRequest  `json:"deletion_request,omitempty"`
+	ExportedAt      time.Time                 `json:"exported_at"`
+	Profile         *lms.User                 `json:"profile"`
+	Enrollments     []*lms.Enrollment         `json:"enrollments"`
+	Progress        []*lms.LessonProgress     `json:"progress"`
+	Posts           []*lms.Post               `json:"posts"`
+	Messages        []*lms.Message            `json:"chat_messages"`
+	Announcements   []*lms.CourseAnnouncement `json:"course_announcements"` // they wrote, scheduled ones too
+	Submissions     []SubmissionExport        `json:"submissions"`
+	Attempts        []*lms.Attempt            `json:"quiz_attempts"`
+	Grades          []*lms.Grade              `json:"grades"` // released to them, on visible items
+	Notifications   []*lms.Notification       `json:"notifications"`
+	Files           []FileExport              `json:"files"`
+	DeletionRequest *lms.DeletionRequest      `json:"deletion_request,omitempty"`
 }
 
 // SubmissionExport is one submission with every version.
@@ -67,6 +68,7 @@ func (s *Service) Collect(ctx context.Context, actor *lms.User) (*Export, []*lms
 		func() (err error) { x.Progress, err = st.UserProgress(ctx, id); return },
 		func() (err error) { x.Posts, err = st.UserPosts(ctx, id); return },
 		func() (err error) { x.Messages, err = st.UserMessages(ctx, id); return },
+		func() (err error) { x.Announcements, err = st.UserCourseAnnouncements(ctx, id); return },
 		func() (err error) { x.Attempts, err = st.UserAttempts(ctx, id); return },
 		func() (err error) { x.Grades, err = st.UserReleasedGrades(ctx, id); return },
 		func() (err error) { x.Notifications, err = st.UserNotifications(ctx, id); return },

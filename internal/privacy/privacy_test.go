@@ -55,6 +55,9 @@ type world struct {
 	secret map[string][]string
 	posts  map[string]int64
 	item   *lms.GradeItem
+	// announcements are the teacher's: one posted for a group, one
+	// scheduled for the whole course.
+	announcements []*lms.CourseAnnouncement
 }
 
 func newWorld(t *testing.T, st store.Store) *world {
@@ -128,6 +131,7 @@ func newWorld(t *testing.T, st store.Store) *world {
 		w.secret[n] = []string{"POST-" + n, "CHAT-" + n, "ESSAY-" + n, "FILE-CONTENT-" + n, "report-" + n,
 			"NOTE-" + n, n + "@mail.example", "Full " + n}
 	}
+	w.announce(t, c)
 	svc, err := New(Params{Store: FromStore(st), Files: w.files, Logger: zerolog.Nop(),
 		Clock: testenv.NewClock(t0.Add(time.Hour)).Now})
 	must(t, err)
@@ -169,16 +173,17 @@ func TestExportHoldsOnlyTheUsersOwnData(t *testing.T) {
 				t.Errorf("amira's export lacks %q", s)
 			}
 		}
-		for _, s := range w.secret["bruno"] {
+		for _, s := range append(w.secret["bruno"], w.secret["teacher"]...) {
 			if strings.Contains(all.String(), s) {
-				t.Errorf("amira's export holds bruno's %q", s)
+				t.Errorf("amira's export holds someone else's %q", s)
 			}
 		}
 		var x Export
 		must(t, json.Unmarshal([]byte(entries["lyceum-export/data.json"]), &x))
 		if x.Profile == nil || x.Profile.ID != w.users["amira"].ID || len(x.Enrollments) != 1 || len(x.Progress) != 1 ||
 			len(x.Posts) != 1 || len(x.Messages) != 1 || len(x.Submissions) != 1 || len(x.Submissions[0].Versions) != 1 ||
-			len(x.Attempts) != 1 || len(x.Notifications) != 1 || len(x.Files) != 1 {
+			len(x.Attempts) != 1 || len(x.Notifications) != 1 || len(x.Files) != 1 || x.Announcements == nil ||
+			len(x.Announcements) != 0 {
 			t.Errorf("export = %+v", x)
 		}
 		if len(x.Grades) != 1 || x.Grades[0].ItemID != w.item.ID {

@@ -1,9 +1,11 @@
 // Package privacy owns a person's rights over their data: downloading all
 // of it (JSON and their files, as one zip), asking for their account's
-// deletion, and administrators anonymising an account (its posts and
-// messages stay, under "Deleted user"; its grades, submissions and quiz
-// attempts are kept or removed by the site's retention setting). Every
-// such action is in the audit log.
+// deletion, and administrators anonymising an account. Anonymising keeps
+// what the account wrote for others (posts, chat messages, course
+// announcements: the course's conversation and news), under "Deleted
+// user", and removes the rest that is only the person's; their grades,
+// submissions and quiz attempts are kept or removed by the site's
+// retention setting. Every such action is in the audit log.
 //
 // Permission: a person exports only their own data and asks only for their
 // own deletion; only enabled administrators see the requests, change the

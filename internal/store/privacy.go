@@ -21,14 +21,16 @@ type Privacy interface {
 	ListDeletionRequests(ctx context.Context) ([]*lms.DeletionRequest, error)
 
 	// The user's own rows, each at most MaxPrivacyRows, ordered by id (or
-	// course, lesson): every enrolment (any status), lesson progress, post
-	// and chat message they wrote, submission of theirs or that they
-	// handed in for their group, quiz attempt, grade released to them on a
-	// visible item, notification, and upload they own.
+	// course, lesson): every enrolment (any status), lesson progress, post,
+	// chat message and course announcement (scheduled too, with its
+	// groups) they wrote, submission of theirs or that they handed in for
+	// their group, quiz attempt, grade released to them on a visible item,
+	// notification, and upload they own.
 	AllUserEnrollments(ctx context.Context, userID int64) ([]*lms.Enrollment, error)
 	UserProgress(ctx context.Context, userID int64) ([]*lms.LessonProgress, error)
 	UserPosts(ctx context.Context, userID int64) ([]*lms.Post, error)
 	UserMessages(ctx context.Context, userID int64) ([]*lms.Message, error)
+	UserCourseAnnouncements(ctx context.Context, userID int64) ([]*lms.CourseAnnouncement, error)
 	UserSubmissions(ctx context.Context, userID int64) ([]*lms.Submission, error)
 	UserAttempts(ctx context.Context, userID int64) ([]*lms.Attempt, error)
 	UserReleasedGrades(ctx context.Context, userID int64) ([]*lms.Grade, error)
@@ -41,7 +43,9 @@ type Privacy interface {
 	// sessions, tokens, calendar feed, notifications, enrolments,
 	// progress, reactions, read markers, mutes, upload ownership and its
 	// deletion request, and its avatar's upload reference (so the sweeper
-	// removes the picture). Posts and messages stay, under the new name.
+	// removes the picture). Threads, posts, chat messages and course
+	// announcements stay, under the new name (so do scheduled
+	// announcements: they are the course's, and post as planned).
 	// Unless keepGrades, its grades, submissions (with their files'
 	// references) and attempts go too.
 	// ENOTFOUND when there is no such user.

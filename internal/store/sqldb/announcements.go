@@ -78,8 +78,16 @@ func (s *DB) fillAnnouncementGroups(ctx context.Context, list []*lms.CourseAnnou
 		byID[a.ID], ids[i] = a, a.ID
 	}
 	var q args
-	rows, err := s.q.QueryContext(ctx, `SELECT announcement_id, group_id FROM course_announcement_groups
+	return s.scanAnnouncementGroups(ctx, byID, `SELECT announcement_id, group_id FROM course_announcement_groups
 		WHERE announcement_id IN `+q.in(ids)+` ORDER BY announcement_id, group_id`, q...)
+}
+
+// scanAnnouncementGroups appends to the GroupIDs of byID the (announcement,
+// group) rows query returns, in its order; rows of other announcements are
+// skipped.
+func (s *DB) scanAnnouncementGroups(ctx context.Context, byID map[int64]*lms.CourseAnnouncement, query string,
+	qargs ...any) error {
+	rows, err := s.q.QueryContext(ctx, query, qargs...)
 	if err != nil {
 		return s.wrap(err, "announcement groups")
 	}
@@ -89,7 +97,9 @@ func (s *DB) fillAnnouncementGroups(ctx context.Context, list []*lms.CourseAnnou
 		if err := rows.Scan(&a, &g); err != nil {
 			return s.wrap(err, "announcement groups")
 		}
-		byID[a].GroupIDs = append(byID[a].GroupIDs, g)
+		if x := byID[a]; x != nil {
+			x.GroupIDs = append(x.GroupIDs, g)
+		}
 	}
 	return s.wrap(rows.Err(), "announcement groups")
 }

@@ -81,6 +81,25 @@ func (s *DB) UserMessages(ctx context.Context, userID int64) ([]*lms.Message, er
 		` WHERE m.author_id = $1 ORDER BY m.id LIMIT $2`, userID, store.MaxPrivacyRows)
 }
 
+// UserCourseAnnouncements returns the course announcements the user wrote
+// (scheduled ones too) with their groups. The groups are read with one
+// query keyed on the author as well, not a list of ids: an export can hold
+// more announcements than a statement takes parameters.
+func (s *DB) UserCourseAnnouncements(ctx context.Context, userID int64) ([]*lms.CourseAnnouncement, error) {
+	list, err := queryList(ctx, s, "user announcements", scanCourseAnnouncement, `SELECT `+announcementCols+
+		announcementFrom+` WHERE a.author_id = $1 ORDER BY a.id LIMIT $2`, userID, store.MaxPrivacyRows)
+	if err != nil || len(list) == 0 {
+		return list, err
+	}
+	byID := make(map[int64]*lms.CourseAnnouncement, len(list))
+	for _, a := range list {
+		byID[a.ID] = a
+	}
+	return list, s.scanAnnouncementGroups(ctx, byID, `SELECT g.announcement_id, g.group_id
+		FROM course_announcement_groups g JOIN course_announcements a ON a.id = g.announcement_id
+		WHERE a.author_id = $1 ORDER BY g.announcement_id, g.group_id`, userID)
+}
+
 // UserSubmissions returns the user's submissions and those they handed in
 // for their group.
 func (s *DB) UserSubmissions(ctx context.Context, userID int64) ([]*lms.Submission, error) {
@@ -124,7 +143,9 @@ const (
 )
 
 // anonymiseDeletes are the user's rows AnonymiseUser removes always; the
-// grade tables follow unless grades are kept.
+// grade tables follow unless grades are kept. What the user wrote for
+// others to read (threads, posts, chat messages, course announcements) is
+// keyed on author_id and stays: the tombstone's name is its author's.
 var (
 	anonymiseDeletes = []string{"sessions", "api_tokens", "calendar_feeds", "notifications", "enrollments",
 		"lesson_progress", "post_reactions", "thread_reads", "message_reactions", "room_reads", "room_mutes",

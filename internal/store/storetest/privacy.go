@@ -31,7 +31,28 @@ var privacyTests = map[string]func(*testing.T, store.Store){
 		wantCode(t, s.DeleteDeletionRequest(ctx, u.ID), lms.ENOTFOUND)
 		wantCode(t, s.PutDeletionRequest(ctx, &lms.DeletionRequest{UserID: 9999, CreatedAt: base}), lms.ENOTFOUND)
 	},
-	"anonymising renames the account, keeps its posts and drops its sessions": func(t *testing.T, s store.Store) {
+	"a user's course announcements are only those they wrote, scheduled too, with their groups": func(t *testing.T, s store.Store) {
+		ctx := ctxOf(t)
+		u, other, nobody := newUser(t, s, "u"), newUser(t, s, "other"), newUser(t, s, "nobody")
+		c, d := newCourse(t, s, "a", 0), newCourse(t, s, "b", 0)
+		g1, g2 := newGroupIn(t, s, c, "g1"), newGroupIn(t, s, c, "g2")
+		first := newAnnouncement(t, s, c, u, "Exam moved", base, true, g2.ID, g1.ID)
+		first.GroupIDs = []int64{g1.ID, g2.ID}
+		newAnnouncement(t, s, c, other, "Not u's", base, true, g1.ID)
+		scheduled := newAnnouncement(t, s, d, u, "Trip", base.Add(24*time.Hour), false)
+		got, err := s.UserCourseAnnouncements(ctx, u.ID)
+		noErr(t, err, "UserCourseAnnouncements")
+		diff(t, "u's announcements", got, []*lms.CourseAnnouncement{first, scheduled})
+		got, err = s.UserCourseAnnouncements(ctx, other.ID)
+		noErr(t, err, "UserCourseAnnouncements(other)")
+		if len(got) != 1 || got[0].Title != "Not u's" || len(got[0].GroupIDs) != 1 || got[0].GroupIDs[0] != g1.ID {
+			t.Fatalf("other's announcements %+v", got)
+		}
+		got, err = s.UserCourseAnnouncements(ctx, nobody.ID)
+		noErr(t, err, "UserCourseAnnouncements(nobody)")
+		diff(t, "nobody's announcements", got, []*lms.CourseAnnouncement{})
+	},
+	"anonymising renames the account, keeps its posts and announcements and drops its sessions": func(t *testing.T, s store.Store) {
 		ctx := ctxOf(t)
 		u, other := newUser(t, s, "u"), newUser(t, s, "other")
 		noErr(t, s.CreateSession(ctx, &lms.Session{UserID: u.ID, TokenHash: []byte("hash-u"), CreatedAt: base,
@@ -44,6 +65,7 @@ var privacyTests = map[string]func(*testing.T, store.Store){
 		th := &lms.Thread{ForumID: f.ID, AuthorID: u.ID, Title: "T"}
 		p := &lms.Post{AuthorID: u.ID, BodyMD: "hello", BodyHTML: "<p>hello</p>"}
 		noErr(t, s.CreateThread(ctx, th, p), "CreateThread")
+		a := newAnnouncement(t, s, c, u, "Exam moved", base, true)
 		avatar := &lms.Upload{Hash: "avatar-hash", Path: "a/b", Name: "me.png", ContentType: "image/png", Size: 3, OwnerID: u.ID}
 		noErr(t, s.CreateUpload(ctx, avatar), "CreateUpload")
 		noErr(t, s.SetUploadRefs(ctx, 0, fmt.Sprintf("avatar:%d", u.ID), []int64{avatar.ID}), "SetUploadRefs")
@@ -61,6 +83,9 @@ var privacyTests = map[string]func(*testing.T, store.Store){
 		post, err := s.PostByID(ctx, p.ID)
 		noErr(t, err, "PostByID")
 		diff(t, "post author", post.AuthorName, lms.DeletedUserName)
+		ann, err := s.CourseAnnouncementByID(ctx, a.ID)
+		noErr(t, err, "CourseAnnouncementByID")
+		diff(t, "the announcement stays, by", []string{ann.Title, ann.AuthorName}, []string{"Exam moved", lms.DeletedUserName})
 		es, err := s.AllUserEnrollments(ctx, u.ID)
 		noErr(t, err, "AllUserEnrollments")
 		diff(t, "enrolments left", len(es), 0)
@@ -69,7 +94,7 @@ var privacyTests = map[string]func(*testing.T, store.Store){
 		diff(t, "the other's enrolments", len(es), 1)
 		wantCode(t, s.AnonymiseUser(ctx, 9999, false, base), lms.ENOTFOUND)
 	},
-	"a deleted author's posts, threads and messages read Deleted user": func(t *testing.T, s store.Store) {
+	"a deleted author's posts, threads, messages and announcements read Deleted user": func(t *testing.T, s store.Store) {
 		ctx := ctxOf(t)
 		u := newUser(t, s, "u")
 		c := newCourse(t, s, "a", 0)
@@ -82,6 +107,7 @@ var privacyTests = map[string]func(*testing.T, store.Store){
 		m := &lms.Message{RoomID: r.ID, AuthorID: u.ID, Body: "hi"}
 		_, err := s.InsertMessage(ctx, m)
 		noErr(t, err, "InsertMessage")
+		a := newAnnouncement(t, s, c, u, "Exam moved", base, true)
 		noErr(t, s.DeleteUser(ctx, u.ID), "DeleteUser")
 		post, err := s.PostByID(ctx, p.ID)
 		noErr(t, err, "PostByID")
@@ -89,8 +115,13 @@ var privacyTests = map[string]func(*testing.T, store.Store){
 		noErr(t, err, "ThreadByID")
 		msg, err := s.MessageByID(ctx, m.ID)
 		noErr(t, err, "MessageByID")
-		diff(t, "authors", []string{post.AuthorName, thread.AuthorName, msg.AuthorName},
-			[]string{lms.DeletedUserName, lms.DeletedUserName, lms.DeletedUserName})
+		list, err := s.ListCourseAnnouncements(ctx, lms.AnnouncementFilter{CourseID: c.ID, All: true})
+		noErr(t, err, "ListCourseAnnouncements")
+		if len(list) != 1 || list[0].ID != a.ID {
+			t.Fatalf("the course's announcements %+v, want the deleted author's", list)
+		}
+		diff(t, "authors", []string{post.AuthorName, thread.AuthorName, msg.AuthorName, list[0].AuthorName},
+			[]string{lms.DeletedUserName, lms.DeletedUserName, lms.DeletedUserName, lms.DeletedUserName})
 		diff(t, "the post stays", post.BodyMD, "hello")
 	},
 }

@@ -22,7 +22,7 @@ function RetentionForm({ retention, onSaved }) {
       <${FormError} error=${error} />
       <label class="check"><input type="checkbox" name="keep_grades" id="keep-grades" defaultChecked=${retention.keep_grades} />
         Keep an anonymised person's grades, submissions and quiz attempts (under "Deleted user") for the school's records</label>
-      <p class="hint">Unticked, anonymising removes them too. Posts and chat messages always stay, as "Deleted user".</p>
+      <p class="hint">Unticked, anonymising removes them too. Posts, chat messages and course announcements always stay, as "Deleted user".</p>
       <div class="actions"><${Submit} pending=${pending} pendingLabel="Saving…">Save retention<//></div>
     </form>`;
 }

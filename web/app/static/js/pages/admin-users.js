@@ -38,7 +38,7 @@ function UserRow({ user, me, onChange, onDelete }) {
   async function anonymise() {
     const ok = await confirm({
       title: `Anonymise ${name}?`,
-      body: `The account becomes "Deleted user" and can no longer sign in; posts and chat messages stay under that name. Grades follow the retention setting (Privacy page). This can't be undone.`,
+      body: `The account becomes "Deleted user" and can no longer sign in; posts, chat messages and course announcements stay under that name. Grades follow the retention setting (Privacy page). This can't be undone.`,
       confirmLabel: "Anonymise", danger: true,
     });
     if (!ok) return;

@@ -47,8 +47,9 @@ export function PrivacySection() {
         description="Download everything Lyceum stores about you, or ask for your account to be deleted.">
       <div class="actions">
         <a class="btn" href="/api/v1/me/export" download data-testid="export-data">Download my data (zip)</a>
-        <span class="muted small">Your profile, courses, progress, posts, chat messages, submissions with their files,
-          quiz attempts, released grades and notifications.</span>
+        <span class="muted small" data-testid="export-contents">Your profile, courses, progress, posts, chat messages,
+          course announcements you wrote, submissions with their files, quiz attempts, released grades and
+          notifications.</span>
       </div>
       ${req.loading && req.data === undefined && html`<${Loading} />`}
       ${req.data && html`
