@@ -95,6 +95,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, id Identity) {
 	// a fresh context, not the request's: hooks get who is connected from
 	// the Identity, and holding net/http's request contexts would cost about
 	// 1 KiB per idle connection.
+	c.sendHello()
 	go c.serve(context.Background())
 }
 
@@ -105,16 +106,30 @@ func (h *Hub) isClosed() bool {
 	return h.closed
 }
 
-// sendHello queues the hello frame.
+// sendHello sends the hello frame, the connection's first. On a TCP
+// connection it writes it at once, from the upgrade's goroutine, with the
+// 101 response the hijacker held back (one system call for both; no writer
+// is running yet, and one started by a close meanwhile is serialized by the
+// corkWriter); otherwise it queues it.
 func (c *conn) sendHello() {
 	h := c.h
 	rate, burst := c.rateLimits()
-	c.enqueue(marshalFrame(HelloFrame{
+	frame := marshalFrame(HelloFrame{
 		Type: FrameHello, Version: ProtocolVersion, Time: time.Now().UTC(), Node: h.cfg.NodeID, Client: c.id,
 		PingIntervalMS: h.cfg.PingInterval.Milliseconds(),
 		Limits: HelloLimits{MaxMessageBytes: h.cfg.ReadLimit, MaxCommands: h.cfg.MaxCommands,
 			MaxSubscriptions: h.cfg.MaxSubscriptions, RatePerSecond: rate, RateBurst: burst},
-	}))
+	})
+	if c.raw == nil {
+		c.enqueue(frame)
+		return
+	}
+	msg := append(appendTextHeader(make([]byte, 0, len(frame)+10), len(frame)), frame...)
+	if err := c.write(msg); err != nil && !c.closed.Load() {
+		c.debug().Err(err).Msg("hello not written")
+		c.closeWith(websocket.StatusInternalError, "write failed")
+		_ = c.ws.CloseNow()
+	}
 }
 
 // serve runs the connection: the reader in this goroutine (a fresh one, so
@@ -122,7 +137,6 @@ func (c *conn) sendHello() {
 // per-request state are released right after the upgrade), the writer on
 // demand.
 func (c *conn) serve(ctx context.Context) {
-	c.sendHello()
 	c.schedulePing()
 	c.readLoop(ctx)
 	c.finish()

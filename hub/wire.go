@@ -31,16 +31,31 @@ const (
 
 // smallBufHijacker wraps the upgrade's ResponseWriter so that
 // coder/websocket gets small bufio buffers over the hijacked TCP
-// connection. Connections that are not plain TCP (e.g. TLS) keep net/http's
-// buffers: the writev below needs a socket.
+// connection, and holds the 101 Switching Protocols response back: net/http
+// would flush it with a system call of its own at Hijack, and the hello
+// frame follows a moment later with another; on a TCP connection the
+// corkWriter sends the response with the hello instead (on a loopback VM a
+// write is ~25 µs of a connect's CPU, which counts in a reconnect storm).
+// Connections that are not plain TCP (e.g. TLS) keep net/http's buffers
+// (the writev below needs a socket) and get the response at Hijack.
 type smallBufHijacker struct {
 	http.ResponseWriter
-	bufs *sync.Pool  // *[]byte of capacity corkCopyMax, shared by the hub's connections
-	cork *corkWriter // set by Hijack for a TCP connection: the hub writes data frames through it
+	bufs    *sync.Pool  // *[]byte of capacity corkCopyMax, shared by the hub's connections
+	cork    *corkWriter // set by Hijack for a TCP connection: the hub writes data frames through it
+	upgrade bool        // WriteHeader(101) was held back
 }
 
 // Unwrap lets http.ResponseController reach the wrapped writer.
 func (w *smallBufHijacker) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// WriteHeader holds 101 back for Hijack (see smallBufHijacker).
+func (w *smallBufHijacker) WriteHeader(code int) {
+	if code == http.StatusSwitchingProtocols {
+		w.upgrade = true
+		return
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
 
 // Hijack implements http.Hijacker.
 func (w *smallBufHijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
@@ -48,9 +63,25 @@ func (w *smallBufHijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	var head []byte
+	if w.upgrade {
+		head = upgradeResponse(w.ResponseWriter.Header())
+	}
+	keep := func() (net.Conn, *bufio.ReadWriter, error) { // net/http's buffers, the response sent now
+		if head != nil {
+			if _, err := brw.Writer.Write(head); err == nil {
+				err = brw.Writer.Flush()
+			}
+			if err != nil {
+				_ = nc.Close()
+				return nil, nil, err
+			}
+		}
+		return nc, brw, nil
+	}
 	tcp, ok := nc.(*net.TCPConn)
 	if !ok {
-		return nc, brw, nil
+		return keep()
 	}
 	// Bytes the client sent after the request and net/http already read
 	// must come first; the new reader holds them buffered, where
@@ -60,12 +91,23 @@ func (w *smallBufHijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	r := bufio.NewReaderSize(io.MultiReader(bytes.NewReader(bytes.Clone(early)), nc), max(connReadBufSize, n))
 	if n > 0 {
 		if _, err := r.Peek(n); err != nil {
-			return nc, brw, nil // cannot happen (the bytes are in memory); keep net/http's buffers
+			return keep() // cannot happen (the bytes are in memory)
 		}
 	}
-	w.cork = &corkWriter{conn: tcp, bufs: w.bufs}
+	w.cork = &corkWriter{conn: tcp, bufs: w.bufs, head: head}
 	wr := bufio.NewWriterSize(w.cork, connWriteBufSize)
 	return nc, bufio.NewReadWriter(r, wr), nil
+}
+
+// upgradeResponse is the 101 response with header (coder/websocket's
+// Upgrade, Connection, Sec-WebSocket-Accept and -Protocol, and what the
+// middleware set).
+func upgradeResponse(header http.Header) []byte {
+	var b bytes.Buffer
+	b.WriteString("HTTP/1.1 101 Switching Protocols\r\n")
+	_ = header.Write(&b) // a bytes.Buffer does not fail
+	b.WriteString("\r\n")
+	return b.Bytes()
 }
 
 // corkWriter sits under coder/websocket's (small) bufio.Writer. A frame
@@ -95,9 +137,10 @@ type corkWriter struct {
 	desync    bool       // lost track of frame boundaries: write everything through
 	closeSent bool       // a close frame went through: no data frame may follow
 	shut      bool       // the hub wrote the close frame and shut the sending side: later writes are dropped
+	head      []byte     // the upgrade's 101 response, sent with the first bytes written (then nil)
 	pend      [connWriteBufSize]byte
 	npend     int
-	iov       [2][]byte
+	iov       [3][]byte
 	buffers   net.Buffers
 }
 
@@ -153,7 +196,7 @@ func (w *corkWriter) writeMessage(msg []byte) error {
 	if w.desync || w.closeSent {
 		return net.ErrClosed
 	}
-	_, err := w.conn.Write(msg)
+	_, err := w.send(msg)
 	return err
 }
 
@@ -192,15 +235,16 @@ func appendTextHeader(dst []byte, n int) []byte {
 	}
 }
 
-// send writes the held-back bytes and p.
+// send writes the upgrade's response (the first time), the held-back bytes
+// and p.
 func (w *corkWriter) send(p []byte) (int, error) {
-	if w.npend == 0 {
+	if w.npend == 0 && w.head == nil {
 		return w.conn.Write(p)
 	}
-	if n := w.npend + len(p); n <= corkCopyMax && w.bufs != nil {
+	if n := len(w.head) + w.npend + len(p); n <= corkCopyMax && w.bufs != nil {
 		bp := w.bufs.Get().(*[]byte)
-		buf := append(append((*bp)[:0], w.pend[:w.npend]...), p...)
-		w.npend = 0
+		buf := append(append(append((*bp)[:0], w.head...), w.pend[:w.npend]...), p...)
+		w.head, w.npend = nil, 0
 		_, err := w.conn.Write(buf)
 		*bp = buf[:0]
 		w.bufs.Put(bp)
@@ -209,11 +253,11 @@ func (w *corkWriter) send(p []byte) (int, error) {
 		}
 		return len(p), nil
 	}
-	w.iov[0], w.iov[1] = w.pend[:w.npend], p
+	w.iov[0], w.iov[1], w.iov[2] = w.head, w.pend[:w.npend], p
 	w.buffers = w.iov[:]
-	w.npend = 0
+	w.head, w.npend = nil, 0
 	_, err := w.buffers.WriteTo(w.conn)
-	w.iov[0], w.iov[1] = nil, nil
+	w.iov[0], w.iov[1], w.iov[2] = nil, nil, nil
 	if err != nil {
 		return 0, err
 	}

@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/coder/websocket"
+	"github.com/rs/zerolog"
 )
 
 // tcpPair returns the two ends of a loopback TCP connection.
@@ -123,6 +124,10 @@ func TestCorkWriterWritesThroughWhenHeaderIsSplit(t *testing.T) {
 // and none is written after the close frame.
 func TestWriteMessageInterleavesWithControlFrames(t *testing.T) {
 	const messages, pings = 2000, 100
+	message := func(i int) []byte {
+		p := []byte(fmt.Sprintf("message %d %s", i, strings.Repeat("x", i%300)))
+		return append(appendTextHeader(nil, len(p)), p...)
+	}
 	accepted := make(chan *websocket.Conn, 1)
 	var hj *smallBufHijacker
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -131,6 +136,11 @@ func TestWriteMessageInterleavesWithControlFrames(t *testing.T) {
 		if err != nil {
 			t.Error(err)
 			return
+		}
+		// The first frame carries the 101 response the hijacker held back
+		// (the hub's hello does that); the dial completes with it.
+		if err := hj.cork.writeMessage(message(0)); err != nil {
+			t.Error(err)
 		}
 		accepted <- ws
 	}))
@@ -152,9 +162,8 @@ func TestWriteMessageInterleavesWithControlFrames(t *testing.T) {
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		for i := range messages {
-			p := []byte(fmt.Sprintf("message %d %s", i, strings.Repeat("x", i%300)))
-			if err := hj.cork.writeMessage(append(appendTextHeader(nil, len(p)), p...)); err != nil {
+		for i := 1; i < messages; i++ {
+			if err := hj.cork.writeMessage(message(i)); err != nil {
 				t.Errorf("writeMessage %d: %v", i, err)
 				return
 			}
@@ -208,5 +217,45 @@ func TestCloseFrameFitsAControlFrame(t *testing.T) {
 	long := closeFrame(1000, strings.Repeat("é", 100))
 	if n := int(long[1]); n != len(long)-2 || n > 125 || !utf8.Valid(long[4:]) {
 		t.Errorf("long reason: payload %d bytes (frame %d), valid UTF-8 %v", n, len(long), utf8.Valid(long[4:]))
+	}
+}
+
+// TestUpgradeResponseGoesOutWithTheHello: on a TCP connection the 101
+// response and the hello frame leave in one system call, so a client's
+// first read (one loopback segment) holds both.
+func TestUpgradeResponseGoesOutWithTheHello(t *testing.T) {
+	h, err := New(Config{}, NewMemoryBroker(MemoryBrokerConfig{}), zerolog.Nop(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h.Handler(func(*http.Request) (Identity, error) { return Identity{UserID: "u"}, nil }))
+	defer srv.Close()
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = h.Shutdown(ctx)
+	}()
+	c, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	req := "GET / HTTP/1.1\r\nHost: " + strings.TrimPrefix(srv.URL, "http://") + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: " + Subprotocol + "\r\n\r\n"
+	if _, err := c.Write([]byte(req)); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	buf := make([]byte, 8<<10)
+	n, err := c.Read(buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(buf[:n])
+	for _, want := range []string{"HTTP/1.1 101 Switching Protocols\r\n", "Sec-Websocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n",
+		"Sec-Websocket-Protocol: " + Subprotocol + "\r\n", "\r\n\r\n\x81", `"type":"hello"`} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("first read (%d bytes) has no %q:\n%q", n, want, got)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -62,6 +63,17 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController and coder/websocket reach the
 // underlying writer (Flush, Hijack, deadlines).
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// Hijack records 101 for a WebSocket upgrade: the hub holds the status
+// line back and sends it itself after hijacking (hub.smallBufHijacker), so
+// no WriteHeader(101) reaches this recorder.
+func (s *statusRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, brw, err := http.NewResponseController(s.ResponseWriter).Hijack()
+	if err == nil && s.status == 0 {
+		s.status = http.StatusSwitchingProtocols
+	}
+	return c, brw, err
+}
 
 // requestID takes a sane incoming X-Request-ID or makes one, echoes it, and
 // puts it and the client's address into the context.
