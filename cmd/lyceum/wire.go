@@ -216,8 +216,8 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 // the running nodes through Redis, so it returns nil Events (nothing to
 // tell) when none is configured or it does not answer: a single node keeps
 // its broker in process, and sees the change when its cache entries expire
-// (auth.DefaultCacheTTL). close releases the hub and the Redis client.
-func operatorLive(ctx context.Context, cfg *Config, log zerolog.Logger) (events auth.Events, close func(), err error) {
+// (auth.DefaultCacheTTL). release closes the hub and the Redis client.
+func operatorLive(ctx context.Context, cfg *Config, log zerolog.Logger) (events auth.Events, release func(), err error) {
 	none := func() {}
 	if cfg.RedisURL == "" {
 		return nil, none, nil
