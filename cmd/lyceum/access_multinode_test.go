@@ -35,11 +35,18 @@ func twoNodes(t *testing.T) (a, b *testNode, w *chatWorld) {
 // liveAs opens a WebSocket on node n with a fresh API token of login.
 func liveAs(t *testing.T, n *testNode, login, password string) *hubtest.Client {
 	t.Helper()
+	return hubtest.DialHeader(t, wsURL(n), tokenHeader(t, n, login, password), true)
+}
+
+// tokenHeader signs in as login on node n and returns the Authorization
+// header of a new API token of theirs.
+func tokenHeader(t *testing.T, n *testNode, login, password string) http.Header {
+	t.Helper()
 	c := newAPIClient(t, n.url)
 	loginAPI(c, login, password)
 	var tok struct{ Token string }
 	c.call("POST", "/me/tokens", map[string]string{"name": "live test"}, &tok)
-	return hubtest.DialHeader(t, wsURL(n), http.Header{"Authorization": {"Bearer " + tok.Token}}, true)
+	return http.Header{"Authorization": {"Bearer " + tok.Token}}
 }
 
 // lostOn waits for the subscription on topic to end with code, within

@@ -81,11 +81,14 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	default:
 		return fmt.Errorf("user: unknown action %q (want create, set-password, set-admin, token or import)", action)
 	}
-	op, err := openOperator(ctx, fs, args, stderr, getenv)
+	// A new password or role must reach the running nodes' credential
+	// caches and open sockets as it does when changed through the API.
+	announce := action == "set-password" || action == "set-admin"
+	op, err := openOperator(ctx, fs, args, stderr, getenv, announce)
 	if err != nil {
 		return err
 	}
-	defer op.db.Close()
+	defer op.close()
 	ctx, svc := op.ctx, op.auth
 	password := func() (string, error) {
 		if !*pwStdin {
@@ -130,7 +133,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if err := svc.ResetPassword(ctx, op.actor, u.ID, pw); err != nil {
 			return cliError(err)
 		}
-		fmt.Fprintf(stdout, "password of %s changed; their sessions were signed out\n", u.Username)
+		fmt.Fprintf(stdout, "password of %s changed; their sessions were signed out (%s)\n", u.Username, op.reach())
 	case "set-admin":
 		u, err := find()
 		if err != nil {
@@ -143,7 +146,7 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if u, err = svc.UpdateUser(ctx, op.actor, u.ID, auth.UserPatch{Role: &role}); err != nil {
 			return cliError(err)
 		}
-		fmt.Fprintf(stdout, "%s is now %s\n", u.Username, u.Role)
+		fmt.Fprintf(stdout, "%s is now %s (%s)\n", u.Username, u.Role, op.reach())
 	case "token":
 		u, err := find()
 		if err != nil {
@@ -160,17 +163,23 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 
 // operator is what an operator subcommand works with.
 type operator struct {
-	cfg   *Config
-	db    backend // the caller closes it
-	log   zerolog.Logger
-	auth  *auth.Service
-	ctx   context.Context // from the address "cli"
-	actor *lms.User       // auth.Operator(): who the command acts as
+	cfg       *Config
+	db        backend // closed by close
+	log       zerolog.Logger
+	auth      *auth.Service
+	ctx       context.Context // from the address "cli"
+	actor     *lms.User       // auth.Operator(): who the command acts as
+	announced bool            // account changes reach the running nodes at once (operatorLive)
+	closeLive func()
 }
 
 // openOperator loads the configuration (with fs's own flags), opens and
-// migrates the database and builds the account rules.
-func openOperator(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.Writer, getenv func(string) string) (*operator, error) {
+// migrates the database and builds the account rules. With announce, the
+// account changes the command makes are announced to the running nodes
+// through Redis when one is configured (operatorLive). The caller calls
+// close.
+func openOperator(ctx context.Context, fs *flag.FlagSet, args []string, stderr io.Writer, getenv func(string) string,
+	announce bool) (*operator, error) {
 	cfg, db, log, err := openForCLIConfig(ctx, fs, args, stderr, getenv)
 	if err != nil {
 		return nil, err
@@ -179,13 +188,39 @@ func openOperator(ctx context.Context, fs *flag.FlagSet, args []string, stderr i
 		db.Close()
 		return nil, fmt.Errorf("migrating the database: %w", err)
 	}
-	svc, err := auth.New(ctx, auth.Params{Store: store.Scope[auth.Store](db), Logger: log})
+	var events auth.Events
+	closeLive := func() {}
+	if announce {
+		if events, closeLive, err = operatorLive(ctx, cfg, log); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	svc, err := auth.New(ctx, auth.Params{Store: store.Scope[auth.Store](db), Logger: log, Events: events})
 	if err != nil {
+		closeLive()
 		db.Close()
 		return nil, err
 	}
 	ctx = lms.WithClient(ctx, lms.Client{IP: "cli"})
-	return &operator{cfg: cfg, db: db, log: log, auth: svc, ctx: ctx, actor: auth.Operator()}, nil
+	return &operator{cfg: cfg, db: db, log: log, auth: svc, ctx: ctx, actor: auth.Operator(),
+		announced: events != nil, closeLive: closeLive}, nil
+}
+
+// close releases the connection to the nodes and the database.
+func (op *operator) close() {
+	op.closeLive()
+	op.db.Close()
+}
+
+// reach tells the operator when running servers see the change: at once
+// when it was announced through Redis; otherwise as their credential
+// caches expire (a single node's broker is in its own process).
+func (op *operator) reach() string {
+	if op.announced {
+		return "running servers were told through Redis"
+	}
+	return "running servers see this within " + cacheTTLText
 }
 
 // cliError shows a user-visible error by its message and field.

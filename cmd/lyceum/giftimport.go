@@ -43,11 +43,11 @@ func giftImportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, 
 	if file == "" {
 		return usageError{errors.New("import gift: want a GIFT file (or - for standard input): lyceum import gift -course ID [-category PATH] FILE")}
 	}
-	op, err := openOperator(ctx, fs, rest, stderr, getenv)
+	op, err := openOperator(ctx, fs, rest, stderr, getenv, false)
 	if err != nil {
 		return err
 	}
-	defer op.db.Close()
+	defer op.close()
 	if *courseID <= 0 {
 		return usageError{errors.New("import gift: -course ID is required")}
 	}

@@ -5,6 +5,10 @@ import (
 	"fmt"
 	"net/url"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+	"github.com/rs/zerolog"
+
 	"github.com/lyceumhq/lyceum/hub"
 	"github.com/lyceumhq/lyceum/hub/redisbroker"
 	"github.com/lyceumhq/lyceum/rooms"
@@ -17,36 +21,53 @@ import (
 // The hub and broker are shut down through n.shutdowns (sockets first,
 // then the broker).
 func (n *node) startHub() (*hub.Hub, error) {
-	cfg := hub.Config{NodeID: n.cfg.NodeID, AdmitRate: n.cfg.WSAdmitRate}.WithDefaults()
+	cfg := hub.Config{NodeID: n.cfg.NodeID, AdmitRate: n.cfg.WSAdmitRate}
 	if u, err := url.Parse(n.cfg.PublicURL); err == nil && u.Host != "" {
 		cfg.OriginPatterns = []string{u.Host}
 	}
-	var broker interface {
-		hub.Broker
-		Close() error
-	}
-	if n.rdb != nil {
-		broker = redisbroker.New(n.rdb, redisbroker.Config{
-			Prefix:      n.cfg.RedisPrefix + "hub:",
-			NodeID:      n.cfg.NodeID,
-			HistorySize: cfg.HistorySize,
-			HistoryTTL:  cfg.HistoryTTL,
-			PresenceTTL: cfg.PresenceTTL,
-		}, n.log.With().Str("component", "redisbroker").Logger())
-	} else {
-		broker = hub.NewMemoryBroker(hub.MemoryBrokerConfig{HistorySize: cfg.HistorySize, HistoryTTL: cfg.HistoryTTL})
-	}
-	n.shutdowns = append(n.shutdowns, func(context.Context) { broker.Close() })
-	h, err := hub.New(cfg, broker, n.log.With().Str("component", "hub").Logger(), n.reg)
+	h, stop, err := newHub(cfg, n.cfg, n.rdb, n.log, n.reg)
 	if err != nil {
-		return nil, fmt.Errorf("hub: %w", err)
+		return nil, err
 	}
 	n.shutdowns = append(n.shutdowns, func(ctx context.Context) {
-		if err := h.Shutdown(ctx); err != nil {
+		if err := stop(ctx); err != nil {
 			n.log.Warn().Err(err).Msg("live connections did not close in time")
 		}
 	})
 	return h, nil
+}
+
+// newHub builds a hub on the configured broker: Redis's when rdb is set
+// (every node, and an operator command announcing a change, share its
+// topics and control messages under the configured prefix), an in-process
+// one otherwise. stop closes the hub's sockets, then the broker.
+func newHub(cfg hub.Config, app *Config, rdb *redis.Client, log zerolog.Logger, reg prometheus.Registerer) (
+	h *hub.Hub, stop func(context.Context) error, err error) {
+	cfg = cfg.WithDefaults()
+	var broker interface {
+		hub.Broker
+		Close() error
+	}
+	if rdb != nil {
+		broker = redisbroker.New(rdb, redisbroker.Config{
+			Prefix:      app.RedisPrefix + "hub:",
+			NodeID:      cfg.NodeID,
+			HistorySize: cfg.HistorySize,
+			HistoryTTL:  cfg.HistoryTTL,
+			PresenceTTL: cfg.PresenceTTL,
+		}, log.With().Str("component", "redisbroker").Logger())
+	} else {
+		broker = hub.NewMemoryBroker(hub.MemoryBrokerConfig{HistorySize: cfg.HistorySize, HistoryTTL: cfg.HistoryTTL})
+	}
+	if h, err = hub.New(cfg, broker, log.With().Str("component", "hub").Logger(), reg); err != nil {
+		broker.Close()
+		return nil, nil, fmt.Errorf("hub: %w", err)
+	}
+	return h, func(ctx context.Context) error {
+		err := h.Shutdown(ctx)
+		broker.Close()
+		return err
+	}, nil
 }
 
 // startRelay starts the relay that announces stored changes over h (and

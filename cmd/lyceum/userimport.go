@@ -30,11 +30,11 @@ func userImportCmd(ctx context.Context, args []string, stdin io.Reader, stdout, 
 	if file == "" {
 		return errors.New("user import: want a CSV file (or - for standard input): lyceum user import FILE [-dry-run] [-valid-only]")
 	}
-	op, err := openOperator(ctx, fs, rest, stderr, getenv)
+	op, err := openOperator(ctx, fs, rest, stderr, getenv, false)
 	if err != nil {
 		return err
 	}
-	defer op.db.Close()
+	defer op.close()
 	imports, err := userimport.New(userimport.Params{Store: op.db, Auth: op.auth, Logger: op.log, PublicURL: op.cfg.PublicURL})
 	if err != nil {
 		return err

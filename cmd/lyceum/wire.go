@@ -8,8 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
+	"github.com/lyceumhq/lyceum/hub"
 	"github.com/lyceumhq/lyceum/internal/assign"
 	"github.com/lyceumhq/lyceum/internal/auth"
 	"github.com/lyceumhq/lyceum/internal/calendar"
@@ -206,6 +208,40 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	n.startJobs(ctx, jobRunner)
 	return a.Handler(), nil
 }
+
+// operatorLive is what an operator command announces account changes
+// through, as the API does (rooms.Live: revoked sessions close their
+// sockets, changed accounts re-check their subscriptions, and every node
+// drops its cached credentials on the same control messages). It reaches
+// the running nodes through Redis, so it returns nil Events (nothing to
+// tell) when none is configured or it does not answer: a single node keeps
+// its broker in process, and sees the change when its cache entries expire
+// (auth.DefaultCacheTTL). release closes the hub and the Redis client.
+func operatorLive(ctx context.Context, cfg *Config, log zerolog.Logger) (events auth.Events, release func(), err error) {
+	none := func() {}
+	if cfg.RedisURL == "" {
+		return nil, none, nil
+	}
+	rdb, err := openRedis(ctx, cfg)
+	if err != nil {
+		log.Warn().Err(err).Msg("running servers cannot be told of this change; they see it within " + cacheTTLText)
+		return nil, none, nil
+	}
+	h, stop, err := newHub(hub.Config{NodeID: cfg.NodeID + "-cli"}, cfg, rdb, log, prometheus.NewRegistry())
+	if err != nil {
+		rdb.Close()
+		return nil, none, err
+	}
+	return rooms.NewLive(h, log.With().Str("component", "rooms").Logger()), func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+		defer cancel()
+		_ = stop(sctx) // the command's hub has no sockets to close
+		rdb.Close()
+	}, nil
+}
+
+// cacheTTLText is how late a node that was not told sees an account change.
+var cacheTTLText = fmt.Sprintf("%d s", int(auth.DefaultCacheTTL/time.Second))
 
 // every runs fn every interval until the node shuts down.
 func (n *node) every(ctx context.Context, interval time.Duration, fn func(context.Context)) {

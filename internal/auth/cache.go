@@ -17,7 +17,8 @@ const (
 	DefaultCacheSize = 50000
 	// DefaultCacheTTL is how long an entry is trusted at most. Revocations
 	// drop entries at once (see Cache); the TTL is the backstop for
-	// changes no node announced (the command line's, a lost broker message).
+	// changes no node announced (the command line's without Redis, a lost
+	// broker message).
 	DefaultCacheTTL = 30 * time.Second
 )
 

@@ -2,12 +2,12 @@
 // page modules use html.js and never the vendor folder directly.
 import { h, render, createContext, Fragment } from "../vendor/preact.module.js";
 import {
-  useState, useEffect, useRef, useMemo, useCallback, useContext, useId,
+  useState, useEffect, useLayoutEffect, useRef, useMemo, useCallback, useContext, useId,
 } from "../vendor/hooks.module.js";
 import htm from "../vendor/htm.module.js";
 
 export const html = htm.bind(h);
 export {
   h, render, createContext, Fragment,
-  useState, useEffect, useRef, useMemo, useCallback, useContext, useId,
+  useState, useEffect, useLayoutEffect, useRef, useMemo, useCallback, useContext, useId,
 };

@@ -5,7 +5,7 @@ import { html, useState, useEffect, useRef } from "./html.js";
 import { useStore } from "./store.js";
 import { network, get } from "./api.js";
 import { useApp, isAdmin, signOut } from "./session.js";
-import { useLocation } from "./router.js";
+import { useLocation, currentLocation } from "./router.js";
 import { Avatar } from "./ui.js";
 import { Toaster } from "./toast.js";
 import { ConfirmHost } from "./confirm.js";
@@ -54,12 +54,24 @@ function useDismiss(open, ref, close) {
   }, [open]);
 }
 
+/**
+ * useOpenOnThisPage is a popup's [open, setOpen] that closes when the page
+ * changes: opening notes the visit it happened on, and any other visit reads
+ * as closed. It is derived rather than reset by an effect, because an effect
+ * runs after the next frame: it closed a menu opened just after it appeared
+ * (on its first run, or on the redirect right after signing in), and the
+ * click that opened it seemed lost.
+ */
+function useOpenOnThisPage() {
+  const loc = useLocation();
+  const [openOn, setOpenOn] = useState(null);
+  return [openOn === loc, (open) => setOpenOn(open ? currentLocation() : null)];
+}
+
 function UserMenu({ me, setMe }) {
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useOpenOnThisPage();
   const ref = useRef(null);
   const button = useRef(null);
-  const loc = useLocation();
-  useEffect(() => setOpen(false), [loc.href]);
   useDismiss(open, ref, (refocus) => {
     setOpen(false);
     if (refocus && button.current) button.current.focus();
@@ -89,9 +101,8 @@ function UserMenu({ me, setMe }) {
 function TopBar() {
   const { site, me, setMe } = useApp();
   const loc = useLocation();
-  const [navOpen, setNavOpen] = useState(false);
+  const [navOpen, setNavOpen] = useOpenOnThisPage();
   const navRef = useRef(null);
-  useEffect(() => setNavOpen(false), [loc.href]);
   useDismiss(navOpen, navRef, () => setNavOpen(false));
   const links = navLinks(me);
   const current = (href) => (href === "/" ? loc.path === "/"

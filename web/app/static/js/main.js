@@ -1,7 +1,7 @@
 // Entry point: loads the site and the signed-in user, then renders the
 // layout and the page for the current route. Pages are ES modules loaded
 // on first use (static/js/pages/*.js), each exporting a default component.
-import { html, render, useState, useEffect, useRef, useMemo } from "./html.js";
+import { html, render, useState, useEffect, useLayoutEffect, useRef, useMemo } from "./html.js";
 import { get, ApiError } from "./api.js";
 import { AppContext, useApp, isAdmin, sessionEnded } from "./session.js";
 import { live } from "./live.js";
@@ -108,7 +108,13 @@ function Routes() {
   else if (route.access === "anon" && me) redirect = safeNext(loc.query.get("next"));
   if (route.access === "admin" && me && !isAdmin(me)) route = forbidden;
 
-  useEffect(() => {
+  // Redirect and move focus while the new page is committed, before the
+  // browser paints it or takes input: as a plain effect (after the next
+  // frame) they came after a page was already visible, so a click or key
+  // landing in between went to a page about to change (the sign-in form
+  // lost the keys typed into it to the heading; the user menu, shown with
+  // the sign-in page still under it, closed right after it was opened).
+  useLayoutEffect(() => {
     if (redirect) navigate(redirect, { replace: true });
   }, [redirect]);
 
@@ -116,7 +122,7 @@ function Routes() {
 
   // Move focus to the new page's heading after client-side navigation.
   const first = useRef(true);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!mod) return;
     if (first.current) { first.current = false; return; }
     const h1 = document.getElementById("page-title");

@@ -26,6 +26,15 @@ export function useLocation() {
   return useStore(locationStore);
 }
 
+/**
+ * currentLocation is the location useLocation returns, as it is now. Every
+ * navigation makes a new object, so it also tells one visit of a page from
+ * the next visit of the same address.
+ */
+export function currentLocation() {
+  return locationStore.get();
+}
+
 /** matchRoute finds the route whose pattern ("/invite/:token") fits path. */
 export function matchRoute(routes, path) {
   const parts = path.replace(/\/+$/, "").split("/").slice(1);

@@ -1,6 +1,6 @@
 // A tiny observable value shared outside the component tree (toasts,
 // network status, the confirmation dialog), plus a hook to read it.
-import { useState, useEffect } from "./html.js";
+import { useState, useLayoutEffect } from "./html.js";
 
 export function createStore(initial) {
   let value = initial;
@@ -18,9 +18,14 @@ export function createStore(initial) {
   };
 }
 
+/**
+ * useStore reads store and re-renders on change. It subscribes while the
+ * component is committed (a layout effect), so a change made in the same
+ * commit (a redirect) is not missed until after the next frame.
+ */
 export function useStore(store) {
   const [value, setValue] = useState(store.get());
-  useEffect(() => {
+  useLayoutEffect(() => {
     setValue(store.get());
     return store.subscribe(setValue);
   }, [store]);

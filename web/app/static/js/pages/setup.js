@@ -43,10 +43,14 @@ export default function SetupPage({ query }) {
       token, email: v.email.trim(), username: v.username.trim(), name: v.name.trim(), password: v.password,
     }));
     if (res && res.user) {
+      // Signed in and on the dashboard in one render: waiting for the site
+      // in between left the setup form under a top bar that already had
+      // the user menu, which a click opened just before the page moved on
+      // (and closed it). Only the setup and sign-in pages read setup_needed.
       setMe(res.user);
-      await reloadSite();
-      toast("Your administrator account is ready. Next: create users or invite people.");
       navigate("/", { replace: true });
+      toast("Your administrator account is ready. Next: create users or invite people.");
+      reloadSite();
     }
   }
 
