@@ -39,7 +39,7 @@ func TestBrowserAnnouncements(t *testing.T) {
 	screenshot(t, inst, "form")
 	submitForm(t, inst, "announcement-form", toastSays("Announcement posted"),
 		fill(map[string]string{"#announcement-title": "Field trip on Friday"}),
-		chromedp.SendKeys(chromedp.CSS(`#announcement-body`), "Meet at **8:00** by the gate.", chromedp.NodeVisible),
+		sendKeys(chromedp.CSS(`#announcement-body`), "Meet at **8:00** by the gate.", chromedp.NodeVisible),
 		submitButton("announcement-form"))
 	waitJS(t, inst, "the instructor's list shows it", someTextJS(`[data-testid=announcement]`, "Field trip on Friday"))
 

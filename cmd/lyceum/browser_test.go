@@ -144,10 +144,24 @@ func textOf(t *testing.T, ctx context.Context, css string) string {
 }
 
 // fill types values into form fields by CSS selector, clearing them first.
+// sendKeys types v into the element sel selects as chromedp.SendKeys does
+// (focus it, then key events), without SendKeys' read of the node's
+// attributes: chromedp v0.23.0 reads them outside the node's lock
+// (query.go:1293) while its DOM event handler may be appending an
+// attribute the page just set, a data race -race reported in CI.
+// Like SendKeys, it waits for the element to be visible unless opts say
+// otherwise.
+func sendKeys[S chromedp.Selectable](sel S, v string, opts ...chromedp.QueryOption) chromedp.Action[chromedp.Void] {
+	if len(opts) == 0 {
+		opts = []chromedp.QueryOption{chromedp.NodeVisible}
+	}
+	return chromedp.Steps(chromedp.Focus(sel, opts...), chromedp.KeyEvent(v))
+}
+
 func fill(fields map[string]string) chromedp.Action[chromedp.Void] {
 	var steps []chromedp.Action[chromedp.Void]
 	for sel, v := range fields {
-		steps = append(steps, chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), v, chromedp.NodeVisible))
+		steps = append(steps, chromedp.Clear(chromedp.CSS(sel)), sendKeys(chromedp.CSS(sel), v, chromedp.NodeVisible))
 	}
 	return chromedp.Steps(steps...)
 }

@@ -128,7 +128,7 @@ func TestBrowserCatalogueSettingsSearchAndEnrol(t *testing.T) {
 		fmt.Sprintf(`!document.querySelector('[data-course-id="%d"]')`, hidden))
 	screenshot(t, lin, "catalogue")
 
-	do(t, lin, "search by the teacher's name and a word", chromedp.SendKeys(chromedp.CSS(`[data-testid=catalogue-search]`), "ada stars"))
+	do(t, lin, "search by the teacher's name and a word", sendKeys(chromedp.CSS(`[data-testid=catalogue-search]`), "ada stars"))
 	waitJS(t, lin, "only the open course matches", fmt.Sprintf(`(() => {
 		const cards = [...document.querySelectorAll('[data-testid=catalogue-card]')];
 		return cards.length === 1 && cards[0].dataset.courseId === "%d"; })()`, open))

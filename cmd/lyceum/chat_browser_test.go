@@ -167,7 +167,7 @@ func roomChat(t *testing.T, a, b *testNode) {
 	waitJS(t, lin, "lin sees ada in the room", someTextJS(`[data-testid=presence-row]`, "Ada Admin"))
 
 	hello := fmt.Sprintf("Welcome to the night sky %d!", time.Now().UnixNano()%100000)
-	do(t, ada, "ada sends a message with Enter", chromedp.SendKeys(chromedp.CSS(input), hello+"\r", chromedp.NodeVisible))
+	do(t, ada, "ada sends a message with Enter", sendKeys(chromedp.CSS(input), hello+"\r", chromedp.NodeVisible))
 	waitJS(t, lin, "ada's message appears for lin", someTextJS(`[data-testid=message-body]`, hello))
 	waitJS(t, ada, "ada's message is stored (no longer pending)",
 		someTextJS(`[data-testid=message-body]`, hello)+` && !document.querySelector("[data-testid=pending-message]")`)
@@ -176,7 +176,7 @@ func roomChat(t *testing.T, a, b *testNode) {
 		someTextJS(`[data-testid=seen-by]`, "Seen by 1 of 1"))
 
 	answer := "Thanks, see you on Monday @ada"
-	do(t, lin, "lin types an answer", chromedp.SendKeys(chromedp.CSS(input), answer, chromedp.NodeVisible))
+	do(t, lin, "lin types an answer", sendKeys(chromedp.CSS(input), answer, chromedp.NodeVisible))
 	waitJS(t, ada, "ada sees lin typing", someTextJS(`[data-testid=typing]`, "Lin Learner is typing"))
 	do(t, lin, "lin sends it with the button", chromedp.Click(chromedp.CSS(`[data-testid=composer-send]`), chromedp.NodeVisible))
 	waitJS(t, ada, "lin's answer appears for ada", someTextJS(`[data-testid=message-body]`, answer))
@@ -192,7 +192,7 @@ func roomChat(t *testing.T, a, b *testNode) {
 	do(t, lin, "lin goes to the room list", chromedp.Navigate(b.url+rooms),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=room-row]`)))
 	homework := "Homework: chapter 3, exercises 1 to 4"
-	do(t, ada, "ada posts homework", chromedp.SendKeys(chromedp.CSS(input), homework+"\r", chromedp.NodeVisible))
+	do(t, ada, "ada posts homework", sendKeys(chromedp.CSS(input), homework+"\r", chromedp.NodeVisible))
 	waitJS(t, ada, "the homework is stored",
 		someTextJS(`[data-testid=message-body]`, homework)+` && !document.querySelector("[data-testid=pending-message]")`)
 	waitJS(t, lin, "the room list counts the homework as unread, live",
@@ -245,7 +245,7 @@ func TestBrowserDiscussionLive(t *testing.T) {
 	}
 
 	reply := "Yes: every clear Friday from 9 pm."
-	do(t, ada, "ada replies", chromedp.SendKeys(chromedp.CSS(`[data-testid=reply-input]`), reply, chromedp.NodeVisible),
+	do(t, ada, "ada replies", sendKeys(chromedp.CSS(`[data-testid=reply-input]`), reply, chromedp.NodeVisible),
 		chromedp.Click(chromedp.CSS(`[data-testid=reply-submit]`), chromedp.NodeVisible))
 	waitJS(t, lin, "ada's reply appears in lin's open thread", someTextJS(`[data-testid=post-body]`, reply))
 	waitJS(t, ada, "ada's own reply shows once",

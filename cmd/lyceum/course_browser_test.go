@@ -171,7 +171,7 @@ func TestBrowserCourseJourney(t *testing.T) {
 	do(t, inst, "write a lesson with an image", chromedp.Click(chromedp.CSS(`[data-testid=new-lesson]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=lesson-form]`)),
 		fill(map[string]string{"#lesson-title": "Planets and orbits"}),
-		chromedp.SendKeys(chromedp.CSS(`#lesson-body`), "Every planet orbits the Sun.\n\n```go\nfmt.Println(\"orbit\")\n```\n"),
+		sendKeys(chromedp.CSS(`#lesson-body`), "Every planet orbits the Sun.\n\n```go\nfmt.Println(\"orbit\")\n```\n"),
 		chromedp.SetUploadFiles(chromedp.CSS(`[data-testid=upload-image]`), []string{writeTestPNG(t)}),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=lesson-preview] img`)))
 	screenshot(t, inst, "lesson-editor")

@@ -223,7 +223,7 @@ func retype(css, text string) chromedp.Action[chromedp.Void] {
 			_, err := chromedp.Evaluate[bool](fmt.Sprintf(`(() => { const el = document.querySelector(%q); el.focus(); el.select(); return true; })()`, css))(ctx, t)
 			return err
 		}),
-		chromedp.SendKeys(chromedp.CSS(css), text))
+		sendKeys(chromedp.CSS(css), text))
 }
 
 // toastSays is a JS expression: a toast contains text.
@@ -377,7 +377,7 @@ func TestBrowserFormsDiscussion(t *testing.T) {
 	do(t, ada, "the room is live", chromedp.WaitReady(chromedp.CSS(selLive)))
 	submitForm(t, ada, "composer", someTextJS(`[data-testid=message-body]`, "Open now")+
 		` && !document.querySelector("[data-testid=pending-message]")`,
-		chromedp.SendKeys(chromedp.CSS(`[data-testid=composer-input]`), "Open now", chromedp.NodeVisible),
+		sendKeys(chromedp.CSS(`[data-testid=composer-input]`), "Open now", chromedp.NodeVisible),
 		submitButton("composer"))
 
 	checkWalked(t, ada)

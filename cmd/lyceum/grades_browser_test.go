@@ -36,7 +36,7 @@ func TestBrowserAssignmentsAndGradebook(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`[data-testid=add-criterion]`), chromedp.NodeVisible))
 	screenshot(t, inst, "editor")
 	submitForm(t, inst, "assignment-form", `!!document.querySelector('[data-testid=open-submissions]')`,
-		chromedp.SendKeys(chromedp.CSS(`#assignment-instructions`), "Write up **the** experiment.", chromedp.NodeVisible),
+		sendKeys(chromedp.CSS(`#assignment-instructions`), "Write up **the** experiment.", chromedp.NodeVisible),
 		fill(map[string]string{"#assignment-title": "Lab report",
 			"#crit-0": "Method", "#levels-0": "Sound: 6; Shaky: 2", "#crit-1": "Writing", "#levels-1": "Clear: 4; Muddled: 1"}),
 		chromedp.Click(chromedp.CSS(`#assignment-files`)),
@@ -74,7 +74,7 @@ func TestBrowserAssignmentsAndGradebook(t *testing.T) {
 	}
 	screenshot(t, lin, "submission")
 	submitForm(t, lin, "submission-form", someTextJS(`[data-testid=my-work]`, "Submitted"),
-		chromedp.SendKeys(chromedp.CSS(`#submission-text`), "Our pendulum measured g.", chromedp.NodeVisible),
+		sendKeys(chromedp.CSS(`#submission-text`), "Our pendulum measured g.", chromedp.NodeVisible),
 		submitButton("submission-form"))
 
 	// The instructor grades with the rubric and releases.
@@ -90,7 +90,7 @@ func TestBrowserAssignmentsAndGradebook(t *testing.T) {
 	submitForm(t, inst, "grade-form", toastSays("Graded"),
 		chromedp.Click(chromedp.CSS(`[data-testid=level-0-0]`), chromedp.NodeVisible),
 		chromedp.Click(chromedp.CSS(`[data-testid=level-1-1]`), chromedp.NodeVisible),
-		chromedp.SendKeys(chromedp.CSS(`#grade-feedback`), "Careful method; tighten the prose.", chromedp.NodeVisible),
+		sendKeys(chromedp.CSS(`#grade-feedback`), "Careful method; tighten the prose.", chromedp.NodeVisible),
 		chromedp.Click(chromedp.CSS(`#grade-release`)),
 		chromedp.Func(func(context.Context, *chromedp.Target) error { graded = time.Now(); return nil }),
 		submitButton("grade-form"))

@@ -91,7 +91,7 @@ func TestBrowserLiveQuizGame(t *testing.T) {
 		do(t, inst, "type the question "+text, setSelect("#lq-spot-kind", kind),
 			chromedp.WaitVisible(chromedp.CSS("#lq-spot-text")), fill(map[string]string{"#lq-spot-text": text}))
 		if lines != "" {
-			do(t, inst, "its options", chromedp.SendKeys(chromedp.CSS("#lq-spot-lines"), lines, chromedp.NodeVisible))
+			do(t, inst, "its options", sendKeys(chromedp.CSS("#lq-spot-lines"), lines, chromedp.NodeVisible))
 		}
 		switch kind {
 		case "truefalse":

@@ -54,7 +54,7 @@ func TestBrowserNamesAndMentionsOnAPhone(t *testing.T) {
 	do(t, ada, "open the room", chromedp.Navigate(room), chromedp.WaitVisible(chromedp.CSS(input)),
 		chromedp.WaitReady(chromedp.CSS(selLive)))
 	// Ada starts writing: the message box is at the bottom of her screen.
-	do(t, ada, "ada starts a message", chromedp.SendKeys(chromedp.CSS(input), "Hello", chromedp.NodeVisible))
+	do(t, ada, "ada starts a message", sendKeys(chromedp.CSS(input), "Hello", chromedp.NodeVisible))
 	if _, err := chromedp.Run(ada, chromedp.Evaluate[bool](
 		`(document.querySelector("[data-testid=composer]").scrollIntoView({block: "end"}), true)`)); err != nil {
 		t.Fatal(err)

@@ -86,7 +86,7 @@ func TestBrowserPrivacy(t *testing.T) {
 	}
 
 	submitForm(t, lin, "deletion-request-form", `!!document.querySelector("[data-testid=deletion-pending]")`,
-		chromedp.SendKeys(chromedp.CSS(`#deletion-reason`), "I am leaving the school.", chromedp.NodeVisible),
+		sendKeys(chromedp.CSS(`#deletion-reason`), "I am leaving the school.", chromedp.NodeVisible),
 		submitButton("deletion-request-form"),
 		chromedp.Click(chromedp.CSS(`[data-testid=confirm-ok]`), chromedp.NodeVisible))
 	screenshot(t, lin, "requested")

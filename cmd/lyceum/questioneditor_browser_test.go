@@ -107,18 +107,18 @@ func TestBrowserQuestionEditors(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`[data-testid=new-question]`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=blanks-editor]`)),
 		fill(map[string]string{"#q-title": "Capital"}),
-		chromedp.SendKeys(chromedp.CSS("#q-text"), "The capital of France is [[city]], in", chromedp.NodeVisible))
+		sendKeys(chromedp.CSS("#q-text"), "The capital of France is [[city]], in", chromedp.NodeVisible))
 	do(t, inst, "define the gap marked in the text", chromedp.Click(chromedp.CSS(`[data-testid=undefined-gaps] button`), chromedp.NodeVisible))
 	do(t, inst, "its answer, case sensitive",
-		chromedp.SendKeys(chromedp.CSS(rowCell(city, "gap-answers", 1, 1, "input")), "Paris", chromedp.NodeVisible),
+		sendKeys(chromedp.CSS(rowCell(city, "gap-answers", 1, 1, "input")), "Paris", chromedp.NodeVisible),
 		chromedp.Click(chromedp.CSS(city+` [data-testid=gap-case]`), chromedp.NodeVisible))
 	do(t, inst, "add a drop-down gap", chromedp.Click(chromedp.CSS(`[data-testid=add-gap]`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(where)),
 		setSelect(where+` select`, "dropdown"),
 		chromedp.WaitVisible(chromedp.CSS(where+` [data-testid=gap-options]`)))
 	do(t, inst, "its options, the second right",
-		chromedp.SendKeys(chromedp.CSS(rowCell(where, "gap-options", 1, 1, "input")), "Asia", chromedp.NodeVisible),
-		chromedp.SendKeys(chromedp.CSS(rowCell(where, "gap-options", 2, 1, "input")), "Europe", chromedp.NodeVisible),
+		sendKeys(chromedp.CSS(rowCell(where, "gap-options", 1, 1, "input")), "Asia", chromedp.NodeVisible),
+		sendKeys(chromedp.CSS(rowCell(where, "gap-options", 2, 1, "input")), "Europe", chromedp.NodeVisible),
 		chromedp.Click(chromedp.CSS(rowCell(where, "gap-options", 2, 2, "input")), chromedp.NodeVisible))
 	do(t, inst, "tag the lesson it tests", chromedp.Click(chromedp.CSS(`[data-testid=lesson-tag][data-title=Welcome]`), chromedp.NodeVisible))
 	waitJS(t, inst, "the preview shows the gaps", `!!document.querySelector('[data-testid=question-preview] input.q-gap') &&
@@ -151,7 +151,7 @@ func TestBrowserQuestionEditors(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`[data-testid=new-question]`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=calculated-editor]`)),
 		fill(map[string]string{"#q-title": "Force"}),
-		chromedp.SendKeys(chromedp.CSS("#q-text"), "A mass of {m} kg accelerates at {a} m/s2. What is the force?", chromedp.NodeVisible))
+		sendKeys(chromedp.CSS("#q-text"), "A mass of {m} kg accelerates at {a} m/s2. What is the force?", chromedp.NodeVisible))
 	do(t, inst, "its variables", setInputs(map[string]string{rowCell("", "variable-rows", 1, 1, "input"): "m",
 		rowCell("", "variable-rows", 1, 3, "input"): "20", rowCell("", "variable-rows", 1, 4, "input"): "1"}),
 		addRow("", "variable-rows"),

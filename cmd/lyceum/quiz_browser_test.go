@@ -55,7 +55,7 @@ func TestBrowserQuizJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`[data-testid=new-question]`), chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=question-form]`)),
 		fill(map[string]string{"#q-title": "Water"}),
-		chromedp.SendKeys(chromedp.CSS("#q-text"), "Water boils at 100 °C at sea level.", chromedp.NodeVisible),
+		sendKeys(chromedp.CSS("#q-text"), "Water boils at 100 °C at sea level.", chromedp.NodeVisible),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=question-preview] [data-testid=q-option]`)))
 	do(t, inst, "insert an image in the question", chromedp.SetUploadFiles(chromedp.CSS(`[data-testid=question-image]`), []string{writeTestPNG(t)}))
 	waitImageLoaded(t, inst, `[data-testid=question-preview] .q-text img`)

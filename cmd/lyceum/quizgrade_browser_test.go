@@ -79,7 +79,7 @@ func TestBrowserQuizEssayGradingAndOverrides(t *testing.T) {
 	screenshot(t, inst, "essay-grading")
 	submitForm(t, inst, "slot-grade-form", toastSays("Question 1 graded"),
 		fill(map[string]string{"#grade-0-points": "4"}),
-		chromedp.SendKeys(chromedp.CSS(`#grade-0-comment`), "Good; name the restoring force.", chromedp.NodeVisible),
+		sendKeys(chromedp.CSS(`#grade-0-comment`), "Good; name the restoring force.", chromedp.NodeVisible),
 		submitButton("slot-grade-form"))
 	waitJS(t, inst, "the total follows", someTextJS(`[data-testid=review-score]`, "4 / 5"))
 	waitJS(t, inst, "the comment shows", someTextJS(`[data-testid=review-question]`, "name the restoring force"))
