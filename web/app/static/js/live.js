@@ -100,8 +100,11 @@ export function stop() {
 /**
  * subscribe follows topic: onPush(data, push) gets every publication in
  * order; opts.onReset() is called when publications were missed and can't
- * be replayed (reload from the API); opts.onPresence(frame) gets join/leave
- * frames and {type:"presence", presence} from the ack; opts.onError(err)
+ * be replayed (reload from the API); opts.onStart() once the first subscribe
+ * is in place (a page whose first load may have read its data before then,
+ * and so may lack a publication made meanwhile, reloads there);
+ * opts.onPresence(frame) gets join/leave frames and {type:"presence",
+ * presence} from the ack; opts.onError(err)
  * hears a refused subscription; opts.quiet follows the topic without joining
  * its presence (decided by whoever subscribes to the topic first). Returns
  * the function that unsubscribes.
@@ -363,6 +366,7 @@ function subscribeFrame(topic, t) {
     if (ack.recovered === true) return;
     t.pos = { epoch: ack.epoch, offset: ack.offset };
     if (ack.recovered === false) for (const s of [...t.subs]) call(s.onReset);
+    else if (!frame.since) for (const s of [...t.subs]) call(s.onStart);
   };
   c.reject = (err) => {
     if (topics.get(topic) !== t) return;

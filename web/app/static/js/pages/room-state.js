@@ -148,6 +148,10 @@ export function useRoomChat(roomID, me) {
     };
     const offRoom = live.subscribe(roomTopic(roomID), onEvent, {
       onReset: reload,
+      // The first load above may have read the room before the subscription
+      // was in place: a message sent in between would be neither in it nor
+      // pushed, so read again once it is.
+      onStart: reload,
       onPresence,
       onError: (err) => setS((cur) => ({ ...cur, liveError: err })),
     });
