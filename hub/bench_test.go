@@ -3,6 +3,7 @@ package hub
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 )
@@ -61,7 +62,7 @@ func BenchmarkBroadcast(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; b.Loop(); i++ {
 				pub.Offset++
-				t.deliver(pub, h)
+				t.deliver(pub, time.Now())
 				if i%64 == 63 {
 					for j, c := range conns {
 						batch, _ := c.q.take(spare[j])

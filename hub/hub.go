@@ -274,10 +274,11 @@ func (h *Hub) HandlePublication(name string, pub Publication) {
 	if t == nil {
 		return
 	}
-	kicked, n := t.deliver(pub, h)
+	now := time.Now()
+	kicked, n := t.deliver(pub, now)
 	if n > 0 {
 		h.m.publicationsOut.Add(float64(n))
-		h.admission.delivered(time.Now())
+		h.admission.delivered(now)
 	}
 	if len(kicked) > 0 {
 		h.m.insufficientState.Inc()

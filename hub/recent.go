@@ -95,8 +95,6 @@ func (t *topic) activateRecent(s *subscription, since *Position, maxAge time.Dur
 	} else {
 		s.c.enqueue(ack(top, false))
 	}
-	s.epoch, s.after = top.Epoch, top.Offset
-	s.buffer = nil
-	s.live = true
+	s.goLiveLocked(top.Epoch, top.Offset)
 	return recovered, true
 }

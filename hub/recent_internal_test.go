@@ -3,6 +3,7 @@ package hub
 import (
 	"fmt"
 	"testing"
+	"time"
 )
 
 // TestRecentWindowFollowsTheStream: the window keeps the last DefaultRecentPublications
@@ -11,7 +12,7 @@ import (
 func TestRecentWindowFollowsTheStream(t *testing.T) {
 	tp := newTopic("course:w", DefaultRecentPublications)
 	deliver := func(epoch string, offset uint64, size int) {
-		tp.deliver(Publication{Epoch: epoch, Offset: offset, Data: []byte(fmt.Sprintf("%q", make([]byte, size)))}, nil)
+		tp.deliver(Publication{Epoch: epoch, Offset: offset, Data: []byte(fmt.Sprintf("%q", make([]byte, size)))}, time.Now())
 	}
 	check := func(what string, first, last uint64) {
 		t.Helper()

@@ -86,7 +86,8 @@ func (t *topic) removeLocked(s *subscription) bool {
 // and buffers it for recovering ones. A publication that does not follow
 // the last one seen (gap or new epoch: the broker lost continuity) removes
 // every live subscriber, telling it to resubscribe; those are returned.
-func (t *topic) deliver(pub Publication, h *Hub) (kicked []*subscription, queued int) {
+// now is when the node got pub (kept in the recent window).
+func (t *topic) deliver(pub Publication, now time.Time) (kicked []*subscription, queued int) {
 	frame := encodePush(t.name, pub)
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -101,7 +102,7 @@ func (t *topic) deliver(pub Publication, h *Hub) (kicked []*subscription, queued
 	if !t.known || pub.Epoch != t.epoch || pub.Offset != t.last+1 {
 		t.recent.reset() // what it holds no longer ends right before pub
 	}
-	t.recent.add(recentPub{offset: pub.Offset, at: time.Now().UnixNano(), frame: frame})
+	t.recent.add(recentPub{offset: pub.Offset, at: now.UnixNano(), frame: frame})
 	t.known, t.epoch, t.last = true, pub.Epoch, pub.Offset
 	for _, s := range t.subs {
 		if !s.live {
@@ -211,10 +212,17 @@ func (t *topic) activate(s *subscription, res HistoryResult, since *Position, ac
 			next++
 		}
 	}
-	s.epoch, s.after = top.Epoch, next-1
+	s.goLiveLocked(top.Epoch, next-1)
+	return recovered, true
+}
+
+// goLiveLocked switches s to live after (epoch, after): later publications
+// up to after are not queued to it (see deliver), and its buffer is done.
+// The topic's lock is held.
+func (s *subscription) goLiveLocked(epoch string, after uint64) {
+	s.epoch, s.after = epoch, after
 	s.buffer = nil
 	s.live = true
-	return recovered, true
 }
 
 // replay returns the ack followed by the push frames of pubs.

@@ -34,8 +34,9 @@ const (
 // connection, and holds the 101 Switching Protocols response back: net/http
 // would flush it with a system call of its own at Hijack, and the hello
 // frame follows a moment later with another; on a TCP connection the
-// corkWriter sends the response with the hello instead (on a loopback VM a
-// write is ~25 µs of a connect's CPU, which counts in a reconnect storm).
+// corkWriter sends the response with the hello instead (one write fewer
+// per connect: 150 against 175–178 µs of CPU per connect in `lyceum-load
+// idle -n 4000`, docs/benchmarks.md, which counts in a reconnect storm).
 // Connections that are not plain TCP (e.g. TLS) keep net/http's buffers
 // (the writev below needs a socket) and get the response at Hijack.
 type smallBufHijacker struct {

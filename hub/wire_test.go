@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -220,9 +221,11 @@ func TestCloseFrameFitsAControlFrame(t *testing.T) {
 	}
 }
 
-// TestUpgradeResponseGoesOutWithTheHello: on a TCP connection the 101
-// response and the hello frame leave in one system call, so a client's
-// first read (one loopback segment) holds both.
+// TestUpgradeResponseGoesOutWithTheHello: through a real hub, a client's
+// first read holds the 101 response and the hello frame. Two writes close
+// together can also arrive in one read, so this checks the contents;
+// TestHijackerHoldsThe101UntilTheFirstFrame checks there is no separate
+// write of the 101.
 func TestUpgradeResponseGoesOutWithTheHello(t *testing.T) {
 	h, err := New(Config{}, NewMemoryBroker(MemoryBrokerConfig{}), zerolog.Nop(), nil)
 	if err != nil {
@@ -258,4 +261,53 @@ func TestUpgradeResponseGoesOutWithTheHello(t *testing.T) {
 			t.Fatalf("first read (%d bytes) has no %q:\n%q", n, want, got)
 		}
 	}
+}
+
+// TestHijackerHoldsThe101UntilTheFirstFrame: the 101 response does not go
+// out at Hijack (net/http would flush it there, a write of its own); it
+// leaves with the connection's first frame, in the same write.
+func TestHijackerHoldsThe101UntilTheFirstFrame(t *testing.T) {
+	proceed := make(chan struct{})
+	done := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer close(done)
+		hj := &smallBufHijacker{ResponseWriter: w, bufs: &sync.Pool{New: func() any { b := make([]byte, 0, corkCopyMax); return &b }}}
+		ws, err := websocket.Accept(hj, r, nil)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer ws.CloseNow()
+		<-proceed
+		p := []byte(`{"type":"hello"}`)
+		if err := hj.cork.writeMessage(append(appendTextHeader(nil, len(p)), p...)); err != nil {
+			t.Error(err)
+		}
+	}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+	c, err := net.Dial("tcp", host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	req := "GET / HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+	if _, err := c.Write([]byte(req)); err != nil {
+		t.Fatal(err)
+	}
+	// Nothing may arrive before the first frame is written (the old path
+	// flushed the 101 at Hijack, well within this bound).
+	buf := make([]byte, 8<<10)
+	_ = c.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+	if n, err := c.Read(buf); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("read before the first frame: %d bytes %q, err %v; want nothing yet", n, buf[:n], err)
+	}
+	close(proceed)
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	got, err := io.ReadAll(io.LimitReader(c, int64(len("HTTP/1.1 101"))))
+	if err != nil || string(got) != "HTTP/1.1 101" {
+		t.Fatalf("after the first frame: %q, %v", got, err)
+	}
+	<-done
 }

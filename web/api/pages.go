@@ -50,11 +50,7 @@ func slicePage[T any](p lms.Page, all []T) ([]T, string) {
 // of the lists a service answers whole (a course's quizzes, a quiz's
 // attempts).
 func pageByID[T any](r *http.Request, list func(context.Context, *lms.User, int64) ([]T, error)) ([]T, string, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return nil, "", err
-	}
-	p, err := listPage(r)
+	id, p, err := idAndPage(r)
 	if err != nil {
 		return nil, "", err
 	}
@@ -71,11 +67,7 @@ func pageByID[T any](r *http.Request, list func(context.Context, *lms.User, int6
 // with its next_cursor: the shape of the lists a store pages (a course's
 // announcements).
 func storePageByID[T any](r *http.Request, list func(context.Context, *lms.User, int64, lms.Page) ([]T, error)) ([]T, string, error) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return nil, "", err
-	}
-	p, err := listPage(r)
+	id, p, err := idAndPage(r)
 	if err != nil {
 		return nil, "", err
 	}
@@ -85,4 +77,15 @@ func storePageByID[T any](r *http.Request, list func(context.Context, *lms.User,
 	}
 	items, next := cutPage(p, items)
 	return items, next, nil
+}
+
+// idAndPage reads the {id} in the path and the page ?limit= and ?cursor=
+// ask for.
+func idAndPage(r *http.Request) (int64, lms.Page, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return 0, lms.Page{}, err
+	}
+	p, err := listPage(r)
+	return id, p, err
 }
