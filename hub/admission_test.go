@@ -41,6 +41,12 @@ func busyNode(t *testing.T, wait time.Duration) (*hubtest.Node, *hubtest.Client)
 	sub.Subscribe("course:paced", nil)
 	hubtest.Publish(t, n, "course:paced", 1, 1)
 	sub.Pushes("course:paced", 1)
+	if !hub.DeliveredRecently(n.Hub) {
+		t.Fatal("a delivered publication did not turn pacing on")
+	}
+	// Pacing lapses a second after the last delivery; a loaded machine can
+	// take that long between the steps below.
+	hub.KeepDelivering(n.Hub)
 	hubtest.Dial(t, n, "first") // the burst
 	return n, sub
 }

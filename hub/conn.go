@@ -117,6 +117,95 @@ func (c *conn) enqueue(frame []byte) bool {
 	return ok
 }
 
+// push queues frame as enqueue does, but leaves starting the writer to the
+// caller: start reports that no writer runs and the caller must see to one
+// (writeNow, or go writeLoop).
+func (c *conn) push(frame []byte) (ok, start bool) {
+	ok, full, start := c.q.push(frame)
+	if full {
+		c.h.m.queueFull.Inc()
+		c.closeWith(CloseSlowConsumer, "slow consumer: send queue full")
+	}
+	return ok, start
+}
+
+// writerChunk is how many connections one goroutine writes a publication
+// to (writeChunk): one goroutine per chunk rather than a writer started per
+// connection, and still several goroutines to spread a large fan-out over
+// the node's cores.
+const writerChunk = 64
+
+// writeChunk does the writer's work for each of cs, connections whose
+// writer their publisher had to start (see writeNow).
+func writeChunk(cs []*conn) {
+	for _, c := range cs {
+		c.writeNow()
+	}
+}
+
+// writeNowRounds bounds writeNow's loop: frames still coming after that
+// many writes are left to a writer goroutine.
+const writeNowRounds = 4
+
+// writeNow is the work of a writer the caller had to start (push reported
+// start), done in the caller's goroutine as long as nothing has to wait:
+// what is queued goes out, coalesced as writeBatch does, while the socket
+// takes it now (see corkWriter.tryWriteMessage). Anything that would wait
+// (a full socket, a frame of coder/websocket's half written, a closing
+// connection, a connection that is not plain TCP) is left to a writer
+// goroutine, started here. Writing a publication to a thousand
+// connections so costs a few goroutines (writeChunk) instead of a thousand.
+func (c *conn) writeNow() {
+	if c.raw == nil {
+		go c.writeLoop()
+		return
+	}
+	for range writeNowRounds {
+		batch, closed := c.q.take(c.spare)
+		if closed {
+			break
+		}
+		if batch == nil {
+			return // written; take marked the writer stopped
+		}
+		// As many frames as fit in one message (at least one); the rest
+		// go back to the queue's front for the next round.
+		n, j := len(batch[0]), 1
+		for ; j < len(batch) && n+1+len(batch[j]) <= c.h.cfg.MaxBatchBytes; j++ {
+			n += 1 + len(batch[j])
+		}
+		bp := c.h.getBatchBuf()
+		buf := append(appendTextHeader((*bp)[:0], n), batch[0]...)
+		for _, f := range batch[1:j] {
+			buf = append(append(buf, '\n'), f...)
+		}
+		*bp = buf
+		tried, owing, err := c.raw.tryWriteMessage(buf)
+		c.h.putBatchBuf(bp)
+		if !tried {
+			c.q.putBack(batch)
+			break
+		}
+		if j < len(batch) {
+			c.q.putBack(batch[j:]) // the queue keeps batch's array
+		} else {
+			c.spare = recycle(batch)
+		}
+		c.h.m.writes.Inc()
+		if err != nil {
+			c.debug().Err(err).Msg("write failed")
+			c.closeWith(websocket.StatusInternalError, "write failed")
+			_ = c.ws.CloseNow()
+			break
+		}
+		if owing {
+			c.h.m.writesHandedOff.Inc()
+			break
+		}
+	}
+	go c.writeLoop()
+}
+
 // enqueueAll queues every frame of fs, or none (reporting false) when they
 // do not all fit in the send queue now; unlike enqueue, that is not a
 // reason to close the connection.
@@ -156,6 +245,16 @@ func (c *conn) closeWith(code websocket.StatusCode, reason string) {
 // as MaxBatchBytes allows, until the queue is empty (then it exits) or
 // closed (then it performs the close handshake, closes writerDone and exits).
 func (c *conn) writeLoop() {
+	if c.raw != nil { // what writeNow could not finish goes first
+		c.writeStart.Store(time.Now().UnixNano())
+		err := c.raw.flushOwed()
+		c.writeStart.Store(0)
+		if err != nil {
+			c.debug().Err(err).Msg("write failed")
+			c.closeWith(websocket.StatusInternalError, "write failed")
+			_ = c.ws.CloseNow()
+		}
+	}
 	for {
 		batch, closed := c.q.take(c.spare)
 		if closed {

@@ -47,3 +47,25 @@ func AdmissionWaiting(h *Hub) int {
 	}
 	return int(m.GetGauge().GetValue())
 }
+
+// WritesHandedOff reports how many fan-out writes a socket did not take at
+// once (see conn.writeNow).
+func WritesHandedOff(h *Hub) int {
+	var m dto.Metric
+	if err := h.m.writesHandedOff.Write(&m); err != nil {
+		return -1
+	}
+	return int(m.GetCounter().GetValue())
+}
+
+// DeliveredRecently reports whether the node counts as delivering now (the
+// admission's pacing applies).
+func DeliveredRecently(h *Hub) bool {
+	return time.Now().UnixNano()-h.admission.lastDelivery.Load() <= int64(admitIdle)
+}
+
+// KeepDelivering makes the node count as delivering for the next hour, so
+// a test on a loaded machine does not see pacing lapse between its steps.
+func KeepDelivering(h *Hub) {
+	h.admission.delivered(time.Now().Add(time.Hour))
+}

@@ -22,6 +22,7 @@ type metrics struct {
 	insufficientState prometheus.Counter
 	accessRevoked     prometheus.Counter
 	writes            prometheus.Counter
+	writesHandedOff   prometheus.Counter
 	admissionWait     prometheus.Histogram
 	admissionRefused  prometheus.Counter
 	admissionWaiting  prometheus.Gauge
@@ -57,6 +58,8 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		admissionWait: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: ns, Subsystem: sub,
 			Name: "admission_wait_seconds", Help: "How long admitted upgrades waited for their turn (Config.AdmitRate).",
 			Buckets: []float64{0, .001, .01, .05, .1, .25, .5, 1, 2.5, 5, 10}}),
+		writesHandedOff: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub,
+			Name: "writes_handed_off_total", Help: "Fan-out writes a socket did not take at once, finished by the connection's writer goroutine."}),
 		admissionRefused: prometheus.NewCounter(prometheus.CounterOpts{Namespace: ns, Subsystem: sub,
 			Name: "admission_refused_total", Help: "Upgrades refused (503) because their turn was more than AdmitWait away."}),
 		admissionWaiting: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: sub,
@@ -67,7 +70,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	}
 	for _, c := range []prometheus.Collector{m.connections, m.connects, m.subscriptions, m.publicationsIn,
 		m.publicationsOut, m.queueFull, m.recoveries, m.brokerErrors, m.rateLimited, m.insufficientState, m.accessRevoked, m.writes,
-		m.admissionWait, m.admissionRefused, m.admissionWaiting} {
+		m.writesHandedOff, m.admissionWait, m.admissionRefused, m.admissionWaiting} {
 		if err := reg.Register(c); err != nil {
 			var are prometheus.AlreadyRegisteredError
 			if errors.As(err, &are) {

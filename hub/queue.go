@@ -97,6 +97,23 @@ func (q *sendQueue) take(spare [][]byte) (batch [][]byte, closed bool) {
 	return out, false
 }
 
+// putBack returns batch, taken by the running writer and not written, to
+// the front of the queue (before anything pushed since), unless the queue
+// was closed meanwhile (then it is dropped, as close drops the rest).
+func (q *sendQueue) putBack(batch [][]byte) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.closed {
+		return
+	}
+	n := 0
+	for _, f := range batch {
+		n += len(f)
+	}
+	q.frames = append(batch, q.frames...)
+	q.bytes += n
+}
+
 // writing reports whether a writer is running.
 func (q *sendQueue) writing() bool {
 	q.mu.Lock()

@@ -83,7 +83,8 @@ func (t *topic) removeLocked(s *subscription) bool {
 }
 
 // deliver queues pub to every live subscriber (the frame is encoded once)
-// and buffers it for recovering ones. A publication that does not follow
+// and buffers it for recovering ones; the connections that had no writer
+// running are written to by a goroutine per writerChunk of them. A publication that does not follow
 // the last one seen (gap or new epoch: the broker lost continuity) removes
 // every live subscriber, telling it to resubscribe; those are returned.
 // now is when the node got pub (kept in the recent window).
@@ -104,6 +105,7 @@ func (t *topic) deliver(pub Publication, now time.Time) (kicked []*subscription,
 	}
 	t.recent.add(recentPub{offset: pub.Offset, at: now.UnixNano(), frame: frame})
 	t.known, t.epoch, t.last = true, pub.Epoch, pub.Offset
+	var chunk []*conn // connections whose writer must start: see writeChunk
 	for _, s := range t.subs {
 		if !s.live {
 			s.buffer = append(s.buffer, pending{epoch: pub.Epoch, offset: pub.Offset, frame: frame})
@@ -112,9 +114,22 @@ func (t *topic) deliver(pub Publication, now time.Time) (kicked []*subscription,
 		if pub.Offset <= s.after && pub.Epoch == s.epoch {
 			continue
 		}
-		if s.c.enqueue(frame) {
+		ok, start := s.c.push(frame)
+		if ok {
 			queued++
 		}
+		if start {
+			if chunk == nil {
+				chunk = make([]*conn, 0, min(writerChunk, len(t.subs)))
+			}
+			if chunk = append(chunk, s.c); len(chunk) == writerChunk {
+				go writeChunk(chunk)
+				chunk = nil
+			}
+		}
+	}
+	if chunk != nil {
+		go writeChunk(chunk)
 	}
 	return kicked, queued
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"runtime"
 	"sync"
+	"syscall"
 )
 
 // Buffer sizes (bytes) of an upgraded connection. net/http hands a hijacked
@@ -27,6 +28,9 @@ const (
 	// one write of a pooled copy, larger ones with writev (which costs ~30 %
 	// more than write per call on loopback, less than copying a big frame).
 	corkCopyMax = 8 << 10
+	// corkOwedKeep: a connection keeps an owed-bytes buffer up to this
+	// capacity once written; larger ones are released.
+	corkOwedKeep = 512
 )
 
 // smallBufHijacker wraps the upgrade's ResponseWriter so that
@@ -143,6 +147,14 @@ type corkWriter struct {
 	npend     int
 	iov       [3][]byte
 	buffers   net.Buffers
+
+	// Writes that must not wait (see tryWriteMessage), all under mu:
+	rc    syscall.RawConn    // conn's, made on the first try
+	tryFn func(uintptr) bool // w.writeFD, made once
+	tryP  []byte             // what writeFD writes
+	tryN  int                // ... and what it wrote
+	tryE  error              // ... or its error
+	owed  []byte             // the unwritten end of a frame tryWriteMessage began: goes before anything else
 }
 
 // opClose is the WebSocket close frame's opcode.
@@ -201,6 +213,85 @@ func (w *corkWriter) writeMessage(msg []byte) error {
 	return err
 }
 
+// tryWriteMessage writes msg, one complete unmasked WebSocket frame, if it
+// can without waiting: the writer is free (no frame of coder/websocket's
+// half written, nothing owed) and the socket takes at least part of it now.
+// It reports tried=false when it wrote nothing and msg is still the
+// caller's to write. With tried=true msg is taken: what the socket did not
+// take now is owed, and goes out first with the next write of any kind
+// (flushOwed, writeMessage, coder/websocket's frames); owing reports that.
+// It never blocks, so a fan-out can write to many connections from one
+// goroutine (see conn.writeNow) without one slow socket holding the rest.
+func (w *corkWriter) tryWriteMessage(msg []byte) (tried, owing bool, err error) {
+	if !w.mu.TryLock() {
+		return false, false, nil
+	}
+	defer w.mu.Unlock()
+	if w.remain > 0 || w.desync || w.closeSent || w.head != nil || w.npend > 0 || len(w.owed) > 0 {
+		return false, false, nil
+	}
+	if w.rc == nil {
+		rc, err := w.conn.SyscallConn()
+		if err != nil {
+			return false, false, nil
+		}
+		w.rc, w.tryFn = rc, w.writeFD
+	}
+	w.tryP, w.tryN, w.tryE = msg, 0, nil
+	if err := w.rc.Write(w.tryFn); err != nil {
+		w.tryP = nil
+		return false, false, nil // closed: let the blocking path report it
+	}
+	n, werr := w.tryN, w.tryE
+	w.tryP, w.tryE = nil, nil
+	switch {
+	case werr == syscall.EAGAIN:
+		n = 0
+	case werr != nil:
+		return true, false, werr
+	}
+	if n == len(msg) {
+		return true, false, nil
+	}
+	w.owed = append(w.owed[:0], msg[n:]...)
+	return true, true, nil
+}
+
+// writeFD is tryWriteMessage's system call, run by the socket's RawConn with
+// its write lock held; it never asks to wait for the socket.
+func (w *corkWriter) writeFD(fd uintptr) bool {
+	for {
+		n, err := syscall.Write(int(fd), w.tryP)
+		if err == syscall.EINTR {
+			continue
+		}
+		w.tryN, w.tryE = max(n, 0), err
+		return true
+	}
+}
+
+// flushOwed writes what tryWriteMessage left owed, waiting for the socket.
+func (w *corkWriter) flushOwed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.writeOwed()
+}
+
+// writeOwed writes what tryWriteMessage left owed, if anything.
+func (w *corkWriter) writeOwed() error {
+	if len(w.owed) == 0 {
+		return nil
+	}
+	if _, err := w.conn.Write(w.owed); err != nil {
+		return err
+	}
+	w.owed = w.owed[:0]
+	if cap(w.owed) > corkOwedKeep {
+		w.owed = nil
+	}
+	return nil
+}
+
 // writeClose writes frame, a close frame, after any frame coder/websocket
 // is in the middle of writing, then shuts the sending side of the
 // connection (the FIN follows the close frame); every later write is
@@ -236,9 +327,12 @@ func appendTextHeader(dst []byte, n int) []byte {
 	}
 }
 
-// send writes the upgrade's response (the first time), the held-back bytes
-// and p.
+// send writes what tryWriteMessage left owed, the upgrade's response (the
+// first time), the held-back bytes and p.
 func (w *corkWriter) send(p []byte) (int, error) {
+	if err := w.writeOwed(); err != nil {
+		return 0, err
+	}
 	if w.npend == 0 && w.head == nil {
 		return w.conn.Write(p)
 	}
