@@ -214,4 +214,44 @@ func TestBrowserLiveGapFirstLoad(t *testing.T) {
 			shown: someTextJS(cell, "7")})
 		screenshot(t, ada, "gradebook")
 	})
+
+	t.Run("room list", func(t *testing.T) {
+		openGap(t, n, gapCase{browser: lin, path: fmt.Sprintf("/courses/%d/rooms", c),
+			loaded: `!!document.querySelector("[data-testid=room-row]") && !document.querySelector("[data-testid=room-unread]")`,
+			topic:  rooms.RoomTopic(w.roomID), witness: adaWire,
+			change: func() {
+				w.api.call("POST", fmt.Sprintf("/rooms/%d/messages", w.roomID), map[string]string{"body": "Telescope keys are at the desk."}, nil)
+			},
+			shown: `(document.querySelector("[data-testid=room-unread]") || {}).textContent === "1 unread"`})
+	})
+
+	var game struct{ Game struct{ ID int64 } }
+	w.api.call("POST", fmt.Sprintf("/rooms/%d/live-quizzes", w.roomID), map[string]any{
+		"title": "Moon phases", "questions": []any{map[string]any{"seconds": 120, "question": map[string]any{"type": "single",
+			"text_md": "Which phase comes after the full moon?", "body": map[string]any{"choice": map[string]any{"choices": []any{
+				map[string]any{"id": "a", "text_md": "Waning gibbous", "fraction": 1},
+				map[string]any{"id": "b", "text_md": "New moon", "fraction": 0}}}}}}},
+	}, &game)
+	g := game.Game.ID
+
+	t.Run("live quiz control panel", func(t *testing.T) {
+		openGap(t, n, gapCase{browser: ada, path: fmt.Sprintf("/courses/%d/live-quizzes/%d", c, g),
+			// The roster's answer arrived (the lobby list shows it, empty).
+			loaded: fmt.Sprintf(`!!document.querySelector("[data-testid=lq-players]") &&
+				performance.getEntriesByType("resource").some((e) => e.name.includes("/live-quizzes/%d/results") && e.responseEnd > 0)`, g),
+			topic: rooms.QuizStaffTopic(g), witness: adaWire,
+			change: func() { lapi.call("POST", fmt.Sprintf("/live-quizzes/%d/join", g), map[string]any{}, nil) },
+			shown:  `document.querySelectorAll("[data-testid=lq-player]").length === 1`})
+	})
+
+	t.Run("live quiz player", func(t *testing.T) {
+		openGap(t, n, gapCase{browser: lin, path: fmt.Sprintf("/courses/%d/live-quizzes/%d/play", c, g),
+			loaded: `!!document.querySelector("[data-testid=lq-player-view][data-phase=lobby]")`,
+			topic:  rooms.QuizTopic(g), witness: adaWire,
+			change: func() {
+				w.api.call("POST", fmt.Sprintf("/live-quizzes/%d/control", g), map[string]string{"action": "start"}, nil)
+			},
+			shown: `!!document.querySelector("[data-testid=lq-player-view][data-phase=open]")`})
+		screenshot(t, lin, "quiz-player")
+	})
 }
