@@ -1,15 +1,18 @@
 // live.js: the page's one WebSocket connection to /api/v1/ws (the wire
 // protocol is docs/protocol.md). Pages use:
 //
-//   const off = live.subscribe("user:7", (data, push) => ..., { onReset });
+//   const off = live.subscribe("user:7", (data, push) => ..., { onReset, onStart });
 //   await live.publish("room:3", { type: "message", body: "hi" });   // resolves to the ack
 //
 // The module keeps, per topic, the position (epoch, offset) of the last
 // push it handed out and resubscribes with `since` after every reconnect,
 // so a page misses nothing; when the server can't replay what was missed
 // (`recovered: false`) it calls onReset() and the page reloads its data
-// from the HTTP API. The connection runs between start() and stop() (main.js
-// starts it while someone is signed in); subscribe() works at any time.
+// from the HTTP API. A page that loads its data from the API while it
+// subscribes loads once more in onStart(), when its subscription is in
+// place (see subscribe). The connection runs between start() and stop()
+// (main.js starts it while someone is signed in); subscribe() works at any
+// time.
 import { createStore } from "./store.js";
 import { network } from "./api.js";
 
@@ -52,7 +55,8 @@ let pingIntervalMs = 25000;
 let maxCommands = 64;
 let nextID = 1;
 
-// topic -> {pos: {epoch, offset} | null, subs: Set<{onPush, onReset, onPresence, onError}>}
+// topic -> {pos: {epoch, offset} | null (null until the first ack), quiet,
+// subs: Set<{onPush, onReset, onStart, onPresence, onError}>}
 const topics = new Map();
 // command id -> {frame, resolve, reject}: commands waiting for their ack/error.
 const inflight = new Map();
@@ -100,14 +104,22 @@ export function stop() {
 /**
  * subscribe follows topic: onPush(data, push) gets every publication in
  * order; opts.onReset() is called when publications were missed and can't
- * be replayed (reload from the API); opts.onStart() once the first subscribe
- * is in place (a page whose first load may have read its data before then,
- * and so may lack a publication made meanwhile, reloads there);
- * opts.onPresence(frame) gets join/leave frames and {type:"presence",
- * presence} from the ack; opts.onError(err)
+ * be replayed (reload from the API); opts.onPresence(frame) gets join/leave
+ * frames and {type:"presence", presence} from the ack; opts.onError(err)
  * hears a refused subscription; opts.quiet follows the topic without joining
  * its presence (decided by whoever subscribes to the topic first). Returns
  * the function that unsubscribes.
+ *
+ * opts.onStart() is called once, when this subscriber's subscription is in
+ * place: every publication after that point reaches onPush. Data the page
+ * read from the API before then may lack a publication made meanwhile (the
+ * first ack's position already counts it, so it is never pushed): reload
+ * there. It comes with the topic's first ack — not after a resubscribe
+ * that recovered, nor after a reset (that is onReset) — or, for a later
+ * subscriber to a topic already acknowledged (another component follows
+ * it, e.g. the bell and the notifications page on user:<id>), at once, in a
+ * microtask after subscribe() returns: its subscription is in place from
+ * the moment it joins the topic.
  */
 export function subscribe(topic, onPush, opts = {}) {
   const sub = { onPush, ...opts };
@@ -116,6 +128,11 @@ export function subscribe(topic, onPush, opts = {}) {
     t = { pos: null, subs: new Set(), quiet: !!opts.quiet };
     topics.set(topic, t);
     if (ready) sendCommands([subscribeFrame(topic, t)]).catch(() => {});
+  } else if (t.pos && sub.onStart) {
+    // Acknowledged before (pos is set by the first ack): nothing published
+    // from now on can miss this subscriber, so tell it now — unless it
+    // left again first.
+    queueMicrotask(() => { if (topics.get(topic) === t && t.subs.has(sub)) call(sub.onStart); });
   }
   t.subs.add(sub);
   return () => {

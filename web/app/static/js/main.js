@@ -179,7 +179,10 @@ function App() {
     live.start({ onRevoked: () => sessionEnded(setMe) });
     const off = live.subscribe(`user:${meID}`, (data) => {
       if (data && data.type === "user_changed") refresh(data.user);
-    }, { onReset: () => refresh() }); // missed notices: reload who we are
+    }, {
+      onReset: () => refresh(), // missed notices: reload who we are
+      onStart: () => refresh(), // a notice between the boot's /me and the subscription is pushed to no one
+    });
     return () => { off(); live.stop(); };
   }, [meID]);
 

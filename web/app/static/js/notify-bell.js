@@ -155,7 +155,7 @@ export function NotifyBell({ me }) {
       if (!data || data.kind !== "notification" || !data.notification) return;
       notifyState.set((s) => ({ unread: s.unread + 1, version: s.version + 1 }));
       if (location.pathname !== "/notifications") toast(describeNotification(data.notification).text, "info");
-    }, { onReset: refreshUnread });
+    }, { onReset: refreshUnread, onStart: refreshUnread }); // onStart: the count above may predate the subscription
     const onVisible = () => { if (document.visibilityState === "visible") refreshUnread(); };
     document.addEventListener("visibilitychange", onVisible);
     return () => { off(); document.removeEventListener("visibilitychange", onVisible); };

@@ -136,8 +136,9 @@ export function Announcements({ course }) {
   const [writing, setWriting] = useState(false);
   const list = useLoad((signal) => listAnnouncements(course.id, { limit }, signal), [course.id, limit]);
   const groups = useLoad((signal) => (staff ? listGroups(course.id, signal) : Promise.resolve({ items: [] })), [course.id, staff]);
-  // Live: any change reloads the list (the server says what is for us).
-  useEffect(() => live.subscribe(announcementsTopic(course.id), () => list.reload(), { onReset: () => list.reload() }),
+  // Live: any change reloads the list (the server says what is for us); so
+  // does the subscription's start, as the first load may predate it.
+  useEffect(() => live.subscribe(announcementsTopic(course.id), list.reload, { onReset: list.reload, onStart: list.reload }),
     [course.id]);
   // A notification's link names one announcement: show it.
   const items = (list.data && list.data.items) || [];

@@ -111,7 +111,8 @@ function useForumVersion(forumID) {
       clearTimeout(timer);
       timer = setTimeout(() => setVersion((v) => v + 1), liveRefreshMs);
     };
-    const off = live.subscribe(forumTopic(forumID), bump, { onReset: bump });
+    // onStart: the list read at mount may predate the subscription.
+    const off = live.subscribe(forumTopic(forumID), bump, { onReset: bump, onStart: bump });
     return () => { clearTimeout(timer); off(); };
   }, [forumID]);
   return version;

@@ -122,7 +122,8 @@ function Book({ course }) {
       clearTimeout(timer.current);
       timer.current = setTimeout(() => { reloadRef.current(); setUpdates((n) => n + 1); }, reloadDelayMs);
     };
-    const off = live.subscribe(gradebookTopic(course.id), schedule, { onReset: schedule });
+    // onStart: the first load may predate the subscription; read it again.
+    const off = live.subscribe(gradebookTopic(course.id), schedule, { onReset: schedule, onStart: schedule });
     return () => { off(); clearTimeout(timer.current); };
   }, [course.id]);
   const b = book.data;

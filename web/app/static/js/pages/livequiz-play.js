@@ -68,6 +68,12 @@ function Player({ initial, reloadMe }) {
     .then(applyMe, () => {});
 
   useEffect(() => {
+    // The player's state was read (joining) before these subscriptions: a
+    // state change in between would be pushed to no one, leaving the phone
+    // on an old phase. Read it once more when both are in place — instead
+    // of at mount, so a crowd joining at once costs no extra request.
+    const waiting = new Set(["players", "player"]);
+    const started = (which) => () => { if (waiting.delete(which) && waiting.size === 0) refresh(); };
     const offA = live.subscribe(topics.players(gameID), (d) => {
       if (!d) return;
       if (d.type === "state") {
@@ -78,10 +84,10 @@ function Player({ initial, reloadMe }) {
       } else if (d.type === "count") setCount(d);
       else if (d.type === "results" || d.type === "leaderboard" || d.type === "finished") setResults(d);
       else if (d.type === "deleted") setGone("The teacher deleted this game.");
-    }, { onReset: refresh, quiet: true, onError: (e) => setGone(errorMessage(e) || e.message) });
+    }, { onReset: refresh, onStart: started("players"), quiet: true, onError: (e) => setGone(errorMessage(e) || e.message) });
     const offB = live.subscribe(topics.player(gameID, pid), (d) => { if (d && d.type === "me") applyMe(d); },
-      { onReset: refresh, quiet: true, onError: (e) => setGone(e.code === "forbidden" ? answerErrors.removed : e.message) });
-    refresh();
+      { onReset: refresh, onStart: started("player"), quiet: true,
+        onError: (e) => setGone(e.code === "forbidden" ? answerErrors.removed : e.message) });
     return () => { offA(); offB(); };
   }, [gameID, pid]);
 

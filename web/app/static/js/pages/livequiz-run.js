@@ -19,13 +19,20 @@ function useStaffGame(id) {
   const detail = useLoad((signal) => getGame(id, signal), [id]);
   const [st, setSt] = useState({ state: null, players: null, count: null, results: null });
   const roster = useLoad((signal) => getResults(id, signal).then((r) => r.players || []), [id]);
+  // A lobby push carries the whole list: it wins over a roster read asked
+  // for before it arrived.
+  const lobbyPushed = useRef(false);
   useEffect(() => {
     if (detail.data) setSt((s) => ({ ...s, state: s.state && s.state.version >= detail.data.state.version ? s.state : detail.data.state }));
   }, [detail.data]);
   useEffect(() => {
-    if (roster.data) setSt((s) => ({ ...s, players: s.players || roster.data.filter((p) => !p.removed_at) }));
+    if (roster.data) setSt((s) => ({ ...s, players: s.players && lobbyPushed.current ? s.players : roster.data.filter((p) => !p.removed_at) }));
   }, [roster.data]);
   useEffect(() => {
+    // Read the game and its roster again after missed pushes, and once the
+    // subscription is in place (the first loads may predate it: a player
+    // joining or the game moving on in between would be pushed to no one).
+    const reread = () => { lobbyPushed.current = false; detail.reload(); roster.reload(); };
     const off = live.subscribe(topics.staff(id), (d) => {
       if (!d) return;
       if (d.type === "state") {
@@ -34,11 +41,13 @@ function useStaffGame(id) {
           const moved = !s.state || s.state.index !== d.index;
           return { ...s, state: d, count: moved ? null : s.count, results: moved || d.phase === "open" ? null : s.results };
         });
-      } else if (d.type === "lobby") setSt((s) => ({ ...s, players: d.players || s.players }));
-      else if (d.type === "count") setSt((s) => ({ ...s, count: d }));
+      } else if (d.type === "lobby") {
+        lobbyPushed.current = true;
+        setSt((s) => ({ ...s, players: d.players || s.players }));
+      } else if (d.type === "count") setSt((s) => ({ ...s, count: d }));
       else if (d.type === "results" || d.type === "leaderboard" || d.type === "finished") setSt((s) => ({ ...s, results: d }));
       else if (d.type === "deleted") toast("This live quiz was deleted.", "info");
-    }, { onReset: () => { detail.reload(); roster.reload(); }, quiet: true });
+    }, { onReset: reread, onStart: reread, quiet: true });
     return off;
   }, [id]);
   // Results of a closed question after a reload: ask the API once.

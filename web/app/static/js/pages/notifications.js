@@ -82,11 +82,14 @@ export default function NotificationsPage() {
   useEffect(() => setExtra({ items: [], cursor: "" }), [filter]);
 
   // New notifications arrive on the personal topic (the bell counts them).
+  // The list read at mount may predate the subscription: read it again
+  // once it is in place (onStart), or a notification made in between would
+  // be in neither.
   useEffect(() => live.subscribe(userTopic(me.id), (data) => {
     if (!data || data.kind !== "notification" || !data.notification) return;
     const n = data.notification;
     list.setData((d) => (d && !d.items.some((x) => x.id === n.id) ? { ...d, items: [n, ...d.items] } : d));
-  }, { onReset: list.reload }), [me.id]);
+  }, { onReset: list.reload, onStart: list.reload }), [me.id]);
 
   async function markAll() {
     setBusy(true);

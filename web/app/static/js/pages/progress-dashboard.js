@@ -124,7 +124,7 @@ function Dashboard({ course }) {
       dataRef.current = next;
       report.setData(next);
       if (ev && ev.progress && ev.progress.completed_at) setFlash((n) => n + 1);
-    }, { onReset: scheduleReload });
+    }, { onReset: scheduleReload, onStart: scheduleReload }); // onStart: the first load may predate the subscription
     return () => { off(); clearTimeout(reloadTimer.current); };
   }, [course.id]);
 

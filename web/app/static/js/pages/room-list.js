@@ -60,18 +60,23 @@ function Rooms({ course }) {
   }, []);
   // Live unread counts: follow every listed room quietly (without showing up
   // as "here" in it); a new message from someone else counts one more, and
-  // reading elsewhere (another tab) or missed events reload the counts.
+  // reading elsewhere (another tab) or missed events reload the counts. The
+  // counts were read before these subscriptions: read them once more when
+  // all are in place (a message in between would not be counted).
   const roomIDs = rooms.data ? rooms.data.items.slice(0, maxWatchedRooms).map((r) => r.id).join(",") : "";
   useEffect(() => {
     if (!roomIDs) return undefined;
-    const offs = roomIDs.split(",").map(Number).map((id) => live.subscribe(roomTopic(id), (ev) => {
+    const ids = roomIDs.split(",").map(Number);
+    const waiting = new Set(ids); // rooms whose subscription is not in place (nor refused) yet
+    const started = (id) => () => { if (waiting.delete(id) && waiting.size === 0) rooms.reload(); };
+    const offs = ids.map((id) => live.subscribe(roomTopic(id), (ev) => {
       if (!ev) return;
       if (ev.kind === "message.created" && ev.message && ev.message.author_id !== me.id) {
         rooms.setData((d) => ({ ...d, items: d.items.map((r) => (r.id === id ? { ...r, unread: r.unread + 1 } : r)) }));
       } else if (ev.kind === "read" && ev.read_state && ev.read_state.user_id === me.id) {
         rooms.reload();
       }
-    }, { quiet: true, onReset: rooms.reload }));
+    }, { quiet: true, onReset: rooms.reload, onStart: started(id), onError: started(id) }));
     return () => offs.forEach((off) => off());
   }, [roomIDs, me.id]);
   if (rooms.loading && !rooms.data) return html`<${Loading} label="Loading rooms…" />`;

@@ -85,7 +85,13 @@ function ThreadBody({ course, threadID }) {
         setFresh((s) => new Set(s).add(id));
         freshTimers.current.push(setTimeout(() => setFresh((s) => { const n = new Set(s); n.delete(id); return n; }), freshMs));
       }
-    }, { onReset: () => getThread(threadID).then((d) => view.setData(d), () => {}) });
+    }, {
+      onReset: () => getThread(threadID).then((d) => view.setData(d), () => {}),
+      // The first load may have read the thread before the subscription was
+      // in place: a post made in between would be neither in it nor pushed.
+      // Read it again (a first load still on its way is dropped for this one).
+      onStart: view.reload,
+    });
     return () => { off(); freshTimers.current.forEach(clearTimeout); };
   }, [threadID]);
 
