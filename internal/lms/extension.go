@@ -1,0 +1,59 @@
+package lms
+
+import "time"
+
+// MaxExtensionReason bounds the staff's note on why an extension was
+// granted, in characters.
+const MaxExtensionReason = 500
+
+// Extension gives one learner of an assignment their own due date (and,
+// optionally, their own cut-off): an instructor grants it when a learner is
+// ill, like Moodle's "grant extension". There is at most one per
+// (assignment, learner); granting again replaces it. Reason is for staff
+// only.
+type Extension struct {
+	AssignmentID int64     `json:"assignment_id"`
+	UserID       int64     `json:"user_id"`
+	DueAt        time.Time `json:"due_at"`
+	// CutoffAt is the learner's own cut-off (zero: see Apply).
+	CutoffAt  time.Time `json:"cutoff_at"`
+	GrantedBy int64     `json:"granted_by"`
+	GrantedAt time.Time `json:"granted_at"`
+	Reason    string    `json:"reason,omitempty"`
+}
+
+// Validate checks the extension against its assignment: the new due date
+// is after the assignment's own, a cut-off is at or after the new due date.
+func (x *Extension) Validate(a *Assignment) error {
+	switch {
+	case a.DueAt.IsZero():
+		return FieldError("due_at", "This assignment has no due date to extend.")
+	case x.DueAt.IsZero():
+		return FieldError("due_at", "Choose the new due date.")
+	case !x.DueAt.After(a.DueAt):
+		return FieldError("due_at", "The new due date must be after the assignment's (%s).",
+			a.DueAt.UTC().Format("2 Jan 2006 15:04 MST"))
+	case !x.CutoffAt.IsZero() && x.CutoffAt.Before(x.DueAt):
+		return FieldError("cutoff_at", "The cut-off date must be at or after the new due date.")
+	}
+	return CheckText("reason", x.Reason, MaxExtensionReason, false)
+}
+
+// Apply returns the assignment as it is for the extension's learner: their
+// due date, and their cut-off when the extension sets one; otherwise an
+// assignment cut-off earlier than the new due date moves to it (the
+// learner may hand in until then), and no cut-off stays none. A nil
+// extension returns a unchanged.
+func (x *Extension) Apply(a Assignment) Assignment {
+	if x == nil {
+		return a
+	}
+	a.DueAt = x.DueAt
+	switch {
+	case !x.CutoffAt.IsZero():
+		a.CutoffAt = x.CutoffAt
+	case !a.CutoffAt.IsZero() && a.CutoffAt.Before(x.DueAt):
+		a.CutoffAt = x.DueAt
+	}
+	return a
+}
