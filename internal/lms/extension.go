@@ -42,13 +42,13 @@ func (x *Extension) Validate(a *Assignment) error {
 // Apply returns the assignment as it is for the extension's learner: their
 // due date, and their cut-off when the extension sets one; otherwise an
 // assignment cut-off earlier than the new due date moves to it (the
-// learner may hand in until then), and no cut-off stays none. A nil
-// extension returns a unchanged.
+// learner may hand in until then), and no cut-off stays none; Extended
+// is set. A nil extension returns a unchanged.
 func (x *Extension) Apply(a Assignment) Assignment {
 	if x == nil {
 		return a
 	}
-	a.DueAt = x.DueAt
+	a.DueAt, a.Extended = x.DueAt, true
 	switch {
 	case !x.CutoffAt.IsZero():
 		a.CutoffAt = x.CutoffAt
