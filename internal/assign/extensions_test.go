@@ -32,10 +32,14 @@ func TestExtensionApplyMovesTheDueDateAndAnEarlierCutoff(t *testing.T) {
 			t0.Add(72 * time.Hour), t0.Add(72 * time.Hour)},
 		{"its own cut-off", &lms.Extension{DueAt: t0.Add(72 * time.Hour), CutoffAt: t0.Add(96 * time.Hour)},
 			t0.Add(72 * time.Hour), t0.Add(96 * time.Hour)},
+		{"its own cut-off never before the assignment's", &lms.Extension{DueAt: t0.Add(time.Hour), CutoffAt: t0.Add(2 * time.Hour)},
+			t0.Add(time.Hour), t0.Add(24 * time.Hour)},
+		{"not after the assignment's due date (it moved): no extension", &lms.Extension{DueAt: t0.Add(-time.Hour)},
+			t0, t0.Add(24 * time.Hour)},
 	}
 	for _, c := range cases {
 		got := c.x.Apply(a)
-		if !got.DueAt.Equal(c.due) || !got.CutoffAt.Equal(c.cut) || got.Extended != (c.x != nil) {
+		if !got.DueAt.Equal(c.due) || !got.CutoffAt.Equal(c.cut) || got.Extended != !got.DueAt.Equal(t0) {
 			t.Errorf("%s: due %v cut-off %v extended %v, want %v %v", c.name, got.DueAt, got.CutoffAt, got.Extended, c.due, c.cut)
 		}
 	}
@@ -151,5 +155,14 @@ func TestAnExtendedLearnerSubmitsLateWorkOnTimeAndAfterTheCutoff(t *testing.T) {
 	}
 	if got := must(f.svc.Get(ctx, lea, a.ID)).of(t); got.Extended || !got.DueAt.Equal(t0) {
 		t.Fatalf("after revoking: %v extended %v", got.DueAt, got.Extended)
+	}
+
+	// The assignment's due date moves past the extension's: the extension
+	// no longer counts (it never gives less time than everyone has).
+	in := inputOf(a)
+	in.DueAt, in.CutoffAt = t0.Add(120*time.Hour), time.Time{}
+	must(f.svc.Update(ctx, f.as("instructor"), a.ID, in)).of(t)
+	if got := must(f.svc.Get(ctx, ill, a.ID)).of(t); got.Extended || !got.DueAt.Equal(t0.Add(120*time.Hour)) {
+		t.Fatalf("an extension overtaken by the assignment: %v extended %v", got.DueAt, got.Extended)
 	}
 }

@@ -39,19 +39,30 @@ func (x *Extension) Validate(a *Assignment) error {
 	return CheckText("reason", x.Reason, MaxExtensionReason, false)
 }
 
+// Counts reports whether the extension gives its learner more time on a:
+// its due date is after the assignment's. One granted before the
+// assignment's due date moved past it (or was removed) no longer counts:
+// an extension never gives less time than everyone has.
+func (x *Extension) Counts(a *Assignment) bool {
+	return x != nil && !a.DueAt.IsZero() && x.DueAt.After(a.DueAt)
+}
+
 // Apply returns the assignment as it is for the extension's learner: their
-// due date, and their cut-off when the extension sets one; otherwise an
-// assignment cut-off earlier than the new due date moves to it (the
-// learner may hand in until then), and no cut-off stays none; Extended
-// is set. A nil extension returns a unchanged.
+// due date, and their cut-off when the extension sets one (never before the
+// assignment's); otherwise an assignment cut-off earlier than the new due
+// date moves to it (the learner may hand in until then), and no cut-off
+// stays none; Extended is set. An extension that does not count (nil, or
+// see Counts) returns a unchanged.
 func (x *Extension) Apply(a Assignment) Assignment {
-	if x == nil {
+	if !x.Counts(&a) {
 		return a
 	}
 	a.DueAt, a.Extended = x.DueAt, true
 	switch {
 	case !x.CutoffAt.IsZero():
-		a.CutoffAt = x.CutoffAt
+		if a.CutoffAt.IsZero() || x.CutoffAt.After(a.CutoffAt) {
+			a.CutoffAt = x.CutoffAt
+		}
 	case !a.CutoffAt.IsZero() && a.CutoffAt.Before(x.DueAt):
 		a.CutoffAt = x.DueAt
 	}

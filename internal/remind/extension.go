@@ -17,11 +17,12 @@ func ExtensionKey(assignmentID, userID int64, moment string) string {
 
 // PlanExtension plans the "due in 24 h", "due in 1 h" and "overdue"
 // reminders at a learner's extended due date, in the transaction that
-// saves the extension (a draft assignment has none). The assignment's own
-// jobs leave the learner out while the extension stands.
+// saves the extension (a draft assignment has none, nor an extension that
+// no longer counts: lms.Extension.Counts). The assignment's own jobs leave
+// the learner out while the extension counts.
 func PlanExtension(ctx context.Context, sch Scheduler, now time.Time, a *lms.Assignment, x *lms.Extension) error {
 	want := map[string]time.Time{}
-	if !a.Draft {
+	if !a.Draft && x.Counts(a) {
 		want = dueMoments(now, time.Time{}, x.DueAt)
 	}
 	return schedule(ctx, sch, func(m string) string { return ExtensionKey(a.ID, x.UserID, m) }, want,
@@ -60,7 +61,9 @@ func (s *Service) assignmentItem(ctx context.Context, p payload) (*Item, func(*l
 	}
 	extended := map[int64]*lms.Extension{}
 	for _, x := range xs {
-		extended[x.UserID] = x
+		if x.Counts(a) {
+			extended[x.UserID] = x
+		}
 	}
 	due := a.DueAt
 	if p.User != 0 {

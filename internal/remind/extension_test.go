@@ -41,6 +41,23 @@ func TestAnExtendedLearnerIsRemindedAndShownTheirOwnDueDate(t *testing.T) {
 			!job.RunAt.Equal(t0.Add(24*time.Hour)) {
 			t.Fatalf("the extension's 24 h job %+v, %v", job, err)
 		}
+		// Moved past the extension, the assignment's date is everyone's; moved
+		// back, the extension counts again.
+		in := assign.Input{Title: "Essay", MaxPoints: 10, OnlineText: true, DueAt: t0.Add(96 * time.Hour)}
+		if _, err := n.assign.Update(ctx, w.inst, as.ID, in); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := n.st.JobByKey(ctx, remind.ExtensionKey(as.ID, ill.ID, remind.Overdue)); !lms.IsCode(err, lms.ENOTFOUND) {
+			t.Fatalf("an overtaken extension's job: %v", err)
+		}
+		in.DueAt = t0
+		if _, err := n.assign.Update(ctx, w.inst, as.ID, in); err != nil {
+			t.Fatal(err)
+		}
+		if job, err := n.st.JobByKey(ctx, remind.ExtensionKey(as.ID, ill.ID, remind.Overdue)); err != nil ||
+			!job.RunAt.Equal(t0.Add(48*time.Hour)) {
+			t.Fatalf("the extension's overdue job back %+v, %v", job, err)
+		}
 
 		items, err := n.cal.Items(ctx, ill, calendar.Range{From: t0.Add(-time.Hour), To: t0.Add(72 * time.Hour)})
 		if err != nil {

@@ -88,5 +88,11 @@ var extensionTests = map[string]func(*testing.T, store.Store){
 		diff(t, "missed a day after the due date", missed(base.Add(24*time.Hour)), map[int64]time.Time{lea.ID: base})
 		diff(t, "missed after the extension", missed(base.Add(49*time.Hour)),
 			map[int64]time.Time{lea.ID: base, max.ID: base.Add(48 * time.Hour)})
+		// An extension the assignment's due date overtook no longer counts.
+		a.DueAt = base.Add(96 * time.Hour)
+		noErr(t, s.UpdateAssignment(ctx, a), "UpdateAssignment")
+		diff(t, "missed before the moved due date", missed(base.Add(72*time.Hour)), map[int64]time.Time{})
+		diff(t, "missed after the moved due date", missed(base.Add(97*time.Hour)),
+			map[int64]time.Time{lea.ID: base.Add(96 * time.Hour), max.ID: base.Add(96 * time.Hour)})
 	},
 }
