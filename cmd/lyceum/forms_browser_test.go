@@ -72,6 +72,7 @@ var formWalks = map[string]string{
 	"grade-form":          "TestBrowserAssignmentsAndGradebook",
 	"grade-override-form": "TestBrowserAssignmentsAndGradebook",
 	"grade-import-form":   "TestBrowserAssignmentsAndGradebook",
+	"extension-form":      "TestBrowserExtensions",
 
 	"notify-settings-form":    "TestBrowserGradeBellAndNotificationSettings",
 	"gradebook-settings-form": "TestBrowserGradebookSetup",

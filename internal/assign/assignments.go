@@ -122,6 +122,10 @@ func (s *Service) Delete(ctx context.Context, actor *lms.User, id int64) error {
 	if err != nil {
 		return err
 	}
+	xs, err := s.store.ListExtensions(ctx, id)
+	if err != nil {
+		return err
+	}
 	// The files of its submissions and feedback are no longer referenced
 	// (the sweep removes them after its grace period).
 	return s.store.InTx(ctx, func(st Store) error {
@@ -131,6 +135,11 @@ func (s *Service) Delete(ctx context.Context, actor *lms.User, id int64) error {
 		if sch := s.scheduler(st); sch != nil {
 			if err := remind.Cancel(ctx, sch, remind.SourceAssignment, id); err != nil {
 				return err
+			}
+			for _, x := range xs {
+				if err := remind.CancelExtension(ctx, sch, id, x.UserID); err != nil {
+					return err
+				}
 			}
 		}
 		refs := s.refsIn(st)
@@ -155,23 +164,42 @@ func (s *Service) scheduler(st Store) remind.Scheduler {
 	return remind.JobScheduler(jobs.NewScheduler(sch, s.now))
 }
 
-// planReminders schedules the assignment's deadline reminders in st.
+// planReminders schedules the assignment's deadline reminders in st, and
+// those of its learners' extensions (a draft has none).
 func (s *Service) planReminders(ctx context.Context, st Store, a *lms.Assignment) error {
 	sch := s.scheduler(st)
 	if sch == nil {
 		return nil
 	}
-	return remind.Plan(ctx, sch, s.now(), remind.Item{Source: remind.SourceAssignment, ID: a.ID, CourseID: a.CourseID,
-		Title: a.Title, Draft: a.Draft, DueAt: a.DueAt})
+	now := s.now()
+	if err := remind.Plan(ctx, sch, now, remind.Item{Source: remind.SourceAssignment, ID: a.ID, CourseID: a.CourseID,
+		Title: a.Title, Draft: a.Draft, DueAt: a.DueAt}); err != nil {
+		return err
+	}
+	xs, err := st.ListExtensions(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	for _, x := range xs {
+		if err := remind.PlanExtension(ctx, sch, now, a, x); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// Get returns an assignment (members; drafts only to those who see drafts).
+// Get returns an assignment (members; drafts only to those who see drafts;
+// a learner with an extension sees their own dates).
 func (s *Service) Get(ctx context.Context, actor *lms.User, id int64) (*lms.Assignment, error) {
-	a, _, err := s.assignment(ctx, actor, id, lms.ActViewContent)
-	return a, err
+	a, acc, err := s.assignment(ctx, actor, id, lms.ActViewContent)
+	if err != nil {
+		return nil, err
+	}
+	return s.viewFor(ctx, a, acc.Role, actor.ID)
 }
 
-// List returns a course's assignments (drafts only to those who see them).
+// List returns a course's assignments (drafts only to those who see them;
+// a learner's with their extensions' dates).
 func (s *Service) List(ctx context.Context, actor *lms.User, courseID int64) ([]*lms.Assignment, error) {
 	acc, err := s.access.Load(ctx, actor, courseID, lms.ActViewContent)
 	if err != nil {
@@ -181,7 +209,13 @@ func (s *Service) List(ctx context.Context, actor *lms.User, courseID int64) ([]
 	if err != nil {
 		return nil, err
 	}
-	return slices.DeleteFunc(all, func(a *lms.Assignment) bool { return a.Draft && !acc.Can(lms.ActViewDrafts) }), nil
+	all = slices.DeleteFunc(all, func(a *lms.Assignment) bool { return a.Draft && !acc.Can(lms.ActViewDrafts) })
+	for i, a := range all {
+		if all[i], err = s.viewFor(ctx, a, acc.Role, actor.ID); err != nil {
+			return nil, err
+		}
+	}
+	return all, nil
 }
 
 // attachable checks that the caller may attach each upload: their own,
@@ -214,10 +248,14 @@ type Penalty struct {
 }
 
 // LatePenalty tells the caller what submitting now would cost: shown to the
-// learner before they submit.
+// learner before they submit (at their extension's dates when they have
+// one).
 func (s *Service) LatePenalty(ctx context.Context, actor *lms.User, id int64) (*Penalty, error) {
-	a, _, err := s.assignment(ctx, actor, id, lms.ActViewContent)
+	a, acc, err := s.assignment(ctx, actor, id, lms.ActViewContent)
 	if err != nil {
+		return nil, err
+	}
+	if a, err = s.viewFor(ctx, a, acc.Role, actor.ID); err != nil {
 		return nil, err
 	}
 	return penaltyAt(a, s.now()), nil

@@ -29,8 +29,11 @@ type Row struct {
 	Name    string  `json:"name"`    // the learner's or the group's name
 	Members []int64 `json:"members"` // who gets the grade
 	State   string  `json:"state"`
-	// Late is how late the submission was handed in (0: on time or none).
-	Late       time.Duration   `json:"late"`
+	// Late is how late the submission was handed in (0: on time or none),
+	// measured from the learner's own due date when they have an extension.
+	Late time.Duration `json:"late"`
+	// Extension is the learner's extension, if any (individual rows).
+	Extension  *lms.Extension  `json:"extension,omitempty"`
 	Submission *lms.Submission `json:"submission,omitempty"`
 }
 
@@ -65,6 +68,10 @@ func (s *Service) table(ctx context.Context, a *lms.Assignment) ([]Row, error) {
 		return nil, err
 	}
 	subs, err := s.store.ListSubmissions(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	exts, err := s.extensionsOf(ctx, a)
 	if err != nil {
 		return nil, err
 	}
@@ -108,11 +115,22 @@ func (s *Service) table(ctx context.Context, a *lms.Assignment) ([]Row, error) {
 		default:
 			r.State = StateDraft
 		}
+		r.Extension = exts[r.UserID]
 		if sub := r.Submission; sub != nil && !sub.SubmittedAt.IsZero() {
-			_, r.Late = a.Penalty(sub.SubmittedAt)
+			eff := exts[learnerOf(sub)].Apply(*a)
+			_, r.Late = eff.Penalty(sub.SubmittedAt)
 		}
 	}
 	return rows, nil
+}
+
+// learnerOf is whose extension counts for a submission: its learner's, or
+// in group mode the member's who handed it in.
+func learnerOf(sub *lms.Submission) int64 {
+	if sub.UserID != 0 {
+		return sub.UserID
+	}
+	return sub.SubmittedBy
 }
 
 // learners returns the course's active learners (of one group, or all
@@ -136,7 +154,8 @@ type Marking struct {
 }
 
 // Grade grades a submission (ActGrade): the score (typed, or computed from
-// the rubric), the late penalty from when it was submitted, and feedback.
+// the rubric), the late penalty from when it was submitted (against the
+// learner's extension when they have one), and feedback.
 // The grade goes to the gradebook for the learner, or for every member of
 // the group, released or not; the grading is audited.
 func (s *Service) Grade(ctx context.Context, actor *lms.User, submissionID int64, m Marking) (*lms.Submission, error) {
@@ -158,7 +177,11 @@ func (s *Service) Grade(ctx context.Context, actor *lms.User, submissionID int64
 	}
 	share := 0.0
 	if !sub.SubmittedAt.IsZero() {
-		share, _ = a.Penalty(sub.SubmittedAt)
+		eff, err := s.forLearner(ctx, a, learnerOf(sub))
+		if err != nil {
+			return nil, err
+		}
+		share, _ = eff.Penalty(sub.SubmittedAt)
 	}
 	now := s.now()
 	from, wasReleased := gradeOf(sub), sub.Released

@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/lyceumhq/lyceum/internal/lms"
 )
@@ -64,6 +65,19 @@ var permCases = []permCase{
 	}},
 	{"resync", graders, func(ctx context.Context, f *fixture, u *lms.User, a *lms.Assignment, _ *lms.Submission) error {
 		return errOnly(f.svc.Resync(ctx, u, a.ID))
+	}},
+	{"grant an extension", graders, func(ctx context.Context, f *fixture, u *lms.User, a *lms.Assignment, _ *lms.Submission) error {
+		return errOnly(f.svc.GrantExtension(ctx, u, a.ID, f.as("learner3").ID, ExtensionInput{DueAt: a.DueAt.Add(time.Hour)}))
+	}},
+	{"revoke an extension", graders, func(ctx context.Context, f *fixture, u *lms.User, a *lms.Assignment, _ *lms.Submission) error {
+		if _, err := f.svc.GrantExtension(ctx, f.as("instructor"), a.ID, f.as("learner3").ID,
+			ExtensionInput{DueAt: a.DueAt.Add(time.Hour)}); err != nil {
+			return err
+		}
+		return f.svc.RevokeExtension(ctx, u, a.ID, f.as("learner3").ID)
+	}},
+	{"list extensions", graders, func(ctx context.Context, f *fixture, u *lms.User, a *lms.Assignment, _ *lms.Submission) error {
+		return errOnly(f.svc.Extensions(ctx, u, a.ID))
 	}},
 	{"download all", graders, func(ctx context.Context, f *fixture, u *lms.User, a *lms.Assignment, _ *lms.Submission) error {
 		return f.svc.DownloadAll(ctx, u, a.ID, &bytes.Buffer{})

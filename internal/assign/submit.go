@@ -35,8 +35,8 @@ func owner(a *lms.Assignment, acc *course.Access) (userID, groupID int64, err er
 // as a draft, or with Final submitted for grading. Learners submit and
 // resubmit until the due date; after it, work not yet submitted for
 // grading may still be submitted (late, with the penalty LatePenalty
-// showed) until the cut-off date, after which nothing is accepted. Every
-// version is kept.
+// showed) until the cut-off date, after which nothing is accepted. A
+// learner with an extension has its dates instead. Every version is kept.
 func (s *Service) Submit(ctx context.Context, actor *lms.User, id int64, w Work) (*lms.Submission, error) {
 	a, acc, err := s.assignment(ctx, actor, id, lms.ActViewContent)
 	if err != nil {
@@ -50,6 +50,11 @@ func (s *Service) Submit(ctx context.Context, actor *lms.User, id int64, w Work)
 	}
 	userID, groupID, err := owner(a, acc)
 	if err != nil {
+		return nil, err
+	}
+	// The learner's own dates when they have an extension (in group mode,
+	// those of the member who hands in).
+	if a, err = s.forLearner(ctx, a, actor.ID); err != nil {
 		return nil, err
 	}
 	now := s.now()
@@ -163,10 +168,14 @@ type Mine struct {
 
 // MySubmission returns the caller's work (or their group's) with every
 // version and what submitting now would cost; grade, feedback and rubric
-// only once released.
+// only once released. A learner with an extension sees their own dates
+// (Assignment.Extended).
 func (s *Service) MySubmission(ctx context.Context, actor *lms.User, id int64) (*Mine, error) {
 	a, acc, err := s.assignment(ctx, actor, id, lms.ActViewContent)
 	if err != nil {
+		return nil, err
+	}
+	if a, err = s.viewFor(ctx, a, acc.Role, actor.ID); err != nil {
 		return nil, err
 	}
 	m := &Mine{Assignment: a, Versions: []*lms.SubmissionVersion{}, Penalty: penaltyAt(a, s.now())}

@@ -12,7 +12,8 @@ import (
 
 // courseItems returns the dated things of one course (not its events) as
 // the caller may see them: drafts only for staff, a learner's quiz dates
-// with their override (their own, else their group's).
+// with their override (their own, else their group's) and assignment dates
+// with their extension.
 func (s *Service) courseItems(ctx context.Context, a *course.Access) ([]*lms.CalendarItem, error) {
 	c, staff := a.Course, a.Can(lms.ActViewDrafts)
 	item := func(kind lms.CalendarKind, id int64, title, path string) *lms.CalendarItem {
@@ -69,14 +70,25 @@ func (s *Service) courseItems(ctx context.Context, a *course.Access) ([]*lms.Cal
 		if w.Draft && !staff {
 			continue
 		}
-		if !w.DueAt.IsZero() {
+		rules := *w
+		if a.Role == lms.CourseLearner && !w.DueAt.IsZero() {
+			x, err := s.store.ExtensionOf(ctx, w.ID, a.User.ID)
+			if err != nil && !lms.IsCode(err, lms.ENOTFOUND) {
+				return nil, fmt.Errorf("calendar: extension: %w", err)
+			}
+			if err == nil {
+				rules = x.Apply(*w)
+			}
+		}
+		if !rules.DueAt.IsZero() {
 			it := item(lms.CalAssignmentDue, w.ID, w.Title, "assignments")
-			it.UID, it.StartsAt = fmt.Sprintf("assignment-%d-due", w.ID), w.DueAt
+			it.UID, it.StartsAt, it.Overridden = fmt.Sprintf("assignment-%d-due", w.ID), rules.DueAt, rules.Extended
 			out = append(out, it)
 		}
-		if !w.CutoffAt.IsZero() {
+		if !rules.CutoffAt.IsZero() {
 			it := item(lms.CalAssignmentCutoff, w.ID, w.Title, "assignments")
-			it.UID, it.StartsAt = fmt.Sprintf("assignment-%d-cutoff", w.ID), w.CutoffAt
+			it.UID, it.StartsAt = fmt.Sprintf("assignment-%d-cutoff", w.ID), rules.CutoffAt
+			it.Overridden = rules.Extended && !rules.CutoffAt.Equal(w.CutoffAt)
 			out = append(out, it)
 		}
 	}

@@ -1,10 +1,10 @@
 // Package calendar owns the calendar: every dated thing across a person's
 // courses (lesson release dates, quiz open and close times, assignment due
 // and cut-off dates, course events and scheduled live sessions) as that
-// person may see it (their quiz overrides applied; drafts, hidden lessons and
-// rooms of other groups left out), course events that instructors add
-// (audited), and a per-user iCal feed at a secret URL whose token is stored
-// hashed and can be reset.
+// person may see it (their quiz overrides and assignment extensions
+// applied; drafts, hidden lessons and rooms of other groups left out),
+// course events that instructors add (audited), and a per-user iCal feed
+// at a secret URL whose token is stored hashed and can be reset.
 //
 // Permission follows lms.Can: ActViewContent to see a course's calendar
 // (ActViewDrafts to see drafts too), ActEditContent to add, change and
@@ -31,6 +31,7 @@ type Store interface {
 	ListQuizzes(ctx context.Context, courseID int64) ([]*lms.Quiz, error)
 	ListOverrides(ctx context.Context, quizID int64) ([]*lms.QuizOverride, error)
 	ListAssignments(ctx context.Context, courseID int64) ([]*lms.Assignment, error)
+	ExtensionOf(ctx context.Context, assignmentID, userID int64) (*lms.Extension, error)
 	ListRooms(ctx context.Context, courseID int64) ([]*lms.Room, error)
 	RoomByID(ctx context.Context, id int64) (*lms.Room, error)
 	UserByID(ctx context.Context, id int64) (*lms.User, error)

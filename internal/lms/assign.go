@@ -138,9 +138,12 @@ type Assignment struct {
 	MaxFiles     int      `json:"max_files"`      // 0: MaxSubmissionFiles
 	// GroupMode makes one submission per course group: any member submits,
 	// every member gets the grade.
-	GroupMode bool      `json:"group_mode"`
-	Rubric    *Rubric   `json:"rubric,omitempty"`
-	Draft     bool      `json:"draft"` // hidden from learners
+	GroupMode bool    `json:"group_mode"`
+	Rubric    *Rubric `json:"rubric,omitempty"`
+	Draft     bool    `json:"draft"` // hidden from learners
+	// Extended is set in a learner's own view when their extension's dates
+	// are DueAt and CutoffAt (Extension.Apply); it is never stored.
+	Extended  bool      `json:"extended,omitzero"`
 	CreatedBy int64     `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`

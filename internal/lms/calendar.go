@@ -114,7 +114,8 @@ type CalendarItem struct {
 	EndsAt      time.Time    `json:"ends_at,omitzero"` // zero: a point in time
 	// Link is the app path of the thing ("/courses/3/assignments/12").
 	Link string `json:"link"`
-	// Overridden says a personal or group override moved the date.
+	// Overridden says a personal or group override (or an assignment
+	// extension) moved the date.
 	Overridden bool `json:"overridden,omitzero"`
 }
 

@@ -199,4 +199,6 @@ const (
 	AuditGradeImport     = "grade.import"     // manual grades were imported from CSV
 	AuditGradeSet        = "grade.set"        // a manual item's grade was typed in
 	AuditSubmissionGrade = "submission.grade" // a submission was graded
+	AuditExtensionGrant  = "extension.grant"  // a learner was given (or given anew) an extension
+	AuditExtensionRevoke = "extension.revoke" // a learner's extension was revoked
 )

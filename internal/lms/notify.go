@@ -17,6 +17,7 @@ const (
 	NotifyDueSoon        = "due_soon"        // an assignment or quiz is due soon (payload "within": "24h" or "1h")
 	NotifyOverdue        = "overdue"         // an assignment or quiz is past due and not submitted
 	NotifyLiveStarting   = "live_starting"   // a live session is starting in a room of the user's course
+	NotifyExtension      = "extension"       // the user was given an extension (payload "due_at", "due_local")
 )
 
 // EmailMode is how a kind of notification reaches a person by email.
@@ -54,6 +55,7 @@ var NotifyKinds = []NotifyKind{
 	{NotifyQuizOpens, "A quiz opens", true, EmailDigest},
 	{NotifyDueSoon, "Something is due soon", true, EmailNow},
 	{NotifyOverdue, "Something is overdue", true, EmailNow},
+	{NotifyExtension, "You are given more time", true, EmailNow},
 	{NotifyEnrolled, "You are added to a course", true, EmailNow},
 	{NotifyLiveStarting, "A live session starts", true, EmailOff},
 	{NotifyJoinRequest, "Requests to join your course", true, EmailDigest},
@@ -287,6 +289,11 @@ func NotificationText(kind string, p map[string]any) string {
 		return title + " is due " + when
 	case NotifyOverdue:
 		return title + " is overdue"
+	case NotifyExtension:
+		if due := str("due_local", ""); due != "" {
+			return "Your deadline for " + title + " was extended to " + due
+		}
+		return "Your deadline for " + title + " was extended"
 	case NotifyEnrolled:
 		return "You were added to " + str("course_title", "a course")
 	case NotifyJoinRequest:

@@ -25,6 +25,7 @@ type Export struct {
 	Messages        []*lms.Message            `json:"chat_messages"`
 	Announcements   []*lms.CourseAnnouncement `json:"course_announcements"` // they wrote, scheduled ones too
 	Submissions     []SubmissionExport        `json:"submissions"`
+	Extensions      []*lms.Extension          `json:"assignment_extensions"` // granted to them (no staff note)
 	Attempts        []*lms.Attempt            `json:"quiz_attempts"`
 	Grades          []*lms.Grade              `json:"grades"` // released to them, on visible items
 	Notifications   []*lms.Notification       `json:"notifications"`
@@ -96,6 +97,12 @@ func (s *Service) Collect(ctx context.Context, actor *lms.User) (*Export, []*lms
 			sub = &c
 		}
 		x.Submissions = append(x.Submissions, SubmissionExport{Submission: sub, Versions: vs})
+	}
+	if x.Extensions, err = st.UserExtensions(ctx, id); err != nil {
+		return nil, nil, fmt.Errorf("privacy: export: extensions: %w", err)
+	}
+	for _, e := range x.Extensions {
+		e.Reason = "" // the staff's note stays with the staff, like unreleased grading
 	}
 	if r, err := st.DeletionRequestOf(ctx, id); err == nil {
 		x.DeletionRequest = r

@@ -121,6 +121,8 @@ func newWorld(t *testing.T, st store.Store) *world {
 		_, err = st.SaveSubmission(ctx, &lms.Submission{AssignmentID: work.ID, UserID: u.ID, Status: lms.SubmissionSubmitted,
 			Text: "ESSAY-" + n, Files: []int64{up.ID}, SubmittedAt: t0, SubmittedBy: u.ID}, u.ID, t0)
 		must(t, err)
+		must(t, st.PutExtension(ctx, &lms.Extension{AssignmentID: work.ID, UserID: u.ID, DueAt: t0.Add(time.Hour),
+			GrantedAt: t0, Reason: "STAFF-NOTE-" + n}))
 		must(t, st.CreateAttempt(ctx, &lms.Attempt{QuizID: quiz.ID, CourseID: c.ID, UserID: u.ID, Number: 1,
 			State: lms.AttemptSubmitted, StartedAt: t0, SubmittedAt: t0}, nil))
 		must(t, st.PutGrade(ctx, &lms.Grade{ItemID: w.item.ID, UserID: u.ID, Graded: true, Points: 4, Released: true,
@@ -185,6 +187,12 @@ func TestExportHoldsOnlyTheUsersOwnData(t *testing.T) {
 			len(x.Attempts) != 1 || len(x.Notifications) != 1 || len(x.Files) != 1 || x.Announcements == nil ||
 			len(x.Announcements) != 0 {
 			t.Errorf("export = %+v", x)
+		}
+		if len(x.Extensions) != 1 || x.Extensions[0].UserID != w.users["amira"].ID || x.Extensions[0].Reason != "" {
+			t.Errorf("extensions %+v, want amira's without the staff's note", x.Extensions)
+		}
+		if strings.Contains(all.String(), "STAFF-NOTE-") {
+			t.Error("the export holds the staff's note on an extension")
 		}
 		if len(x.Grades) != 1 || x.Grades[0].ItemID != w.item.ID {
 			t.Errorf("grades %+v, want the released one on the visible item only", x.Grades)

@@ -94,38 +94,13 @@ func (s *Service) members(ctx context.Context, courseID int64, role lms.CourseRo
 	return s.store.ListActiveMembers(ctx, courseID, role)
 }
 
-// item loads the job's item and says whom to leave out (submitted, or, for
-// a quiz, whose own date for the moment is another); nil when the job is
-// stale.
+// item loads the job's item and says whom to leave out (submitted, or
+// whose own date for the moment is another: a quiz override, an assignment
+// extension); nil when the job is stale.
 func (s *Service) item(ctx context.Context, p payload) (*Item, func(*lms.Enrollment) bool, error) {
 	switch p.Source {
 	case SourceAssignment:
-		a, err := s.store.AssignmentByID(ctx, p.ID)
-		if lms.IsCode(err, lms.ENOTFOUND) {
-			return nil, nil, nil
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		it := &Item{Source: p.Source, ID: a.ID, CourseID: a.CourseID, Title: a.Title, Draft: a.Draft, DueAt: a.DueAt}
-		if it.Draft || !p.At.Equal(it.DueAt) {
-			return nil, nil, nil
-		}
-		subs, err := s.store.ListSubmissions(ctx, a.ID)
-		if err != nil {
-			return nil, nil, err
-		}
-		users, groups := map[int64]bool{}, map[int64]bool{}
-		for _, sub := range subs {
-			if sub.SubmittedAt.IsZero() {
-				continue
-			}
-			users[sub.UserID] = true
-			if sub.GroupID != 0 {
-				groups[sub.GroupID] = true
-			}
-		}
-		return it, func(e *lms.Enrollment) bool { return users[e.UserID] || e.GroupID != 0 && groups[e.GroupID] }, nil
+		return s.assignmentItem(ctx, p)
 	case SourceQuiz:
 		return s.quizItem(ctx, p)
 	}

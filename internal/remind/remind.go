@@ -2,9 +2,10 @@
 // reminders for assignments and quizzes ("due in 24 h" and "due in 1 h" to
 // the learners who have not submitted, "overdue" once to those who still
 // have not at the due time, "quiz opens" when a quiz opens), each learner at
-// their own dates when a quiz override gives them other ones; "new lesson
-// released" when a lesson becomes available; and "live session starting"
-// when a scheduled live session (a course event with a room) begins.
+// their own dates when a quiz override or an assignment extension gives
+// them other ones; "new lesson released" when a lesson becomes available;
+// and "live session starting" when a scheduled live session (a course
+// event with a room) begins.
 //
 // Each notification moment is a durable job (internal/jobs) keyed by the
 // thing and the moment ("remind:assignment:12:24h", "remind:quiz:3:u7:1h"
@@ -89,6 +90,7 @@ type payload struct {
 type Store interface {
 	AssignmentByID(ctx context.Context, id int64) (*lms.Assignment, error)
 	ListSubmissions(ctx context.Context, assignmentID int64) ([]*lms.Submission, error)
+	ListExtensions(ctx context.Context, assignmentID int64) ([]*lms.Extension, error)
 	QuizByID(ctx context.Context, id int64) (*lms.Quiz, error)
 	ListAttempts(ctx context.Context, f lms.AttemptFilter) ([]*lms.Attempt, error)
 	ListOverrides(ctx context.Context, quizID int64) ([]*lms.QuizOverride, error)

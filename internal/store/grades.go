@@ -43,6 +43,17 @@ type Assignments interface {
 	// Penalty, RubricLevels, feedback, GradedBy, GradedAt, Released,
 	// ReleasedAt) (ENOTFOUND if none).
 	GradeSubmission(ctx context.Context, sub *lms.Submission) error
+
+	// PutExtension inserts or replaces the extension of (AssignmentID,
+	// UserID) with every field of x (ENOTFOUND if the assignment or the
+	// user is missing).
+	PutExtension(ctx context.Context, x *lms.Extension) error
+	// DeleteExtension removes a learner's extension (ENOTFOUND if none).
+	DeleteExtension(ctx context.Context, assignmentID, userID int64) error
+	// ExtensionOf returns a learner's extension (ENOTFOUND if none).
+	ExtensionOf(ctx context.Context, assignmentID, userID int64) (*lms.Extension, error)
+	// ListExtensions returns an assignment's extensions ordered by user.
+	ListExtensions(ctx context.Context, assignmentID int64) ([]*lms.Extension, error)
 }
 
 // Gradebook stores grade categories, graded items, grades and each

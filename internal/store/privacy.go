@@ -24,14 +24,16 @@ type Privacy interface {
 	// course, lesson): every enrolment (any status), lesson progress, post,
 	// chat message and course announcement (scheduled too, with its
 	// groups) they wrote, submission of theirs or that they handed in for
-	// their group, quiz attempt, grade released to them on a visible item,
-	// notification, and upload they own.
+	// their group, assignment extension granted to them, quiz attempt,
+	// grade released to them on a visible item, notification, and upload
+	// they own.
 	AllUserEnrollments(ctx context.Context, userID int64) ([]*lms.Enrollment, error)
 	UserProgress(ctx context.Context, userID int64) ([]*lms.LessonProgress, error)
 	UserPosts(ctx context.Context, userID int64) ([]*lms.Post, error)
 	UserMessages(ctx context.Context, userID int64) ([]*lms.Message, error)
 	UserCourseAnnouncements(ctx context.Context, userID int64) ([]*lms.CourseAnnouncement, error)
 	UserSubmissions(ctx context.Context, userID int64) ([]*lms.Submission, error)
+	UserExtensions(ctx context.Context, userID int64) ([]*lms.Extension, error)
 	UserAttempts(ctx context.Context, userID int64) ([]*lms.Attempt, error)
 	UserReleasedGrades(ctx context.Context, userID int64) ([]*lms.Grade, error)
 	UserNotifications(ctx context.Context, userID int64) ([]*lms.Notification, error)
@@ -41,10 +43,11 @@ type Privacy interface {
 	// lms.DeletedUserName that cannot sign in (email, username, password
 	// and avatar replaced; disabled) and removes what belongs only to it:
 	// sessions, tokens, calendar feed, notifications, enrolments,
-	// progress, reactions, read markers, mutes, upload ownership and its
-	// deletion request, and its avatar's upload reference (so the sweeper
-	// removes the picture). Threads, posts, chat messages and course
-	// announcements stay, under the new name (so do scheduled
+	// progress, reactions, read markers, mutes, quiz overrides, assignment
+	// extensions, upload ownership and its deletion request, and its
+	// avatar's upload reference (so the sweeper removes the picture).
+	// Threads, posts, chat messages and course announcements stay, under
+	// the new name (so do scheduled
 	// announcements: they are the course's, and post as planned).
 	// Unless keepGrades, its grades, submissions (with their files'
 	// references) and attempts go too.

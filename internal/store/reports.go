@@ -24,7 +24,8 @@ type Reports interface {
 	// with none are absent.
 	LastActivity(ctx context.Context, courseID int64) (map[int64]time.Time, error)
 	// MissedAssignments returns the published assignments due before now
-	// that an active learner (or their group) has not submitted.
+	// that an active learner (or their group) has not submitted; a
+	// learner with an extension is measured, and reported, at its date.
 	MissedAssignments(ctx context.Context, courseID int64, now time.Time) ([]*lms.MissedDeadline, error)
 	// QuizSubmitters returns, per quiz of the course, who submitted an attempt.
 	QuizSubmitters(ctx context.Context, courseID int64) (map[int64]map[int64]bool, error)

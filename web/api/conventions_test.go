@@ -21,6 +21,8 @@ var putRoutes = map[string]string{
 	"PUT /api/v1/me/notification-settings": "the body is the whole settings document the preferences form edits " +
 		"(kinds left out take their defaults)",
 	"PUT /api/v1/questions/{id}/lessons": "the body is the whole set of lessons the question tests",
+	"PUT /api/v1/assignments/{id}/extensions/{user_id}": "the body is the learner's whole extension (dates and " +
+		"reason), replaced by granting again",
 }
 
 // unpagedLists answer {"items"} without the cursor contract, with the reason.

@@ -71,6 +71,34 @@ func (a *API) getSubmissions(w http.ResponseWriter, r *http.Request) error {
 		NextCursor: nextOffset(offset, len(page), total)})
 }
 
+func (a *API) getExtensions(w http.ResponseWriter, r *http.Request) error {
+	list, next, err := pageByID(r, a.assign.Extensions)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, ExtensionList{Items: list, NextCursor: next})
+}
+
+func (a *API) putExtension(w http.ResponseWriter, r *http.Request) error {
+	userID, err := pathID(r, "user_id")
+	if err != nil {
+		return err
+	}
+	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, in assign.ExtensionInput) (*lms.Extension, error) {
+		return a.assign.GrantExtension(ctx, u, id, userID, in)
+	})
+}
+
+func (a *API) deleteExtension(w http.ResponseWriter, r *http.Request) error {
+	userID, err := pathID(r, "user_id")
+	if err != nil {
+		return err
+	}
+	return onID(w, r, func(ctx context.Context, u *lms.User, id int64) error {
+		return a.assign.RevokeExtension(ctx, u, id, userID)
+	})
+}
+
 func (a *API) getVersions(w http.ResponseWriter, r *http.Request) error {
 	list, next, err := pageByID(r, a.assign.Versions)
 	if err != nil {

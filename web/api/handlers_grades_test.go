@@ -100,6 +100,15 @@ func gradePermRows(w *gradeWorld) []permRow {
 		{"POST /api/v1/assignments/{id}/release", withBody(AS+"/release", ReleaseRequest{}), staffOK},
 		{"POST /api/v1/assignments/{id}/resync", p(AS + "/resync"), staffOK},
 		{"GET /api/v1/assignments/{id}/submissions.zip", p(AS + "/submissions.zip"), staffOK},
+		{"GET /api/v1/assignments/{id}/extensions", p(AS + "/extensions"), staffOK},
+		{"PUT /api/v1/assignments/{id}/extensions/{user_id}", withBody(AS+"/extensions/"+id(w.people[roleLearner].u.ID),
+			assign.ExtensionInput{DueAt: w.assignment.DueAt.Add(time.Hour)}), staffOK},
+		{"DELETE /api/v1/assignments/{id}/extensions/{user_id}", func(*world, int) (string, any) {
+			learner := w.people[roleLearner].u.ID
+			try(w.g.assign.GrantExtension(ctx, inst, w.assignment.ID, learner,
+				assign.ExtensionInput{DueAt: w.assignment.DueAt.Add(time.Hour)})).must(w.t)
+			return AS + "/extensions/" + id(learner), nil
+		}, staffNone},
 		{"GET /api/v1/submissions/{id}/versions", p("/api/v1/submissions/" + id(w.sub.ID) + "/versions"), staffOK},
 		{"PUT /api/v1/submissions/{id}/grade", withBody("/api/v1/submissions/"+id(w.sub.ID)+"/grade",
 			assign.Marking{Score: new(9.0), FeedbackMD: "Good"}), staffOK},

@@ -12,6 +12,12 @@ type AssignmentList struct {
 	NextCursor string            `json:"next_cursor,omitempty"`
 }
 
+// ExtensionList is an assignment's extensions.
+type ExtensionList struct {
+	Items      []*lms.Extension `json:"items"`
+	NextCursor string           `json:"next_cursor,omitempty"`
+}
+
 // SubmissionTable is a page of the graders' table of an assignment.
 type SubmissionTable struct {
 	Items      []assign.Row `json:"items"`

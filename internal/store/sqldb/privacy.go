@@ -149,7 +149,7 @@ const (
 var (
 	anonymiseDeletes = []string{"sessions", "api_tokens", "calendar_feeds", "notifications", "enrollments",
 		"lesson_progress", "post_reactions", "thread_reads", "message_reactions", "room_reads", "room_mutes",
-		"upload_owners", "deletion_requests", "quiz_overrides"}
+		"upload_owners", "deletion_requests", "quiz_overrides", "assignment_extensions"}
 	gradeDeletes = []string{"grades", "attempts"}
 )
 

@@ -67,7 +67,12 @@ func (s *DB) LastActivity(ctx context.Context, courseID int64) (map[int64]time.T
 	return out, s.wrap(rows.Err(), "last activity")
 }
 
-// MissedAssignments returns the assignments an active learner missed.
+// learnerDue is a learner's due date for assignment a with their extension
+// x (LEFT JOINed): the extension's when it is later (lms.Extension.Counts).
+const learnerDue = `CASE WHEN x.due_at > a.due_at THEN x.due_at ELSE a.due_at END`
+
+// MissedAssignments returns the assignments an active learner missed, at
+// their own due date when they have an extension.
 func (s *DB) MissedAssignments(ctx context.Context, courseID int64, now time.Time) ([]*lms.MissedDeadline, error) {
 	return queryList(ctx, s, "missed assignments", func(sc scanner) (*lms.MissedDeadline, error) {
 		m := lms.MissedDeadline{Kind: "assignment"}
@@ -75,12 +80,13 @@ func (s *DB) MissedAssignments(ctx context.Context, courseID int64, now time.Tim
 		err := sc.Scan(&m.UserID, &m.ID, &m.Title, &due)
 		m.DueAt = fromMS(due)
 		return &m, err
-	}, `SELECT e.user_id, a.id, a.title, a.due_at FROM assignments a
+	}, `SELECT e.user_id, a.id, a.title, `+learnerDue+` AS due FROM assignments a
 		JOIN enrollments e ON e.course_id = a.course_id AND e.role = 'learner' AND e.status = 'active'
-		WHERE a.course_id = $1 AND a.draft = 0 AND a.due_at > 0 AND a.due_at < $2
+		LEFT JOIN assignment_extensions x ON x.assignment_id = a.id AND x.user_id = e.user_id
+		WHERE a.course_id = $1 AND a.draft = 0 AND a.due_at > 0 AND `+learnerDue+` < $2
 		AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.assignment_id = a.id AND s.submitted_at > 0
 			AND (s.user_id = e.user_id OR (s.group_id <> 0 AND s.group_id = e.group_id)))
-		ORDER BY e.user_id, a.due_at, a.id`, courseID, toMS(now))
+		ORDER BY e.user_id, due, a.id`, courseID, toMS(now))
 }
 
 // QuizSubmitters returns who submitted an attempt of each quiz of the course.

@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"outbox", outboxTests},
 		{"assess", assessTests},
 		{"assignments", assignmentTests},
+		{"assignment_extensions", extensionTests},
 		{"gradebook", gradebookTests},
 		{"jobs", jobTests},
 		{"video", videoTests},

@@ -2,7 +2,7 @@
 // table (submitted, late by how long, missing, graded) with filters,
 // releasing grades together, all submissions as a zip, and the grading
 // view: the learner's work, a score or the rubric, feedback text and file,
-// and previous/next learner.
+// and previous/next learner; per learner, an extension (their own due date).
 import { html, useState } from "../html.js";
 import { errorMessage } from "../api.js";
 import { useLoad, Loading, ErrorState, EmptyState, Badge, Section, Time } from "../ui.js";
@@ -11,6 +11,7 @@ import { toast } from "../toast.js";
 import { CourseFrame, coursePath, can } from "./course-common.js";
 import { getAssignment, listSubmissions, gradeSubmission, releaseGrades, zipURL, uploadWithProgress, uploadURL,
   points, lateText, gradeOf } from "./grades-api.js";
+import { ExtensionDialog, extensionText, canExtend } from "./assignment-extension.js";
 
 const stateLabels = { missing: "Missing", draft: "Draft", submitted: "Submitted", graded: "Graded" };
 const stateKinds = { missing: "danger", draft: "neutral", submitted: "warning", graded: "success" };
@@ -67,7 +68,8 @@ function Grader({ course, a, row, onSaved, onMove, pos, count }) {
   }
   return html`
     <${Section} id="grader" title=${row.name} testid="grader" description=${html`${stateLabels[row.state]}
-        ${row.late > 0 ? ` · ${lateText(row.late)}` : ""} · submitted <${Time} at=${s.submitted_at} fallback="never" />`}>
+        ${row.late > 0 ? ` · ${lateText(row.late)}` : ""} · submitted <${Time} at=${s.submitted_at} fallback="never" />
+        ${row.extension ? ` · ${extensionText(row.extension)}` : ""}`}>
       ${s.text && html`<div class="card submission-text" data-testid="submission-text"><pre class="wrap">${s.text}</pre></div>`}
       ${s.files.length > 0 && html`<ul class="attachments" data-testid="submission-file-links">${s.files.map((id) => html`
         <li key=${id}><a href=${uploadURL(id)} data-native>File ${id}</a></li>`)}</ul>`}
@@ -112,6 +114,7 @@ function Moves({ onMove, pos, count }) {
 function Table({ course, aid }) {
   const [filter, setFilter] = useState({ state: "", late: "", unreleased: "" });
   const [pos, setPos] = useState(-1);
+  const [extending, setExtending] = useState(null); // the row whose extension dialog is open
   const a = useLoad((signal) => getAssignment(aid, signal), [aid]);
   const rows = useLoad((signal) => allRows(aid, filter, signal), [aid, filter.state, filter.late, filter.unreleased]);
   if ((a.loading && !a.data) || (rows.loading && !rows.data)) return html`<${Loading} label="Loading submissions…" />`;
@@ -146,13 +149,19 @@ function Table({ course, aid }) {
           <th scope="col">Grade</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
         <tbody>${list.map((r, i) => html`<tr key=${r.user_id || `g${r.group_id}`} data-testid="submission-row" data-state=${r.state}
             data-name=${r.name}>
-          <th scope="row" class="sticky-col">${r.name}</th>
+          <th scope="row" class="sticky-col">${r.name}${r.extension && html`<span class="muted small extension-note"
+              data-testid="extended-to">${extensionText(r.extension)}</span>`}</th>
           <td><${Badge} kind=${stateKinds[r.state]}>${stateLabels[r.state]}<//></td>
           <td>${lateText(r.late)}</td>
           <td>${r.submission && r.submission.graded ? html`${points(gradeOf(r.submission))}${r.submission.released ? "" : html` <span class="muted small">(not released)</span>`}` : "—"}</td>
-          <td class="row-actions"><button type="button" class="btn btn-small" data-testid="grade-row" onClick=${() => setPos(i)}>
+          <td class="row-actions">${canExtend(a.data, r) && html`<button type="button" class="btn btn-small"
+              data-testid="extension-row" aria-label=${`Extension for ${r.name}`} onClick=${() => setExtending(r)}>
+              ${r.extension ? "Change extension" : "Extension"}</button>`}
+            <button type="button" class="btn btn-small" data-testid="grade-row" onClick=${() => setPos(i)}>
             ${r.state === "graded" ? "Regrade" : "Grade"}</button></td></tr>`)}
         </tbody></table></div>`}
+    ${extending && html`<${ExtensionDialog} a=${a.data} row=${extending}
+        onDone=${(changed) => { setExtending(null); if (changed) rows.reload(); }} />`}
     ${pos >= 0 && pos < list.length && html`<${Grader} key=${`${pos}-${list[pos].submission ? list[pos].submission.id : 0}`}
         course=${course} a=${a.data} row=${list[pos]} pos=${pos} count=${list.length} onMove=${setPos}
         onSaved=${rows.reload} />`}`;

@@ -1,21 +1,32 @@
 // /courses/{id}/assignments/{aid}: the instructions, and for learners their
 // submission (online text and files with upload progress, drafts and
 // submitting for grading, the late penalty shown before submitting, every
-// version) and, once released, their grade, feedback and rubric. Staff
-// get links to the submissions table and the editor.
+// version) and, once released, their grade, feedback and rubric; a learner
+// given an extension sees their own due date. Staff get links to the
+// submissions table and the editor.
 import { html, useState } from "../html.js";
 import { navigate } from "../router.js";
 import { errorMessage } from "../api.js";
 import { useLoad, Loading, ErrorState, Time, Badge, Section } from "../ui.js";
+import { when, fullTime } from "../format.js";
 import { FormError, Submit, useAction } from "../forms.js";
 import { toast } from "../toast.js";
 import { confirm } from "../confirm.js";
 import { CourseFrame, coursePath, can } from "./course-common.js";
 import { mySubmission, submitWork, deleteAssignment, uploadWithProgress, uploadURL, points, gradeOf } from "./grades-api.js";
 
+/** cutoffText says when an extended learner's work stops being accepted ("" when never). */
+function cutoffText(a) {
+  const cut = when(a.cutoff_at);
+  if (!cut) return "";
+  return cut.getTime() === when(a.due_at).getTime() ? "; work is not accepted after it" : `; nothing is accepted after ${fullTime(a.cutoff_at)}`;
+}
+
 function Instructions({ a }) {
   return html`
     <${Section} id="instructions" title=${a.title} description=${html`Due <${Time} at=${a.due_at} fallback="any time" />${" · "}${points(a.max_points)} points`}>
+      ${a.extended && html`<p class="alert alert-info extension-granted" data-testid="extension-granted">
+        <${Badge} kind="success">Extension granted<//> Your own due date is <strong data-testid="my-due">${fullTime(a.due_at)}</strong>${cutoffText(a)}.</p>`}
       <div class="prose" data-testid="assignment-instructions" dangerouslySetInnerHTML=${{ __html: a.instructions_html }}></div>
       ${a.attachments && a.attachments.length > 0 && html`<ul class="attachments">
         ${a.attachments.map((id) => html`<li key=${id}><a href=${uploadURL(id)} data-native>Attachment ${id}</a></li>`)}</ul>`}

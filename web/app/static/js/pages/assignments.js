@@ -20,6 +20,7 @@ function List({ course }) {
         <li key=${a.id} class="list-row" data-testid="assignment-row" data-assignment-id=${a.id}>
           <a href=${coursePath(course.id, `assignments/${a.id}`)} class="lesson-link">${a.title}</a>
           ${a.draft && html` <${Badge} kind="warning">Draft<//>`}
+          ${a.extended && html` <${Badge} kind="success">Extension granted<//>`}
           <span class="muted small block">Due <${Time} at=${a.due_at} fallback="any time" /> · ${points(a.max_points)} points</span>
         </li>`)}
     </ul>`;

@@ -1,6 +1,6 @@
 // The assignment and gradebook API calls (docs/api.md, sections
 // "Assignments" and "Gradebook"), and small helpers the pages share.
-import { api, get, getAll, post, patch, del, query, BASE } from "../api.js";
+import { api, get, getAll, post, put, patch, del, query, BASE } from "../api.js";
 
 const c = (id, rest = "") => `/courses/${id}${rest}`;
 const a = (aid, rest = "") => `/assignments/${aid}${rest}`;
@@ -16,6 +16,8 @@ export const submitWork = (aid, body) => post(a(aid, "/submission"), body);
 export const listSubmissions = (aid, params, signal) => get(a(aid, `/submissions${query(params)}`), { signal });
 export const gradeSubmission = (sid, body) => patch(`/submissions/${sid}/grade`, body);
 export const releaseGrades = (aid, ids = []) => post(a(aid, "/release"), { submission_ids: ids });
+export const putExtension = (aid, userID, body) => put(a(aid, `/extensions/${userID}`), body);
+export const deleteExtension = (aid, userID) => del(a(aid, `/extensions/${userID}`));
 export const zipURL = (aid) => `${BASE}${a(aid, "/submissions.zip")}`;
 
 // Gradebook.

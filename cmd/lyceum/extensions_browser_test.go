@@ -1,0 +1,103 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Extensions in real browsers: an assignment's due date and cut-off have
+// passed, so the learner, on a 360 px phone, can no longer hand in; the
+// instructor grants them an extension from the submissions table (a
+// dialog), the table shows "Extended to …", and the learner, back on the
+// page, sees their own due date, submits, and is not marked late.
+func TestBrowserExtensions(t *testing.T) {
+	n, inst, api := adminWithLearner(t)
+	s := seedProgressCourse(api)
+	due := time.Now().Add(-2 * time.Hour).Truncate(time.Minute)
+	var work struct{ ID int64 }
+	api.call("POST", fmt.Sprintf("/courses/%d/assignments", s.CourseID), map[string]any{"title": "Lab report",
+		"online_text": true, "max_points": 10, "due_at": due.UTC(), "cutoff_at": due.Add(time.Hour).UTC(),
+		"late": map[string]any{"unit": "day", "percent": 10}}, &work)
+	page := fmt.Sprintf("%s/courses/%d/assignments/%d", n.url, s.CourseID, work.ID)
+
+	// Past the cut-off, the learner's page says submissions are closed.
+	lin := newBrowser(t, narrow)
+	learnerJoins(t, lin, n.url, s.Code)
+	do(t, lin, "open the assignment", chromedp.Navigate(page),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=late-penalty]`)))
+	if got := textOf(t, lin, `[data-testid=late-penalty]`); !strings.Contains(got, "cut-off date has passed") {
+		t.Fatalf("before the extension the page says %q", got)
+	}
+	screenshot(t, lin, "closed")
+
+	// The instructor grants an extension to three days from now.
+	newDue := time.Now().Add(72 * time.Hour).Truncate(time.Minute)
+	row := `[data-testid=submission-row][data-name="Lin Learner"]`
+	do(t, inst, "open the submissions", chromedp.Navigate(page+"/submissions"),
+		chromedp.WaitVisible(chromedp.CSS(row)),
+		chromedp.Click(chromedp.CSS(row+` [data-testid=extension-row]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=extension-dialog]`)))
+	screenshot(t, inst, "dialog")
+	submitForm(t, inst, "extension-form", someTextJS(row+` [data-testid=extended-to]`, "Extended to"),
+		setValue("#extension-due", newDue.Format("2006-01-02T15:04")),
+		fill(map[string]string{"#extension-reason": "Flu, with a doctor's note"}),
+		submitButton("extension-form"))
+	waitJS(t, inst, "the dialog closes", `!document.querySelector("[data-testid=extension-dialog]")`)
+	screenshot(t, inst, "table")
+	var exts struct {
+		Items []struct {
+			UserID int64     `json:"user_id"`
+			DueAt  time.Time `json:"due_at"`
+			Reason string    `json:"reason"`
+		} `json:"items"`
+	}
+	api.call("GET", fmt.Sprintf("/assignments/%d/extensions", work.ID), nil, &exts)
+	if len(exts.Items) != 1 || !exts.Items[0].DueAt.Equal(newDue) || exts.Items[0].Reason != "Flu, with a doctor's note" {
+		t.Fatalf("extensions %+v, want one to %v", exts.Items, newDue)
+	}
+
+	// On a phone the table and the dialog fit too.
+	phone := signedIn(t, n, narrow, "ada", liveAdminPW)
+	do(t, phone, "open the submissions on a phone", chromedp.Navigate(page+"/submissions"),
+		chromedp.WaitVisible(chromedp.CSS(row+` [data-testid=extended-to]`)))
+	screenshot(t, phone, "table-phone")
+	do(t, phone, "open the dialog on a phone", chromedp.Click(chromedp.CSS(row+` [data-testid=extension-row]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=revoke-extension]`)))
+	screenshot(t, phone, "dialog-phone")
+	do(t, phone, "close the dialog", chromedp.Click(chromedp.CSS(`[data-testid=extension-cancel]`), chromedp.NodeVisible))
+	waitJS(t, phone, "the dialog closes", `!document.querySelector("[data-testid=extension-dialog]")`)
+
+	// The learner sees their own due date and hands in, on time.
+	do(t, lin, "reload the assignment", chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=extension-granted]`)))
+	if got := textOf(t, lin, `[data-testid=late-penalty]`); got != "Your submission is on time." {
+		t.Errorf("with the extension the page says %q", got)
+	}
+	screenshot(t, lin, "extended")
+	submitForm(t, lin, "submission-form", someTextJS(`[data-testid=my-work]`, "Submitted"),
+		sendKeys(chromedp.CSS(`#submission-text`), "Measured after all.", chromedp.NodeVisible),
+		submitButton("submission-form"))
+	screenshot(t, lin, "submitted")
+
+	do(t, inst, "reload the submissions", chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(row+`[data-state=submitted]`)))
+	var table struct {
+		Items []struct {
+			State string `json:"state"`
+			Late  int64  `json:"late"`
+		} `json:"items"`
+	}
+	api.call("GET", fmt.Sprintf("/assignments/%d/submissions", work.ID), nil, &table)
+	if len(table.Items) != 1 || table.Items[0].State != "submitted" || table.Items[0].Late != 0 {
+		t.Errorf("the graders' table %+v, want one submission on time", table.Items)
+	}
+	api.call("GET", fmt.Sprintf("/assignments/%d/submissions?late=1", work.ID), nil, &table)
+	if len(table.Items) != 0 {
+		t.Errorf("late submissions %+v, want none", table.Items)
+	}
+	checkWalked(t, inst, lin)
+}

@@ -1,0 +1,168 @@
+package assign
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/lyceumhq/lyceum/internal/lms"
+)
+
+// rowOf returns the table row of a learner.
+func rowOf(t *testing.T, rows []Row, userID int64) Row {
+	t.Helper()
+	i := slices.IndexFunc(rows, func(r Row) bool { return r.UserID == userID })
+	if i < 0 {
+		t.Fatalf("no row for user %d", userID)
+	}
+	return rows[i]
+}
+
+func TestExtensionApplyMovesTheDueDateAndAnEarlierCutoff(t *testing.T) {
+	a := lms.Assignment{DueAt: t0, CutoffAt: t0.Add(24 * time.Hour)}
+	cases := []struct {
+		name     string
+		x        *lms.Extension
+		due, cut time.Time
+	}{
+		{"none", nil, t0, t0.Add(24 * time.Hour)},
+		{"before the cut-off keeps it", &lms.Extension{DueAt: t0.Add(time.Hour)}, t0.Add(time.Hour), t0.Add(24 * time.Hour)},
+		{"after the cut-off moves it to the new due date", &lms.Extension{DueAt: t0.Add(72 * time.Hour)},
+			t0.Add(72 * time.Hour), t0.Add(72 * time.Hour)},
+		{"its own cut-off", &lms.Extension{DueAt: t0.Add(72 * time.Hour), CutoffAt: t0.Add(96 * time.Hour)},
+			t0.Add(72 * time.Hour), t0.Add(96 * time.Hour)},
+		{"its own cut-off never before the assignment's", &lms.Extension{DueAt: t0.Add(time.Hour), CutoffAt: t0.Add(2 * time.Hour)},
+			t0.Add(time.Hour), t0.Add(24 * time.Hour)},
+		{"not after the assignment's due date (it moved): no extension", &lms.Extension{DueAt: t0.Add(-time.Hour)},
+			t0, t0.Add(24 * time.Hour)},
+	}
+	for _, c := range cases {
+		got := c.x.Apply(a)
+		if !got.DueAt.Equal(c.due) || !got.CutoffAt.Equal(c.cut) || got.Extended != !got.DueAt.Equal(t0) {
+			t.Errorf("%s: due %v cut-off %v extended %v, want %v %v", c.name, got.DueAt, got.CutoffAt, got.Extended, c.due, c.cut)
+		}
+	}
+	open := lms.Assignment{DueAt: t0}
+	if got := (&lms.Extension{DueAt: t0.Add(time.Hour)}).Apply(open); !got.CutoffAt.IsZero() {
+		t.Errorf("no cut-off became %v", got.CutoffAt)
+	}
+}
+
+func TestGrantingAnExtensionChecksTheDatesAndTheLearner(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	a := f.create(t, Input{CutoffAt: t0.Add(24 * time.Hour)})
+	ins, lea := f.as("instructor"), f.as("learner3").ID
+	cases := []struct {
+		name  string
+		user  int64
+		in    ExtensionInput
+		field string
+	}{
+		{"before the assignment's due date", lea, ExtensionInput{DueAt: t0.Add(-time.Hour)}, "due_at"},
+		{"at the assignment's due date", lea, ExtensionInput{DueAt: t0}, "due_at"},
+		{"no date", lea, ExtensionInput{}, "due_at"},
+		{"a cut-off before the new due date", lea, ExtensionInput{DueAt: t0.Add(48 * time.Hour), CutoffAt: t0.Add(47 * time.Hour)}, "cutoff_at"},
+		{"a TA is no learner", f.as("ta").ID, ExtensionInput{DueAt: t0.Add(time.Hour)}, "user_id"},
+		{"a learner of another course", f.as("outsider").ID, ExtensionInput{DueAt: t0.Add(time.Hour)}, "user_id"},
+	}
+	for _, c := range cases {
+		_, err := f.svc.GrantExtension(ctx, ins, a.ID, c.user, c.in)
+		var e *lms.Error
+		if lms.ErrorCode(err) != lms.EINVALID || !errors.As(err, &e) || e.Field != c.field {
+			t.Errorf("%s: error %v, want a field error on %s", c.name, err, c.field)
+		}
+	}
+	noDue := f.create(t, Input{Title: "Whenever"})
+	noDue.DueAt = time.Time{}
+	noDue = must(f.svc.Update(ctx, ins, noDue.ID, inputOf(noDue))).of(t)
+	_, err := f.svc.GrantExtension(ctx, ins, noDue.ID, lea, ExtensionInput{DueAt: t0})
+	wantCode(t, err, lms.EINVALID)
+	wantCode(t, f.svc.RevokeExtension(ctx, ins, a.ID, lea), lms.ENOTFOUND)
+}
+
+func TestAnExtendedLearnerSubmitsLateWorkOnTimeAndAfterTheCutoff(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	a := f.create(t, Input{Late: lms.LatePolicy{Unit: lms.LatePerDay, Percent: 10}, CutoffAt: t0.Add(24 * time.Hour)})
+	ta, ill, well := f.as("ta"), f.as("learner3"), f.as("learner")
+	x := must(f.svc.GrantExtension(ctx, f.as("instructor"), a.ID, ill.ID,
+		ExtensionInput{DueAt: t0.Add(72 * time.Hour), Reason: "flu"})).of(t)
+	if x.GrantedBy != f.as("instructor").ID || x.Reason != "flu" {
+		t.Fatalf("extension %+v", x)
+	}
+	if got := f.notes.list(); !slices.Contains(got, itoa(ill.ID)+" extension "+
+		"/courses/"+itoa(f.course.ID)+"/assignments/"+itoa(a.ID)) {
+		t.Fatalf("notifications %v", got)
+	}
+
+	// Two days after the due date: past the assignment's cut-off.
+	f.clock.Set(t0.Add(48 * time.Hour))
+	_, err := f.svc.Submit(ctx, well, a.ID, Work{Text: "late", Final: true})
+	wantCode(t, err, lms.EFORBIDDEN)
+	p := must(f.svc.LatePenalty(ctx, ill, a.ID)).of(t)
+	if !p.Open || p.Late != 0 || !p.DueAt.Equal(x.DueAt) {
+		t.Fatalf("the extended learner's penalty %+v", p)
+	}
+	mine := must(f.svc.MySubmission(ctx, ill, a.ID)).of(t)
+	if !mine.Assignment.Extended || !mine.Assignment.DueAt.Equal(x.DueAt) || mine.Penalty.Late != 0 {
+		t.Fatalf("the extended learner's view %+v %+v", mine.Assignment, mine.Penalty)
+	}
+	if got := must(f.svc.Get(ctx, well, a.ID)).of(t); got.Extended || !got.DueAt.Equal(t0) {
+		t.Fatalf("another learner sees %v extended %v", got.DueAt, got.Extended)
+	}
+	if got := must(f.svc.Get(ctx, ta, a.ID)).of(t); got.Extended || !got.DueAt.Equal(t0) {
+		t.Fatalf("staff see %v extended %v", got.DueAt, got.Extended)
+	}
+	must(f.svc.Submit(ctx, ill, a.ID, Work{Text: "on time after all", Final: true})).of(t)
+	row := rowOf(t, must(f.svc.Submissions(ctx, ta, a.ID, Filter{})).of(t), ill.ID)
+	if row.Late != 0 || row.Extension == nil || !row.Extension.DueAt.Equal(x.DueAt) {
+		t.Fatalf("row %+v", row)
+	}
+	g := must(f.svc.Grade(ctx, ta, row.Submission.ID, Marking{Score: ptr(8.0)})).of(t)
+	if g.Penalty != 0 || g.Grade() != 8 {
+		t.Fatalf("graded %+v", g)
+	}
+
+	// Late against the extension: one started day, 10 %; closed after its
+	// cut-off (the new due date: the assignment's cut-off was earlier).
+	f.clock.Set(t0.Add(73 * time.Hour))
+	lea := f.as("learner2")
+	must(f.svc.GrantExtension(ctx, ta, a.ID, lea.ID, ExtensionInput{DueAt: t0.Add(72 * time.Hour),
+		CutoffAt: t0.Add(96 * time.Hour)})).of(t)
+	must(f.svc.Submit(ctx, lea, a.ID, Work{Text: "an hour late", Final: true})).of(t)
+	row = rowOf(t, must(f.svc.Submissions(ctx, ta, a.ID, Filter{Late: true})).of(t), lea.ID)
+	if row.Late != time.Hour {
+		t.Fatalf("late %v", row.Late)
+	}
+	g = must(f.svc.Grade(ctx, ta, row.Submission.ID, Marking{Score: ptr(8.0)})).of(t)
+	if g.Penalty != 0.8 {
+		t.Fatalf("penalty %v, want 0.8", g.Penalty)
+	}
+	_, err = f.svc.Submit(ctx, ill, a.ID, Work{Text: "changed", Final: true})
+	wantCode(t, err, lms.EFORBIDDEN) // past their due date: submitted work is kept
+	f.clock.Set(t0.Add(97 * time.Hour))
+	_, err = f.svc.Submit(ctx, lea, a.ID, Work{Text: "after the cut-off", Final: true})
+	wantCode(t, err, lms.EFORBIDDEN)
+
+	// Revoked, the learner is back at the assignment's dates.
+	if err := f.svc.RevokeExtension(ctx, ta, a.ID, lea.ID); err != nil {
+		t.Fatal(err)
+	}
+	if list := must(f.svc.Extensions(ctx, ta, a.ID)).of(t); len(list) != 1 || list[0].UserID != ill.ID {
+		t.Fatalf("extensions %+v", list)
+	}
+	if got := must(f.svc.Get(ctx, lea, a.ID)).of(t); got.Extended || !got.DueAt.Equal(t0) {
+		t.Fatalf("after revoking: %v extended %v", got.DueAt, got.Extended)
+	}
+
+	// The assignment's due date moves past the extension's: the extension
+	// no longer counts (it never gives less time than everyone has).
+	in := inputOf(a)
+	in.DueAt, in.CutoffAt = t0.Add(120*time.Hour), time.Time{}
+	must(f.svc.Update(ctx, f.as("instructor"), a.ID, in)).of(t)
+	if got := must(f.svc.Get(ctx, ill, a.ID)).of(t); got.Extended || !got.DueAt.Equal(t0.Add(120*time.Hour)) {
+		t.Fatalf("an extension overtaken by the assignment: %v extended %v", got.DueAt, got.Extended)
+	}
+}
