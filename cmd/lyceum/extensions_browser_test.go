@@ -71,9 +71,19 @@ func TestBrowserExtensions(t *testing.T) {
 	do(t, phone, "close the dialog", chromedp.Click(chromedp.CSS(`[data-testid=extension-cancel]`), chromedp.NodeVisible))
 	waitJS(t, phone, "the dialog closes", `!document.querySelector("[data-testid=extension-dialog]")`)
 
+	// The learner's bell counted the extension live; the notification says
+	// what changed and leads back to the assignment.
+	waitJS(t, lin, "the bell shows the extension live", `!!document.querySelector("[data-testid=notify-count]")`)
+	do(t, lin, "open the notifications", chromedp.Click(chromedp.CSS(`[data-testid=notify-bell]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=notification][data-kind=extension]`)))
+	if got := textOf(t, lin, `[data-testid=notification][data-kind=extension]`); !strings.Contains(got, "Your deadline for “Lab report” was extended to") {
+		t.Errorf("the extension notification reads %q", got)
+	}
+	do(t, lin, "follow the extension notification",
+		chromedp.Click(chromedp.CSS(`[data-testid=notification][data-kind=extension] a`), chromedp.NodeVisible))
+
 	// The learner sees their own due date and hands in, on time.
-	do(t, lin, "reload the assignment", chromedp.Reload(),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid=extension-granted]`)))
+	do(t, lin, "the assignment opens", chromedp.WaitVisible(chromedp.CSS(`[data-testid=extension-granted]`)))
 	if got := textOf(t, lin, `[data-testid=late-penalty]`); got != "Your submission is on time." {
 		t.Errorf("with the extension the page says %q", got)
 	}

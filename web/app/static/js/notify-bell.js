@@ -6,6 +6,7 @@ import { get, post, put } from "./api.js";
 import { live } from "./live.js";
 import { createStore, useStore } from "./store.js";
 import { toast } from "./toast.js";
+import { fullTime } from "./format.js";
 import { useLocation } from "./router.js";
 
 /** notifyState is {unread, version}: version bumps when a notification arrives. */
@@ -109,6 +110,9 @@ export function describeNotification(n) {
       return out(`${what} is due ${when[p.within] || "soon"}${p.due_local ? ` (${p.due_local})` : ""}`, "");
     case "overdue":
       return out(`${what} is overdue`, "");
+    case "extension":
+      return out(`Your deadline for ${what} was extended${p.due_at ? ` to ${fullTime(p.due_at)}` : ""}`,
+        course && p.assignment_id ? `/courses/${course}/assignments/${p.assignment_id}` : "");
     case "live_starting":
       return out(`A live session is starting in ${p.room || "your course"}`, "");
     default:
