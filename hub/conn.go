@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"runtime"
 	"sync"
@@ -64,6 +65,7 @@ type conn struct {
 	rejected int // commands refused in a row by the rate limit
 
 	pingTimer atomic.Pointer[time.Timer] // set once by schedulePing; reset by the ping callbacks
+	pong      *pongWait                  // answers to the hub's own pings (TCP connections)
 }
 
 func (h *Hub) newConn(ws *websocket.Conn, ident Identity) *conn {
@@ -422,11 +424,61 @@ func (c *conn) ping() {
 	if c.closed.Load() {
 		return
 	}
-	if c.q.writing() {
-		// Data is going out, so the peer is not idle. A ping now would wait
-		// behind it, and coder/websocket closes the connection (no close
-		// frame) when a control frame waits 5 s to be written, cutting a
-		// slow reader off before WriteTimeout (the write watchdog's bound).
+	if c.raw == nil {
+		c.pingThroughLibrary()
+		return
+	}
+	// The ping goes out in the writer's place, and only if the socket takes
+	// it now: never queued behind data the peer is not reading (it would
+	// hold the writer, and a peer that reads again after the cut must find
+	// its data and the close code, not a connection ended by a ping).
+	if !c.q.hold() {
+		c.rearmPing() // data is going out, so the peer is not idle
+		return
+	}
+	payload, answered := c.pong.expect()
+	tried, owing, err := c.raw.tryWriteMessage(pingFrame(payload))
+	if owing || c.q.release() {
+		go c.writeLoop() // the rest of the ping, or what was queued meanwhile
+	}
+	switch {
+	case err != nil:
+		c.debug().Err(err).Msg("ping not written")
+		c.closeWith(websocket.StatusInternalError, "write failed")
+		_ = c.ws.CloseNow()
+		return
+	case !tried:
+		c.rearmPing() // the socket is busy: the peer has data to read
+		return
+	}
+	t := time.NewTimer(c.h.cfg.PingTimeout)
+	defer t.Stop()
+	select {
+	case <-answered:
+		c.rearmPing()
+	case <-c.writerDone: // the connection closed
+	case <-t.C:
+		if c.closed.Load() {
+			return // already closing: the writer sends the close frame, within WriteTimeout
+		}
+		c.debug().Msg("ping timeout")
+		c.closeWith(websocket.StatusPolicyViolation, "ping timeout")
+		_ = c.ws.CloseNow()
+	}
+}
+
+// pingThroughLibrary pings a connection whose frames coder/websocket
+// writes (not plain TCP, e.g. TLS), unless data is going out: a ping then
+// would wait behind it, and coder/websocket closes the connection (no
+// close frame) when a control frame waits 5 s to be written, cutting a
+// slow reader off before WriteTimeout (the write watchdog's bound).
+func (c *conn) pingThroughLibrary() {
+	if !c.q.hold() {
+		c.rearmPing()
+		return
+	}
+	if c.q.release() {
+		go c.writeLoop()
 		c.rearmPing()
 		return
 	}
@@ -442,6 +494,42 @@ func (c *conn) ping() {
 		return
 	}
 	c.rearmPing()
+}
+
+// pongWait matches pongs to the connection's one ping in flight (the next
+// ping is armed only once it is answered).
+type pongWait struct {
+	mu  sync.Mutex
+	seq uint64
+	ch  chan struct{} // closed when the pong for seq arrives; nil when none is awaited
+}
+
+// expect starts a new ping: its 8-byte payload and the channel its pong
+// closes.
+func (p *pongWait) expect() ([]byte, <-chan struct{}) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.seq++
+	p.ch = make(chan struct{})
+	return binary.BigEndian.AppendUint64(nil, p.seq), p.ch
+}
+
+// got notes a pong (coder/websocket's OnPongReceived).
+func (p *pongWait) got(payload []byte) {
+	if len(payload) != 8 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ch != nil && binary.BigEndian.Uint64(payload) == p.seq {
+		close(p.ch)
+		p.ch = nil
+	}
+}
+
+// pingFrame is an unmasked ping frame carrying payload (at most 125 bytes).
+func pingFrame(payload []byte) []byte {
+	return append([]byte{0x80 | opPing, byte(len(payload))}, payload...)
 }
 
 // readLoop reads and handles commands until the connection ends.

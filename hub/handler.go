@@ -64,10 +64,12 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, id Identity) {
 		return
 	}
 	hj := &smallBufHijacker{ResponseWriter: w, bufs: &h.corkBufs}
+	pong := &pongWait{}
 	ws, err := websocket.Accept(hj, r, &websocket.AcceptOptions{
 		Subprotocols:    []string{Subprotocol},
 		OriginPatterns:  h.cfg.OriginPatterns,
 		CompressionMode: websocket.CompressionDisabled,
+		OnPongReceived:  func(_ context.Context, payload []byte) { pong.got(payload) },
 	})
 	if err != nil {
 		h.log.Debug().Err(err).Msg("websocket upgrade refused")
@@ -76,6 +78,7 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, id Identity) {
 	ws.SetReadLimit(h.cfg.ReadLimit)
 	c := h.newConn(ws, id)
 	c.raw = hj.cork
+	c.pong = pong
 
 	h.mu.Lock()
 	if h.closed {

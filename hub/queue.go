@@ -114,11 +114,31 @@ func (q *sendQueue) putBack(batch [][]byte) {
 	q.bytes += n
 }
 
-// writing reports whether a writer is running.
-func (q *sendQueue) writing() bool {
+// hold takes the writer's place when no writer runs (and the queue is
+// open), so that the caller can write something of its own (a ping) with
+// nothing of the queue's going out before or during it; pushes meanwhile
+// only queue. It reports false when a writer runs or the queue is closed.
+func (q *sendQueue) hold() bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	return q.running
+	if q.running || q.closed {
+		return false
+	}
+	q.running = true
+	return true
+}
+
+// release ends a hold. It reports whether the caller must start the writer
+// (frames were queued meanwhile, or the queue was closed), which then takes
+// the place over.
+func (q *sendQueue) release() (start bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.closed || len(q.frames) > 0 {
+		return true
+	}
+	q.running = false
+	return false
 }
 
 // recycle prepares a written batch for reuse as the next spare.

@@ -157,8 +157,11 @@ type corkWriter struct {
 	owed  []byte             // the unwritten end of a frame tryWriteMessage began: goes before anything else
 }
 
-// opClose is the WebSocket close frame's opcode.
-const opClose = 0x8
+// Opcodes of the WebSocket control frames the hub writes itself.
+const (
+	opClose = 0x8
+	opPing  = 0x9
+)
 
 // Write implements io.Writer.
 func (w *corkWriter) Write(p []byte) (int, error) {

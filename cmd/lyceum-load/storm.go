@@ -61,6 +61,11 @@ type stormPoint struct {
 	P99MS      float64 `json:"p99_ms"`
 	MaxMS      float64 `json:"max_ms"`
 	Back       uint64  `json:"back"` // node A's clients back on B by then
+	// The machine over the tick: the tool's own CPU (share of one core)
+	// and each core's busy share (from /proc/stat; empty elsewhere), to
+	// tell a slow tick of node B from a full machine or a starved tool.
+	ToolCPU float64   `json:"tool_cpu"`
+	Cores   []float64 `json:"cores,omitempty"`
 }
 
 func (r *stormResult) summary(w io.Writer) {
@@ -80,12 +85,16 @@ func (r *stormResult) summary(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  node B's own clients: p99 quiet %.2f ms, during the storm %.2f ms (%.2fx, target <= %.0fx)\n",
 		r.QuietB.P99MS, r.StormB.P99MS, ratio, stormP99Factor)
-	fmt.Fprint(w, "  node B's own clients per 0.5 s (s after the stop: p99/max ms, back):")
+	fmt.Fprint(w, "  node B's own clients per 0.5 s (s after the stop: p99/max ms, back; the tool's CPU, each core busy):")
 	for i, p := range r.Timeline {
-		if i%6 == 0 {
+		if i%3 == 0 {
 			fmt.Fprint(w, "\n   ")
 		}
-		fmt.Fprintf(w, " %+.1f: %.1f/%.1f %d", p.AtS, p.P99MS, p.MaxMS, p.Back)
+		fmt.Fprintf(w, " %+5.1f: %6.1f/%6.1f %5d [%3.0f%%", p.AtS, p.P99MS, p.MaxMS, p.Back, 100*p.ToolCPU)
+		for _, c := range p.Cores {
+			fmt.Fprintf(w, " %3.0f", 100*c)
+		}
+		fmt.Fprint(w, "]")
 	}
 	fmt.Fprintf(w, "\n  tool CPU %.0f%%", 100*r.ToolCPU)
 	if r.ToolCPU > toolCPUWarn {
@@ -208,11 +217,18 @@ func runStorm(ctx context.Context, c *common, args []string) (result, error) {
 		defer close(tlEnded)
 		t := time.NewTicker(stormTick)
 		defer t.Stop()
+		lastTick, lastCPU := time.Now(), selfCPU()
+		lastCores, _ := readCoreTimes()
 		for {
 			select {
 			case <-tlDone:
 				return
 			case now := <-t.C:
+				cpuNow := selfCPU()
+				cores, _ := readCoreTimes()
+				toolCPU := float64(cpuNow-lastCPU) / float64(now.Sub(lastTick))
+				busy := cores.busySince(lastCores)
+				lastTick, lastCPU, lastCores = now, cpuNow, cores
 				r := recB.Load()
 				if r == nil {
 					continue
@@ -224,7 +240,7 @@ func runStorm(ctx context.Context, c *common, args []string) (result, error) {
 					at = now.Sub(stopped)
 				}
 				timeline = append(timeline, stormPoint{AtS: at.Seconds(), Deliveries: h.Count(),
-					P99MS: ms(h.Quantile(0.99)), MaxMS: ms(h.Max()), Back: backN.Load()})
+					P99MS: ms(h.Quantile(0.99)), MaxMS: ms(h.Max()), Back: backN.Load(), ToolCPU: toolCPU, Cores: busy})
 				tlMu.Unlock()
 			}
 		}
