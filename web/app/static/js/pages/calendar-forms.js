@@ -118,8 +118,11 @@ export function SubscribePanel({ onClose }) {
   const feed = useLoad((signal) => getFeed(signal), []);
   const [url, setURL] = useState("");
   const [busy, setBusy] = useState(false);
+  // The buttons wait for the feed's state: before it, "make" could not know
+  // to ask first, and the row would move under a click when it arrived.
   async function make() {
-    if (feed.data && feed.data.active && !(await confirm({ title: "Make a new address?",
+    if (!feed.data) return;
+    if (feed.data.active && !(await confirm({ title: "Make a new address?",
       body: "The current address stops working at once: calendars subscribed to it stop updating until you give them the new one.",
       confirmLabel: "Make a new address" }))) return;
     setBusy(true);
@@ -167,8 +170,8 @@ export function SubscribePanel({ onClose }) {
         ? html`Your feed is on since ${fullTime(feed.data.created_at)}. Its address was shown when it was made; make a new one to see it again.`
         : "You have no calendar address yet."}</p>`}
       <div class="actions">
-        <button type="button" class="btn btn-primary" disabled=${busy} data-testid="reset-feed" onClick=${make}>
-          ${active ? "Make a new address" : "Create my calendar address"}</button>
+        ${feed.data && html`<button type="button" class="btn btn-primary" disabled=${busy} data-testid="reset-feed" onClick=${make}>
+          ${active ? "Make a new address" : "Create my calendar address"}</button>`}
         ${active && html`<button type="button" class="btn btn-danger-ghost" data-testid="delete-feed" onClick=${off}>Turn off</button>`}
         <button type="button" class="btn btn-ghost" onClick=${onClose}>Close</button>
       </div>
