@@ -170,15 +170,9 @@ func (c *conn) writeNow() {
 		}
 		// As many frames as fit in one message (at least one); the rest
 		// go back to the queue's front for the next round.
-		n, j := len(batch[0]), 1
-		for ; j < len(batch) && n+1+len(batch[j]) <= c.h.cfg.MaxBatchBytes; j++ {
-			n += 1 + len(batch[j])
-		}
+		j, n := nextMessage(batch, 0, c.h.cfg.MaxBatchBytes)
 		bp := c.h.getBatchBuf()
-		buf := append(appendTextHeader((*bp)[:0], n), batch[0]...)
-		for _, f := range batch[1:j] {
-			buf = append(append(buf, '\n'), f...)
-		}
+		buf := appendMessage(appendTextHeader((*bp)[:0], n), batch[:j])
 		*bp = buf
 		tried, owing, err := c.raw.tryWriteMessage(buf)
 		c.h.putBatchBuf(bp)
@@ -288,12 +282,8 @@ func (c *conn) writeBatch(batch [][]byte) error {
 			c.h.putBatchBuf(bp)
 		}
 	}()
-	maxBytes := c.h.cfg.MaxBatchBytes
 	for i := 0; i < len(batch); {
-		n, j := len(batch[i]), i+1
-		for ; j < len(batch) && n+1+len(batch[j]) <= maxBytes; j++ {
-			n += 1 + len(batch[j])
-		}
+		j, n := nextMessage(batch, i, c.h.cfg.MaxBatchBytes)
 		msg := batch[i]
 		if c.raw != nil || j > i+1 {
 			if bp == nil {
@@ -303,10 +293,7 @@ func (c *conn) writeBatch(batch [][]byte) error {
 			if c.raw != nil {
 				buf = appendTextHeader(buf, n)
 			}
-			buf = append(buf, batch[i]...)
-			for _, f := range batch[i+1 : j] {
-				buf = append(append(buf, '\n'), f...)
-			}
+			buf = appendMessage(buf, batch[i:j])
 			*bp = buf
 			msg = buf
 		}
@@ -319,6 +306,26 @@ func (c *conn) writeBatch(batch [][]byte) error {
 		i = j
 	}
 	return nil
+}
+
+// nextMessage is how far from batch[i] one coalesced message reaches:
+// frames batch[i:j] (at least one) fit in maxBytes together, n bytes with
+// their newline separators.
+func nextMessage(batch [][]byte, i, maxBytes int) (j, n int) {
+	n, j = len(batch[i]), i+1
+	for ; j < len(batch) && n+1+len(batch[j]) <= maxBytes; j++ {
+		n += 1 + len(batch[j])
+	}
+	return j, n
+}
+
+// appendMessage appends frames joined by newlines (one message's payload).
+func appendMessage(dst []byte, frames [][]byte) []byte {
+	dst = append(dst, frames[0]...)
+	for _, f := range frames[1:] {
+		dst = append(append(dst, '\n'), f...)
+	}
+	return dst
 }
 
 // write writes one WebSocket message: msg is a whole text frame (header

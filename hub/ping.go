@@ -85,12 +85,7 @@ func (c *conn) ping() {
 // close frame) when a control frame waits 5 s to be written, cutting a
 // slow reader off before WriteTimeout (the write watchdog's bound).
 func (c *conn) pingThroughLibrary() {
-	if !c.q.hold() {
-		c.rearmPing()
-		return
-	}
-	if c.q.release() {
-		go c.writeLoop()
+	if c.q.writing() {
 		c.rearmPing()
 		return
 	}

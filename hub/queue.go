@@ -114,6 +114,13 @@ func (q *sendQueue) putBack(batch [][]byte) {
 	q.bytes += n
 }
 
+// writing reports whether a writer is running.
+func (q *sendQueue) writing() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.running
+}
+
 // hold takes the writer's place when no writer runs (and the queue is
 // open), so that the caller can write something of its own (a ping) with
 // nothing of the queue's going out before or during it; pushes meanwhile

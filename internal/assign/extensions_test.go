@@ -115,6 +115,17 @@ func TestAnExtendedLearnerSubmitsLateWorkOnTimeAndAfterTheCutoff(t *testing.T) {
 	if got := must(f.svc.Get(ctx, ta, a.ID)).of(t); got.Extended || !got.DueAt.Equal(t0) {
 		t.Fatalf("staff see %v extended %v", got.DueAt, got.Extended)
 	}
+	// The course's assignment list shows each caller the same dates as Get.
+	for _, c := range []struct {
+		who      *lms.User
+		due      time.Time
+		extended bool
+	}{{ill, x.DueAt, true}, {well, t0, false}, {ta, t0, false}} {
+		list := must(f.svc.List(ctx, c.who, f.course.ID)).of(t)
+		if len(list) != 1 || list[0].Extended != c.extended || !list[0].DueAt.Equal(c.due) {
+			t.Fatalf("%s's list: %+v, want due %v extended %v", c.who.Username, list, c.due, c.extended)
+		}
+	}
 	must(f.svc.Submit(ctx, ill, a.ID, Work{Text: "on time after all", Final: true})).of(t)
 	row := rowOf(t, must(f.svc.Submissions(ctx, ta, a.ID, Filter{})).of(t), ill.ID)
 	if row.Late != 0 || row.Extension == nil || !row.Extension.DueAt.Equal(x.DueAt) {

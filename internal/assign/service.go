@@ -39,6 +39,7 @@ type Store interface {
 	ListEnrollments(ctx context.Context, f lms.EnrollmentFilter) ([]*lms.Enrollment, int, error)
 	ListGroups(ctx context.Context, courseID int64) ([]*lms.Group, error)
 	AppendAudit(ctx context.Context, e *lms.AuditEntry) error
+	UserExtensions(ctx context.Context, userID int64) ([]*lms.Extension, error)
 }
 
 // TxStore is a Store that runs functions in one transaction.
