@@ -55,8 +55,12 @@ func TestWSConnEchoPingAndClose(t *testing.T) {
 			}
 			_ = ws.Write(ctx, typ, msg)
 		}
-		// A ping needs the client to read: it answers while reading the next message.
-		go func() { _ = ws.Write(ctx, websocket.MessageText, []byte("after ping")) }()
+		// A message, then a ping: the client answers the ping while it reads
+		// on after the message (written first, so that it cannot come after
+		// the close frame below).
+		if err := ws.Write(ctx, websocket.MessageText, []byte("after ping")); err != nil {
+			return
+		}
 		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
 		go func() { _, _, _ = ws.Read(ctx) }() // pongs are processed by a reader
