@@ -118,8 +118,9 @@ export function stop() {
  * that recovered, nor after a reset (that is onReset) — or, for a later
  * subscriber to a topic already acknowledged (another component follows
  * it, e.g. the bell and the notifications page on user:<id>), at once, in a
- * microtask after subscribe() returns: its subscription is in place from
- * the moment it joins the topic.
+ * microtask after subscribe() returns, with {live: true}: its subscription
+ * is in place from the moment it joins the topic, so a load the page
+ * started earlier in the same task (same render) needs no second read.
  */
 export function subscribe(topic, onPush, opts = {}) {
   const sub = { onPush, ...opts };
@@ -132,7 +133,7 @@ export function subscribe(topic, onPush, opts = {}) {
     // Acknowledged before (pos is set by the first ack): nothing published
     // from now on can miss this subscriber, so tell it now — unless it
     // left again first.
-    queueMicrotask(() => { if (topics.get(topic) === t && t.subs.has(sub)) call(sub.onStart); });
+    queueMicrotask(() => { if (topics.get(topic) === t && t.subs.has(sub)) call(sub.onStart, { live: true }); });
   }
   t.subs.add(sub);
   return () => {

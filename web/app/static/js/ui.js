@@ -143,19 +143,36 @@ export function CopyButton({ text, label = "Copy", testid }) {
 }
 
 /**
- * useLoad fetches data for a view: {data, error, loading, reload, setData}.
- * load receives an AbortSignal; it reruns when deps change.
+ * useLoad fetches data for a view: {data, error, loading, reload, setData,
+ * apply}. load receives an AbortSignal; it reruns when deps change.
+ *
+ * apply(fn) is setData for a live push: fn(data) changes the data now (if
+ * there is any) and, when a load is on its way, again to what that load
+ * brings, in the order the pushes came. A load's answer may have been read
+ * before a push that reached the page first; without the replay that push
+ * would be lost (dropped while there was no data yet, or overwritten by the
+ * answer). So fn must give the same result applied twice (upsert by id,
+ * not "count + 1"): pushes the answer already counts are applied again.
  */
 export function useLoad(load, deps = []) {
   const [state, setState] = useState({ data: undefined, error: null, loading: true });
   const [tick, setTick] = useState(0);
+  const heard = useRef(null); // pushes applied since the load on its way started, or null
   useEffect(() => {
     const ctl = new AbortController();
+    const pushes = [];
+    heard.current = pushes;
+    const done = () => { if (heard.current === pushes) heard.current = null; };
     setState((s) => ({ ...s, error: null, loading: true }));
     load(ctl.signal).then(
-      (data) => { if (!ctl.signal.aborted) setState({ data, error: null, loading: false }); },
+      (data) => {
+        if (ctl.signal.aborted) return;
+        done();
+        setState({ data: pushes.reduce((d, fn) => (d == null ? d : fn(d)), data), error: null, loading: false });
+      },
       (error) => {
         if (ctl.signal.aborted || error.name === "AbortError") return;
+        done();
         setState((s) => ({ ...s, error, loading: false }));
       },
     );
@@ -172,7 +189,11 @@ export function useLoad(load, deps = []) {
   const setData = useCallback((fn) => setState((s) => ({
     ...s, data: typeof fn === "function" ? fn(s.data) : fn,
   })), []);
-  return { ...state, reload, setData };
+  const apply = useCallback((fn) => {
+    if (heard.current) heard.current.push(fn);
+    setState((s) => (s.data == null ? s : { ...s, data: fn(s.data) }));
+  }, []);
+  return { ...state, reload, setData, apply };
 }
 
 /** useDebounced returns value after it has been still for ms. */

@@ -84,12 +84,15 @@ export default function NotificationsPage() {
   // New notifications arrive on the personal topic (the bell counts them).
   // The list read at mount may predate the subscription: read it again
   // once it is in place (onStart), or a notification made in between would
-  // be in neither.
+  // be in neither. When the topic was live already (the bell follows it),
+  // the subscription is in place from this render, which also started the
+  // list's load: no second read. A push that comes while a load is on its
+  // way is applied to that load's answer too (list.apply).
   useEffect(() => live.subscribe(userTopic(me.id), (data) => {
     if (!data || data.kind !== "notification" || !data.notification) return;
     const n = data.notification;
-    list.setData((d) => (d && !d.items.some((x) => x.id === n.id) ? { ...d, items: [n, ...d.items] } : d));
-  }, { onReset: list.reload, onStart: list.reload }), [me.id]);
+    list.apply((d) => (d.items.some((x) => x.id === n.id) ? d : { ...d, items: [n, ...d.items] }));
+  }, { onReset: list.reload, onStart: (s) => { if (!s || !s.live) list.reload(); } }), [me.id]);
 
   async function markAll() {
     setBusy(true);

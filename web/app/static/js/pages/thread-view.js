@@ -67,8 +67,9 @@ function ThreadBody({ course, threadID }) {
   useEffect(() => {
     const off = live.subscribe(threadTopic(threadID), (ev) => {
       if (!ev || !ev.kind) return;
-      view.setData((d) => {
-        if (!d) return d;
+      // apply: also to the answer of a load still on its way (it may have
+      // read the thread before this event); every case is an upsert.
+      view.apply((d) => {
         switch (ev.kind) {
           case "post.created": case "post.edited": case "post.deleted":
             return ev.post ? { ...d, posts: upsert(d.posts, ev.post) } : d;
