@@ -109,5 +109,21 @@ func TestBrowserExtensions(t *testing.T) {
 	if len(table.Items) != 0 {
 		t.Errorf("late submissions %+v, want none", table.Items)
 	}
+
+	// The instructor revokes the extension: the row loses its date, the API
+	// has none, and the learner's page is back at the assignment's dates.
+	do(t, inst, "open the extension again", chromedp.Click(chromedp.CSS(row+` [data-testid=extension-row]`), chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(`[data-testid=revoke-extension]`), chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(`[data-testid=confirm-ok]`), chromedp.NodeVisible))
+	waitJS(t, inst, "the dialog closes", `!document.querySelector("[data-testid=extension-dialog]")`)
+	waitJS(t, inst, "the row shows no extension", fmt.Sprintf(`!document.querySelector(%q)`, row+` [data-testid=extended-to]`))
+	api.call("GET", fmt.Sprintf("/assignments/%d/extensions", work.ID), nil, &exts)
+	if len(exts.Items) != 0 {
+		t.Errorf("extensions after the revoke %+v, want none", exts.Items)
+	}
+	do(t, lin, "reload the assignment", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`[data-testid=my-work]`)))
+	if still, err := chromedp.Run(lin, chromedp.Evaluate[bool](`!!document.querySelector("[data-testid=extension-granted]")`)); err != nil || still {
+		t.Errorf("the learner's page still shows the extension after the revoke (%v)", err)
+	}
 	checkWalked(t, inst, lin)
 }
