@@ -127,3 +127,61 @@ func TestBrowserExtensions(t *testing.T) {
 	}
 	checkWalked(t, inst, lin)
 }
+
+// TestBrowserGroupExtension: on a group assignment the instructor extends a
+// whole group from its row in the submissions table; every member gets the
+// extension (the API lists one per learner), the row shows the date, and
+// revoking from the same dialog removes them all.
+func TestBrowserGroupExtension(t *testing.T) {
+	n, inst, api := adminWithLearner(t)
+	s := seedProgressCourse(api)
+	api.call("POST", "/admin/users", map[string]string{"email": "lou@school.example", "username": "lou",
+		"name": "Lou Learner", "password": courseLearnerPW, "role": "user"}, nil)
+	var group struct{ ID int64 }
+	api.call("POST", fmt.Sprintf("/courses/%d/groups", s.CourseID), map[string]any{"name": "Rocket team"}, &group)
+	for _, login := range []string{"lin", "lou"} {
+		var e struct {
+			UserID int64 `json:"user_id"`
+		}
+		api.call("POST", fmt.Sprintf("/courses/%d/members", s.CourseID), map[string]string{"login": login, "role": "learner"}, &e)
+		api.call("PATCH", fmt.Sprintf("/courses/%d/members/%d", s.CourseID, e.UserID), map[string]any{"group_id": group.ID}, nil)
+	}
+	due := time.Now().Add(24 * time.Hour).Truncate(time.Minute)
+	var work struct{ ID int64 }
+	api.call("POST", fmt.Sprintf("/courses/%d/assignments", s.CourseID), map[string]any{"title": "Rocket design",
+		"online_text": true, "group_mode": true, "max_points": 10, "due_at": due.UTC()}, &work)
+
+	newDue := due.Add(72 * time.Hour)
+	row := `[data-testid=submission-row][data-name="Rocket team"]`
+	do(t, inst, "open the submissions", chromedp.Navigate(fmt.Sprintf("%s/courses/%d/assignments/%d/submissions", n.url, s.CourseID, work.ID)),
+		chromedp.Click(chromedp.CSS(row+` [data-testid=extension-row]`), chromedp.NodeVisible),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid=extension-dialog]`)))
+	if got := textOf(t, inst, `[data-testid=extension-dialog] p`); !strings.Contains(got, "every learner in Rocket team (2)") {
+		t.Errorf("the dialog says %q", got)
+	}
+	screenshot(t, inst, "group-dialog")
+	submitForm(t, inst, "extension-form", someTextJS(row+` [data-testid=extended-to]`, "Extended to"),
+		setValue("#extension-due", newDue.Format("2006-01-02T15:04")),
+		submitButton("extension-form"))
+	waitJS(t, inst, "the dialog closes", `!document.querySelector("[data-testid=extension-dialog]")`)
+	screenshot(t, inst, "group-extended")
+	var exts struct {
+		Items []struct {
+			UserID int64     `json:"user_id"`
+			DueAt  time.Time `json:"due_at"`
+		} `json:"items"`
+	}
+	api.call("GET", fmt.Sprintf("/assignments/%d/extensions", work.ID), nil, &exts)
+	if len(exts.Items) != 2 || !exts.Items[0].DueAt.Equal(newDue) || !exts.Items[1].DueAt.Equal(newDue) {
+		t.Fatalf("extensions %+v, want both members' to %v", exts.Items, newDue)
+	}
+
+	do(t, inst, "revoke the group's extension", chromedp.Click(chromedp.CSS(row+` [data-testid=extension-row]`), chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(`[data-testid=revoke-extension]`), chromedp.NodeVisible),
+		chromedp.Click(chromedp.CSS(`[data-testid=confirm-ok]`), chromedp.NodeVisible))
+	waitJS(t, inst, "the row shows no extension", fmt.Sprintf(`!document.querySelector(%q)`, row+` [data-testid=extended-to]`))
+	api.call("GET", fmt.Sprintf("/assignments/%d/extensions", work.ID), nil, &exts)
+	if len(exts.Items) != 0 {
+		t.Errorf("extensions after the revoke %+v, want none", exts.Items)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -33,31 +34,70 @@ func (s *Service) GrantExtension(ctx context.Context, actor *lms.User, id, userI
 	if err := s.isLearner(ctx, a, userID); err != nil {
 		return nil, err
 	}
-	now := s.now()
-	x := &lms.Extension{AssignmentID: a.ID, UserID: userID, DueAt: in.DueAt.UTC(), CutoffAt: in.CutoffAt.UTC(),
-		GrantedBy: actor.ID, GrantedAt: now, Reason: strings.TrimSpace(in.Reason)}
-	if err := x.Validate(a); err != nil {
+	xs, err := s.grant(ctx, actor, a, []int64{userID}, in)
+	if err != nil {
 		return nil, err
 	}
-	err = s.store.InTx(ctx, func(st Store) error {
-		if err := st.PutExtension(ctx, x); err != nil {
-			return err
+	return xs[0], nil
+}
+
+// GrantGroupExtension gives every active learner in a group of the course
+// the same extension (GrantExtension for each, in one transaction), e.g. a
+// project group whose shared work needs more time. Each member's extension
+// is their own afterwards: a learner who joins the group later has none,
+// and one can be changed or revoked alone. ENOTFOUND for a group of another
+// course; a group without active learners is a field error.
+func (s *Service) GrantGroupExtension(ctx context.Context, actor *lms.User, id, groupID int64, in ExtensionInput) ([]*lms.Extension, error) {
+	a, _, err := s.assignment(ctx, actor, id, lms.ActGrade)
+	if err != nil {
+		return nil, err
+	}
+	members, err := s.groupMembers(ctx, a, groupID)
+	if err != nil {
+		return nil, err
+	}
+	return s.grant(ctx, actor, a, members, in)
+}
+
+// grant writes in as the extension of each of users (active learners of
+// a's course) in one transaction with their reminders and audit entries,
+// then notifies them.
+func (s *Service) grant(ctx context.Context, actor *lms.User, a *lms.Assignment, users []int64, in ExtensionInput) ([]*lms.Extension, error) {
+	now := s.now()
+	xs := make([]*lms.Extension, len(users))
+	for i, u := range users {
+		xs[i] = &lms.Extension{AssignmentID: a.ID, UserID: u, DueAt: in.DueAt.UTC(), CutoffAt: in.CutoffAt.UTC(),
+			GrantedBy: actor.ID, GrantedAt: now, Reason: strings.TrimSpace(in.Reason)}
+		if err := xs[i].Validate(a); err != nil {
+			return nil, err
 		}
-		if sch := s.scheduler(st); sch != nil {
-			if err := remind.PlanExtension(ctx, sch, now, a, x); err != nil {
+	}
+	err := s.store.InTx(ctx, func(st Store) error {
+		for _, x := range xs {
+			if err := st.PutExtension(ctx, x); err != nil {
+				return err
+			}
+			if sch := s.scheduler(st); sch != nil {
+				if err := remind.PlanExtension(ctx, sch, now, a, x); err != nil {
+					return err
+				}
+			}
+			if err := s.auditExtension(ctx, st, actor, lms.AuditExtensionGrant, x); err != nil {
 				return err
 			}
 		}
-		return s.auditExtension(ctx, st, actor, lms.AuditExtensionGrant, x)
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	if s.notify != nil && !a.Draft {
-		s.notify.Notify(ctx, userID, lms.NotifyExtension, map[string]any{"course_id": a.CourseID,
-			"assignment_id": a.ID, "title": a.Title, "due_at": x.DueAt})
+		for _, x := range xs {
+			s.notify.Notify(ctx, x.UserID, lms.NotifyExtension, map[string]any{"course_id": a.CourseID,
+				"assignment_id": a.ID, "title": a.Title, "due_at": x.DueAt})
+		}
 	}
-	return x, nil
+	return xs, nil
 }
 
 // RevokeExtension removes a learner's extension (ActGrade): they are back
@@ -71,17 +111,78 @@ func (s *Service) RevokeExtension(ctx context.Context, actor *lms.User, id, user
 	if err != nil {
 		return err
 	}
-	return s.store.InTx(ctx, func(st Store) error {
-		if err := st.DeleteExtension(ctx, a.ID, userID); err != nil {
-			return err
+	return s.revoke(ctx, actor, a, []*lms.Extension{x})
+}
+
+// RevokeGroupExtension removes the extension of every active learner in
+// the group who has one (ActGrade), in one transaction. ENOTFOUND when
+// none of them has one.
+func (s *Service) RevokeGroupExtension(ctx context.Context, actor *lms.User, id, groupID int64) error {
+	a, _, err := s.assignment(ctx, actor, id, lms.ActGrade)
+	if err != nil {
+		return err
+	}
+	members, err := s.groupMembers(ctx, a, groupID)
+	if err != nil {
+		return err
+	}
+	exts, err := s.extensionsOf(ctx, a)
+	if err != nil {
+		return err
+	}
+	var xs []*lms.Extension
+	for _, u := range members {
+		if x := exts[u]; x != nil {
+			xs = append(xs, x)
 		}
-		if sch := s.scheduler(st); sch != nil {
-			if err := remind.CancelExtension(ctx, sch, a.ID, userID); err != nil {
+	}
+	if len(xs) == 0 {
+		return lms.Errorf(lms.ENOTFOUND, "No one in this group has an extension.")
+	}
+	return s.revoke(ctx, actor, a, xs)
+}
+
+// revoke deletes xs with their reminders and audit entries in one transaction.
+func (s *Service) revoke(ctx context.Context, actor *lms.User, a *lms.Assignment, xs []*lms.Extension) error {
+	return s.store.InTx(ctx, func(st Store) error {
+		for _, x := range xs {
+			if err := st.DeleteExtension(ctx, a.ID, x.UserID); err != nil {
+				return err
+			}
+			if sch := s.scheduler(st); sch != nil {
+				if err := remind.CancelExtension(ctx, sch, a.ID, x.UserID); err != nil {
+					return err
+				}
+			}
+			if err := s.auditExtension(ctx, st, actor, lms.AuditExtensionRevoke, x); err != nil {
 				return err
 			}
 		}
-		return s.auditExtension(ctx, st, actor, lms.AuditExtensionRevoke, x)
+		return nil
 	})
+}
+
+// groupMembers returns the active learners in group groupID of a's course.
+func (s *Service) groupMembers(ctx context.Context, a *lms.Assignment, groupID int64) ([]int64, error) {
+	groups, err := s.store.ListGroups(ctx, a.CourseID)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(groups, func(g *lms.Group) bool { return g.ID == groupID }) {
+		return nil, lms.Errorf(lms.ENOTFOUND, "Group not found.")
+	}
+	people, err := learners(ctx, s.store, a.CourseID, groupID)
+	if err != nil {
+		return nil, err
+	}
+	if len(people) == 0 {
+		return nil, lms.FieldError("group_id", "The group has no active learners.")
+	}
+	ids := make([]int64, len(people))
+	for i, e := range people {
+		ids[i] = e.UserID
+	}
+	return ids, nil
 }
 
 // Extensions returns an assignment's extensions by learner (ActGrade).

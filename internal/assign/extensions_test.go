@@ -177,3 +177,82 @@ func TestAnExtendedLearnerSubmitsLateWorkOnTimeAndAfterTheCutoff(t *testing.T) {
 		t.Fatalf("an extension overtaken by the assignment: %v extended %v", got.DueAt, got.Extended)
 	}
 }
+
+// TestAGroupsExtensionIsEachMembersOwn: graders extend a whole group at
+// once; each active member gets the extension (and a notification), the
+// group's row shows it, a member's own change splits it, and revoking the
+// group's removes every member's.
+func TestAGroupsExtensionIsEachMembersOwn(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	a := f.create(t, Input{GroupMode: true, OnlineText: true})
+	ta, one, two := f.as("ta"), f.as("learner"), f.as("learner2")
+	in := ExtensionInput{DueAt: t0.Add(48 * time.Hour), Reason: "the lab was closed"}
+
+	_, err := f.svc.GrantGroupExtension(ctx, one, a.ID, f.group.ID, in)
+	wantCode(t, err, lms.EFORBIDDEN)
+	_, err = f.svc.GrantGroupExtension(ctx, ta, a.ID, f.group.ID+1000, in)
+	wantCode(t, err, lms.ENOTFOUND)
+	empty := &lms.Group{CourseID: f.course.ID, Name: "Nobody yet"}
+	if err := f.st.CreateGroup(ctx, empty); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.svc.GrantGroupExtension(ctx, ta, a.ID, empty.ID, in)
+	wantCode(t, err, lms.EINVALID)
+	_, err = f.svc.GrantGroupExtension(ctx, ta, a.ID, f.group.ID, ExtensionInput{DueAt: t0.Add(-time.Hour)})
+	wantCode(t, err, lms.EINVALID)
+
+	xs := must(f.svc.GrantGroupExtension(ctx, ta, a.ID, f.group.ID, in)).of(t)
+	got := []int64{}
+	for _, x := range xs {
+		got = append(got, x.UserID)
+	}
+	if slices.Sort(got); !slices.Equal(got, []int64{one.ID, two.ID}) {
+		t.Fatalf("extended %v, want the group's two learners", got)
+	}
+	for _, u := range []*lms.User{one, two} {
+		if !slices.Contains(f.notes.list(), itoa(u.ID)+" extension "+"/courses/"+itoa(f.course.ID)+"/assignments/"+itoa(a.ID)) {
+			t.Errorf("%s was not told: %v", u.Username, f.notes.list())
+		}
+		if got := must(f.svc.Get(ctx, u, a.ID)).of(t); !got.Extended || !got.DueAt.Equal(in.DueAt) {
+			t.Errorf("%s sees due %v extended %v", u.Username, got.DueAt, got.Extended)
+		}
+	}
+	groupRow := func() Row {
+		rows := must(f.svc.Submissions(ctx, ta, a.ID, Filter{})).of(t)
+		i := slices.IndexFunc(rows, func(r Row) bool { return r.GroupID == f.group.ID })
+		if i < 0 {
+			t.Fatalf("no row for the group in %+v", rows)
+		}
+		return rows[i]
+	}
+	if r := groupRow(); r.Extension == nil || !r.Extension.DueAt.Equal(in.DueAt) || r.ExtendedMembers != 2 {
+		t.Fatalf("the group's row: extension %+v, %d extended", r.Extension, r.ExtendedMembers)
+	}
+
+	// One member's extension changed: the row shows no common date.
+	must(f.svc.GrantExtension(ctx, ta, a.ID, two.ID, ExtensionInput{DueAt: t0.Add(96 * time.Hour)})).of(t)
+	if r := groupRow(); r.Extension != nil || r.ExtendedMembers != 2 {
+		t.Fatalf("after one member's change: extension %+v, %d extended", r.Extension, r.ExtendedMembers)
+	}
+	// A member submits the group's work on time by the extension.
+	f.clock.Set(t0.Add(24 * time.Hour))
+	must(f.svc.Submit(ctx, one, a.ID, Work{Text: "our report", Final: true})).of(t)
+	if r := groupRow(); r.Late != 0 || r.State != StateSubmitted {
+		t.Fatalf("the group's work: state %s late %v", r.State, r.Late)
+	}
+
+	if err := f.svc.RevokeGroupExtension(ctx, one, a.ID, f.group.ID); lms.ErrorCode(err) != lms.EFORBIDDEN {
+		t.Fatalf("a learner revoking: %v", err)
+	}
+	if err := f.svc.RevokeGroupExtension(ctx, ta, a.ID, f.group.ID); err != nil {
+		t.Fatal(err)
+	}
+	if list := must(f.svc.Extensions(ctx, ta, a.ID)).of(t); len(list) != 0 {
+		t.Fatalf("extensions after revoking the group's: %+v", list)
+	}
+	if r := groupRow(); r.Extension != nil || r.ExtendedMembers != 0 {
+		t.Fatalf("the group's row after the revoke: %+v, %d", r.Extension, r.ExtendedMembers)
+	}
+	wantCode(t, f.svc.RevokeGroupExtension(ctx, ta, a.ID, f.group.ID), lms.ENOTFOUND)
+}

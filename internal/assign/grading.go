@@ -32,9 +32,13 @@ type Row struct {
 	// Late is how late the submission was handed in (0: on time or none),
 	// measured from the learner's own due date when they have an extension.
 	Late time.Duration `json:"late"`
-	// Extension is the learner's extension, if any (individual rows).
-	Extension  *lms.Extension  `json:"extension,omitempty"`
-	Submission *lms.Submission `json:"submission,omitempty"`
+	// Extension is the learner's extension, if any; on a group's row, the
+	// one every member has (the same dates), if they all have one.
+	Extension *lms.Extension `json:"extension,omitempty"`
+	// ExtendedMembers is, on a group's row, how many of its members have an
+	// extension (their own, or one given to the group).
+	ExtendedMembers int             `json:"extended_members,omitzero"`
+	Submission      *lms.Submission `json:"submission,omitempty"`
 }
 
 // Filter selects rows of the table; zero values select everything.
@@ -115,13 +119,42 @@ func (s *Service) table(ctx context.Context, a *lms.Assignment) ([]Row, error) {
 		default:
 			r.State = StateDraft
 		}
-		r.Extension = exts[r.UserID]
+		if r.GroupID == 0 {
+			r.Extension = exts[r.UserID]
+		} else {
+			r.Extension, r.ExtendedMembers = groupExtension(r.Members, exts)
+		}
 		if sub := r.Submission; sub != nil && !sub.SubmittedAt.IsZero() {
 			eff := exts[learnerOf(sub)].Apply(*a)
 			_, r.Late = eff.Penalty(sub.SubmittedAt)
 		}
 	}
 	return rows, nil
+}
+
+// groupExtension is what a group's row shows of its members' extensions:
+// the one they share (every member has one, with the same dates) and how
+// many have one.
+func groupExtension(members []int64, exts map[int64]*lms.Extension) (*lms.Extension, int) {
+	var first *lms.Extension
+	n, same := 0, true
+	for _, u := range members {
+		x := exts[u]
+		if x == nil {
+			same = false
+			continue
+		}
+		n++
+		if first == nil {
+			first = x
+		} else if !x.DueAt.Equal(first.DueAt) || !x.CutoffAt.Equal(first.CutoffAt) {
+			same = false
+		}
+	}
+	if !same || n == 0 {
+		return nil, n
+	}
+	return first, n
 }
 
 // learnerOf is whose extension counts for a submission: its learner's, or

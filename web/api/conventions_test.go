@@ -23,6 +23,8 @@ var putRoutes = map[string]string{
 	"PUT /api/v1/questions/{id}/lessons": "the body is the whole set of lessons the question tests",
 	"PUT /api/v1/assignments/{id}/extensions/{user_id}": "the body is the learner's whole extension (dates and " +
 		"reason), replaced by granting again",
+	"PUT /api/v1/assignments/{id}/group-extensions/{group_id}": "the body is the whole extension each of the group's " +
+		"learners gets, replacing any they had",
 }
 
 // unpagedLists answer {"items"} without the cursor contract, with the reason.

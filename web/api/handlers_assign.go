@@ -99,6 +99,27 @@ func (a *API) deleteExtension(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
+func (a *API) putGroupExtension(w http.ResponseWriter, r *http.Request) error {
+	groupID, err := pathID(r, "group_id")
+	if err != nil {
+		return err
+	}
+	return onIDBody(w, r, http.StatusOK, func(ctx context.Context, u *lms.User, id int64, in assign.ExtensionInput) (ExtensionList, error) {
+		list, err := a.assign.GrantGroupExtension(ctx, u, id, groupID, in)
+		return ExtensionList{Items: list}, err
+	})
+}
+
+func (a *API) deleteGroupExtension(w http.ResponseWriter, r *http.Request) error {
+	groupID, err := pathID(r, "group_id")
+	if err != nil {
+		return err
+	}
+	return onID(w, r, func(ctx context.Context, u *lms.User, id int64) error {
+		return a.assign.RevokeGroupExtension(ctx, u, id, groupID)
+	})
+}
+
 func (a *API) getVersions(w http.ResponseWriter, r *http.Request) error {
 	list, next, err := pageByID(r, a.assign.Versions)
 	if err != nil {

@@ -109,6 +109,16 @@ func gradePermRows(w *gradeWorld) []permRow {
 				assign.ExtensionInput{DueAt: w.assignment.DueAt.Add(time.Hour)})).must(w.t)
 			return AS + "/extensions/" + id(learner), nil
 		}, staffNone},
+		{"PUT /api/v1/assignments/{id}/group-extensions/{group_id}", func(*world, int) (string, any) {
+			try(0, w.e.courses.Enrolment.AssignGroup(ctx, inst, w.a.ID, w.people[roleLearner].u.ID, w.group.ID)).must(w.t)
+			return AS + "/group-extensions/" + id(w.group.ID), assign.ExtensionInput{DueAt: w.assignment.DueAt.Add(time.Hour)}
+		}, staffOK},
+		{"DELETE /api/v1/assignments/{id}/group-extensions/{group_id}", func(*world, int) (string, any) {
+			try(0, w.e.courses.Enrolment.AssignGroup(ctx, inst, w.a.ID, w.people[roleLearner].u.ID, w.group.ID)).must(w.t)
+			try(w.g.assign.GrantGroupExtension(ctx, inst, w.assignment.ID, w.group.ID,
+				assign.ExtensionInput{DueAt: w.assignment.DueAt.Add(time.Hour)})).must(w.t)
+			return AS + "/group-extensions/" + id(w.group.ID), nil
+		}, staffNone},
 		{"GET /api/v1/submissions/{id}/versions", p("/api/v1/submissions/" + id(w.sub.ID) + "/versions"), staffOK},
 		{"PUT /api/v1/submissions/{id}/grade", withBody("/api/v1/submissions/"+id(w.sub.ID)+"/grade",
 			assign.Marking{Score: new(9.0), FeedbackMD: "Good"}), staffOK},

@@ -11,7 +11,7 @@ import { toast } from "../toast.js";
 import { CourseFrame, coursePath, can } from "./course-common.js";
 import { getAssignment, listSubmissions, gradeSubmission, releaseGrades, zipURL, uploadWithProgress, uploadURL,
   points, lateText, gradeOf } from "./grades-api.js";
-import { ExtensionDialog, extensionText, canExtend } from "./assignment-extension.js";
+import { ExtensionDialog, extensionText, canExtend, hasExtension } from "./assignment-extension.js";
 
 const stateLabels = { missing: "Missing", draft: "Draft", submitted: "Submitted", graded: "Graded" };
 const stateKinds = { missing: "danger", draft: "neutral", submitted: "warning", graded: "success" };
@@ -149,14 +149,14 @@ function Table({ course, aid }) {
           <th scope="col">Grade</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
         <tbody>${list.map((r, i) => html`<tr key=${r.user_id || `g${r.group_id}`} data-testid="submission-row" data-state=${r.state}
             data-name=${r.name}>
-          <th scope="row" class="sticky-col">${r.name}${r.extension && html`<span class="muted small extension-note"
-              data-testid="extended-to">${extensionText(r.extension)}</span>`}</th>
+          <th scope="row" class="sticky-col">${r.name}${hasExtension(r) && html`<span class="muted small extension-note"
+              data-testid="extended-to">${extensionText(r)}</span>`}</th>
           <td><${Badge} kind=${stateKinds[r.state]}>${stateLabels[r.state]}<//></td>
           <td>${lateText(r.late)}</td>
           <td>${r.submission && r.submission.graded ? html`${points(gradeOf(r.submission))}${r.submission.released ? "" : html` <span class="muted small">(not released)</span>`}` : "—"}</td>
           <td class="row-actions">${canExtend(a.data, r) && html`<button type="button" class="btn btn-small"
               data-testid="extension-row" aria-label=${`Extension for ${r.name}`} onClick=${() => setExtending(r)}>
-              ${r.extension ? "Change extension" : "Extension"}</button>`}
+              ${hasExtension(r) ? "Change extension" : "Extension"}</button>`}
             <button type="button" class="btn btn-small" data-testid="grade-row" onClick=${() => setPos(i)}>
             ${r.state === "graded" ? "Regrade" : "Grade"}</button></td></tr>`)}
         </tbody></table></div>`}

@@ -18,6 +18,8 @@ export const gradeSubmission = (sid, body) => patch(`/submissions/${sid}/grade`,
 export const releaseGrades = (aid, ids = []) => post(a(aid, "/release"), { submission_ids: ids });
 export const putExtension = (aid, userID, body) => put(a(aid, `/extensions/${userID}`), body);
 export const deleteExtension = (aid, userID) => del(a(aid, `/extensions/${userID}`));
+export const putGroupExtension = (aid, groupID, body) => put(a(aid, `/group-extensions/${groupID}`), body);
+export const deleteGroupExtension = (aid, groupID) => del(a(aid, `/group-extensions/${groupID}`));
 export const zipURL = (aid) => `${BASE}${a(aid, "/submissions.zip")}`;
 
 // Gradebook.
