@@ -125,6 +125,11 @@ func TestBrowserExtensions(t *testing.T) {
 	if still, err := chromedp.Run(lin, chromedp.Evaluate[bool](`!!document.querySelector("[data-testid=extension-granted]")`)); err != nil || still {
 		t.Errorf("the learner's page still shows the extension after the revoke (%v)", err)
 	}
+	waitJS(t, lin, "the bell counts the revoke", `(document.querySelector("[data-testid=notify-count]") || {}).textContent === "1"`)
+	do(t, lin, "open the notifications", chromedp.Click(chromedp.CSS(`[data-testid=notify-bell]`), chromedp.NodeVisible))
+	waitJS(t, lin, "the revoke is in the list", someTextJS(`[data-testid=notification][data-kind=extension]`,
+		"Your extension for “Lab report” was revoked: it is due"))
+
 	checkWalked(t, inst, lin)
 }
 

@@ -101,7 +101,8 @@ func (s *Service) grant(ctx context.Context, actor *lms.User, a *lms.Assignment,
 }
 
 // RevokeExtension removes a learner's extension (ActGrade): they are back
-// at the assignment's dates and reminders. ENOTFOUND when they have none.
+// at the assignment's dates and reminders, and are told so. ENOTFOUND when
+// they have none.
 func (s *Service) RevokeExtension(ctx context.Context, actor *lms.User, id, userID int64) error {
 	a, _, err := s.assignment(ctx, actor, id, lms.ActGrade)
 	if err != nil {
@@ -142,9 +143,11 @@ func (s *Service) RevokeGroupExtension(ctx context.Context, actor *lms.User, id,
 	return s.revoke(ctx, actor, a, xs)
 }
 
-// revoke deletes xs with their reminders and audit entries in one transaction.
+// revoke deletes xs with their reminders and audit entries in one
+// transaction, then tells each learner their deadline is the assignment's
+// again.
 func (s *Service) revoke(ctx context.Context, actor *lms.User, a *lms.Assignment, xs []*lms.Extension) error {
-	return s.store.InTx(ctx, func(st Store) error {
+	err := s.store.InTx(ctx, func(st Store) error {
 		for _, x := range xs {
 			if err := st.DeleteExtension(ctx, a.ID, x.UserID); err != nil {
 				return err
@@ -160,6 +163,16 @@ func (s *Service) revoke(ctx context.Context, actor *lms.User, a *lms.Assignment
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	if s.notify != nil && !a.Draft {
+		for _, x := range xs {
+			s.notify.Notify(ctx, x.UserID, lms.NotifyExtension, map[string]any{"course_id": a.CourseID,
+				"assignment_id": a.ID, "title": a.Title, "due_at": a.DueAt, "revoked": true})
+		}
+	}
+	return nil
 }
 
 // groupMembers returns the active learners in group groupID of a's course.

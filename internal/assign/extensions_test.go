@@ -157,9 +157,14 @@ func TestAnExtendedLearnerSubmitsLateWorkOnTimeAndAfterTheCutoff(t *testing.T) {
 	_, err = f.svc.Submit(ctx, lea, a.ID, Work{Text: "after the cut-off", Final: true})
 	wantCode(t, err, lms.EFORBIDDEN)
 
-	// Revoked, the learner is back at the assignment's dates.
+	// Revoked, the learner is back at the assignment's dates, and told.
+	told := len(f.notes.list())
 	if err := f.svc.RevokeExtension(ctx, ta, a.ID, lea.ID); err != nil {
 		t.Fatal(err)
+	}
+	if got := f.notes.list()[told:]; !slices.Equal(got, []string{itoa(lea.ID) + " extension " +
+		"/courses/" + itoa(f.course.ID) + "/assignments/" + itoa(a.ID)}) {
+		t.Fatalf("notifications of the revoke %v", got)
 	}
 	if list := must(f.svc.Extensions(ctx, ta, a.ID)).of(t); len(list) != 1 || list[0].UserID != ill.ID {
 		t.Fatalf("extensions %+v", list)

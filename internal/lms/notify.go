@@ -17,7 +17,7 @@ const (
 	NotifyDueSoon        = "due_soon"        // an assignment or quiz is due soon (payload "within": "24h" or "1h")
 	NotifyOverdue        = "overdue"         // an assignment or quiz is past due and not submitted
 	NotifyLiveStarting   = "live_starting"   // a live session is starting in a room of the user's course
-	NotifyExtension      = "extension"       // the user was given an extension (payload "due_at", "due_local")
+	NotifyExtension      = "extension"       // the user was given an extension, or it was revoked (payload "due_at", "due_local", "revoked")
 )
 
 // EmailMode is how a kind of notification reaches a person by email.
@@ -55,7 +55,7 @@ var NotifyKinds = []NotifyKind{
 	{NotifyQuizOpens, "A quiz opens", true, EmailDigest},
 	{NotifyDueSoon, "Something is due soon", true, EmailNow},
 	{NotifyOverdue, "Something is overdue", true, EmailNow},
-	{NotifyExtension, "You are given more time", true, EmailNow},
+	{NotifyExtension, "You are given more time, or it is revoked", true, EmailNow},
 	{NotifyEnrolled, "You are added to a course", true, EmailNow},
 	{NotifyLiveStarting, "A live session starts", true, EmailOff},
 	{NotifyJoinRequest, "Requests to join your course", true, EmailDigest},
@@ -290,6 +290,12 @@ func NotificationText(kind string, p map[string]any) string {
 	case NotifyOverdue:
 		return title + " is overdue"
 	case NotifyExtension:
+		if p["revoked"] == true {
+			if due := str("due_local", ""); due != "" {
+				return "Your extension for " + title + " was revoked: it is due " + due
+			}
+			return "Your extension for " + title + " was revoked"
+		}
 		if due := str("due_local", ""); due != "" {
 			return "Your deadline for " + title + " was extended to " + due
 		}

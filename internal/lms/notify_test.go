@@ -114,3 +114,20 @@ func TestNotifySettingsCheckAndDefaults(t *testing.T) {
 		t.Error("an unknown email mode passed")
 	}
 }
+
+func TestAnExtensionsNotificationSaysWhetherItWasGivenOrRevoked(t *testing.T) {
+	for _, c := range []struct {
+		p    map[string]any
+		want string
+	}{
+		{map[string]any{"title": "Essay", "due_local": "Fri 6 Mar 2026, 17:00 CET"},
+			"Your deadline for “Essay” was extended to Fri 6 Mar 2026, 17:00 CET"},
+		{map[string]any{"title": "Essay", "due_local": "Mon 2 Mar 2026, 17:00 CET", "revoked": true},
+			"Your extension for “Essay” was revoked: it is due Mon 2 Mar 2026, 17:00 CET"},
+		{map[string]any{"title": "Essay", "revoked": true}, "Your extension for “Essay” was revoked"},
+	} {
+		if got := NotificationText(NotifyExtension, c.p); got != c.want {
+			t.Errorf("%v: %q, want %q", c.p, got, c.want)
+		}
+	}
+}

@@ -111,8 +111,9 @@ export function describeNotification(n) {
     case "overdue":
       return out(`${what} is overdue`, "");
     case "extension":
-      return out(`Your deadline for ${what} was extended${p.due_at ? ` to ${fullTime(p.due_at)}` : ""}`,
-        course && p.assignment_id ? `/courses/${course}/assignments/${p.assignment_id}` : "");
+      return out(p.revoked ? `Your extension for ${what} was revoked${p.due_at ? `: it is due ${fullTime(p.due_at)}` : ""}`
+        : `Your deadline for ${what} was extended${p.due_at ? ` to ${fullTime(p.due_at)}` : ""}`,
+      course && p.assignment_id ? `/courses/${course}/assignments/${p.assignment_id}` : "");
     case "live_starting":
       return out(`A live session is starting in ${p.room || "your course"}`, "");
     default:
