@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/lyceumhq/lyceum/internal/auth"
 )
 
 // syncBuffer is a goroutine-safe log sink tests can search.
@@ -65,6 +67,9 @@ func startTestNode(t *testing.T, vars map[string]string) *testNode {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Test accounts need no real cost: it is hundreds of milliseconds per
+	// sign-in under -race (internal/auth tests the default cost).
+	cfg.passwordHash = auth.CheapHashParams()
 	logs := &syncBuffer{}
 	log := zerolog.New(io.MultiWriter(logs, zerolog.NewTestWriter(t))).With().Timestamp().Str("node", cfg.NodeID).Logger()
 	ctx, cancel := context.WithCancel(context.Background())
