@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/lyceumhq/lyceum/internal/testenv"
@@ -49,57 +51,49 @@ var (
 	phone   = viewport{"phone", 390, 844, true}
 )
 
-// newBrowser starts a headless Chromium for the test and returns a tab
-// context. Every JSON body the tab sends to the API is checked against the
-// API's request types when the test ends (contract_test.go).
+// newBrowser opens a browser for the test and returns its tab's context: a
+// tab of the package's shared headless Chromium in a BrowserContext of its
+// own (sharedbrowser_test.go), as isolated from other tests' browsers as a
+// process of its own. Every JSON body the tab sends to the API is checked
+// against the API's request types when the test ends (contract_test.go).
 func newBrowser(t *testing.T, vp viewport) context.Context {
 	t.Helper()
-	return newBrowserWith(t, vp)
+	return newBrowserFor(t, vp, browserTimeout)
 }
 
-// newBrowserWith is newBrowser with more Chromium options (e.g. fake media devices).
-func newBrowserWith(t *testing.T, vp viewport, extra ...chromedp.ExecAllocatorOption) context.Context {
+// newBrowserWith is newBrowser in the shared Chromium of another kind
+// (e.g. one with fake media devices).
+func newBrowserWith(t *testing.T, vp viewport, kind *browserKind) context.Context {
 	t.Helper()
-	return newBrowserFor(t, vp, browserTimeout, extra...)
+	return newKindOfBrowser(t, kind, vp, browserTimeout)
 }
 
-// newBrowserFor is newBrowserWith for a browser that lives up to d (a
+// newBrowserFor is newBrowser for a browser that lives up to d (a
 // journey with several browsers taking turns).
-func newBrowserFor(t *testing.T, vp viewport, d time.Duration, extra ...chromedp.ExecAllocatorOption) context.Context {
+func newBrowserFor(t *testing.T, vp viewport, d time.Duration) context.Context {
 	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath(t)),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(int(vp.width), int(vp.height)),
-	}
-	opts = append(opts, extra...)
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	bctx, bcancel := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
-	t.Cleanup(func() {
-		// Close the browser gracefully and wait for chromedp's goroutines:
-		// tearing it down by cancelling the allocator makes chromedp notice a
-		// lost connection on goroutines of its own, a path where it has had
-		// data races (chromedp issue 1638 and others).
-		cctx, ccancel := context.WithTimeout(bctx, 10*time.Second)
-		_ = chromedp.Cancel(cctx)
-		ccancel()
-		bcancel()
-		acancel()
-		cancel()
-	})
+	return newKindOfBrowser(t, plainBrowser, vp, d)
+}
+
+// newKindOfBrowser opens a tab of kind's shared Chromium that lives up to d
+// and emulates vp.
+func newKindOfBrowser(t *testing.T, kind *browserKind, vp viewport, d time.Duration) context.Context {
+	t.Helper()
+	bctx := newIsolatedTab(t, kind, vp, d)
 	var emulate chromedp.Action[chromedp.Void]
 	if vp.mobile {
 		emulate = chromedp.EmulateViewport(vp.width, vp.height, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch)
 	} else {
 		emulate = chromedp.EmulateViewport(vp.width, vp.height)
 	}
-	if err := chromedp.Do(bctx, emulate); err != nil {
+	// Each tab's page acts as the focused one, as the only window of a
+	// browser of its own did, though other tests' people may have windows
+	// open in the same process.
+	focus := chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
+		return err
+	})
+	if err := chromedp.Do(bctx, emulate, focus); err != nil {
 		t.Fatalf("starting Chromium: %v", err)
 	}
 	return recordAPI(t, bctx)

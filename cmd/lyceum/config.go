@@ -15,6 +15,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/lyceumhq/lyceum/internal/auth"
 	"github.com/lyceumhq/lyceum/internal/mail"
 )
 
@@ -44,6 +45,11 @@ type Config struct {
 	Mail            mail.Config      // SMTP; email is off without a host (config_mail.go)
 
 	publicURLDerived bool // PublicURL was derived from Addr (and follows the real port)
+	// passwordHash is the argon2id cost of the node's password hashes; the
+	// zero value (always, outside tests) takes auth.DefaultHashParams. The
+	// package's tests set auth.CheapHashParams (startTestNode): at the
+	// default cost one hash takes 250-470 ms under -race.
+	passwordHash auth.HashParams
 }
 
 // setting describes one configuration value: its environment variable, its

@@ -57,9 +57,12 @@ func TestBrowserPrivacy(t *testing.T) {
 	do(t, lin, "open the profile", chromedp.Navigate(n.url+"/profile"),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid=export-data]`)),
 		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			// For the tab's own BrowserContext (newBrowser): without
+			// one, the setting is the default context's.
 			yes := true
 			_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-				Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: &yes})
+				Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: &yes,
+				BrowserContextID: chromedp.FromContext(ctx).BrowserContextID})
 			return err
 		}),
 		chromedp.ScrollIntoView(chromedp.CSS(`[data-testid=privacy-section]`)))

@@ -24,13 +24,17 @@ const mediaWait = 30 * time.Second
 // microphone and screen capture without asking, and uses loopback for WebRTC.
 func newMediaBrowser(t *testing.T, vp viewport) context.Context {
 	t.Helper()
-	return newBrowserWith(t, vp,
-		chromedp.Flag("use-fake-ui-for-media-stream", true),
-		chromedp.Flag("use-fake-device-for-media-stream", true),
-		chromedp.Flag("allow-loopback-in-peer-connection", true),
-		chromedp.Flag("auto-select-desktop-capture-source", "Entire screen"),
-		chromedp.Flag("autoplay-policy", "no-user-gesture-required"))
+	return newBrowserWith(t, vp, mediaBrowser)
 }
+
+// mediaBrowser is the shared Chromium with fake media devices.
+var mediaBrowser = &browserKind{name: "media", flags: []chromedp.ExecAllocatorOption{
+	chromedp.Flag("use-fake-ui-for-media-stream", true),
+	chromedp.Flag("use-fake-device-for-media-stream", true),
+	chromedp.Flag("allow-loopback-in-peer-connection", true),
+	chromedp.Flag("auto-select-desktop-capture-source", "Entire screen"),
+	chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
+}}
 
 // mediaCounters are the page's inbound RTP totals from getStats().
 type mediaCounters struct {

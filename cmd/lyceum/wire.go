@@ -98,7 +98,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	h.SetHooks(quizLive.Hooks(video.Hooks(policy.Hooks())))
 	live := rooms.NewLive(h, n.log.With().Str("component", "rooms").Logger())
 	svc, err := auth.New(ctx, auth.Params{Store: store.Scope[auth.Store](n.db), Logger: n.log.With().Str("component", "auth").Logger(), Events: live,
-		Cache: accounts})
+		Cache: accounts, Hash: n.cfg.passwordHash})
 	if err != nil {
 		return nil, fmt.Errorf("auth: %w", err)
 	}

@@ -107,6 +107,8 @@ function Dashboard({ course }) {
   reloadRef.current = report.reload;
   const dataRef = useRef(report.data); // the report as shown, for the live handler
   dataRef.current = report.data;
+  const loadingRef = useRef(report.loading); // a (re)load is in flight
+  loadingRef.current = report.loading;
 
   useEffect(() => {
     const scheduleReload = () => {
@@ -123,6 +125,9 @@ function Dashboard({ course }) {
       }
       dataRef.current = next;
       report.setData(next);
+      // A load in flight may have read the report before this change and
+      // would then replace it with that older one: load once more after.
+      if (loadingRef.current) scheduleReload();
       if (ev && ev.progress && ev.progress.completed_at) setFlash((n) => n + 1);
     }, { onReset: scheduleReload, onStart: scheduleReload }); // onStart: the first load may predate the subscription
     return () => { off(); clearTimeout(reloadTimer.current); };
