@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -50,6 +51,11 @@ type Config struct {
 	// package's tests set auth.CheapHashParams (startTestNode): at the
 	// default cost one hash takes 250-470 ms under -race.
 	passwordHash auth.HashParams
+	// app is the browser app's handler; nil (always, outside tests) builds
+	// it with app.Handler. The package's tests share one across their
+	// nodes (startTestNode): building it hashes and compresses every
+	// embedded file, ~0.5 s a node under -race.
+	app http.Handler
 }
 
 // setting describes one configuration value: its environment variable, its

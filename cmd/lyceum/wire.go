@@ -162,7 +162,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 		Logger:         n.log,
 		PublicURL:      n.cfg.PublicURL,
 		SecureCookies:  strings.HasPrefix(n.cfg.PublicURL, "https://"),
-		App:            app.Handler(),
+		App:            n.appHandler(),
 		WS:             live,
 		Courses:        courses,
 		UserImport:     imports,
@@ -271,4 +271,13 @@ func maxUploadRequest(limits map[string]int64) int64 {
 		largest = max(largest, v)
 	}
 	return largest + 1<<20
+}
+
+// appHandler is the browser app's handler: the configured one (tests), or
+// a new one.
+func (n *node) appHandler() http.Handler {
+	if n.cfg.app != nil {
+		return n.cfg.app
+	}
+	return app.Handler()
 }

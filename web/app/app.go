@@ -20,7 +20,6 @@ import (
 	"path"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 //go:embed static
@@ -63,27 +62,14 @@ func FS() fs.FS {
 
 // Handler returns the handler for the browser app: GET/HEAD /static/<file>
 // serves the embedded files; any other path except /api and /api/... serves
-// index.html (the SPA routes). Content hashes and compressed bodies are
-// computed once per process, on the first call: the files are embedded and
-// the handler is read-only, so every caller shares it (a test process
-// starts many nodes, and compressing the files took ~0.5 s a node under
-// -race).
+// index.html (the SPA routes). Content hashes are computed once, here.
 func Handler() http.Handler {
-	embeddedOnce.Do(func() {
-		h, err := newHandler(FS())
-		if err != nil { // cannot happen with the embedded files
-			panic(fmt.Sprintf("app: %v", err))
-		}
-		embeddedHandler = h
-	})
-	return embeddedHandler
+	h, err := newHandler(FS())
+	if err != nil { // cannot happen with the embedded files
+		panic(fmt.Sprintf("app: %v", err))
+	}
+	return h
 }
-
-// embeddedHandler is the handler Handler returns, built once by embeddedOnce.
-var (
-	embeddedOnce    sync.Once
-	embeddedHandler *handler
-)
 
 // asset is one file, ready to serve.
 type asset struct {
