@@ -25,6 +25,8 @@ type admission struct {
 	maxWait  time.Duration
 
 	lastDelivery atomic.Int64 // UnixNano of the last publication queued to a local subscriber
+	lastWait     atomic.Int64 // UnixNano of the last upgrade that had to wait for its slot
+	waiting      atomic.Int64 // upgrades waiting for their slot now
 
 	mu   sync.Mutex
 	next time.Time // the next free slot
@@ -78,8 +80,13 @@ func (h *Hub) admit(ctx context.Context) (retryAfter time.Duration, ok bool) {
 	if wait <= 0 {
 		return 0, true
 	}
+	h.admission.lastWait.Store(time.Now().UnixNano())
+	h.admission.waiting.Add(1)
 	h.m.admissionWaiting.Inc()
-	defer h.m.admissionWaiting.Dec()
+	defer func() {
+		h.admission.waiting.Add(-1)
+		h.m.admissionWaiting.Dec()
+	}()
 	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
@@ -90,4 +97,19 @@ func (h *Hub) admit(ctx context.Context) (retryAfter time.Duration, ok bool) {
 	case <-h.closing:
 		return 0, false
 	}
+}
+
+// crowdQuiet is how long after the last upgrade that waited for its slot
+// the node is no longer crowded (Crowded).
+const crowdQuiet = time.Second
+
+// Crowded reports whether the node is absorbing a crowd of new connections
+// (a reconnect storm): upgrades are waiting for their admission slots now,
+// or one did within the last second. The composition root uses it to
+// collect garbage less often meanwhile (cmd/lyceum's gcRelaxer): every
+// arriving connection grows the live heap, and with a small heap goal the
+// collector's mark assists stall the deliveries to the connections already
+// here (docs/benchmarks.md, the storm with GODEBUG=gctrace=1).
+func (h *Hub) Crowded(now time.Time) bool {
+	return h.admission.waiting.Load() > 0 || now.UnixNano()-h.admission.lastWait.Load() < int64(crowdQuiet)
 }

@@ -84,8 +84,13 @@ func TestAnIdleNodeAdmitsAtOnce(t *testing.T) {
 // TestShutdownReleasesWaitingUpgrades: an upgrade waiting for its turn is
 // answered 503 as soon as the node starts shutting down, rather than
 // holding the node's HTTP shutdown for the rest of its wait.
+//
+// The node is Crowded while the upgrade waits, and not long after.
 func TestShutdownReleasesWaitingUpgrades(t *testing.T) {
 	n, _ := busyNode(t, time.Minute)
+	if n.Hub.Crowded(time.Now()) {
+		t.Fatal("crowded before any upgrade waited")
+	}
 	type answer struct {
 		status int
 		err    error
@@ -107,6 +112,9 @@ func TestShutdownReleasesWaitingUpgrades(t *testing.T) {
 		got <- answer{status: resp.StatusCode}
 	}()
 	pollUntil(t, "the upgrade to wait for its turn", func() bool { return hub.AdmissionWaiting(n.Hub) == 1 })
+	if !n.Hub.Crowded(time.Now().Add(time.Hour)) {
+		t.Error("not crowded while an upgrade waits")
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), hubtest.WaitTimeout)
 	defer cancel()
 	if err := n.Hub.Shutdown(ctx); err != nil {
@@ -115,5 +123,8 @@ func TestShutdownReleasesWaitingUpgrades(t *testing.T) {
 	a := <-got
 	if a.err != nil || a.status != http.StatusServiceUnavailable {
 		t.Fatalf("waiting upgrade at shutdown: status %d err %v, want 503", a.status, a.err)
+	}
+	if n.Hub.Crowded(time.Now().Add(2 * time.Second)) {
+		t.Error("still crowded two seconds after the last wait ended")
 	}
 }

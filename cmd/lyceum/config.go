@@ -39,6 +39,7 @@ type Config struct {
 	TrustProxy      bool             // trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy
 	ShutdownTimeout time.Duration    // how long in-flight requests may take to finish
 	WSAdmitRate     float64          // hub.Config.AdmitRate: 0 auto, negative off
+	GCCrowdHeadroom uint64           // garbage allowed over the live heap while a crowd connects (gcrelax.go); 0: GOGC never changed
 	NodeID          string           // this node's name in logs, metrics and presence
 	Demo            bool             // seed the demo site at start
 	UploadLimits    map[string]int64 // upload size limits per kind (image, video, audio, document) in bytes
@@ -168,6 +169,14 @@ func settings() []setting {
 				}
 				c.WSAdmitRate = r
 			}
+			return nil
+		}},
+		{"LYCEUM_GC_CROWD_HEADROOM", "", "256MiB", "while a crowd of live connections arrives (a reconnect storm), the garbage collector waits for this much garbage over the live heap (never less than GOGC's), so that its work does not stall deliveries to the clients already here; 0: GOGC is never changed", func(c *Config, v string) error {
+			n, err := parseSize(v)
+			if err != nil || n < 0 {
+				return fmt.Errorf("want a size such as 256MiB, or 0")
+			}
+			c.GCCrowdHeadroom = uint64(n)
 			return nil
 		}},
 		{"LYCEUM_NODE_ID", "", "", "this node's name in logs, metrics and presence (default: host name)", str(func(c *Config) *string { return &c.NodeID })},

@@ -80,6 +80,10 @@ func startTestNode(t *testing.T, vars map[string]string) *testNode {
 	// sign-in under -race (internal/auth tests the default cost).
 	cfg.passwordHash = auth.CheapHashParams()
 	cfg.app = sharedApp()
+	// The collector's percent belongs to the process, and a test process
+	// runs many nodes: theirs would undo each other's (gcrelax_test.go
+	// tests the relaxer).
+	cfg.GCCrowdHeadroom = 0
 	logs := &syncBuffer{}
 	log := zerolog.New(io.MultiWriter(logs, zerolog.NewTestWriter(t))).With().Timestamp().Str("node", cfg.NodeID).Logger()
 	ctx, cancel := context.WithCancel(context.Background())

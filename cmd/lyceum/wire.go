@@ -59,6 +59,7 @@ func (n *node) wire(ctx context.Context) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	n.startGCRelaxer(ctx, h.Crowded)
 	relay := n.startRelay(ctx, h)
 	jobRunner, err := n.newJobRunner() // services register their job kinds on it; it starts last
 	if err != nil {

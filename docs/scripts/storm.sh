@@ -7,11 +7,15 @@
 # 100 msg/s, node A stopped after 10 s. KEY=VALUE pairs go to both nodes' environment. Output in /tmp/storm/TAG:
 # out.txt (the tool's summary and JSON line), cpu.txt (CPU of both nodes and Redis, and node B's waiting upgrades,
 # every ~0.6 s, sampled from core 1: on core 0 the sampler itself took up to a fifth of the core), a.log, b.log.
+# ASCHED=idle runs node A under SCHED_IDLE (`chrt -i 0`): it then takes only CPU time no other process wants, the
+# nearest two shared cores come to node A being another machine (docs/benchmarks.md says which runs used it).
 # PROF=1 adds b.prof (node B's CPU profile, PROF_S seconds from PROF_AT seconds after the tool starts); TRACE=1
 # adds b.trace likewise (TRACE_AT, TRACE_S).
 set -u
 BIN=$1; N=$2; OWN=$3; TAG=$4; shift 4
 ACORE=${ACORE:-0}
+ASCHEDPOL=${ASCHED:-}; ASCHED=()
+[ "$ASCHEDPOL" = idle ] && ASCHED=(chrt -i 0)
 OUT=/tmp/storm/$TAG; rm -rf "$OUT"; mkdir -p "$OUT"
 DB=storm_$(date +%s)
 psql -q -h 127.0.0.1 -U postgres -d test -c "CREATE DATABASE $DB" >/dev/null
@@ -19,13 +23,13 @@ PG="postgres://postgres@127.0.0.1:5432/$DB?sslmode=disable"
 common="LYCEUM_DATABASE_URL=$PG LYCEUM_REDIS_URL=redis://127.0.0.1:6379/0 LYCEUM_REDIS_PREFIX=storm$(date +%s): LYCEUM_LOG_LEVEL=warn GOMAXPROCS=1"
 env $common "$BIN/lyceum" migrate > "$OUT/migrate.log" 2>&1
 env $common "$@" LYCEUM_ADDR=127.0.0.1:18810 LYCEUM_ADMIN_ADDR=127.0.0.1:18811 LYCEUM_DATA_DIR="$OUT/a" \
-  taskset -c "$ACORE" "$BIN/lyceum" serve > "$OUT/a.log" 2>&1 &
+  taskset -c "$ACORE" "${ASCHED[@]}" "$BIN/lyceum" serve > "$OUT/a.log" 2>&1 &
 PA=$!
 env $common "$@" LYCEUM_ADDR=127.0.0.1:18820 LYCEUM_ADMIN_ADDR=127.0.0.1:18821 LYCEUM_DATA_DIR="$OUT/b" \
   taskset -c 0 "$BIN/lyceum" serve > "$OUT/b.log" 2>&1 &
 PB=$!
 for p in 18811 18821; do for _ in $(seq 100); do curl -sf "http://127.0.0.1:$p/healthz" >/dev/null && break; sleep 0.1; done; done
-echo "start $(date -u +%T) load $(cut -d' ' -f1 /proc/loadavg)" | tee "$OUT/start.txt"
+echo "start $(date -u +%T) load $(cut -d' ' -f1 /proc/loadavg) node A on core $ACORE ${ASCHED[*]}" | tee "$OUT/start.txt"
 taskset -c 1 bash -c '
   hz=$(getconf CLK_TCK); R=$(pgrep -x redis-server | head -1); declare -A last
   while :; do

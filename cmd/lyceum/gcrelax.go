@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"runtime/debug"
+	"runtime/metrics"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// gcRelaxTick is how often the gcRelaxer looks at the hub.
+const gcRelaxTick = 250 * time.Millisecond
+
+// gcRelaxMax bounds the relaxed GOGC.
+const gcRelaxMax = 10000
+
+// gcRelaxer collects garbage less often while the node absorbs a crowd of
+// new connections (hub.Hub.Crowded: a reconnect storm, another node stopped
+// under its clients): GOGC is raised so that the heap may hold headroom
+// bytes of garbage over its live heap before the collector runs (never
+// below the usual percent), until the crowd has passed; then it is set
+// back.
+//
+// Why: each arriving connection grows the live heap (about 7 KB), so with
+// the usual percent the collector runs every half second or so while ten
+// thousand arrive, and when the heap outgrows the collector's plan, its mark
+// assists make the goroutines that allocate, deliveries to the connections
+// already here included, wait for it, up to the whole marking phase (100–300
+// ms on one CPU; docs/benchmarks.md, the storm with GODEBUG=gctrace=1). With
+// a fixed headroom the collector runs about once per headroom allocated,
+// however small the heap. The price is memory, for the crowd's length, and
+// it is bounded by headroom rather than by a multiple of the heap: a node
+// whose live heap is large already is hardly relaxed. A GOGC the operator
+// turned off is left alone; GOMEMLIMIT still bounds the heap.
+//
+// The collector's percent belongs to the process, so this lives in the
+// composition root; the hub only reports the crowd.
+type gcRelaxer struct {
+	crowded  func(time.Time) bool
+	setGC    func(int) int // runtime/debug.SetGCPercent
+	liveHeap func() uint64 // bytes of live heap after the last collection
+	headroom uint64
+	log      zerolog.Logger
+
+	relaxed bool
+	base    int // the percent before relaxing
+	cur     int // the percent set while relaxed
+}
+
+// step relaxes, adjusts or restores the collector for the hub's state at now.
+func (g *gcRelaxer) step(now time.Time) {
+	crowded := g.crowded(now)
+	if !crowded {
+		g.restore()
+		return
+	}
+	if !g.relaxed {
+		base := g.setGC(-1) // read it (off for the moment between the two calls)
+		g.setGC(base)
+		if base < 0 {
+			return // off already: nothing to relax
+		}
+		g.relaxed, g.base, g.cur = true, base, base
+	}
+	want := g.base
+	if live := g.liveHeap(); live > 0 {
+		want = max(g.base, int(min(uint64(gcRelaxMax), 100*g.headroom/live)))
+	}
+	if want != g.cur {
+		g.setGC(want)
+		g.log.Debug().Int("gogc", want).Msg("a crowd is connecting: collecting garbage less often")
+		g.cur = want
+	}
+}
+
+// restore sets the collector's percent back if it is relaxed.
+func (g *gcRelaxer) restore() {
+	if !g.relaxed {
+		return
+	}
+	if g.cur != g.base {
+		g.setGC(g.base)
+		g.log.Debug().Int("gogc", g.base).Msg("the crowd has passed: collecting garbage as usual")
+	}
+	g.relaxed = false
+}
+
+// run steps every gcRelaxTick until ctx ends, then restores.
+func (g *gcRelaxer) run(ctx context.Context) {
+	t := time.NewTicker(gcRelaxTick)
+	defer t.Stop()
+	defer g.restore()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			g.step(now)
+		}
+	}
+}
+
+// liveHeapBytes reads the runtime's live heap after the last collection.
+func liveHeapBytes() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
+}
+
+// startGCRelaxer runs a gcRelaxer over crowded (the hub's Crowded) until
+// the node shuts down, when the collector's percent is set back. A headroom
+// of 0 (LYCEUM_GC_CROWD_HEADROOM) runs none.
+func (n *node) startGCRelaxer(ctx context.Context, crowded func(time.Time) bool) {
+	if n.cfg.GCCrowdHeadroom == 0 {
+		return
+	}
+	g := &gcRelaxer{crowded: crowded, setGC: debug.SetGCPercent, liveHeap: liveHeapBytes,
+		headroom: n.cfg.GCCrowdHeadroom, log: n.log.With().Str("component", "gc").Logger()}
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		g.run(ctx)
+	}()
+	n.shutdowns = append(n.shutdowns, func(context.Context) { cancel(); <-done })
+}
