@@ -65,7 +65,8 @@ func (g *gcRelaxer) step(now time.Time) {
 	}
 	want := g.base
 	if live := g.liveHeap(); live > 0 {
-		want = max(g.base, int(min(uint64(gcRelaxMax), 100*g.headroom/live)))
+		room := min(g.headroom, 1<<40) // 100 × room stays far from overflowing
+		want = max(g.base, int(min(uint64(gcRelaxMax), 100*room/live)))
 	}
 	if want != g.cur {
 		g.setGC(want)
