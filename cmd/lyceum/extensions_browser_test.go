@@ -9,6 +9,15 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
+// extensionList is GET /assignments/{id}/extensions's answer, as these tests read it.
+type extensionList struct {
+	Items []struct {
+		UserID int64     `json:"user_id"`
+		DueAt  time.Time `json:"due_at"`
+		Reason string    `json:"reason"`
+	} `json:"items"`
+}
+
 // Extensions in real browsers: an assignment's due date and cut-off have
 // passed, so the learner, on a 360 px phone, can no longer hand in; the
 // instructor grants them an extension from the submissions table (a
@@ -48,13 +57,7 @@ func TestBrowserExtensions(t *testing.T) {
 		submitButton("extension-form"))
 	waitJS(t, inst, "the dialog closes", `!document.querySelector("[data-testid=extension-dialog]")`)
 	screenshot(t, inst, "table")
-	var exts struct {
-		Items []struct {
-			UserID int64     `json:"user_id"`
-			DueAt  time.Time `json:"due_at"`
-			Reason string    `json:"reason"`
-		} `json:"items"`
-	}
+	var exts extensionList
 	api.call("GET", fmt.Sprintf("/assignments/%d/extensions", work.ID), nil, &exts)
 	if len(exts.Items) != 1 || !exts.Items[0].DueAt.Equal(newDue) || exts.Items[0].Reason != "Flu, with a doctor's note" {
 		t.Fatalf("extensions %+v, want one to %v", exts.Items, newDue)
@@ -170,16 +173,16 @@ func TestBrowserGroupExtension(t *testing.T) {
 		submitButton("extension-form"))
 	waitJS(t, inst, "the dialog closes", `!document.querySelector("[data-testid=extension-dialog]")`)
 	screenshot(t, inst, "group-extended")
-	var exts struct {
-		Items []struct {
-			UserID int64     `json:"user_id"`
-			DueAt  time.Time `json:"due_at"`
-		} `json:"items"`
-	}
+	var exts extensionList
 	api.call("GET", fmt.Sprintf("/assignments/%d/extensions", work.ID), nil, &exts)
 	if len(exts.Items) != 2 || !exts.Items[0].DueAt.Equal(newDue) || !exts.Items[1].DueAt.Equal(newDue) {
 		t.Fatalf("extensions %+v, want both members' to %v", exts.Items, newDue)
 	}
+	// One member's own extension changes: the row no longer has one date.
+	api.call("PUT", fmt.Sprintf("/assignments/%d/extensions/%d", work.ID, exts.Items[0].UserID),
+		map[string]any{"due_at": newDue.Add(24 * time.Hour).UTC()}, nil)
+	do(t, inst, "reload the submissions", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(row)))
+	waitJS(t, inst, "the row counts the extended members", someTextJS(row+` [data-testid=extended-to]`, "2 of 2 extended"))
 
 	do(t, inst, "revoke the group's extension", chromedp.Click(chromedp.CSS(row+` [data-testid=extension-row]`), chromedp.NodeVisible),
 		chromedp.Click(chromedp.CSS(`[data-testid=revoke-extension]`), chromedp.NodeVisible),

@@ -22,9 +22,9 @@ const gcRelaxMax = 10000
 // below the usual percent), until the crowd has passed; then it is set
 // back.
 //
-// Why: each arriving connection grows the live heap (about 7 KB), so with
-// the usual percent the collector runs every half second or so while ten
-// thousand arrive, and when the heap outgrows the collector's plan, its mark
+// Why: each arriving connection grows the live heap (about 6 KB: 8 to 68
+// MB for 10,000 in the storm), so with the usual percent the collector runs
+// every three quarters of a second or so while ten thousand arrive, and when the heap outgrows the collector's plan, its mark
 // assists make the goroutines that allocate, deliveries to the connections
 // already here included, wait for it, up to the whole marking phase (100–300
 // ms on one CPU; docs/benchmarks.md, the storm with GODEBUG=gctrace=1). With
@@ -121,11 +121,5 @@ func (n *node) startGCRelaxer(ctx context.Context, crowded func(time.Time) bool)
 	}
 	g := &gcRelaxer{crowded: crowded, setGC: debug.SetGCPercent, liveHeap: liveHeapBytes,
 		headroom: n.cfg.GCCrowdHeadroom, log: n.log.With().Str("component", "gc").Logger()}
-	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		g.run(ctx)
-	}()
-	n.shutdowns = append(n.shutdowns, func(context.Context) { cancel(); <-done })
+	n.background(ctx, g.run)
 }

@@ -48,14 +48,10 @@ func (n *node) registerReminders(r *jobs.Runner, courses *course.Services) *remi
 // the relay's, the hub's and the database's (shutdowns run in reverse), and
 // lets running jobs finish (bounded by jobs.DefaultDrainTimeout).
 func (n *node) startJobs(ctx context.Context, r *jobs.Runner) {
-	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
+	n.background(ctx, func(ctx context.Context) {
 		if err := r.Run(ctx); err != nil {
 			n.log.Error().Err(err).Msg("job runner")
 		}
-	}()
+	})
 	n.log.Debug().Str("worker", r.Worker()).Msg("job runner started")
-	n.shutdowns = append(n.shutdowns, func(context.Context) { cancel(); <-done })
 }

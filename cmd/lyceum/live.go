@@ -74,13 +74,7 @@ func newHub(cfg hub.Config, app *Config, rdb *redis.Client, log zerolog.Logger, 
 // re-announces what other nodes left in the outbox) until shutdown.
 func (n *node) startRelay(ctx context.Context, h *hub.Hub) *rooms.Relay {
 	relay := rooms.NewRelay(h, n.db, rooms.RelayConfig{}, n.log)
-	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		relay.Run(ctx)
-	}()
-	n.shutdowns = append(n.shutdowns, func(context.Context) { cancel(); <-done })
+	n.background(ctx, relay.Run)
 	return relay
 }
 

@@ -244,12 +244,21 @@ func operatorLive(ctx context.Context, cfg *Config, log zerolog.Logger) (events 
 // cacheTTLText is how late a node that was not told sees an account change.
 var cacheTTLText = fmt.Sprintf("%d s", int(auth.DefaultCacheTTL/time.Second))
 
-// every runs fn every interval until the node shuts down.
-func (n *node) every(ctx context.Context, interval time.Duration, fn func(context.Context)) {
+// background runs fn in a goroutine of its own until the node shuts down:
+// the shutdown cancels fn's context and waits for fn to return.
+func (n *node) background(ctx context.Context, fn func(context.Context)) {
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		fn(ctx)
+	}()
+	n.shutdowns = append(n.shutdowns, func(context.Context) { cancel(); <-done })
+}
+
+// every runs fn every interval until the node shuts down.
+func (n *node) every(ctx context.Context, interval time.Duration, fn func(context.Context)) {
+	n.background(ctx, func(ctx context.Context) {
 		t := time.NewTicker(interval)
 		defer t.Stop()
 		for {
@@ -260,8 +269,7 @@ func (n *node) every(ctx context.Context, interval time.Duration, fn func(contex
 				fn(ctx)
 			}
 		}
-	}()
-	n.shutdowns = append(n.shutdowns, func(context.Context) { cancel(); <-done })
+	})
 }
 
 // maxUploadRequest is the largest upload request body: the largest per-kind

@@ -250,8 +250,13 @@ func TestAGroupsExtensionIsEachMembersOwn(t *testing.T) {
 	if err := f.svc.RevokeGroupExtension(ctx, one, a.ID, f.group.ID); lms.ErrorCode(err) != lms.EFORBIDDEN {
 		t.Fatalf("a learner revoking: %v", err)
 	}
+	told := len(f.notes.list())
 	if err := f.svc.RevokeGroupExtension(ctx, ta, a.ID, f.group.ID); err != nil {
 		t.Fatal(err)
+	}
+	link := " extension /courses/" + itoa(f.course.ID) + "/assignments/" + itoa(a.ID)
+	if got := f.notes.list()[told:]; len(got) != 2 || !slices.Contains(got, itoa(one.ID)+link) || !slices.Contains(got, itoa(two.ID)+link) {
+		t.Fatalf("notifications of the group's revoke %v, want one to each member", got)
 	}
 	if list := must(f.svc.Extensions(ctx, ta, a.ID)).of(t); len(list) != 0 {
 		t.Fatalf("extensions after revoking the group's: %+v", list)

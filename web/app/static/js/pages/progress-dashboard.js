@@ -107,8 +107,6 @@ function Dashboard({ course }) {
   reloadRef.current = report.reload;
   const dataRef = useRef(report.data); // the report as shown, for the live handler
   dataRef.current = report.data;
-  const loadingRef = useRef(report.loading); // a (re)load is in flight
-  loadingRef.current = report.loading;
 
   useEffect(() => {
     const scheduleReload = () => {
@@ -124,10 +122,10 @@ function Dashboard({ course }) {
         return;
       }
       dataRef.current = next;
-      report.setData(next);
-      // A load in flight may have read the report before this change and
-      // would then replace it with that older one: load once more after.
-      if (loadingRef.current) scheduleReload();
+      // apply: also to the answer of a load on its way, which may have read
+      // the report before this change (applyPush sets the cell: replaying it
+      // is harmless).
+      report.apply((d) => applyPush(d, ev) || d);
       if (ev && ev.progress && ev.progress.completed_at) setFlash((n) => n + 1);
     }, { onReset: scheduleReload, onStart: scheduleReload }); // onStart: the first load may predate the subscription
     return () => { off(); clearTimeout(reloadTimer.current); };
