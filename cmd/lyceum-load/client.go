@@ -275,6 +275,9 @@ func (c *client) readLoop(hello chan<- frame) {
 			return
 		}
 		now := time.Now().UnixNano()
+		if ts := c.ws.rxStamp(); ts > 0 {
+			now = ts // the kernel's receive time: the tool's own delays left out (enableRxStamps)
+		}
 		c.cnt.messages.Add(1)
 		lat = lat[:0]
 		var delivered uint64

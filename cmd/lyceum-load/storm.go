@@ -31,6 +31,7 @@ type stormResult struct {
 	Clients        int            `json:"clients"`     // on node A, moved to node B
 	OwnClients     int            `json:"own_clients"` // node B's own clients
 	Rate           float64        `json:"rate"`
+	RxStamp        string         `json:"rx_stamp"` // what "received" is: "kernel" (arrival at the socket) or "read" (the tool's read)
 	Connect        connectStats   `json:"connect"`
 	ACloseCodes    map[string]int `json:"a_close_codes"` // how node A's clients were closed
 	Back           int            `json:"back"`          // node A's clients back on B and subscribed
@@ -83,8 +84,8 @@ func (r *stormResult) summary(w io.Writer) {
 	if r.QuietB.P99MS > 0 {
 		ratio = r.StormB.P99MS / r.QuietB.P99MS
 	}
-	fmt.Fprintf(w, "  node B's own clients: p99 quiet %.2f ms, during the storm %.2f ms (%.2fx, target <= %.0fx)\n",
-		r.QuietB.P99MS, r.StormB.P99MS, ratio, stormP99Factor)
+	fmt.Fprintf(w, "  node B's own clients: p99 quiet %.2f ms, during the storm %.2f ms (%.2fx, target <= %.0fx; received = %s)\n",
+		r.QuietB.P99MS, r.StormB.P99MS, ratio, stormP99Factor, r.RxStamp)
 	fmt.Fprint(w, "  node B's own clients per 0.5 s (s after the stop: p99/max ms, back; the tool's CPU, each core busy):")
 	for i, p := range r.Timeline {
 		if i%3 == 0 {
@@ -126,6 +127,8 @@ func runStorm(ctx context.Context, c *common, args []string) (result, error) {
 	window := fs.Duration("window", defaultStormWindow, "publishing after the stop")
 	urlA := fs.String("url-a", "", "base URL of node A (stopped during the run)")
 	stopPid := fs.Int("stop-pid", 0, "process id of node A (gets SIGTERM)")
+	rxStamp := fs.String("rx-stamp", "kernel", "when a delivery counts as received: kernel (its arrival at the tool's socket, the kernel's\n"+
+		"time stamp: the tool's own scheduling left out) or read (when the tool reads it)")
 	if err := c.parse(fs, args); err != nil {
 		return nil, err
 	}
@@ -134,6 +137,15 @@ func runStorm(ctx context.Context, c *common, args []string) (result, error) {
 	}
 	if *stopPid <= 0 {
 		return nil, fmt.Errorf("-stop-pid: node A's process id is required")
+	}
+	if *rxStamp != "kernel" && *rxStamp != "read" {
+		return nil, fmt.Errorf("-rx-stamp: %q, want kernel or read", *rxStamp)
+	}
+	stamps := func(cl *client) error { // before subscribing: every delivery stamped alike
+		if *rxStamp == "read" {
+			return nil
+		}
+		return cl.ws.enableRxStamps()
 	}
 	if err := checkCount("n", *n+*own, maxConnections); err != nil {
 		return nil, err
@@ -174,6 +186,9 @@ func runStorm(ctx context.Context, c *common, args []string) (result, error) {
 	recA.Store(moved)
 	subscribe := func(subs []*subState) func(context.Context, *client) error {
 		return func(ctx context.Context, cl *client) error {
+			if err := stamps(cl); err != nil {
+				return err
+			}
 			_, err := cl.subscribe(ctx, subs[cl.idx])
 			return err
 		}
@@ -249,7 +264,7 @@ func runStorm(ctx context.Context, c *common, args []string) (result, error) {
 
 	// The storm: every client of node A waits for its close, backs off and
 	// moves to node B, recovering from its last position.
-	res := &stormResult{Rooms: *rooms, Clients: *n, OwnClients: *own, Rate: *rate, Connect: cs}
+	res := &stormResult{Rooms: *rooms, Clients: *n, OwnClients: *own, Rate: *rate, RxStamp: *rxStamp, Connect: cs}
 	var (
 		mu       sync.Mutex
 		back     Histogram
@@ -283,7 +298,10 @@ func runStorm(ctx context.Context, c *common, args []string) (result, error) {
 				attempts.Add(1)
 				nc, err := dialClient(ctx, urlB, c.header, i, recA, cntA)
 				if err == nil {
-					if _, err = nc.subscribe(ctx, subsA[i]); err != nil {
+					if err = stamps(nc); err == nil {
+						_, err = nc.subscribe(ctx, subsA[i])
+					}
+					if err != nil {
 						nc.close()
 					}
 				}

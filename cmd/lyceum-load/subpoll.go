@@ -447,6 +447,9 @@ func (g *pollGroup) dial(ctx context.Context, c *common, url string, idx int, s 
 // bytes read past the subscribe's answer already handled.
 func subscribeSync(ctx context.Context, ws *wsConn, proto target, idx int, s *subState, cnt *counters) (*pollSub, error) {
 	tcp, ok := ws.nc.(*net.TCPConn)
+	if sc, isStamp := ws.nc.(*stampConn); isStamp {
+		tcp, ok = sc.TCPConn, true // the poller reads the socket itself
+	}
 	if !ok {
 		return nil, errors.New("the fan-out's subscribers need a plain ws:// connection (no TLS)")
 	}

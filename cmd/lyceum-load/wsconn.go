@@ -69,6 +69,11 @@ func dialWS(ctx context.Context, rawURL string, header http.Header, readMax int)
 	switch u.Scheme {
 	case "ws":
 		nc, err = new(net.Dialer).DialContext(ctx, "tcp", u.Host)
+		if tcp, ok := nc.(*net.TCPConn); ok && err == nil {
+			if sc, serr := newStampConn(tcp); serr == nil {
+				nc = sc // reads also return the kernel's receive time once enabled (enableRxStamps)
+			}
+		}
 	case "wss": // a node serving TLS itself (LYCEUM_TLS_CERT)
 		nc, err = (&tls.Dialer{Config: &tls.Config{ServerName: u.Hostname()}}).DialContext(ctx, "tcp", u.Host)
 	default:
@@ -114,6 +119,27 @@ func dialWS(ctx context.Context, rawURL string, header http.Header, readMax int)
 	}
 	_ = nc.SetDeadline(time.Time{})
 	return &wsConn{nc: nc, br: br, readMax: readMax}, resp, nil
+}
+
+// enableRxStamps makes rxStamp return the kernel's receive time of what
+// ReadMessage returns (see stampConn); only for ws:// connections on Linux.
+func (c *wsConn) enableRxStamps() error {
+	sc, ok := c.nc.(*stampConn)
+	if !ok {
+		return errors.New("kernel receive times need a plain TCP connection (ws://)")
+	}
+	return sc.enableStamps()
+}
+
+// rxStamp is the kernel's receive time (Unix ns) of the data the last read
+// brought: for the message ReadMessage just returned, its arrival or a
+// little after it (when several messages came in one read, the last one's).
+// 0 unless enableRxStamps was called.
+func (c *wsConn) rxStamp() int64 {
+	if sc, ok := c.nc.(*stampConn); ok {
+		return sc.stamp()
+	}
+	return 0
 }
 
 // ReadMessage returns the next text or binary message; the slice is valid

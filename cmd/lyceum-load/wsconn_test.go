@@ -112,3 +112,52 @@ func TestWSConnReportsHTTPRefusal(t *testing.T) {
 		t.Fatalf("dial without a token: resp %v, err %v; want HTTP 401", resp, err)
 	}
 }
+
+func TestWSConnKernelReceiveTime(t *testing.T) {
+	written := make(chan struct{})
+	url := wsTestServer(t, func(ctx context.Context, ws *websocket.Conn) {
+		for {
+			if _, _, err := ws.Read(ctx); err != nil { // "go"
+				return
+			}
+			if err := ws.Write(ctx, websocket.MessageText, []byte("a")); err != nil {
+				return
+			}
+			written <- struct{}{} // on loopback the bytes are in the client's socket now
+		}
+	})
+	c := dialTest(t, url, 1024)
+	if c.rxStamp() != 0 {
+		t.Fatal("a receive time before enableRxStamps")
+	}
+	if err := c.enableRxStamps(); err != nil {
+		t.Fatalf("enableRxStamps: %v", err)
+	}
+	// The kernel turns receive time stamps on for the whole system a moment
+	// after the first socket asks (a deferred static key): the first
+	// packets may come without one (rxStamp 0, the caller's own clock is
+	// used then). Exchange until one comes, a bounded number of times.
+	for i := range 200 {
+		before := time.Now().UnixNano()
+		if err := c.Write(context.Background(), []byte("go")); err != nil {
+			t.Fatalf("write: %v", err)
+		}
+		<-written
+		arrived := time.Now().UnixNano() // the message waits unread from here on
+		msg, err := c.ReadMessage()
+		if err != nil || string(msg) != "a" {
+			t.Fatalf("read: %q, %v", msg, err)
+		}
+		ts := c.rxStamp()
+		if ts == 0 {
+			continue
+		}
+		if ts < before || ts > arrived {
+			t.Fatalf("receive time %d not between the request (%d) and the server's write returning (%d): it must be the arrival, not the read",
+				ts, before, arrived)
+		}
+		t.Logf("a receive time from exchange %d on", i+1)
+		return
+	}
+	t.Fatal("no kernel receive time in 200 exchanges")
+}

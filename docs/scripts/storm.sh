@@ -10,7 +10,8 @@
 # ASCHED=idle runs node A under SCHED_IDLE (`chrt -i 0`): it then takes only CPU time no other process wants, the
 # nearest two shared cores come to node A being another machine (docs/benchmarks.md says which runs used it).
 # PROF=1 adds b.prof (node B's CPU profile, PROF_S seconds from PROF_AT seconds after the tool starts); TRACE=1
-# adds b.trace likewise (TRACE_AT, TRACE_S).
+# adds b.trace likewise (TRACE_AT, TRACE_S). RXSTAMP=read times deliveries at the tool's read instead of the
+# kernel's arrival stamp (-rx-stamp; the kernel's is the default since session 6).
 set -u
 BIN=$1; N=$2; OWN=$3; TAG=$4; shift 4
 ACORE=${ACORE:-0}
@@ -44,7 +45,7 @@ taskset -c 1 bash -c '
 PM=$!
 if [ -n "${PROF:-}" ]; then (sleep "${PROF_AT:-9}"; curl -s "http://127.0.0.1:18821/debug/pprof/profile?seconds=${PROF_S:-15}" > "$OUT/b.prof") & fi
 if [ -n "${TRACE:-}" ]; then (sleep "${TRACE_AT:-14}"; curl -s "http://127.0.0.1:18821/debug/pprof/trace?seconds=${TRACE_S:-4}" > "$OUT/b.trace") & fi
-taskset -c 1 "$BIN/lyceum-load" storm -url http://127.0.0.1:18820 -url-a http://127.0.0.1:18810 -stop-pid $PA \
+taskset -c 1 "$BIN/lyceum-load" storm -rx-stamp "${RXSTAMP:-kernel}" -url http://127.0.0.1:18820 -url-a http://127.0.0.1:18810 -stop-pid $PA \
   -lyceum "$BIN/lyceum" -database-url "$PG" -n "$N" -own "$OWN" -rooms 100 -rate 100 -before 10s -window 15s \
   > "$OUT/out.txt" 2> "$OUT/err.txt"
 echo "exit $?" >> "$OUT/out.txt"
