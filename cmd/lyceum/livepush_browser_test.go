@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/lyceumhq/lyceum/rooms"
@@ -124,15 +122,7 @@ const watchLoadsJS = `(() => {
 // and signs in as login.
 func newLoadWatchingBrowser(t *testing.T, n *testNode, login, password string) context.Context {
 	t.Helper()
-	ctx := newBrowserFor(t, desktop, 3*time.Minute)
-	do(t, ctx, "watch loads", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument,
-			page.AddScriptToEvaluateOnNewDocumentParams{Source: watchLoadsJS})
-		return err
-	}))
-	do(t, ctx, "open the site", chromedp.Navigate(n.url+"/login"))
-	signIn(t, ctx, login, password)
-	return ctx
+	return scriptedBrowser(t, n, login, password, 3*time.Minute, "watch loads", watchLoadsJS)
 }
 
 // watchLoads starts counting the tab's fetches matching pattern, in this
