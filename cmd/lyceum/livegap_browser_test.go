@@ -48,19 +48,27 @@ const holdSubscribesJS = `(() => {
 	};
 })();`
 
-// gapBrowser starts a browser whose tab holds subscribe frames (holdSubscribesJS)
-// and signs it in as login.
-func gapBrowser(t *testing.T, n *testNode, login, password string) context.Context {
+// scriptedBrowser starts a browser that lives up to d and runs script in
+// every document before the app (step names it in a failure), opens the
+// site on node n and signs in as login.
+func scriptedBrowser(t *testing.T, n *testNode, login, password string, d time.Duration, step, script string) context.Context {
 	t.Helper()
-	ctx := newBrowserFor(t, desktop, 4*time.Minute)
-	do(t, ctx, "hold the subscribes", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+	ctx := newBrowserFor(t, desktop, d)
+	do(t, ctx, step, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument,
-			page.AddScriptToEvaluateOnNewDocumentParams{Source: holdSubscribesJS})
+			page.AddScriptToEvaluateOnNewDocumentParams{Source: script})
 		return err
 	}))
 	do(t, ctx, "open the site", chromedp.Navigate(n.url+"/login"))
 	signIn(t, ctx, login, password)
 	return ctx
+}
+
+// gapBrowser starts a browser whose tab holds subscribe frames (holdSubscribesJS)
+// and signs it in as login.
+func gapBrowser(t *testing.T, n *testNode, login, password string) context.Context {
+	t.Helper()
+	return scriptedBrowser(t, n, login, password, 4*time.Minute, "hold the subscribes", holdSubscribesJS)
 }
 
 // gapCase is one page put through the window.
