@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/url"
 	"os"
@@ -106,14 +107,22 @@ func adminExec(t testing.TB, base, stmt string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), adminTimeout)
 	defer cancel()
+	if err := execOn(ctx, base, stmt); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// execOn runs one statement on a short-lived connection to base.
+func execOn(ctx context.Context, base, stmt string) error {
 	conn, err := pgx.Connect(ctx, base)
 	if err != nil {
-		t.Fatalf("%s is set but PostgreSQL is unreachable: %v", EnvDatabaseURL, err)
+		return fmt.Errorf("%s is set but PostgreSQL is unreachable: %w", EnvDatabaseURL, err)
 	}
-	defer func() { _ = conn.Close(ctx) }()
+	defer func() { _ = conn.Close(context.WithoutCancel(ctx)) }()
 	if _, err := conn.Exec(ctx, stmt); err != nil {
-		t.Fatalf("postgres: %s: %v", stmt, err)
+		return fmt.Errorf("postgres: %s: %w", stmt, err)
 	}
+	return nil
 }
 
 // withSearchPath returns base (URL or key=value DSN) connecting to schema,
