@@ -21,7 +21,7 @@ func sharedSQLite(t *testing.T) (store.Store, store.Store) {
 // sharedPostgres connects twice to one fresh PostgreSQL schema, as two
 // nodes would.
 func sharedPostgres(t *testing.T) (store.Store, store.Store) {
-	url := storetest.PostgresURL(t)
+	url := storetest.MigratedPostgresURL(t)
 	return storetest.PostgresAt(t, url), storetest.PostgresAt(t, url)
 }
 

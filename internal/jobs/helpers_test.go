@@ -54,7 +54,7 @@ func eachBackend(t *testing.T, fn func(t *testing.T, db database)) {
 	})
 	t.Run("postgres", func(t *testing.T) {
 		t.Parallel()
-		url := storetest.PostgresURL(t)
+		url := storetest.MigratedPostgresURL(t)
 		fn(t, database{open: func() store.Store { return storetest.PostgresAt(t, url) }})
 	})
 }

@@ -55,7 +55,7 @@ func TestRemindLatenessBenchmark(t *testing.T) {
 		runRemindBench(t, func() store.Store { return storetest.SQLiteAt(t, path) }, 1)
 	})
 	t.Run("postgres-2-nodes", func(t *testing.T) {
-		url := storetest.PostgresURL(t)
+		url := storetest.MigratedPostgresURL(t)
 		runRemindBench(t, func() store.Store { return storetest.PostgresAt(t, url) }, 2)
 	})
 }

@@ -197,7 +197,7 @@ func eachBackend(t *testing.T, fn func(t *testing.T, open func() store.Store)) {
 	})
 	t.Run("postgres", func(t *testing.T) {
 		t.Parallel()
-		url := storetest.PostgresURL(t)
+		url := storetest.MigratedPostgresURL(t)
 		fn(t, func() store.Store { return storetest.PostgresAt(t, url) })
 	})
 }

@@ -8,7 +8,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -39,9 +43,15 @@ func SQLite(t testing.TB) store.Store {
 
 // SQLiteAt opens (creating and migrating when needed) the SQLite database
 // at path, closed when the test ends. Opening one path twice gives two
-// stores over one database, as two nodes would have.
+// stores over one database, as two nodes would have. A new database starts
+// as a copy of one migrated once per test process (migratedSQLite), and the
+// store's own Migrate then finds nothing to do; a backend's migration tests
+// open an empty database with sqlite.Open instead.
 func SQLiteAt(t testing.TB, path string) store.Store {
 	t.Helper()
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		seedSQLite(t, path)
+	}
 	db, err := sqlite.Open(t.Context(), path, zerolog.Nop())
 	if err != nil {
 		t.Fatalf("open sqlite: %v", err)
@@ -53,12 +63,14 @@ func SQLiteAt(t testing.TB, path string) store.Store {
 	return db
 }
 
-// Postgres returns a fresh, migrated PostgreSQL store in its own schema of
-// the LYCEUM_TEST_DATABASE_URL database, closed and dropped when the test
-// ends. It skips the test when the variable is unset.
+// Postgres returns a fresh, migrated PostgreSQL store, closed and dropped
+// when the test ends: a clone of a template database migrated once per test
+// process when the package's TestMain runs Main, else a new schema of the
+// LYCEUM_TEST_DATABASE_URL database that the store migrates. It skips the
+// test when the variable is unset.
 func Postgres(t testing.TB) store.Store {
 	t.Helper()
-	return PostgresAt(t, PostgresURL(t))
+	return PostgresAt(t, MigratedPostgresURL(t))
 }
 
 // PostgresAt opens (and migrates) a PostgreSQL store at url, e.g. one from
@@ -95,31 +107,57 @@ func adminExec(t testing.TB, base, stmt string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), adminTimeout)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("%s is set but PostgreSQL is unreachable: %v", EnvDatabaseURL, err)
-	}
-	defer func() { _ = conn.Close(ctx) }()
-	if _, err := conn.Exec(ctx, stmt); err != nil {
-		t.Fatalf("postgres: %s: %v", stmt, err)
+	if err := execOn(ctx, base, stmt); err != nil {
+		t.Fatal(err)
 	}
 }
 
+// execOn runs one statement on a short-lived connection to base.
+func execOn(ctx context.Context, base, stmt string) error {
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		return fmt.Errorf("%s is set but PostgreSQL is unreachable: %w", EnvDatabaseURL, err)
+	}
+	defer func() { _ = conn.Close(context.WithoutCancel(ctx)) }()
+	if _, err := conn.Exec(ctx, stmt); err != nil {
+		return fmt.Errorf("postgres: %s: %w", stmt, err)
+	}
+	return nil
+}
+
 // withSearchPath returns base (URL or key=value DSN) connecting to schema,
-// with synchronous_commit off: test data need not survive a server crash,
-// and not waiting for the WAL flush makes each test's migration and writes
-// several times faster.
+// with synchronous_commit off (see connString).
 func withSearchPath(t testing.TB, base, schema string) string {
 	t.Helper()
+	return connString(t, base, "search_path", schema)
+}
+
+// withDatabase returns base (URL or key=value DSN) connecting to the
+// database named db, with synchronous_commit off (see connString).
+func withDatabase(t testing.TB, base, db string) string {
+	t.Helper()
+	return connString(t, base, "dbname", db)
+}
+
+// connString returns base (URL or key=value DSN) with the parameter key
+// (dbname or search_path) set to value and synchronous_commit off: test data
+// need not survive a server crash, and not waiting for the WAL flush makes
+// each test's migration and writes several times faster.
+func connString(t testing.TB, base, key, value string) string {
+	t.Helper()
 	if !strings.Contains(base, "://") {
-		return base + " search_path=" + schema + " synchronous_commit=off"
+		return base + " " + key + "=" + value + " synchronous_commit=off"
 	}
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatalf("%s: invalid URL: %v", EnvDatabaseURL, err)
 	}
 	q := u.Query()
-	q.Set("search_path", schema)
+	if key == "dbname" {
+		u.Path = "/" + value
+	} else {
+		q.Set(key, value)
+	}
 	q.Set("synchronous_commit", "off")
 	u.RawQuery = q.Encode()
 	return u.String()
