@@ -15,11 +15,16 @@ func (f *fakeGC) set(p int) int { old := f.percent; f.percent = p; return old }
 
 func TestTheCollectorIsRelaxedWhileACrowdConnects(t *testing.T) {
 	const mib = 1 << 20
-	crowded, live, heap, cycles := false, uint64(16*mib), uint64(0), uint64(7)
+	crowded, live, heap := false, uint64(16*mib), uint64(0)
 	gc := &fakeGC{percent: 100}
+	var collections []int     // GOGC at each collection the relaxer started
+	afterCollect := uint64(0) // the live heap a collection measures
 	g := &gcRelaxer{crowded: func(time.Time) bool { return crowded }, setGC: gc.set,
 		liveHeap: func() uint64 { return live }, heapNow: func() uint64 { return heap },
-		cycles: func() uint64 { return cycles }, headroom: 256 * mib, log: zerolog.Nop()}
+		collect: func() {
+			collections = append(collections, gc.percent)
+			live, heap = afterCollect, afterCollect
+		}, headroom: 256 * mib, log: zerolog.Nop()}
 	now := time.Now()
 	g.step(now)
 	if gc.percent != 100 {
@@ -49,47 +54,40 @@ func TestTheCollectorIsRelaxedWhileACrowdConnects(t *testing.T) {
 	if gc.percent != gcRelaxMax {
 		t.Fatalf("crowded, 1 KiB live: GOGC %d, want %d", gc.percent, gcRelaxMax)
 	}
-	// After the crowd, with a heap near the usual goal: back to 100 at once.
+	// After the crowd, with a heap near the usual goal: back to 100 at once,
+	// no collection of the relaxer's.
 	live, heap = 64*mib, 100*mib
 	g.step(now)
 	crowded = false
 	g.step(now)
-	if gc.percent != 100 || g.relaxed {
-		t.Fatalf("after the crowd, heap within the goal: GOGC %d (relaxed %v), want 100 again", gc.percent, g.relaxed)
+	if gc.percent != 100 || g.relaxed || len(collections) != 0 {
+		t.Fatalf("after the crowd, heap within the goal: GOGC %d (relaxed %v, collections %v), want 100 and none",
+			gc.percent, g.relaxed, collections)
 	}
 
-	// After a crowd that left 200 MiB of heap over 64 MiB live, the node
-	// lands: the goal a quarter over the heap (250 MiB: GOGC 290) until a
-	// collection has completed, then the usual percent.
+	// While crowded, once three quarters of the room are used (64 MiB live,
+	// GOGC 400: goal 320 MiB, early from 256 MiB on), the relaxer collects
+	// at once, still relaxed, and recomputes the room over the new live heap.
 	crowded, heap = true, 200*mib
 	g.step(now)
+	if len(collections) != 0 {
+		t.Fatalf("collected at %d of 320 MiB: %v", heap/mib, collections)
+	}
+	heap, afterCollect = 260*mib, 128*mib
+	g.step(now)
+	if len(collections) != 1 || collections[0] != 400 || gc.percent != 200 {
+		t.Fatalf("near the goal: collections %v, GOGC %d; want one at GOGC 400, then 200 (256 MiB over 128)", collections, gc.percent)
+	}
+	// After the crowd, with the heap far over the usual goal (128 MiB live:
+	// 256 MiB; the heap 300 MiB): a collection while still relaxed, then 100.
+	heap, afterCollect = 300*mib, 130*mib
 	crowded = false
 	g.step(now)
-	if gc.percent != 290 || !g.landing {
-		t.Fatalf("landing: GOGC %d (landing %v), want 290", gc.percent, g.landing)
+	if len(collections) != 2 || collections[1] != 200 || gc.percent != 100 || g.relaxed {
+		t.Fatalf("after the crowd: collections %v, GOGC %d (relaxed %v); want the second at GOGC 200, then 100",
+			collections, gc.percent, g.relaxed)
 	}
-	heap = 240 * mib // the heap grows toward the goal: the percent stays
-	g.step(now)
-	if gc.percent != 290 {
-		t.Fatalf("landing, no collection yet: GOGC %d, want 290 kept", gc.percent)
-	}
-	cycles++
-	g.step(now)
-	if gc.percent != 100 || g.relaxed || g.landing {
-		t.Fatalf("landed: GOGC %d (relaxed %v, landing %v), want 100", gc.percent, g.relaxed, g.landing)
-	}
-	// A crowd returning while the node lands relaxes it again.
-	crowded, heap = true, 200*mib
-	g.step(now)
-	crowded = false
-	g.step(now)
-	crowded = true
-	g.step(now)
-	if gc.percent != 400 || g.landing {
-		t.Fatalf("a crowd again while landing: GOGC %d (landing %v), want 400 (256 MiB over 64)", gc.percent, g.landing)
-	}
-	crowded = false
-	g.restore()
+	live = 64 * mib
 
 	// A collector the operator turned off stays off.
 	gc.percent = -1
@@ -106,8 +104,8 @@ func TestTheCollectorIsRelaxedWhileACrowdConnects(t *testing.T) {
 		t.Fatalf("restored to %d, want 50", gc.percent)
 	}
 	runtime.GC() // the live heap is known after a collection
-	if liveHeapBytes() == 0 || heapObjectBytes() == 0 || gcCycles() == 0 {
-		t.Errorf("after a collection the runtime reads live heap %d, heap objects %d, cycles %d: want none 0",
-			liveHeapBytes(), heapObjectBytes(), gcCycles())
+	if liveHeapBytes() == 0 || heapObjectBytes() == 0 {
+		t.Errorf("after a collection the runtime reads live heap %d, heap objects %d: want neither 0",
+			liveHeapBytes(), heapObjectBytes())
 	}
 }
