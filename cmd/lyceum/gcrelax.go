@@ -42,8 +42,8 @@ const gcRelaxMax = 10000
 // heap grown tenfold since then runs past its goal, and past the goal the
 // pacer leaves allocating goroutines no runway at all: every allocation
 // assists the marking, deliveries included, a stall of the whole marking
-// phase (session 6: 29–47 ms of assists, 150–280 ms slow half-seconds, at
-// the collection that reached the 256 MiB goal). Started early, a
+// phase (session 6: 47 ms of assists, 146–279 ms slow half-seconds, at the
+// collection that reached the 256 MiB goal). Started early, a
 // collection has the rest of the headroom as its runway, so the background
 // worker marks beside the deliveries. So: while crowded, once the heap has
 // used three quarters of the relaxed room, the relaxer collects at once;
