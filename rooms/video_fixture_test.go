@@ -165,18 +165,25 @@ func (p *wsPeer) attach(session string) {
 	}
 }
 
-// client returns the participant's client in an SFU session (nil: none yet).
-func (p *wsPeer) client(session string) *sfutest.Client {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.clients[session]
-}
-
-// waitClient waits until the participant has a client in session.
+// waitClient waits until the participant is in session with a client
+// there. Being in it matters: a client of a session it left (the main one,
+// before a breakout) stays in p.clients until the server moves it back and
+// attach replaces it, so a test that asked for the main session's client as
+// the breakout ended could get the old one, about to be closed, and wait in
+// vain for media on it (CI, 17:05, TestVideoBreakoutGroupsAreSeparateSessions).
 func (p *wsPeer) waitClient(t *testing.T, session string) *sfutest.Client {
 	t.Helper()
-	waitFor(t, p.pid+" joined to "+session, func() bool { return p.client(session) != nil })
-	return p.client(session)
+	var c *sfutest.Client
+	waitFor(t, p.pid+" joined to "+session, func() bool {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if p.current != session {
+			return false
+		}
+		c = p.clients[session]
+		return c != nil
+	})
+	return c
 }
 
 // command sends a hub command and returns its ack or error frame.
