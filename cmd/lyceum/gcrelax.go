@@ -57,6 +57,7 @@ const gcRelaxMax = 10000
 type gcRelaxer struct {
 	crowded  func(time.Time) bool
 	setGC    func(int) int // runtime/debug.SetGCPercent
+	percent  func() int    // the percent set now (-1: off)
 	liveHeap func() uint64 // bytes of live heap after the last collection
 	heapNow  func() uint64 // bytes of heap objects now, live or not yet collected
 	collect  func()        // runtime.GC: a collection now, the caller waiting for it
@@ -76,8 +77,7 @@ func (g *gcRelaxer) step(now time.Time) {
 		return
 	}
 	if !g.relaxed {
-		base := g.setGC(-1) // read it (off for the moment between the two calls)
-		g.setGC(base)
+		base := g.percent()
 		if base < 0 {
 			return // off already: nothing to relax
 		}
@@ -85,9 +85,9 @@ func (g *gcRelaxer) step(now time.Time) {
 	}
 	live := g.liveHeap()
 	if live > 0 && g.cur > g.base {
-		goal := live * uint64(100+g.cur) / 100
-		if g.heapNow() >= live+(goal-live)/4*3 {
-			g.log.Debug().Uint64("heap", g.heapNow()).Uint64("goal", goal).Msg("a crowd is connecting: collecting early, with runway")
+		goal := heapGoal(live, g.cur)
+		if heap := g.heapNow(); heap >= live+(goal-live)/4*3 {
+			g.log.Debug().Uint64("heap", heap).Uint64("goal", goal).Msg("a crowd is connecting: collecting early, with runway")
 			g.collect()
 			live = g.liveHeap()
 		}
@@ -112,9 +112,9 @@ func (g *gcRelaxer) land() {
 		return
 	}
 	if live := g.liveHeap(); g.cur > g.base && live > 0 {
-		usual := live * uint64(100+g.base) / 100
-		if g.heapNow() > usual/10*11 {
-			g.log.Debug().Uint64("heap", g.heapNow()).Uint64("usual_goal", usual).Msg("the crowd has passed: collecting before the usual percent")
+		usual := heapGoal(live, g.base)
+		if heap := g.heapNow(); heap > usual/10*11 {
+			g.log.Debug().Uint64("heap", heap).Uint64("usual_goal", usual).Msg("the crowd has passed: collecting before the usual percent")
 			g.collect()
 		}
 	}
@@ -148,6 +148,13 @@ func (g *gcRelaxer) run(ctx context.Context) {
 	}
 }
 
+// heapGoal is the collector's goal over a live heap at percent (GOGC).
+func heapGoal(live uint64, percent int) uint64 { return live * uint64(100+percent) / 100 }
+
+// gcPercent reads the collector's percent (GOGC) without changing it; off
+// reads as -1 (the metric's maximum value).
+func gcPercent() int { return int(readRuntimeMetric("/gc/gogc:percent")) }
+
 // readRuntimeMetric reads one uint64 metric of runtime/metrics (0 if the
 // runtime does not have it).
 func readRuntimeMetric(name string) uint64 {
@@ -173,7 +180,7 @@ func (n *node) startGCRelaxer(ctx context.Context, crowded func(time.Time) bool)
 	if n.cfg.GCCrowdHeadroom == 0 {
 		return
 	}
-	g := &gcRelaxer{crowded: crowded, setGC: debug.SetGCPercent, liveHeap: liveHeapBytes,
+	g := &gcRelaxer{crowded: crowded, setGC: debug.SetGCPercent, percent: gcPercent, liveHeap: liveHeapBytes,
 		heapNow: heapObjectBytes, collect: runtime.GC, headroom: n.cfg.GCCrowdHeadroom, log: n.log.With().Str("component", "gc").Logger()}
 	n.background(ctx, g.run)
 }

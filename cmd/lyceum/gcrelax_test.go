@@ -2,6 +2,7 @@ package main
 
 import (
 	"runtime"
+	"runtime/debug"
 	"testing"
 	"time"
 
@@ -20,6 +21,7 @@ func TestTheCollectorIsRelaxedWhileACrowdConnects(t *testing.T) {
 	var collections []int     // GOGC at each collection the relaxer started
 	afterCollect := uint64(0) // the live heap a collection measures
 	g := &gcRelaxer{crowded: func(time.Time) bool { return crowded }, setGC: gc.set,
+		percent:  func() int { return gc.percent },
 		liveHeap: func() uint64 { return live }, heapNow: func() uint64 { return heap },
 		collect: func() {
 			collections = append(collections, gc.percent)
@@ -104,6 +106,14 @@ func TestTheCollectorIsRelaxedWhileACrowdConnects(t *testing.T) {
 		t.Fatalf("restored to %d, want 50", gc.percent)
 	}
 	runtime.GC() // the live heap is known after a collection
+	old := debug.SetGCPercent(350)
+	got := gcPercent()
+	debug.SetGCPercent(-1)
+	off := gcPercent()
+	debug.SetGCPercent(old)
+	if got != 350 || off != -1 {
+		t.Errorf("gcPercent read %d and %d, want 350 and -1 (off)", got, off)
+	}
 	if liveHeapBytes() == 0 || heapObjectBytes() == 0 {
 		t.Errorf("after a collection the runtime reads live heap %d, heap objects %d: want neither 0",
 			liveHeapBytes(), heapObjectBytes())

@@ -11,8 +11,7 @@
 # nearest two shared cores come to node A being another machine (docs/benchmarks.md says which runs used it).
 # PROF=1 adds b.prof (node B's CPU profile, PROF_S seconds from PROF_AT seconds after the tool starts); TRACE=1
 # adds b.trace likewise (TRACE_AT, TRACE_S). RXSTAMP=read times deliveries at the tool's read instead of the
-# kernel's arrival stamp (-rx-stamp; the kernel's is the default since session 6). BFIFO=1 (diagnosis only, never
-# for a figure) runs node B under SCHED_FIFO: no other process takes its core, so what stalls it is its own.
+# kernel's arrival stamp (-rx-stamp; the kernel's is the default since session 6).
 # REDIS1=1 moves Redis to core 1 at real-time priority (SCHED_FIFO 10) for the run, then back: its few per cent of a
 # core then never wait behind the tool (the nearest two cores come to Redis on a machine of its own; session 6 found
 # the quiet phase's 30-80 ms stalls were Redis waiting for core 1, where the tool runs).
@@ -21,7 +20,6 @@ BIN=$1; N=$2; OWN=$3; TAG=$4; shift 4
 ACORE=${ACORE:-0}
 ASCHEDPOL=${ASCHED:-}; ASCHED=()
 [ "$ASCHEDPOL" = idle ] && ASCHED=(chrt -i 0)
-BSCHED=(); [ "${BFIFO:-}" = 1 ] && BSCHED=(chrt -f 10)
 OUT=/tmp/storm/$TAG; rm -rf "$OUT"; mkdir -p "$OUT"
 DB=storm_$(date +%s)
 psql -q -h 127.0.0.1 -U postgres -d test -c "CREATE DATABASE $DB" >/dev/null
@@ -32,7 +30,7 @@ env $common "$@" LYCEUM_ADDR=127.0.0.1:18810 LYCEUM_ADMIN_ADDR=127.0.0.1:18811 L
   taskset -c "$ACORE" "${ASCHED[@]}" "$BIN/lyceum" serve > "$OUT/a.log" 2>&1 &
 PA=$!
 env $common "$@" LYCEUM_ADDR=127.0.0.1:18820 LYCEUM_ADMIN_ADDR=127.0.0.1:18821 LYCEUM_DATA_DIR="$OUT/b" \
-  taskset -c 0 "${BSCHED[@]}" "$BIN/lyceum" serve > "$OUT/b.log" 2>&1 &
+  taskset -c 0 "$BIN/lyceum" serve > "$OUT/b.log" 2>&1 &
 PB=$!
 for p in 18811 18821; do for _ in $(seq 100); do curl -sf "http://127.0.0.1:$p/healthz" >/dev/null && break; sleep 0.1; done; done
 R=$(pgrep -x redis-server | head -1)
