@@ -278,6 +278,10 @@ func (c *client) readLoop(hello chan<- frame) {
 		if ts := c.ws.rxStamp(); ts > 0 {
 			now = ts // the kernel's receive time: the tool's own delays left out (enableRxStamps)
 		}
+		var rec *Recorder
+		if c.rec != nil {
+			rec = c.rec.Load()
+		}
 		c.cnt.messages.Add(1)
 		lat = lat[:0]
 		var delivered uint64
@@ -301,6 +305,9 @@ func (c *client) readLoop(hello chan<- frame) {
 				if c.handlePush(p) && p.ok {
 					delivered++
 					lat = append(lat, time.Duration(now-p.sentNS))
+					if rec != nil {
+						rec.NoteSlow(SlowDelivery{SentUnixNS: p.sentNS, Topic: string(p.topic), Seq: p.seq}, lat[len(lat)-1])
+					}
 				}
 				continue
 			}
@@ -318,10 +325,8 @@ func (c *client) readLoop(hello chan<- frame) {
 		}
 		if delivered > 0 {
 			c.cnt.delivered.Add(delivered)
-			if c.rec != nil {
-				if r := c.rec.Load(); r != nil {
-					r.RecordBatch(c.idx, lat)
-				}
+			if rec != nil {
+				rec.RecordBatch(c.idx, lat)
 			}
 		}
 	}

@@ -158,6 +158,46 @@ const recorderShards = 32
 // per client), each shard keeping a total and a since-last-tick histogram.
 type Recorder struct {
 	shards [recorderShards]recorderShard
+
+	slowOver time.Duration // > 0: keep deliveries at least this slow (NoteSlow), up to maxSlow
+	slowMu   sync.Mutex
+	slow     []SlowDelivery
+}
+
+// SlowDelivery is one delivery a Recorder kept for being slow: when it was
+// sent (Unix nanoseconds, the publisher's clock, which is the machine's) and
+// how long it took, so it can be found in a server's execution trace.
+type SlowDelivery struct {
+	SentUnixNS int64   `json:"sent_unix_ns"`
+	MS         float64 `json:"ms"`
+	Topic      string  `json:"topic"`
+	Seq        uint64  `json:"seq"`
+}
+
+// maxSlow bounds the slow deliveries a Recorder keeps.
+const maxSlow = 2000
+
+// KeepSlow makes r keep deliveries at least over slow (NoteSlow).
+func (r *Recorder) KeepSlow(over time.Duration) { r.slowOver = over }
+
+// NoteSlow keeps d if r keeps slow deliveries and d is one.
+func (r *Recorder) NoteSlow(d SlowDelivery, took time.Duration) {
+	if r.slowOver <= 0 || took < r.slowOver {
+		return
+	}
+	d.MS = ms(took)
+	r.slowMu.Lock()
+	if len(r.slow) < maxSlow {
+		r.slow = append(r.slow, d)
+	}
+	r.slowMu.Unlock()
+}
+
+// Slow returns the slow deliveries kept so far.
+func (r *Recorder) Slow() []SlowDelivery {
+	r.slowMu.Lock()
+	defer r.slowMu.Unlock()
+	return append([]SlowDelivery(nil), r.slow...)
 }
 
 type recorderShard struct {

@@ -245,3 +245,24 @@ func TestParseProcStatCPU(t *testing.T) {
 		t.Fatalf("parsePids = %v, %v", pids, err)
 	}
 }
+
+func TestRecorderKeepsSlowDeliveriesOnlyWhenAsked(t *testing.T) {
+	r := NewRecorder()
+	r.NoteSlow(SlowDelivery{SentUnixNS: 1, Topic: "a", Seq: 1}, time.Second)
+	if got := r.Slow(); len(got) != 0 {
+		t.Fatalf("kept %v without KeepSlow", got)
+	}
+	r.KeepSlow(8 * time.Millisecond)
+	r.NoteSlow(SlowDelivery{SentUnixNS: 2, Topic: "a", Seq: 2}, 7*time.Millisecond)
+	r.NoteSlow(SlowDelivery{SentUnixNS: 3, Topic: "b", Seq: 3}, 12500*time.Microsecond)
+	got := r.Slow()
+	if len(got) != 1 || got[0].SentUnixNS != 3 || got[0].Topic != "b" || got[0].Seq != 3 || got[0].MS != 12.5 {
+		t.Fatalf("slow = %+v, want only the 12.5 ms delivery sent at 3", got)
+	}
+	for i := range maxSlow + 10 {
+		r.NoteSlow(SlowDelivery{SentUnixNS: int64(10 + i)}, time.Second)
+	}
+	if n := len(r.Slow()); n != maxSlow {
+		t.Fatalf("kept %d slow deliveries, want the bound %d", n, maxSlow)
+	}
+}

@@ -42,11 +42,12 @@ type stormResult struct {
 	BackTime       LatencySummary `json:"back_time"`   // from the stop signal to the recovering ack
 	AllBackSeconds float64        `json:"all_back_s"`  // to the last one
 	Publish        publishStats   `json:"publish"`
-	Deliveries     deliveryStats  `json:"deliveries"`      // every client, both nodes
-	QuietB         LatencySummary `json:"b_latency_quiet"` // node B's own clients before the stop
-	StormB         LatencySummary `json:"b_latency_storm"` // ... during the storm window
-	Moved          LatencySummary `json:"moved_latency"`   // node A's clients, whole run (replays included)
-	Timeline       []stormPoint   `json:"b_timeline"`      // node B's own clients, per stormTick
+	Deliveries     deliveryStats  `json:"deliveries"`       // every client, both nodes
+	QuietB         LatencySummary `json:"b_latency_quiet"`  // node B's own clients before the stop
+	StormB         LatencySummary `json:"b_latency_storm"`  // ... during the storm window
+	Moved          LatencySummary `json:"moved_latency"`    // node A's clients, whole run (replays included)
+	Timeline       []stormPoint   `json:"b_timeline"`       // node B's own clients, per stormTick
+	SlowB          []SlowDelivery `json:"b_slow,omitempty"` // node B's own clients' deliveries over -slow, both phases
 	ToolCPU        float64        `json:"tool_cpu_utilization"`
 	Pass           bool           `json:"pass"`
 }
@@ -129,6 +130,8 @@ func runStorm(ctx context.Context, c *common, args []string) (result, error) {
 	stopPid := fs.Int("stop-pid", 0, "process id of node A (gets SIGTERM)")
 	rxStamp := fs.String("rx-stamp", "kernel", "when a delivery counts as received: kernel (its arrival at the tool's socket, the kernel's\n"+
 		"time stamp: the tool's own scheduling left out) or read (when the tool reads it)")
+	slow := fs.Duration("slow", 0, "keep node B's own clients' deliveries at least this slow (with when each was sent) in the\n"+
+		"JSON (b_slow, at most 2,000), to find them in node B's execution trace; 0: none")
 	if err := c.parse(fs, args); err != nil {
 		return nil, err
 	}
@@ -213,6 +216,8 @@ func runStorm(ctx context.Context, c *common, args []string) (result, error) {
 	defer pubCl.close()
 	pub := newPublisher(pubCl, topics)
 	quietRec, stormRec := NewRecorder(), NewRecorder()
+	quietRec.KeepSlow(*slow)
+	stormRec.KeepSlow(*slow)
 	recB.Store(quietRec)
 	pubCtx, stopPub := context.WithCancel(ctx)
 	defer stopPub()
@@ -370,6 +375,7 @@ func runStorm(ctx context.Context, c *common, args []string) (result, error) {
 		}
 	}
 	res.Timeline = timeline
+	res.SlowB = append(quietRec.Slow(), stormRec.Slow()...)
 	res.QuietB, res.StormB, res.Moved = quietRec.Total().Summary(), stormRec.Total().Summary(), moved.Total().Summary()
 	res.Pass = res.Back == *n && res.Recovered == *n && lastBack <= stormBackTarget &&
 		res.Deliveries.Gaps == 0 && res.Deliveries.Duplicates == 0 &&

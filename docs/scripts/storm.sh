@@ -5,13 +5,17 @@
 # admin 18811; node B on 18820, admin 18821), GOMAXPROCS=1 each, node B on core 0 and node A on core $ACORE (0 by
 # default: both nodes share core 0), the load tool on core 1; N clients on node A, OWN on node B, 100 rooms,
 # 100 msg/s, node A stopped after 10 s. KEY=VALUE pairs go to both nodes' environment. Output in /tmp/storm/TAG:
-# out.txt (the tool's summary and JSON line), cpu.txt (CPU of both nodes and Redis, and node B's waiting upgrades,
+# out.txt (the tool's summary and JSON line), cpu.txt (CPU of both nodes and Redis,
 # every ~0.6 s, sampled from core 1: on core 0 the sampler itself took up to a fifth of the core), a.log, b.log.
+# BWAIT=1 adds node B's waiting upgrades to cpu.txt, read from its /metrics twice a second. Off by default since
+# session 7: a scrape of a node holding 10,000 connections costs it several ms of its core (the process collector
+# reads /proc/self/fd), and those stalls set the quiet p99 of every run recorded before (docs/benchmarks.md).
 # ASCHED=idle runs node A under SCHED_IDLE (`chrt -i 0`): it then takes only CPU time no other process wants, the
 # nearest two shared cores come to node A being another machine (docs/benchmarks.md says which runs used it).
 # PROF=1 adds b.prof (node B's CPU profile, PROF_S seconds from PROF_AT seconds after the tool starts); TRACE=1
 # adds b.trace likewise (TRACE_AT, TRACE_S). RXSTAMP=read times deliveries at the tool's read instead of the
-# kernel's arrival stamp (-rx-stamp; the kernel's is the default since session 6).
+# kernel's arrival stamp (-rx-stamp; the kernel's is the default since session 6). SLOW=8ms keeps node B's own
+# clients' deliveries at least that slow, with when each was sent, in the JSON (b_slow; -slow), to find them in b.trace.
 # REDIS1=1 moves Redis to core 1 at real-time priority (SCHED_FIFO 10) for the run, then back: its few per cent of a
 # core then never wait behind the tool (the nearest two cores come to Redis on a machine of its own; session 6 found
 # the quiet phase's 30-80 ms stalls were Redis waiting for core 1, where the tool runs).
@@ -47,17 +51,19 @@ taskset -c 1 bash -c '
       t=$(awk "{print \$14+\$15}" /proc/$p/stat 2>/dev/null || echo 0); d=$(( t - ${last[$p]:-$t} )); last[$p]=$t
       line="$line $p:$(( d * 200 / hz ))%"
     done
-    w=$(curl -s -m 0.2 http://127.0.0.1:18821/metrics | awk "/^lyceum_hub_admission_waiting /{print \$2}")
-    echo "$line B-waiting:$w"; sleep 0.5
+    if [ -n "'"${BWAIT:-}"'" ]; then
+      line="$line B-waiting:$(curl -s -m 0.2 http://127.0.0.1:18821/metrics | awk "/^lyceum_hub_admission_waiting /{print \$2}")"
+    fi
+    echo "$line"; sleep 0.5
   done' > "$OUT/cpu.txt" 2>&1 &
 PM=$!
 if [ -n "${PROF:-}" ]; then (sleep "${PROF_AT:-9}"; curl -s "http://127.0.0.1:18821/debug/pprof/profile?seconds=${PROF_S:-15}" > "$OUT/b.prof") & fi
 if [ -n "${TRACE:-}" ]; then (sleep "${TRACE_AT:-14}"; curl -s "http://127.0.0.1:18821/debug/pprof/trace?seconds=${TRACE_S:-4}" > "$OUT/b.trace") & fi
 taskset -c 1 "$BIN/lyceum-load" storm -rx-stamp "${RXSTAMP:-kernel}" -url http://127.0.0.1:18820 -url-a http://127.0.0.1:18810 -stop-pid $PA \
-  -lyceum "$BIN/lyceum" -database-url "$PG" -n "$N" -own "$OWN" -rooms 100 -rate 100 -before 10s -window 15s \
+  -lyceum "$BIN/lyceum" -database-url "$PG" -n "$N" -own "$OWN" -rooms 100 -rate 100 -before 10s -window 15s -slow "${SLOW:-0}" \
   > "$OUT/out.txt" 2> "$OUT/err.txt"
 echo "exit $?" >> "$OUT/out.txt"
 kill $PM 2>/dev/null; wait $PA 2>/dev/null
 kill $PB; wait $PB 2>/dev/null
 psql -q -h 127.0.0.1 -U postgres -d test -c "DROP DATABASE $DB" >/dev/null 2>&1
-grep -E "back and recovered|node B's own clients: p99|gaps|tool CPU" "$OUT/out.txt"
+grep -E "back and recovered|node B.s own clients: p99|gaps|tool CPU" "$OUT/out.txt" | grep -v "^{"
