@@ -22,6 +22,18 @@ const (
 	idleTimeout       = 120 * time.Second
 )
 
+// listenPublic listens on addr for the public face. Its connections go
+// without TCP keep-alive probes: Go turns them on for every accepted
+// connection by default, four setsockopt(2) calls each (five per connection
+// in all, one without: docs/benchmarks.md, session 7), and nothing here
+// needs them. Idle HTTP connections end after idleTimeout, and the hub pings
+// every live connection and closes one whose pong does not come back in
+// time, sooner than keep-alive probes would notice a peer that vanished.
+func listenPublic(ctx context.Context, addr string) (net.Listener, error) {
+	lc := net.ListenConfig{KeepAlive: -1}
+	return lc.Listen(ctx, "tcp", addr)
+}
+
 // serveCmd runs a node until ctx is cancelled.
 func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -84,7 +96,7 @@ func startNode(ctx context.Context, cfg *Config, log zerolog.Logger, out io.Writ
 		return nil, err
 	}
 
-	if n.ln, err = net.Listen("tcp", cfg.Addr); err != nil {
+	if n.ln, err = listenPublic(ctx, cfg.Addr); err != nil {
 		return nil, fmt.Errorf("LYCEUM_ADDR: %w", err)
 	}
 	if cfg.publicURLDerived { // follow the real port when LYCEUM_ADDR asked for port 0
