@@ -27,7 +27,7 @@ const (
 	DefaultMaxSubscriptions    = 512              // topics per connection
 	DefaultMaxCommandsPerFrame = 64               // commands in one client WebSocket message
 	DefaultShutdownCloseRate   = 1000.0           // connections closed per second by Shutdown (see Hub.Shutdown)
-	DefaultAdmitRatePerCPU     = 800.0            // new connections admitted per second per CPU (GOMAXPROCS); see Config.AdmitRate
+	DefaultAdmitRatePerCPU     = 1250.0           // new connections admitted per second per CPU (GOMAXPROCS) at most; see Config.AdmitRate
 	DefaultAdmitBurst          = 8                // connections admitted at once before pacing starts
 	DefaultAdmitWait           = 10 * time.Second // longest an upgrade waits for admission before 503
 	DefaultRecentPublications  = 32               // per topic, kept to answer subscribes without a history read
@@ -69,12 +69,14 @@ type Config struct {
 	MaxCommands       int           // see DefaultMaxCommandsPerFrame
 	ShutdownCloseRate float64       // see DefaultShutdownCloseRate
 
-	// AdmitRate paces new connections: at most this many upgrades a second
-	// (after AdmitBurst at once), each waiting for its turn up to AdmitWait
-	// and refused with 503 beyond it. It keeps a reconnect storm (another
-	// node stopped under its clients) from crowding out the deliveries to
-	// connections already here. 0: DefaultAdmitRatePerCPU × GOMAXPROCS;
-	// negative: no pacing.
+	// AdmitRate paces new connections while the node delivers: after
+	// AdmitBurst at once, upgrades queue and are let through one at a time,
+	// 1/AdmitRate after the previous one went, so at most this many a
+	// second and fewer when the node is busy; one whose turn would be more
+	// than AdmitWait away is refused with 503. It keeps a reconnect storm
+	// (another node stopped under its clients) from crowding out the
+	// deliveries to connections already here. 0: DefaultAdmitRatePerCPU ×
+	// GOMAXPROCS; negative: no pacing.
 	AdmitRate  float64
 	AdmitBurst int           // see DefaultAdmitBurst
 	AdmitWait  time.Duration // see DefaultAdmitWait

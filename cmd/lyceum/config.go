@@ -156,7 +156,7 @@ func settings() []setting {
 			c.ShutdownTimeout = d
 			return nil
 		}},
-		{"LYCEUM_WS_ADMIT_RATE", "", "auto", "new live connections admitted per second while this node is delivering (a reconnect storm is paced to it); auto: 800 per CPU, off: no pacing", func(c *Config, v string) error {
+		{"LYCEUM_WS_ADMIT_RATE", "", "auto", "new live connections admitted per second while this node is delivering (a reconnect storm is paced to it); at most; auto: 1250 per CPU, fewer while the node is busy; off: no pacing", func(c *Config, v string) error {
 			switch v {
 			case "auto":
 				c.WSAdmitRate = 0
