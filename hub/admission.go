@@ -25,7 +25,7 @@ import (
 // schedule fixed when each upgrade arrived (session 7): with a fixed schedule
 // every upgrade slept on a timer of its own, and when the node's core was
 // taken from it for a while (its collector, the kernel's network work, a long
-// fan-out) all the timers that fell due meanwhile fired together, forty
+// fan-out) all the timers that fell due meanwhile fired together, about forty
 // upgrades at once in one trace. Their handshakes then ran ahead of the
 // deliveries that had waited through the same stall, and Go's scheduler
 // does not look at the network while it has goroutines to run, so the
