@@ -8,8 +8,9 @@
 # out.txt (the tool's summary and JSON line), cpu.txt (CPU of both nodes and Redis,
 # every ~0.6 s, sampled from core 1: on core 0 the sampler itself took up to a fifth of the core), a.log, b.log.
 # BWAIT=1 adds node B's waiting upgrades to cpu.txt, read from its /metrics twice a second. Off by default since
-# session 7: a scrape of a node holding 10,000 connections costs it several ms of its core (the process collector
-# reads /proc/self/fd), and those stalls set the quiet p99 of every run recorded before (docs/benchmarks.md).
+# session 7: a scrape of a node holding 10,000 connections takes it milliseconds (the process collector reads
+# /proc/self/fd). It did not set the figures (docs/benchmarks.md, session 7), but a tool should not load what it
+# measures.
 # ASCHED=idle runs node A under SCHED_IDLE (`chrt -i 0`): it then takes only CPU time no other process wants, the
 # nearest two shared cores come to node A being another machine (docs/benchmarks.md says which runs used it).
 # PROF=1 adds b.prof (node B's CPU profile, PROF_S seconds from PROF_AT seconds after the tool starts); TRACE=1
