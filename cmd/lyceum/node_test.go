@@ -4,11 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sync"
@@ -18,7 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/lyceumhq/lyceum/internal/auth"
-	"github.com/lyceumhq/lyceum/internal/store/sqlite"
+	"github.com/lyceumhq/lyceum/internal/store/storetest"
 	"github.com/lyceumhq/lyceum/web/app"
 )
 
@@ -74,7 +71,10 @@ func startTestNode(t *testing.T, vars map[string]string) *testNode {
 		t.Fatal(err)
 	}
 	if cfg.DatabaseURL == "" {
-		seedMigratedSQLite(t, cfg.DataDir)
+		// A copy of a database migrated once per test process (about 0.6 s
+		// a node under -race, some 70 nodes a run); the node still runs
+		// Migrate at start, which finds nothing to do.
+		storetest.SeedSQLite(t, filepath.Join(cfg.DataDir, "lyceum.db"))
 	}
 	// Test accounts need no real cost: it is hundreds of milliseconds per
 	// sign-in under -race (internal/auth tests the default cost).
@@ -125,67 +125,6 @@ func (n *testNode) setupLink(t *testing.T) string {
 		t.Fatalf("no setup link in the log:\n%s", n.logs.String())
 	}
 	return m
-}
-
-// migratedSQLite is an embedded database with every migration applied and
-// no data, made once per test process by the node's own Migrate: a test
-// node starts from a copy of it instead of migrating a new database (about
-// 0.6 s a node under -race, some 70 nodes a run). The node still runs
-// Migrate at start, which finds nothing to do.
-var migratedSQLite struct {
-	once sync.Once
-	dir  string // holds lyceum.db; TestMain removes it
-	err  error
-}
-
-// seedMigratedSQLite copies the migrated database into dataDir unless the
-// directory already has a database (a node restarting on its data, or
-// nodes sharing one).
-func seedMigratedSQLite(t *testing.T, dataDir string) {
-	t.Helper()
-	dst := filepath.Join(dataDir, "lyceum.db")
-	if _, err := os.Stat(dst); !errors.Is(err, fs.ErrNotExist) {
-		return
-	}
-	migratedSQLite.once.Do(func() { migratedSQLite.dir, migratedSQLite.err = migrateTemplate() })
-	if migratedSQLite.err != nil {
-		t.Fatalf("migrating the template database: %v", migratedSQLite.err)
-	}
-	b, err := os.ReadFile(filepath.Join(migratedSQLite.dir, "lyceum.db"))
-	if err == nil {
-		err = os.MkdirAll(dataDir, 0o700)
-	}
-	if err == nil {
-		err = os.WriteFile(dst, b, 0o600)
-	}
-	if err != nil {
-		t.Fatalf("copying the migrated database: %v", err)
-	}
-}
-
-// migrateTemplate makes a migrated, empty database in a new directory and
-// closes it (which checkpoints its write-ahead log into the file).
-func migrateTemplate() (string, error) {
-	dir, err := os.MkdirTemp("", "lyceum-migrated-")
-	if err != nil {
-		return "", err
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "lyceum.db"), zerolog.Nop())
-	if err != nil {
-		return dir, err
-	}
-	err = db.Migrate(ctx)
-	if cerr := db.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		if _, serr := os.Stat(filepath.Join(dir, "lyceum.db-wal")); serr == nil {
-			err = errors.New("the database kept a write-ahead log after closing")
-		}
-	}
-	return dir, err
 }
 
 // sharedApp is the browser app's handler shared by the package's test

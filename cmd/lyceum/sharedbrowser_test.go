@@ -126,14 +126,10 @@ func closeSharedBrowsers() {
 	}
 }
 
-// TestMain closes the shared browsers and removes the migrated template
-// database (node_test.go) once the tests have run.
+// TestMain closes the shared browsers once the tests have run.
 func TestMain(m *testing.M) {
 	code := m.Run()
 	closeSharedBrowsers()
-	if migratedSQLite.dir != "" {
-		_ = os.RemoveAll(migratedSQLite.dir)
-	}
 	os.Exit(code)
 }
 

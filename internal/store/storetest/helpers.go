@@ -44,13 +44,13 @@ func SQLite(t testing.TB) store.Store {
 // SQLiteAt opens (creating and migrating when needed) the SQLite database
 // at path, closed when the test ends. Opening one path twice gives two
 // stores over one database, as two nodes would have. A new database starts
-// as a copy of one migrated once per test process (migratedSQLite), and the
+// as a copy of one migrated once per test process (SeedSQLite), and the
 // store's own Migrate then finds nothing to do; a backend's migration tests
 // open an empty database with sqlite.Open instead.
 func SQLiteAt(t testing.TB, path string) store.Store {
 	t.Helper()
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		seedSQLite(t, path)
+		SeedSQLite(t, path)
 	}
 	db, err := sqlite.Open(t.Context(), path, zerolog.Nop())
 	if err != nil {

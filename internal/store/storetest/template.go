@@ -57,9 +57,12 @@ var migratedSQLite = sync.OnceValues(func() ([]byte, error) {
 	return os.ReadFile(path)
 })
 
-// seedSQLite writes a copy of migratedSQLite at path unless a file is
-// already there.
-func seedSQLite(t testing.TB, path string) {
+// SeedSQLite writes a copy of an empty SQLite database with every
+// migration applied (made once per test process) at path, unless a file is
+// already there: a store or a node opened on path then finds nothing to
+// migrate. SQLiteAt does this itself; a test node's data directory uses it
+// directly.
+func SeedSQLite(t testing.TB, path string) {
 	t.Helper()
 	b, err := migratedSQLite()
 	if err != nil {
