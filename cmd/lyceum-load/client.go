@@ -306,7 +306,7 @@ func (c *client) readLoop(hello chan<- frame) {
 					delivered++
 					lat = append(lat, time.Duration(now-p.sentNS))
 					if rec != nil {
-						rec.NoteSlow(SlowDelivery{SentUnixNS: p.sentNS, Topic: string(p.topic), Seq: p.seq}, lat[len(lat)-1])
+						rec.NoteSlow(p.sentNS, p.topic, p.seq, lat[len(lat)-1])
 					}
 				}
 				continue

@@ -180,12 +180,14 @@ const maxSlow = 2000
 // KeepSlow makes r keep deliveries at least over slow (NoteSlow).
 func (r *Recorder) KeepSlow(over time.Duration) { r.slowOver = over }
 
-// NoteSlow keeps d if r keeps slow deliveries and d is one.
-func (r *Recorder) NoteSlow(d SlowDelivery, took time.Duration) {
+// NoteSlow keeps a delivery of topic's seq, sent at sentNS, that took
+// took, if r keeps slow deliveries and it is one. It is called for every
+// delivery: the check comes before anything is copied.
+func (r *Recorder) NoteSlow(sentNS int64, topic []byte, seq uint64, took time.Duration) {
 	if r.slowOver <= 0 || took < r.slowOver {
 		return
 	}
-	d.MS = ms(took)
+	d := SlowDelivery{SentUnixNS: sentNS, MS: ms(took), Topic: string(topic), Seq: seq}
 	r.slowMu.Lock()
 	if len(r.slow) < maxSlow {
 		r.slow = append(r.slow, d)
