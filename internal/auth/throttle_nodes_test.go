@@ -18,7 +18,7 @@ func sharedSQLite(t *testing.T) (store.Store, store.Store) {
 	return storetest.SQLiteAt(t, path), storetest.SQLiteAt(t, path)
 }
 
-// sharedPostgres connects twice to one fresh PostgreSQL schema, as two
+// sharedPostgres connects twice to one fresh, migrated PostgreSQL database, as two
 // nodes would.
 func sharedPostgres(t *testing.T) (store.Store, store.Store) {
 	url := storetest.MigratedPostgresURL(t)
