@@ -129,11 +129,26 @@ func (c *conn) push(frame []byte) (ok, start bool) {
 	return ok, start
 }
 
-// writerChunk is how many connections one goroutine writes a publication
+// writerChunk is the fewest connections one goroutine writes a publication
 // to (writeChunk): one goroutine per chunk rather than a writer started per
 // connection, and still several goroutines to spread a large fan-out over
 // the node's cores.
 const writerChunk = 64
+
+// chunkSize is how many of a publication's n subscribers one writeChunk
+// goroutine takes on a node with procs Ps: writerChunk, but never so few
+// that the fan-out needs more goroutines than there are Ps to run them.
+//
+// More chunks than Ps buy no parallelism and cost order (session 8): Go
+// runs the goroutine started last first (runnext) and sends the one it
+// displaces to the back of the run queue, so with two chunks on one P the
+// first chunk (the topic's longest-subscribed connections) waited behind
+// every goroutine already queued, new connections' handshakes in a
+// reconnect storm among them, while the second was written at once.
+func chunkSize(n, procs int) int {
+	procs = max(1, procs)
+	return max(writerChunk, (n+procs-1)/procs)
+}
 
 // writeChunk does the writer's work for each of cs, connections whose
 // writer their publisher had to start (see writeNow).

@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -84,7 +85,7 @@ func (t *topic) removeLocked(s *subscription) bool {
 
 // deliver queues pub to every live subscriber (the frame is encoded once)
 // and buffers it for recovering ones; the connections that had no writer
-// running are written to by a goroutine per writerChunk of them. A publication that does not follow
+// running are written to by a goroutine per chunkSize of them. A publication that does not follow
 // the last one seen (gap or new epoch: the broker lost continuity) removes
 // every live subscriber, telling it to resubscribe; those are returned.
 // now is when the node got pub (kept in the recent window).
@@ -106,6 +107,7 @@ func (t *topic) deliver(pub Publication, now time.Time) (kicked []*subscription,
 	t.recent.add(recentPub{offset: pub.Offset, at: now.UnixNano(), frame: frame})
 	t.known, t.epoch, t.last = true, pub.Epoch, pub.Offset
 	var chunk []*conn // connections whose writer must start: see writeChunk
+	per := chunkSize(len(t.subs), runtime.GOMAXPROCS(0))
 	for _, s := range t.subs {
 		if !s.live {
 			s.buffer = append(s.buffer, pending{epoch: pub.Epoch, offset: pub.Offset, frame: frame})
@@ -120,9 +122,9 @@ func (t *topic) deliver(pub Publication, now time.Time) (kicked []*subscription,
 		}
 		if start {
 			if chunk == nil {
-				chunk = make([]*conn, 0, min(writerChunk, len(t.subs)))
+				chunk = make([]*conn, 0, min(per, len(t.subs)))
 			}
-			if chunk = append(chunk, s.c); len(chunk) == writerChunk {
+			if chunk = append(chunk, s.c); len(chunk) == per {
 				go writeChunk(chunk)
 				chunk = nil
 			}
