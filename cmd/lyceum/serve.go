@@ -96,6 +96,11 @@ func startNode(ctx context.Context, cfg *Config, log zerolog.Logger, out io.Writ
 		return nil, err
 	}
 
+	if size, err := growFDTable(fdTableSize); err != nil {
+		log.Warn().Err(err).Msg("could not size the file descriptor table at startup")
+	} else {
+		log.Debug().Int("descriptors", size).Msg("file descriptor table sized")
+	}
 	if n.ln, err = listenPublic(ctx, cfg.Addr); err != nil {
 		return nil, fmt.Errorf("LYCEUM_ADDR: %w", err)
 	}
