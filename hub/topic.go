@@ -85,9 +85,10 @@ func (t *topic) removeLocked(s *subscription) bool {
 
 // deliver queues pub to every live subscriber (the frame is encoded once)
 // and buffers it for recovering ones; the connections that had no writer
-// running are written to by a goroutine per chunkSize of them. A publication that does not follow
-// the last one seen (gap or new epoch: the broker lost continuity) removes
-// every live subscriber, telling it to resubscribe; those are returned.
+// running are written to by a goroutine per chunkSize of them. A
+// publication that does not follow the last one seen (gap or new epoch: the
+// broker lost continuity) removes every live subscriber, telling it to
+// resubscribe; those are returned.
 // now is when the node got pub (kept in the recent window).
 func (t *topic) deliver(pub Publication, now time.Time) (kicked []*subscription, queued int) {
 	frame := encodePush(t.name, pub)
