@@ -226,7 +226,7 @@ func (w *corkWriter) writeMessage(msg []byte) error {
 // It never blocks, so a fan-out can write to many connections from one
 // goroutine (see conn.writeNow) without one slow socket holding the rest.
 func (w *corkWriter) tryWriteMessage(msg []byte) (tried, owing bool, err error) {
-	if !w.mu.TryLock() {
+	if !canTryWrite || !w.mu.TryLock() {
 		return false, false, nil
 	}
 	defer w.mu.Unlock()
@@ -258,19 +258,6 @@ func (w *corkWriter) tryWriteMessage(msg []byte) (tried, owing bool, err error) 
 	}
 	w.owed = append(w.owed[:0], msg[n:]...)
 	return true, true, nil
-}
-
-// writeFD is tryWriteMessage's system call, run by the socket's RawConn with
-// its write lock held; it never asks to wait for the socket.
-func (w *corkWriter) writeFD(fd uintptr) bool {
-	for {
-		n, err := syscall.Write(int(fd), w.tryP)
-		if err == syscall.EINTR {
-			continue
-		}
-		w.tryN, w.tryE = max(n, 0), err
-		return true
-	}
 }
 
 // flushOwed writes what tryWriteMessage left owed, waiting for the socket.
