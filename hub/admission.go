@@ -41,7 +41,6 @@ type admission struct {
 
 	lastDelivery atomic.Int64 // UnixNano of the last publication queued to a local subscriber
 	lastWait     atomic.Int64 // UnixNano of the last upgrade that had to wait for its turn
-	waiting      atomic.Int64 // upgrades waiting for their turn now
 
 	mu       sync.Mutex
 	tokens   float64        // upgrades that may go at once (at most burst)
@@ -167,12 +166,8 @@ func (h *Hub) admit(ctx context.Context) (retryAfter time.Duration, ok bool) {
 	}
 	start := time.Now()
 	h.admission.lastWait.Store(start.UnixNano())
-	h.admission.waiting.Add(1)
 	h.m.admissionWaiting.Inc()
-	defer func() {
-		h.admission.waiting.Add(-1)
-		h.m.admissionWaiting.Dec()
-	}()
+	defer h.m.admissionWaiting.Dec()
 	select {
 	case <-w.ready:
 		h.m.admissionWait.Observe(time.Since(start).Seconds())
@@ -198,5 +193,12 @@ const crowdQuiet = time.Second
 // collector's mark assists stall the deliveries to the connections already
 // here (docs/benchmarks.md, the storm with GODEBUG=gctrace=1).
 func (h *Hub) Crowded(now time.Time) bool {
-	return h.admission.waiting.Load() > 0 || now.UnixNano()-h.admission.lastWait.Load() < int64(crowdQuiet)
+	return now.UnixNano()-h.admission.lastWait.Load() < int64(crowdQuiet) || h.admission.queued() > 0
+}
+
+// queued reports how many upgrades wait in the queue now.
+func (a *admission) queued() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.live
 }

@@ -108,7 +108,10 @@ func (t *topic) deliver(pub Publication, now time.Time) (kicked []*subscription,
 	t.recent.add(recentPub{offset: pub.Offset, at: now.UnixNano(), frame: frame})
 	t.known, t.epoch, t.last = true, pub.Epoch, pub.Offset
 	var chunk []*conn // connections whose writer must start: see writeChunk
-	per := chunkSize(len(t.subs), runtime.GOMAXPROCS(0))
+	per := writerChunk
+	if len(t.subs) > writerChunk { // runtime.GOMAXPROCS takes the scheduler's lock: only where it matters
+		per = chunkSize(len(t.subs), runtime.GOMAXPROCS(0))
+	}
 	for _, s := range t.subs {
 		if !s.live {
 			s.buffer = append(s.buffer, pending{epoch: pub.Epoch, offset: pub.Offset, frame: frame})

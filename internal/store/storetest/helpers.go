@@ -8,11 +8,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -49,9 +46,7 @@ func SQLite(t testing.TB) store.Store {
 // open an empty database with sqlite.Open instead.
 func SQLiteAt(t testing.TB, path string) store.Store {
 	t.Helper()
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		SeedSQLite(t, path)
-	}
+	SeedSQLite(t, path)
 	db, err := sqlite.Open(t.Context(), path, zerolog.Nop())
 	if err != nil {
 		t.Fatalf("open sqlite: %v", err)

@@ -64,6 +64,9 @@ var migratedSQLite = sync.OnceValues(func() ([]byte, error) {
 // directly.
 func SeedSQLite(t testing.TB, path string) {
 	t.Helper()
+	if _, err := os.Stat(path); err == nil {
+		return // a node restarting on its data, or a second store over it
+	}
 	b, err := migratedSQLite()
 	if err != nil {
 		t.Fatalf("migrating the template SQLite database: %v", err)
